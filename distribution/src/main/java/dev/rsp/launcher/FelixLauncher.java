@@ -1,0 +1,189 @@
+package dev.rsp.launcher;
+
+import java.io.File;
+import java.io.FilenameFilter;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.ServiceLoader;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.BundleException;
+import org.osgi.framework.Constants;
+import org.osgi.framework.FrameworkEvent;
+import org.osgi.framework.launch.Framework;
+import org.osgi.framework.launch.FrameworkFactory;
+import org.osgi.framework.startlevel.BundleStartLevel;
+
+/**
+ * Starts Felix for an rsp home and waits until it stops.
+ *
+ * <p>Start levels: {@code bundle/boot} (SPI Fly and ASM, which must weave SLF4J before it loads) at 1,
+ * {@code bundle/logging} (SLF4J and its provider) at 2, {@code bundle} (SCR, ConfigAdmin, FileInstall, Gogo, the
+ * core) at 3, and what FileInstall installs from {@code deploy/} at 4.
+ *
+ * <p>FileInstall itself is started last, once the framework is ACTIVE: its watchers skip their scan while the
+ * framework is still starting and then wait a whole poll interval, which would delay {@code deploy/} and
+ * {@code etc/} by about a second.
+ */
+final class FelixLauncher {
+
+    static final long STOP_TIMEOUT_MS = 4500;
+    static final int DEPLOY_START_LEVEL = 4;
+    static final String FILEINSTALL = "org.apache.felix.fileinstall";
+
+    private final LaunchOptions options;
+    private final AtomicBoolean stopping = new AtomicBoolean();
+    private volatile Framework framework;
+
+    FelixLauncher(LaunchOptions options) {
+        this.options = options;
+    }
+
+    int run() throws Exception {
+        long t0 = System.nanoTime();
+        File home = options.home;
+        File etc = new File(home, "etc");
+        System.setProperty("rsp.home", home.getPath());
+        for (Map.Entry<String, String> e : HomeProperties.read(new File(etc, "system.properties"), home).entrySet()) {
+            if (System.getProperty(e.getKey()) == null) {
+                System.setProperty(e.getKey(), e.getValue());
+            }
+        }
+        if (!options.shell && System.getProperty("gosh.args") == null) {
+            System.setProperty("gosh.args", "--nointeractive");
+        }
+
+        Map<String, String> config = new HashMap<String, String>();
+        config.put(Constants.FRAMEWORK_STORAGE, new File(home, "data/felix-cache").getPath());
+        config.put(Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT);
+        config.put(Constants.FRAMEWORK_BEGINNING_STARTLEVEL, String.valueOf(DEPLOY_START_LEVEL));
+        config.put("felix.startlevel.bundle", String.valueOf(DEPLOY_START_LEVEL));
+        config.putAll(HomeProperties.read(new File(etc, "framework.properties"), home));
+
+        Framework fw = frameworkFactory().newFramework(config);
+        framework = fw;
+        fw.init();
+        BundleContext context = fw.getBundleContext();
+        int installed = install(context, new File(home, "bundle/boot"), 1)
+                + install(context, new File(home, "bundle/logging"), 2)
+                + install(context, new File(home, "bundle"), 3);
+
+        StopSignals.install(new Runnable() {
+            @Override
+            public void run() {
+                requestStop("signal");
+            }
+        });
+        Runtime.getRuntime().addShutdownHook(new Thread(new Runnable() {
+            @Override
+            public void run() {
+                stopAndWait();
+            }
+        }, "rsp-shutdown-hook"));
+
+        fw.start();
+        for (Bundle b : context.getBundles()) {
+            if (FILEINSTALL.equals(b.getSymbolicName())) {
+                b.start();
+            }
+        }
+        System.out.println("rsp: framework started with " + installed + " bundles in "
+                + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0) + " ms; home " + home);
+
+        FrameworkEvent event = fw.waitForStop(0);
+        if (event.getType() == FrameworkEvent.ERROR) {
+            System.err.println("rsp: framework stopped with an error: " + event.getThrowable());
+            return 1;
+        }
+        System.out.println("rsp: stopped");
+        return 0;
+    }
+
+    /**
+     * Stops the framework on another thread and exits the JVM with status 1 if it has not stopped within
+     * {@link #STOP_TIMEOUT_MS}. Called from a signal handler, so it must return at once.
+     */
+    void requestStop(String why) {
+        if (!stopping.compareAndSet(false, true)) {
+            return;
+        }
+        System.out.println("rsp: stopping (" + why + ")");
+        Thread stopper = new Thread(new Runnable() {
+            @Override
+            public void run() {
+                try {
+                    framework.stop();
+                } catch (BundleException e) {
+                    System.err.println("rsp: stop failed: " + e);
+                }
+            }
+        }, "rsp-stop");
+        stopper.start();
+        Thread watchdog = new Thread(new Runnable() {
+            @Override
+            public void run() {
+                try {
+                    Thread.sleep(STOP_TIMEOUT_MS);
+                } catch (InterruptedException e) {
+                    return;
+                }
+                System.err.println("rsp: did not stop within " + STOP_TIMEOUT_MS + " ms; exiting anyway");
+                Runtime.getRuntime().halt(1);
+            }
+        }, "rsp-stop-watchdog");
+        watchdog.setDaemon(true);
+        watchdog.start();
+    }
+
+    private void stopAndWait() {
+        Framework fw = framework;
+        if (fw == null || (fw.getState() & (Bundle.STARTING | Bundle.ACTIVE)) == 0) {
+            return;
+        }
+        try {
+            fw.stop();
+            fw.waitForStop(STOP_TIMEOUT_MS);
+        } catch (BundleException e) {
+            System.err.println("rsp: stop failed: " + e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Installs every jar in {@code dir} (not its subdirectories) at {@code level}, in name order, and marks it started. */
+    private static int install(BundleContext context, File dir, int level) throws BundleException {
+        File[] jars = dir.listFiles(new FilenameFilter() {
+            @Override
+            public boolean accept(File d, String name) {
+                return name.endsWith(".jar");
+            }
+        });
+        if (jars == null) {
+            return 0;
+        }
+        Arrays.sort(jars);
+        Bundle[] bundles = new Bundle[jars.length];
+        for (int i = 0; i < jars.length; i++) {
+            bundles[i] = context.installBundle("reference:" + jars[i].toURI());
+            bundles[i].adapt(BundleStartLevel.class).setStartLevel(level);
+        }
+        for (Bundle b : bundles) {
+            if (b.getHeaders().get(Constants.FRAGMENT_HOST) == null && !FILEINSTALL.equals(b.getSymbolicName())) {
+                b.start();
+            }
+        }
+        return jars.length;
+    }
+
+    private static FrameworkFactory frameworkFactory() {
+        Iterator<FrameworkFactory> it = ServiceLoader.load(FrameworkFactory.class).iterator();
+        if (!it.hasNext()) {
+            throw new IllegalStateException("no OSGi framework on the class path (bin/felix.jar missing?)");
+        }
+        return it.next();
+    }
+}
