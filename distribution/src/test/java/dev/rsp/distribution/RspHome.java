@@ -1,0 +1,83 @@
+package dev.rsp.distribution;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.nio.file.StandardCopyOption;
+import java.util.stream.Stream;
+
+/**
+ * A private copy of the assembled distribution for one test, with every port moved to a free one so that tests do
+ * not collide with each other or with anything else on the machine.
+ */
+final class RspHome {
+
+    final Path dir;
+    final int[] demoPorts = new int[3];
+    final int httpPort;
+
+    private RspHome(Path dir) {
+        this.dir = dir;
+        for (int i = 0; i < demoPorts.length; i++) {
+            demoPorts[i] = freePort();
+        }
+        httpPort = freePort();
+    }
+
+    /** The distribution the build assembled, as failsafe passes it in {@code rsp.dist}. */
+    static Path assembled() {
+        String dist = System.getProperty("rsp.dist");
+        if (dist == null) {
+            throw new IllegalStateException("system property rsp.dist is not set: run through Maven (mvn verify)");
+        }
+        return Paths.get(dist);
+    }
+
+    /** Copies the assembled distribution into {@code target} and rewrites the demo and listener ports. */
+    static RspHome copyTo(Path target) throws IOException {
+        Path source = assembled();
+        try (Stream<Path> files = Files.walk(source)) {
+            files.filter(p -> !p.startsWith(source.resolve("data"))).forEach(p -> {
+                Path to = target.resolve(source.relativize(p).toString());
+                try {
+                    if (Files.isDirectory(p)) {
+                        Files.createDirectories(to);
+                    } else {
+                        Files.copy(p, to, StandardCopyOption.COPY_ATTRIBUTES, StandardCopyOption.REPLACE_EXISTING);
+                    }
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        }
+        RspHome home = new RspHome(target);
+        home.rewritePorts();
+        return home;
+    }
+
+    Path etc() {
+        return dir.resolve("etc");
+    }
+
+    private void rewritePorts() throws IOException {
+        Path demo = etc().resolve("rsp.demo.cfg");
+        String cfg = Files.readString(demo);
+        for (int i = 0; i < demoPorts.length; i++) {
+            cfg = cfg.replace("127.0.0.1:" + (9101 + i), "127.0.0.1:" + demoPorts[i]);
+        }
+        Files.writeString(demo, cfg);
+        Path core = etc().resolve("rsp.core.cfg");
+        Files.writeString(core, Files.readString(core).replace("0.0.0.0:8080", "127.0.0.1:" + httpPort));
+    }
+
+    static int freePort() {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,141 @@
+package dev.rsp.distribution;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Black-box tests of {@code bin/rsp}: a real process, real sockets, real signals. */
+class RspProcessIT {
+
+    static final Duration START_DEADLINE = Duration.ofSeconds(30);
+
+    @TempDir
+    Path tmp;
+
+    @ParameterizedTest(name = "SIG{0}")
+    @ValueSource(strings = {"TERM", "INT"})
+    void startsTheDemoAndStopsCleanlyOnSignal(String signal) throws Exception {
+        RspHome home = RspHome.copyTo(tmp.resolve("rsp"));
+        Path elsewhere = Files.createDirectories(tmp.resolve("elsewhere"));
+        Path log = tmp.resolve("rsp.log");
+
+        long launched = System.nanoTime();
+        Process rsp = new ProcessBuilder(home.dir.resolve("bin/rsp").toString())
+                .directory(elsewhere.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
+        try {
+            String answer = awaitAnswer(rsp, home.demoPorts[0], log);
+            long firstAnswerMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - launched);
+            System.out.println("bin/rsp launch -> first demo answer: " + firstAnswerMs + " ms");
+            assertTrue(answer.startsWith("HTTP/1.1 200 "), answer);
+            assertTrue(answer.contains("\r\n\r\ndemo-1\nhost: Alice.Example.com\npath: /hello?x=1\n"), answer);
+            for (int i = 1; i < home.demoPorts.length; i++) {
+                String other = RawHttp.get(home.demoPorts[i], "bob.example.com", "/");
+                assertTrue(other.contains("demo-" + (i + 1) + "\nhost: bob.example.com\npath: /\n"), other);
+            }
+
+            long pid = rsp.pid();
+            Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).inheritIO().start();
+            assertEquals(0, kill.waitFor());
+            long signalled = System.nanoTime();
+            assertTrue(rsp.waitFor(5, TimeUnit.SECONDS), "rsp did not exit within 5 s of SIG" + signal);
+            long stopMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - signalled);
+            System.out.println("SIG" + signal + " -> exit: " + stopMs + " ms");
+
+            String out = Files.readString(log, StandardCharsets.UTF_8);
+            assertEquals(0, rsp.exitValue(), out);
+            assertTrue(out.contains("rsp: stopped"), out);
+            // The demo's SLF4J lines arrive on stdout through logback, in the pattern etc/logback.xml sets.
+            assertTrue(out.matches("(?s).*\\d\\d:\\d\\d:\\d\\d\\.\\d{3} INFO  \\[[^]]+\\] dev\\.rsp\\.demo\\.DemoBackends"
+                    + " - demo backend demo-1 listening on /127\\.0\\.0\\.1:" + home.demoPorts[0] + "\n.*"), out);
+            assertTrue(!out.contains("NOP") && !out.contains("No SLF4J providers"), out);
+        } finally {
+            rsp.destroyForcibly();
+        }
+    }
+
+    @Test
+    void unknownOptionIsRejectedWithAMessage() throws Exception {
+        RspHome home = RspHome.copyTo(tmp.resolve("rsp"));
+        Result r = run(List.of(home.dir.resolve("bin/rsp").toString(), "--bogus"), Map.of());
+        assertEquals(2, r.exit);
+        assertTrue(r.output.contains("rsp: unknown option '--bogus'"), r.output);
+    }
+
+    @Test
+    void helpExplainsTheOptions() throws Exception {
+        RspHome home = RspHome.copyTo(tmp.resolve("rsp"));
+        Result r = run(List.of(home.dir.resolve("bin/rsp").toString(), "--help"), Map.of());
+        assertEquals(0, r.exit);
+        assertTrue(r.output.contains("Usage: rsp") && r.output.contains("--shell"), r.output);
+    }
+
+    @Test
+    void missingJavaIsReportedClearly() throws Exception {
+        RspHome home = RspHome.copyTo(tmp.resolve("rsp"));
+        // A PATH with the few tools bin/rsp uses, and no java.
+        Path bin = Files.createDirectories(tmp.resolve("nojava-bin"));
+        for (String tool : List.of("bash", "readlink", "dirname")) {
+            Path real = Path.of("/usr/bin", tool);
+            Files.createSymbolicLink(bin.resolve(tool), Files.exists(real) ? real : Path.of("/bin", tool));
+        }
+        Result r = run(List.of(home.dir.resolve("bin/rsp").toString()), Map.of("PATH", bin.toString()));
+        assertEquals(1, r.exit);
+        assertTrue(r.output.contains("rsp: no Java found"), r.output);
+    }
+
+    record Result(int exit, String output) {
+    }
+
+    private Result run(List<String> command, Map<String, String> env) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+        pb.environment().remove("JAVA_HOME");
+        pb.environment().putAll(env);
+        Process p = pb.start();
+        p.getOutputStream().close();
+        if (!p.waitFor(20, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            fail("bin/rsp " + command + " did not finish");
+        }
+        return new Result(p.exitValue(), new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+    }
+
+    /** Polls the demo backend until it answers, the process dies, or the deadline passes. */
+    private static String awaitAnswer(Process rsp, int port, Path log) throws Exception {
+        long deadline = System.nanoTime() + START_DEADLINE.toNanos();
+        IOException last = null;
+        while (System.nanoTime() < deadline) {
+            if (!rsp.isAlive()) {
+                fail("rsp exited with " + rsp.exitValue() + " before answering:\n" + Files.readString(log));
+            }
+            try {
+                return RawHttp.get(port, "Alice.Example.com", "/hello?x=1");
+            } catch (IOException e) {
+                last = e;
+            }
+            try {
+                rsp.onExit().get(20, TimeUnit.MILLISECONDS);
+            } catch (TimeoutException stillRunning) {
+                // not answering yet: poll again
+            }
+        }
+        fail("no demo answer on port " + port + " within " + START_DEADLINE + " (" + last + "):\n" + Files.readString(log));
+        return "";
+    }
+}
