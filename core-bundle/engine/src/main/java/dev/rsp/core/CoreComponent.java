@@ -1,41 +1,171 @@
 package dev.rsp.core;
 
-import java.util.Arrays;
-import java.util.List;
+import dev.rsp.core.backend.ActiveHealthCheck;
+import dev.rsp.core.backend.BackendsConfig;
+import dev.rsp.core.backend.BackendsDiff;
+import dev.rsp.core.backend.ParsedBackends;
+import dev.rsp.core.backend.PassiveHealth;
+import dev.rsp.core.proxy.ProxyEngine;
+import dev.rsp.core.proxy.ProxySettings;
+import dev.rsp.core.routing.RoutingTable;
+import dev.rsp.spi.routing.Backends;
+import dev.rsp.spi.routing.RoutingStrategy;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.osgi.framework.Constants;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The core's lifecycle: reads {@code rsp.core} and reports what it runs. The selector loops arrive with the core
- * engine; until then this component only validates and logs its configuration.
+ * The core as an OSGi component: reads {@code rsp.core} and {@code rsp.backends}, tracks routing strategies by
+ * name, and runs the {@link ProxyEngine}. A configuration that does not validate is logged line by line and the
+ * previous good one stays in force.
  */
-@Component(immediate = true, configurationPid = "rsp.core", service = {})
+@Component(immediate = true, configurationPid = {"rsp.core", "rsp.backends"}, service = {})
 @Designate(ocd = CoreConfig.class)
 public final class CoreComponent {
 
     private static final Logger log = LoggerFactory.getLogger(CoreComponent.class);
 
+    private final ExecutorService builder = Executors.newSingleThreadExecutor(r -> daemon(r, "rsp-routing-build"));
+    private final RoutingTable routing = new RoutingTable(builder);
+    private ScheduledExecutorService checks;
+    private ActiveHealthCheck activeCheck;
+    private ProxyEngine engine;
+    private ProxySettings settings;
+    private Backends backends = new Backends(0, java.util.List.of());
+    private long generation;
+
     @Activate
-    void activate(CoreConfig config) {
-        log.info("rsp core started: http.listen={} routing.chain={}", config.http_listen(), chain(config));
+    void activate(CoreConfig config, Map<String, Object> properties) throws IOException {
+        ProxySettings.Parsed parsed = ProxySettings.from(config);
+        if (parsed instanceof ProxySettings.Invalid invalid) {
+            invalid.errors().forEach(e -> log.error("rsp.core: {} (using the defaults until this is fixed)", e));
+            settings = ProxySettings.defaults(Defaults.CORE);
+        } else {
+            settings = ((ProxySettings.Valid) parsed).settings();
+        }
+        PassiveHealth health = new PassiveHealth(settings.healthFailures(), settings.healthCooldownNanos(), System::nanoTime);
+        engine = new ProxyEngine(settings, routing, health);
+        applyBackends(properties);
+        engine.start();
+        if (settings.healthCheckIntervalNanos() > 0) {
+            checks = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "rsp-health-check"));
+            activeCheck = new ActiveHealthCheck(health, checks, Duration.ofNanos(settings.healthCheckIntervalNanos()),
+                    Duration.ofNanos(settings.connectTimeoutNanos()));
+            activeCheck.update(backends);
+        }
+        log.info("rsp core started: http.listen={} routing.chain={} backends={}", engine.localAddress(), settings.chain(),
+                backends.all().size());
     }
 
     @Modified
-    void modified(CoreConfig config) {
-        log.info("rsp core configuration changed: http.listen={} routing.chain={}", config.http_listen(), chain(config));
+    void modified(CoreConfig config, Map<String, Object> properties) throws IOException {
+        ProxySettings.Parsed parsed = ProxySettings.from(config);
+        if (parsed instanceof ProxySettings.Invalid invalid) {
+            invalid.errors().forEach(e -> log.error("rsp.core: {} (keeping the previous configuration)", e));
+        } else {
+            ProxySettings next = ((ProxySettings.Valid) parsed).settings();
+            if (!next.equals(settings)) {
+                engine.settings(next);
+                settings = next;
+                log.info("rsp.core configuration applied");
+            }
+        }
+        applyBackends(properties);
     }
 
     @Deactivate
     void deactivate() {
+        if (activeCheck != null) {
+            activeCheck.close();
+            checks.shutdownNow();
+        }
+        engine.stop();
+        builder.shutdownNow();
         log.info("rsp core stopped");
     }
 
-    static List<String> chain(CoreConfig config) {
-        return Arrays.stream(config.routing_chain().split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+    private void applyBackends(Map<String, Object> properties) {
+        ParsedBackends parsed = BackendsConfig.parse(properties, generation + 1);
+        if (parsed instanceof ParsedBackends.Invalid invalid) {
+            invalid.errors().forEach(e -> log.error("rsp.backends: {} (keeping the previous backends)", e));
+            return;
+        }
+        Backends next = ((ParsedBackends.Valid) parsed).backends();
+        if (next.all().equals(backends.all()) && generation > 0) {
+            return;
+        }
+        generation++;
+        BackendsDiff diff = BackendsDiff.between(backends, next);
+        backends = next;
+        engine.backends(next);
+        if (activeCheck != null) {
+            activeCheck.update(next);
+        }
+        log.info("rsp.backends: {} backends (added {}, removed {}, changed {})", next.all().size(), diff.added(),
+                diff.removed(), diff.changed());
+    }
+
+    @Reference(service = RoutingStrategy.class, cardinality = ReferenceCardinality.MULTIPLE,
+            policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    void addStrategy(RoutingStrategy strategy, Map<String, Object> props) {
+        name(props).ifPresent(n -> routing.strategyAdded(n, strategy, id(props), ranking(props)));
+    }
+
+    void updatedStrategy(RoutingStrategy strategy, Map<String, Object> props) {
+        name(props).ifPresent(n -> routing.strategyModified(n, strategy, id(props), ranking(props)));
+    }
+
+    void removeStrategy(RoutingStrategy strategy, Map<String, Object> props) {
+        name(props).ifPresent(n -> routing.strategyRemoved(n, strategy, id(props)));
+    }
+
+    private static java.util.Optional<String> name(Map<String, Object> props) {
+        Object n = props.get(RoutingStrategy.NAME_PROPERTY);
+        if (!(n instanceof String s) || s.isBlank()) {
+            log.error("a RoutingStrategy service (id {}) has no {} property; it is ignored", props.get(Constants.SERVICE_ID),
+                    RoutingStrategy.NAME_PROPERTY);
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(s.trim());
+    }
+
+    private static long id(Map<String, Object> props) {
+        return ((Number) props.get(Constants.SERVICE_ID)).longValue();
+    }
+
+    private static int ranking(Map<String, Object> props) {
+        Object r = props.get(Constants.SERVICE_RANKING);
+        return r instanceof Integer i ? i : 0;
+    }
+
+    private static Thread daemon(Runnable r, String name) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        return t;
+    }
+
+    /** Access to the running engine for tests in this bundle. */
+    ProxyEngine engine() {
+        return engine;
+    }
+
+    static long millis(long nanos) {
+        return TimeUnit.NANOSECONDS.toMillis(nanos);
     }
 }

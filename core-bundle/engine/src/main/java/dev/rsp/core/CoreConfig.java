@@ -3,16 +3,67 @@ package dev.rsp.core;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
-/** Configuration of the core, PID {@code rsp.core} ({@code etc/rsp.core.cfg}). */
+/**
+ * Configuration of the core, PID {@code rsp.core} ({@code etc/rsp.core.cfg}). Property names are the method names
+ * with {@code _} read as {@code .}: {@code http.listen}, {@code timeout.header.ms}, ...
+ */
 @ObjectClassDefinition(name = "rsp core", description = "Listeners, loops, limits, timeouts and the routing chain")
 public @interface CoreConfig {
 
-    @AttributeDefinition(description = "Address and port of the HTTP listener")
+    @AttributeDefinition(description = "Address and port of the HTTP listener, host:port")
     String http_listen() default "0.0.0.0:8080";
 
-    @AttributeDefinition(description = "Number of selector loops; 0 means one per core")
+    @AttributeDefinition(description = "Number of selector loops; 0 means one per core. Applied at start")
     int loops() default 0;
 
     @AttributeDefinition(description = "Routing strategies by name, tried in order")
     String routing_chain() default "reload-path, host-hash";
+
+    @AttributeDefinition(description = "Size of every I/O buffer in bytes; a connection holds at most two per direction. Applied at start")
+    int buffer_size() default 16384;
+
+    @AttributeDefinition(description = "Longest request line in bytes (414 beyond)")
+    int limits_request_line() default 8192;
+
+    @AttributeDefinition(description = "Longest request head in bytes (431 beyond); at most buffer.size")
+    int limits_head_bytes() default 16384;
+
+    @AttributeDefinition(description = "Most header fields in a head (431 beyond)")
+    int limits_headers() default 100;
+
+    @AttributeDefinition(description = "Time a client has to send a complete request head (408 after)")
+    long timeout_header_ms() default 10_000;
+
+    @AttributeDefinition(description = "Time without progress before a connection is closed (keep-alive and transfers)")
+    long timeout_idle_ms() default 60_000;
+
+    @AttributeDefinition(description = "Time to connect to a backend before trying the next candidate")
+    long timeout_connect_ms() default 5_000;
+
+    @AttributeDefinition(description = "Time a backend has to start its response (504 after)")
+    long timeout_backend_ms() default 60_000;
+
+    @AttributeDefinition(description = "Time a request waits for a routing strategy to appear (503 after)")
+    long timeout_grace_ms() default 2_000;
+
+    @AttributeDefinition(description = "Time in-flight requests get to finish when rsp stops")
+    long timeout_stop_ms() default 10_000;
+
+    @AttributeDefinition(description = "Most backends tried for one request when connecting fails")
+    int backend_tries() default 3;
+
+    @AttributeDefinition(description = "Most idle keep-alive connections kept per backend and loop")
+    int backend_pool_max_idle() default 64;
+
+    @AttributeDefinition(description = "Time an idle pooled backend connection is kept")
+    long backend_pool_idle_ms() default 30_000;
+
+    @AttributeDefinition(description = "Consecutive failures that mark a backend down")
+    int health_failures() default 3;
+
+    @AttributeDefinition(description = "Time a backend marked down is left alone")
+    long health_cooldown_ms() default 10_000;
+
+    @AttributeDefinition(description = "Interval of the active TCP check of every backend; 0 turns it off")
+    long health_check_interval_ms() default 0;
 }

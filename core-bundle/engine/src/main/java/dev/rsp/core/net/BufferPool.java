@@ -1,0 +1,76 @@
+package dev.rsp.core.net;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
+
+/**
+ * Direct buffers of one size for one event loop. Confined to the loop's thread: no locks.
+ *
+ * <p>Ownership: whoever calls {@link #acquire()} owns the buffer until it passes it to {@link #release}; a buffer is
+ * released exactly once. {@link #inUse()} counts buffers acquired and not released, so tests and the status page
+ * can check that connections give back what they take.
+ */
+public final class BufferPool {
+
+    private final int bufferSize;
+    private final int maxIdle;
+    private final ArrayDeque<ByteBuffer> idle = new ArrayDeque<>();
+    private int inUse;
+    private int peakInUse;
+    private long allocated;
+
+    /**
+     * @param bufferSize size of every buffer in bytes
+     * @param maxIdle    most released buffers kept for reuse; more are left to the garbage collector
+     */
+    public BufferPool(int bufferSize, int maxIdle) {
+        this.bufferSize = bufferSize;
+        this.maxIdle = maxIdle;
+    }
+
+    /** A cleared buffer of {@link #bufferSize()} bytes. */
+    public ByteBuffer acquire() {
+        ByteBuffer b = idle.pollFirst();
+        if (b == null) {
+            b = ByteBuffer.allocateDirect(bufferSize);
+            allocated++;
+        }
+        inUse++;
+        if (inUse > peakInUse) {
+            peakInUse = inUse;
+        }
+        return b;
+    }
+
+    /** Gives a buffer back; the caller must not touch it afterwards. */
+    public void release(ByteBuffer b) {
+        inUse--;
+        if (idle.size() < maxIdle) {
+            b.clear();
+            idle.addFirst(b);
+        }
+    }
+
+    public int bufferSize() {
+        return bufferSize;
+    }
+
+    /** Buffers acquired and not yet released. */
+    public int inUse() {
+        return inUse;
+    }
+
+    /** The highest {@link #inUse()} seen since the pool was made or {@link #resetPeak()} was called. */
+    public int peakInUse() {
+        return peakInUse;
+    }
+
+    public void resetPeak() {
+        peakInUse = inUse;
+    }
+
+    /** Buffers allocated over the pool's life (a steadily growing figure means buffers are not coming back). */
+    public long allocated() {
+        return allocated;
+    }
+}

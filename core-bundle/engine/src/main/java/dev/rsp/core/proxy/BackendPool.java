@@ -1,0 +1,106 @@
+package dev.rsp.core.proxy;
+
+import dev.rsp.core.net.LoopHandler;
+import java.nio.channels.SelectionKey;
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Idle keep-alive connections to backends, per loop, keyed by backend name and address (a backend moved to another
+ * address does not reuse connections to the old one). Most recently used first, so that surplus connections age
+ * out. Bounded per key; idle ones are closed after the idle timeout by the loop's sweep. Loop thread only.
+ */
+final class BackendPool implements LoopHandler {
+
+    private final Map<String, ArrayDeque<BackendSide>> idle = new HashMap<>();
+    private final int maxIdlePerKey;
+    private final long idleNanos;
+    private final ProxyCounters counters;
+    private int size;
+
+    BackendPool(int maxIdlePerKey, long idleNanos, ProxyCounters counters) {
+        this.maxIdlePerKey = maxIdlePerKey;
+        this.idleNanos = idleNanos;
+        this.counters = counters;
+    }
+
+    /** An idle connection for {@code key}, or null when there is none. */
+    BackendSide take(String key) {
+        ArrayDeque<BackendSide> q = idle.get(key);
+        BackendSide b = q == null ? null : q.pollFirst();
+        if (b != null) {
+            size--;
+            counters.count("backend.pool.reused");
+        }
+        return b;
+    }
+
+    /** Parks a connection whose exchange ended cleanly; closes it when the pool for its key is full. */
+    void offer(BackendSide b, long nowNanos) {
+        ArrayDeque<BackendSide> q = idle.computeIfAbsent(b.poolKey(), k -> new ArrayDeque<>());
+        if (q.size() >= maxIdlePerKey) {
+            b.close();
+            return;
+        }
+        b.parkedIn(this, nowNanos);
+        q.addFirst(b);
+        size++;
+    }
+
+    void remove(BackendSide b) {
+        ArrayDeque<BackendSide> q = idle.get(b.poolKey());
+        if (q != null && q.remove(b)) {
+            size--;
+        }
+    }
+
+    /** Closes idle connections whose key is not in {@code keys} (backends removed or moved). */
+    void retain(Set<String> keys) {
+        Iterator<Map.Entry<String, ArrayDeque<BackendSide>>> it = idle.entrySet().iterator();
+        while (it.hasNext()) {
+            Map.Entry<String, ArrayDeque<BackendSide>> e = it.next();
+            if (!keys.contains(e.getKey())) {
+                for (BackendSide b : e.getValue()) {
+                    b.close();
+                    size--;
+                }
+                it.remove();
+            }
+        }
+    }
+
+    int size() {
+        return size;
+    }
+
+    void closeAll() {
+        idle.values().forEach(q -> q.forEach(BackendSide::close));
+        idle.clear();
+        size = 0;
+    }
+
+    @Override
+    public void onSweep(long nowNanos) {
+        for (ArrayDeque<BackendSide> q : idle.values()) {
+            // oldest at the tail
+            while (!q.isEmpty() && nowNanos - q.peekLast().idleSinceNanos() > idleNanos) {
+                q.pollLast().close();
+                size--;
+                counters.count("backend.pool.idle_timeout");
+            }
+        }
+    }
+
+    @Override
+    public void onReady(SelectionKey key) {
+        // the pool has no key of its own
+    }
+
+    @Override
+    public void onFailure(Throwable t) {
+        closeAll();
+    }
+}

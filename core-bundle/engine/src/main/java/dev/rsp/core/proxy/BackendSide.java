@@ -1,0 +1,167 @@
+package dev.rsp.core.proxy;
+
+import dev.rsp.core.http.HeadLimits;
+import dev.rsp.core.http.ResponseHeadParser;
+import dev.rsp.core.net.BufferPool;
+import dev.rsp.core.net.Endpoint;
+import dev.rsp.core.net.EventLoop;
+import dev.rsp.core.net.LoopHandler;
+import dev.rsp.spi.routing.Backend;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.SocketChannel;
+
+/**
+ * A connection to a backend, on one loop. While a client exchange uses it, readiness goes to that exchange; while
+ * it idles in the {@link BackendPool}, any readiness means the backend closed it or sent something unasked, and it
+ * is closed. Loop thread only.
+ */
+final class BackendSide implements LoopHandler {
+
+    private final Backend backend;
+    private final String poolKey;
+    private final Endpoint endpoint;
+    private final ResponseHeadParser parser;
+    private final ProxyCounters counters;
+    private ClientSide owner;
+    private BackendPool pool;
+    private long idleSinceNanos;
+    private boolean connected;
+    private int exchanges;
+
+    private BackendSide(Backend backend, String poolKey, SocketChannel channel, BufferPool buffers, HeadLimits limits,
+            ProxyCounters counters) {
+        this.backend = backend;
+        this.poolKey = poolKey;
+        this.endpoint = new Endpoint(channel, buffers);
+        this.parser = new ResponseHeadParser(limits);
+        this.counters = counters;
+    }
+
+    /**
+     * Opens a non-blocking connection. The address must already be resolved: resolving here would block the loop.
+     *
+     * @return the connection, connected or connecting (then {@link #connected()} is false and OP_CONNECT is awaited)
+     */
+    static BackendSide connect(EventLoop loop, Backend backend, InetSocketAddress address, String poolKey, ClientSide owner,
+            HeadLimits limits, ProxyCounters counters) throws IOException {
+        SocketChannel ch = SocketChannel.open();
+        BackendSide b;
+        try {
+            ch.configureBlocking(false);
+            ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            b = new BackendSide(backend, poolKey, ch, loop.buffers(), limits, counters);
+            b.owner = owner;
+            b.connected = ch.connect(address);
+            b.endpoint.register(loop, b, b.connected ? 0 : SelectionKey.OP_CONNECT);
+        } catch (IOException | RuntimeException e) {
+            ch.close();
+            throw e;
+        }
+        counters.activeBackends.increment();
+        return b;
+    }
+
+    /** Completes a pending connect; throws when the connect failed. */
+    boolean finishConnect() throws IOException {
+        if (endpoint.channel().finishConnect()) {
+            connected = true;
+            endpoint.wantRead(false);
+            endpoint.wantWrite(false);
+            setInterestNone();
+        }
+        return connected;
+    }
+
+    private void setInterestNone() {
+        endpoint.wantRead(false);
+        endpoint.wantWrite(false);
+    }
+
+    boolean connected() {
+        return connected;
+    }
+
+    Backend backend() {
+        return backend;
+    }
+
+    String poolKey() {
+        return poolKey;
+    }
+
+    Endpoint endpoint() {
+        return endpoint;
+    }
+
+    ResponseHeadParser parser() {
+        return parser;
+    }
+
+    /** Number of exchanges this connection carried before the current one (0 for a fresh connection). */
+    int reuses() {
+        return exchanges;
+    }
+
+    void takenBy(ClientSide client) {
+        owner = client;
+        pool = null;
+        parser.reset();
+    }
+
+    void parkedIn(BackendPool p, long nowNanos) {
+        owner = null;
+        pool = p;
+        idleSinceNanos = nowNanos;
+        exchanges++;
+        parser.reset();
+        endpoint.releaseInputIfEmpty();
+        endpoint.wantWrite(false);
+        endpoint.wantRead(true);
+    }
+
+    long idleSinceNanos() {
+        return idleSinceNanos;
+    }
+
+    @Override
+    public void onReady(SelectionKey key) {
+        if (owner != null) {
+            owner.onBackendReady(this, key);
+            return;
+        }
+        // Idle in the pool: the backend closed the connection or sent bytes nobody asked for.
+        counters.count(key.isReadable() ? "backend.pool.closed_by_backend" : "backend.pool.unexpected");
+        if (pool != null) {
+            pool.remove(this);
+        }
+        close();
+    }
+
+    @Override
+    public void onFailure(Throwable t) {
+        if (owner != null) {
+            owner.onFailure(t);
+        } else {
+            if (pool != null) {
+                pool.remove(this);
+            }
+            close();
+        }
+    }
+
+    void close() {
+        if (!endpoint.isClosed()) {
+            endpoint.close();
+            counters.activeBackends.decrement();
+        }
+        owner = null;
+    }
+
+    @Override
+    public String toString() {
+        return "backend " + backend.name() + " " + endpoint.channel();
+    }
+}

@@ -1,0 +1,71 @@
+package dev.rsp.core.proxy;
+
+import dev.rsp.core.http.HttpHead;
+import dev.rsp.spi.routing.Backend;
+import java.util.List;
+
+/** What the core knows about the request/response exchange in progress on a client connection. Loop thread only. */
+final class Exchange {
+
+    long started;
+    String method = "";
+    String target = "";
+    String host = "";
+    boolean http10;
+    boolean keepAlive;
+    boolean idempotent;
+    boolean upgradeRequested;
+    Pipe.Framing requestFraming = Pipe.Framing.NONE;
+    long requestLength;
+
+    List<Backend> candidates = List.of();
+    String strategy = "";
+    int tries;
+
+    boolean requestSent;
+    boolean responseHeadSeen;
+    boolean responseStarted;
+    boolean responseDone;
+    boolean interim;
+    boolean upgraded;
+    boolean closeAfter;
+    boolean backendReusable;
+    int status;
+
+    /** Starts a new exchange for a parsed request head. */
+    void begin(HttpHead h) {
+        started = System.nanoTime();
+        method = h.method();
+        target = h.target();
+        host = "";
+        http10 = h.versionMinor() == 0;
+        keepAlive = false;
+        idempotent = switch (method) {
+            case "GET", "HEAD", "OPTIONS", "PUT", "DELETE", "TRACE" -> true;
+            default -> false;
+        };
+        upgradeRequested = h.connectionUpgrade() && !h.upgrade().isEmpty();
+        if (h.chunked()) {
+            requestFraming = Pipe.Framing.CHUNKED;
+            requestLength = 0;
+        } else if (h.contentLength() > 0) {
+            requestFraming = Pipe.Framing.LENGTH;
+            requestLength = h.contentLength();
+        } else {
+            requestFraming = Pipe.Framing.NONE;
+            requestLength = 0;
+        }
+        candidates = List.of();
+        strategy = "";
+        tries = 0;
+        requestSent = false;
+        responseHeadSeen = false;
+        responseStarted = false;
+        responseDone = false;
+        interim = false;
+        upgraded = false;
+        closeAfter = false;
+        backendReusable = false;
+        status = 0;
+    }
+}

@@ -1,0 +1,31 @@
+package dev.rsp.core.proxy;
+
+import dev.rsp.core.net.EventLoop;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/** What the proxy keeps per event loop: its backend pool, its clients, and the requests waiting for a strategy. */
+final class LoopContext {
+
+    final EventLoop loop;
+    final BackendPool pool;
+    final Set<ClientSide> clients = new HashSet<>();
+    final List<ClientSide> routeWaiters = new ArrayList<>();
+
+    LoopContext(EventLoop loop, BackendPool pool) {
+        this.loop = loop;
+        this.pool = pool;
+    }
+
+    /** Routes the waiting requests again (a new routing snapshot was published). Loop thread only. */
+    void retryWaiters() {
+        if (routeWaiters.isEmpty()) {
+            return;
+        }
+        for (ClientSide c : new ArrayList<>(routeWaiters)) {
+            c.route();
+        }
+    }
+}

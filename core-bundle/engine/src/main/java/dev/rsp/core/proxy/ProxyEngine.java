@@ -1,0 +1,225 @@
+package dev.rsp.core.proxy;
+
+import dev.rsp.core.backend.PassiveHealth;
+import dev.rsp.core.http.ChunkedScanner;
+import dev.rsp.core.net.BufferPool;
+import dev.rsp.core.net.EventLoop;
+import dev.rsp.core.routing.RoutingTable;
+import dev.rsp.spi.routing.Backend;
+import dev.rsp.spi.routing.Backends;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.ServerSocketChannel;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The proxy: N event loops sharing one listening socket, the routing table, the backends and their health. Created
+ * and controlled from configuration threads (start, settings, backends, stop); all connection work happens on the
+ * loops.
+ */
+public final class ProxyEngine {
+
+    static final Logger log = LoggerFactory.getLogger("dev.rsp.core.proxy");
+    static final Logger accessLog = LoggerFactory.getLogger("rsp.access");
+
+    private final RoutingTable routing;
+    private final PassiveHealth health;
+    private final ProxyCounters counters = new ProxyCounters();
+    private final List<LoopContext> loops = new ArrayList<>();
+    private volatile ProxySettings settings;
+    private volatile BackendDirectory directory = BackendDirectory.EMPTY;
+    private ServerSocketChannel server;
+    private volatile InetSocketAddress localAddress;
+
+    public ProxyEngine(ProxySettings settings, RoutingTable routing, PassiveHealth health) {
+        this.settings = settings;
+        this.routing = routing;
+        this.health = health;
+        routing.onPublish(this::retryWaitingRequests);
+    }
+
+    /** Starts the loops and the listener. */
+    public synchronized void start() throws IOException {
+        ProxySettings s = settings;
+        for (int i = 0; i < s.loops(); i++) {
+            EventLoop loop = new EventLoop("rsp-loop-" + i, new BufferPool(s.bufferSize(), 1024));
+            LoopContext ctx = new LoopContext(loop, new BackendPool(s.poolMaxIdle(), s.poolIdleNanos(), counters));
+            loop.track(ctx.pool);
+            loops.add(ctx);
+            loop.start();
+        }
+        routing.chainChanged(s.chain());
+        listen(s.listen());
+    }
+
+    private void listen(InetSocketAddress configured) throws IOException {
+        InetSocketAddress bind = new InetSocketAddress(configured.getHostString(), configured.getPort());
+        ServerSocketChannel ch = ServerSocketChannel.open();
+        try {
+            ch.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+            ch.bind(bind, 4096);
+            ch.configureBlocking(false);
+        } catch (IOException e) {
+            ch.close();
+            throw new IOException("cannot listen on " + bind + ": " + e.getMessage(), e);
+        }
+        server = ch;
+        localAddress = (InetSocketAddress) ch.getLocalAddress();
+        for (LoopContext ctx : loops) {
+            ctx.loop.execute(() -> {
+                try {
+                    ch.register(ctx.loop.selector(), SelectionKey.OP_ACCEPT, new Acceptor(this, ctx, ch));
+                } catch (IOException e) {
+                    log.error("{}: cannot accept on {}: {}", ctx.loop.name(), localAddress, e.toString());
+                }
+            });
+        }
+        log.info("rsp proxy listening on {} with {} loops", localAddress, loops.size());
+    }
+
+    /** Applies new settings; the listener moves when its address changed. Loops and buffer size apply at start. */
+    public synchronized void settings(ProxySettings next) throws IOException {
+        ProxySettings prev = settings;
+        settings = next;
+        if (!prev.chain().equals(next.chain())) {
+            routing.chainChanged(next.chain());
+            log.info("routing.chain is now {}", next.chain());
+        }
+        if (prev.loops() != next.loops() || prev.bufferSize() != next.bufferSize()) {
+            log.warn("loops and buffer.size changes take effect when rsp restarts");
+        }
+        if (!prev.listen().equals(next.listen()) && server != null) {
+            ServerSocketChannel old = server;
+            listen(next.listen());
+            old.close();
+        }
+    }
+
+    /** Publishes a new backend set. Resolves names, so call it off the loops. */
+    public void backends(Backends backends) {
+        BackendDirectory dir = BackendDirectory.resolve(backends);
+        directory = dir;
+        health.retain(backends.all().stream().map(Backend::name).collect(Collectors.toSet()));
+        routing.backendsChanged(backends);
+        Set<String> keys = Set.copyOf(dir.poolKeys().values());
+        for (LoopContext ctx : loops) {
+            ctx.loop.execute(() -> ctx.pool.retain(keys));
+        }
+    }
+
+    /**
+     * Stops gracefully: no new connections, idle ones closed, in-flight exchanges get up to the stop timeout, then
+     * everything is closed and the loops end.
+     */
+    public synchronized void stop() {
+        try {
+            if (server != null) {
+                server.close();
+            }
+        } catch (IOException ignored) {
+            // closing anyway
+        }
+        for (LoopContext ctx : loops) {
+            ctx.loop.execute(() -> new ArrayList<>(ctx.clients).forEach(ClientSide::drain));
+        }
+        long deadline = System.nanoTime() + settings.stopTimeoutNanos();
+        while (counters.activeClients() > 0 && System.nanoTime() - deadline < 0) {
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
+        }
+        if (counters.activeClients() > 0) {
+            log.warn("stopping with {} connections still busy after {} ms", counters.activeClients(),
+                    TimeUnit.NANOSECONDS.toMillis(settings.stopTimeoutNanos()));
+        }
+        for (LoopContext ctx : loops) {
+            ctx.loop.execute(() -> {
+                new ArrayList<>(ctx.clients).forEach(ClientSide::close);
+                ctx.pool.closeAll();
+            });
+            try {
+                ctx.loop.stop(2, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        loops.clear();
+        log.info("rsp proxy stopped");
+    }
+
+    private void retryWaitingRequests() {
+        for (LoopContext ctx : loops) {
+            ctx.loop.execute(ctx::retryWaiters);
+        }
+    }
+
+    /** Buffers taken from the loops' pools and not given back, summed over the loops (asks each loop). */
+    public BufferUse bufferUse() {
+        List<CompletableFuture<int[]>> parts = new ArrayList<>();
+        for (LoopContext ctx : loops) {
+            CompletableFuture<int[]> f = new CompletableFuture<>();
+            ctx.loop.execute(() -> f.complete(new int[] {ctx.loop.buffers().inUse(), ctx.loop.buffers().peakInUse()}));
+            parts.add(f);
+        }
+        int inUse = 0;
+        int peak = 0;
+        for (CompletableFuture<int[]> f : parts) {
+            int[] v = f.orTimeout(5, TimeUnit.SECONDS).join();
+            inUse += v[0];
+            peak += v[1];
+        }
+        return new BufferUse(inUse, peak, settings.bufferSize());
+    }
+
+    /** Buffer accounting: buffers in use now and the sum of the loops' peaks, each of {@code bufferSize} bytes. */
+    public record BufferUse(int inUse, int peak, int bufferSize) {
+        public long bytesInUse() {
+            return (long) inUse * bufferSize;
+        }
+
+        public long peakBytes() {
+            return (long) peak * bufferSize;
+        }
+    }
+
+    /** The longest busy time of any loop iteration so far, in nanoseconds. */
+    public long longestLoopIterationNanos() {
+        return loops.stream().mapToLong(c -> c.loop.longestBusyNanos()).max().orElse(0);
+    }
+
+    public InetSocketAddress localAddress() {
+        return localAddress;
+    }
+
+    public ProxyCounters counters() {
+        return counters;
+    }
+
+    ProxySettings settings() {
+        return settings;
+    }
+
+    RoutingTable routing() {
+        return routing;
+    }
+
+    PassiveHealth health() {
+        return health;
+    }
+
+    BackendDirectory directory() {
+        return directory;
+    }
+
+    ChunkedScanner newChunkedScanner() {
+        return new ChunkedScanner(ChunkedScanner.DEFAULT_MAX_LINE_BYTES, ChunkedScanner.DEFAULT_MAX_TRAILER_BYTES);
+    }
+}

@@ -1,0 +1,120 @@
+package dev.rsp.core.proxy;
+
+import dev.rsp.core.CoreConfig;
+import dev.rsp.core.http.HeadLimits;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The core's settings, validated. Built from {@code rsp.core} by {@link #from}; an invalid configuration yields the
+ * list of problems instead, and the engine keeps its previous settings.
+ */
+public record ProxySettings(
+        InetSocketAddress listen,
+        int loops,
+        List<String> chain,
+        int bufferSize,
+        HeadLimits headLimits,
+        long headerTimeoutNanos,
+        long idleTimeoutNanos,
+        long connectTimeoutNanos,
+        long backendTimeoutNanos,
+        long graceNanos,
+        long stopTimeoutNanos,
+        int backendTries,
+        int poolMaxIdle,
+        long poolIdleNanos,
+        int healthFailures,
+        long healthCooldownNanos,
+        long healthCheckIntervalNanos) {
+
+    /** The outcome of reading a configuration. */
+    public sealed interface Parsed permits Valid, Invalid {
+    }
+
+    public record Valid(ProxySettings settings) implements Parsed {
+    }
+
+    public record Invalid(List<String> errors) implements Parsed {
+    }
+
+    /** The settings with every property at its default; used until a configuration arrives. */
+    public static ProxySettings defaults(CoreConfig defaults) {
+        return ((Valid) from(defaults)).settings();
+    }
+
+    public static Parsed from(CoreConfig c) {
+        List<String> errors = new ArrayList<>();
+        InetSocketAddress listen = address("http.listen", c.http_listen(), errors);
+        int loops = c.loops() == 0 ? Runtime.getRuntime().availableProcessors() : c.loops();
+        check(c.loops() >= 0 && c.loops() <= 256, "loops must be 0 (one per core) to 256, not " + c.loops(), errors);
+        List<String> chain = Arrays.stream(c.routing_chain().split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+        check(chain.size() == chain.stream().distinct().count(), "routing.chain names a strategy twice: " + chain, errors);
+        check(c.buffer_size() >= 4096 && c.buffer_size() <= 1 << 20, "buffer.size must be 4096 to 1048576, not " + c.buffer_size(), errors);
+        check(c.limits_request_line() >= 256, "limits.request.line must be at least 256", errors);
+        check(c.limits_head_bytes() >= c.limits_request_line() && c.limits_head_bytes() <= c.buffer_size(),
+                "limits.head.bytes must be between limits.request.line and buffer.size (" + c.buffer_size() + "), not "
+                        + c.limits_head_bytes(), errors);
+        check(c.limits_headers() >= 1 && c.limits_headers() <= 1000, "limits.headers must be 1 to 1000", errors);
+        for (long t : new long[] {c.timeout_header_ms(), c.timeout_idle_ms(), c.timeout_connect_ms(), c.timeout_backend_ms(),
+                c.timeout_stop_ms(), c.backend_pool_idle_ms(), c.health_cooldown_ms()}) {
+            check(t > 0, "timeouts must be positive, found " + t, errors);
+        }
+        check(c.timeout_grace_ms() >= 0, "timeout.grace.ms must not be negative", errors);
+        check(c.health_check_interval_ms() >= 0, "health.check.interval.ms must not be negative", errors);
+        check(c.backend_tries() >= 1 && c.backend_tries() <= 8, "backend.tries must be 1 to 8", errors);
+        check(c.backend_pool_max_idle() >= 0, "backend.pool.max.idle must not be negative", errors);
+        check(c.health_failures() >= 1, "health.failures must be at least 1", errors);
+        if (!errors.isEmpty()) {
+            return new Invalid(errors);
+        }
+        return new Valid(new ProxySettings(listen, loops, chain, c.buffer_size(),
+                new HeadLimits(c.limits_request_line(), c.limits_head_bytes(), c.limits_headers()),
+                ms(c.timeout_header_ms()), ms(c.timeout_idle_ms()), ms(c.timeout_connect_ms()), ms(c.timeout_backend_ms()),
+                ms(c.timeout_grace_ms()), ms(c.timeout_stop_ms()), c.backend_tries(), c.backend_pool_max_idle(),
+                ms(c.backend_pool_idle_ms()), c.health_failures(), ms(c.health_cooldown_ms()), ms(c.health_check_interval_ms())));
+    }
+
+    /** Parses {@code host:port} (IPv6 in brackets) without resolving names; errors name the property. */
+    static InetSocketAddress address(String property, String value, List<String> errors) {
+        String v = value.trim();
+        int colon = v.lastIndexOf(':');
+        if (colon <= 0 || colon == v.length() - 1) {
+            errors.add(property + " = '" + value + "': expected host:port");
+            return null;
+        }
+        String host = v.substring(0, colon);
+        if (host.startsWith("[") && host.endsWith("]")) {
+            host = host.substring(1, host.length() - 1);
+        }
+        int port;
+        try {
+            port = Integer.parseInt(v.substring(colon + 1));
+        } catch (NumberFormatException e) {
+            errors.add(property + " = '" + value + "': port is not a number");
+            return null;
+        }
+        if (port < 0 || port > 65535) {
+            errors.add(property + " = '" + value + "': port out of range (0-65535)");
+            return null;
+        }
+        if (!host.chars().allMatch(ch -> Character.isLetterOrDigit(ch) || ch == '.' || ch == ':' || ch == '-')) {
+            errors.add(property + " = '" + value + "': not a host name or address");
+            return null;
+        }
+        return InetSocketAddress.createUnresolved(host, port);
+    }
+
+    private static void check(boolean ok, String message, List<String> errors) {
+        if (!ok) {
+            errors.add(message);
+        }
+    }
+
+    private static long ms(long millis) {
+        return TimeUnit.MILLISECONDS.toNanos(millis);
+    }
+}

@@ -1,0 +1,87 @@
+package dev.rsp.core.proxy;
+
+import dev.rsp.core.http.HttpHead;
+import dev.rsp.spi.routing.RequestHead;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * The core's {@link RequestHead}: a view over the parsed head in the client's input buffer, reused for every request
+ * of a connection. Valid only while the request is being routed, on the loop thread.
+ */
+final class RequestView implements RequestHead {
+
+    private final InetSocketAddress client;
+    private ByteBuffer buffer;
+    private HttpHead head;
+    private String host;
+    private String path;
+    private String query;
+    private Optional<String> sni = Optional.empty();
+
+    RequestView(InetSocketAddress client) {
+        this.client = client;
+    }
+
+    void set(ByteBuffer buffer, HttpHead head, String canonicalHost) {
+        this.buffer = buffer;
+        this.head = head;
+        this.host = canonicalHost;
+        String target = head.target();
+        int q = target.indexOf('?');
+        this.path = q < 0 ? target : target.substring(0, q);
+        this.query = q < 0 ? "" : target.substring(q + 1);
+    }
+
+    /** The buffer the current head was parsed from. */
+    ByteBuffer buffer() {
+        return buffer;
+    }
+
+    void sni(String serverName) {
+        this.sni = Optional.of(serverName);
+    }
+
+    @Override
+    public String method() {
+        return head.method();
+    }
+
+    @Override
+    public String path() {
+        return path;
+    }
+
+    @Override
+    public String query() {
+        return query;
+    }
+
+    @Override
+    public String host() {
+        return host;
+    }
+
+    @Override
+    public Optional<String> header(String name) {
+        String lower = name.toLowerCase(Locale.ROOT);
+        for (int i = 0; i < head.headerCount(); i++) {
+            if (head.nameIs(buffer, i, lower)) {
+                return Optional.of(head.value(buffer, i));
+            }
+        }
+        return Optional.empty();
+    }
+
+    @Override
+    public InetSocketAddress clientAddress() {
+        return client;
+    }
+
+    @Override
+    public Optional<String> sni() {
+        return sni;
+    }
+}
