@@ -132,7 +132,7 @@ public final class PassiveHealth {
         if (wasHalfOpen) {
             LOG.warn("Backend {} still failing after its cool-down; down again for {} ms", backend, millis);
         } else {
-            LOG.warn("Backend {} marked down for {} ms after {} consecutive failures", backend, millis, count);
+            LOG.warn("Backend {} marked down for {} ms after {} failure(s) in a row", backend, millis, count);
         }
     }
 

@@ -254,6 +254,33 @@ class PassiveHealthTest {
     }
 
     @Test
+    void healthyPathDoesNotAllocate() {
+        java.lang.management.ThreadMXBean bean = java.lang.management.ManagementFactory.getThreadMXBean();
+        org.junit.jupiter.api.Assumptions.assumeTrue(bean instanceof com.sun.management.ThreadMXBean);
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) bean;
+        org.junit.jupiter.api.Assumptions.assumeTrue(threads.isThreadAllocatedMemorySupported()
+                && threads.isThreadAllocatedMemoryEnabled());
+        List<Backend> candidates = List.of(backend("a"), backend("b"));
+        health.retain(Set.of("a", "b"));
+        fail("a", 1);
+        health.recordSuccess("a");
+        long id = Thread.currentThread().getId();
+        int iterations = 100_000;
+        long before = threads.getThreadAllocatedBytes(id);
+        int sink = 0;
+        for (int i = 0; i < iterations; i++) {
+            sink += health.isUp("a") ? 1 : 0;
+            health.recordSuccess("a");
+            health.recordSuccess("never-seen");
+            sink += health.preferUp(candidates).size();
+        }
+        long allocated = threads.getThreadAllocatedBytes(id) - before;
+        assertEquals(3 * iterations, sink);
+        // A few hundred bytes of slack for the measurement itself, far below one object per call.
+        assertTrue(allocated < 4096, () -> allocated + " bytes allocated for " + iterations + " healthy calls");
+    }
+
+    @Test
     void rejectsBadSettings() {
         assertThrows(IllegalArgumentException.class, () -> new PassiveHealth(0, COOL_DOWN, clock::get));
         assertThrows(IllegalArgumentException.class, () -> new PassiveHealth(1, -1, clock::get));
