@@ -1,0 +1,384 @@
+package dev.rsp.core.backend;
+
+import dev.rsp.spi.routing.Backend;
+import dev.rsp.spi.routing.Backends;
+
+import java.lang.reflect.Array;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * Parses the backend configuration, PID {@code rsp.backends} ({@code etc/rsp.backends.cfg}).
+ *
+ * <p>Each backend is one property {@code backend.<name> = host:port[;weight=N]}; whitespace around the host, the
+ * port, each option and around {@code =} is tolerated. Keys not starting with {@code backend.} (such as
+ * {@code service.pid} or {@code felix.fileinstall.filename}) are ignored.
+ * <ul>
+ *   <li>name: 1 to 63 characters of {@code [A-Za-z0-9._-]}, starting with a letter or digit;</li>
+ *   <li>host: a DNS name (letters, digits, {@code -}, {@code _}, labels of 1 to 63 characters separated by dots,
+ *       at most 253 characters), an IPv4 literal (four decimal parts without leading zeros), or an IPv6 literal in
+ *       brackets such as {@code [::1]}; no scheme, no path. An IPv6 host is stored in {@link Backend#host()}
+ *       <em>without</em> its brackets;</li>
+ *   <li>port: required, 1 to 65535;</li>
+ *   <li>options after {@code ;}: only {@code weight=N}, N from 1 to 1000, default 1, at most once.</li>
+ * </ul>
+ * Each value must be a single string; an array or collection (FileInstall's {@code [a, b]} syntax) is an error.
+ * The same host:port under two names is allowed.
+ *
+ * <p>Every problem in every entry is reported, one line each, in key order, in the form
+ * {@code backend.web-1 = 'web1:99999': port 99999 out of range (1-65535)}. Values are quoted with control
+ * characters escaped and are cut after {@value #MAX_SHOWN} characters, so an error line is safe to log.
+ *
+ * <p>Stateless and thread-safe. Parsing does no I/O and no name resolution.
+ */
+public final class BackendsConfig {
+
+    /** The configuration PID. */
+    public static final String PID = "rsp.backends";
+    /** Prefix of the keys that define backends. */
+    public static final String KEY_PREFIX = "backend.";
+    public static final int MAX_NAME_LENGTH = 63;
+    public static final int MIN_WEIGHT = 1;
+    public static final int MAX_WEIGHT = 1000;
+    public static final int DEFAULT_WEIGHT = 1;
+
+    static final int MAX_SHOWN = 200;
+    private static final int MAX_HOST_LENGTH = 253;
+    private static final int MAX_LABEL_LENGTH = 63;
+    private static final String FORMAT = "host:port[;weight=N]";
+
+    private BackendsConfig() {
+    }
+
+    /**
+     * Parses a configuration dictionary.
+     *
+     * @param properties the properties as delivered by ConfigAdmin; {@code null} (configuration deleted) is treated
+     *                   as empty
+     * @param generation the generation to stamp on the resulting {@link Backends}
+     * @return {@link ParsedBackends.Valid} when every {@code backend.*} entry is valid (possibly none), otherwise
+     * {@link ParsedBackends.Invalid} with every error found
+     */
+    public static ParsedBackends parse(Map<String, ?> properties, long generation) {
+        Map<String, Object> entries = new TreeMap<>();
+        if (properties != null) {
+            properties.forEach((k, v) -> {
+                if (k != null && k.startsWith(KEY_PREFIX)) {
+                    entries.put(k, v);
+                }
+            });
+        }
+        List<Backend> backends = new ArrayList<>();
+        List<String> errors = new ArrayList<>();
+        entries.forEach((key, value) -> {
+            List<String> problems = new ArrayList<>();
+            Optional<Backend> backend = parseEntry(key, value, problems);
+            if (problems.isEmpty()) {
+                backend.ifPresent(backends::add);
+            } else {
+                String prefix = key + " = " + show(value) + ": ";
+                problems.forEach(p -> errors.add(prefix + p));
+            }
+        });
+        return errors.isEmpty()
+                ? new ParsedBackends.Valid(new Backends(generation, backends))
+                : new ParsedBackends.Invalid(errors);
+    }
+
+    private static Optional<Backend> parseEntry(String key, Object value, List<String> problems) {
+        String name = key.substring(KEY_PREFIX.length());
+        checkName(name, problems);
+        if (value instanceof Collection<?> c) {
+            problems.add("one value per key, got a list of " + c.size() + "; write " + key + " = " + FORMAT);
+            return Optional.empty();
+        }
+        if (value != null && value.getClass().isArray()) {
+            problems.add("one value per key, got an array of " + Array.getLength(value) + "; write " + key + " = "
+                    + FORMAT);
+            return Optional.empty();
+        }
+        if (!(value instanceof String text)) {
+            problems.add("expected a string " + FORMAT + ", got "
+                    + (value == null ? "no value" : "a " + value.getClass().getSimpleName()));
+            return Optional.empty();
+        }
+        int semicolon = text.indexOf(';');
+        String address = (semicolon < 0 ? text : text.substring(0, semicolon)).trim();
+        Optional<HostPort> hostPort = parseAddress(address, problems);
+        int weight = semicolon < 0 ? DEFAULT_WEIGHT : parseOptions(text.substring(semicolon + 1), problems);
+        if (!problems.isEmpty() || hostPort.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new Backend(name, hostPort.get().host(), hostPort.get().port(), weight));
+    }
+
+    private record HostPort(String host, int port) {
+    }
+
+    private static void checkName(String name, List<String> problems) {
+        if (name.isEmpty()) {
+            problems.add("missing backend name after '" + KEY_PREFIX + "'");
+            return;
+        }
+        if (name.length() > MAX_NAME_LENGTH) {
+            problems.add("name is " + name.length() + " characters long, at most " + MAX_NAME_LENGTH + " allowed");
+        }
+        if (!isLetterOrDigit(name.charAt(0))) {
+            problems.add("name " + show(name) + " must start with a letter or digit");
+        }
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (!isLetterOrDigit(c) && c != '.' && c != '_' && c != '-') {
+                problems.add("name " + show(name) + " contains " + show(String.valueOf(c))
+                        + "; allowed are letters, digits, '.', '_' and '-'");
+                return;
+            }
+        }
+    }
+
+    /** Parses the part after the first {@code ;}; returns the weight (the default if absent or invalid). */
+    private static int parseOptions(String options, List<String> problems) {
+        int weight = DEFAULT_WEIGHT;
+        boolean weightSeen = false;
+        for (String option : options.split(";", -1)) {
+            String trimmed = option.trim();
+            if (trimmed.isEmpty()) {
+                problems.add("empty option after ';'; options are ;weight=N");
+                continue;
+            }
+            int eq = trimmed.indexOf('=');
+            String optionName = (eq < 0 ? trimmed : trimmed.substring(0, eq)).trim();
+            if (!optionName.equals("weight")) {
+                problems.add("unknown option " + show(trimmed) + "; the only option is weight=N");
+                continue;
+            }
+            if (weightSeen) {
+                problems.add("option 'weight' given more than once");
+                continue;
+            }
+            weightSeen = true;
+            if (eq < 0) {
+                problems.add("option 'weight' needs a value, e.g. weight=5");
+                continue;
+            }
+            String number = trimmed.substring(eq + 1).trim();
+            long parsed = parseDecimal(number, 4);
+            if (parsed == NOT_A_NUMBER) {
+                problems.add("weight " + show(number) + " is not an integer");
+            } else if (parsed < MIN_WEIGHT || parsed > MAX_WEIGHT) {
+                problems.add("weight " + number + " out of range (" + MIN_WEIGHT + "-" + MAX_WEIGHT + ")");
+            } else {
+                weight = (int) parsed;
+            }
+        }
+        return weight;
+    }
+
+    private static Optional<HostPort> parseAddress(String address, List<String> problems) {
+        if (address.isEmpty()) {
+            problems.add("missing host:port");
+            return Optional.empty();
+        }
+        int scheme = address.indexOf("://");
+        if (scheme >= 0) {
+            problems.add("drop the scheme " + show(address.substring(0, scheme + 3)) + "; write host:port only");
+            return Optional.empty();
+        }
+        int slash = address.indexOf('/');
+        if (slash >= 0) {
+            problems.add("no path allowed (" + show(address.substring(slash)) + "); write host:port only");
+            return Optional.empty();
+        }
+        String host;
+        String portText;
+        boolean ipv6;
+        if (address.startsWith("[")) {
+            int close = address.indexOf(']');
+            if (close < 0) {
+                problems.add("missing ']' after the IPv6 address");
+                return Optional.empty();
+            }
+            host = address.substring(1, close).trim();
+            String rest = address.substring(close + 1).trim();
+            if (!rest.startsWith(":")) {
+                problems.add(rest.isEmpty() ? "missing port; write [address]:port" : "expected ':port' after ']'");
+                return Optional.empty();
+            }
+            portText = rest.substring(1).trim();
+            ipv6 = true;
+        } else {
+            int colon = address.indexOf(':');
+            if (colon < 0) {
+                problems.add("missing port; write " + FORMAT);
+                return Optional.empty();
+            }
+            if (address.indexOf(':', colon + 1) >= 0) {
+                problems.add("an IPv6 address must be in brackets, e.g. [::1]:8080");
+                return Optional.empty();
+            }
+            host = address.substring(0, colon).trim();
+            portText = address.substring(colon + 1).trim();
+            ipv6 = false;
+        }
+        int before = problems.size();
+        if (ipv6) {
+            if (!Ipv6Literal.isValid(host)) {
+                problems.add("invalid IPv6 address " + show(host));
+            }
+        } else {
+            checkHost(host, problems);
+        }
+        int port = parsePort(portText, problems);
+        return problems.size() == before ? Optional.of(new HostPort(host, port)) : Optional.empty();
+    }
+
+    private static int parsePort(String text, List<String> problems) {
+        if (text.isEmpty()) {
+            problems.add("missing port after ':'");
+            return 0;
+        }
+        long port = parseDecimal(text, 5);
+        if (port == NOT_A_NUMBER) {
+            problems.add("port " + show(text) + " is not a number");
+        } else if (port < 1 || port > 65535) {
+            problems.add("port " + text + " out of range (1-65535)");
+        }
+        return (int) Math.max(0, port);
+    }
+
+    private static void checkHost(String host, List<String> problems) {
+        if (host.isEmpty()) {
+            problems.add("missing host before ':'");
+            return;
+        }
+        if (isDigitsAndDots(host)) {
+            if (!isIpv4(host)) {
+                problems.add("invalid IPv4 address " + show(host) + " (four parts 0-255, no leading zeros)");
+            }
+            return;
+        }
+        if (host.length() > MAX_HOST_LENGTH) {
+            problems.add("host is " + host.length() + " characters long, at most " + MAX_HOST_LENGTH + " allowed");
+            return;
+        }
+        for (int i = 0; i < host.length(); i++) {
+            char c = host.charAt(i);
+            if (!isLetterOrDigit(c) && c != '.' && c != '-' && c != '_') {
+                problems.add("host " + show(host) + " contains " + show(String.valueOf(c))
+                        + "; a host is a DNS name, an IPv4 address or [IPv6]");
+                return;
+            }
+        }
+        for (String label : host.split("\\.", -1)) {
+            if (label.isEmpty()) {
+                problems.add("host " + show(host) + " has an empty label");
+                return;
+            }
+            if (label.length() > MAX_LABEL_LENGTH) {
+                problems.add("host " + show(host) + " has a label longer than " + MAX_LABEL_LENGTH + " characters");
+                return;
+            }
+        }
+    }
+
+    private static boolean isDigitsAndDots(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c != '.' && (c < '0' || c > '9')) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    static boolean isIpv4(String s) {
+        String[] parts = s.split("\\.", -1);
+        if (parts.length != 4) {
+            return false;
+        }
+        for (String part : parts) {
+            if (part.isEmpty() || part.length() > 3 || (part.length() > 1 && part.charAt(0) == '0')) {
+                return false;
+            }
+            long value = parseDecimal(part, 3);
+            if (value < 0 || value > 255) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static final long NOT_A_NUMBER = -1;
+    private static final long TOO_LONG = -2;
+    private static final long NEGATIVE = -3;
+
+    /**
+     * Parses ASCII digits; more than {@code maxDigits} significant digits gives TOO_LONG, a leading minus before
+     * digits NEGATIVE, anything else NOT_A_NUMBER.
+     */
+    private static long parseDecimal(String s, int maxDigits) {
+        if (s.isEmpty()) {
+            return NOT_A_NUMBER;
+        }
+        if (s.charAt(0) == '-') {
+            return parseDecimal(s.substring(1), Integer.MAX_VALUE) == NOT_A_NUMBER ? NOT_A_NUMBER : NEGATIVE;
+        }
+        long value = 0;
+        int significant = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < '0' || c > '9') {
+                return NOT_A_NUMBER;
+            }
+            if (significant > 0 || c != '0') {
+                significant++;
+            }
+            if (significant > maxDigits) {
+                return TOO_LONG;
+            }
+            value = value * 10 + (c - '0');
+        }
+        return value;
+    }
+
+    private static boolean isLetterOrDigit(char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+    }
+
+    /** Quotes a value for an error line: control characters escaped, cut after MAX_SHOWN characters. */
+    static String show(Object value) {
+        if (value instanceof Collection<?> c) {
+            return show(c.toArray());
+        }
+        if (value != null && value.getClass().isArray()) {
+            StringBuilder sb = new StringBuilder("[");
+            int n = Array.getLength(value);
+            for (int i = 0; i < n && sb.length() < MAX_SHOWN; i++) {
+                sb.append(i == 0 ? "" : ", ").append(show(Array.get(value, i)));
+            }
+            return sb.append(']').toString();
+        }
+        if (!(value instanceof String s)) {
+            return String.valueOf(value);
+        }
+        StringBuilder sb = new StringBuilder("'");
+        int shown = Math.min(s.length(), MAX_SHOWN);
+        for (int i = 0; i < shown; i++) {
+            char c = s.charAt(i);
+            if (c < 0x20 || c == 0x7f) {
+                sb.append(String.format("\\u%04x", (int) c));
+            } else {
+                sb.append(c);
+            }
+        }
+        sb.append('\'');
+        if (s.length() > shown) {
+            sb.append("... (").append(s.length()).append(" characters)");
+        }
+        return sb.toString();
+    }
+}
