@@ -55,7 +55,7 @@ public final class CoreComponent {
         ProxySettings.Parsed parsed = ProxySettings.from(config);
         if (parsed instanceof ProxySettings.Invalid invalid) {
             invalid.errors().forEach(e -> log.error("rsp.core: {} (using the defaults until this is fixed)", e));
-            settings = ProxySettings.defaults(Defaults.CORE);
+            settings = ProxySettings.defaults(CoreConfigs.DEFAULTS);
         } else {
             settings = ((ProxySettings.Valid) parsed).settings();
         }
