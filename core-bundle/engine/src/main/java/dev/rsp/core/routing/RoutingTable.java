@@ -1,0 +1,395 @@
+package dev.rsp.core.routing;
+
+import dev.rsp.spi.routing.Backends;
+import dev.rsp.spi.routing.Router;
+import dev.rsp.spi.routing.RoutingStrategy;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The registry of routing strategies, the chain and the backends, which builds routers off the network threads and
+ * publishes each result as an immutable {@link RoutingSnapshot}.
+ *
+ * <p>Threads: the change methods are called from OSGi service-tracker and configuration threads; they take a
+ * short lock, never call a strategy and never wait for a build. {@link RoutingStrategy#build} runs only on the
+ * builder executor given to the constructor, one build round at a time; a round rebuilds every strategy whose
+ * service or backends changed since its last build, using the latest state when the round starts, so changes that
+ * arrive while a round runs are coalesced into the next round. {@link #current} is a volatile read for the
+ * network threads.
+ *
+ * <p>Which service serves a name: among services registered under the same name, the one with the highest
+ * ranking, then the lowest service id, is the winner and the only one built; the others wait. Until the winner's
+ * router is built, the router of the next preferred service that has one (e.g. the previous winner, or the same
+ * service before it was modified) stays in use; the swap is one atomic snapshot change.
+ *
+ * <p>A build that throws or returns {@code null} is logged with the strategy name; the service keeps the router
+ * it had from an earlier build (of an older configuration or backend set), or is not live when it never had one.
+ * The failed build is not retried until the service or the backends change again.
+ *
+ * <p>A removed service, or a service renamed by a property change, leaves the published snapshot at once, on the
+ * caller's thread, so that no router of a stopping bundle is called afterwards; the same holds for a chain change.
+ * Every change is followed by a build round, which publishes a snapshot and then calls the {@link #onPublish}
+ * listeners on the builder thread. Snapshots are published under the lock from the state at that moment, so a
+ * published snapshot never reflects an older state than the one before it.
+ */
+public final class RoutingTable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RoutingTable.class);
+
+    /** Preference among services of one name: highest ranking, then lowest service id. */
+    private static final Comparator<Service> PREFERENCE =
+            Comparator.comparingInt((Service s) -> s.ranking).reversed().thenComparingLong(s -> s.id);
+
+    private final Executor builder;
+    private final Object lock = new Object();
+    private final Map<String, StrategyStats> stats = new ConcurrentHashMap<>();
+    private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
+    private volatile RoutingSnapshot current = RoutingSnapshot.empty();
+
+    // Guarded by lock.
+    private final Map<Long, Service> services = new HashMap<>();
+    private List<String> chain = List.of();
+    /** The latest backends received. */
+    private Backends backends = current.backends();
+    /** The backends of the latest finished build round: what published snapshots carry. */
+    private Backends builtFor = backends;
+    /** A build round is queued or running; at most one is. */
+    private boolean roundActive;
+    /** The state changed since the last round captured it. */
+    private boolean dirty;
+
+    /**
+     * @param builder runs build rounds; the engine passes a single-thread executor. Builds never run on any other
+     *                thread. A rejected round is logged and the table keeps its published snapshot until the next
+     *                change.
+     */
+    public RoutingTable(Executor builder) {
+        this.builder = Objects.requireNonNull(builder, "builder");
+    }
+
+    /** The current snapshot, never {@code null}; initially an empty chain and no backends. A volatile read. */
+    public RoutingSnapshot current() {
+        return current;
+    }
+
+    /**
+     * Calls {@code listener} on the builder thread after each build round has published its snapshot. The listener
+     * must be quick and must not block; an exception it throws is logged.
+     */
+    public void onPublish(Runnable listener) {
+        listeners.add(Objects.requireNonNull(listener, "listener"));
+    }
+
+    /** A strategy service appeared under {@code name} (trimmed); its router is built on the builder executor. */
+    public void strategyAdded(String name, RoutingStrategy strategy, long serviceId, int ranking) {
+        String n = strategyName(name);
+        Objects.requireNonNull(strategy, "strategy");
+        boolean submit;
+        synchronized (lock) {
+            Service s = services.get(serviceId);
+            if (s != null) {
+                LOG.warn("strategy service {} added twice; treating it as modified", serviceId);
+                submit = modifyLocked(s, n, strategy, ranking);
+            } else {
+                s = new Service(serviceId, n, strategy, ranking);
+                services.put(serviceId, s);
+                stats.computeIfAbsent(n, StrategyStats::new);
+                LOG.info("routing strategy {} added (service {}, ranking {})", n, serviceId, ranking);
+                submit = markDirtyLocked();
+            }
+        }
+        submitIf(submit);
+    }
+
+    /**
+     * A strategy service's properties changed: its router is rebuilt, and its previous router stays in use until
+     * the new one is built. When the name changed, the service leaves its old name at once.
+     */
+    public void strategyModified(String name, RoutingStrategy strategy, long serviceId, int ranking) {
+        String n = strategyName(name);
+        Objects.requireNonNull(strategy, "strategy");
+        boolean submit;
+        synchronized (lock) {
+            Service s = services.get(serviceId);
+            if (s == null) {
+                LOG.warn("unknown strategy service {} modified; treating it as added", serviceId);
+                s = new Service(serviceId, n, strategy, ranking);
+                services.put(serviceId, s);
+                stats.computeIfAbsent(n, StrategyStats::new);
+                submit = markDirtyLocked();
+            } else {
+                submit = modifyLocked(s, n, strategy, ranking);
+            }
+        }
+        submitIf(submit);
+    }
+
+    /** A strategy service is going away: a snapshot without its router is published before this method returns. */
+    public void strategyRemoved(String name, RoutingStrategy strategy, long serviceId) {
+        boolean submit;
+        synchronized (lock) {
+            Service s = services.remove(serviceId);
+            if (s == null) {
+                LOG.debug("unknown strategy service {} ({}) removed", serviceId, name);
+                return;
+            }
+            LOG.info("routing strategy {} removed (service {})", s.name, serviceId);
+            publishLocked();
+            submit = markDirtyLocked();
+        }
+        submitIf(submit);
+    }
+
+    /**
+     * Sets the chain, e.g. {@code [reload-path, host-hash]}; published before this method returns.
+     *
+     * @throws IllegalArgumentException when a name is blank or appears twice (the message names it)
+     */
+    public void chainChanged(List<String> names) {
+        List<String> trimmed = new ArrayList<>(names.size());
+        Set<String> seen = new HashSet<>();
+        for (String name : names) {
+            String n = strategyName(name);
+            if (!seen.add(n)) {
+                throw new IllegalArgumentException("strategy " + n + " appears twice in the routing chain " + names);
+            }
+            trimmed.add(n);
+        }
+        boolean submit;
+        synchronized (lock) {
+            chain = List.copyOf(trimmed);
+            chain.forEach(n -> stats.computeIfAbsent(n, StrategyStats::new));
+            LOG.info("routing chain is now {}", chain);
+            publishLocked();
+            submit = markDirtyLocked();
+        }
+        submitIf(submit);
+    }
+
+    /** The backends changed: every winning strategy's router is rebuilt; all swap in one snapshot. */
+    public void backendsChanged(Backends newBackends) {
+        Objects.requireNonNull(newBackends, "backends");
+        boolean submit;
+        synchronized (lock) {
+            backends = newBackends;
+            LOG.info("backends changed: generation {}, {} backends", newBackends.generation(), newBackends.all().size());
+            submit = markDirtyLocked();
+        }
+        submitIf(submit);
+    }
+
+    /** The counters of every strategy name seen so far (in the chain or registered), by name. Live objects. */
+    public Map<String, StrategyStats> stats() {
+        return Collections.unmodifiableMap(new TreeMap<>(stats));
+    }
+
+    private boolean modifyLocked(Service s, String name, RoutingStrategy strategy, int ranking) {
+        String oldName = s.name;
+        s.name = name;
+        s.strategy = strategy;
+        s.ranking = ranking;
+        s.version++;
+        stats.computeIfAbsent(name, StrategyStats::new);
+        if (!oldName.equals(name)) {
+            LOG.info("routing strategy service {} renamed from {} to {}", s.id, oldName, name);
+            s.router = null;
+            publishLocked();
+        } else {
+            LOG.info("routing strategy {} modified (service {}, ranking {})", name, s.id, ranking);
+        }
+        return markDirtyLocked();
+    }
+
+    /** Notes a change; true when the caller must submit a round (after releasing the lock). */
+    private boolean markDirtyLocked() {
+        dirty = true;
+        if (roundActive) {
+            return false;
+        }
+        roundActive = true;
+        return true;
+    }
+
+    private void submitIf(boolean submit) {
+        if (!submit) {
+            return;
+        }
+        try {
+            builder.execute(this::buildRound);
+        } catch (RejectedExecutionException e) {
+            synchronized (lock) {
+                roundActive = false;
+            }
+            LOG.warn("routing builder rejected a build round; the published routing stays as it is", e);
+        }
+    }
+
+    /** One build round, on the builder executor. */
+    private void buildRound() {
+        try {
+            List<Job> jobs = new ArrayList<>();
+            Backends target;
+            synchronized (lock) {
+                dirty = false;
+                target = backends;
+                for (Service w : winnersLocked().values()) {
+                    if (w.attemptedVersion != w.version || w.attemptedBackends != target) {
+                        jobs.add(new Job(w, w.version, w.name, w.strategy, w.router != null));
+                    }
+                }
+            }
+            for (Job job : jobs) {
+                job.router = build(job, target);
+            }
+            synchronized (lock) {
+                for (Job job : jobs) {
+                    Service s = services.get(job.service.id);
+                    if (s != job.service || s.version != job.version) {
+                        continue; // removed or changed meanwhile; a later round takes care of it
+                    }
+                    s.attemptedVersion = job.version;
+                    s.attemptedBackends = target;
+                    if (job.router != null) {
+                        s.router = job.router;
+                    }
+                }
+                builtFor = target;
+                dropSupersededRoutersLocked();
+                publishLocked();
+            }
+            notifyListeners();
+        } finally {
+            boolean again;
+            synchronized (lock) {
+                again = dirty;
+                roundActive = again;
+            }
+            submitIf(again);
+        }
+    }
+
+    private Router build(Job job, Backends target) {
+        String keeps = job.hadRouter ? "it keeps its previous router" : "it is not live";
+        try {
+            Router router = job.strategy.build(target);
+            if (router == null) {
+                LOG.error("routing strategy {} (service {}) built no router for backends generation {}; {}",
+                        job.name, job.service.id, target.generation(), keeps);
+            }
+            return router;
+        } catch (RuntimeException | LinkageError | StackOverflowError e) {
+            LOG.error("routing strategy {} (service {}) failed to build a router for backends generation {}; {}",
+                    job.name, job.service.id, target.generation(), keeps, e);
+            return null;
+        }
+    }
+
+    private void notifyListeners() {
+        for (Runnable listener : listeners) {
+            try {
+                listener.run();
+            } catch (RuntimeException e) {
+                LOG.error("routing publish listener {} failed", listener, e);
+            }
+        }
+    }
+
+    /** The winning service of each name. */
+    private Map<String, Service> winnersLocked() {
+        Map<String, Service> winners = new LinkedHashMap<>();
+        for (Service s : sortedLocked()) {
+            winners.putIfAbsent(s.name, s);
+        }
+        return winners;
+    }
+
+    private List<Service> sortedLocked() {
+        List<Service> sorted = new ArrayList<>(services.values());
+        sorted.sort(PREFERENCE);
+        return sorted;
+    }
+
+    /** Forgets the routers of waiting services once their name's winner has its own. */
+    private void dropSupersededRoutersLocked() {
+        Map<String, Service> winners = winnersLocked();
+        for (Service s : services.values()) {
+            Service w = winners.get(s.name);
+            if (w != s && w.router != null) {
+                s.router = null;
+            }
+        }
+    }
+
+    private void publishLocked() {
+        Map<String, Router> routers = new HashMap<>();
+        for (Service s : sortedLocked()) {
+            if (s.router != null) {
+                routers.putIfAbsent(s.name, s.router);
+            }
+        }
+        RoutingSnapshot next = new RoutingSnapshot(chain, routers, builtFor, stats);
+        current = next;
+        LOG.debug("published {}", next);
+    }
+
+    private static String strategyName(String name) {
+        if (name == null || name.isBlank()) {
+            throw new IllegalArgumentException("blank strategy name: '" + name + "'");
+        }
+        return name.trim();
+    }
+
+    /** A registered strategy service; mutable, guarded by the table's lock. */
+    private static final class Service {
+        final long id;
+        String name;
+        RoutingStrategy strategy;
+        int ranking;
+        /** Bumped on every modification. */
+        long version;
+        /** The last router built successfully, or {@code null}. */
+        Router router;
+        long attemptedVersion = -1;
+        Backends attemptedBackends;
+
+        Service(long id, String name, RoutingStrategy strategy, int ranking) {
+            this.id = id;
+            this.name = name;
+            this.strategy = strategy;
+            this.ranking = ranking;
+        }
+    }
+
+    /** One build in a round; {@code router} is set on the builder thread, read under the lock. */
+    private static final class Job {
+        final Service service;
+        final long version;
+        final String name;
+        final RoutingStrategy strategy;
+        final boolean hadRouter;
+        Router router;
+
+        Job(Service service, long version, String name, RoutingStrategy strategy, boolean hadRouter) {
+            this.service = service;
+            this.version = version;
+            this.name = name;
+            this.strategy = strategy;
+            this.hadRouter = hadRouter;
+        }
+    }
+}
