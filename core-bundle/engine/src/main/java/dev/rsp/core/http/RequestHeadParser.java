@@ -39,8 +39,7 @@ public final class RequestHeadParser {
 
     private final HeadLimits limits;
     private final HttpHead head = new HttpHead();
-    private final FieldLineScanner fields = new FieldLineScanner();
-    private final HeadFieldRules rules = new HeadFieldRules(true);
+    private final HeaderSection section;
     private final TargetForm targetForm = new TargetForm();
     private Rejection rejection = Defect.NOT_REJECTED;
     private int state;
@@ -52,6 +51,7 @@ public final class RequestHeadParser {
 
     public RequestHeadParser(HeadLimits limits) {
         this.limits = limits;
+        this.section = new HeaderSection(true, limits);
     }
 
     /** Continues parsing the head at {@code buf.position()} with the bytes up to {@code buf.limit()}. */
@@ -89,8 +89,7 @@ public final class RequestHeadParser {
     /** Prepares for the next request on the connection, whose head starts at the next {@code buf.position()}. */
     public void reset() {
         head.reset();
-        fields.reset();
-        rules.reset();
+        section.reset();
         rejection = Defect.NOT_REJECTED;
         state = LEADING;
         started = false;
@@ -167,6 +166,7 @@ public final class RequestHeadParser {
                     }
                     head.startLineEnd = pos + 1;
                     pos++;
+                    section.next = pos;
                     state = FIELDS;
                     return true;
                 default:
@@ -227,34 +227,13 @@ public final class RequestHeadParser {
     }
 
     private ParseStatus fieldLines(ByteBuffer buf, int limit) {
-        int stop = (int) Math.min((long) head.headStart + limits.maxHeadBytes(), Integer.MAX_VALUE);
-        while (true) {
-            int event = fields.scan(buf, pos, limit, stop);
-            pos = fields.next;
-            switch (event) {
-                case FieldLineScanner.NEED_MORE:
-                    return ParseStatus.NEED_MORE;
-                case FieldLineScanner.LINE:
-                    if (head.headerCount() == limits.maxHeaders()) {
-                        return rejectStatus(Defect.TOO_MANY_HEADERS);
-                    }
-                    int i = head.addField(fields.lineStart, fields.nameEnd, fields.valueStart, fields.valueEnd,
-                            fields.lineEnd);
-                    if (!rules.field(buf, head, i)) {
-                        return rejectStatus(rules.defect());
-                    }
-                    break;
-                case FieldLineScanner.END:
-                    head.headEnd = pos;
-                    if (!rules.finish(buf, head)) {
-                        return rejectStatus(rules.defect());
-                    }
-                    state = DONE;
-                    return ParseStatus.DONE;
-                default:
-                    return rejectStatus(fields.defect);
-            }
+        ParseStatus status = section.scan(buf, limit, head);
+        if (status == ParseStatus.DONE) {
+            state = DONE;
+        } else if (status == ParseStatus.REJECT) {
+            reject(section.defect);
         }
+        return status;
     }
 
     private boolean reject(Defect defect) {
@@ -263,8 +242,4 @@ public final class RequestHeadParser {
         return false;
     }
 
-    private ParseStatus rejectStatus(Defect defect) {
-        reject(defect);
-        return ParseStatus.REJECT;
-    }
 }
