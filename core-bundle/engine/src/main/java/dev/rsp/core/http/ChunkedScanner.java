@@ -46,6 +46,7 @@ public final class ChunkedScanner {
     private final int maxTrailerBytes;
     private final FieldLineScanner trailers = new FieldLineScanner();
     private Rejection rejection = Defect.NOT_REJECTED;
+    private Rejection backendRejection = Defect.NOT_REJECTED;
     private int state = SIZE_FIRST;
     private int lineBytes;
     private int sizeDigits;
@@ -106,9 +107,14 @@ public final class ChunkedScanner {
         return consumed;
     }
 
-    /** Why the body was refused; meaningful after {@link ParseStatus#REJECT}, never null. */
+    /** Why the body was refused (status 400, {@code reject.*}); meaningful after REJECT, never null. */
     public Rejection rejection() {
         return rejection;
+    }
+
+    /** The same refusal for a body a backend sent: status 502, counted as {@code backend.*}; never null. */
+    public Rejection backendRejection() {
+        return backendRejection;
     }
 
     /** Chunk data bytes seen so far in this body, framing excluded. */
@@ -120,6 +126,7 @@ public final class ChunkedScanner {
     public void reset() {
         state = SIZE_FIRST;
         rejection = Defect.NOT_REJECTED;
+        backendRejection = Defect.NOT_REJECTED;
         lineBytes = 0;
         sizeDigits = 0;
         remaining = 0;
@@ -257,6 +264,7 @@ public final class ChunkedScanner {
 
     private boolean reject(Defect defect) {
         rejection = defect.fromClient();
+        backendRejection = defect.fromBackend();
         state = REJECTED;
         return false;
     }

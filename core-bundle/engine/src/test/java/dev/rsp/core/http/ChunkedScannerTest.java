@@ -111,6 +111,8 @@ class ChunkedScannerTest {
         assertEquals(ParseStatus.REJECT, scanner.scan(Bytes.of(body), 0, body.length()), name);
         assertEquals(400, scanner.rejection().status(), name);
         assertEquals(counter, scanner.rejection().counter(), name);
+        assertEquals(502, scanner.backendRejection().status(), name);
+        assertEquals(counter.replace("reject.", "backend."), scanner.backendRejection().counter(), name);
     }
 
     static Stream<Arguments> refusals() {
