@@ -26,7 +26,6 @@ import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
-import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,7 +35,6 @@ import org.slf4j.LoggerFactory;
  * previous good one stays in force.
  */
 @Component(immediate = true, configurationPid = {"rsp.core", "rsp.backends"}, service = {})
-@Designate(ocd = CoreConfig.class)
 public final class CoreComponent {
 
     private static final Logger log = LoggerFactory.getLogger(CoreComponent.class);

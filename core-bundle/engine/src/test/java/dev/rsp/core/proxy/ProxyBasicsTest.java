@@ -121,7 +121,12 @@ class ProxyBasicsTest {
             switch (r.target()) {
                 case "/204" -> out.write("HTTP/1.1 204 No Content\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
                 case "/304" -> out.write("HTTP/1.1 304 Not Modified\r\nContent-Length: 99\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
-                default -> out.write("HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+                default -> {
+                    out.write("HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+                    if (!r.method().equals("HEAD")) {
+                        out.write(new byte[1000]);
+                    }
+                }
             }
             return true;
         });
