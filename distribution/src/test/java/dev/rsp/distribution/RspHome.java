@@ -63,12 +63,14 @@ final class RspHome {
     }
 
     private void rewritePorts() throws IOException {
-        Path demo = etc().resolve("rsp.demo.cfg");
-        String cfg = Files.readString(demo);
-        for (int i = 0; i < demoPorts.length; i++) {
-            cfg = cfg.replace("127.0.0.1:" + (9101 + i), "127.0.0.1:" + demoPorts[i]);
+        for (String file : new String[] {"rsp.demo.cfg", "rsp.backends.cfg"}) {
+            Path path = etc().resolve(file);
+            String cfg = Files.readString(path);
+            for (int i = 0; i < demoPorts.length; i++) {
+                cfg = cfg.replace("127.0.0.1:" + (9101 + i), "127.0.0.1:" + demoPorts[i]);
+            }
+            Files.writeString(path, cfg);
         }
-        Files.writeString(demo, cfg);
         Path core = etc().resolve("rsp.core.cfg");
         Files.writeString(core, Files.readString(core).replace("0.0.0.0:8080", "127.0.0.1:" + httpPort));
     }

@@ -20,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import org.osgi.framework.Constants;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
@@ -30,12 +31,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The core as an OSGi component: reads {@code rsp.core} and {@code rsp.backends}, tracks routing strategies by
- * name, and runs the {@link ProxyEngine}. A configuration that does not validate is logged line by line and the
- * previous good one stays in force.
+ * The core as an OSGi component: reads {@code rsp.core} ({@code etc/rsp.core.cfg}, required), takes the backends
+ * from {@link BackendsComponent}, tracks routing strategies by name, and runs the {@link ProxyEngine}. A
+ * configuration that does not validate is logged line by line and the previous good one stays in force.
  */
-@Component(immediate = true, configurationPid = {"rsp.core", "rsp.backends"}, service = {})
-public final class CoreComponent {
+@Component(immediate = true, configurationPid = "rsp.core", configurationPolicy = ConfigurationPolicy.REQUIRE,
+        service = ProxyControl.class)
+public final class CoreComponent implements ProxyControl {
 
     private static final Logger log = LoggerFactory.getLogger(CoreComponent.class);
 
@@ -45,11 +47,11 @@ public final class CoreComponent {
     private ActiveHealthCheck activeCheck;
     private ProxyEngine engine;
     private ProxySettings settings;
-    private Backends backends = new Backends(0, java.util.List.of());
+    private Backends currentBackends = new Backends(0, java.util.List.of());
     private long generation;
 
     @Activate
-    void activate(CoreConfig config, Map<String, Object> properties) throws IOException {
+    void activate(CoreConfig config) throws IOException {
         ProxySettings.Parsed parsed = ProxySettings.from(config);
         if (parsed instanceof ProxySettings.Invalid invalid) {
             invalid.errors().forEach(e -> log.error("rsp.core: {} (using the defaults until this is fixed)", e));
@@ -59,20 +61,18 @@ public final class CoreComponent {
         }
         PassiveHealth health = new PassiveHealth(settings.healthFailures(), settings.healthCooldownNanos(), System::nanoTime);
         engine = new ProxyEngine(settings, routing, health);
-        applyBackends(properties);
         engine.start();
         if (settings.healthCheckIntervalNanos() > 0) {
             checks = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "rsp-health-check"));
             activeCheck = new ActiveHealthCheck(health, checks, Duration.ofNanos(settings.healthCheckIntervalNanos()),
                     Duration.ofNanos(settings.connectTimeoutNanos()));
-            activeCheck.update(backends);
+            activeCheck.update(currentBackends);
         }
-        log.info("rsp core started: http.listen={} routing.chain={} backends={}", engine.localAddress(), settings.chain(),
-                backends.all().size());
+        log.info("rsp core started: http.listen={} routing.chain={}", engine.localAddress(), settings.chain());
     }
 
     @Modified
-    void modified(CoreConfig config, Map<String, Object> properties) throws IOException {
+    void modified(CoreConfig config) throws IOException {
         ProxySettings.Parsed parsed = ProxySettings.from(config);
         if (parsed instanceof ProxySettings.Invalid invalid) {
             invalid.errors().forEach(e -> log.error("rsp.core: {} (keeping the previous configuration)", e));
@@ -84,7 +84,6 @@ public final class CoreComponent {
                 log.info("rsp.core configuration applied");
             }
         }
-        applyBackends(properties);
     }
 
     @Deactivate
@@ -98,19 +97,20 @@ public final class CoreComponent {
         log.info("rsp core stopped");
     }
 
-    private void applyBackends(Map<String, Object> properties) {
+    @Override
+    public synchronized void backends(Map<String, ?> properties) {
         ParsedBackends parsed = BackendsConfig.parse(properties, generation + 1);
         if (parsed instanceof ParsedBackends.Invalid invalid) {
             invalid.errors().forEach(e -> log.error("rsp.backends: {} (keeping the previous backends)", e));
             return;
         }
         Backends next = ((ParsedBackends.Valid) parsed).backends();
-        if (next.all().equals(backends.all()) && generation > 0) {
+        if (next.all().equals(currentBackends.all()) && generation > 0) {
             return;
         }
         generation++;
-        BackendsDiff diff = BackendsDiff.between(backends, next);
-        backends = next;
+        BackendsDiff diff = BackendsDiff.between(currentBackends, next);
+        currentBackends = next;
         engine.backends(next);
         if (activeCheck != null) {
             activeCheck.update(next);

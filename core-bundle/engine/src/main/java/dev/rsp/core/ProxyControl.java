@@ -1,0 +1,16 @@
+package dev.rsp.core;
+
+import java.util.Map;
+
+/**
+ * What the core offers the other components of its own bundle. Registered as a service by {@link CoreComponent};
+ * its package is not exported, so no other bundle can see it.
+ */
+public interface ProxyControl {
+
+    /**
+     * Applies the {@code rsp.backends} configuration. Invalid entries are logged and the previous backends stay.
+     * Resolves host names, so it is called off the network threads (ConfigAdmin's thread).
+     */
+    void backends(Map<String, ?> properties);
+}
