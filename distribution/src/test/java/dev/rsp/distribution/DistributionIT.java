@@ -3,12 +3,6 @@ package dev.rsp.distribution;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;
-import static org.ops4j.pax.exam.CoreOptions.bundle;
-import static org.ops4j.pax.exam.CoreOptions.cleanCaches;
-import static org.ops4j.pax.exam.CoreOptions.frameworkProperty;
-import static org.ops4j.pax.exam.CoreOptions.frameworkStartLevel;
-import static org.ops4j.pax.exam.CoreOptions.junitBundles;
-import static org.ops4j.pax.exam.CoreOptions.systemProperty;
 
 import java.io.File;
 import java.io.IOException;
@@ -65,38 +59,15 @@ public class DistributionIT {
     public Option[] config() throws IOException {
         synchronized (DistributionIT.class) {
             if (home == null) {
-                Files.createDirectories(WORK);
-                Files.deleteIfExists(LOG);
-                home = RspHome.copyTo(WORK.resolve("home-" + System.nanoTime()));
+                home = FelixOptions.prepare(WORK, LOG);
             }
         }
-        Path dist = RspHome.assembled();
-
-        List<Option> options = new ArrayList<>();
-        options.add(cleanCaches());
-        options.add(frameworkStartLevel(5));
-        // Without this Gogo reads the test JVM's stdin, meets its end and stops the framework.
-        options.add(systemProperty("gosh.args").value("--nointeractive"));
-        // The distribution's own SLF4J and logback, not Pax Logging, must serve rsp's bundles.
-        options.add(systemProperty("pax.exam.logging").value("none"));
-        options.add(systemProperty("logback.configurationFile").value(resource("it-logback.xml")));
-        options.add(systemProperty("rsp.it.log").value(LOG.toString()));
-        options.add(systemProperty("rsp.it.dist").value(dist.toString()));
-        options.add(systemProperty("rsp.it.demoPort").value(Integer.toString(home.demoPorts[0])));
-        options.add(frameworkProperty("felix.fileinstall.dir").value(home.etc().toString()));
-        options.add(frameworkProperty("felix.fileinstall.filter").value(".*\\.cfg"));
-        options.add(frameworkProperty("felix.fileinstall.poll").value("200"));
-        options.add(frameworkProperty("felix.fileinstall.noInitialDelay").value("true"));
-        for (File jar : distributionJars(dist)) {
-            options.add(bundle(jar.toURI().toString()).startLevel(startLevel(dist, jar)));
-        }
-        options.add(junitBundles());
-        return options.toArray(new Option[0]);
+        return FelixOptions.options(home, LOG);
     }
 
     @Test
     public void everyDistributionBundleIsActive() {
-        Set<String> expected = distributionJars(RspHome.assembled()).stream()
+        Set<String> expected = FelixOptions.distributionJars(RspHome.assembled()).stream()
                 .map(f -> f.toURI().toString()).collect(Collectors.toCollection(TreeSet::new));
         Set<String> seen = new TreeSet<>();
         List<String> notActive = new ArrayList<>();
@@ -132,7 +103,7 @@ public class DistributionIT {
 
     @Test
     public void demoBackendAnswers() throws Exception {
-        int port = Integer.parseInt(System.getProperty("rsp.it.demoPort"));
+        int port = Integer.getInteger("rsp.it.demoPort");
         awaitTrue("demo-1 answers on " + port, () -> {
             try {
                 return RawHttp.get(port, "alice.example.com", "/").contains("demo-1\nhost: alice.example.com\npath: /\n");
@@ -181,34 +152,5 @@ public class DistributionIT {
             }
             LockSupport.parkNanos(POLL_NANOS);
         }
-    }
-
-    /** The jars the launcher installs plus those FileInstall deploys, in a stable order. */
-    static List<File> distributionJars(Path dist) {
-        List<File> jars = new ArrayList<>();
-        for (String dir : List.of("bundle/boot", "bundle/logging", "bundle", "deploy")) {
-            File[] in = dist.resolve(dir).toFile().listFiles((d, n) -> n.endsWith(".jar"));
-            if (in != null) {
-                Arrays.sort(in);
-                jars.addAll(Arrays.asList(in));
-            }
-        }
-        return jars;
-    }
-
-    /** The same start levels as the launcher: boot 1, logging 2, bundle 3, deploy 4. */
-    static int startLevel(Path dist, File jar) {
-        Path parent = jar.toPath().getParent();
-        if (parent.equals(dist.resolve("bundle/boot"))) {
-            return 1;
-        }
-        if (parent.equals(dist.resolve("bundle/logging"))) {
-            return 2;
-        }
-        return parent.equals(dist.resolve("bundle")) ? 3 : 4;
-    }
-
-    private static String resource(String name) {
-        return Paths.get("src", "test", "resources", name).toAbsolutePath().toString();
     }
 }

@@ -75,6 +75,13 @@ final class RspHome {
         Files.writeString(core, Files.readString(core).replace("0.0.0.0:8080", "127.0.0.1:" + httpPort));
     }
 
+    /** Appends {@code key = value} to etc/rsp.core.cfg (a later line wins over the shipped one). */
+    RspHome core(String key, String value) throws IOException {
+        Path core = etc().resolve("rsp.core.cfg");
+        Files.writeString(core, Files.readString(core) + "\n" + key + " = " + value + "\n");
+        return this;
+    }
+
     static int freePort() {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();

@@ -1,0 +1,115 @@
+package dev.rsp.distribution;
+
+import static org.junit.Assert.assertTrue;
+import static org.junit.Assert.fail;
+
+import dev.rsp.spi.routing.Decision;
+import dev.rsp.spi.routing.RoutingStrategy;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.Dictionary;
+import java.util.Hashtable;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import javax.inject.Inject;
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.ops4j.pax.exam.Configuration;
+import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
+import org.ops4j.pax.exam.spi.reactors.PerClass;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceRegistration;
+
+/**
+ * The core in a real Felix with the distribution's bundles: a routing strategy registered as an OSGi service under
+ * a name in routing.chain routes real HTTP requests to the demo backends; without it, requests get a 503 after the
+ * grace period.
+ */
+@RunWith(PaxExam.class)
+@ExamReactorStrategy(PerClass.class)
+public class CoreInFelixIT {
+
+    static final Path WORK = Paths.get("target", "core-in-felix-it").toAbsolutePath();
+    static final Path LOG = WORK.resolve("rsp.log");
+    private static RspHome home;
+
+    @Inject
+    BundleContext context;
+
+    @Configuration
+    public Option[] config() throws IOException {
+        synchronized (CoreInFelixIT.class) {
+            if (home == null) {
+                home = FelixOptions.prepare(WORK, LOG).core("timeout.grace.ms", "500");
+            }
+        }
+        return FelixOptions.options(home, LOG);
+    }
+
+    @Test
+    public void routesThroughAStrategyServiceFoundByName() throws Exception {
+        int port = Integer.getInteger("rsp.it.httpPort");
+        String before = await("the proxy answers", () -> RawHttp.get(port, "alice.example.com", "/a"));
+        assertTrue(before, before.startsWith("HTTP/1.1 503 "));
+        assertTrue(before, before.contains("no routing strategy is available"));
+
+        ServiceRegistration<RoutingStrategy> reg = context.registerService(RoutingStrategy.class,
+                backends -> request -> Decision.to("demo-2"), named("host-hash"));
+        try {
+            String routed = await("a request routed by the test strategy", () -> {
+                String r = RawHttp.get(port, "Alice.Example.com", "/b");
+                return r.startsWith("HTTP/1.1 200 ") ? r : null;
+            });
+            assertTrue(routed, routed.contains("demo-2\nhost: Alice.Example.com\npath: /b\n"));
+        } finally {
+            reg.unregister();
+        }
+        String after = await("503 again once the strategy left", () -> {
+            String r = RawHttp.get(port, "alice.example.com", "/c");
+            return r.startsWith("HTTP/1.1 503 ") ? r : null;
+        });
+        assertTrue(after, after.contains("routing.chain = [reload-path, host-hash]"));
+    }
+
+    @Test
+    public void aStrategyNotInTheChainIsNotAsked() throws Exception {
+        int port = Integer.getInteger("rsp.it.httpPort");
+        ServiceRegistration<RoutingStrategy> reg = context.registerService(RoutingStrategy.class,
+                backends -> request -> Decision.to("demo-1"), named("not-in-chain"));
+        try {
+            String r = await("an answer", () -> RawHttp.get(port, "bob.example.com", "/"));
+            assertTrue(r, r.startsWith("HTTP/1.1 503 "));
+        } finally {
+            reg.unregister();
+        }
+    }
+
+    private static Dictionary<String, Object> named(String name) {
+        Dictionary<String, Object> props = new Hashtable<>();
+        props.put(RoutingStrategy.NAME_PROPERTY, name);
+        return props;
+    }
+
+    /** Calls {@code attempt} until it returns a value without failing, for up to 20 s. */
+    private static String await(String what, Callable<String> attempt) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        Exception last = null;
+        while (System.nanoTime() - deadline < 0) {
+            try {
+                String r = attempt.call();
+                if (r != null) {
+                    return r;
+                }
+            } catch (IOException e) {
+                last = e;
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
+        }
+        fail("timed out waiting for " + what + (last == null ? "" : ": " + last));
+        return "";
+    }
+}
