@@ -133,8 +133,9 @@ public final class Endpoint {
         setInterest(on ? interest | SelectionKey.OP_WRITE : interest & ~SelectionKey.OP_WRITE);
     }
 
-    public void wantConnect() {
-        setInterest(SelectionKey.OP_CONNECT);
+    /** Drops every interest, including OP_CONNECT once a connect completed (left set, it makes select spin). */
+    public void clearInterest() {
+        setInterest(0);
     }
 
     public int interest() {

@@ -115,6 +115,7 @@ final class ClientSide implements LoopHandler {
                     close();
                 } else if (deadline != 0 && now - deadline > 0) {
                     count("client.timeout.header");
+                    x.rejected();
                     reply(408, "request head not received in time");
                 } else if (deadline == 0 && now - lastProgress > engine.settings().idleTimeoutNanos()) {
                     count("client.timeout.idle");
@@ -178,6 +179,7 @@ final class ClientSide implements LoopHandler {
                 if (s == ParseStatus.REJECT) {
                     Rejection r = parser.rejection();
                     count(r.counter());
+                    x.rejected();
                     reply(r.status(), r.reason());
                     return;
                 }
@@ -609,9 +611,7 @@ final class ClientSide implements LoopHandler {
         }
         x.status = status;
         engine.counters().response(status);
-        if (x.started != 0) {
-            accessLog();
-        }
+        accessLog();
         up.abort();
         if (responseHead == null) {
             responseHead = ctx.loop.buffers().acquire();

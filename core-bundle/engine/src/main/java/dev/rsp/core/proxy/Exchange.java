@@ -32,6 +32,17 @@ final class Exchange {
     boolean backendReusable;
     int status;
 
+    /** Marks a request refused before its head could be read; the access log shows dashes for what is unknown. */
+    void rejected() {
+        started = System.nanoTime();
+        method = "-";
+        target = "-";
+        host = "-";
+        strategy = "";
+        status = 0;
+        responseStarted = false;
+    }
+
     /** Starts a new exchange for a parsed request head. */
     void begin(HttpHead h) {
         started = System.nanoTime();

@@ -115,7 +115,7 @@ final class Pipe {
 
     /** Moves what it can; reports which side failed instead of throwing. */
     Progress pump() {
-        for (int round = 0; round < ROUNDS_PER_PUMP; round++) {
+        for (int round = 0; ; round++) {
             int body = frame();
             if (body < 0) {
                 active = false;
@@ -146,6 +146,12 @@ final class Pipe {
                 active = false;
                 return framing == Framing.UNTIL_CLOSE ? Progress.DONE : Progress.TRUNCATED;
             }
+            if (round == ROUNDS_PER_PUMP - 1) {
+                // Yield to other connections. The window is empty here, so whatever the source still has is
+                // in its socket, which select reports again; reading now would strand bytes in the window.
+                source.wantRead(true);
+                return Progress.NEED_INPUT;
+            }
             int n;
             try {
                 n = source.read();
@@ -157,8 +163,6 @@ final class Pipe {
                 return Progress.NEED_INPUT;
             }
         }
-        source.wantRead(true);
-        return Progress.NEED_INPUT;
     }
 
     /** Abandons the message. */
