@@ -581,6 +581,7 @@ final class ClientSide implements LoopHandler {
             return;
         }
         state = State.HEAD;
+        x.end();
         parser.reset();
         deadline = 0;
         lastProgress = System.nanoTime();
