@@ -36,6 +36,11 @@ record BackendDirectory(Backends backends, Map<String, InetSocketAddress> addres
         return a != null ? a : InetSocketAddress.createUnresolved(b.host(), b.port());
     }
 
+    /** True while {@code backendName} is configured at the address {@code poolKey} names: its connections may be pooled. */
+    boolean hasPoolKey(String backendName, String poolKey) {
+        return poolKey.equals(poolKeys.get(backendName));
+    }
+
     String poolKey(Backend b) {
         String k = poolKeys.get(b.name());
         return k != null ? k : b.name() + "@" + b.host() + ":" + b.port();
