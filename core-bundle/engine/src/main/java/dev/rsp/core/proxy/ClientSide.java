@@ -571,7 +571,8 @@ final class ClientSide implements LoopHandler {
             up.abort();
         }
         accessLog();
-        if (x.backendReusable) {
+        // A connection to a backend removed or moved meanwhile is closed: BackendPool.retain already ran for it.
+        if (x.backendReusable && engine.directory().hasPoolKey(backend.backend().name(), backend.poolKey())) {
             BackendSide b = backend;
             backend = null;
             ctx.pool.offer(b, System.nanoTime());
@@ -583,6 +584,7 @@ final class ClientSide implements LoopHandler {
             return;
         }
         state = State.HEAD;
+        x.end();
         parser.reset();
         deadline = 0;
         lastProgress = System.nanoTime();

@@ -79,4 +79,13 @@ final class Exchange {
         backendReusable = false;
         status = 0;
     }
+
+    /**
+     * Ends the exchange once the connection goes back to reading a head, so that a refusal or timeout of the next
+     * head is answered and logged as its own and not taken for a failure in the middle of the previous response.
+     */
+    void end() {
+        started = 0;
+        responseStarted = false;
+    }
 }

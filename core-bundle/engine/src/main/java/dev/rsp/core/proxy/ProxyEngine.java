@@ -107,7 +107,7 @@ public final class ProxyEngine {
 
     /** Publishes a new backend set. Resolves names, so call it off the loops. */
     public void backends(Backends backends) {
-        BackendDirectory dir = BackendDirectory.resolve(backends);
+        BackendDirectory dir = BackendDirectory.resolve(backends).keepingRemoved(directory);
         directory = dir;
         health.retain(backends.all().stream().map(Backend::name).collect(Collectors.toSet()));
         routing.backendsChanged(backends);
