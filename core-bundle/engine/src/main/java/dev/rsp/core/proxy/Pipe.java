@@ -25,7 +25,7 @@ final class Pipe {
     enum Framing { NONE, LENGTH, CHUNKED, UNTIL_CLOSE }
 
     enum Progress {
-        /** The sink cannot take more now; the pipe waits for its write readiness. */
+        /** The sink cannot take more now, or the pipe yielded to other connections; it waits for the sink's write readiness. */
         BLOCKED,
         /** Everything available was written; the pipe waits for the source's read readiness. */
         NEED_INPUT,
@@ -157,8 +157,11 @@ final class Pipe {
                 return Progress.NEED_INPUT;
             }
         }
-        source.wantRead(true);
-        return Progress.NEED_INPUT;
+        // Yielding with bytes just read and not yet written: the source may have nothing more to say, so waiting for
+        // its read readiness could wait forever. Resume on the sink's write readiness instead.
+        sink.wantWrite(true);
+        source.wantRead(false);
+        return Progress.BLOCKED;
     }
 
     /** Abandons the message. */
