@@ -68,16 +68,9 @@ final class BackendSide implements LoopHandler {
     boolean finishConnect() throws IOException {
         if (endpoint.channel().finishConnect()) {
             connected = true;
-            endpoint.wantRead(false);
-            endpoint.wantWrite(false);
-            setInterestNone();
+            endpoint.connectDone();
         }
         return connected;
-    }
-
-    private void setInterestNone() {
-        endpoint.wantRead(false);
-        endpoint.wantWrite(false);
     }
 
     boolean connected() {
