@@ -25,7 +25,7 @@ final class Pipe {
     enum Framing { NONE, LENGTH, CHUNKED, UNTIL_CLOSE }
 
     enum Progress {
-        /** The sink cannot take more now; the pipe waits for its write readiness. */
+        /** The sink cannot take more now, or the pipe yielded to other connections; it waits for the sink's write readiness. */
         BLOCKED,
         /** Everything available was written; the pipe waits for the source's read readiness. */
         NEED_INPUT,
