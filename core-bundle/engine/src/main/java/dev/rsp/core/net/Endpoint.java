@@ -138,14 +138,6 @@ public final class Endpoint {
         setInterest(0);
     }
 
-    /**
-     * Drops the interest in connect readiness once the connect completed. A connected socket left with it would wake
-     * the selector whenever it is writable without ever being selected: the loop would spin.
-     */
-    public void connectDone() {
-        setInterest(interest & ~SelectionKey.OP_CONNECT);
-    }
-
     public int interest() {
         return interest;
     }
