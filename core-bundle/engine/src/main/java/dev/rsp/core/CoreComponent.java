@@ -158,9 +158,14 @@ public final class CoreComponent implements ProxyControl {
         return t;
     }
 
-    /** Access to the running engine for tests in this bundle. */
-    ProxyEngine engine() {
+    @Override
+    public ProxyEngine engine() {
         return engine;
+    }
+
+    @Override
+    public RoutingTable routing() {
+        return routing;
     }
 
     static long millis(long nanos) {

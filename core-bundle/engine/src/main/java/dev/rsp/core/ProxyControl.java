@@ -1,5 +1,7 @@
 package dev.rsp.core;
 
+import dev.rsp.core.proxy.ProxyEngine;
+import dev.rsp.core.routing.RoutingTable;
 import java.util.Map;
 
 /**
@@ -13,4 +15,10 @@ public interface ProxyControl {
      * Resolves host names, so it is called off the network threads (ConfigAdmin's thread).
      */
     void backends(Map<String, ?> properties);
+
+    /** The routing table (strategies, chain, current snapshot). */
+    RoutingTable routing();
+
+    /** The running engine. */
+    ProxyEngine engine();
 }

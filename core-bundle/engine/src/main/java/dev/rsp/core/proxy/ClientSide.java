@@ -234,6 +234,7 @@ final class ClientSide implements LoopHandler {
             return;
         }
         x.host = ((CanonicalHost.Valid) canonical).host();
+        ctx.sawHost(x.host);
         x.keepAlive = !draining && (head.versionMinor() == 1 ? !head.connectionClose() : head.connectionKeepAlive());
         client.input().position(head.headEnd());
         client.wantRead(false);

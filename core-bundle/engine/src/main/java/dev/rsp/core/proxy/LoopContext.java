@@ -13,10 +13,20 @@ final class LoopContext {
     final BackendPool pool;
     final Set<ClientSide> clients = new HashSet<>();
     final List<ClientSide> routeWaiters = new ArrayList<>();
+    /** The last hosts routed on this loop, a ring written by the loop only; for what-if analyses. */
+    final String[] recentHosts = new String[RECENT_HOSTS];
+    private int nextRecent;
+
+    static final int RECENT_HOSTS = 512;
 
     LoopContext(EventLoop loop, BackendPool pool) {
         this.loop = loop;
         this.pool = pool;
+    }
+
+    void sawHost(String host) {
+        recentHosts[nextRecent] = host;
+        nextRecent = (nextRecent + 1) % RECENT_HOSTS;
     }
 
     /** Routes the waiting requests again (a new routing snapshot was published). Loop thread only. */

@@ -14,6 +14,7 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.ServerSocketChannel;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -188,6 +189,38 @@ public final class ProxyEngine {
         public long peakBytes() {
             return (long) peak * bufferSize;
         }
+    }
+
+    /** The distinct hosts routed recently (up to {@link LoopContext#RECENT_HOSTS} per loop); asks each loop. */
+    public Set<String> recentHosts() {
+        List<CompletableFuture<String[]>> parts = new ArrayList<>();
+        for (LoopContext ctx : loops) {
+            CompletableFuture<String[]> f = new CompletableFuture<>();
+            ctx.loop.execute(() -> f.complete(ctx.recentHosts.clone()));
+            parts.add(f);
+        }
+        Set<String> hosts = new java.util.TreeSet<>();
+        for (CompletableFuture<String[]> f : parts) {
+            for (String h : f.orTimeout(5, TimeUnit.SECONDS).join()) {
+                if (h != null) {
+                    hosts.add(h);
+                }
+            }
+        }
+        return hosts;
+    }
+
+    /** Each backend as configured, with its passive-health state. */
+    public List<String> describeBackends() {
+        List<String> lines = new ArrayList<>();
+        Map<String, PassiveHealth.BackendState> states = health.snapshot();
+        for (Backend b : directory.backends().all()) {
+            PassiveHealth.BackendState st = states.get(b.name());
+            boolean up = st == null || st.up();
+            lines.add(String.format("%-20s %-28s weight=%-4d %s%s", b.name(), b.host() + ":" + b.port(), b.weight(),
+                    up ? "up" : "DOWN", st == null ? "" : " failures=" + st.consecutiveFailures() + " total=" + st.totalFailures()));
+        }
+        return lines;
     }
 
     /** The longest busy time of any loop iteration so far, in nanoseconds. */

@@ -309,6 +309,15 @@ public final class RoutingTable {
         }
     }
 
+    /** The strategy serving each name now (the winners), for what-if simulations; never call them on a loop. */
+    public Map<String, RoutingStrategy> strategies() {
+        synchronized (lock) {
+            Map<String, RoutingStrategy> out = new TreeMap<>();
+            winnersLocked().forEach((name, s) -> out.put(name, s.strategy));
+            return out;
+        }
+    }
+
     /** The winning service of each name. */
     private Map<String, Service> winnersLocked() {
         Map<String, Service> winners = new LinkedHashMap<>();

@@ -1,0 +1,117 @@
+package dev.rsp.core.admin;
+
+import dev.rsp.core.ProxyControl;
+import dev.rsp.core.routing.Explain;
+import dev.rsp.spi.routing.Backend;
+import java.util.Map;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+
+/**
+ * Gogo commands to look at routing without sending traffic: {@code rsp:route}, {@code rsp:whatif},
+ * {@code rsp:backends}. Each returns the text Gogo prints.
+ */
+@Component(service = RoutingCommands.class, property = {
+    "osgi.command.scope=rsp",
+    "osgi.command.function=route",
+    "osgi.command.function=whatif",
+    "osgi.command.function=backends"})
+public final class RoutingCommands {
+
+    @Reference
+    private ProxyControl core;
+
+    /** {@code rsp:route <host-or-url>}: the canonical key, each strategy's answer, the backend and the fallbacks. */
+    public String route(String hostOrUrl) {
+        ProbeRequest probe;
+        try {
+            probe = ProbeRequest.parse(hostOrUrl);
+        } catch (IllegalArgumentException e) {
+            return "rsp:route: " + e.getMessage();
+        }
+        Explain.Result r = Explain.explain(core.routing().current(), probe);
+        StringBuilder out = new StringBuilder();
+        out.append("key        ").append(r.key()).append("  (path ").append(probe.path()).append(")\n");
+        r.steps().forEach(s -> out.append("  ").append(s).append('\n'));
+        if (r.candidates().isEmpty()) {
+            out.append("decided by (none): the request would get 503\n");
+        } else {
+            out.append("decided by ").append(r.strategy()).append('\n');
+            out.append("backend    ").append(r.candidates().get(0)).append('\n');
+            out.append("fallbacks  ").append(r.candidates().subList(1, r.candidates().size())).append('\n');
+        }
+        return out.toString();
+    }
+
+    /**
+     * {@code rsp:whatif add <name> <host:port> [weight]}, {@code rsp:whatif remove <name>},
+     * {@code rsp:whatif weight <name> <weight>}: what would move, before anything is applied.
+     */
+    public String whatif(String action, String... args) {
+        WhatIf.Change change;
+        try {
+            change = parse(action, args);
+            WhatIf.Report report = WhatIf.analyse(core.routing(), change, core.engine().recentHosts());
+            return format(report);
+        } catch (IllegalArgumentException e) {
+            return "rsp:whatif: " + e.getMessage() + "\nusage: rsp:whatif add <name> <host:port> [weight] | remove <name> | weight <name> <weight>";
+        }
+    }
+
+    /** {@code rsp:backends}: every backend with its address, weight and health. */
+    public String backends() {
+        StringBuilder out = new StringBuilder();
+        core.engine().describeBackends().forEach(l -> out.append(l).append('\n'));
+        return out.length() == 0 ? "no backends configured (etc/rsp.backends.cfg)\n" : out.toString();
+    }
+
+    static WhatIf.Change parse(String action, String... args) {
+        switch (action) {
+            case "add": {
+                if (args.length < 2 || args.length > 3) {
+                    throw new IllegalArgumentException("add needs <name> <host:port> [weight]");
+                }
+                int colon = args[1].lastIndexOf(':');
+                if (colon <= 0) {
+                    throw new IllegalArgumentException("address must be host:port, not " + args[1]);
+                }
+                return new WhatIf.Add(new Backend(args[0], args[1].substring(0, colon), number(args[1].substring(colon + 1)),
+                        args.length == 3 ? number(args[2]) : 1));
+            }
+            case "remove":
+                if (args.length != 1) {
+                    throw new IllegalArgumentException("remove needs <name>");
+                }
+                return new WhatIf.Remove(args[0]);
+            case "weight":
+                if (args.length != 2) {
+                    throw new IllegalArgumentException("weight needs <name> <weight>");
+                }
+                return new WhatIf.Weight(args[0], number(args[1]));
+            default:
+                throw new IllegalArgumentException("unknown action '" + action + "'");
+        }
+    }
+
+    static String format(WhatIf.Report r) {
+        StringBuilder out = new StringBuilder("what if: ").append(r.change()).append('\n');
+        line(out, "recent hosts", r.recent());
+        line(out, "synthetic sample", r.synthetic());
+        return out.toString();
+    }
+
+    private static void line(StringBuilder out, String label, WhatIf.Movement m) {
+        out.append(String.format("%-17s %d of %d would move (%.2f%%)%n", label, m.moved(), m.hosts(), 100 * m.share()));
+        for (Map.Entry<String, Integer> e : m.flows().entrySet()) {
+            out.append(String.format("    %-40s %d%n", e.getKey(), e.getValue()));
+        }
+    }
+
+    private static int number(String s) {
+        try {
+            return Integer.parseInt(s.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("not a number: " + s);
+        }
+    }
+}

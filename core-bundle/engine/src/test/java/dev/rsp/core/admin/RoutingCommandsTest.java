@@ -1,0 +1,80 @@
+package dev.rsp.core.admin;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.rsp.core.routing.Explain;
+import dev.rsp.core.routing.RoutingTable;
+import dev.rsp.spi.routing.Backend;
+import dev.rsp.spi.routing.Backends;
+import dev.rsp.spi.routing.Decision;
+import dev.rsp.spi.routing.RoutingStrategy;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Explain and what-if over a table with a rehosting strategy in front of a hashing one. */
+class RoutingCommandsTest {
+
+    RoutingTable table;
+
+    /** Routes by a hash of the host modulo the number of backends (a stand-in for host-hash). */
+    static final RoutingStrategy MOD_HASH = all -> request -> all.all().isEmpty() ? Decision.pass()
+            : Decision.to(all.all().get(Math.floorMod(request.host().hashCode(), all.all().size())).name());
+
+    /** Rehosts paths ending in /reload to their second-to-last segment. */
+    static final RoutingStrategy RELOAD = all -> request -> {
+        String[] seg = request.path().split("/");
+        return seg.length >= 3 && seg[seg.length - 1].equals("reload") ? Decision.rehost(seg[seg.length - 2]) : Decision.pass();
+    };
+
+    @BeforeEach
+    void setUp() {
+        table = new RoutingTable(Runnable::run);
+        table.chainChanged(List.of("reload", "hash"));
+        table.strategyAdded("reload", RELOAD, 1, 0);
+        table.strategyAdded("hash", MOD_HASH, 2, 0);
+        table.backendsChanged(new Backends(1, List.of(new Backend("a", "127.0.0.1", 1, 1), new Backend("b", "127.0.0.1", 2, 1))));
+    }
+
+    @Test
+    void explainShowsTheRehostAndTheDecision() {
+        ProbeRequest p = ProbeRequest.parse("http://Admin.Example.com:8080/api/v0/user/fred/webapps/Fred.Example.COM./reload");
+        assertEquals("admin.example.com", p.host());
+        Explain.Result r = Explain.explain(table.current(), p);
+        assertEquals("hash", r.strategy());
+        assertEquals(List.of("reload: route as if the host were fred.example.com", "hash: route " + r.candidates()), r.steps());
+        Explain.Result direct = Explain.explain(table.current(), ProbeRequest.parse("fred.example.com"));
+        assertEquals(direct.candidates(), r.candidates(), "the reload URL goes where its domain goes");
+    }
+
+    @Test
+    void whatIfRemoveMovesOnlyTheRemovedBackendsHostsWhenTheStrategyIsStable() {
+        WhatIf.Report r = WhatIf.analyse(table, new WhatIf.Remove("b"), Set.of("x.example", "y.example"));
+        assertEquals(WhatIf.SYNTHETIC_HOSTS, r.synthetic().hosts());
+        assertTrue(r.synthetic().moved() > 0);
+        assertTrue(r.synthetic().flows().keySet().stream().allMatch(k -> k.endsWith("-> a")), r.synthetic().flows().toString());
+        assertEquals(2, r.recent().hosts());
+        // nothing was applied
+        assertEquals(2, table.current().backends().all().size());
+    }
+
+    @Test
+    void badInputGetsAMessage() {
+        assertThrows(IllegalArgumentException.class, () -> ProbeRequest.parse("bad host"));
+        assertThrows(IllegalArgumentException.class, () -> RoutingCommands.parse("grow", "a"));
+        assertThrows(IllegalArgumentException.class, () -> RoutingCommands.parse("add", "c", "nohostport"));
+        assertThrows(IllegalArgumentException.class, () -> WhatIf.analyse(table, new WhatIf.Remove("zz"), Set.of()));
+        assertThrows(IllegalArgumentException.class, () -> WhatIf.analyse(table,
+                new WhatIf.Add(new Backend("a", "h", 1, 1)), Set.of()));
+    }
+
+    @Test
+    void formatListsSharesAndFlows() {
+        String text = RoutingCommands.format(WhatIf.analyse(table, RoutingCommands.parse("add", "c", "127.0.0.1:3", "2"), Set.of()));
+        assertTrue(text.contains("synthetic sample") && text.contains("would move"), text);
+        assertTrue(text.contains("-> c"), text);
+    }
+}
