@@ -3,23 +3,65 @@ package dev.rsp.core.admin;
 import dev.rsp.core.ProxyControl;
 import dev.rsp.core.routing.Explain;
 import dev.rsp.spi.routing.Backend;
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.Dictionary;
+import java.util.List;
 import java.util.Map;
+import org.osgi.framework.InvalidSyntaxException;
+import org.osgi.service.cm.Configuration;
+import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 
 /**
- * Gogo commands to look at routing without sending traffic: {@code rsp:route}, {@code rsp:whatif},
- * {@code rsp:backends}. Each returns the text Gogo prints.
+ * Gogo commands to look at routing without sending traffic ({@code rsp:route}, {@code rsp:whatif},
+ * {@code rsp:backends}) and to switch the routing chain ({@code rsp:chain}). Each returns the text Gogo prints.
  */
 @Component(service = RoutingCommands.class, property = {
     "osgi.command.scope=rsp",
     "osgi.command.function=route",
     "osgi.command.function=whatif",
-    "osgi.command.function=backends"})
+    "osgi.command.function=backends",
+    "osgi.command.function=chain"})
 public final class RoutingCommands {
 
     @Reference
     private ProxyControl core;
+
+    @Reference
+    private ConfigurationAdmin configAdmin;
+
+    /**
+     * {@code rsp:chain} prints the routing chain and the live strategies; {@code rsp:chain host-hash lua} sets the
+     * chain of the running rsp (through ConfigAdmin, PID rsp.core). It does not edit etc/rsp.core.cfg: a restart
+     * goes back to the file.
+     */
+    public String chain(String... names) throws IOException, InvalidSyntaxException {
+        if (names.length == 0) {
+            return "routing.chain = " + core.routing().current().chain() + System.lineSeparator()
+                    + "live strategies: " + core.routing().current().liveStrategies() + System.lineSeparator();
+        }
+        List<String> chain = Arrays.stream(names).flatMap(n -> Arrays.stream(n.split(","))).map(String::trim)
+                .filter(n -> !n.isEmpty()).toList();
+        for (String n : chain) {
+            if (!n.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,62}")) {
+                return "rsp:chain: '" + n + "' is not a strategy name";
+            }
+        }
+        if (chain.isEmpty() || chain.size() != chain.stream().distinct().count()) {
+            return "rsp:chain: give each strategy name once, e.g. rsp:chain reload-path host-hash";
+        }
+        Configuration[] found = configAdmin.listConfigurations("(service.pid=rsp.core)");
+        if (found == null || found.length == 0) {
+            return "rsp:chain: there is no rsp.core configuration (etc/rsp.core.cfg) to change";
+        }
+        Dictionary<String, Object> props = found[0].getProperties();
+        props.put("routing.chain", String.join(", ", chain));
+        found[0].update(props);
+        List<String> missing = chain.stream().filter(n -> !core.routing().current().isLive(n)).toList();
+        return "routing.chain set to " + chain + (missing.isEmpty() ? "" : "; not live yet: " + missing) + System.lineSeparator();
+    }
 
     /** {@code rsp:route <host-or-url>}: the canonical key, each strategy's answer, the backend and the fallbacks. */
     public String route(String hostOrUrl) {
