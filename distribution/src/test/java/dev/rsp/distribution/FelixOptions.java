@@ -47,6 +47,8 @@ final class FelixOptions {
         // Test code inside the container is loaded again by the probe bundle: it reads the ports from here.
         options.add(systemProperty("rsp.it.demoPort").value(Integer.toString(home.demoPorts[0])));
         options.add(systemProperty("rsp.it.httpPort").value(Integer.toString(home.httpPort)));
+        options.add(systemProperty("rsp.it.etc").value(home.etc().toString()));
+        options.add(systemProperty("rsp.it.dist").value(dist.toString()));
         options.add(frameworkProperty("felix.fileinstall.dir").value(home.etc().toString()));
         options.add(frameworkProperty("felix.fileinstall.filter").value(".*\\.cfg"));
         options.add(frameworkProperty("felix.fileinstall.poll").value("200"));

@@ -1,0 +1,193 @@
+package dev.rsp.distribution;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+import static org.junit.Assert.fail;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+import javax.inject.Inject;
+import org.apache.felix.service.command.CommandProcessor;
+import org.apache.felix.service.command.CommandSession;
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.ops4j.pax.exam.Configuration;
+import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
+import org.ops4j.pax.exam.spi.reactors.PerClass;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.FrameworkEvent;
+import org.osgi.framework.wiring.FrameworkWiring;
+
+/**
+ * The hot-swap test in a real Felix under Pax Exam: at least 10,000 requests while the chain is edited in
+ * etc/rsp.core.cfg, a strategy bundle is installed and uninstalled, host-hash is updated to a new version and the
+ * chain is switched from the Gogo shell. No request may fail.
+ */
+@RunWith(PaxExam.class)
+@ExamReactorStrategy(PerClass.class)
+public class HotSwapInFelixIT {
+
+    static final Path WORK = Paths.get("target", "hot-swap-in-felix-it").toAbsolutePath();
+    static final Path LOG = WORK.resolve("rsp.log");
+    private static RspHome home;
+
+    @Inject
+    BundleContext context;
+
+    @Inject
+    CommandProcessor gogo;
+
+    @Configuration
+    public Option[] config() throws IOException {
+        synchronized (HotSwapInFelixIT.class) {
+            if (home == null) {
+                home = FelixOptions.prepare(WORK, LOG);
+            }
+        }
+        return FelixOptions.options(home, LOG);
+    }
+
+    @Test
+    public void routingChangesUnderLoadFailNoRequest() throws Exception {
+        int port = Integer.getInteger("rsp.it.httpPort");
+        Path etc = Paths.get(System.getProperty("rsp.it.etc"));
+        await("the demo routed by host-hash", () -> {
+            try {
+                return RawHttp.get(port, "alice.example.com", "/").startsWith("HTTP/1.1 200 ");
+            } catch (IOException e) {
+                return false;
+            }
+        });
+        try (LoadLoop load = new LoadLoop(port, 4, 1_000_000, 240)) {
+            awaitRequests(load, 500);
+
+            // (a) the chain edited in etc/rsp.core.cfg, and back
+            Path core = etc.resolve("rsp.core.cfg");
+            String original = Files.readString(core);
+            Files.writeString(core, original.replace("routing.chain = reload-path, host-hash", "routing.chain = host-hash"));
+            awaitLog("routing chain is now [host-hash]", 1);
+            Files.writeString(core, original);
+            awaitLog("routing chain is now [reload-path, host-hash]", 2);
+            awaitRequests(load, load.total() + 1000);
+
+            // (b) a strategy bundle installed, put in the chain, taken out, uninstalled
+            Bundle example = context.installBundle(Paths.get(System.getProperty("rsp.example.jar")).toUri().toString());
+            example.start();
+            awaitLog("routing strategy example-header added", 1);
+            gogo("rsp:chain example-header reload-path host-hash");
+            awaitLog("routing chain is now [example-header, reload-path, host-hash]", 1);
+            awaitRequests(load, load.total() + 1000);
+            gogo("rsp:chain reload-path host-hash");
+            awaitLog("routing chain is now [reload-path, host-hash]", 3);
+            example.uninstall();
+            refresh(List.of(example));
+            awaitLog("routing strategy example-header removed", 1);
+            awaitRequests(load, load.total() + 1000);
+
+            // (c) host-hash updated to a new version of its jar
+            Bundle hostHash = bundle("dev.rsp.routing.hosthash");
+            Path newVersion = WORK.resolve("host-hash-99.jar");
+            BundleJars.withVersion(Paths.get(System.getProperty("rsp.it.dist"), "deploy", "rsp-routing-host-hash.jar"), "99.0.0", newVersion);
+            try (InputStream in = Files.newInputStream(newVersion)) {
+                hostHash.update(in);
+            }
+            refresh(List.of(hostHash));
+            assertEquals("99.0.0", hostHash.getVersion().toString());
+            awaitLog("routing strategy host-hash added", 2);
+            awaitRequests(load, load.total() + 1000);
+
+            // (d) the chain switched from the Gogo shell, and back
+            gogo("rsp:chain host-hash");
+            awaitLog("routing chain is now [host-hash]", 2);
+            gogo("rsp:chain reload-path host-hash");
+            awaitLog("routing chain is now [reload-path, host-hash]", 4);
+
+            awaitRequests(load, 10_000);
+            load.close();
+            System.out.printf("hot swap in Felix under load: %d requests, %d non-2xx, %d connection errors%n",
+                    load.total(), load.non2xx(), load.connectionErrors());
+            assertEquals("non-2xx answers: " + load.failures(), 0, load.non2xx());
+            assertEquals("connection errors: " + load.failures(), 0, load.connectionErrors());
+            assertTrue(load.total() >= 10_000);
+        }
+    }
+
+    private Bundle bundle(String symbolicName) {
+        for (Bundle b : context.getBundles()) {
+            if (symbolicName.equals(b.getSymbolicName())) {
+                return b;
+            }
+        }
+        throw new AssertionError("no bundle " + symbolicName);
+    }
+
+    private void refresh(List<Bundle> bundles) throws Exception {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        context.getBundle(0).adapt(FrameworkWiring.class).refreshBundles(bundles, e -> {
+            if (e.getType() == FrameworkEvent.PACKAGES_REFRESHED) {
+                done.complete(null);
+            }
+        });
+        done.get(30, TimeUnit.SECONDS);
+    }
+
+    private void gogo(String command) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        PrintStream ps = new PrintStream(out, true, StandardCharsets.UTF_8);
+        CommandSession session = gogo.createSession(InputStream.nullInputStream(), ps, ps);
+        try {
+            Object result = session.execute(command);
+            System.out.println("g! " + command + " -> " + result + out.toString(StandardCharsets.UTF_8));
+        } finally {
+            session.close();
+        }
+    }
+
+    private static void awaitRequests(LoadLoop load, long n) {
+        await(n + " requests", () -> load.total() >= n);
+        if (load.non2xx() + load.connectionErrors() > 0) {
+            fail("requests failed: " + load.failures());
+        }
+    }
+
+    private static void awaitLog(String text, int times) {
+        await("log line '" + text + "' x" + times, () -> count(text) >= times);
+    }
+
+    private static int count(String text) {
+        try {
+            String s = Files.readString(LOG, StandardCharsets.UTF_8);
+            int n = 0;
+            for (int i = s.indexOf(text); i >= 0; i = s.indexOf(text, i + 1)) {
+                n++;
+            }
+            return n;
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
+    private static void await(String what, BooleanSupplier condition) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() - deadline > 0) {
+                fail("timed out waiting for " + what);
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+        }
+    }
+}
