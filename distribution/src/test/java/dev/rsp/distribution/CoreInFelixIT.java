@@ -21,13 +21,15 @@ import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
+import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.Constants;
 import org.osgi.framework.ServiceRegistration;
 
 /**
  * The core in a real Felix with the distribution's bundles: a routing strategy registered as an OSGi service under
- * a name in routing.chain routes real HTTP requests to the demo backends; without it, requests get a 503 after the
- * grace period.
+ * a name in routing.chain routes real HTTP requests to the demo backends; without any, requests get a 503 after the
+ * grace period. The deployed reload-path strategy sends a reload URL where the domain it names is sent.
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
@@ -53,6 +55,17 @@ public class CoreInFelixIT {
     @Test
     public void routesThroughAStrategyServiceFoundByName() throws Exception {
         int port = Integer.getInteger("rsp.it.httpPort");
+        // The distribution deploys reload-path; without it no strategy in the chain is live.
+        Bundle reloadPath = bundle("dev.rsp.routing.reloadpath");
+        reloadPath.stop();
+        try {
+            routesThroughTheStandInAndWaitsWithoutIt(port);
+        } finally {
+            reloadPath.start();
+        }
+    }
+
+    private void routesThroughTheStandInAndWaitsWithoutIt(int port) throws Exception {
         String before = await("the proxy answers", () -> RawHttp.get(port, "alice.example.com", "/a"));
         assertTrue(before, before.startsWith("HTTP/1.1 503 "));
         assertTrue(before, before.contains("no routing strategy is available"));
@@ -76,6 +89,29 @@ public class CoreInFelixIT {
     }
 
     @Test
+    public void aReloadUrlGoesWhereTheDomainItNamesGoes() throws Exception {
+        int port = Integer.getInteger("rsp.it.httpPort");
+        Dictionary<String, Object> props = named("host-hash");
+        props.put(Constants.SERVICE_RANKING, Integer.MAX_VALUE); // wins over a deployed host-hash
+        ServiceRegistration<RoutingStrategy> reg = context.registerService(RoutingStrategy.class,
+                backends -> request -> Decision.to("fred.example.com".equals(request.host()) ? "demo-3" : "demo-1"), props);
+        try {
+            String reload = await("a reload URL routed by the domain in its path", () -> {
+                String r = RawHttp.get(port, "alice.example.com", "/api/v0/user/fred/webapps/Fred.Example.com/reload");
+                return r.startsWith("HTTP/1.1 200 ") && r.contains("demo-3") ? r : null;
+            });
+            assertTrue(reload, reload.contains("demo-3\nhost: alice.example.com\npath: /api/v0/user/fred/webapps/"
+                    + "Fred.Example.com/reload\n"));
+            String site = RawHttp.get(port, "FRED.example.com.", "/index.html");
+            assertTrue(site, site.contains("demo-3\nhost: FRED.example.com.\n"));
+            String other = RawHttp.get(port, "alice.example.com", "/api/v0/user/fred/webapps/reload");
+            assertTrue(other, other.contains("demo-1\nhost: alice.example.com\n"));
+        } finally {
+            reg.unregister();
+        }
+    }
+
+    @Test
     public void aStrategyNotInTheChainIsNotAsked() throws Exception {
         int port = Integer.getInteger("rsp.it.httpPort");
         ServiceRegistration<RoutingStrategy> reg = context.registerService(RoutingStrategy.class,
@@ -86,6 +122,15 @@ public class CoreInFelixIT {
         } finally {
             reg.unregister();
         }
+    }
+
+    private Bundle bundle(String symbolicName) {
+        for (Bundle b : context.getBundles()) {
+            if (symbolicName.equals(b.getSymbolicName())) {
+                return b;
+            }
+        }
+        throw new AssertionError("bundle " + symbolicName + " is not installed");
     }
 
     private static Dictionary<String, Object> named(String name) {

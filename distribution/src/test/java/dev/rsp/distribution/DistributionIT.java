@@ -84,14 +84,15 @@ public class DistributionIT {
         assertTrue("bundles not ACTIVE: " + notActive, notActive.isEmpty());
         assertTrue("the distribution carries the core, the SPI and the demo",
                 bundleNames().containsAll(List.of("dev.rsp.api", "dev.rsp.core", "dev.rsp.demo",
-                        "dev.rsp.routing.hosthash", "dev.rsp.tls")));
+                        "dev.rsp.routing.hosthash", "dev.rsp.routing.reloadpath", "dev.rsp.tls")));
     }
 
     @Test
     public void everyComponentIsSatisfied() {
         awaitTrue("every DS component of rsp's bundles satisfied", () -> unsatisfied().isEmpty());
         List<String> names = scr.getComponentDescriptionDTOs().stream().map(d -> d.name).collect(Collectors.toList());
-        assertTrue(names.toString(), names.containsAll(List.of("dev.rsp.core.CoreComponent", "dev.rsp.demo.DemoBackends")));
+        assertTrue(names.toString(), names.containsAll(List.of("dev.rsp.core.CoreComponent", "dev.rsp.demo.DemoBackends",
+                "dev.rsp.routing.reloadpath.ReloadPathStrategy")));
     }
 
     @Test
