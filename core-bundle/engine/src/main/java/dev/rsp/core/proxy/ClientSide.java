@@ -126,7 +126,8 @@ final class ClientSide implements LoopHandler {
                 if (now - deadline > 0) {
                     ctx.routeWaiters.remove(this);
                     count("route.no_strategy");
-                    reply(503, "no routing strategy is available (routing.chain = " + engine.settings().chain() + ")");
+                    reply(503, "no routing strategy is available (routing.chain = " + engine.settings().chain() + ", not live: "
+                            + engine.routing().current().chain().stream().filter(n -> !engine.routing().current().isLive(n)).toList() + ")");
                 }
             }
             case CONNECT -> {

@@ -25,8 +25,8 @@ public sealed interface Routing permits Routing.Routed, Routing.NoLiveStrategy, 
     }
 
     /**
-     * No strategy named in the chain is live (not registered, or its router not built yet); a new snapshot may
-     * bring one, so the engine may wait a bounded grace period and ask again.
+     * No strategy decided and at least one named in the chain is not live (not registered, being updated, or its
+     * router not built yet); a new snapshot may bring it, so the engine waits a bounded grace period and asks again.
      *
      * @param chain the configured chain, possibly empty
      */

@@ -38,6 +38,7 @@ public final class RoutingSnapshot {
     private final Router[] chainRouters;
     private final StrategyStats[] chainStats;
     private final boolean anyLive;
+    private final boolean allLive;
     private final Routing.NoLiveStrategy noLive;
     private final Routing.Unrouted unrouted;
 
@@ -55,6 +56,7 @@ public final class RoutingSnapshot {
         this.chainRouters = new Router[this.chain.size()];
         this.chainStats = new StrategyStats[this.chain.size()];
         boolean live = false;
+        boolean all = true;
         for (int i = 0; i < chainRouters.length; i++) {
             String name = this.chain.get(i);
             chainRouters[i] = this.routers.get(name);
@@ -63,8 +65,10 @@ public final class RoutingSnapshot {
                 throw new IllegalArgumentException("no counters for " + name);
             }
             live |= chainRouters[i] != null;
+            all &= chainRouters[i] != null;
         }
         this.anyLive = live;
+        this.allLive = all;
         this.noLive = new Routing.NoLiveStrategy(this.chain);
         this.unrouted = new Routing.Unrouted("no strategy in " + this.chain + " chose a backend");
     }
@@ -80,7 +84,8 @@ public final class RoutingSnapshot {
      *
      * @param request the request head, whose {@code host()} is already canonical
      * @return {@link Routing.Routed}, {@link Routing.Unrouted} when every live strategy passed, or
-     *         {@link Routing.NoLiveStrategy} when no name in the chain has a live router
+     *         {@link Routing.NoLiveStrategy} when no name in the chain has a live router, or when every live one
+     *         passed while some name in the chain has none (a strategy being updated may still decide)
      */
     public Routing route(RequestHead request) {
         if (!anyLive) {
@@ -122,7 +127,8 @@ public final class RoutingSnapshot {
                 stats.countPassed();
             }
         }
-        return unrouted;
+        // A strategy of the chain that is missing (its bundle being updated, say) might have decided: wait for it.
+        return allLive ? unrouted : noLive;
     }
 
     /**
