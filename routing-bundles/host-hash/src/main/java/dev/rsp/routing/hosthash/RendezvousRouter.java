@@ -182,21 +182,25 @@ final class RendezvousRouter implements Router {
      */
     private int topOfGroup(long hostHash, int from, int to, long[] top) {
         java.util.Arrays.fill(top, -1L);
-        int last = top.length - 1;
         long floor = -1;
         for (int i = from; i < to; i++) {
             long p = packed(hostHash, i);
             if (p > floor) {
-                int at = last;
-                while (at > 0 && top[at - 1] < p) {
-                    top[at] = top[at - 1];
-                    at--;
-                }
-                top[at] = p;
-                floor = top[last];
+                floor = insert(top, p);
             }
         }
         return Math.min(top.length, to - from);
+    }
+
+    /** Inserts {@code p} into the descending {@code top}, dropping the last; returns the new last. Rarely called. */
+    private static long insert(long[] top, long p) {
+        int at = top.length - 1;
+        while (at > 0 && top[at - 1] < p) {
+            top[at] = top[at - 1];
+            at--;
+        }
+        top[at] = p;
+        return top[top.length - 1];
     }
 
     /** A non-negative long ordering backends of one group: 43 score bits above the backend's index. */
