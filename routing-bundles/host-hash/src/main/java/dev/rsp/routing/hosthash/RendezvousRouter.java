@@ -6,6 +6,7 @@ import dev.rsp.spi.routing.Decision;
 import dev.rsp.spi.routing.RequestHead;
 import dev.rsp.spi.routing.Router;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 
@@ -115,7 +116,7 @@ final class RendezvousRouter implements Router {
         }
         double[] bestRank = new double[k];
         int[] bestIndex = new int[k];
-        java.util.Arrays.fill(bestRank, Double.NEGATIVE_INFINITY);
+        Arrays.fill(bestRank, Double.NEGATIVE_INFINITY);
         int from = 0;
         for (int g = 0; g < groupEnd.length; g++) {
             int m = topOfGroup(hostHash, from, groupEnd[g], top);
@@ -181,7 +182,7 @@ final class RendezvousRouter implements Router {
      * it filled (fewer than {@code top.length} only when the group is smaller).
      */
     private int topOfGroup(long hostHash, int from, int to, long[] top) {
-        java.util.Arrays.fill(top, -1L);
+        Arrays.fill(top, -1L);
         long floor = -1;
         for (int i = from; i < to; i++) {
             long p = packed(hostHash, i);
