@@ -46,7 +46,9 @@ public class CoreInFelixIT {
     public Option[] config() throws IOException {
         synchronized (CoreInFelixIT.class) {
             if (home == null) {
-                home = FelixOptions.prepare(WORK, LOG).core("timeout.grace.ms", "500");
+                // A chain without host-hash: the deployed host-hash bundle must not answer for the test strategy.
+                home = FelixOptions.prepare(WORK, LOG).core("timeout.grace.ms", "500")
+                        .core("routing.chain", "reload-path, it-strategy");
             }
         }
         return FelixOptions.options(home, LOG);
@@ -71,7 +73,7 @@ public class CoreInFelixIT {
         assertTrue(before, before.contains("no routing strategy is available"));
 
         ServiceRegistration<RoutingStrategy> reg = context.registerService(RoutingStrategy.class,
-                backends -> request -> Decision.to("demo-2"), named("host-hash"));
+                backends -> request -> Decision.to("demo-2"), named("it-strategy"));
         try {
             String routed = await("a request routed by the test strategy", () -> {
                 String r = RawHttp.get(port, "Alice.Example.com", "/b");
@@ -85,7 +87,7 @@ public class CoreInFelixIT {
             String r = RawHttp.get(port, "alice.example.com", "/c");
             return r.startsWith("HTTP/1.1 503 ") ? r : null;
         });
-        assertTrue(after, after.contains("routing.chain = [reload-path, host-hash]"));
+        assertTrue(after, after.contains("routing.chain = [reload-path, it-strategy]"));
     }
 
     @Test
@@ -140,7 +142,7 @@ public class CoreInFelixIT {
     }
 
     /** Calls {@code attempt} until it returns a value without failing, for up to 20 s. */
-    private static String await(String what, Callable<String> attempt) throws Exception {
+    static String await(String what, Callable<String> attempt) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         Exception last = null;
         while (System.nanoTime() - deadline < 0) {

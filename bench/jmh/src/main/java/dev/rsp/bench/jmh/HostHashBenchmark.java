@@ -1,0 +1,122 @@
+package dev.rsp.bench.jmh;
+
+import dev.rsp.routing.hosthash.HostHashConfig;
+import dev.rsp.routing.hosthash.HostHashStrategy;
+import dev.rsp.spi.routing.Backend;
+import dev.rsp.spi.routing.Backends;
+import dev.rsp.spi.routing.Decision;
+import dev.rsp.spi.routing.RequestHead;
+import dev.rsp.spi.routing.Router;
+import java.lang.annotation.Annotation;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * Cost of one host-hash decision as a network thread pays it: {@code Router.select} on a prebuilt router, with the
+ * default 3 candidates, over N backends of equal weight, for hosts drawn from a fixed-seed set of 4096 random names
+ * (hashing the host string is included). Run: {@code java -jar bench/jmh/target/benchmarks.jar HostHash}.
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(1)
+public class HostHashBenchmark {
+
+    private static final int HOSTS = 4096;
+
+    @Param({"10", "100", "1000"})
+    public int n;
+
+    private Router router;
+    private Head[] heads;
+    private int next;
+
+    @Setup
+    public void setUp() {
+        List<Backend> list = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            list.add(new Backend(String.format("b%04d", i), "10.0." + (i / 250) + "." + (i % 250 + 1), 8080, 1));
+        }
+        router = new HostHashStrategy(defaults()).build(new Backends(1, list));
+        SplittableRandom random = new SplittableRandom(2024);
+        heads = new Head[HOSTS];
+        for (int i = 0; i < HOSTS; i++) {
+            StringBuilder label = new StringBuilder();
+            for (int j = 3 + random.nextInt(14); j > 0; j--) {
+                label.append((char) ('a' + random.nextInt(26)));
+            }
+            heads[i] = new Head(label + ".example.com");
+        }
+    }
+
+    /** One decision for the next pre-generated host. */
+    @Benchmark
+    public Decision select() {
+        Head head = heads[next++ & (HOSTS - 1)];
+        return router.select(head);
+    }
+
+    private static HostHashConfig defaults() {
+        return new HostHashConfig() {
+            @Override
+            public int candidates() {
+                return HostHashStrategy.DEFAULT_CANDIDATES;
+            }
+
+            @Override
+            public Class<? extends Annotation> annotationType() {
+                return HostHashConfig.class;
+            }
+        };
+    }
+
+    /** A request head with only a (canonical) host, as the core passes it. */
+    private record Head(String host) implements RequestHead {
+        @Override
+        public String method() {
+            return "GET";
+        }
+
+        @Override
+        public String path() {
+            return "/";
+        }
+
+        @Override
+        public String query() {
+            return "";
+        }
+
+        @Override
+        public Optional<String> header(String name) {
+            return Optional.empty();
+        }
+
+        @Override
+        public InetSocketAddress clientAddress() {
+            return InetSocketAddress.createUnresolved("192.0.2.1", 40000);
+        }
+
+        @Override
+        public Optional<String> sni() {
+            return Optional.empty();
+        }
+    }
+}

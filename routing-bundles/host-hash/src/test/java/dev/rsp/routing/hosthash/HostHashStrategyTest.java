@@ -1,0 +1,72 @@
+package dev.rsp.routing.hosthash;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.rsp.spi.routing.Decision;
+import dev.rsp.spi.routing.RoutingStrategy;
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.annotation.Annotation;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class HostHashStrategyTest {
+
+    @Test
+    void theGeneratedComponentIsAnImmediateHostHashServiceWithOptionalConfiguration() throws IOException {
+        String xml;
+        try (InputStream in = HostHashStrategy.class.getResourceAsStream(
+                "/OSGI-INF/dev.rsp.routing.hosthash.HostHashStrategy.xml")) {
+            assertNotNull(in, "bnd generated the component description");
+            xml = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        for (String expected : List.of("configuration-policy=\"optional\"", "immediate=\"true\"",
+                "configuration-pid=\"rsp.routing.hosthash\"", "modified=\"modified\"",
+                "<property name=\"" + RoutingStrategy.NAME_PROPERTY + "\" type=\"String\" value=\"host-hash\"/>",
+                "<provide interface=\"" + RoutingStrategy.class.getName() + "\"/>")) {
+            assertTrue(xml.contains(expected), expected + " in\n" + xml);
+        }
+    }
+
+    @Test
+    void defaultsToThreeCandidates() {
+        HostHashStrategy strategy = new HostHashStrategy(config(HostHashStrategy.DEFAULT_CANDIDATES));
+        Decision d = strategy.build(RandomHosts.equalWeights(10)).select(new Head("fred.example.com"));
+        assertEquals(3, ((Decision.Route) d).backends().size());
+    }
+
+    @Test
+    void aConfigurationChangeAppliesToTheNextBuild() {
+        HostHashStrategy strategy = new HostHashStrategy(config(3));
+        strategy.modified(config(5));
+        Decision d = strategy.build(RandomHosts.equalWeights(10)).select(new Head("fred.example.com"));
+        assertEquals(5, ((Decision.Route) d).backends().size());
+    }
+
+    @Test
+    void anInvalidValueKeepsThePreviousGoodOne() {
+        HostHashStrategy strategy = new HostHashStrategy(config(4));
+        strategy.modified(config(0));
+        assertEquals(4, strategy.candidates());
+        strategy.modified(config(Decision.MAX_CANDIDATES + 1));
+        assertEquals(4, strategy.candidates());
+        assertEquals(HostHashStrategy.DEFAULT_CANDIDATES, new HostHashStrategy(config(-1)).candidates());
+    }
+
+    private static HostHashConfig config(int candidates) {
+        return new HostHashConfig() {
+            @Override
+            public int candidates() {
+                return candidates;
+            }
+
+            @Override
+            public Class<? extends Annotation> annotationType() {
+                return HostHashConfig.class;
+            }
+        };
+    }
+}
