@@ -93,8 +93,8 @@ public class CoreInFelixIT {
     @Test
     public void aReloadUrlGoesWhereTheDomainItNamesGoes() throws Exception {
         int port = Integer.getInteger("rsp.it.httpPort");
-        Dictionary<String, Object> props = named("host-hash");
-        props.put(Constants.SERVICE_RANKING, Integer.MAX_VALUE); // wins over a deployed host-hash
+        // The stand-in decides after reload-path, like host-hash in the default chain.
+        Dictionary<String, Object> props = named("it-strategy");
         ServiceRegistration<RoutingStrategy> reg = context.registerService(RoutingStrategy.class,
                 backends -> request -> Decision.to("fred.example.com".equals(request.host()) ? "demo-3" : "demo-1"), props);
         try {

@@ -18,11 +18,15 @@ final class DomainSegment {
 
     /**
      * True for ASCII names made of letters, digits, hyphens and underscores in at least two labels of 1 to 63
-     * characters, at most 253 characters in all, with one optional trailing dot. No port, no percent-encoding, no
-     * non-ASCII (an IDN must be written in its {@code xn--} form). Case is left to the core.
+     * characters, at most 253 characters in all, with one optional trailing dot and an optional {@code :port} (1 to 5
+     * digits; the core drops it, as it does for a Host header). No percent-encoding, no non-ASCII (an IDN must be
+     * written in its {@code xn--} form). Case is left to the core.
      */
     static boolean plausible(String segment) {
-        int end = segment.length();
+        int end = withoutPort(segment);
+        if (end < 0) {
+            return false;
+        }
         if (end > 0 && segment.charAt(end - 1) == '.') {
             end--;
         }
@@ -48,6 +52,24 @@ final class DomainSegment {
             }
         }
         return labelLength > 0 && labels >= 2;
+    }
+
+    /** The length of the name part: before a {@code :port} suffix, or -1 when a colon is not followed by 1-5 digits. */
+    private static int withoutPort(String segment) {
+        int colon = segment.indexOf(':');
+        if (colon < 0) {
+            return segment.length();
+        }
+        int digits = segment.length() - colon - 1;
+        if (digits < 1 || digits > 5) {
+            return -1;
+        }
+        for (int i = colon + 1; i < segment.length(); i++) {
+            if (segment.charAt(i) < '0' || segment.charAt(i) > '9') {
+                return -1;
+            }
+        }
+        return colon;
     }
 
     private static boolean isNameChar(char c) {

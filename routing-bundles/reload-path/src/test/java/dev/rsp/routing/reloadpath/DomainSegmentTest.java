@@ -10,14 +10,15 @@ class DomainSegmentTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"Fred.Example.com", "fred.example.com", "fred.example.com.", "a.b", "xn--bcher-kva.example",
-            "my_app.example.org", "10.0.0.1", "a-b.c-d.e"})
+            "my_app.example.org", "10.0.0.1", "a-b.c-d.e", "fred.example.com:80", "Fred.Example.com.:8080"})
     void namesThatLookLikeDomainsArePlausible(String name) {
         assertTrue(DomainSegment.plausible(name), name);
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"", ".", "cache", "reload", "localhost.", ".example.com", "fred..example.com",
-            "fred.example.com..", "fred%2Eexample.com", "fred.example.com:80", "b\u00fccher.example", "fred example.com",
+            "fred.example.com..", "fred%2Eexample.com", "fred.example.com:", "fred.example.com:http", "fred.example.com:123456",
+            "cache:80", "b\u00fccher.example", "fred example.com",
             "fred.example.com/x", "[::1]", "a@b.c"})
     void otherSegmentsAreNot(String segment) {
         assertFalse(DomainSegment.plausible(segment), segment);
