@@ -30,6 +30,7 @@ class ReloadPathRouterTest {
             "//fred.example.com/reload, fred.example.com",
             "/a/b/c/d/e/f/g/h/i/j/fred.example.com./reload, fred.example.com.",
             "/reload/fred.example.com/reload, fred.example.com",
+            "/a/Fred.example.com:80/reload, Fred.example.com:80",
     })
     void theDefaultRehostsToTheSegmentBeforeReload(String path, String domain) {
         assertEquals(Decision.rehost(domain), byDefault.select(TestHead.get(path)));
@@ -39,7 +40,7 @@ class ReloadPathRouterTest {
     @ValueSource(strings = {"/", "/reload", "/api/v0/user/fred/webapps/Fred.Example.com", "/fred.example.com/reload//",
             "/fred.example.com/reloads", "/fred.example.com/Reload", "/fred.example.com/reload/x",
             "/fred.example.com//reload", "/admin/cache/reload", "/a/fred%2Eexample.com/reload", "/a/../reload",
-            "/a/fred.example.com:80/reload", "*"})
+            "/a/fred.example.com:/reload", "/a/cache:80/reload", "*"})
     void otherPathsPass(String path) {
         assertEquals(Decision.pass(), byDefault.select(TestHead.get(path)));
     }
