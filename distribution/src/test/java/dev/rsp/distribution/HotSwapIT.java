@@ -57,6 +57,8 @@ class HotSwapIT {
                 awaitLog(log, "routing strategy example-header added", 1);
                 shell("rsp:chain example-header reload-path host-hash", shell);
                 awaitLog(log, "routing chain is now [example-header, reload-path, host-hash]", 1);
+                String chosen = RawHttp.get(home.httpPort, "alice.example.com", "/by-header", "X-Route-To: demo-3\r\n");
+                assertTrue(chosen.contains("\r\n\r\ndemo-3\n"), "the dropped-in strategy decides: " + chosen);
                 awaitRequests(load, load.total() + 1000, log);
                 shell("rsp:chain reload-path host-hash", shell);
                 awaitLog(log, "routing chain is now [reload-path, host-hash]", 3);

@@ -72,6 +72,15 @@ public class HotSwapInFelixIT {
                 return false;
             }
         });
+        String explained = gogo("rsp:route http://admin.example.com/api/v0/user/fred/webapps/Fred.Example.com/reload");
+        assertTrue(explained, explained.contains("reload-path: route as if the host were fred.example.com"));
+        assertTrue(explained, explained.contains("decided by host-hash"));
+        String direct = gogo("rsp:route FRED.example.com.");
+        String backend = explained.substring(explained.indexOf("backend    ")).split("\n")[0];
+        assertTrue(direct + " vs " + explained, direct.contains(backend));
+        assertTrue(gogo("rsp:backends"), gogo("rsp:backends").contains("demo-2"));
+        String whatIf = gogo("rsp:whatif remove demo-1");
+        assertTrue(whatIf, whatIf.contains("synthetic sample") && whatIf.contains("demo-1 -> "));
         try (LoadLoop load = new LoadLoop(port, 4, 1_000_000, 240)) {
             awaitRequests(load, 500);
 
@@ -145,13 +154,15 @@ public class HotSwapInFelixIT {
         done.get(30, TimeUnit.SECONDS);
     }
 
-    private void gogo(String command) throws Exception {
+    private String gogo(String command) throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         PrintStream ps = new PrintStream(out, true, StandardCharsets.UTF_8);
         CommandSession session = gogo.createSession(InputStream.nullInputStream(), ps, ps);
         try {
             Object result = session.execute(command);
-            System.out.println("g! " + command + " -> " + result + out.toString(StandardCharsets.UTF_8));
+            String text = result + out.toString(StandardCharsets.UTF_8);
+            System.out.println("g! " + command + " -> " + text);
+            return text;
         } finally {
             session.close();
         }

@@ -15,10 +15,15 @@ final class RawHttp {
 
     /** Sends GET {@code path} with the given Host to 127.0.0.1:{@code port} and returns the raw response. */
     static String get(int port, String host, String path) throws IOException {
+        return get(port, host, path, "");
+    }
+
+    /** The same with extra header lines, each ending in CRLF (e.g. {@code "X-Route-To: demo-3\r\n"}). */
+    static String get(int port, String host, String path, String extraHeaders) throws IOException {
         try (Socket s = new Socket()) {
             s.connect(new InetSocketAddress("127.0.0.1", port), 1000);
             s.setSoTimeout(5000);
-            String request = "GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n";
+            String request = "GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\n" + extraHeaders + "Connection: close\r\n\r\n";
             s.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
             InputStream in = s.getInputStream();
             ByteArrayOutputStream out = new ByteArrayOutputStream();

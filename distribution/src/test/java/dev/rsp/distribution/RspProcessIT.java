@@ -50,6 +50,15 @@ class RspProcessIT {
                 assertTrue(other.contains("demo-" + (i + 1) + "\nhost: bob.example.com\npath: /\n"), other);
             }
 
+            // The proxy routes the demo by host-hash: every spelling of a name lands on the same demo backend.
+            String first = awaitProxied(rsp, home.httpPort, "Alice.Example.com", log);
+            String backend = first.substring(first.indexOf("\r\n\r\n") + 4).split("\n")[0];
+            assertTrue(backend.matches("demo-[123]"), first);
+            for (String spelling : List.of("alice.example.com", "ALICE.example.COM.", "alice.example.com:8080")) {
+                String again = RawHttp.get(home.httpPort, spelling, "/");
+                assertTrue(again.contains("\r\n\r\n" + backend + "\nhost: " + spelling + "\n"), again);
+            }
+
             long pid = rsp.pid();
             Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).inheritIO().start();
             assertEquals(0, kill.waitFor());
@@ -114,6 +123,32 @@ class RspProcessIT {
             fail("bin/rsp " + command + " did not finish");
         }
         return new Result(p.exitValue(), new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+    }
+
+    /** Polls the proxy until it answers 200 for {@code host}, the process dies, or the deadline passes. */
+    private static String awaitProxied(Process rsp, int port, String host, Path log) throws Exception {
+        long deadline = System.nanoTime() + START_DEADLINE.toNanos();
+        String last = "";
+        while (System.nanoTime() < deadline) {
+            if (!rsp.isAlive()) {
+                fail("rsp exited with " + rsp.exitValue() + ":\n" + Files.readString(log));
+            }
+            try {
+                last = RawHttp.get(port, host, "/");
+                if (last.startsWith("HTTP/1.1 200 ")) {
+                    return last;
+                }
+            } catch (IOException e) {
+                last = e.toString();
+            }
+            try {
+                rsp.onExit().get(20, TimeUnit.MILLISECONDS);
+            } catch (TimeoutException stillRunning) {
+                // not routing yet: poll again
+            }
+        }
+        fail("no proxied answer for " + host + " on port " + port + " (" + last + "):\n" + Files.readString(log));
+        return "";
     }
 
     /** Polls the demo backend until it answers, the process dies, or the deadline passes. */
