@@ -1,0 +1,456 @@
+package dev.rsp.core.proxy;
+
+import dev.rsp.core.http.HttpHead;
+import dev.rsp.core.http.ParseStatus;
+import dev.rsp.core.http.Rejection;
+import dev.rsp.core.http.RequestHeadParser;
+import dev.rsp.core.http.ResponseHeadParser;
+import dev.rsp.core.net.Endpoint;
+import dev.rsp.spi.routing.Backend;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.util.List;
+
+/**
+ * The backend half of a client's exchange: connect to a candidate (or take a pooled connection), retry where that is
+ * safe, pipe the request up and the response down, relay 1xx, switch to a tunnel after 101, and hand the backend
+ * connection back to the pool when the exchange ends cleanly. Owned by one {@link ClientSide}, whose state machine
+ * it advances; loop thread only.
+ *
+ * <p>Buffer ownership: the leg owns the two head buffers of the exchange ({@code requestHead}, {@code responseHead},
+ * the latter also carrying rsp's own replies) and gives them back in {@link #releaseHeads}.
+ */
+final class BackendLeg {
+
+    private final ClientSide c;
+    private final ProxyEngine engine;
+    private final LoopContext ctx;
+    private final Endpoint client;
+    private final String clientIp;
+    private final RequestView view;
+    private final RequestHeadParser parser;
+    private final Exchange x;
+    private final Pipe up;
+    private final Pipe down;
+    private BackendSide backend;
+    private ByteBuffer requestHead;
+    private ByteBuffer responseHead;
+
+    BackendLeg(ClientSide c, ProxyEngine engine, LoopContext ctx, Endpoint client, String clientIp, RequestView view,
+            RequestHeadParser parser, Exchange x) {
+        this.c = c;
+        this.engine = engine;
+        this.ctx = ctx;
+        this.client = client;
+        this.clientIp = clientIp;
+        this.view = view;
+        this.parser = parser;
+        this.x = x;
+        this.up = new Pipe(engine.newChunkedScanner());
+        this.down = new Pipe(engine.newChunkedScanner());
+    }
+
+    /** The name of the backend in use, or "-". */
+    String backendName() {
+        return backend == null ? "-" : backend.backend().name();
+    }
+
+    /** Response body bytes sent to the client in this exchange. */
+    long bodyBytes() {
+        return down.bodyBytes();
+    }
+
+    /** Starts sending one of rsp's own replies: abandons the exchange's pipes, keeps nothing of the backend. */
+    void startReply(int status, String message) {
+        up.abort();
+        dropBackend();
+        if (responseHead == null) {
+            responseHead = ctx.loop.buffers().acquire();
+        }
+        Replies.write(responseHead, status, message);
+        down.start(null, client, responseHead, Pipe.Framing.NONE, 0);
+    }
+
+    /** Writes what it can of the reply started by {@link #startReply}. */
+    Pipe.Progress flushReply() {
+        return down.pump();
+    }
+
+    /** Gives back everything: pipes abandoned, backend connection closed, head buffers released. */
+    void release() {
+        up.abort();
+        down.abort();
+        dropBackend();
+        releaseHeads();
+    }
+
+    /** Readiness of the backend connection in use. */
+    void onBackendReady(BackendSide b, SelectionKey key) {
+        if (b != backend) {
+            return;
+        }
+        if (c.state == ClientSide.State.CONNECT) {
+            try {
+                if (b.finishConnect()) {
+                    onConnected();
+                }
+            } catch (IOException | RuntimeException e) {
+                connectFailed(e.toString());
+            }
+            return;
+        }
+        if (key.isWritable()) {
+            pumpUp();
+        }
+        if (key.isValid() && key.isReadable() && b == backend) {
+            if (c.state == ClientSide.State.EXCHANGE && !x.responseHeadSeen && !x.interim) {
+                readResponseHead();
+            } else if (c.state == ClientSide.State.EXCHANGE || c.state == ClientSide.State.TUNNEL) {
+                pumpDown();
+            }
+        }
+    }
+
+    void connectNext() {
+        int max = Math.min(x.candidates.size(), engine.settings().backendTries());
+        while (x.tries < max) {
+            Backend b = x.candidates.get(x.tries++);
+            if (connect(b)) {
+                return;
+            }
+        }
+        c.count("backend.unavailable");
+        c.reply(502, "no backend reachable for " + x.host + " (tried " + names(x.candidates, x.tries) + ")");
+    }
+
+    /** Starts using {@code b}; false when connecting failed at once. */
+    boolean connect(Backend b) {
+        BackendDirectory dir = engine.directory();
+        String key = dir.poolKey(b);
+        BackendSide pooled = ctx.pool.take(key);
+        if (pooled != null) {
+            backend = pooled;
+            pooled.takenBy(c);
+            onConnected();
+            return true;
+        }
+        try {
+            backend = BackendSide.connect(ctx.loop, b, dir.address(b), key, c, engine.settings().headLimits(), engine.counters());
+        } catch (IOException | RuntimeException e) {
+            backend = null;
+            recordConnectFailure(b, e.toString());
+            return false;
+        }
+        if (backend.connected()) {
+            onConnected();
+        } else {
+            c.state = ClientSide.State.CONNECT;
+            c.deadline = System.nanoTime() + engine.settings().connectTimeoutNanos();
+        }
+        return true;
+    }
+
+    void connectFailed(String why) {
+        Backend b = backend.backend();
+        dropBackend();
+        recordConnectFailure(b, why);
+        connectNext();
+    }
+
+    void recordConnectFailure(Backend b, String why) {
+        c.count("backend.connect_failed");
+        engine.health().recordFailure(b.name());
+        ProxyEngine.log.debug("connect to backend {} failed: {}", b.name(), why);
+    }
+
+    void onConnected() {
+        c.state = ClientSide.State.EXCHANGE;
+        HttpHead head = parser.head();
+        if (requestHead == null) {
+            requestHead = ctx.loop.buffers().acquire();
+        }
+        HeadWriter.Forwarding f = new HeadWriter.Forwarding(clientIp, false, x.upgradeRequested, head.versionMinor() == 0);
+        if (!HeadWriter.request(view.buffer(), head, f, requestHead)) {
+            c.count("reject.head_too_large_after_rewrite");
+            dropBackend();
+            c.reply(431, "request head too large once forwarding fields are added");
+            return;
+        }
+        backend.parser().reset();
+        backend.endpoint().wantRead(true);
+        c.deadline = System.nanoTime() + engine.settings().backendTimeoutNanos();
+        up.start(client, backend.endpoint(), requestHead, x.requestFraming, x.requestLength);
+        pumpUp();
+    }
+
+    void pumpUp() {
+        if (!up.active()) {
+            return;
+        }
+        switch (up.pump()) {
+            case DONE -> {
+                x.requestSent = true;
+                if (c.state == ClientSide.State.TUNNEL) {
+                    backend.endpoint().shutdownOutput();
+                    endTunnelIfDone();
+                } else {
+                    completeIfDone();
+                }
+            }
+            case REJECT -> {
+                Rejection r = up.rejection();
+                c.count(r.counter());
+                dropBackend();
+                c.reply(r.status(), r.reason());
+            }
+            case TRUNCATED, SOURCE_FAILED -> {
+                c.count("client.closed_mid_request");
+                c.close();
+            }
+            case SINK_FAILED -> backendBroke("write failed: " + up.failure());
+            default -> { }
+        }
+    }
+
+    void readResponseHead() {
+        Endpoint be = backend.endpoint();
+        ResponseHeadParser rp = backend.parser();
+        while (true) {
+            if (be.hasInput()) {
+                ParseStatus s = rp.parse(be.input());
+                if (s == ParseStatus.DONE) {
+                    onResponseHead(rp.head());
+                    return;
+                }
+                if (s == ParseStatus.REJECT) {
+                    c.count(rp.rejection().counter());
+                    String name = backend.backend().name();
+                    dropBackend();
+                    c.reply(502, "invalid response from backend " + name + ": " + rp.rejection().reason());
+                    return;
+                }
+                if (be.inputFull()) {
+                    if (be.input().position() > 0) {
+                        be.compactInput();
+                        rp.reset();
+                        continue;
+                    }
+                    c.count("backend.head_too_large");
+                    String name = backend.backend().name();
+                    dropBackend();
+                    c.reply(502, "response head from backend " + name + " too large");
+                    return;
+                }
+            }
+            int n;
+            try {
+                n = be.read();
+            } catch (IOException e) {
+                backendBroke("read failed: " + e);
+                return;
+            }
+            if (n == 0) {
+                be.wantRead(true);
+                return;
+            }
+            if (n < 0) {
+                backendBroke("closed the connection before answering");
+                return;
+            }
+        }
+    }
+
+    void onResponseHead(HttpHead rh) {
+        Endpoint be = backend.endpoint();
+        int status = rh.status();
+        if (responseHead == null) {
+            responseHead = ctx.loop.buffers().acquire();
+        }
+        if (status < 200 && status != 101) {
+            HeadWriter.response(be.input(), rh, HeadWriter.ClientConnection.INTERIM, responseHead);
+            be.input().position(rh.headEnd());
+            backend.parser().reset();
+            x.interim = true;
+            down.start(null, client, responseHead, Pipe.Framing.NONE, 0);
+            pumpDown();
+            return;
+        }
+        x.responseHeadSeen = true;
+        x.status = status;
+        engine.health().recordSuccess(backend.backend().name());
+        x.upgraded = status == 101;
+        if (x.upgraded && !x.upgradeRequested) {
+            c.count("backend.unasked_upgrade");
+            dropBackend();
+            c.reply(502, "backend switched protocols without being asked");
+            return;
+        }
+        Pipe.Framing framing;
+        long length = 0;
+        if (x.upgraded || !ResponseHeadParser.hasBody(x.method, status)) {
+            framing = Pipe.Framing.NONE;
+        } else if (rh.chunked()) {
+            framing = Pipe.Framing.CHUNKED;
+        } else if (rh.contentLength() >= 0) {
+            framing = Pipe.Framing.LENGTH;
+            length = rh.contentLength();
+        } else {
+            framing = Pipe.Framing.UNTIL_CLOSE;
+        }
+        x.closeAfter = !x.keepAlive || c.draining || framing == Pipe.Framing.UNTIL_CLOSE;
+        x.backendReusable = framing != Pipe.Framing.UNTIL_CLOSE && !rh.connectionClose() && rh.versionMinor() == 1
+                && !x.upgraded && !x.http10;
+        HeadWriter.ClientConnection cc = x.upgraded ? HeadWriter.ClientConnection.UPGRADE
+                : x.closeAfter ? HeadWriter.ClientConnection.CLOSE
+                : x.http10 ? HeadWriter.ClientConnection.KEEP_ALIVE_10 : HeadWriter.ClientConnection.KEEP_ALIVE_11;
+        if (!HeadWriter.response(be.input(), rh, cc, responseHead)) {
+            c.count("backend.head_too_large");
+            dropBackend();
+            c.reply(502, "response head too large once rewritten");
+            return;
+        }
+        be.input().position(rh.headEnd());
+        x.responseStarted = true;
+        engine.counters().response(status);
+        down.start(be, client, responseHead, framing, length);
+        pumpDown();
+    }
+
+    void pumpDown() {
+        if (!down.active()) {
+            return;
+        }
+        switch (down.pump()) {
+            case DONE -> {
+                if (x.interim) {
+                    x.interim = false;
+                    readResponseHead();
+                } else if (c.state == ClientSide.State.TUNNEL) {
+                    client.shutdownOutput();
+                    endTunnelIfDone();
+                } else if (x.upgraded) {
+                    enterTunnel();
+                } else {
+                    x.responseDone = true;
+                    completeIfDone();
+                }
+            }
+            case TRUNCATED -> {
+                c.count("backend.truncated_response");
+                c.close();
+            }
+            case REJECT -> {
+                c.count("backend.bad_chunk");
+                c.close();
+            }
+            case SOURCE_FAILED -> {
+                c.count("backend.read_failed");
+                c.close();
+            }
+            case SINK_FAILED -> {
+                c.count("client.write_failed");
+                c.close();
+            }
+            default -> { }
+        }
+    }
+
+    void enterTunnel() {
+        c.state = ClientSide.State.TUNNEL;
+        c.count("exchange.upgraded");
+        c.accessLog();
+        up.tunnel(client, backend.endpoint());
+        down.tunnel(backend.endpoint(), client);
+        pumpUp();
+        if (c.state == ClientSide.State.TUNNEL) {
+            pumpDown();
+        }
+    }
+
+    void endTunnelIfDone() {
+        if (!up.active() && !down.active()) {
+            c.close();
+        }
+    }
+
+    /** The backend connection broke before a response began: retry where that is safe, else 502. */
+    void backendBroke(String why) {
+        Backend b = backend.backend();
+        boolean stalePooled = backend.reuses() > 0 && !x.responseHeadSeen && x.requestFraming == Pipe.Framing.NONE;
+        dropBackend();
+        if (x.responseStarted) {
+            c.count("backend.broke_mid_response");
+            c.close();
+            return;
+        }
+        if (stalePooled) {
+            // A pooled connection the backend had closed; the request is still whole, so send it on a new one.
+            c.count("backend.pool.stale_retry");
+            if (!connect(b)) {
+                connectNext();
+            }
+            return;
+        }
+        engine.health().recordFailure(b.name());
+        c.count("backend.broke");
+        if (x.requestFraming == Pipe.Framing.NONE && x.idempotent) {
+            connectNext();
+        } else {
+            c.reply(502, "backend " + b.name() + " failed: " + why);
+        }
+    }
+
+    void completeIfDone() {
+        if (!x.responseDone) {
+            return;
+        }
+        if (!x.requestSent) {
+            // The backend answered before the request body was through: neither side can be reused.
+            x.closeAfter = true;
+            x.backendReusable = false;
+            up.abort();
+        }
+        c.accessLog();
+        // A connection to a backend removed or moved meanwhile is closed: BackendPool.retain already ran for it.
+        if (x.backendReusable && engine.directory().hasPoolKey(backend.backend().name(), backend.poolKey())) {
+            BackendSide b = backend;
+            backend = null;
+            ctx.pool.offer(b, System.nanoTime());
+        } else {
+            dropBackend();
+        }
+        if (x.closeAfter) {
+            c.close();
+            return;
+        }
+        releaseHeads();
+        c.nextRequest();
+    }
+
+    void dropBackend() {
+        if (backend != null) {
+            backend.close();
+            backend = null;
+        }
+    }
+
+    void releaseHeads() {
+        if (requestHead != null) {
+            ctx.loop.buffers().release(requestHead);
+            requestHead = null;
+        }
+        if (responseHead != null) {
+            ctx.loop.buffers().release(responseHead);
+            responseHead = null;
+        }
+    }
+
+    static String names(List<Backend> candidates, int n) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < n && i < candidates.size(); i++) {
+            sb.append(i == 0 ? "" : ", ").append(candidates.get(i).name());
+        }
+        return sb.toString();
+    }
+}
