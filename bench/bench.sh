@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# bench/bench.sh - rsp next to HAProxy and nginx on this machine: loopback only, every run bounded in time.
+#
+#   mvn -B -q package -DskipTests && bench/bench.sh            # ~6 min with the defaults below
+#
+# Runs ../shared/bench/anchor-bench.sh (backends: nginx serving 100 B and 1 MiB; proxies: HAProxy and nginx with
+# keep-alive on both sides and consistent hashing on the host) with rsp from distribution/target/rsp as the extra
+# target, pinned like the others, interleaved and repeated; then the idle-connection memory row (bench/memory.sh);
+# then prints the medians, the ratios rsp/HAProxy, rsp/nginx, rsp/direct and rsp/faster-of-the-two, and writes them
+# as JSON (summary.json in the results directory).
+#
+# Knobs (env): REPS=3 DUR=8 WARM=2 PREWARM=10 PIN=split01 RSP_PORT=8003 ANCHOR=<path to anchor-bench.sh>
+#              MEMORY=1 (0 skips the memory row) OUT_DIR=<results dir, default bench/results/<date>>
+set -Eeuo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+ANCHOR=${ANCHOR:-$ROOT/../shared/bench/anchor-bench.sh}
+DIST=$ROOT/distribution/target/rsp
+RSP_PORT=${RSP_PORT:-8003}
+OUT_DIR=${OUT_DIR:-$ROOT/bench/results/$(date +%Y%m%d-%H%M%S)}
+export REPS=${REPS:-3} DUR=${DUR:-8} WARM=${WARM:-2} PREWARM=${PREWARM:-10} PIN=${PIN:-split01}
+
+[ -x "$DIST/bin/rsp" ] || { echo "bench: build rsp first: mvn -B -q package -DskipTests" >&2; exit 2; }
+[ -f "$ANCHOR" ] || { echo "bench: anchor script not found at $ANCHOR (set ANCHOR=...)" >&2; exit 2; }
+command -v python3 >/dev/null || { echo "bench: python3 is needed for the summary" >&2; exit 2; }
+
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/rsp-bench.XXXXXX")
+trap 'rm -rf "$WORK"' EXIT
+HOME_DIR=$("$ROOT/bench/rsp-home.sh" "$WORK/rsp" "$RSP_PORT" 127.0.0.1:9001 127.0.0.1:9002)
+mkdir -p "$OUT_DIR"
+
+# One loop: the anchor pins every server to one CPU, where a JVM sees one processor; fixed heap and GC so that
+# ergonomics do not drift between runs.
+EXTRA_NAME=rsp EXTRA_PORT=$RSP_PORT OUT_DIR=$OUT_DIR \
+  EXTRA_CMD="env RSP_CDS=off RSP_JAVA_OPTS='-XX:+UseParallelGC -Xms512m -Xmx512m -XX:MaxDirectMemorySize=2g' $HOME_DIR/bin/rsp" \
+  bash "$ANCHOR" | tee "$OUT_DIR/anchor.txt"
+
+if [ "${MEMORY:-1}" = 1 ]; then
+  "$ROOT/bench/memory.sh" | tee "$OUT_DIR/memory.tsv"
+fi
+
+python3 "$ROOT/bench/summarize.py" "$OUT_DIR/runs.tsv" "$OUT_DIR/memory.tsv" "$OUT_DIR/summary.json"

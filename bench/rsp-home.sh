@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# bench/rsp-home.sh DIR PORT BACKEND... - a copy of distribution/target/rsp set up for load tests: listens on
+# 127.0.0.1:PORT with one loop, routes by host-hash over the given host:port backends, demo off, warnings only and
+# no access log. Prints DIR.
+set -Eeuo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+dir=$1 port=$2; shift 2
+cp -r "$ROOT/distribution/target/rsp" "$dir"
+rm -rf "$dir/data" "$dir/etc/rsp.demo.cfg" "$dir/deploy/rsp-demo.jar"
+printf 'http.listen = 127.0.0.1:%s\nloops = 1\nrouting.chain = host-hash\n' "$port" >"$dir/etc/rsp.core.cfg"
+: >"$dir/etc/rsp.backends.cfg"
+i=0
+for b in "$@"; do
+  i=$((i + 1))
+  echo "backend.be${b##*:} = $b" >>"$dir/etc/rsp.backends.cfg"
+done
+sed -i -e 's|<logger name="rsp.access" level="INFO"/>|<logger name="rsp.access" level="OFF"/>|' \
+       -e 's|<root level="INFO">|<root level="WARN">|' "$dir/etc/logback.xml"
+echo "$dir"
