@@ -30,4 +30,9 @@ record Budget(long instructions, long bytes, int depth) {
         }
         return null;
     }
+
+    @Override
+    public String toString() {
+        return "budget.instructions = " + instructions + ", budget.bytes = " + bytes + ", budget.depth = " + depth;
+    }
 }
