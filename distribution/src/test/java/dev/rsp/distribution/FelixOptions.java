@@ -44,6 +44,8 @@ final class FelixOptions {
         options.add(systemProperty("pax.exam.logging").value("none"));
         options.add(systemProperty("logback.configurationFile").value(resource("it-logback.xml")));
         options.add(systemProperty("rsp.it.log").value(log.toString()));
+        // As the launcher does: relative paths in configuration (the lua strategy's etc/rules.lua) resolve here.
+        options.add(systemProperty("rsp.home").value(home.dir.toString()));
         // Test code inside the container is loaded again by the probe bundle: it reads the ports from here.
         options.add(systemProperty("rsp.it.demoPort").value(Integer.toString(home.demoPorts[0])));
         options.add(systemProperty("rsp.it.httpPort").value(Integer.toString(home.httpPort)));
