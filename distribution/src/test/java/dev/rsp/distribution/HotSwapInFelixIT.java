@@ -87,9 +87,9 @@ public class HotSwapInFelixIT {
             // (a) the chain edited in etc/rsp.core.cfg, and back
             Path core = etc.resolve("rsp.core.cfg");
             String original = Files.readString(core);
-            Files.writeString(core, original.replace("routing.chain = reload-path, host-hash", "routing.chain = host-hash"));
+            RspHome.writeAtomically(core, original.replace("routing.chain = reload-path, host-hash", "routing.chain = host-hash"));
             awaitLog("routing chain is now [host-hash]", 1);
-            Files.writeString(core, original);
+            RspHome.writeAtomically(core, original);
             awaitLog("routing chain is now [reload-path, host-hash]", 2);
             awaitRequests(load, load.total() + 1000);
 

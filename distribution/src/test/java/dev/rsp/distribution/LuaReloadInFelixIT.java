@@ -9,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.nio.file.StandardCopyOption;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
@@ -94,9 +93,7 @@ public class LuaReloadInFelixIT {
 
     /** Replaces the file in one step, as an editor that saves by rename does. */
     private static void write(Path file, String text) throws IOException {
-        Path tmp = file.resolveSibling(".rules.lua.tmp");
-        Files.writeString(tmp, text);
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        RspHome.writeAtomically(file, text);
     }
 
     private static String answer(int port, String host) {

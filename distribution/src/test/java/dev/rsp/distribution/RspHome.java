@@ -82,6 +82,16 @@ final class RspHome {
         return this;
     }
 
+    /**
+     * Replaces a file the way an editor saving it should: a temporary file beside it, then an atomic rename, so that
+     * a watcher (FileInstall, the Lua rules watcher) never reads it half written.
+     */
+    static void writeAtomically(Path file, String text) throws IOException {
+        Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
+        Files.writeString(tmp, text);
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
     static int freePort() {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
