@@ -88,7 +88,9 @@ final class ChainBuilder {
         }
         X509Certificate last = path.get(path.size() - 1);
         if (trust.trusts(last)) {
-            found.add(new Chain(List.copyOf(path), path.stream().allMatch(this::validNow)));
+            if (found.stream().noneMatch(c -> sameEntities(c.certificates(), path))) {
+                found.add(new Chain(List.copyOf(path), path.stream().allMatch(this::validNow)));
+            }
             return;
         }
         if (path.size() >= MAX_DEPTH) {
@@ -103,6 +105,19 @@ final class ChainBuilder {
                 path.remove(path.size() - 1);
             }
         }
+    }
+
+    /** The same CAs in the same order: a served copy of a trusted root and the root itself count once. */
+    private static boolean sameEntities(List<X509Certificate> a, List<X509Certificate> b) {
+        if (a.size() != b.size()) {
+            return false;
+        }
+        for (int i = 0; i < a.size(); i++) {
+            if (!a.get(i).equals(b.get(i)) && !CertificateFacts.sameEntity(a.get(i), b.get(i))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static boolean onPath(List<X509Certificate> path, X509Certificate cert) {
