@@ -54,7 +54,7 @@ final class AuditCommand {
                 paths.add(Path.of(a));
                 continue;
             }
-            if (i + 1 >= args.size()) {
+            if (i + 1 >= args.size() || args.get(i + 1).startsWith("--")) {
                 return usage(a + " needs a value");
             }
             String v = args.get(++i);
