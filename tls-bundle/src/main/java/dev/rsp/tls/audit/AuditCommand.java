@@ -89,6 +89,9 @@ final class AuditCommand {
             if (defaultDir.isEmpty()) {
                 return usage("name at least one directory or file to audit");
             }
+            if (!java.nio.file.Files.isDirectory(defaultDir.get())) {
+                return new Outcome(OK, "", "no certificates to audit: " + defaultDir.get() + " does not exist\n");
+            }
             paths.add(defaultDir.get());
         }
         TrustStore store;

@@ -157,6 +157,9 @@ class AuditMainTest {
         String before = System.getProperty("rsp.home");
         System.setProperty("rsp.home", tmp.toString());
         try {
+            String none = (String) new CertsAuditCommand().execute(null, List.of());
+            assertTrue(none.contains("no certificates to audit: " + tmp.resolve("etc/certs") + " does not exist"), none);
+            assertTrue(none.endsWith("exit status 0" + System.lineSeparator()), none);
             TestPki.write(tmp.resolve("etc/certs/self.example.pem"), cert("CN=self.example").sans("self.example").selfSigned());
             String out = (String) new CertsAuditCommand().execute(null, List.of());
             assertTrue(out.contains("self.example.pem  (domain self.example)  SELF_SIGNED"), out);
