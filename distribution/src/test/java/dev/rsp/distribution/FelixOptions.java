@@ -55,6 +55,8 @@ final class FelixOptions {
         options.add(frameworkProperty("felix.fileinstall.filter").value(".*\\.cfg"));
         options.add(frameworkProperty("felix.fileinstall.poll").value("200"));
         options.add(frameworkProperty("felix.fileinstall.noInitialDelay").value("true"));
+        // As in the distribution's framework.properties: FileInstall never writes configurations back to etc/.
+        options.add(frameworkProperty("felix.fileinstall.enableConfigSave").value("false"));
         for (File jar : distributionJars(dist)) {
             options.add(bundle(jar.toURI().toString()).startLevel(startLevel(dist, jar)));
         }
