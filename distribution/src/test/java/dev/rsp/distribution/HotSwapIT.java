@@ -2,7 +2,6 @@ package dev.rsp.distribution;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -12,8 +11,6 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.nio.file.StandardCopyOption;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -36,50 +33,50 @@ class HotSwapIT {
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
         OutputStream shell = rsp.getOutputStream();
         try {
-            await(log, "the demo routed by host-hash", () -> answers(home.httpPort));
+            Waits.until("the demo routed by host-hash", () -> answers(home.httpPort), log);
             try (LoadLoop load = new LoadLoop(home.httpPort, 4, 1_000_000, 240)) {
-                awaitRequests(load, 500, log);
+                Waits.requests(load, 500);
 
                 // (a) edit routing.chain in etc/rsp.core.cfg, and back
                 Path core = home.etc().resolve("rsp.core.cfg");
                 String original = Files.readString(core);
                 RspHome.writeAtomically(core, original.replace("routing.chain = reload-path, host-hash", "routing.chain = host-hash"));
-                awaitLog(log, "routing chain is now [host-hash]", 1);
+                Waits.logLine(log, "routing chain is now [host-hash]", 1);
                 RspHome.writeAtomically(core, original);
-                awaitLog(log, "routing chain is now [reload-path, host-hash]", 2);
-                awaitRequests(load, load.total() + 1000, log);
+                Waits.logLine(log, "routing chain is now [reload-path, host-hash]", 2);
+                Waits.requests(load, load.total() + 1000);
 
                 // (b) drop a strategy bundle into deploy/, use it in the chain, remove it
                 Path example = home.dir.resolve("deploy/rsp-routing-example-header.jar");
                 Path partial = home.dir.resolve("deploy/.example.part");
                 Files.copy(Paths.get(System.getProperty("rsp.example.jar")), partial);
                 Files.move(partial, example, StandardCopyOption.ATOMIC_MOVE);
-                awaitLog(log, "routing strategy example-header added", 1);
+                Waits.logLine(log, "routing strategy example-header added", 1);
                 shell("rsp:chain example-header reload-path host-hash", shell);
-                awaitLog(log, "routing chain is now [example-header, reload-path, host-hash]", 1);
+                Waits.logLine(log, "routing chain is now [example-header, reload-path, host-hash]", 1);
                 String chosen = RawHttp.get(home.httpPort, "alice.example.com", "/by-header", "X-Route-To: demo-3\r\n");
                 assertTrue(chosen.contains("\r\n\r\ndemo-3\n"), "the dropped-in strategy decides: " + chosen);
-                awaitRequests(load, load.total() + 1000, log);
+                Waits.requests(load, load.total() + 1000);
                 shell("rsp:chain reload-path host-hash", shell);
-                awaitLog(log, "routing chain is now [reload-path, host-hash]", 3);
+                Waits.logLine(log, "routing chain is now [reload-path, host-hash]", 3);
                 Files.delete(example);
-                awaitLog(log, "routing strategy example-header removed", 1);
-                awaitRequests(load, load.total() + 1000, log);
+                Waits.logLine(log, "routing strategy example-header removed", 1);
+                Waits.requests(load, load.total() + 1000);
 
                 // (c) replace host-hash by a new version of its jar: a bundle update
                 Path hostHash = home.dir.resolve("deploy/rsp-routing-host-hash.jar");
                 BundleJars.withVersion(hostHash, "99.0.0", hostHash);
-                awaitLog(log, "routing strategy host-hash removed", 1);
-                awaitLog(log, "routing strategy host-hash added", 2);
-                awaitRequests(load, load.total() + 1000, log);
+                Waits.logLine(log, "routing strategy host-hash removed", 1);
+                Waits.logLine(log, "routing strategy host-hash added", 2);
+                Waits.requests(load, load.total() + 1000);
 
                 // (d) switch the chain from the Gogo shell, and back
                 shell("rsp:chain host-hash", shell);
-                awaitLog(log, "routing chain is now [host-hash]", 2);
+                Waits.logLine(log, "routing chain is now [host-hash]", 2);
                 shell("rsp:chain reload-path host-hash", shell);
-                awaitLog(log, "routing chain is now [reload-path, host-hash]", 4);
+                Waits.logLine(log, "routing chain is now [reload-path, host-hash]", 4);
 
-                awaitRequests(load, MIN_REQUESTS, log);
+                Waits.requests(load, MIN_REQUESTS);
                 load.close();
                 System.out.printf("hot swap under load: %d requests, %d non-2xx, %d connection errors%n",
                         load.total(), load.non2xx(), load.connectionErrors());
@@ -108,38 +105,4 @@ class HotSwapIT {
         shell.flush();
     }
 
-    private static void awaitRequests(LoadLoop load, long n, Path log) throws IOException {
-        await(log, n + " requests", () -> load.total() >= n);
-        if (load.non2xx() + load.connectionErrors() > 0) {
-            fail("requests failed: " + load.failures());
-        }
-    }
-
-    /** Waits until {@code text} appears at least {@code times} times in the log. */
-    private static void awaitLog(Path log, String text, int times) throws IOException {
-        await(log, "log line '" + text + "' x" + times, () -> count(log, text) >= times);
-    }
-
-    private static int count(Path log, String text) {
-        try {
-            String s = Files.readString(log, StandardCharsets.UTF_8);
-            int n = 0;
-            for (int i = s.indexOf(text); i >= 0; i = s.indexOf(text, i + 1)) {
-                n++;
-            }
-            return n;
-        } catch (IOException e) {
-            return 0;
-        }
-    }
-
-    private static void await(Path log, String what, BooleanSupplier condition) throws IOException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() - deadline > 0) {
-                fail("timed out waiting for " + what + "; log:\n" + Files.readString(log));
-            }
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
-        }
-    }
 }

@@ -2,7 +2,6 @@ package dev.rsp.distribution;
 
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
-import static org.junit.Assert.fail;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -15,8 +14,6 @@ import java.nio.file.Paths;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
-import java.util.function.BooleanSupplier;
 import javax.inject.Inject;
 import org.apache.felix.service.command.CommandProcessor;
 import org.apache.felix.service.command.CommandSession;
@@ -65,7 +62,7 @@ public class HotSwapInFelixIT {
     public void routingChangesUnderLoadFailNoRequest() throws Exception {
         int port = Integer.getInteger("rsp.it.httpPort");
         Path etc = Paths.get(System.getProperty("rsp.it.etc"));
-        await("the demo routed by host-hash", () -> {
+        Waits.until("the demo routed by host-hash", () -> {
             try {
                 return RawHttp.get(port, "alice.example.com", "/").startsWith("HTTP/1.1 200 ");
             } catch (IOException e) {
@@ -82,30 +79,30 @@ public class HotSwapInFelixIT {
         String whatIf = gogo("rsp:whatif remove demo-1");
         assertTrue(whatIf, whatIf.contains("synthetic sample") && whatIf.contains("demo-1 -> "));
         try (LoadLoop load = new LoadLoop(port, 4, 1_000_000, 240)) {
-            awaitRequests(load, 500);
+            Waits.requests(load, 500);
 
             // (a) the chain edited in etc/rsp.core.cfg, and back
             Path core = etc.resolve("rsp.core.cfg");
             String original = Files.readString(core);
             RspHome.writeAtomically(core, original.replace("routing.chain = reload-path, host-hash", "routing.chain = host-hash"));
-            awaitLog("routing chain is now [host-hash]", 1);
+            Waits.logLine(LOG, "routing chain is now [host-hash]", 1);
             RspHome.writeAtomically(core, original);
-            awaitLog("routing chain is now [reload-path, host-hash]", 2);
-            awaitRequests(load, load.total() + 1000);
+            Waits.logLine(LOG, "routing chain is now [reload-path, host-hash]", 2);
+            Waits.requests(load, load.total() + 1000);
 
             // (b) a strategy bundle installed, put in the chain, taken out, uninstalled
             Bundle example = context.installBundle(Paths.get(System.getProperty("rsp.example.jar")).toUri().toString());
             example.start();
-            awaitLog("routing strategy example-header added", 1);
+            Waits.logLine(LOG, "routing strategy example-header added", 1);
             gogo("rsp:chain example-header reload-path host-hash");
-            awaitLog("routing chain is now [example-header, reload-path, host-hash]", 1);
-            awaitRequests(load, load.total() + 1000);
+            Waits.logLine(LOG, "routing chain is now [example-header, reload-path, host-hash]", 1);
+            Waits.requests(load, load.total() + 1000);
             gogo("rsp:chain reload-path host-hash");
-            awaitLog("routing chain is now [reload-path, host-hash]", 3);
+            Waits.logLine(LOG, "routing chain is now [reload-path, host-hash]", 3);
             example.uninstall();
             refresh(List.of(example));
-            awaitLog("routing strategy example-header removed", 1);
-            awaitRequests(load, load.total() + 1000);
+            Waits.logLine(LOG, "routing strategy example-header removed", 1);
+            Waits.requests(load, load.total() + 1000);
 
             // (c) host-hash updated to a new version of its jar
             Bundle hostHash = bundle("dev.rsp.routing.hosthash");
@@ -116,16 +113,16 @@ public class HotSwapInFelixIT {
             }
             refresh(List.of(hostHash));
             assertEquals("99.0.0", hostHash.getVersion().toString());
-            awaitLog("routing strategy host-hash added", 2);
-            awaitRequests(load, load.total() + 1000);
+            Waits.logLine(LOG, "routing strategy host-hash added", 2);
+            Waits.requests(load, load.total() + 1000);
 
             // (d) the chain switched from the Gogo shell, and back
             gogo("rsp:chain host-hash");
-            awaitLog("routing chain is now [host-hash]", 2);
+            Waits.logLine(LOG, "routing chain is now [host-hash]", 2);
             gogo("rsp:chain reload-path host-hash");
-            awaitLog("routing chain is now [reload-path, host-hash]", 4);
+            Waits.logLine(LOG, "routing chain is now [reload-path, host-hash]", 4);
 
-            awaitRequests(load, 10_000);
+            Waits.requests(load, 10_000);
             load.close();
             System.out.printf("hot swap in Felix under load: %d requests, %d non-2xx, %d connection errors%n",
                     load.total(), load.non2xx(), load.connectionErrors());
@@ -168,37 +165,4 @@ public class HotSwapInFelixIT {
         }
     }
 
-    private static void awaitRequests(LoadLoop load, long n) {
-        await(n + " requests", () -> load.total() >= n);
-        if (load.non2xx() + load.connectionErrors() > 0) {
-            fail("requests failed: " + load.failures());
-        }
-    }
-
-    private static void awaitLog(String text, int times) {
-        await("log line '" + text + "' x" + times, () -> count(text) >= times);
-    }
-
-    private static int count(String text) {
-        try {
-            String s = Files.readString(LOG, StandardCharsets.UTF_8);
-            int n = 0;
-            for (int i = s.indexOf(text); i >= 0; i = s.indexOf(text, i + 1)) {
-                n++;
-            }
-            return n;
-        } catch (IOException e) {
-            return 0;
-        }
-    }
-
-    private static void await(String what, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() - deadline > 0) {
-                fail("timed out waiting for " + what);
-            }
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
-        }
-    }
 }

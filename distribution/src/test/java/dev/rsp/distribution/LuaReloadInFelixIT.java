@@ -2,16 +2,12 @@ package dev.rsp.distribution;
 
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
-import static org.junit.Assert.fail;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
-import java.util.function.BooleanSupplier;
 import org.junit.Test;
 import org.junit.runner.RunWith;
 import org.ops4j.pax.exam.Configuration;
@@ -49,40 +45,40 @@ public class LuaReloadInFelixIT {
         int port = Integer.getInteger("rsp.it.httpPort");
         Path rules = Paths.get(System.getProperty("rsp.it.etc")).resolve("rules.lua");
         String shipped = Files.readString(rules);
-        awaitLog("routing chain is now [reload-path, lua, host-hash]", 1);
+        Waits.logLine(LOG, "routing chain is now [reload-path, lua, host-hash]", 1);
         awaitBackend(port, STATIC_HOST, "demo-3");
         awaitBackend(port, "alice.example.com", null);
 
         try (LoadLoop load = new LoadLoop(port, 4, 1_000_000, 240)) {
-            awaitRequests(load, 500);
+            Waits.requests(load, 500);
 
             // a new rule
             write(rules, shipped.replace("return { \"demo-3\", \"demo-1\" }", "return \"demo-1\""));
             long edited = System.nanoTime();
-            awaitLog("rsp.routing.lua: " + rules + " loaded", 2);
+            Waits.logLine(LOG, "rsp.routing.lua: " + rules + " loaded", 2);
             awaitBackend(port, STATIC_HOST, "demo-1");
             long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - edited);
             System.out.println("lua: edited rules routing after " + ms + " ms");
             assertTrue("the new rule took " + ms + " ms", ms < 3000);
-            awaitRequests(load, load.total() + 1000);
+            Waits.requests(load, load.total() + 1000);
 
             // a syntax error: logged with file and line, the previous rule stays
             write(rules, "function route(req)\n  return = 1\nend\n");
-            awaitLog(rules + ":2: ", 1);
+            Waits.logLine(LOG, rules + ":2: ", 1);
             assertTrue(answer(port, STATIC_HOST).contains("\r\n\r\ndemo-1\n"));
-            awaitRequests(load, load.total() + 1000);
+            Waits.requests(load, load.total() + 1000);
 
             // a rule that never ends: every call runs out of budget and passes to host-hash
             write(rules, "function route(req)\n  while true do end\nend\n");
-            awaitLog("rsp.routing.lua: " + rules + " loaded", 3);
-            awaitLog("instruction budget of 100000 exceeded", 1);
-            awaitRequests(load, load.total() + 2000);
+            Waits.logLine(LOG, "rsp.routing.lua: " + rules + " loaded", 3);
+            Waits.logLine(LOG, "instruction budget of 100000 exceeded", 1);
+            Waits.requests(load, load.total() + 2000);
 
             // the shipped rule again
             write(rules, shipped);
-            awaitLog("rsp.routing.lua: " + rules + " loaded", 4);
+            Waits.logLine(LOG, "rsp.routing.lua: " + rules + " loaded", 4);
             awaitBackend(port, STATIC_HOST, "demo-3");
-            awaitRequests(load, Math.max(10_000, load.total() + 1000));
+            Waits.requests(load, Math.max(10_000, load.total() + 1000));
             load.close();
             System.out.printf("lua reloads in Felix under load: %d requests, %d non-2xx, %d connection errors%n",
                     load.total(), load.non2xx(), load.connectionErrors());
@@ -106,43 +102,10 @@ public class LuaReloadInFelixIT {
 
     /** Waits until {@code host} is answered 200 (by {@code backend} when not null). */
     private static void awaitBackend(int port, String host, String backend) {
-        await(host + " routed to " + backend, () -> {
+        Waits.until(host + " routed to " + backend, () -> {
             String a = answer(port, host);
             return a.startsWith("HTTP/1.1 200 ") && (backend == null || a.contains("\r\n\r\n" + backend + "\n"));
         });
     }
 
-    private static void awaitRequests(LoadLoop load, long n) {
-        await(n + " requests", () -> load.total() >= n);
-        if (load.non2xx() + load.connectionErrors() > 0) {
-            fail("requests failed: " + load.failures());
-        }
-    }
-
-    private static void awaitLog(String text, int times) {
-        await("log line '" + text + "' x" + times, () -> count(text) >= times);
-    }
-
-    private static int count(String text) {
-        try {
-            String s = Files.readString(LOG, StandardCharsets.UTF_8);
-            int n = 0;
-            for (int i = s.indexOf(text); i >= 0; i = s.indexOf(text, i + 1)) {
-                n++;
-            }
-            return n;
-        } catch (IOException e) {
-            return 0;
-        }
-    }
-
-    private static void await(String what, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() - deadline > 0) {
-                fail("timed out waiting for " + what);
-            }
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
-        }
-    }
 }
