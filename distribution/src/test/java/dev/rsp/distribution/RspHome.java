@@ -18,6 +18,7 @@ final class RspHome {
     final Path dir;
     final int[] demoPorts = new int[3];
     final int httpPort;
+    final int adminPort;
 
     private RspHome(Path dir) {
         this.dir = dir;
@@ -25,6 +26,7 @@ final class RspHome {
             demoPorts[i] = freePort();
         }
         httpPort = freePort();
+        adminPort = freePort();
     }
 
     /** The distribution the build assembled, as failsafe passes it in {@code rsp.dist}. */
@@ -73,6 +75,15 @@ final class RspHome {
         }
         Path core = etc().resolve("rsp.core.cfg");
         Files.writeString(core, Files.readString(core).replace("0.0.0.0:8080", "127.0.0.1:" + httpPort));
+        Path admin = etc().resolve("rsp.admin.cfg");
+        Files.writeString(admin, Files.readString(admin).replace("127.0.0.1:9090", "127.0.0.1:" + adminPort));
+    }
+
+    /** Sets the admin token in etc/rsp.admin.cfg (a later line wins over the shipped empty one). */
+    RspHome adminToken(String token) throws IOException {
+        Path admin = etc().resolve("rsp.admin.cfg");
+        Files.writeString(admin, Files.readString(admin) + "\ntoken = " + token + "\n");
+        return this;
     }
 
     /** Appends {@code key = value} to etc/rsp.core.cfg (a later line wins over the shipped one). */

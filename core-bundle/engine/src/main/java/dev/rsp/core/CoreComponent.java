@@ -5,6 +5,8 @@ import dev.rsp.core.backend.BackendsConfig;
 import dev.rsp.core.backend.BackendsDiff;
 import dev.rsp.core.backend.ParsedBackends;
 import dev.rsp.core.backend.PassiveHealth;
+import dev.rsp.core.metrics.Sampler;
+import dev.rsp.core.metrics.TimeSeries;
 import dev.rsp.core.proxy.ProxyEngine;
 import dev.rsp.core.proxy.ProxySettings;
 import dev.rsp.core.routing.RoutingTable;
@@ -12,6 +14,7 @@ import dev.rsp.spi.routing.Backends;
 import dev.rsp.spi.routing.RoutingStrategy;
 import java.io.IOException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -43,6 +46,8 @@ public final class CoreComponent implements ProxyControl {
 
     private final ExecutorService builder = Executors.newSingleThreadExecutor(r -> daemon(r, "rsp-routing-build"));
     private final RoutingTable routing = new RoutingTable(builder);
+    private final TimeSeries timeSeries = new TimeSeries();
+    private ScheduledExecutorService sampling;
     private ScheduledExecutorService checks;
     private ActiveHealthCheck activeCheck;
     private ProxyEngine engine;
@@ -62,6 +67,11 @@ public final class CoreComponent implements ProxyControl {
         PassiveHealth health = new PassiveHealth(settings.healthFailures(), settings.healthCooldownNanos(), System::nanoTime);
         engine = new ProxyEngine(settings, routing, health);
         engine.start();
+        Sampler sampler = new Sampler(timeSeries, engine::metrics,
+                () -> engine.backendStatus().stream().map(b -> b.backend().name()).toList());
+        sampling = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "rsp-metrics-sampler"));
+        sampling.scheduleAtFixedRate(() -> sampler.tick(Instant.now().getEpochSecond(), System.nanoTime()), 0, 1,
+                TimeUnit.SECONDS);
         if (settings.healthCheckIntervalNanos() > 0) {
             checks = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "rsp-health-check"));
             activeCheck = new ActiveHealthCheck(health, checks, Duration.ofNanos(settings.healthCheckIntervalNanos()),
@@ -88,6 +98,7 @@ public final class CoreComponent implements ProxyControl {
 
     @Deactivate
     void deactivate() {
+        sampling.shutdownNow();
         if (activeCheck != null) {
             activeCheck.close();
             checks.shutdownNow();
@@ -161,6 +172,11 @@ public final class CoreComponent implements ProxyControl {
     @Override
     public ProxyEngine engine() {
         return engine;
+    }
+
+    @Override
+    public TimeSeries timeSeries() {
+        return timeSeries;
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.rsp.core;
 
+import dev.rsp.core.metrics.TimeSeries;
 import dev.rsp.core.proxy.ProxyEngine;
 import dev.rsp.core.routing.RoutingTable;
 import java.util.Map;
@@ -21,4 +22,7 @@ public interface ProxyControl {
 
     /** The running engine. */
     ProxyEngine engine();
+
+    /** The last 15 minutes of one-second samples, overall and per backend (written by the core's sampler). */
+    TimeSeries timeSeries();
 }

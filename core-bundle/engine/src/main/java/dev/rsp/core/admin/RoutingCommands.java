@@ -23,7 +23,8 @@ import org.osgi.service.component.annotations.Reference;
     "osgi.command.function=route",
     "osgi.command.function=whatif",
     "osgi.command.function=backends",
-    "osgi.command.function=chain"})
+    "osgi.command.function=chain",
+    "osgi.command.function=stats"})
 public final class RoutingCommands {
 
     @Reference
@@ -100,11 +101,25 @@ public final class RoutingCommands {
         }
     }
 
-    /** {@code rsp:backends}: every backend with its address, weight and health. */
+    /** {@code rsp:backends}: every backend with its address, weight, health and traffic. */
     public String backends() {
         StringBuilder out = new StringBuilder();
-        core.engine().describeBackends().forEach(l -> out.append(l).append('\n'));
+        java.util.Map<String, dev.rsp.core.metrics.TrafficStats> traffic = core.engine().metrics().backends();
+        List<String> lines = core.engine().describeBackends();
+        List<dev.rsp.core.proxy.ProxyEngine.BackendStatus> status = core.engine().backendStatus();
+        for (int i = 0; i < lines.size(); i++) {
+            out.append(lines.get(i));
+            if (i < status.size()) {
+                out.append("  ").append(StatsText.traffic(traffic.get(status.get(i).backend().name())));
+            }
+            out.append('\n');
+        }
         return out.length() == 0 ? "no backends configured (etc/rsp.backends.cfg)\n" : out.toString();
+    }
+
+    /** {@code rsp:stats}: what {@code GET /api/stats} answers, as text: totals, backends, strategies, outcomes. */
+    public String stats() {
+        return StatsText.render(core);
     }
 
     static WhatIf.Change parse(String action, String... args) {

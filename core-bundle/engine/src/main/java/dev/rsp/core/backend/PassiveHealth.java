@@ -69,6 +69,7 @@ public final class PassiveHealth {
     private final long coolDownNanos;
     private final LongSupplier nanoClock;
     private final ConcurrentHashMap<String, Entry> entries = new ConcurrentHashMap<>();
+    private final AtomicLong markedDown = new AtomicLong();
 
     /**
      * @param failuresToMarkDown consecutive failures that mark a backend down, at least 1
@@ -120,6 +121,7 @@ public final class PassiveHealth {
             }
             if (e.state.compareAndSet(s, next)) {
                 if (markedDown) {
+                    this.markedDown.incrementAndGet();
                     logDown(backend, s.down(), count);
                 }
                 return;
@@ -134,6 +136,11 @@ public final class PassiveHealth {
         } else {
             LOG.warn("Backend {} marked down for {} ms after {} failure(s) in a row", backend, millis, count);
         }
+    }
+
+    /** How many times a backend was marked down (again) since this object was made, over all backends. */
+    public long markedDownCount() {
+        return markedDown.get();
     }
 
     /** Records a response (any status, 5xx included) or a successful health check. */

@@ -61,6 +61,22 @@ final class BackendLeg {
         return down.bodyBytes();
     }
 
+    /**
+     * Adds the finished exchange to the loop's metrics: listener, strategy (when one decided) and backend (when one
+     * answered). Two map lookups and plain increments; allocates only the first time a backend or strategy is seen.
+     */
+    void record(int status, long micros) {
+        long in = up.bodyBytes();
+        long out = down.bodyBytes();
+        ctx.metrics.listener().record(status, in, out, micros);
+        if (!x.strategy.isEmpty()) {
+            ctx.metrics.strategy(x.strategy).record(status, in, out, micros);
+        }
+        if (backend != null) {
+            ctx.metrics.backend(backend.backend().name()).record(status, in, out, micros);
+        }
+    }
+
     /** Starts sending one of rsp's own replies: abandons the exchange's pipes, keeps nothing of the backend. */
     void startReply(int status, String message) {
         up.abort();
@@ -115,6 +131,9 @@ final class BackendLeg {
     void connectNext() {
         int max = Math.min(x.candidates.size(), engine.settings().backendTries());
         while (x.tries < max) {
+            if (x.tries > 0) {
+                c.count("backend.retry");
+            }
             Backend b = x.candidates.get(x.tries++);
             if (connect(b)) {
                 return;
@@ -136,7 +155,8 @@ final class BackendLeg {
             return true;
         }
         try {
-            backend = BackendSide.connect(ctx.loop, b, dir.address(b), key, c, engine.settings().headLimits(), engine.counters());
+            backend = BackendSide.connect(ctx.loop, b, dir.address(b), key, c, engine.settings().headLimits(), engine.counters(),
+                    ctx.metrics.backend(b.name()));
         } catch (IOException | RuntimeException e) {
             backend = null;
             recordConnectFailure(b, e.toString());
@@ -160,6 +180,7 @@ final class BackendLeg {
 
     void recordConnectFailure(Backend b, String why) {
         c.count("backend.connect_failed");
+        ctx.metrics.backend(b.name()).failures++;
         engine.health().recordFailure(b.name());
         ProxyEngine.log.debug("connect to backend {} failed: {}", b.name(), why);
     }
@@ -393,6 +414,7 @@ final class BackendLeg {
             return;
         }
         engine.health().recordFailure(b.name());
+        ctx.metrics.backend(b.name()).failures++;
         c.count("backend.broke");
         if (x.requestFraming == Pipe.Framing.NONE && x.idempotent) {
             connectNext();

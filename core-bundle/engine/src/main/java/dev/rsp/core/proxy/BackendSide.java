@@ -2,6 +2,7 @@ package dev.rsp.core.proxy;
 
 import dev.rsp.core.http.HeadLimits;
 import dev.rsp.core.http.ResponseHeadParser;
+import dev.rsp.core.metrics.TrafficStats;
 import dev.rsp.core.net.BufferPool;
 import dev.rsp.core.net.Endpoint;
 import dev.rsp.core.net.EventLoop;
@@ -25,6 +26,7 @@ final class BackendSide implements LoopHandler {
     private final Endpoint endpoint;
     private final ResponseHeadParser parser;
     private final ProxyCounters counters;
+    private final TrafficStats stats;
     private ClientSide owner;
     private BackendPool pool;
     private long idleSinceNanos;
@@ -32,12 +34,13 @@ final class BackendSide implements LoopHandler {
     private int exchanges;
 
     private BackendSide(Backend backend, String poolKey, SocketChannel channel, BufferPool buffers, HeadLimits limits,
-            ProxyCounters counters) {
+            ProxyCounters counters, TrafficStats stats) {
         this.backend = backend;
         this.poolKey = poolKey;
         this.endpoint = new Endpoint(channel, buffers);
         this.parser = new ResponseHeadParser(limits);
         this.counters = counters;
+        this.stats = stats;
     }
 
     /**
@@ -46,13 +49,13 @@ final class BackendSide implements LoopHandler {
      * @return the connection, connected or connecting (then {@link #connected()} is false and OP_CONNECT is awaited)
      */
     static BackendSide connect(EventLoop loop, Backend backend, InetSocketAddress address, String poolKey, ClientSide owner,
-            HeadLimits limits, ProxyCounters counters) throws IOException {
+            HeadLimits limits, ProxyCounters counters, TrafficStats stats) throws IOException {
         SocketChannel ch = SocketChannel.open();
         BackendSide b;
         try {
             ch.configureBlocking(false);
             ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
-            b = new BackendSide(backend, poolKey, ch, loop.buffers(), limits, counters);
+            b = new BackendSide(backend, poolKey, ch, loop.buffers(), limits, counters, stats);
             b.owner = owner;
             b.connected = ch.connect(address);
             b.endpoint.register(loop, b, b.connected ? 0 : SelectionKey.OP_CONNECT);
@@ -61,6 +64,7 @@ final class BackendSide implements LoopHandler {
             throw e;
         }
         counters.activeBackends.increment();
+        stats.active++;
         return b;
     }
 
@@ -149,6 +153,7 @@ final class BackendSide implements LoopHandler {
         if (!endpoint.isClosed()) {
             endpoint.close();
             counters.activeBackends.decrement();
+            stats.active--;
         }
         owner = null;
     }

@@ -331,6 +331,11 @@ final class ClientSide implements LoopHandler {
         if (state == State.CLOSED) {
             return;
         }
+        if (x.started != 0 && !x.recorded) {
+            // The exchange ended without a complete response (a side broke or timed out): metrics only, status 0.
+            x.recorded = true;
+            leg.record(0, (System.nanoTime() - x.started) / 1000);
+        }
         state = State.CLOSED;
         leg.release();
         client.close();
@@ -340,9 +345,18 @@ final class ClientSide implements LoopHandler {
         engine.counters().activeClients.decrement();
     }
 
+    /**
+     * The exchange's outcome is known (a response finished, rsp replied, or the connection became a tunnel): one
+     * access log line and one record in the loop's metrics, at most once per exchange.
+     */
     void accessLog() {
+        if (x.recorded) {
+            return;
+        }
+        x.recorded = true;
+        long micros = x.started == 0 ? 0 : (System.nanoTime() - x.started) / 1000;
+        leg.record(x.status, micros);
         if (ProxyEngine.accessLog.isInfoEnabled()) {
-            long micros = (System.nanoTime() - x.started) / 1000;
             ProxyEngine.accessLog.info("{} {} {} {} {} {} {} {} {}ms", clientIp, x.host, x.method, x.target, x.status,
                     leg.bodyBytes(), leg.backendName(), x.strategy.isEmpty() ? "-" : x.strategy,
                     micros / 1000.0);

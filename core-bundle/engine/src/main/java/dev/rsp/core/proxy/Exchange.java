@@ -31,6 +31,8 @@ final class Exchange {
     boolean closeAfter;
     boolean backendReusable;
     int status;
+    /** The exchange's outcome went to the access log and the metrics (once per exchange). */
+    boolean recorded;
 
     /** Marks a request refused before its head could be read; the access log shows dashes for what is unknown. */
     void rejected() {
@@ -41,6 +43,7 @@ final class Exchange {
         strategy = "";
         status = 0;
         responseStarted = false;
+        recorded = false;
     }
 
     /** Starts a new exchange for a parsed request head. */
@@ -78,6 +81,7 @@ final class Exchange {
         closeAfter = false;
         backendReusable = false;
         status = 0;
+        recorded = false;
     }
 
     /**
@@ -87,5 +91,6 @@ final class Exchange {
     void end() {
         started = 0;
         responseStarted = false;
+        recorded = false;
     }
 }

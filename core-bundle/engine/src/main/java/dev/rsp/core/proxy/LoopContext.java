@@ -1,5 +1,6 @@
 package dev.rsp.core.proxy;
 
+import dev.rsp.core.metrics.LoopMetrics;
 import dev.rsp.core.net.EventLoop;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -13,6 +14,8 @@ final class LoopContext {
     final BackendPool pool;
     final Set<ClientSide> clients = new HashSet<>();
     final List<ClientSide> routeWaiters = new ArrayList<>();
+    /** Traffic statistics of this loop, written by the loop only; readers ask the loop for a snapshot. */
+    final LoopMetrics metrics = new LoopMetrics();
     /** The last hosts routed on this loop, a ring written by the loop only; for what-if analyses. */
     final String[] recentHosts = new String[RECENT_HOSTS];
     private int nextRecent;

@@ -55,6 +55,13 @@ public final class ProxyCounters {
         return activeBackends.sum();
     }
 
+    /** The named outcome counters only (not the request, response and connection totals), sorted. */
+    public Map<String, Long> named() {
+        Map<String, Long> m = new TreeMap<>();
+        named.forEach((k, v) -> m.put(k, v.sum()));
+        return m;
+    }
+
     /** All counters by name, sorted. */
     public Map<String, Long> snapshot() {
         Map<String, Long> m = new TreeMap<>();

@@ -2,6 +2,7 @@ package dev.rsp.core.proxy;
 
 import dev.rsp.core.backend.PassiveHealth;
 import dev.rsp.core.http.ChunkedScanner;
+import dev.rsp.core.metrics.LoopMetrics;
 import dev.rsp.core.net.BufferPool;
 import dev.rsp.core.net.EventLoop;
 import dev.rsp.core.routing.RoutingTable;
@@ -113,8 +114,12 @@ public final class ProxyEngine {
         health.retain(backends.all().stream().map(Backend::name).collect(Collectors.toSet()));
         routing.backendsChanged(backends);
         Set<String> keys = Set.copyOf(dir.poolKeys().values());
+        Set<String> names = backends.all().stream().map(Backend::name).collect(Collectors.toUnmodifiableSet());
         for (LoopContext ctx : loops) {
-            ctx.loop.execute(() -> ctx.pool.retain(keys));
+            ctx.loop.execute(() -> {
+                ctx.pool.retain(keys);
+                ctx.metrics.retainBackends(names);
+            });
         }
     }
 
@@ -189,6 +194,46 @@ public final class ProxyEngine {
         public long peakBytes() {
             return (long) peak * bufferSize;
         }
+    }
+
+    /**
+     * The traffic statistics summed over the loops (asks each loop for a copy, so a loop never shares live counters).
+     * Call it off the loops; it waits up to 5 s per loop.
+     */
+    public LoopMetrics.Snapshot metrics() {
+        List<CompletableFuture<LoopMetrics.Snapshot>> parts = new ArrayList<>();
+        for (LoopContext ctx : loops) {
+            CompletableFuture<LoopMetrics.Snapshot> f = new CompletableFuture<>();
+            ctx.loop.execute(() -> f.complete(ctx.metrics.snapshot(ctx.clients.size())));
+            parts.add(f);
+        }
+        LoopMetrics.Snapshot sum = LoopMetrics.Snapshot.empty();
+        for (CompletableFuture<LoopMetrics.Snapshot> f : parts) {
+            sum.add(f.orTimeout(5, TimeUnit.SECONDS).join());
+        }
+        return sum;
+    }
+
+    /** Every named outcome counter, plus {@code backend.marked_down} from passive health; sorted by name. */
+    public Map<String, Long> events() {
+        Map<String, Long> m = counters.named();
+        m.put("backend.marked_down", health.markedDownCount());
+        return m;
+    }
+
+    /** The configured backends with their passive-health state (absent: never reported on, so up). */
+    public List<BackendStatus> backendStatus() {
+        Map<String, PassiveHealth.BackendState> states = health.snapshot();
+        List<BackendStatus> out = new ArrayList<>();
+        for (Backend b : directory.backends().all()) {
+            PassiveHealth.BackendState st = states.get(b.name());
+            out.add(new BackendStatus(b, st == null || st.up(), st == null ? 0 : st.totalFailures()));
+        }
+        return out;
+    }
+
+    /** A configured backend and whether passive health has it up. */
+    public record BackendStatus(Backend backend, boolean up, long healthFailures) {
     }
 
     /** The distinct hosts routed recently (up to {@link LoopContext#RECENT_HOSTS} per loop); asks each loop. */

@@ -1,0 +1,97 @@
+package dev.rsp.core.admin;
+
+import dev.rsp.core.ProxyControl;
+import dev.rsp.core.metrics.LatencyHistogram;
+import dev.rsp.core.metrics.LoopMetrics;
+import dev.rsp.core.metrics.TrafficStats;
+import dev.rsp.core.proxy.ProxyEngine;
+import dev.rsp.core.routing.RoutingSnapshot;
+import dev.rsp.core.routing.StrategyStats;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * {@code GET /metrics}: everything rsp counts, in the Prometheus text format. Three scopes share one set of
+ * families each ({@code rsp_listener_*{listener}}, {@code rsp_backend_*{backend}}, {@code rsp_strategy_*{strategy}}),
+ * plus health and weight of backends, strategy decisions and every named outcome ({@code rsp_events_total{event}}).
+ * Latency histograms are in seconds with buckets at the powers of two from 32 µs to 67 s, which are exact bounds of
+ * the internal histogram.
+ */
+final class MetricsExposition {
+
+    static final String LISTENER = "http";
+    /** Internal buckets whose upper bound is a power of two, 2^5 to 2^26 microseconds. */
+    private static final int FIRST_BUCKET = 9;
+    private static final int LAST_BUCKET = 51;
+
+    private MetricsExposition() {
+    }
+
+    static String render(ProxyControl core) {
+        ProxyEngine engine = core.engine();
+        LoopMetrics.Snapshot m = engine.metrics();
+        PrometheusText p = new PrometheusText();
+        traffic(p, "rsp_listener", "listener", Map.of(LISTENER, m.listener()), "client connections");
+        Map<String, TrafficStats> backends = new TreeMap<>(m.backends());
+        engine.backendStatus().forEach(b -> backends.computeIfAbsent(b.backend().name(), n -> new TrafficStats()));
+        traffic(p, "rsp_backend", "backend", backends, "connections to the backend");
+        p.family("rsp_backend_failures_total", "counter", "Connects refused or timed out and connections broken before a response, per backend");
+        backends.forEach((n, t) -> p.sample("rsp_backend_failures_total", t.failures, "backend", n));
+        p.family("rsp_backend_up", "gauge", "1 when passive health has the backend up, 0 when it is marked down");
+        engine.backendStatus().forEach(b -> p.sample("rsp_backend_up", b.up() ? 1 : 0, "backend", b.backend().name()));
+        p.family("rsp_backend_weight", "gauge", "Configured weight of the backend");
+        engine.backendStatus().forEach(b -> p.sample("rsp_backend_weight", b.backend().weight(), "backend", b.backend().name()));
+        traffic(p, "rsp_strategy", "strategy", new TreeMap<>(m.strategies()), null);
+        Map<String, StrategyStats> stats = new TreeMap<>(core.routing().stats());
+        p.family("rsp_strategy_decisions_total", "counter", "Answers of each routing strategy, by result (error includes exceptions, e.g. Lua errors)");
+        stats.forEach((n, s) -> ReadApi.decisions(s).forEach((result, v) -> p.sample("rsp_strategy_decisions_total", v,
+                "strategy", n, "result", result)));
+        RoutingSnapshot routing = core.routing().current();
+        p.family("rsp_strategy_live", "gauge", "1 when a strategy of that name is registered and has a router");
+        stats.keySet().forEach(n -> p.sample("rsp_strategy_live", routing.isLive(n) ? 1 : 0, "strategy", n));
+        p.family("rsp_events_total", "counter", "Named outcomes: rejections (reject.*), timeouts, retries, backends marked down, ...");
+        engine.events().forEach((n, v) -> p.sample("rsp_events_total", v, "event", n));
+        return p.toString();
+    }
+
+    /** The families of one scope; {@code connections} is the help of its open-connections gauge, null for none. */
+    private static void traffic(PrometheusText p, String prefix, String label, Map<String, TrafficStats> scopes,
+            String connections) {
+        counter(p, prefix + "_requests_total", "Finished exchanges", label, scopes, t -> t.requests);
+        p.family(prefix + "_responses_total", "counter", "Responses by status class (code=none: ended without a response)");
+        scopes.forEach((n, t) -> {
+            for (int c = 1; c <= 5; c++) {
+                p.sample(prefix + "_responses_total", t.responses[c], label, n, "code", c + "xx");
+            }
+            p.sample(prefix + "_responses_total", t.responses[0], label, n, "code", "none");
+        });
+        counter(p, prefix + "_request_bytes_total", "Request body bytes sent to backends", label, scopes, t -> t.bytesIn);
+        counter(p, prefix + "_response_bytes_total", "Response body bytes sent to clients", label, scopes, t -> t.bytesOut);
+        String h = prefix + "_request_duration_seconds";
+        p.family(h, "histogram", "Time from request head to the end of the response");
+        scopes.forEach((n, t) -> {
+            long cumulative = 0;
+            for (int i = 0; i <= LAST_BUCKET; i++) {
+                cumulative += t.latency[i];
+                if (i >= FIRST_BUCKET && i % 2 == 1) {
+                    p.sample(h + "_bucket", cumulative, label, n, "le", PrometheusText.number(LatencyHistogram.upperMicros(i) / 1e6));
+                }
+            }
+            long count = LatencyHistogram.total(t.latency);
+            p.sample(h + "_bucket", count, label, n, "le", "+Inf");
+            p.sample(h + "_sum", t.latencySumMicros / 1e6, label, n);
+            p.sample(h + "_count", count, label, n);
+        });
+        if (connections != null) {
+            p.family(prefix + "_connections", "gauge", "Open " + connections);
+            scopes.forEach((n, t) -> p.sample(prefix + "_connections", t.active, label, n));
+        }
+    }
+
+    private static void counter(PrometheusText p, String name, String help, String label, Map<String, TrafficStats> scopes,
+            ToDoubleFunction<TrafficStats> value) {
+        p.family(name, "counter", help);
+        scopes.forEach((n, t) -> p.sample(name, value.applyAsDouble(t), label, n));
+    }
+}

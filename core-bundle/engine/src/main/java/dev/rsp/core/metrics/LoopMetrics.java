@@ -1,0 +1,79 @@
+package dev.rsp.core.metrics;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The traffic statistics of one event loop: one {@link TrafficStats} for its listener, one per backend and one per
+ * strategy. Every method except the constructor is called on the loop thread only, so nothing is synchronized; a
+ * reader asks the loop to run {@link #snapshot()} and receives copies.
+ *
+ * <p>Bounded: at most {@link #MAX_BACKENDS} backends and {@link #MAX_STRATEGIES} strategies are tracked by name;
+ * beyond that their traffic is added to the scope named {@link #OTHER}. Backends that are no longer configured are
+ * dropped by {@link #retainBackends}.
+ */
+public final class LoopMetrics {
+
+    public static final int MAX_BACKENDS = 1000;
+    public static final int MAX_STRATEGIES = 64;
+    public static final String OTHER = "(other)";
+
+    private final TrafficStats listener = new TrafficStats();
+    private final Map<String, TrafficStats> backends = new HashMap<>();
+    private final Map<String, TrafficStats> strategies = new HashMap<>();
+
+    public TrafficStats listener() {
+        return listener;
+    }
+
+    /** The statistics of backend {@code name}, created on first use (allocates once per backend and loop). */
+    public TrafficStats backend(String name) {
+        return scope(backends, name, MAX_BACKENDS);
+    }
+
+    /** The statistics of strategy {@code name}, created on first use. */
+    public TrafficStats strategy(String name) {
+        return scope(strategies, name, MAX_STRATEGIES);
+    }
+
+    private static TrafficStats scope(Map<String, TrafficStats> map, String name, int max) {
+        TrafficStats t = map.get(name);
+        if (t == null) {
+            t = map.computeIfAbsent(map.size() < max ? name : OTHER, k -> new TrafficStats());
+        }
+        return t;
+    }
+
+    /** Forgets backends not in {@code names} (they were removed from the configuration). */
+    public void retainBackends(Set<String> names) {
+        backends.keySet().removeIf(n -> !names.contains(n) && !n.equals(OTHER));
+    }
+
+    /** A copy of everything; {@code activeClients} is the loop's open client connections now. */
+    public Snapshot snapshot(long activeClients) {
+        TrafficStats l = listener.copy();
+        l.active = activeClients;
+        Map<String, TrafficStats> b = new HashMap<>();
+        backends.forEach((k, v) -> b.put(k, v.copy()));
+        Map<String, TrafficStats> s = new HashMap<>();
+        strategies.forEach((k, v) -> s.put(k, v.copy()));
+        return new Snapshot(l, b, s);
+    }
+
+    /** Copies taken on one loop, or the sum over loops; owned by the reader. */
+    public record Snapshot(TrafficStats listener, Map<String, TrafficStats> backends, Map<String, TrafficStats> strategies) {
+
+        public static Snapshot empty() {
+            return new Snapshot(new TrafficStats(), new HashMap<>(), new HashMap<>());
+        }
+
+        /** Adds {@code other} into this (this one's maps must be mutable, as {@link #empty()} and loop copies are). */
+        public Snapshot add(Snapshot other) {
+            other.listener.addTo(listener);
+            other.backends.forEach((k, v) -> v.addTo(backends.computeIfAbsent(k, n -> new TrafficStats())));
+            other.strategies.forEach((k, v) -> v.addTo(strategies.computeIfAbsent(k, n -> new TrafficStats())));
+            return this;
+        }
+    }
+}
