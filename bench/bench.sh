@@ -5,12 +5,14 @@
 #
 # Runs ../shared/bench/anchor-bench.sh (backends: nginx serving 100 B and 1 MiB; proxies: HAProxy and nginx with
 # keep-alive on both sides and consistent hashing on the host) with rsp from distribution/target/rsp as the extra
-# target, pinned like the others, interleaved and repeated; then the idle-connection memory row (bench/memory.sh);
+# target, pinned like the others, interleaved and repeated; then the idle-connection memory row (bench/memory.sh)
+# and the 10,000-distinct-hosts row (bench/hosts.sh);
 # then prints the medians, the ratios rsp/HAProxy, rsp/nginx, rsp/direct and rsp/faster-of-the-two, and writes them
 # as JSON (summary.json in the results directory).
 #
 # Knobs (env): REPS=3 DUR=8 WARM=2 PREWARM=10 PIN=split01 RSP_PORT=8003 ANCHOR=<path to anchor-bench.sh>
-#              MEMORY=1 (0 skips the memory row) OUT_DIR=<results dir, default bench/results/<date>>
+#              MEMORY=1 HOSTS=1 (0 skips the memory or the hosts row) RSP_BUFFER_SIZE=16384
+#              OUT_DIR=<results dir, default bench/results/<date>>
 set -Eeuo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -38,5 +40,8 @@ EXTRA_NAME=rsp EXTRA_PORT=$RSP_PORT OUT_DIR=$OUT_DIR \
 if [ "${MEMORY:-1}" = 1 ]; then
   "$ROOT/bench/memory.sh" | tee "$OUT_DIR/memory.tsv"
 fi
+if [ "${HOSTS:-1}" = 1 ]; then
+  "$ROOT/bench/hosts.sh" | tee "$OUT_DIR/hosts.tsv"
+fi
 
-python3 "$ROOT/bench/summarize.py" "$OUT_DIR/runs.tsv" "$OUT_DIR/memory.tsv" "$OUT_DIR/summary.json"
+python3 "$ROOT/bench/summarize.py" "$OUT_DIR/runs.tsv" "$OUT_DIR/memory.tsv" "$OUT_DIR/summary.json" "$OUT_DIR/hosts.tsv"

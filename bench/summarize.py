@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Summarizes a bench run: medians per case and target from the anchor script's runs.tsv, the memory row from
-memory.tsv, the ratios of rsp to HAProxy, nginx, direct and the faster of HAProxy and nginx, and the targets of the
-benchmark issue. Writes JSON and prints a table. Usage: summarize.py runs.tsv memory.tsv summary.json"""
+memory.tsv, the 10,000-hosts row from hosts.tsv, the ratios of rsp to HAProxy, nginx, direct and the faster of
+HAProxy and nginx, and the targets of the benchmark issue. Writes JSON and prints a table.
+Usage: summarize.py runs.tsv memory.tsv summary.json [hosts.tsv]"""
 import csv
 import json
 import os
@@ -9,6 +10,7 @@ import statistics
 import sys
 
 runs_path, memory_path, out_path = sys.argv[1], sys.argv[2], sys.argv[3]
+hosts_path = sys.argv[4] if len(sys.argv) > 4 else ""
 
 rows = {}
 with open(runs_path) as f:
@@ -48,6 +50,18 @@ if os.path.exists(memory_path):
         for r in csv.DictReader(f, delimiter="\t"):
             summary["memory"][r["target"]] = {k: float(v) for k, v in r.items() if k != "target"}
 
+if hosts_path and os.path.exists(hosts_path):
+    by_target = {}
+    with open(hosts_path) as f:
+        for r in csv.DictReader(f, delimiter="\t"):
+            by_target.setdefault(r["target"], []).append(r)
+    hosts = {t: {"rps": statistics.median(float(r["req_per_s"]) for r in rs),
+                 "p99_ms": statistics.median(float(r["p99_ms"]) for r in rs)} for t, rs in by_target.items()}
+    if {"rsp", "haproxy", "nginx"} <= hosts.keys():
+        faster = max(("haproxy", "nginx"), key=lambda t: hosts[t]["rps"])
+        hosts["rsp/faster"] = ratio(hosts["rsp"]["rps"], hosts[faster]["rps"])
+    summary["hosts_10000"] = hosts
+
 cs = summary["cases"]
 mem = summary["memory"]
 summary["targets"] = {
@@ -75,6 +89,10 @@ for case, c in cs.items():
 for t, m in mem.items():
     if isinstance(m, dict):
         print("memory %-8s %8.0f bytes per idle keep-alive connection" % (t, m["bytes_per_connection"]))
+if "hosts_10000" in summary:
+    h = summary["hosts_10000"]
+    print("10,000 hosts: " + ", ".join("%s %.0f req/s p99 %.2f ms" % (t, v["rps"], v["p99_ms"])
+                                      for t, v in h.items() if isinstance(v, dict)) + ", rsp/faster %s" % h.get("rsp/faster"))
 print()
 for k, ok in summary["targets"].items():
     print("%-45s %s" % (k, "met" if ok else "MISSED"))

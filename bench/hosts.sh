@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# bench/hosts.sh - keep-alive small responses with 10,000 distinct Host values (bench/hosts.lua), through HAProxy
+# (hash on the host, consistent), nginx (hash $host consistent) and rsp (host-hash), over two nginx backends.
+# Servers pinned to CPU 1, wrk to CPU 0, interleaved, REPS repetitions of DUR seconds. Loopback only.
+# Prints a TSV: target rep req_per_s p99_ms
+#
+#   mvn -B -q package -DskipTests && bench/hosts.sh              # about 2 minutes
+set -Eeuo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+REPS=${REPS:-2} DUR=${DUR:-8}
+BE1=9021 BE2=9022 HAP=8201 NGX=8202 RSP=8203
+for tool in nginx haproxy wrk taskset curl; do
+  command -v "$tool" >/dev/null || { echo "hosts: $tool is needed (bench/bench.sh installs it)" >&2; exit 2; }
+done
+
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/rsp-hosts.XXXXXX")
+chmod 755 "$WORK"
+PIDS=()
+cleanup() {
+  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
+  for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null || true; done
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+mkdir -p "$WORK/www" "$WORK/ng"
+head -c 100 /dev/zero | tr '\0' 'a' >"$WORK/www/small.bin"
+chmod -R a+rX "$WORK/www"
+ngtemp="client_body_temp_path $WORK/ng/b; proxy_temp_path $WORK/ng/p; fastcgi_temp_path $WORK/ng/f; uwsgi_temp_path $WORK/ng/u; scgi_temp_path $WORK/ng/s;"
+for p in $BE1 $BE2; do
+  cat >"$WORK/be$p.conf" <<CONF
+daemon off; worker_processes 1; pid $WORK/be$p.pid; error_log $WORK/be$p.err warn;
+events { worker_connections 8192; }
+http { access_log off; $ngtemp keepalive_requests 100000000;
+  server { listen 127.0.0.1:$p backlog=4096; root $WORK/www; } }
+CONF
+done
+cat >"$WORK/proxy.conf" <<CONF
+daemon off; worker_processes 1; pid $WORK/proxy.pid; error_log $WORK/proxy.err warn;
+events { worker_connections 8192; }
+http { access_log off; $ngtemp keepalive_requests 100000000;
+  upstream backends { hash \$host consistent; server 127.0.0.1:$BE1; server 127.0.0.1:$BE2; keepalive 64; }
+  server { listen 127.0.0.1:$NGX backlog=4096;
+    location / { proxy_pass http://backends; proxy_http_version 1.1; proxy_set_header Connection ""; proxy_set_header Host \$host; } } }
+CONF
+cat >"$WORK/haproxy.cfg" <<CONF
+global
+  nbthread 1
+  maxconn 8192
+defaults
+  mode http
+  option http-keep-alive
+  http-reuse always
+  timeout connect 5s
+  timeout client 30s
+  timeout server 30s
+frontend fe
+  bind 127.0.0.1:$HAP
+  default_backend be
+backend be
+  balance hdr(host)
+  hash-type consistent
+  server be1 127.0.0.1:$BE1
+  server be2 127.0.0.1:$BE2
+CONF
+home=$("$ROOT/bench/rsp-home.sh" "$WORK/rsp" "$RSP" "127.0.0.1:$BE1" "127.0.0.1:$BE2")
+
+srv() { taskset -c 1 "$@" >/dev/null 2>&1 & PIDS+=($!); }
+srv nginx -c "$WORK/be$BE1.conf" -p "$WORK"
+srv nginx -c "$WORK/be$BE2.conf" -p "$WORK"
+srv nginx -c "$WORK/proxy.conf" -p "$WORK"
+srv haproxy -db -f "$WORK/haproxy.cfg"
+RSP_CDS=off RSP_JAVA_OPTS='-XX:+UseParallelGC -Xms512m -Xmx512m -XX:MaxDirectMemorySize=2g' srv "$home/bin/rsp"
+
+ready() {
+  for _ in $(seq 150); do
+    curl -fs -o /dev/null --max-time 1 -H 'Host: site-1.example.com' "http://127.0.0.1:$1/small.bin" && return 0
+    sleep 0.1
+  done
+  echo "hosts: nothing answers on $1" >&2; exit 1
+}
+for p in $BE1 $BE2 $HAP $NGX $RSP; do ready "$p"; done
+
+run() {  # port seconds
+  taskset -c 0 timeout $(($2 + 20)) wrk -t1 -c50 -d"$2"s --latency -s "$ROOT/bench/hosts.lua" "http://127.0.0.1:$1/small.bin"
+}
+run $RSP 10 >/dev/null   # JIT warm-up
+printf 'target\trep\treq_per_s\tp99_ms\n'
+for rep in $(seq "$REPS"); do
+  for t in haproxy:$HAP nginx:$NGX rsp:$RSP; do
+    name=${t%%:*} port=${t##*:}
+    run "$port" 2 >/dev/null
+    out=$(run "$port" "$DUR")
+    rps=$(awk '/^Requests\/sec:/ {print $2}' <<<"$out")
+    p99=$(awk '$1 == "99%" {v=$2; if (v ~ /us$/) {sub(/us$/,"",v); v/=1000} else if (v ~ /ms$/) {sub(/ms$/,"",v)} else if (v ~ /s$/) {sub(/s$/,"",v); v*=1000}; print v}' <<<"$out")
+    printf '%s\t%s\t%s\t%s\n' "$name" "$rep" "$rps" "$p99"
+  done
+done
