@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # bench/hosts.sh - keep-alive small responses with 10,000 distinct Host values (bench/hosts.lua), through HAProxy
-# (hash on the host, consistent), nginx (hash $host consistent) and rsp (host-hash), over two nginx backends.
+# (hash on the host, consistent), nginx (hash $host consistent), rsp (host-hash) and rsp-lua (the shipped Lua rules
+# in front of host-hash: a host suffix check and a header check per request, then host-hash), over two nginx
+# backends.
 # Servers pinned to CPU 1, wrk to CPU 0, interleaved, REPS repetitions of DUR seconds. Loopback only.
 # Prints a TSV: target rep req_per_s p99_ms
 #
@@ -8,7 +10,7 @@
 set -Eeuo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 REPS=${REPS:-2} DUR=${DUR:-8}
-BE1=9021 BE2=9022 HAP=8201 NGX=8202 RSP=8203
+BE1=9021 BE2=9022 HAP=8201 NGX=8202 RSP=8203 RSPLUA=8204
 for tool in nginx haproxy wrk taskset curl; do
   command -v "$tool" >/dev/null || { echo "hosts: $tool is needed (bench/bench.sh installs it)" >&2; exit 2; }
 done
@@ -63,13 +65,16 @@ backend be
   server be2 127.0.0.1:$BE2
 CONF
 home=$("$ROOT/bench/rsp-home.sh" "$WORK/rsp" "$RSP" "127.0.0.1:$BE1" "127.0.0.1:$BE2")
+luahome=$(RSP_CHAIN="lua, host-hash" "$ROOT/bench/rsp-home.sh" "$WORK/rsp-lua" "$RSPLUA" "127.0.0.1:$BE1" "127.0.0.1:$BE2")
 
 srv() { taskset -c 1 "$@" >/dev/null 2>&1 & PIDS+=($!); }
 srv nginx -c "$WORK/be$BE1.conf" -p "$WORK"
 srv nginx -c "$WORK/be$BE2.conf" -p "$WORK"
 srv nginx -c "$WORK/proxy.conf" -p "$WORK"
 srv haproxy -db -f "$WORK/haproxy.cfg"
-RSP_CDS=off RSP_JAVA_OPTS='-XX:+UseParallelGC -Xms512m -Xmx512m -XX:MaxDirectMemorySize=2g' srv "$home/bin/rsp"
+export RSP_CDS=off RSP_JAVA_OPTS='-XX:+UseParallelGC -Xms512m -Xmx512m -XX:MaxDirectMemorySize=2g'
+srv "$home/bin/rsp"
+srv "$luahome/bin/rsp"
 
 ready() {
   for _ in $(seq 150); do
@@ -78,15 +83,16 @@ ready() {
   done
   echo "hosts: nothing answers on $1" >&2; exit 1
 }
-for p in $BE1 $BE2 $HAP $NGX $RSP; do ready "$p"; done
+for p in $BE1 $BE2 $HAP $NGX $RSP $RSPLUA; do ready "$p"; done
 
 run() {  # port seconds
   taskset -c 0 timeout $(($2 + 20)) wrk -t1 -c50 -d"$2"s --latency -s "$ROOT/bench/hosts.lua" "http://127.0.0.1:$1/small.bin"
 }
-run $RSP 10 >/dev/null   # JIT warm-up
+run $RSP 10 >/dev/null      # JIT warm-up
+run $RSPLUA 10 >/dev/null
 printf 'target\trep\treq_per_s\tp99_ms\n'
 for rep in $(seq "$REPS"); do
-  for t in haproxy:$HAP nginx:$NGX rsp:$RSP; do
+  for t in haproxy:$HAP nginx:$NGX rsp:$RSP rsp-lua:$RSPLUA; do
     name=${t%%:*} port=${t##*:}
     run "$port" 2 >/dev/null
     out=$(run "$port" "$DUR")

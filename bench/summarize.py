@@ -60,6 +60,8 @@ if hosts_path and os.path.exists(hosts_path):
     if {"rsp", "haproxy", "nginx"} <= hosts.keys():
         faster = max(("haproxy", "nginx"), key=lambda t: hosts[t]["rps"])
         hosts["rsp/faster"] = ratio(hosts["rsp"]["rps"], hosts[faster]["rps"])
+    if {"rsp", "rsp-lua"} <= hosts.keys():
+        hosts["rsp-lua/rsp"] = ratio(hosts["rsp-lua"]["rps"], hosts["rsp"]["rps"])
     summary["hosts_10000"] = hosts
 
 cs = summary["cases"]
@@ -70,6 +72,8 @@ summary["targets"] = {
     "1 MiB throughput >= 1.0x faster": (cs["big"]["ratios"]["rsp/faster"] or 0) >= 1.0,
     "new connection per request >= 1.0x faster": (cs["close"]["ratios"]["rsp/faster"] or 0) >= 1.0,
 }
+if summary.get("hosts_10000", {}).get("rsp-lua/rsp") is not None:
+    summary["targets"]["Lua row >= 0.9x the host-hash row"] = summary["hosts_10000"]["rsp-lua/rsp"] >= 0.9
 if "rsp" in mem and "haproxy" in mem and mem["haproxy"]["bytes_per_connection"] > 0:
     m = mem["rsp"]["bytes_per_connection"] / mem["haproxy"]["bytes_per_connection"]
     summary["memory"]["rsp/haproxy"] = round(m, 2)
@@ -92,7 +96,8 @@ for t, m in mem.items():
 if "hosts_10000" in summary:
     h = summary["hosts_10000"]
     print("10,000 hosts: " + ", ".join("%s %.0f req/s p99 %.2f ms" % (t, v["rps"], v["p99_ms"])
-                                      for t, v in h.items() if isinstance(v, dict)) + ", rsp/faster %s" % h.get("rsp/faster"))
+                                      for t, v in h.items() if isinstance(v, dict))
+          + ", rsp/faster %s, rsp-lua/rsp %s" % (h.get("rsp/faster"), h.get("rsp-lua/rsp")))
 print()
 for k, ok in summary["targets"].items():
     print("%-45s %s" % (k, "met" if ok else "MISSED"))
