@@ -21,7 +21,7 @@ import java.nio.ByteBuffer;
  * {@link ParseStatus#DONE}, {@link #head()} describes the request and {@code head().headEnd()} is where the body
  * or the next request starts; call {@link #reset()} before parsing the next request.
  */
-public final class RequestHeadParser {
+public final class RequestHeadParser implements HeadParser {
     private static final int MAX_EMPTY_LINES = 4;
     private static final String[] METHODS = {"GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", "PATCH", "TRACE"};
     private static final String VERSION_PREFIX = "HTTP/";
@@ -55,6 +55,7 @@ public final class RequestHeadParser {
     }
 
     /** Continues parsing the head at {@code buf.position()} with the bytes up to {@code buf.limit()}. */
+    @Override
     public ParseStatus parse(ByteBuffer buf) {
         if (state == DONE) {
             return ParseStatus.DONE;
@@ -77,16 +78,19 @@ public final class RequestHeadParser {
     }
 
     /** The parsed head; complete after {@link ParseStatus#DONE}. The same instance for every request. */
+    @Override
     public HttpHead head() {
         return head;
     }
 
     /** Why the head was refused; meaningful after {@link ParseStatus#REJECT}, never null. */
+    @Override
     public Rejection rejection() {
         return rejection;
     }
 
     /** Prepares for the next request on the connection, whose head starts at the next {@code buf.position()}. */
+    @Override
     public void reset() {
         head.reset();
         section.reset();

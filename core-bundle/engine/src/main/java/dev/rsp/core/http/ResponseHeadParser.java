@@ -20,7 +20,7 @@ import java.nio.ByteBuffer;
  * <p>Thread confinement: one instance per backend connection, used by that connection's thread only; call
  * {@link #reset()} before the next response (including after a 1xx interim response).
  */
-public final class ResponseHeadParser {
+public final class ResponseHeadParser implements HeadParser {
     private static final String VERSION_PREFIX = "HTTP/";
     private static final int VERSION_LENGTH = 8;
     private static final int STATUS_END = VERSION_LENGTH + 4;
@@ -58,6 +58,7 @@ public final class ResponseHeadParser {
     }
 
     /** Continues parsing the head at {@code buf.position()} with the bytes up to {@code buf.limit()}. */
+    @Override
     public ParseStatus parse(ByteBuffer buf) {
         if (state == DONE) {
             return ParseStatus.DONE;
@@ -85,16 +86,19 @@ public final class ResponseHeadParser {
     }
 
     /** The parsed head; complete after {@link ParseStatus#DONE}. The same instance for every response. */
+    @Override
     public HttpHead head() {
         return head;
     }
 
     /** Why the head was refused (status 502); meaningful after {@link ParseStatus#REJECT}, never null. */
+    @Override
     public Rejection rejection() {
         return rejection;
     }
 
     /** Prepares for the next response on the connection, whose head starts at the next {@code buf.position()}. */
+    @Override
     public void reset() {
         head.reset();
         section.reset();

@@ -1,7 +1,6 @@
 package dev.rsp.core.proxy;
 
 import dev.rsp.core.http.HttpHead;
-import dev.rsp.core.http.ParseStatus;
 import dev.rsp.core.http.Rejection;
 import dev.rsp.core.http.RequestHeadParser;
 import dev.rsp.core.http.ResponseHeadParser;
@@ -33,6 +32,7 @@ final class BackendLeg {
     private final Exchange x;
     private final Pipe up;
     private final Pipe down;
+    private final HeadReader heads = new HeadReader();
     private BackendSide backend;
     private ByteBuffer requestHead;
     private ByteBuffer responseHead;
@@ -235,50 +235,24 @@ final class BackendLeg {
     }
 
     void readResponseHead() {
-        Endpoint be = backend.endpoint();
         ResponseHeadParser rp = backend.parser();
-        while (true) {
-            if (be.hasInput()) {
-                ParseStatus s = rp.parse(be.input());
-                if (s == ParseStatus.DONE) {
-                    onResponseHead(rp.head());
-                    return;
-                }
-                if (s == ParseStatus.REJECT) {
-                    c.count(rp.rejection().counter());
-                    String name = backend.backend().name();
-                    dropBackend();
-                    c.reply(502, "invalid response from backend " + name + ": " + rp.rejection().reason());
-                    return;
-                }
-                if (be.inputFull()) {
-                    if (be.input().position() > 0) {
-                        be.compactInput();
-                        rp.reset();
-                        continue;
-                    }
-                    c.count("backend.head_too_large");
-                    String name = backend.backend().name();
-                    dropBackend();
-                    c.reply(502, "response head from backend " + name + " too large");
-                    return;
-                }
+        switch (heads.read(backend.endpoint(), rp)) {
+            case DONE -> onResponseHead(rp.head());
+            case REJECT -> {
+                c.count(rp.rejection().counter());
+                String name = backend.backend().name();
+                dropBackend();
+                c.reply(502, "invalid response from backend " + name + ": " + rp.rejection().reason());
             }
-            int n;
-            try {
-                n = be.read();
-            } catch (IOException e) {
-                backendBroke("read failed: " + e);
-                return;
+            case TOO_LARGE -> {
+                c.count("backend.head_too_large");
+                String name = backend.backend().name();
+                dropBackend();
+                c.reply(502, "response head from backend " + name + " too large");
             }
-            if (n == 0) {
-                be.wantRead(true);
-                return;
-            }
-            if (n < 0) {
-                backendBroke("closed the connection before answering");
-                return;
-            }
+            case CLOSED -> backendBroke("closed the connection before answering");
+            case FAILED -> backendBroke("read failed: " + heads.failure());
+            case WAITING -> { }
         }
     }
 
@@ -307,18 +281,8 @@ final class BackendLeg {
             c.reply(502, "backend switched protocols without being asked");
             return;
         }
-        Pipe.Framing framing;
-        long length = 0;
-        if (x.upgraded || !ResponseHeadParser.hasBody(x.method, status)) {
-            framing = Pipe.Framing.NONE;
-        } else if (rh.chunked()) {
-            framing = Pipe.Framing.CHUNKED;
-        } else if (rh.contentLength() >= 0) {
-            framing = Pipe.Framing.LENGTH;
-            length = rh.contentLength();
-        } else {
-            framing = Pipe.Framing.UNTIL_CLOSE;
-        }
+        ResponseFraming body = ResponseFraming.of(x.method, rh, x.upgraded);
+        Pipe.Framing framing = body.framing();
         x.closeAfter = !x.keepAlive || c.draining || framing == Pipe.Framing.UNTIL_CLOSE;
         x.backendReusable = framing != Pipe.Framing.UNTIL_CLOSE && !rh.connectionClose() && rh.versionMinor() == 1
                 && !x.upgraded && !x.http10;
@@ -334,7 +298,7 @@ final class BackendLeg {
         be.input().position(rh.headEnd());
         x.responseStarted = true;
         engine.counters().response(status);
-        down.start(be, client, responseHead, framing, length);
+        down.start(be, client, responseHead, framing, body.length());
         pumpDown();
     }
 

@@ -3,7 +3,6 @@ package dev.rsp.core.proxy;
 import dev.rsp.core.host.CanonicalHost;
 import dev.rsp.core.host.HostNames;
 import dev.rsp.core.http.HttpHead;
-import dev.rsp.core.http.ParseStatus;
 import dev.rsp.core.http.Rejection;
 import dev.rsp.core.http.RequestHeadParser;
 import dev.rsp.core.net.Endpoint;
@@ -32,6 +31,7 @@ final class ClientSide implements LoopHandler {
     private final RequestView view;
     private final Runnable resume = this::resume;
     private final Exchange x = new Exchange();
+    private final HeadReader heads = new HeadReader();
     private final BackendLeg leg;
 
     // Shared with the BackendLeg, which advances this state machine.
@@ -138,55 +138,35 @@ final class ClientSide implements LoopHandler {
     // ---------------------------------------------------------------- request head and routing
 
     private void readHead() {
-        while (true) {
-            if (client.hasInput()) {
-                ParseStatus s = parser.parse(client.input());
-                if (s == ParseStatus.DONE) {
-                    onHead();
-                    return;
-                }
-                if (s == ParseStatus.REJECT) {
-                    Rejection r = parser.rejection();
-                    count(r.counter());
-                    x.rejected();
-                    reply(r.status(), r.reason());
-                    return;
-                }
-                if (client.inputFull()) {
-                    if (client.input().position() > 0) {
-                        client.compactInput();
-                        parser.reset();
-                        continue;
-                    }
-                    count("reject.head_too_large");
-                    reply(431, "request head too large");
-                    return;
-                }
+        switch (heads.read(client, parser)) {
+            case DONE -> onHead();
+            case REJECT -> {
+                Rejection r = parser.rejection();
+                count(r.counter());
+                x.rejected();
+                reply(r.status(), r.reason());
             }
-            int n;
-            try {
-                n = client.read();
-            } catch (IOException e) {
-                count("client.read_error");
-                close();
-                return;
+            case TOO_LARGE -> {
+                count("reject.head_too_large");
+                reply(431, "request head too large");
             }
-            if (n == 0) {
-                client.wantRead(true);
+            case WAITING -> {
                 if (!client.hasInput()) {
                     client.releaseInputIfEmpty();
+                } else if (deadline == 0) {
+                    // The header timeout runs from the first byte of a head.
+                    deadline = System.nanoTime() + engine.settings().headerTimeoutNanos();
                 }
-                return;
             }
-            if (n < 0) {
+            case CLOSED -> {
                 if (client.hasInput()) {
                     count("client.closed_mid_head");
                 }
                 close();
-                return;
             }
-            if (deadline == 0) {
-                deadline = System.nanoTime() + engine.settings().headerTimeoutNanos();
+            case FAILED -> {
+                count("client.read_error");
+                close();
             }
         }
     }

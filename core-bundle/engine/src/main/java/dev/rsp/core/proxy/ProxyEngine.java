@@ -11,6 +11,7 @@ import dev.rsp.spi.routing.Backends;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.ServerSocketChannel;
 import java.util.ArrayList;
@@ -81,6 +82,8 @@ public final class ProxyEngine {
             ctx.loop.execute(() -> {
                 try {
                     ch.register(ctx.loop.selector(), SelectionKey.OP_ACCEPT, new Acceptor(this, ctx, ch));
+                } catch (ClosedChannelException e) {
+                    // stopped, or moved to another address, before this loop got to it: nothing to accept here
                 } catch (IOException e) {
                     log.error("{}: cannot accept on {}: {}", ctx.loop.name(), localAddress, e.toString());
                 }
