@@ -11,35 +11,14 @@ set -Eeuo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 REPS=${REPS:-2} DUR=${DUR:-8}
 BE1=9021 BE2=9022 HAP=8201 NGX=8202 RSP=8203 RSPLUA=8204
-for tool in nginx haproxy wrk taskset curl; do
-  command -v "$tool" >/dev/null || { echo "hosts: $tool is needed (bench/bench.sh installs it)" >&2; exit 2; }
-done
+. "$ROOT/bench/lib.sh"
 
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/rsp-hosts.XXXXXX")
-chmod 755 "$WORK"
-PIDS=()
-cleanup() {
-  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
-  for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null || true; done
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-mkdir -p "$WORK/www" "$WORK/ng"
-head -c 100 /dev/zero | tr '\0' 'a' >"$WORK/www/small.bin"
-chmod -R a+rX "$WORK/www"
-ngtemp="client_body_temp_path $WORK/ng/b; proxy_temp_path $WORK/ng/p; fastcgi_temp_path $WORK/ng/f; uwsgi_temp_path $WORK/ng/u; scgi_temp_path $WORK/ng/s;"
-for p in $BE1 $BE2; do
-  cat >"$WORK/be$p.conf" <<CONF
-daemon off; worker_processes 1; pid $WORK/be$p.pid; error_log $WORK/be$p.err warn;
-events { worker_connections 8192; }
-http { access_log off; $ngtemp keepalive_requests 100000000;
-  server { listen 127.0.0.1:$p backlog=4096; root $WORK/www; } }
-CONF
-done
+bench_setup hosts nginx haproxy wrk taskset curl
+for p in $BE1 $BE2; do bench_backend "$p" "$WORK/be$p.conf"; done
 cat >"$WORK/proxy.conf" <<CONF
 daemon off; worker_processes 1; pid $WORK/proxy.pid; error_log $WORK/proxy.err warn;
 events { worker_connections 8192; }
-http { access_log off; $ngtemp keepalive_requests 100000000;
+http { access_log off; $NGTEMP keepalive_requests 100000000;
   upstream backends { hash \$host consistent; server 127.0.0.1:$BE1; server 127.0.0.1:$BE2; keepalive 64; }
   server { listen 127.0.0.1:$NGX backlog=4096;
     location / { proxy_pass http://backends; proxy_http_version 1.1; proxy_set_header Connection ""; proxy_set_header Host \$host; } } }
@@ -76,14 +55,7 @@ export RSP_CDS=off RSP_JAVA_OPTS='-XX:+UseParallelGC -Xms512m -Xmx512m -XX:MaxDi
 srv "$home/bin/rsp"
 srv "$luahome/bin/rsp"
 
-ready() {
-  for _ in $(seq 150); do
-    curl -fs -o /dev/null --max-time 1 -H 'Host: site-1.example.com' "http://127.0.0.1:$1/small.bin" && return 0
-    sleep 0.1
-  done
-  echo "hosts: nothing answers on $1" >&2; exit 1
-}
-for p in $BE1 $BE2 $HAP $NGX $RSP $RSPLUA; do ready "$p"; done
+for p in $BE1 $BE2 $HAP $NGX $RSP $RSPLUA; do bench_ready "$p" site-1.example.com || exit 1; done
 
 run() {  # port seconds
   taskset -c 0 timeout $(($2 + 20)) wrk -t1 -c50 -d"$2"s --latency -s "$ROOT/bench/hosts.lua" "http://127.0.0.1:$1/small.bin"

@@ -9,31 +9,11 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 # 9,000 by default: HAProxy needs two descriptors per connection and this machine allows 20,000 per process.
 CONNS=${CONNS:-9000}
 BE_PORT=9011 HAP_PORT=8101 RSP_PORT=8103
-for tool in nginx haproxy python3 curl; do
-  command -v "$tool" >/dev/null || { echo "memory: $tool is needed (bench/bench.sh installs it)" >&2; exit 2; }
-done
+. "$ROOT/bench/lib.sh"
 ulimit -n $((CONNS * 2 + 1000)) 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/rsp-memory.XXXXXX")
-chmod 755 "$WORK"
-PIDS=()
-cleanup() {
-  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
-  for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null || true; done
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-
-mkdir -p "$WORK/www" "$WORK/ng"
-head -c 100 /dev/zero | tr '\0' 'a' >"$WORK/www/small.bin"
-chmod -R a+rX "$WORK/www"
-cat >"$WORK/be.conf" <<CONF
-daemon off; worker_processes 1; pid $WORK/be.pid; error_log $WORK/be.err warn;
-events { worker_connections 16384; }
-http { access_log off; client_body_temp_path $WORK/ng/b; proxy_temp_path $WORK/ng/p; fastcgi_temp_path $WORK/ng/f;
-  uwsgi_temp_path $WORK/ng/u; scgi_temp_path $WORK/ng/s; keepalive_requests 100000000;
-  server { listen 127.0.0.1:$BE_PORT; root $WORK/www; } }
-CONF
+bench_setup memory nginx haproxy python3 curl
+bench_backend "$BE_PORT" "$WORK/be.conf"
 cat >"$WORK/haproxy.cfg" <<CONF
 global
   nbthread 1
@@ -63,12 +43,8 @@ hap_pid=$!
 RSP_CDS=off RSP_JAVA_OPTS='-XX:+UseParallelGC -Xms256m -Xmx256m -XX:MaxDirectMemorySize=2g' "$home/bin/rsp" >"$WORK/rsp.log" 2>&1 & PIDS+=($!)
 rsp_pid=$!
 
-ready() {  # port
-  for _ in $(seq 100); do
-    curl -fs -o /dev/null --max-time 1 -H 'Host: bench.local' "http://127.0.0.1:$1/small.bin" && return 0
-    sleep 0.1
-  done
-  echo "memory: nothing answers on $1" >&2; cat "$WORK/rsp.log" >&2; exit 1
+ready() {
+  bench_ready "$1" || { cat "$WORK/rsp.log" >&2; exit 1; }
 }
 rss_kib() { awk '/^VmRSS/ {print $2}' "/proc/$1/status"; }
 
