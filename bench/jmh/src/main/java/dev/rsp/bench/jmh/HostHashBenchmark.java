@@ -1,17 +1,15 @@
 package dev.rsp.bench.jmh;
 
+import dev.rsp.core.admin.ProbeRequest;
 import dev.rsp.routing.hosthash.HostHashConfig;
 import dev.rsp.routing.hosthash.HostHashStrategy;
 import dev.rsp.spi.routing.Backend;
 import dev.rsp.spi.routing.Backends;
 import dev.rsp.spi.routing.Decision;
-import dev.rsp.spi.routing.RequestHead;
 import dev.rsp.spi.routing.Router;
 import java.lang.annotation.Annotation;
-import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -45,7 +43,7 @@ public class HostHashBenchmark {
     public int n;
 
     private Router router;
-    private Head[] heads;
+    private ProbeRequest[] heads;
     private int next;
 
     @Setup
@@ -56,21 +54,20 @@ public class HostHashBenchmark {
         }
         router = new HostHashStrategy(defaults()).build(new Backends(1, list));
         SplittableRandom random = new SplittableRandom(2024);
-        heads = new Head[HOSTS];
+        heads = new ProbeRequest[HOSTS];
         for (int i = 0; i < HOSTS; i++) {
             StringBuilder label = new StringBuilder();
             for (int j = 3 + random.nextInt(14); j > 0; j--) {
                 label.append((char) ('a' + random.nextInt(26)));
             }
-            heads[i] = new Head(label + ".example.com");
+            heads[i] = new ProbeRequest("GET", "/", "", label + ".example.com");
         }
     }
 
     /** One decision for the next pre-generated host. */
     @Benchmark
     public Decision select() {
-        Head head = heads[next++ & (HOSTS - 1)];
-        return router.select(head);
+        return router.select(heads[next++ & (HOSTS - 1)]);
     }
 
     private static HostHashConfig defaults() {
@@ -85,38 +82,5 @@ public class HostHashBenchmark {
                 return HostHashConfig.class;
             }
         };
-    }
-
-    /** A request head with only a (canonical) host, as the core passes it. */
-    private record Head(String host) implements RequestHead {
-        @Override
-        public String method() {
-            return "GET";
-        }
-
-        @Override
-        public String path() {
-            return "/";
-        }
-
-        @Override
-        public String query() {
-            return "";
-        }
-
-        @Override
-        public Optional<String> header(String name) {
-            return Optional.empty();
-        }
-
-        @Override
-        public InetSocketAddress clientAddress() {
-            return InetSocketAddress.createUnresolved("192.0.2.1", 40000);
-        }
-
-        @Override
-        public Optional<String> sni() {
-            return Optional.empty();
-        }
     }
 }
