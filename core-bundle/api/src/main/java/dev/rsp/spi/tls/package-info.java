@@ -1,0 +1,25 @@
+/**
+ * The TLS SPI of rsp: what a TLS bundle provides so that the core can serve a TLS listener without importing it.
+ *
+ * <p>A TLS bundle registers a {@link dev.rsp.spi.tls.TlsFront} service. For each such service the core listens on
+ * {@link dev.rsp.spi.tls.TlsFront#listenAddress()} with its own event loops. Every connection accepted there starts
+ * by peeking: the core reads bytes and asks {@link dev.rsp.spi.tls.TlsFront#inspect} until the answer is a
+ * {@link dev.rsp.spi.tls.Inspection.Hello} or a {@link dev.rsp.spi.tls.Inspection.Reject}. Nothing is consumed by
+ * inspecting. Then, by {@link dev.rsp.spi.tls.TlsFront#mode()}:
+ * <ul>
+ *   <li>{@code PASSTHROUGH}: the core routes by the server name through the routing chain, as if it were the Host,
+ *       replays the peeked bytes to the chosen backend and relays both directions byte for byte;</li>
+ *   <li>{@code TERMINATE}: the core asks {@link dev.rsp.spi.tls.TlsFront#newEngine} for a server-mode
+ *       {@link javax.net.ssl.SSLEngine}, drives it on its loop (delegated tasks run elsewhere) and proxies the
+ *       decrypted HTTP requests like those of the HTTP listener, with {@code X-Forwarded-Proto: https}. A request
+ *       whose Host the connection's certificate does not cover ({@link dev.rsp.spi.tls.TlsFront#covers}) gets 421.</li>
+ * </ul>
+ *
+ * <p>Removing the service closes the listener; connections already open finish.
+ */
+@Export
+@Version("0.1.0")
+package dev.rsp.spi.tls;
+
+import org.osgi.annotation.bundle.Export;
+import org.osgi.annotation.versioning.Version;
