@@ -12,10 +12,13 @@ import dev.rsp.core.proxy.ProxySettings;
 import dev.rsp.core.routing.RoutingTable;
 import dev.rsp.spi.routing.Backends;
 import dev.rsp.spi.routing.RoutingStrategy;
+import dev.rsp.spi.tls.TlsFront;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -54,6 +57,8 @@ public final class CoreComponent implements ProxyControl {
     private ProxySettings settings;
     private Backends currentBackends = new Backends(0, java.util.List.of());
     private long generation;
+    /** TLS fronts bound, also before activation; the engine listens for each once it runs. */
+    private final Set<TlsFront> tlsFronts = new LinkedHashSet<>();
 
     @Activate
     void activate(CoreConfig config) throws IOException {
@@ -67,6 +72,9 @@ public final class CoreComponent implements ProxyControl {
         PassiveHealth health = new PassiveHealth(settings.healthFailures(), settings.healthCooldownNanos(), System::nanoTime);
         engine = new ProxyEngine(settings, routing, health);
         engine.start();
+        synchronized (tlsFronts) {
+            tlsFronts.forEach(this::listenTls);
+        }
         Sampler sampler = new Sampler(timeSeries, engine::metrics,
                 () -> engine.backendStatus().stream().map(b -> b.backend().name()).toList());
         sampling = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "rsp-metrics-sampler"));
@@ -142,6 +150,34 @@ public final class CoreComponent implements ProxyControl {
 
     void removeStrategy(RoutingStrategy strategy, Map<String, Object> props) {
         name(props).ifPresent(n -> routing.strategyRemoved(n, strategy, id(props)));
+    }
+
+    @Reference(service = TlsFront.class, cardinality = ReferenceCardinality.MULTIPLE,
+            policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    void addTlsFront(TlsFront front) {
+        synchronized (tlsFronts) {
+            tlsFronts.add(front);
+            if (engine != null) {
+                listenTls(front);
+            }
+        }
+    }
+
+    void removeTlsFront(TlsFront front) {
+        synchronized (tlsFronts) {
+            tlsFronts.remove(front);
+            if (engine != null) {
+                engine.removeTlsFront(front);
+            }
+        }
+    }
+
+    private void listenTls(TlsFront front) {
+        try {
+            engine.addTlsFront(front);
+        } catch (IOException | RuntimeException e) {
+            log.error("rsp.tls: cannot open the TLS listener on {}: {}", front.listenAddress(), e.getMessage());
+        }
     }
 
     private static java.util.Optional<String> name(Map<String, Object> props) {

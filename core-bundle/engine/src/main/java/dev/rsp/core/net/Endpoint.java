@@ -5,6 +5,9 @@ import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
+import java.util.concurrent.Executor;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLSession;
 
 /**
  * One socket on an event loop, with its input buffer.
@@ -13,15 +16,20 @@ import java.nio.channels.SocketChannel;
  * taken from the loop's {@link BufferPool} on the first read and given back by {@link #releaseInputIfEmpty} or
  * {@link #close}, so an idle connection holds no buffer. Interest in reading and writing is set independently: the
  * pipe that reads from this endpoint owns the read interest, the pipe that writes to it owns the write interest.
- * Loop thread only.
+ *
+ * <p>After {@link #startTls} the endpoint speaks TLS underneath: reads return decrypted bytes, writes encrypt, and
+ * everything above it (parsers, pipes) is unchanged; see {@link TlsLayer}. Loop thread only.
  */
 public final class Endpoint {
 
     private final SocketChannel channel;
-    private final BufferPool pool;
+    private BufferPool pool;
+    private EventLoop loop;
+    private TlsLayer tls;
     private SelectionKey key;
     private ByteBuffer in;
     private int interest;
+    private int applied;
     private boolean inputShutdown;
     private boolean closed;
 
@@ -31,7 +39,9 @@ public final class Endpoint {
     }
 
     public void register(EventLoop loop, LoopHandler handler, int ops) throws ClosedChannelException {
+        this.loop = loop;
         interest = ops;
+        applied = ops;
         key = channel.register(loop.selector(), ops, handler);
     }
 
@@ -42,6 +52,62 @@ public final class Endpoint {
 
     public SocketChannel channel() {
         return channel;
+    }
+
+    EventLoop loop() {
+        return loop;
+    }
+
+    SelectionKey key() {
+        return key;
+    }
+
+    /**
+     * Switches this endpoint to TLS. The bytes in the input window (a ClientHello that was peeked at) become the
+     * first ciphertext; from now on the window holds plaintext, in buffers of {@code plainPool}, which must leave
+     * room for a whole record after a partly consumed window (the engine's application buffer size on top of the
+     * usual buffer size).
+     *
+     * @param engine    a server- or client-mode engine, not yet used
+     * @param plainPool where plaintext input buffers come from
+     * @param netPool   where ciphertext buffers come from: at least the engine's packet buffer size
+     * @param tasks     runs the engine's delegated tasks, off the loop
+     */
+    public void startTls(SSLEngine engine, BufferPool plainPool, BufferPool netPool, Executor tasks) throws IOException {
+        if (tls != null) {
+            throw new IllegalStateException("TLS already started");
+        }
+        ByteBuffer initial = in == null ? ByteBuffer.allocate(0) : in;
+        engine.beginHandshake();
+        tls = new TlsLayer(this, engine, netPool, tasks, initial);
+        if (in != null) {
+            pool.release(in);
+            in = null;
+        }
+        pool = plainPool;
+    }
+
+    public boolean isTls() {
+        return tls != null;
+    }
+
+    /** True while a TLS handshake is in progress on this endpoint. */
+    public boolean tlsHandshaking() {
+        return tls != null && tls.handshaking();
+    }
+
+    /** The TLS session once its handshake completed, else null. */
+    public SSLSession tlsSession() {
+        return tls == null ? null : tls.session();
+    }
+
+    /** Bytes in the window, or (TLS) whole records buffered below it: there is input to process without the socket. */
+    public boolean hasBufferedInput() {
+        return hasInput() || tls != null && tls.hasDecodableInput();
+    }
+
+    void markInputShutdown() {
+        inputShutdown = true;
     }
 
     /** The input window; acquires a buffer when there is none. */
@@ -63,7 +129,10 @@ public final class Endpoint {
 
     /** True when the window reaches the end of the buffer and cannot take more without compaction. */
     public boolean inputFull() {
-        return in != null && in.limit() == in.capacity();
+        if (in == null) {
+            return false;
+        }
+        return tls == null ? in.limit() == in.capacity() : in.capacity() - in.limit() < tls.minPlainRoom();
     }
 
     /**
@@ -86,6 +155,9 @@ public final class Endpoint {
         ByteBuffer b = input();
         if (b.position() == b.limit() && b.position() > 0) {
             b.position(0).limit(0);
+        }
+        if (tls != null) {
+            return inputShutdown ? -1 : tls.read(b);
         }
         if (b.limit() == b.capacity()) {
             return 0;
@@ -115,18 +187,27 @@ public final class Endpoint {
             pool.release(in);
             in = null;
         }
+        if (tls != null) {
+            tls.releaseIdle();
+        }
     }
 
     public int write(ByteBuffer src) throws IOException {
+        if (tls != null) {
+            return (int) tls.write(new ByteBuffer[] {src});
+        }
         return channel.write(src);
     }
 
     public long write(ByteBuffer[] srcs) throws IOException {
-        return channel.write(srcs);
+        return tls != null ? tls.write(srcs) : channel.write(srcs);
     }
 
     public void wantRead(boolean on) {
         setInterest(on ? interest | SelectionKey.OP_READ : interest & ~SelectionKey.OP_READ);
+        if (on && tls != null) {
+            tls.wakeIfBuffered();
+        }
     }
 
     public void wantWrite(boolean on) {
@@ -145,11 +226,27 @@ public final class Endpoint {
     private void setInterest(int ops) {
         if (ops != interest && key != null && key.isValid()) {
             interest = ops;
+            applyInterest();
+        }
+    }
+
+    /** Sets the socket's interest: what the owner wants, adjusted by TLS's own needs. */
+    void applyInterest() {
+        if (key == null || !key.isValid()) {
+            return;
+        }
+        int ops = tls == null ? interest : tls.effectiveInterest(interest);
+        if (ops != applied) {
+            applied = ops;
             key.interestOps(ops);
         }
     }
 
     public void shutdownOutput() {
+        if (tls != null) {
+            tls.shutdownOutput();
+            return;
+        }
         try {
             channel.shutdownOutput();
         } catch (IOException ignored) {
@@ -167,6 +264,9 @@ public final class Endpoint {
             return;
         }
         closed = true;
+        if (tls != null) {
+            tls.close();
+        }
         if (key != null) {
             key.cancel();
         }

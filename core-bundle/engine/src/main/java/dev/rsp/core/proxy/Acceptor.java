@@ -2,6 +2,7 @@ package dev.rsp.core.proxy;
 
 import dev.rsp.core.net.Endpoint;
 import dev.rsp.core.net.LoopHandler;
+import dev.rsp.spi.tls.TlsFront;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
@@ -20,11 +21,14 @@ final class Acceptor implements LoopHandler {
     private final ProxyEngine engine;
     private final LoopContext ctx;
     private final ServerSocketChannel server;
+    private final TlsFront front;
 
-    Acceptor(ProxyEngine engine, LoopContext ctx, ServerSocketChannel server) {
+    /** @param front the TLS front of a TLS listener, or null for the HTTP listener */
+    Acceptor(ProxyEngine engine, LoopContext ctx, ServerSocketChannel server, TlsFront front) {
         this.engine = engine;
         this.ctx = ctx;
         this.server = server;
+        this.front = front;
     }
 
     @Override
@@ -46,7 +50,7 @@ final class Acceptor implements LoopHandler {
                 ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
                 InetSocketAddress remote = (InetSocketAddress) ch.getRemoteAddress();
                 Endpoint ep = new Endpoint(ch, ctx.loop.buffers());
-                ClientSide client = new ClientSide(engine, ctx, ep, remote.getAddress().getHostAddress(), new RequestView(remote));
+                ClientSide client = new ClientSide(engine, ctx, ep, remote, front);
                 ep.register(ctx.loop, client, SelectionKey.OP_READ);
                 ctx.loop.track(client);
                 ctx.clients.add(client);

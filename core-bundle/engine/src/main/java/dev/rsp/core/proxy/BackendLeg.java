@@ -7,6 +7,7 @@ import dev.rsp.core.http.ResponseHeadParser;
 import dev.rsp.core.net.Endpoint;
 import dev.rsp.spi.routing.Backend;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.util.List;
@@ -147,7 +148,7 @@ final class BackendLeg {
     boolean connect(Backend b) {
         BackendDirectory dir = engine.directory();
         String key = dir.poolKey(b);
-        BackendSide pooled = ctx.pool.take(key);
+        BackendSide pooled = x.passthrough ? null : ctx.pool.take(key);
         if (pooled != null) {
             backend = pooled;
             pooled.takenBy(c);
@@ -155,7 +156,12 @@ final class BackendLeg {
             return true;
         }
         try {
-            backend = BackendSide.connect(ctx.loop, b, dir.address(b), key, c, engine.settings().headLimits(), engine.counters(),
+            InetSocketAddress address = dir.address(b);
+            if (x.passthrough && x.passthroughPort > 0) {
+                address = address.isUnresolved() ? InetSocketAddress.createUnresolved(address.getHostString(), x.passthroughPort)
+                        : new InetSocketAddress(address.getAddress(), x.passthroughPort);
+            }
+            backend = BackendSide.connect(ctx.loop, b, address, key, c, engine.settings().headLimits(), engine.counters(),
                     ctx.metrics.backend(b.name()));
         } catch (IOException | RuntimeException e) {
             backend = null;
@@ -186,12 +192,16 @@ final class BackendLeg {
     }
 
     void onConnected() {
+        if (x.passthrough) {
+            startTunnel("tls.passthrough");
+            return;
+        }
         c.state = ClientSide.State.EXCHANGE;
         HttpHead head = parser.head();
         if (requestHead == null) {
             requestHead = ctx.loop.buffers().acquire();
         }
-        HeadWriter.Forwarding f = new HeadWriter.Forwarding(clientIp, false, x.upgradeRequested, head.versionMinor() == 0);
+        HeadWriter.Forwarding f = new HeadWriter.Forwarding(clientIp, client.isTls(), x.upgradeRequested, head.versionMinor() == 0);
         if (!HeadWriter.request(view.buffer(), head, f, requestHead)) {
             c.count("reject.head_too_large_after_rewrite");
             dropBackend();
@@ -342,8 +352,13 @@ final class BackendLeg {
     }
 
     void enterTunnel() {
+        startTunnel("exchange.upgraded");
+    }
+
+    /** Relays bytes both ways until both sides closed: after a 101, or a TLS passthrough connection. */
+    private void startTunnel(String counter) {
         c.state = ClientSide.State.TUNNEL;
-        c.count("exchange.upgraded");
+        c.count(counter);
         c.accessLog();
         up.tunnel(client, backend.endpoint());
         down.tunnel(backend.endpoint(), client);

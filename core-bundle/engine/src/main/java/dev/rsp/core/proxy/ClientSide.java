@@ -8,18 +8,32 @@ import dev.rsp.core.http.RequestHeadParser;
 import dev.rsp.core.net.Endpoint;
 import dev.rsp.core.net.LoopHandler;
 import dev.rsp.core.routing.Routing;
+import dev.rsp.spi.routing.Backend;
+import dev.rsp.spi.tls.Inspection;
+import dev.rsp.spi.tls.TlsFront;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.nio.channels.SelectionKey;
+import java.util.List;
+import java.util.Optional;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLSession;
 
 /**
  * A client connection and its state machine: read a request head, route it, hand the exchange to its
  * {@link BackendLeg} (connect, pipe up and down, tunnel), answer with rsp's own replies when something is refused or
  * fails, and wait for the next request. Requests on one connection are handled one at a time, so pipelined requests
- * are answered in order. The lifecycle is drawn in docs/request-lifecycle.md. Loop thread only.
+ * are answered in order. The lifecycle is drawn in docs/request-lifecycle.md.
+ *
+ * <p>On a TLS listener the connection starts in {@code INSPECT}: bytes are read, not consumed, until the front has
+ * seen the whole ClientHello; then it is either relayed to a backend chosen by its server name (passthrough, one
+ * tunnel) or its endpoint switches to TLS and the usual HTTP states follow the handshake (termination). Loop thread
+ * only.
  */
 final class ClientSide implements LoopHandler {
 
-    enum State { HEAD, ROUTE_WAIT, CONNECT, EXCHANGE, TUNNEL, REPLY, LINGER, CLOSED }
+    enum State { INSPECT, HEAD, ROUTE_WAIT, CONNECT, EXCHANGE, TUNNEL, REPLY, LINGER, CLOSED }
 
     static final long LINGER_NANOS = 2_000_000_000L;
 
@@ -33,6 +47,14 @@ final class ClientSide implements LoopHandler {
     private final Exchange x = new Exchange();
     private final HeadReader heads = new HeadReader();
     private final BackendLeg leg;
+    /** The TLS front of a TLS listener; null on the HTTP listener. */
+    private final TlsFront front;
+    private final InetSocketAddress remote;
+    /** INSPECT: bytes needed before asking the front again. */
+    private int helloNeed = 1;
+    /** INSPECT and the TLS handshake: when the client runs out of time. */
+    private long tlsDeadline;
+    private boolean handshakeCounted = true;
 
     // Shared with the BackendLeg, which advances this state machine.
     State state = State.HEAD;
@@ -40,12 +62,18 @@ final class ClientSide implements LoopHandler {
     long lastProgress = System.nanoTime();
     boolean draining;
 
-    ClientSide(ProxyEngine engine, LoopContext ctx, Endpoint client, String clientIp, RequestView view) {
+    ClientSide(ProxyEngine engine, LoopContext ctx, Endpoint client, InetSocketAddress remote, TlsFront front) {
         this.engine = engine;
         this.ctx = ctx;
         this.client = client;
-        this.clientIp = clientIp;
-        this.view = view;
+        this.remote = remote;
+        this.clientIp = remote.getAddress().getHostAddress();
+        this.view = new RequestView(remote);
+        this.front = front;
+        if (front != null) {
+            state = State.INSPECT;
+            tlsDeadline = System.nanoTime() + front.helloTimeout().toNanos();
+        }
         this.parser = new RequestHeadParser(engine.settings().headLimits());
         this.leg = new BackendLeg(this, engine, ctx, client, clientIp, view, parser, x);
     }
@@ -56,12 +84,15 @@ final class ClientSide implements LoopHandler {
     public void onReady(SelectionKey key) {
         lastProgress = System.nanoTime();
         switch (state) {
+            case INSPECT -> inspect();
             case HEAD -> readHead();
             case EXCHANGE, TUNNEL -> {
-                if (key.isWritable()) {
+                // TLS: records may wait below the window, unseen by the selector; both pumps are cheap when idle.
+                boolean tls = client.isTls();
+                if (tls || key.isWritable()) {
                     leg.pumpDown();
                 }
-                if ((state == State.EXCHANGE || state == State.TUNNEL) && key.isValid() && key.isReadable()) {
+                if ((state == State.EXCHANGE || state == State.TUNNEL) && key.isValid() && (tls || key.isReadable())) {
                     leg.pumpUp();
                 }
             }
@@ -80,8 +111,19 @@ final class ClientSide implements LoopHandler {
     @Override
     public void onSweep(long now) {
         switch (state) {
+            case INSPECT -> {
+                if (now - tlsDeadline > 0) {
+                    count("tls.hello.timeout");
+                    close();
+                }
+            }
             case HEAD -> {
-                if (draining && !client.hasInput()) {
+                if (client.tlsHandshaking()) {
+                    if (now - tlsDeadline > 0) {
+                        count("tls.handshake.timeout");
+                        close();
+                    }
+                } else if (draining && !client.hasInput()) {
                     close();
                 } else if (deadline != 0 && now - deadline > 0) {
                     count("client.timeout.header");
@@ -137,8 +179,147 @@ final class ClientSide implements LoopHandler {
 
     // ---------------------------------------------------------------- request head and routing
 
+    // ---------------------------------------------------------------- TLS listener: ClientHello, passthrough, handshake
+
+    /** Reads until the front has seen a whole ClientHello (nothing is consumed), within the size and time limits. */
+    private void inspect() {
+        int cap = Math.min(front.maxHelloBytes(), client.input().capacity());
+        while (state == State.INSPECT) {
+            int n;
+            try {
+                n = client.read();
+            } catch (IOException e) {
+                count("tls.hello.read_error");
+                close();
+                return;
+            }
+            int have = client.inputAvailable();
+            if (have >= helloNeed) {
+                Inspection r;
+                try {
+                    r = front.inspect(client.input().asReadOnlyBuffer());
+                } catch (RuntimeException e) {
+                    count("tls.inspect.failed");
+                    ProxyEngine.log.warn("TLS front failed to inspect a ClientHello from {}: {}", clientIp, e.toString());
+                    close();
+                    return;
+                }
+                if (r instanceof Inspection.Hello hello) {
+                    onHello(hello);
+                    return;
+                }
+                if (r instanceof Inspection.Reject reject) {
+                    onReject(reject);
+                    return;
+                }
+                helloNeed = Math.max(have + 1, ((Inspection.NeedMore) r).atLeast());
+            }
+            if (n < 0) {
+                count(have == 0 ? "tls.hello.closed_empty" : "tls.hello.truncated");
+                close();
+                return;
+            }
+            if (have >= cap || helloNeed > cap) {
+                count("tls.hello.too_large");
+                close();
+                return;
+            }
+            if (n == 0) {
+                client.wantRead(true);
+                return;
+            }
+        }
+    }
+
+    private void onReject(Inspection.Reject reject) {
+        count(reject.counter());
+        ProxyEngine.log.debug("not a TLS ClientHello from {}: {}", clientIp, reject.reason());
+        if (reject.plainHttp()) {
+            state = State.HEAD;
+            x.rejected();
+            reply(400, "this port speaks TLS: use https://");
+        } else {
+            close();
+        }
+    }
+
+    private void onHello(Inspection.Hello hello) {
+        count("tls.hello");
+        hello.serverName().ifPresent(view::sni);
+        client.wantRead(false);
+        if (front.mode() == TlsFront.Mode.PASSTHROUGH) {
+            passthrough(hello);
+            return;
+        }
+        Optional<SSLEngine> engineFor;
+        try {
+            engineFor = front.newEngine(hello, remote);
+        } catch (RuntimeException e) {
+            ProxyEngine.log.warn("TLS front failed to make an engine for {}: {}", hello.serverName().orElse("(no SNI)"), e.toString());
+            engineFor = Optional.empty();
+        }
+        if (engineFor.isEmpty()) {
+            count("tls.no_certificate");
+            close();
+            return;
+        }
+        SSLEngine tls = engineFor.get();
+        try {
+            client.startTls(tls, ctx.tlsPlain(tls, engine.settings().bufferSize()), ctx.tlsNet(tls), engine.tlsTasks());
+        } catch (IOException | RuntimeException e) {
+            count("tls.handshake.failed");
+            close();
+            return;
+        }
+        handshakeCounted = false;
+        state = State.HEAD;
+        tlsDeadline = System.nanoTime() + front.helloTimeout().toNanos();
+        client.wantRead(true);
+        readHead();
+    }
+
+    /** Routes the connection by its server name (or to the default backend) and relays it unchanged. */
+    private void passthrough(Inspection.Hello hello) {
+        x.beginPassthrough(hello.serverName().orElse("-"), front.backendPort());
+        if (hello.serverName().isPresent()) {
+            CanonicalHost canonical = HostNames.canonical(hello.serverName().get());
+            if (canonical instanceof CanonicalHost.Valid valid) {
+                x.host = valid.host();
+                ctx.sawHost(x.host);
+                view.setPassthrough(x.host);
+                route();
+                return;
+            }
+            count("tls.passthrough.invalid_sni");
+        }
+        Optional<String> name = front.defaultBackend();
+        Optional<Backend> fallback = name.flatMap(n -> engine.directory().backends().all().stream()
+                .filter(b -> b.name().equals(n)).findFirst());
+        if (fallback.isEmpty()) {
+            count("tls.passthrough.no_sni");
+            close();
+            return;
+        }
+        x.host = "-";
+        x.candidates = List.of(fallback.get());
+        x.strategy = "tls.default";
+        leg.connectNext();
+    }
+
+    /** The TLS session of a terminated connection, or null. */
+    SSLSession tlsSession() {
+        return client.tlsSession();
+    }
+
+    // ---------------------------------------------------------------- request head and routing
+
     private void readHead() {
-        switch (heads.read(client, parser)) {
+        HeadReader.Outcome outcome = heads.read(client, parser);
+        if (!handshakeCounted && !client.tlsHandshaking()) {
+            handshakeCounted = true;
+            count("tls.handshake.done");
+        }
+        switch (outcome) {
             case DONE -> onHead();
             case REJECT -> {
                 Rejection r = parser.rejection();
@@ -159,13 +340,20 @@ final class ClientSide implements LoopHandler {
                 }
             }
             case CLOSED -> {
-                if (client.hasInput()) {
+                if (client.tlsHandshaking()) {
+                    count("tls.handshake.closed");
+                } else if (client.hasInput()) {
                     count("client.closed_mid_head");
                 }
                 close();
             }
             case FAILED -> {
-                count("client.read_error");
+                if (client.tlsHandshaking()) {
+                    count("tls.handshake.failed");
+                    ProxyEngine.log.debug("TLS handshake with {} failed: {}", clientIp, heads.failure().toString());
+                } else {
+                    count(heads.failure() instanceof SSLException ? "tls.read_error" : "client.read_error");
+                }
                 close();
             }
         }
@@ -184,6 +372,12 @@ final class ClientSide implements LoopHandler {
         }
         x.host = ((CanonicalHost.Valid) canonical).host();
         ctx.sawHost(x.host);
+        SSLSession session = client.tlsSession();
+        if (session != null && !front.covers(session, x.host)) {
+            count("tls.misdirected");
+            reply(421, "the certificate of this connection does not cover " + x.host);
+            return;
+        }
         x.keepAlive = !draining && (head.versionMinor() == 1 ? !head.connectionClose() : head.connectionKeepAlive());
         client.input().position(head.headEnd());
         client.wantRead(false);
@@ -228,7 +422,7 @@ final class ClientSide implements LoopHandler {
         deadline = 0;
         lastProgress = System.nanoTime();
         client.wantRead(true);
-        if (client.hasInput()) {
+        if (client.hasBufferedInput()) {
             ctx.loop.execute(resume);
         } else {
             client.releaseInputIfEmpty();
@@ -245,7 +439,8 @@ final class ClientSide implements LoopHandler {
 
     /** Answers the client with {@code status} and closes after lingering; aborts when a response already began. */
     void reply(int status, String message) {
-        if (x.responseStarted) {
+        if (x.responseStarted || x.passthrough || client.tlsHandshaking()) {
+            // No HTTP answer is possible inside a relayed TLS stream or before a handshake completed.
             close();
             return;
         }

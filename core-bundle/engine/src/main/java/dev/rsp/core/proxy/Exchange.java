@@ -15,6 +15,10 @@ final class Exchange {
     boolean keepAlive;
     boolean idempotent;
     boolean upgradeRequested;
+    /** A TLS passthrough connection: routed by its server name and relayed byte for byte, no HTTP. */
+    boolean passthrough;
+    /** Passthrough: the port backends take TLS on, or 0 for their own port. */
+    int passthroughPort;
     Pipe.Framing requestFraming = Pipe.Framing.NONE;
     long requestLength;
 
@@ -59,6 +63,7 @@ final class Exchange {
             default -> false;
         };
         upgradeRequested = h.connectionUpgrade() && !h.upgrade().isEmpty();
+        passthrough = false;
         if (h.chunked()) {
             requestFraming = Pipe.Framing.CHUNKED;
             requestLength = 0;
@@ -80,6 +85,27 @@ final class Exchange {
         upgraded = false;
         closeAfter = false;
         backendReusable = false;
+        status = 0;
+        recorded = false;
+    }
+
+    /** Starts the one exchange of a TLS passthrough connection whose ClientHello named {@code serverName}. */
+    void beginPassthrough(String serverName, int port) {
+        started = System.nanoTime();
+        method = "TLS";
+        target = serverName;
+        host = "";
+        http10 = false;
+        keepAlive = false;
+        idempotent = false;
+        upgradeRequested = false;
+        passthrough = true;
+        passthroughPort = port;
+        requestFraming = Pipe.Framing.NONE;
+        requestLength = 0;
+        candidates = List.of();
+        strategy = "";
+        tries = 0;
         status = 0;
         recorded = false;
     }

@@ -8,6 +8,7 @@ import dev.rsp.core.net.EventLoop;
 import dev.rsp.core.routing.RoutingTable;
 import dev.rsp.spi.routing.Backend;
 import dev.rsp.spi.routing.Backends;
+import dev.rsp.spi.tls.TlsFront;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
@@ -15,10 +16,14 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.ServerSocketChannel;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Collectors;
@@ -43,6 +48,9 @@ public final class ProxyEngine {
     private volatile BackendDirectory directory = BackendDirectory.EMPTY;
     private ServerSocketChannel server;
     private volatile InetSocketAddress localAddress;
+    /** The TLS listeners, by the front they serve. */
+    private final Map<TlsFront, ServerSocketChannel> tlsListeners = new IdentityHashMap<>();
+    private ExecutorService tlsTasks;
 
     public ProxyEngine(ProxySettings settings, RoutingTable routing, PassiveHealth health) {
         this.settings = settings;
@@ -66,6 +74,66 @@ public final class ProxyEngine {
     }
 
     private void listen(InetSocketAddress configured) throws IOException {
+        server = open(configured, null);
+        localAddress = (InetSocketAddress) server.getLocalAddress();
+        log.info("rsp proxy listening on {} with {} loops", localAddress, loops.size());
+    }
+
+    /**
+     * Opens a TLS listener for {@code front} on every loop (a no-op when it has one). Connections it accepts start by
+     * inspecting their ClientHello through the front.
+     */
+    public synchronized void addTlsFront(TlsFront front) throws IOException {
+        if (tlsListeners.containsKey(front) || loops.isEmpty()) {
+            return;
+        }
+        ServerSocketChannel ch = open(front.listenAddress(), front);
+        tlsListeners.put(front, ch);
+        log.info("rsp TLS listener ({}) on {}", front.mode().name().toLowerCase(java.util.Locale.ROOT), ch.getLocalAddress());
+    }
+
+    /** Closes the TLS listener of {@code front}; its open connections finish. */
+    public synchronized void removeTlsFront(TlsFront front) {
+        ServerSocketChannel ch = tlsListeners.remove(front);
+        if (ch != null) {
+            try {
+                log.info("rsp TLS listener on {} closed", ch.getLocalAddress());
+                ch.close();
+            } catch (IOException ignored) {
+                // closing anyway
+            }
+        }
+    }
+
+    /** Where the TLS listener of {@code front} listens, or null when it has none. */
+    public synchronized InetSocketAddress tlsAddress(TlsFront front) {
+        ServerSocketChannel ch = tlsListeners.get(front);
+        try {
+            return ch == null ? null : (InetSocketAddress) ch.getLocalAddress();
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /**
+     * Runs SSLEngine delegated tasks (the handshake's signatures and key exchanges) off the loops: one thread per
+     * loop, a bounded queue; a handshake whose task is refused is closed.
+     */
+    synchronized java.util.concurrent.Executor tlsTasks() {
+        if (tlsTasks == null) {
+            int n = Math.max(1, loops.size());
+            java.util.concurrent.atomic.AtomicInteger ids = new java.util.concurrent.atomic.AtomicInteger();
+            tlsTasks = new ThreadPoolExecutor(n, n, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(16_384), r -> {
+                Thread t = new Thread(r, "rsp-tls-task-" + ids.getAndIncrement());
+                t.setDaemon(true);
+                return t;
+            });
+            ((ThreadPoolExecutor) tlsTasks).allowCoreThreadTimeOut(true);
+        }
+        return tlsTasks;
+    }
+
+    private ServerSocketChannel open(InetSocketAddress configured, TlsFront front) throws IOException {
         InetSocketAddress bind = new InetSocketAddress(configured.getHostString(), configured.getPort());
         ServerSocketChannel ch = ServerSocketChannel.open();
         try {
@@ -76,20 +144,19 @@ public final class ProxyEngine {
             ch.close();
             throw new IOException("cannot listen on " + bind + ": " + e.getMessage(), e);
         }
-        server = ch;
-        localAddress = (InetSocketAddress) ch.getLocalAddress();
+        InetSocketAddress local = (InetSocketAddress) ch.getLocalAddress();
         for (LoopContext ctx : loops) {
             ctx.loop.execute(() -> {
                 try {
-                    ch.register(ctx.loop.selector(), SelectionKey.OP_ACCEPT, new Acceptor(this, ctx, ch));
+                    ch.register(ctx.loop.selector(), SelectionKey.OP_ACCEPT, new Acceptor(this, ctx, ch, front));
                 } catch (ClosedChannelException e) {
                     // stopped, or moved to another address, before this loop got to it: nothing to accept here
                 } catch (IOException e) {
-                    log.error("{}: cannot accept on {}: {}", ctx.loop.name(), localAddress, e.toString());
+                    log.error("{}: cannot accept on {}: {}", ctx.loop.name(), local, e.toString());
                 }
             });
         }
-        log.info("rsp proxy listening on {} with {} loops", localAddress, loops.size());
+        return ch;
     }
 
     /** Applies new settings; the listener moves when its address changed. Loops and buffer size apply at start. */
@@ -138,6 +205,9 @@ public final class ProxyEngine {
         } catch (IOException ignored) {
             // closing anyway
         }
+        for (TlsFront f : List.copyOf(tlsListeners.keySet())) {
+            removeTlsFront(f);
+        }
         for (LoopContext ctx : loops) {
             ctx.loop.execute(() -> new ArrayList<>(ctx.clients).forEach(ClientSide::drain));
         }
@@ -161,6 +231,10 @@ public final class ProxyEngine {
             }
         }
         loops.clear();
+        if (tlsTasks != null) {
+            tlsTasks.shutdownNow();
+            tlsTasks = null;
+        }
         log.info("rsp proxy stopped");
     }
 
@@ -168,6 +242,17 @@ public final class ProxyEngine {
         for (LoopContext ctx : loops) {
             ctx.loop.execute(ctx::retryWaiters);
         }
+    }
+
+    /** TLS plaintext and ciphertext buffers in use, summed over the loops (asks each loop). */
+    public int tlsBuffersInUse() {
+        List<CompletableFuture<Integer>> parts = new ArrayList<>();
+        for (LoopContext ctx : loops) {
+            CompletableFuture<Integer> f = new CompletableFuture<>();
+            ctx.loop.execute(() -> f.complete(ctx.tlsBuffersInUse()));
+            parts.add(f);
+        }
+        return parts.stream().mapToInt(f -> f.orTimeout(5, TimeUnit.SECONDS).join()).sum();
     }
 
     /** Buffers taken from the loops' pools and not given back, summed over the loops (asks each loop). */

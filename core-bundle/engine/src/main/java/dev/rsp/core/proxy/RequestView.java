@@ -35,6 +35,15 @@ final class RequestView implements RequestHead {
         this.query = q < 0 ? "" : target.substring(q + 1);
     }
 
+    /** A TLS passthrough connection: no HTTP head, only the server name as the host. */
+    void setPassthrough(String canonicalHost) {
+        this.buffer = null;
+        this.head = null;
+        this.host = canonicalHost;
+        this.path = "/";
+        this.query = "";
+    }
+
     /** The buffer the current head was parsed from. */
     ByteBuffer buffer() {
         return buffer;
@@ -46,7 +55,7 @@ final class RequestView implements RequestHead {
 
     @Override
     public String method() {
-        return head.method();
+        return head == null ? "" : head.method();
     }
 
     @Override
@@ -66,6 +75,9 @@ final class RequestView implements RequestHead {
 
     @Override
     public Optional<String> header(String name) {
+        if (head == null) {
+            return Optional.empty();
+        }
         String lower = name.toLowerCase(Locale.ROOT);
         for (int i = 0; i < head.headerCount(); i++) {
             if (head.nameIs(buffer, i, lower)) {

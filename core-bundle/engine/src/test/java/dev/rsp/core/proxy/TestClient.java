@@ -34,6 +34,13 @@ final class TestClient implements AutoCloseable {
         in = socket.getInputStream();
     }
 
+    /** Over a socket already connected, such as an SSLSocket. */
+    TestClient(Socket connected) throws IOException {
+        socket = connected;
+        socket.setSoTimeout(10_000);
+        in = socket.getInputStream();
+    }
+
     TestClient send(String raw) throws IOException {
         socket.getOutputStream().write(raw.getBytes(StandardCharsets.ISO_8859_1));
         socket.getOutputStream().flush();

@@ -1,0 +1,453 @@
+package dev.rsp.core.net;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLEngineResult;
+import javax.net.ssl.SSLEngineResult.HandshakeStatus;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLSession;
+
+/**
+ * TLS under an {@link Endpoint}: the endpoint's input window holds plaintext, this layer keeps the ciphertext and
+ * drives the {@link SSLEngine} on the loop thread, so the pipes and parsers above see a plain byte stream.
+ *
+ * <p>Buffers: {@code netIn} holds ciphertext read and not yet decrypted, {@code netOut} at most one batch of
+ * encrypted records not yet taken by the socket. A write is refused (returns 0) while {@code netOut} has bytes, so a
+ * slow client holds back its writer exactly as on a plain socket. Both buffers go back to their pool when empty and
+ * the connection idles.
+ *
+ * <p>The selector does not see ciphertext already buffered here. Two things cover that: the endpoint's effective
+ * interest adds OP_WRITE while {@code netOut} has bytes (any readiness leads the owner to read or write, and both
+ * flush first), and asking for read interest while {@code netIn} holds a whole record queues a wake-up of the
+ * owner on the loop. Delegated tasks (the handshake's expensive steps) run on {@code tasks}, never on the loop;
+ * while they run the endpoint reads nothing. Loop thread only, except the task runner.
+ */
+final class TlsLayer {
+
+    /** Records wrapped per write call before returning to the loop. */
+    private static final int RECORDS_PER_WRITE = 4;
+    /** Decrypt steps per read call before yielding (a peer may send many empty records). */
+    private static final int STEPS_PER_READ = 64;
+
+    private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
+
+    private final Endpoint ep;
+    private final SSLEngine engine;
+    private final BufferPool netPool;
+    private final Executor tasks;
+    private final int minPlainRoom;
+    private ByteBuffer netIn;
+    private ByteBuffer netOut;
+    /** netIn holds only part of a record: decrypting waits for the socket. */
+    private boolean netInPartial;
+    private boolean handshakeDone;
+    private boolean taskRunning;
+    private boolean wakeQueued;
+    private boolean closeNotifyWanted;
+    private boolean closeNotifySent;
+    private boolean outputShut;
+
+    TlsLayer(Endpoint ep, SSLEngine engine, BufferPool netPool, Executor tasks, ByteBuffer initial) {
+        this.ep = ep;
+        this.engine = engine;
+        this.netPool = netPool;
+        this.tasks = tasks;
+        this.minPlainRoom = engine.getSession().getApplicationBufferSize();
+        if (initial.hasRemaining()) {
+            netIn = netPool.acquire();
+            netIn.put(initial);
+            netIn.flip();
+        }
+    }
+
+    /** The plaintext room a read needs after the window: a whole record's worth. */
+    int minPlainRoom() {
+        return minPlainRoom;
+    }
+
+    boolean handshaking() {
+        return !handshakeDone;
+    }
+
+    SSLSession session() {
+        return handshakeDone ? engine.getSession() : null;
+    }
+
+    /** The interest the socket needs given what the owner of the endpoint asked for. */
+    int effectiveInterest(int wanted) {
+        int ops = wanted;
+        if (taskRunning) {
+            ops &= ~SelectionKey.OP_READ;
+        }
+        if (pendingOutput()) {
+            ops |= SelectionKey.OP_WRITE;
+        }
+        return ops;
+    }
+
+    /** True when netIn holds at least one whole record not yet decrypted. */
+    boolean hasDecodableInput() {
+        return netIn != null && netIn.hasRemaining() && !netInPartial;
+    }
+
+    private boolean pendingOutput() {
+        return netOut != null && netOut.hasRemaining() || closeNotifyWanted && !outputShut;
+    }
+
+    // ---------------------------------------------------------------- reading
+
+    /**
+     * Reads and decrypts into the free space after the endpoint's window.
+     *
+     * @return plaintext bytes added, 0 when none now, -1 when the peer closed (close_notify or end of stream)
+     */
+    int read(ByteBuffer plain) throws IOException {
+        flush();
+        int produced = 0;
+        for (int step = 0; step < STEPS_PER_READ; step++) {
+            if (taskRunning) {
+                return produced;
+            }
+            HandshakeStatus hs = engine.getHandshakeStatus();
+            if (hs == HandshakeStatus.NEED_TASK) {
+                runTasks();
+                return produced;
+            }
+            if (hs == HandshakeStatus.NEED_WRAP) {
+                if (!wrapHandshake()) {
+                    return produced;
+                }
+                continue;
+            }
+            if (netIn == null || !netIn.hasRemaining() || netInPartial) {
+                int n = readSocket();
+                if (n < 0) {
+                    ep.markInputShutdown();
+                    return produced > 0 ? produced : -1;
+                }
+                if (n == 0) {
+                    return produced;
+                }
+            }
+            if (plain.capacity() - plain.limit() < minPlainRoom && handshakeDone) {
+                // No room for a whole record: the reader consumes the window first (or compacts it).
+                return produced;
+            }
+            SSLEngineResult r = unwrap(plain);
+            produced += r.bytesProduced();
+            if (r.getHandshakeStatus() == HandshakeStatus.FINISHED) {
+                handshakeDone = true;
+            }
+            switch (r.getStatus()) {
+                case BUFFER_UNDERFLOW -> {
+                    if (netIn.position() == 0 && netIn.limit() == netIn.capacity()) {
+                        throw new SSLException("TLS record larger than " + netIn.capacity() + " bytes");
+                    }
+                    netInPartial = true;
+                }
+                case BUFFER_OVERFLOW -> {
+                    return produced;
+                }
+                case CLOSED -> {
+                    ep.markInputShutdown();
+                    if (engine.getHandshakeStatus() == HandshakeStatus.NEED_WRAP) {
+                        wrapHandshake();
+                    }
+                    return produced > 0 ? produced : -1;
+                }
+                default -> { }
+            }
+            if (!handshakeDone && r.getHandshakeStatus() == HandshakeStatus.NOT_HANDSHAKING) {
+                handshakeDone = true;
+            }
+        }
+        // Yielding with records still buffered: come back on the next loop turn.
+        if (hasDecodableInput()) {
+            wake();
+        }
+        return produced;
+    }
+
+    private SSLEngineResult unwrap(ByteBuffer plain) throws SSLException {
+        int start = plain.position();
+        plain.position(plain.limit()).limit(plain.capacity());
+        try {
+            return engine.unwrap(netIn, plain);
+        } finally {
+            plain.limit(plain.position()).position(start);
+            if (!netIn.hasRemaining()) {
+                netIn.position(0).limit(0);
+            }
+        }
+    }
+
+    private int readSocket() throws IOException {
+        if (netIn == null) {
+            netIn = netPool.acquire();
+            netIn.limit(0);
+        } else if (netIn.position() > 0) {
+            netIn.compact();
+            netIn.flip();
+        }
+        if (netIn.limit() == netIn.capacity()) {
+            throw new SSLException("TLS record larger than " + netIn.capacity() + " bytes");
+        }
+        int start = netIn.position();
+        netIn.position(netIn.limit()).limit(netIn.capacity());
+        int n;
+        try {
+            n = ep.channel().read(netIn);
+        } finally {
+            netIn.limit(netIn.position()).position(start);
+        }
+        if (n > 0) {
+            netInPartial = false;
+        } else if (n < 0) {
+            try {
+                engine.closeInbound();
+            } catch (SSLException truncated) {
+                // the peer closed without close_notify: an end of stream like any other for HTTP/1.1 framing
+            }
+        }
+        return n;
+    }
+
+    // ---------------------------------------------------------------- handshake
+
+    /** Wraps what the handshake has to send; false when it has to wait for the socket to take earlier bytes. */
+    private boolean wrapHandshake() throws IOException {
+        while (engine.getHandshakeStatus() == HandshakeStatus.NEED_WRAP) {
+            if (!flush()) {
+                return false;
+            }
+            SSLEngineResult r = wrapInto(EMPTY);
+            if (r.getHandshakeStatus() == HandshakeStatus.FINISHED) {
+                handshakeDone = true;
+            }
+            if (r.getStatus() == SSLEngineResult.Status.CLOSED) {
+                flush();
+                return false;
+            }
+            if (!flush()) {
+                return false;
+            }
+        }
+        if (engine.getHandshakeStatus() == HandshakeStatus.NEED_TASK) {
+            runTasks();
+            return false;
+        }
+        return true;
+    }
+
+    private void runTasks() {
+        List<Runnable> batch = new ArrayList<>(2);
+        Runnable t;
+        while ((t = engine.getDelegatedTask()) != null) {
+            batch.add(t);
+        }
+        if (batch.isEmpty()) {
+            return;
+        }
+        taskRunning = true;
+        ep.applyInterest();
+        EventLoop loop = ep.loop();
+        try {
+            tasks.execute(() -> {
+                try {
+                    batch.forEach(Runnable::run);
+                } finally {
+                    loop.execute(this::tasksDone);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            taskRunning = false;
+            ep.close();
+        }
+    }
+
+    private void tasksDone() {
+        taskRunning = false;
+        if (!ep.isClosed()) {
+            ep.applyInterest();
+            wakeNow();
+        }
+    }
+
+    // ---------------------------------------------------------------- writing
+
+    /**
+     * Encrypts and sends plaintext from {@code srcs}.
+     *
+     * @return plaintext bytes consumed; 0 while earlier records are still waiting for the socket
+     */
+    long write(ByteBuffer[] srcs) throws IOException {
+        if (!handshakeDone) {
+            throw new SSLException("TLS handshake not complete");
+        }
+        if (closeNotifyWanted) {
+            throw new SSLException("TLS output already closed");
+        }
+        long consumed = 0;
+        for (int i = 0; i < RECORDS_PER_WRITE && remaining(srcs) > 0; i++) {
+            if (!flush()) {
+                break;
+            }
+            SSLEngineResult r = wrapInto(srcs);
+            consumed += r.bytesConsumed();
+            if (r.getStatus() == SSLEngineResult.Status.CLOSED) {
+                throw new SSLException("TLS connection closed");
+            }
+            if (!flush()) {
+                break;
+            }
+        }
+        return consumed;
+    }
+
+    private SSLEngineResult wrapInto(ByteBuffer... srcs) throws SSLException {
+        if (netOut == null) {
+            netOut = netPool.acquire();
+        }
+        netOut.clear();
+        try {
+            return engine.wrap(srcs, netOut);
+        } finally {
+            netOut.flip();
+        }
+    }
+
+    private static long remaining(ByteBuffer[] srcs) {
+        long n = 0;
+        for (ByteBuffer b : srcs) {
+            n += b.remaining();
+        }
+        return n;
+    }
+
+    /**
+     * Sends what {@code netOut} holds, then the close_notify when one is wanted, then shuts the socket's output.
+     *
+     * @return true when nothing is left to send
+     */
+    boolean flush() throws IOException {
+        while (true) {
+            if (netOut != null && netOut.hasRemaining()) {
+                ep.channel().write(netOut);
+                if (netOut.hasRemaining()) {
+                    ep.applyInterest();
+                    return false;
+                }
+            }
+            if (closeNotifyWanted && !closeNotifySent) {
+                closeNotifySent = true;
+                engine.closeOutbound();
+                wrapInto(EMPTY);
+                continue;
+            }
+            break;
+        }
+        if (netOut != null) {
+            netPool.release(netOut);
+            netOut = null;
+        }
+        if (closeNotifyWanted && !outputShut) {
+            outputShut = true;
+            try {
+                ep.channel().shutdownOutput();
+            } catch (IOException ignored) {
+                // the peer is gone already
+            }
+        }
+        ep.applyInterest();
+        return true;
+    }
+
+    /** Sends close_notify after what is pending, then shuts the socket's output. */
+    void shutdownOutput() {
+        closeNotifyWanted = true;
+        if (!handshakeDone) {
+            closeNotifySent = true;
+        }
+        try {
+            flush();
+        } catch (IOException e) {
+            outputShut = true;
+        }
+    }
+
+    // ---------------------------------------------------------------- wake-ups and release
+
+    /** Queues one wake-up of the owner when whole records wait in netIn (the selector cannot see them). */
+    void wakeIfBuffered() {
+        if (hasDecodableInput() && !taskRunning) {
+            wake();
+        }
+    }
+
+    private void wake() {
+        if (wakeQueued) {
+            return;
+        }
+        wakeQueued = true;
+        ep.loop().execute(() -> {
+            wakeQueued = false;
+            wakeNow();
+        });
+    }
+
+    private void wakeNow() {
+        SelectionKey key = ep.key();
+        if (ep.isClosed() || key == null || !key.isValid()) {
+            return;
+        }
+        LoopHandler h = (LoopHandler) key.attachment();
+        try {
+            h.onReady(key);
+        } catch (Throwable t) {
+            h.onFailure(t);
+        }
+    }
+
+    /** Gives back the ciphertext buffers that hold nothing. */
+    void releaseIdle() {
+        if (netIn != null && !netIn.hasRemaining()) {
+            netPool.release(netIn);
+            netIn = null;
+            netInPartial = false;
+        }
+        if (netOut != null && !netOut.hasRemaining()) {
+            netPool.release(netOut);
+            netOut = null;
+        }
+    }
+
+    /** Best effort close_notify (one non-blocking write), then gives back the buffers. */
+    void close() {
+        if (handshakeDone && !closeNotifySent) {
+            closeNotifySent = true;
+            try {
+                engine.closeOutbound();
+                if (netOut == null || !netOut.hasRemaining()) {
+                    wrapInto(EMPTY);
+                    ep.channel().write(netOut);
+                }
+            } catch (IOException | RuntimeException ignored) {
+                // closing anyway
+            }
+        }
+        if (netIn != null) {
+            netPool.release(netIn);
+            netIn = null;
+        }
+        if (netOut != null) {
+            netPool.release(netOut);
+            netOut = null;
+        }
+    }
+}

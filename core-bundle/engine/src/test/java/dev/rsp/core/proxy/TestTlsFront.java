@@ -1,0 +1,125 @@
+package dev.rsp.core.proxy;
+
+import dev.rsp.spi.tls.Inspection;
+import dev.rsp.spi.tls.TlsFront;
+import dev.rsp.tls.hello.ClientHello;
+import dev.rsp.tls.hello.ClientHelloParser;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateParsingException;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLSession;
+
+/**
+ * A {@link TlsFront} for the core's tests: inspects with the TLS bundle's ClientHello parser, serves one certificate
+ * per exact server name (or a default), on 127.0.0.1 and a free port.
+ */
+final class TestTlsFront implements TlsFront {
+
+    private final Mode mode;
+    private final Map<String, SSLContext> contexts;
+    private final SSLContext fallback;
+    private final Duration helloTimeout;
+    private final Optional<String> defaultBackend;
+    private final int backendPort;
+    final AtomicInteger inspections = new AtomicInteger();
+
+    private TestTlsFront(Mode mode, Map<String, SSLContext> contexts, SSLContext fallback, Duration helloTimeout,
+            Optional<String> defaultBackend, int backendPort) {
+        this.mode = mode;
+        this.contexts = contexts;
+        this.fallback = fallback;
+        this.helloTimeout = helloTimeout;
+        this.defaultBackend = defaultBackend;
+        this.backendPort = backendPort;
+    }
+
+    static TestTlsFront terminate(Map<String, SSLContext> byName, SSLContext fallback, Duration helloTimeout) {
+        return new TestTlsFront(Mode.TERMINATE, byName, fallback, helloTimeout, Optional.empty(), 0);
+    }
+
+    static TestTlsFront passthrough(Optional<String> defaultBackend, int backendPort) {
+        return new TestTlsFront(Mode.PASSTHROUGH, Map.of(), null, Duration.ofSeconds(10), defaultBackend, backendPort);
+    }
+
+    @Override
+    public InetSocketAddress listenAddress() {
+        return new InetSocketAddress("127.0.0.1", 0);
+    }
+
+    @Override
+    public Mode mode() {
+        return mode;
+    }
+
+    @Override
+    public int maxHelloBytes() {
+        return ClientHelloParser.DEFAULT_MAX_BYTES;
+    }
+
+    @Override
+    public Duration helloTimeout() {
+        return helloTimeout;
+    }
+
+    @Override
+    public Inspection inspect(ByteBuffer received) {
+        inspections.incrementAndGet();
+        ClientHelloParser p = new ClientHelloParser(maxHelloBytes());
+        return switch (p.parse(received)) {
+            case NEED_MORE -> Inspection.NEED_MORE;
+            case REJECT -> new Inspection.Reject(p.rejection().reason().counter(), p.rejection().detail(),
+                    ClientHelloParser.looksLikeHttp(received));
+            case DONE -> {
+                ClientHello h = p.hello();
+                yield new Inspection.Hello(h.serverName(), h.alpn(), List.of());
+            }
+        };
+    }
+
+    @Override
+    public Optional<SSLEngine> newEngine(Inspection.Hello hello, InetSocketAddress peer) {
+        SSLContext ctx = hello.serverName().map(contexts::get).orElse(null);
+        if (ctx == null) {
+            ctx = fallback;
+        }
+        if (ctx == null) {
+            return Optional.empty();
+        }
+        SSLEngine e = ctx.createSSLEngine(peer.getHostString(), peer.getPort());
+        e.setUseClientMode(false);
+        return Optional.of(e);
+    }
+
+    @Override
+    public boolean covers(SSLSession session, String host) {
+        Certificate[] local = session.getLocalCertificates();
+        if (local == null || local.length == 0) {
+            return false;
+        }
+        try {
+            var sans = ((X509Certificate) local[0]).getSubjectAlternativeNames();
+            return sans != null && sans.stream().anyMatch(san -> host.equals(san.get(1)));
+        } catch (CertificateParsingException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public Optional<String> defaultBackend() {
+        return defaultBackend;
+    }
+
+    @Override
+    public int backendPort() {
+        return backendPort;
+    }
+}
