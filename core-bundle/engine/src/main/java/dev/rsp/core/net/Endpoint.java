@@ -106,6 +106,11 @@ public final class Endpoint {
         return hasInput() || tls != null && tls.hasDecodableInput();
     }
 
+    /** True when written bytes still wait below the socket (TLS records the socket has not taken yet). */
+    public boolean hasPendingOutput() {
+        return tls != null && tls.pendingOutput();
+    }
+
     void markInputShutdown() {
         inputShutdown = true;
     }

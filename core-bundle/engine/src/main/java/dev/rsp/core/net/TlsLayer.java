@@ -96,7 +96,7 @@ final class TlsLayer {
         return netIn != null && netIn.hasRemaining() && !netInPartial;
     }
 
-    private boolean pendingOutput() {
+    boolean pendingOutput() {
         return netOut != null && netOut.hasRemaining() || closeNotifyWanted && !outputShut;
     }
 

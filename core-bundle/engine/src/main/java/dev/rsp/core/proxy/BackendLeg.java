@@ -370,7 +370,7 @@ final class BackendLeg {
 
     void endTunnelIfDone() {
         if (!up.active() && !down.active()) {
-            c.close();
+            c.closeWhenFlushed();
         }
     }
 
@@ -422,7 +422,7 @@ final class BackendLeg {
             dropBackend();
         }
         if (x.closeAfter) {
-            c.close();
+            c.closeWhenFlushed();
             return;
         }
         releaseHeads();

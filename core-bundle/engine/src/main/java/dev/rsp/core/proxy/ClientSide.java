@@ -163,7 +163,9 @@ final class ClientSide implements LoopHandler {
                 }
             }
             case LINGER -> {
-                if (now - deadline > 0) {
+                // A TLS connection still sending its last records stays while they move.
+                boolean flushing = client.hasPendingOutput() && now - lastProgress < engine.settings().idleTimeoutNanos();
+                if (now - deadline > 0 && !flushing) {
                     close();
                 }
             }
@@ -496,6 +498,21 @@ final class ClientSide implements LoopHandler {
         if (state == State.HEAD && !client.hasInput()) {
             close();
         }
+    }
+
+    /**
+     * Closes after a complete response. On TLS the last records may still wait for the socket: then the output is
+     * shut (close_notify after them) and the connection lingers until they are gone and the client closes.
+     */
+    void closeWhenFlushed() {
+        if (!client.hasPendingOutput()) {
+            close();
+            return;
+        }
+        client.shutdownOutput();
+        state = State.LINGER;
+        deadline = System.nanoTime() + LINGER_NANOS;
+        linger();
     }
 
     boolean closed() {
