@@ -113,7 +113,7 @@ final class ClientSide implements LoopHandler {
         switch (state) {
             case INSPECT -> {
                 if (now - tlsDeadline > 0) {
-                    count("tls.hello.timeout");
+                    count("tls.reject.timeout");
                     close();
                 }
             }
@@ -222,7 +222,7 @@ final class ClientSide implements LoopHandler {
                 return;
             }
             if (have >= cap || helloNeed > cap) {
-                count("tls.hello.too_large");
+                count("tls.reject.too_large");
                 close();
                 return;
             }

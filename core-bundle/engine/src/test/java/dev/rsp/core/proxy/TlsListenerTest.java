@@ -171,7 +171,7 @@ class TlsListenerTest {
             c.send(new byte[] {0x16, 0x03, 0x01, 0x02, 0x00, 0x01});
             assertTrue(c.closedByPeer());
         }
-        assertTrue(ProxyHarness.await(() -> proxy.engine.counters().get("tls.hello.timeout") == 1, 5000));
+        assertTrue(ProxyHarness.await(() -> proxy.engine.counters().get("tls.reject.timeout") == 1, 5000));
     }
 
     @Test
