@@ -108,6 +108,28 @@ final class TlsLayer {
      * @return plaintext bytes added, 0 when none now, -1 when the peer closed (close_notify or end of stream)
      */
     int read(ByteBuffer plain) throws IOException {
+        try {
+            return readRecords(plain);
+        } catch (SSLException e) {
+            sendAlert();
+            throw e;
+        }
+    }
+
+    /** After a failure the engine may hold an alert for the peer: one non-blocking attempt to send it. */
+    private void sendAlert() {
+        try {
+            if (engine.getHandshakeStatus() == HandshakeStatus.NEED_WRAP && (netOut == null || !netOut.hasRemaining())) {
+                wrapInto(EMPTY);
+                ep.channel().write(netOut);
+            }
+        } catch (IOException | RuntimeException ignored) {
+            // the connection is closed next anyway
+        }
+        closeNotifySent = true;
+    }
+
+    private int readRecords(ByteBuffer plain) throws IOException {
         flush();
         int produced = 0;
         for (int step = 0; step < STEPS_PER_READ; step++) {
