@@ -1,6 +1,7 @@
 package dev.rsp.tls.certs;
 
 import java.security.cert.X509Certificate;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -18,11 +19,11 @@ import java.util.Optional;
  */
 public final class CertificateSnapshot {
 
-    public static final CertificateSnapshot EMPTY = new CertificateSnapshot(List.of(), Optional.empty());
-
     private static final Comparator<ServedCertificate> PREFERRED = Comparator
             .comparing(ServedCertificate::notAfter, Comparator.reverseOrder())
             .thenComparing(ServedCertificate::baseName);
+
+    public static final CertificateSnapshot EMPTY = new CertificateSnapshot(List.of(), Optional.empty());
 
     private final List<ServedCertificate> all;
     private final Map<String, ServedCertificate> exact = new HashMap<>();
@@ -50,9 +51,9 @@ public final class CertificateSnapshot {
         Optional<ServedCertificate> fromFile = sorted.stream().filter(ServedCertificate::isDefault).findFirst();
         fallback = fromFile.or(() -> generated);
         generated.filter(g -> fromFile.isEmpty()).ifPresent(g -> byLeaf.put(g.leaf(), g));
-        all = fallback.filter(f -> fromFile.isEmpty())
-                .map(g -> java.util.stream.Stream.concat(sorted.stream(), java.util.stream.Stream.of(g)).toList())
-                .orElse(sorted);
+        List<ServedCertificate> everything = new ArrayList<>(sorted);
+        generated.filter(g -> fromFile.isEmpty()).ifPresent(everything::add);
+        all = List.copyOf(everything);
     }
 
     /** The certificate for a ClientHello's server name (as sent; empty without SNI); empty when none can serve it. */

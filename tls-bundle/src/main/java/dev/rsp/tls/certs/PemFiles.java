@@ -10,16 +10,18 @@ import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
+import org.bouncycastle.asn1.ASN1Null;
+import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
+import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
+import org.bouncycastle.asn1.x9.X9ObjectIdentifiers;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.openssl.PEMEncryptedKeyPair;
 import org.bouncycastle.openssl.PEMKeyPair;
 import org.bouncycastle.openssl.PEMParser;
 import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
-import org.bouncycastle.openssl.jcajce.JceOpenSSLPKCS8DecryptorProviderBuilder;
-import org.bouncycastle.openssl.jcajce.JcePEMDecryptorProviderBuilder;
-import org.bouncycastle.operator.InputDecryptorProvider;
+import org.bouncycastle.openssl.bc.BcPEMDecryptorProvider;
 import org.bouncycastle.pkcs.PKCS8EncryptedPrivateKeyInfo;
 
 /**
@@ -30,6 +32,9 @@ import org.bouncycastle.pkcs.PKCS8EncryptedPrivateKeyInfo;
  * {@code EC PARAMETERS} block before it is skipped), PKCS#8 ({@code BEGIN PRIVATE KEY}), encrypted PKCS#8
  * ({@code BEGIN ENCRYPTED PRIVATE KEY}) or OpenSSL's legacy encryption of PKCS#1 and SEC1 ({@code Proc-Type} and
  * {@code DEK-Info} headers); the encrypted forms with the store's password. Errors are values, not exceptions.
+ *
+ * <p>Decryption avoids the JCE names only Bouncy Castle's provider knows: OpenSSL's legacy scheme runs on Bouncy
+ * Castle's lightweight classes, PKCS#8's PBES2 on the JDK ({@link Pkcs8Decryption}).
  */
 final class PemFiles {
 
@@ -76,10 +81,14 @@ final class PemFiles {
             return new Failed<>(f.reason());
         }
         JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
+        ASN1ObjectIdentifier curve = null;
         try (PEMParser parser = new PEMParser(new StringReader(((Ok<String>) text).value()))) {
             for (Object o = parser.readObject(); o != null; o = parser.readObject()) {
+                if (o instanceof ASN1ObjectIdentifier ecParameters) {
+                    curve = ecParameters;
+                }
                 if (o instanceof PEMKeyPair pair) {
-                    return new Ok<>(converter.getKeyPair(pair).getPrivate());
+                    return new Ok<>(converter.getPrivateKey(withCurve(pair.getPrivateKeyInfo(), curve)));
                 }
                 if (o instanceof PrivateKeyInfo info) {
                     return new Ok<>(converter.getPrivateKey(info));
@@ -88,20 +97,37 @@ final class PemFiles {
                     if (password.length == 0) {
                         return new Failed<>("the key is encrypted (ENCRYPTED PRIVATE KEY) and key.password is not set");
                     }
-                    return decrypted(() -> converter.getPrivateKey(encrypted.decryptPrivateKeyInfo(pkcs8(password))));
+                    return decrypted(() -> converter.getPrivateKey(Pkcs8Decryption.decrypt(encrypted, password)));
                 }
                 if (o instanceof PEMEncryptedKeyPair encrypted) {
                     if (password.length == 0) {
                         return new Failed<>("the key is encrypted (Proc-Type: 4,ENCRYPTED) and key.password is not set");
                     }
-                    return decrypted(() -> converter.getKeyPair(
-                            encrypted.decryptKeyPair(new JcePEMDecryptorProviderBuilder().build(password))).getPrivate());
+                    ASN1ObjectIdentifier named = curve;
+                    return decrypted(() -> converter.getPrivateKey(withCurve(
+                            encrypted.decryptKeyPair(new BcPEMDecryptorProvider(password)).getPrivateKeyInfo(), named)));
                 }
             }
         } catch (IOException | RuntimeException e) {
             return new Failed<>("not a readable PEM private key (" + message(e) + ")");
         }
         return new Failed<>("no private key block in it");
+    }
+
+    /**
+     * A SEC1 key that does not name its curve (it is optional there) takes the one of a preceding
+     * {@code EC PARAMETERS} block; only the private part is used (SEC1 keys may also lack the public key).
+     */
+    private static PrivateKeyInfo withCurve(PrivateKeyInfo info, ASN1ObjectIdentifier curve) throws IOException {
+        AlgorithmIdentifier algorithm = info.getPrivateKeyAlgorithm();
+        boolean unnamed = algorithm.getParameters() == null || algorithm.getParameters() instanceof ASN1Null;
+        if (!X9ObjectIdentifiers.id_ecPublicKey.equals(algorithm.getAlgorithm()) || !unnamed) {
+            return info;
+        }
+        if (curve == null) {
+            throw new IOException("the EC key names no curve and no EC PARAMETERS block precedes it");
+        }
+        return new PrivateKeyInfo(new AlgorithmIdentifier(X9ObjectIdentifiers.id_ecPublicKey, curve), info.parsePrivateKey());
     }
 
     private interface Decryption {
@@ -114,10 +140,6 @@ final class PemFiles {
         } catch (Exception e) {
             return new Failed<>("cannot decrypt the key with key.password (wrong password?): " + message(e));
         }
-    }
-
-    private static InputDecryptorProvider pkcs8(char[] password) throws Exception {
-        return new JceOpenSSLPKCS8DecryptorProviderBuilder().build(password);
     }
 
     private static Read<String> text(Path file) {
