@@ -60,6 +60,8 @@ public final class ClientHelloParser {
     private int handshakeHeader;
     /** Handshake header plus ClientHello body length, once the header is complete; -1 before. */
     private int needed = -1;
+    /** After NEED_MORE: bytes from the connection start before the answer can change; see {@link #bytesWanted()}. */
+    private int wanted;
     private ClientHello hello;
     private Rejection rejection;
 
@@ -84,6 +86,9 @@ public final class ClientHelloParser {
         }
         int base = received.position();
         int available = received.remaining();
+        if (scanned == 0 && available < 2) {
+            wanted = available + 1;
+        }
         if (scanned == 0 && available > 0) {
             if (u8(received, base) != CONTENT_HANDSHAKE) {
                 return notTls(received);
@@ -110,6 +115,8 @@ public final class ClientHelloParser {
                 return reject(Reason.TOO_LARGE, "records reach past the cap of " + maxBytes + " bytes");
             }
             if (available - scanned - RECORD_HEADER < length) {
+                int rest = needed >= 0 ? needed - gathered - length : 0;
+                wanted = scanned + RECORD_HEADER + length + (rest > 0 ? RECORD_HEADER + rest : 0);
                 return Status.NEED_MORE;
             }
             for (int i = 0; i < length && gathered + i < HANDSHAKE_HEADER; i++) {
@@ -124,7 +131,24 @@ public final class ClientHelloParser {
                 return finish(received, base);
             }
         }
+        if (scanned > 0 || available >= 2) {
+            wanted = scanned + RECORD_HEADER + (needed >= 0 ? needed - gathered : 0);
+        }
         return Status.NEED_MORE;
+    }
+
+    /**
+     * After {@link #parse} returned {@link Status#NEED_MORE}: how many bytes from the start of the connection to wait
+     * for before calling again, at most the cap given to the constructor. Before the first record header is complete,
+     * the next byte; then the end of the record being received; once the ClientHello's length is known, the least
+     * number of bytes its remaining records can take. A client sends at least this many bytes before it waits for the
+     * server; one that stops earlier is misbehaving and meets the caller's timeout.
+     */
+    public int bytesWanted() {
+        if (status != Status.NEED_MORE) {
+            throw new IllegalStateException("nothing wanted: status is " + status);
+        }
+        return Math.min(wanted, maxBytes);
     }
 
     /** The ClientHello; only when {@link #parse} returned {@link Status#DONE}. */
@@ -173,6 +197,7 @@ public final class ClientHelloParser {
             case HTTP:
                 return reject(Reason.PLAIN_HTTP, "an HTTP request on the TLS port");
             case UNDECIDED:
+                wanted = received.remaining() + 1;
                 return Status.NEED_MORE;
             default:
                 return reject(Reason.NOT_TLS, "first byte " + u8(received, received.position()) + " is not a TLS handshake record");

@@ -157,14 +157,14 @@ class AuditMainTest {
         String before = System.getProperty("rsp.home");
         System.setProperty("rsp.home", tmp.toString());
         try {
-            String none = (String) new CertsAuditCommand().execute(null, List.of());
+            String none = (String) new CertsAuditCommand(CertsAuditCommand::homeCertsDir).execute(null, List.of());
             assertTrue(none.contains("no certificates to audit: " + tmp.resolve("etc/certs") + " does not exist"), none);
             assertTrue(none.endsWith("exit status 0" + System.lineSeparator()), none);
             TestPki.write(tmp.resolve("etc/certs/self.example.pem"), cert("CN=self.example").sans("self.example").selfSigned());
-            String out = (String) new CertsAuditCommand().execute(null, List.of());
+            String out = (String) new CertsAuditCommand(CertsAuditCommand::homeCertsDir).execute(null, List.of());
             assertTrue(out.contains("self.example.pem  (domain self.example)  SELF_SIGNED"), out);
             assertTrue(out.endsWith("exit status 1" + System.lineSeparator()), out);
-            String json = (String) new CertsAuditCommand().execute(null, List.of(certs.resolve("good.example.com.pem").toString(),
+            String json = (String) new CertsAuditCommand(CertsAuditCommand::homeCertsDir).execute(null, List.of(certs.resolve("good.example.com.pem").toString(),
                     "--format", "json", "--trust", roots.toString(), "--expires-soon-days", "0"));
             assertTrue(json.startsWith("[") && json.endsWith("exit status 0" + System.lineSeparator()), json);
         } finally {

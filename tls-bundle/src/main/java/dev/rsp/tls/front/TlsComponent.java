@@ -1,0 +1,138 @@
+package dev.rsp.tls.front;
+
+import dev.rsp.spi.tls.TlsFront;
+import dev.rsp.tls.audit.CertsAuditCommand;
+import dev.rsp.tls.certs.CertificateStore;
+import java.time.Instant;
+import java.util.Hashtable;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.apache.felix.service.command.Function;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceRegistration;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.metatype.annotations.Designate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The TLS listener as an OSGi component: reads {@code rsp.tls} ({@link TlsConfig}; optional, defaults without it),
+ * keeps the {@link CertificateStore} of {@code certs.dir} current on a poll thread of its own, and registers the
+ * {@link TlsFront} service the core listens for, plus the Gogo command {@code rsp:certs-audit} over the same directory.
+ *
+ * <p>The service is registered by hand rather than by Declarative Services: a new listen address or mode must be a
+ * new registration (the core closes the old listener and opens a new one), while every other change, certificates
+ * included, must leave the registration and the connections on it alone.
+ *
+ * <p>Threads: activation and configuration on Declarative Services' threads (serialized here), reloads on
+ * {@code rsp-tls-certs}; the front's methods on the core's threads read volatile snapshots only.
+ */
+@Component(immediate = true, configurationPid = TlsComponent.PID, configurationPolicy = ConfigurationPolicy.OPTIONAL,
+        service = {})
+@Designate(ocd = TlsConfig.class)
+public final class TlsComponent {
+
+    static final String PID = "rsp.tls";
+    private static final Logger log = LoggerFactory.getLogger(TlsComponent.class);
+
+    private final CertificateStore store = new CertificateStore(Instant::now);
+    private final TlsSettings.Supported supported = TlsSettings.Supported.byJdk();
+    private ScheduledExecutorService poller;
+    private ScheduledFuture<?> polling;
+    private BundleContext context;
+    private TlsSettings settings;
+    private TlsFrontService front;
+    private ServiceRegistration<TlsFront> frontRegistration;
+    private ServiceRegistration<Function> auditRegistration;
+
+    @Activate
+    synchronized void activate(BundleContext context, Map<String, Object> properties) {
+        this.context = context;
+        poller = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "rsp-tls-certs");
+            t.setDaemon(true);
+            return t;
+        });
+        TlsSettings initial = parsed(properties, "using the defaults until this is fixed")
+                .orElseGet(() -> ((TlsSettings.Valid) TlsSettings.parse(Map.of(), supported)).settings());
+        apply(initial);
+        Hashtable<String, Object> command = new Hashtable<>();
+        command.put("osgi.command.scope", "rsp");
+        command.put("osgi.command.function", "certs-audit");
+        auditRegistration = context.registerService(Function.class,
+                new CertsAuditCommand(() -> store.directory().orElseGet(CertsAuditCommand::homeCertsDir)), command);
+    }
+
+    @Modified
+    synchronized void modified(Map<String, Object> properties) {
+        parsed(properties, "keeping the previous configuration").ifPresent(this::apply);
+    }
+
+    @Deactivate
+    synchronized void deactivate() {
+        unregister(frontRegistration);
+        unregister(auditRegistration);
+        frontRegistration = null;
+        auditRegistration = null;
+        poller.shutdownNow();
+        log.info("rsp.tls stopped");
+    }
+
+    private java.util.Optional<TlsSettings> parsed(Map<String, Object> properties, String fallback) {
+        TlsSettings.Parsed parsed = TlsSettings.parse(properties, supported);
+        if (parsed instanceof TlsSettings.Invalid invalid) {
+            invalid.errors().forEach(e -> log.error("rsp.tls: {} ({})", e, fallback));
+            return java.util.Optional.empty();
+        }
+        TlsSettings.Valid valid = (TlsSettings.Valid) parsed;
+        valid.warnings().forEach(w -> log.warn("rsp.tls: {}", w));
+        return java.util.Optional.of(valid.settings());
+    }
+
+    private void apply(TlsSettings next) {
+        if (next.equals(settings)) {
+            return;
+        }
+        TlsSettings before = settings;
+        settings = next;
+        store.configure(new CertificateStore.Source(next.certsDir(), next.keyPassword(), next.selfSignedDefault()));
+        if (before == null || !before.certsPoll().equals(next.certsPoll())) {
+            if (polling != null) {
+                polling.cancel(false);
+            }
+            long ms = next.certsPoll().toMillis();
+            polling = ms == 0 ? null : poller.scheduleWithFixedDelay(store::reload, ms, ms, TimeUnit.MILLISECONDS);
+        }
+        if (front == null || !before.listen().equals(next.listen()) || before.mode() != next.mode()) {
+            unregister(frontRegistration);
+            front = new TlsFrontService(next, store);
+            Hashtable<String, Object> props = new Hashtable<>();
+            props.put("rsp.tls.listen", next.listen().toString());
+            props.put("rsp.tls.mode", next.mode().name().toLowerCase(java.util.Locale.ROOT));
+            frontRegistration = context.registerService(TlsFront.class, front, props);
+            log.info("rsp.tls: {} on {} ({} certificate(s) from {})", next.mode().name().toLowerCase(java.util.Locale.ROOT),
+                    next.listen(), store.snapshot().all().size(), next.certsDir());
+        } else {
+            front.settings(next);
+            log.info("rsp.tls configuration applied");
+        }
+    }
+
+    private static void unregister(ServiceRegistration<?> registration) {
+        if (registration == null) {
+            return;
+        }
+        try {
+            registration.unregister();
+        } catch (IllegalStateException alreadyGone) {
+            // the framework unregisters a stopping bundle's services itself
+        }
+    }
+}

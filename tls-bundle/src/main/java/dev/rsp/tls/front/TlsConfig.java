@@ -1,0 +1,61 @@
+package dev.rsp.tls.front;
+
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.AttributeType;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+
+/**
+ * Configuration of the TLS listener, PID {@code rsp.tls} ({@code etc/rsp.tls.cfg}, optional: without it the defaults
+ * apply). Property names are the method names with {@code _} read as {@code .}. The values are validated by
+ * {@link TlsSettings}; a configuration that does not validate is logged and the previous good one stays in force.
+ */
+@ObjectClassDefinition(name = "rsp TLS", description = "The TLS listener: passthrough by SNI or termination with the "
+        + "certificates of a directory")
+public @interface TlsConfig {
+
+    @AttributeDefinition(description = "Address and port of the TLS listener, host:port (IPv6 in brackets)")
+    String listen() default TlsSettings.DEFAULT_LISTEN;
+
+    @AttributeDefinition(description = "terminate (decrypt with the certificates of certs.dir and proxy HTTP) or "
+            + "passthrough (route by SNI, relay the encrypted bytes)")
+    String mode() default "terminate";
+
+    @AttributeDefinition(name = "certs.dir", description = "The certificate directory: per domain B.crt (or B.pem) "
+            + "and B.key, default.crt + default.key for the default. A relative path is resolved against the rsp "
+            + "home (system property rsp.home)")
+    String certs_dir() default TlsSettings.DEFAULT_CERTS_DIR;
+
+    @AttributeDefinition(name = "key.password", type = AttributeType.PASSWORD, required = false,
+            description = "Password of encrypted private keys")
+    String key_password() default "";
+
+    @AttributeDefinition(name = "certs.poll.ms", description = "How often certs.dir is checked for changes; 0 only at "
+            + "start and on configuration changes")
+    long certs_poll_ms() default TlsSettings.DEFAULT_POLL_MS;
+
+    @AttributeDefinition(name = "selfsigned.default", description = "Without default.crt in certs.dir, serve a "
+            + "self-signed certificate for localhost and *.example.com generated in memory (for the demo)")
+    boolean selfsigned_default() default false;
+
+    @AttributeDefinition(name = "hello.max.bytes", description = "Most bytes a ClientHello may take, record headers "
+            + "included")
+    int hello_max_bytes() default TlsSettings.DEFAULT_HELLO_MAX_BYTES;
+
+    @AttributeDefinition(name = "hello.timeout.ms", description = "Time a client has to send its ClientHello")
+    long hello_timeout_ms() default TlsSettings.DEFAULT_HELLO_TIMEOUT_MS;
+
+    @AttributeDefinition(description = "TLS versions offered when terminating, comma-separated")
+    String protocols() default TlsSettings.DEFAULT_PROTOCOLS;
+
+    @AttributeDefinition(description = "Cipher suites offered when terminating, comma-separated, in preference order; "
+            + "those the JDK does not support are left out with a warning")
+    String ciphers() default TlsSettings.DEFAULT_CIPHERS;
+
+    @AttributeDefinition(name = "passthrough.default.backend", required = false, description = "passthrough: the "
+            + "backend that gets connections without SNI; empty closes them")
+    String passthrough_default_backend() default "";
+
+    @AttributeDefinition(name = "passthrough.backend.port", description = "passthrough: the port backends take TLS "
+            + "on; 0 uses each backend's own port")
+    int passthrough_backend_port() default 0;
+}

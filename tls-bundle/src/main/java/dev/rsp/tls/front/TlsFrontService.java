@@ -1,0 +1,117 @@
+package dev.rsp.tls.front;
+
+import dev.rsp.spi.tls.Inspection;
+import dev.rsp.spi.tls.TlsFront;
+import dev.rsp.tls.certs.CertificateStore;
+import dev.rsp.tls.certs.ServedCertificate;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.Optional;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSession;
+
+/**
+ * The {@link TlsFront} service of one registration. Its listen address and mode are fixed (a change of either is a new
+ * registration, so that the core reopens its listener); the other settings and the certificates are read from volatile
+ * snapshots on every call, so they change under open connections without a re-registration.
+ */
+final class TlsFrontService implements TlsFront {
+
+    private static final String[] HTTP_1_1 = {"http/1.1"};
+
+    private final InetSocketAddress listen;
+    private final Mode mode;
+    private final CertificateStore store;
+    private volatile TlsSettings settings;
+
+    TlsFrontService(TlsSettings settings, CertificateStore store) {
+        this.listen = settings.listen();
+        this.mode = settings.mode();
+        this.store = store;
+        this.settings = settings;
+    }
+
+    /** Settings other than listen and mode; called by the component when they change. */
+    void settings(TlsSettings next) {
+        settings = next;
+    }
+
+    @Override
+    public InetSocketAddress listenAddress() {
+        return listen;
+    }
+
+    @Override
+    public Mode mode() {
+        return mode;
+    }
+
+    @Override
+    public int maxHelloBytes() {
+        return settings.helloMaxBytes();
+    }
+
+    @Override
+    public Duration helloTimeout() {
+        return settings.helloTimeout();
+    }
+
+    @Override
+    public Inspection inspect(ByteBuffer received) {
+        return HelloInspector.inspect(received, settings.helloMaxBytes());
+    }
+
+    /**
+     * Selects the certificate for the hello's server name (exact, one-label wildcard, default) and creates a
+     * server-mode engine from its prebuilt context with the configured protocols and cipher suites (server's order).
+     * ALPN: {@code http/1.1} is the only protocol spoken behind termination, so a client that offers ALPN is answered
+     * {@code http/1.1}, and one that offers only others (e.g. {@code h2}) fails the handshake with
+     * {@code no_application_protocol} rather than speaking a protocol rsp does not parse.
+     */
+    @Override
+    public Optional<SSLEngine> newEngine(Inspection.Hello hello, InetSocketAddress peer) {
+        Optional<ServedCertificate> chosen = store.snapshot().select(hello.serverName());
+        if (chosen.isEmpty()) {
+            return Optional.empty();
+        }
+        TlsSettings s = settings;
+        try {
+            SSLEngine engine = chosen.get().context().createSSLEngine();
+            engine.setUseClientMode(false);
+            SSLParameters p = engine.getSSLParameters();
+            p.setProtocols(s.protocols().toArray(String[]::new));
+            p.setCipherSuites(s.ciphers().toArray(String[]::new));
+            p.setUseCipherSuitesOrder(true);
+            if (!hello.alpn().isEmpty()) {
+                p.setApplicationProtocols(HTTP_1_1);
+            }
+            engine.setSSLParameters(p);
+            return Optional.of(engine);
+        } catch (RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    @Override
+    public boolean covers(SSLSession session, String host) {
+        Certificate[] local = session.getLocalCertificates();
+        if (local == null || local.length == 0 || !(local[0] instanceof X509Certificate leaf)) {
+            return false;
+        }
+        return store.snapshot().covers(leaf, host);
+    }
+
+    @Override
+    public Optional<String> defaultBackend() {
+        return settings.defaultBackend();
+    }
+
+    @Override
+    public int backendPort() {
+        return settings.backendPort();
+    }
+}

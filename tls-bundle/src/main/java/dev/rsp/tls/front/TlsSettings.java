@@ -1,0 +1,244 @@
+package dev.rsp.tls.front;
+
+import dev.rsp.spi.tls.TlsFront.Mode;
+import dev.rsp.tls.hello.ClientHelloParser;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+
+/**
+ * The validated configuration of {@code rsp.tls} ({@link TlsConfig} describes the properties). {@link #parse} checks
+ * every property and reports each bad one by name; nothing here touches the network or the file system.
+ *
+ * @param keyPassword never printed by {@link #toString()}
+ */
+public record TlsSettings(InetSocketAddress listen, Mode mode, Path certsDir, String keyPassword, Duration certsPoll,
+        boolean selfSignedDefault, int helloMaxBytes, Duration helloTimeout, List<String> protocols,
+        List<String> ciphers, Optional<String> defaultBackend, int backendPort) {
+
+    static final String DEFAULT_LISTEN = "0.0.0.0:8443";
+    static final String DEFAULT_CERTS_DIR = "etc/certs";
+    static final long DEFAULT_POLL_MS = 2_000;
+    static final int DEFAULT_HELLO_MAX_BYTES = ClientHelloParser.DEFAULT_MAX_BYTES;
+    static final long DEFAULT_HELLO_TIMEOUT_MS = 10_000;
+    static final String DEFAULT_PROTOCOLS = "TLSv1.3, TLSv1.2";
+    /** TLS 1.3's suites, then forward-secret AEAD suites of TLS 1.2 for ECDSA and RSA certificates. */
+    static final String DEFAULT_CIPHERS = "TLS_AES_128_GCM_SHA256, TLS_AES_256_GCM_SHA384, TLS_CHACHA20_POLY1305_SHA256, "
+            + "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256, TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384, "
+            + "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256, TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256, "
+            + "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384, TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256";
+
+    private static final Pattern BACKEND_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
+    /** Names a reader of the brief might write; the repository's durations are milliseconds named *.ms. */
+    private static final Map<String, String> RENAMED = Map.of("hello.timeout", "hello.timeout.ms",
+            "certs.poll", "certs.poll.ms");
+
+    /** The outcome of {@link #parse}. */
+    public sealed interface Parsed {
+    }
+
+    /** Usable; {@code warnings} are worth a WARN line each (e.g. cipher suites the JDK does not have). */
+    public record Valid(TlsSettings settings, List<String> warnings) implements Parsed {
+    }
+
+    /** Not usable: one line per bad property, each naming it. */
+    public record Invalid(List<String> errors) implements Parsed {
+    }
+
+    /** What the JDK offers, to check protocols and cipher suites against. */
+    public record Supported(Set<String> protocols, Set<String> ciphers) {
+        public static Supported byJdk() {
+            try {
+                SSLParameters p = SSLContext.getDefault().getSupportedSSLParameters();
+                return new Supported(Set.of(p.getProtocols()), Set.of(p.getCipherSuites()));
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException("the JDK has no default TLS context", e);
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "TlsSettings[listen=" + listen + ", mode=" + mode + ", certs.dir=" + certsDir + ", key.password="
+                + (keyPassword.isEmpty() ? "(none)" : "(set)") + ", certs.poll=" + certsPoll + ", selfsigned.default="
+                + selfSignedDefault + ", hello.max.bytes=" + helloMaxBytes + ", hello.timeout=" + helloTimeout
+                + ", protocols=" + protocols + ", ciphers=" + ciphers + ", passthrough.default.backend="
+                + defaultBackend.orElse("") + ", passthrough.backend.port=" + backendPort + "]";
+    }
+
+    /**
+     * Validates a configuration's properties (strings as FileInstall gives them, or typed values); a missing property
+     * takes its default. Properties this component does not know are ignored.
+     */
+    public static Parsed parse(Map<String, ?> properties, Supported supported) {
+        Reader r = new Reader(properties);
+        RENAMED.forEach((old, now) -> {
+            if (properties.containsKey(old)) {
+                r.errors.add(old + ": not a property of rsp.tls; use " + now + " (milliseconds)");
+            }
+        });
+        InetSocketAddress listen = address(r.string("listen", DEFAULT_LISTEN), r.errors);
+        Mode mode = switch (r.string("mode", "terminate").toLowerCase(java.util.Locale.ROOT)) {
+            case "terminate" -> Mode.TERMINATE;
+            case "passthrough" -> Mode.PASSTHROUGH;
+            default -> {
+                r.errors.add("mode = '" + r.string("mode", "") + "': expected terminate or passthrough");
+                yield null;
+            }
+        };
+        String dir = r.string("certs.dir", DEFAULT_CERTS_DIR);
+        if (dir.isEmpty()) {
+            r.errors.add("certs.dir: must name a directory");
+        }
+        Path certsDir = dir.isEmpty() ? null : resolveHome(dir);
+        String password = r.raw("key.password").map(String::valueOf).orElse("");
+        long poll = r.number("certs.poll.ms", DEFAULT_POLL_MS, 0, 86_400_000L);
+        boolean selfSigned = r.bool("selfsigned.default", false);
+        long maxBytes = r.number("hello.max.bytes", DEFAULT_HELLO_MAX_BYTES, 512, 1 << 20);
+        long timeout = r.number("hello.timeout.ms", DEFAULT_HELLO_TIMEOUT_MS, 100, 600_000);
+        List<String> protocols = list(r.string("protocols", DEFAULT_PROTOCOLS));
+        if (protocols.isEmpty()) {
+            r.errors.add("protocols: name at least one, e.g. TLSv1.3, TLSv1.2");
+        }
+        protocols.stream().filter(p -> !supported.protocols().contains(p)).forEach(p -> r.errors.add(
+                "protocols: '" + p + "' is not a protocol this JDK supports " + new java.util.TreeSet<>(supported.protocols())));
+        List<String> warnings = new ArrayList<>();
+        List<String> wanted = list(r.string("ciphers", DEFAULT_CIPHERS));
+        List<String> ciphers = wanted.stream().filter(supported.ciphers()::contains).toList();
+        List<String> unknown = wanted.stream().filter(c -> !supported.ciphers().contains(c)).toList();
+        if (!unknown.isEmpty()) {
+            warnings.add("ciphers: this JDK does not support " + unknown + "; they are left out");
+        }
+        if (ciphers.isEmpty()) {
+            r.errors.add("ciphers: none of " + wanted + " is supported by this JDK");
+        }
+        String backend = r.string("passthrough.default.backend", "");
+        if (!backend.isEmpty() && !BACKEND_NAME.matcher(backend).matches()) {
+            r.errors.add("passthrough.default.backend = '" + backend + "': not a backend name (letters, digits, . _ -)");
+        }
+        long port = r.number("passthrough.backend.port", 0, 0, 65_535);
+        if (!r.errors.isEmpty()) {
+            return new Invalid(List.copyOf(r.errors));
+        }
+        return new Valid(new TlsSettings(listen, mode, certsDir, password, Duration.ofMillis(poll), selfSigned,
+                (int) maxBytes, Duration.ofMillis(timeout), protocols, ciphers,
+                backend.isEmpty() ? Optional.empty() : Optional.of(backend), (int) port), List.copyOf(warnings));
+    }
+
+    /**
+     * A relative path is resolved against the rsp home (system property {@code rsp.home}), else the working
+     * directory; a leading {@code ${rsp.home}} is replaced by it.
+     */
+    static Path resolveHome(String path) {
+        String home = System.getProperty("rsp.home");
+        Path base = home != null ? Paths.get(home) : Paths.get("").toAbsolutePath();
+        String p = path.strip();
+        if (p.startsWith("${rsp.home}")) {
+            p = p.substring("${rsp.home}".length()).replaceFirst("^[/\\\\]+", "");
+            return base.resolve(p).normalize();
+        }
+        Path given = Paths.get(p);
+        return given.isAbsolute() ? given.normalize() : base.resolve(given).normalize();
+    }
+
+    /**
+     * {@code host:port}, IPv6 in brackets; the host must be an address or a name that resolves now (this runs on the
+     * configuration thread, so that the core can bind without a lookup).
+     */
+    static InetSocketAddress address(String value, List<String> errors) {
+        String v = value.strip();
+        int colon = v.lastIndexOf(':');
+        if (colon <= 0 || colon == v.length() - 1) {
+            errors.add("listen = '" + value + "': expected host:port");
+            return null;
+        }
+        String host = v.substring(0, colon);
+        if (host.startsWith("[") && host.endsWith("]")) {
+            host = host.substring(1, host.length() - 1);
+        } else if (host.indexOf(':') >= 0) {
+            errors.add("listen = '" + value + "': an IPv6 address goes in brackets, e.g. [::]:8443");
+            return null;
+        }
+        int port;
+        try {
+            port = Integer.parseInt(v.substring(colon + 1));
+        } catch (NumberFormatException e) {
+            errors.add("listen = '" + value + "': the port is not a number");
+            return null;
+        }
+        if (port < 0 || port > 65_535) {
+            errors.add("listen = '" + value + "': port out of range (0-65535)");
+            return null;
+        }
+        if (host.isEmpty() || !host.chars().allMatch(c -> Character.isLetterOrDigit(c) || c == '.' || c == ':' || c == '-')) {
+            errors.add("listen = '" + value + "': not a host name or address");
+            return null;
+        }
+        InetSocketAddress a = new InetSocketAddress(host, port);
+        if (a.isUnresolved()) {
+            errors.add("listen = '" + value + "': cannot resolve " + host);
+            return null;
+        }
+        return a;
+    }
+
+    private static List<String> list(String value) {
+        return Arrays.stream(value.split(",")).map(String::strip).filter(s -> !s.isEmpty()).distinct().toList();
+    }
+
+    /** Reads raw property values; each bad one adds a line to {@link #errors}. */
+    private static final class Reader {
+        final Map<String, ?> properties;
+        final List<String> errors = new ArrayList<>();
+
+        Reader(Map<String, ?> properties) {
+            this.properties = properties;
+        }
+
+        Optional<Object> raw(String name) {
+            Object v = properties.get(name);
+            if (v instanceof char[] chars) {
+                return Optional.of(new String(chars));
+            }
+            return Optional.ofNullable(v);
+        }
+
+        String string(String name, String otherwise) {
+            return raw(name).map(v -> String.valueOf(v).strip()).orElse(otherwise);
+        }
+
+        long number(String name, long otherwise, long min, long max) {
+            String v = string(name, Long.toString(otherwise)).replace("_", "");
+            try {
+                long n = Long.parseLong(v);
+                if (n >= min && n <= max) {
+                    return n;
+                }
+            } catch (NumberFormatException e) {
+                // reported below
+            }
+            errors.add(name + " = '" + v + "': expected a whole number from " + min + " to " + max);
+            return otherwise;
+        }
+
+        boolean bool(String name, boolean otherwise) {
+            String v = string(name, Boolean.toString(otherwise));
+            if (v.equalsIgnoreCase("true") || v.equalsIgnoreCase("false")) {
+                return Boolean.parseBoolean(v);
+            }
+            errors.add(name + " = '" + v + "': expected true or false");
+            return otherwise;
+        }
+    }
+}

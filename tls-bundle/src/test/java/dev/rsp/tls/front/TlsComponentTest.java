@@ -1,0 +1,144 @@
+package dev.rsp.tls.front;
+
+import static dev.rsp.tls.certs.TestCerts.cert;
+import static dev.rsp.tls.certs.TestCerts.key;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.rsp.spi.tls.Inspection;
+import dev.rsp.spi.tls.TlsFront;
+import dev.rsp.tls.audit.CertsAuditCommand;
+import dev.rsp.tls.certs.TestCerts;
+import java.lang.reflect.Proxy;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Dictionary;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceRegistration;
+
+/** The component against a recording BundleContext: what it registers, when it re-registers, what it keeps. */
+class TlsComponentTest {
+
+    @TempDir
+    Path dir;
+    final List<Registered> registered = new ArrayList<>();
+    final TlsComponent component = new TlsComponent();
+
+    /** One registerService call and whether it was unregistered since. */
+    static final class Registered {
+        final String type;
+        final Object service;
+        boolean live = true;
+
+        Registered(String type, Object service) {
+            this.type = type;
+            this.service = service;
+        }
+    }
+
+    BundleContext context() {
+        return (BundleContext) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {BundleContext.class},
+                (proxy, method, args) -> {
+                    if (!method.getName().equals("registerService")) {
+                        throw new UnsupportedOperationException(method.getName());
+                    }
+                    Registered r = new Registered(((Class<?>) args[0]).getName(), args[1]);
+                    registered.add(r);
+                    return Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {ServiceRegistration.class},
+                            (p, m, a) -> {
+                                if (m.getName().equals("unregister")) {
+                                    r.live = false;
+                                    return null;
+                                }
+                                throw new UnsupportedOperationException(m.getName());
+                            });
+                });
+    }
+
+    List<TlsFront> liveFronts() {
+        return registered.stream().filter(r -> r.live && r.type.equals(TlsFront.class.getName()))
+                .map(r -> (TlsFront) r.service).toList();
+    }
+
+    Map<String, Object> config(String... keyValues) {
+        Map<String, Object> m = new HashMap<>();
+        m.put("certs.dir", dir.toString());
+        m.put("certs.poll.ms", "0");
+        for (int i = 0; i < keyValues.length; i += 2) {
+            m.put(keyValues[i], keyValues[i + 1]);
+        }
+        return m;
+    }
+
+    @AfterEach
+    void stop() {
+        component.deactivate();
+        assertTrue(registered.stream().noneMatch(r -> r.live), "everything unregistered");
+    }
+
+    @Test
+    void registersAFrontAndTheAuditCommand() {
+        component.activate(context(), config("listen", "127.0.0.1:0"));
+        assertEquals(1, liveFronts().size());
+        assertEquals(new InetSocketAddress("127.0.0.1", 0), liveFronts().get(0).listenAddress());
+        assertTrue(registered.stream().anyMatch(r -> r.live && r.service instanceof CertsAuditCommand));
+    }
+
+    @Test
+    void aBadConfigurationKeepsTheLastGoodOne() {
+        component.activate(context(), config("listen", "127.0.0.1:0", "hello.max.bytes", "4096"));
+        TlsFront front = liveFronts().get(0);
+        component.modified(config("listen", "127.0.0.1:0", "mode", "sideways", "hello.max.bytes", "2048"));
+        component.modified(config("listen", "nowhere", "hello.max.bytes", "2048"));
+        assertSame(front, liveFronts().get(0), "not re-registered");
+        assertEquals(4096, front.maxHelloBytes(), "nothing of a bad configuration applies");
+        assertEquals(TlsFront.Mode.TERMINATE, front.mode());
+    }
+
+    @Test
+    void listenOrModeChangesReRegisterOtherChangesDoNot() {
+        component.activate(context(), config("listen", "127.0.0.1:0"));
+        TlsFront first = liveFronts().get(0);
+        component.modified(config("listen", "127.0.0.1:0", "hello.max.bytes", "2048"));
+        assertSame(first, liveFronts().get(0));
+        assertEquals(2048, first.maxHelloBytes());
+        component.modified(config("listen", "127.0.0.1:0", "hello.max.bytes", "2048", "mode", "passthrough"));
+        assertEquals(1, liveFronts().size());
+        TlsFront second = liveFronts().get(0);
+        assertEquals(TlsFront.Mode.PASSTHROUGH, second.mode());
+        component.modified(config("listen", "127.0.0.2:0", "mode", "passthrough"));
+        assertEquals(new InetSocketAddress("127.0.0.2", 0), liveFronts().get(0).listenAddress());
+        assertEquals(3, registered.stream().filter(r -> r.type.equals(TlsFront.class.getName())).count());
+    }
+
+    @Test
+    void certificateChangesDoNotReRegister() throws Exception {
+        component.activate(context(), config("listen", "127.0.0.1:0", "certs.poll.ms", "0"));
+        TlsFront front = liveFronts().get(0);
+        Inspection.Hello hello = new Inspection.Hello(Optional.of("new.example"), List.of(), List.of("TLSv1.3"));
+        assertEquals(Optional.empty(), front.newEngine(hello, new InetSocketAddress("127.0.0.1", 1)));
+        TestCerts.pair(dir, "new.example", key("ec"), cert(key("ec"), "new.example", List.of("new.example")));
+        // a configuration event re-reads nothing by itself; the poll does: here, a changed password triggers a re-read
+        component.modified(config("listen", "127.0.0.1:0", "certs.poll.ms", "0", "key.password", "x"));
+        assertTrue(front.newEngine(hello, new InetSocketAddress("127.0.0.1", 1)).isPresent());
+        assertSame(front, liveFronts().get(0));
+    }
+
+    @Test
+    void withoutConfigurationTheDefaultsApply() {
+        component.activate(context(), Map.of("component.name", "dev.rsp.tls.front.TlsComponent"));
+        TlsFront front = liveFronts().get(0);
+        assertEquals(8443, front.listenAddress().getPort());
+        assertInstanceOf(TlsFrontService.class, front);
+    }
+}

@@ -1,0 +1,117 @@
+package dev.rsp.tls.front;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.rsp.spi.tls.TlsFront.Mode;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class TlsSettingsTest {
+
+    static final TlsSettings.Supported JDK = TlsSettings.Supported.byJdk();
+
+    static TlsSettings valid(Map<String, ?> properties) {
+        return assertInstanceOf(TlsSettings.Valid.class, TlsSettings.parse(properties, JDK)).settings();
+    }
+
+    static List<String> errors(Map<String, ?> properties) {
+        return assertInstanceOf(TlsSettings.Invalid.class, TlsSettings.parse(properties, JDK)).errors();
+    }
+
+    @Test
+    void defaults() {
+        TlsSettings s = valid(Map.of());
+        assertEquals(new InetSocketAddress("0.0.0.0", 8443), s.listen());
+        assertEquals(Mode.TERMINATE, s.mode());
+        assertEquals(TlsSettings.resolveHome("etc/certs"), s.certsDir());
+        assertEquals(16384, s.helloMaxBytes());
+        assertEquals(Duration.ofSeconds(10), s.helloTimeout());
+        assertEquals(Duration.ofSeconds(2), s.certsPoll());
+        assertEquals(List.of("TLSv1.3", "TLSv1.2"), s.protocols());
+        assertTrue(s.ciphers().containsAll(List.of("TLS_AES_128_GCM_SHA256", "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",
+                "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384")), s.ciphers().toString());
+        assertEquals(Optional.empty(), s.defaultBackend());
+        assertEquals(0, s.backendPort());
+        assertFalse(s.selfSignedDefault());
+        assertFalse(s.toString().contains("key.password=" + s.keyPassword() + "x"));
+    }
+
+    @Test
+    void everyPropertyIsRead() {
+        TlsSettings s = valid(Map.ofEntries(Map.entry("listen", "[::1]:9443"), Map.entry("mode", "passthrough"),
+                Map.entry("certs.dir", "/srv/certs"), Map.entry("key.password", "pw"), Map.entry("certs.poll.ms", "0"),
+                Map.entry("selfsigned.default", "true"), Map.entry("hello.max.bytes", 4096),
+                Map.entry("hello.timeout.ms", "2_500"), Map.entry("protocols", "TLSv1.3"),
+                Map.entry("ciphers", "TLS_AES_256_GCM_SHA384"), Map.entry("passthrough.default.backend", "demo-1"),
+                Map.entry("passthrough.backend.port", "443")));
+        assertEquals(new InetSocketAddress("::1", 9443), s.listen());
+        assertEquals(Mode.PASSTHROUGH, s.mode());
+        assertEquals(Path.of("/srv/certs"), s.certsDir());
+        assertEquals("pw", s.keyPassword());
+        assertFalse(s.toString().contains("pw"), "the password is not printed");
+        assertEquals(Duration.ZERO, s.certsPoll());
+        assertTrue(s.selfSignedDefault());
+        assertEquals(4096, s.helloMaxBytes());
+        assertEquals(Duration.ofMillis(2500), s.helloTimeout());
+        assertEquals(List.of("TLSv1.3"), s.protocols());
+        assertEquals(List.of("TLS_AES_256_GCM_SHA384"), s.ciphers());
+        assertEquals(Optional.of("demo-1"), s.defaultBackend());
+        assertEquals(443, s.backendPort());
+    }
+
+    @Test
+    void relativeCertsDirIsUnderTheRspHome() {
+        String before = System.getProperty("rsp.home");
+        System.setProperty("rsp.home", "/opt/rsp");
+        try {
+            assertEquals(Path.of("/opt/rsp/etc/certs"), valid(Map.of()).certsDir());
+            assertEquals(Path.of("/opt/rsp/tls"), valid(Map.of("certs.dir", "tls")).certsDir());
+            assertEquals(Path.of("/opt/rsp/etc/certs"), valid(Map.of("certs.dir", "${rsp.home}/etc/certs")).certsDir());
+        } finally {
+            if (before == null) {
+                System.clearProperty("rsp.home");
+            } else {
+                System.setProperty("rsp.home", before);
+            }
+        }
+    }
+
+    @Test
+    void eachBadValueIsNamed() {
+        assertEquals(List.of("mode = 'both': expected terminate or passthrough"), errors(Map.of("mode", "both")));
+        assertTrue(errors(Map.of("listen", "8443")).get(0).startsWith("listen = '8443'"));
+        assertTrue(errors(Map.of("listen", "0.0.0.0:99999")).get(0).contains("port out of range"));
+        assertTrue(errors(Map.of("listen", "::1:8443")).get(0).contains("brackets"));
+        assertTrue(errors(Map.of("listen", "bad host:1")).get(0).contains("not a host"));
+        assertTrue(errors(Map.of("hello.max.bytes", "lots")).get(0).startsWith("hello.max.bytes = 'lots'"));
+        assertTrue(errors(Map.of("hello.max.bytes", "10")).get(0).startsWith("hello.max.bytes"));
+        assertTrue(errors(Map.of("hello.timeout.ms", "-1")).get(0).startsWith("hello.timeout.ms"));
+        assertTrue(errors(Map.of("protocols", "SSLv2, TLSv1.3")).get(0).contains("'SSLv2'"));
+        assertTrue(errors(Map.of("protocols", " ")).get(0).startsWith("protocols"));
+        assertTrue(errors(Map.of("ciphers", "TLS_NOPE")).get(0).startsWith("ciphers"));
+        assertTrue(errors(Map.of("selfsigned.default", "yes")).get(0).startsWith("selfsigned.default"));
+        assertTrue(errors(Map.of("passthrough.default.backend", "a b")).get(0).startsWith("passthrough.default.backend"));
+        assertTrue(errors(Map.of("passthrough.backend.port", "70000")).get(0).startsWith("passthrough.backend.port"));
+        assertTrue(errors(Map.of("hello.timeout", "10s")).get(0).contains("use hello.timeout.ms"));
+        assertEquals(2, errors(Map.of("mode", "x", "listen", "y")).size(), "every bad property, not just the first");
+    }
+
+    @Test
+    void unsupportedCiphersAreLeftOutWithAWarning() {
+        TlsSettings.Parsed p = TlsSettings.parse(Map.of("ciphers", "TLS_AES_128_GCM_SHA256, TLS_MADE_UP"),
+                new TlsSettings.Supported(Set.of("TLSv1.3", "TLSv1.2"), Set.of("TLS_AES_128_GCM_SHA256")));
+        TlsSettings.Valid v = assertInstanceOf(TlsSettings.Valid.class, p);
+        assertEquals(List.of("TLS_AES_128_GCM_SHA256"), v.settings().ciphers());
+        assertEquals(1, v.warnings().size());
+        assertTrue(v.warnings().get(0).contains("TLS_MADE_UP"));
+    }
+}
