@@ -19,6 +19,7 @@ final class RspHome {
     final int[] demoPorts = new int[3];
     final int httpPort;
     final int adminPort;
+    final int tlsPort;
 
     private RspHome(Path dir) {
         this.dir = dir;
@@ -27,6 +28,7 @@ final class RspHome {
         }
         httpPort = freePort();
         adminPort = freePort();
+        tlsPort = freePort();
     }
 
     /** The distribution the build assembled, as failsafe passes it in {@code rsp.dist}. */
@@ -77,6 +79,8 @@ final class RspHome {
         Files.writeString(core, Files.readString(core).replace("0.0.0.0:8080", "127.0.0.1:" + httpPort));
         Path admin = etc().resolve("rsp.admin.cfg");
         Files.writeString(admin, Files.readString(admin).replace("127.0.0.1:9090", "127.0.0.1:" + adminPort));
+        Path tls = etc().resolve("rsp.tls.cfg");
+        Files.writeString(tls, Files.readString(tls) + "\nlisten = 127.0.0.1:" + tlsPort + "\n");
     }
 
     /** Sets the admin token in etc/rsp.admin.cfg (a later line wins over the shipped empty one). */

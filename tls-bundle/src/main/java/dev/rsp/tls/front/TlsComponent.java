@@ -23,7 +23,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The TLS listener as an OSGi component: reads {@code rsp.tls} ({@link TlsConfig}; optional, defaults without it),
+ * The TLS listener as an OSGi component: reads {@code rsp.tls} ({@link TlsConfig}; required: without etc/rsp.tls.cfg there is no TLS listener),
  * keeps the {@link CertificateStore} of {@code certs.dir} current on a poll thread of its own, and registers the
  * {@link TlsFront} service the core listens for, plus the Gogo command {@code rsp:certs-audit} over the same directory.
  *
@@ -34,7 +34,7 @@ import org.slf4j.LoggerFactory;
  * <p>Threads: activation and configuration on Declarative Services' threads (serialized here), reloads on
  * {@code rsp-tls-certs}; the front's methods on the core's threads read volatile snapshots only.
  */
-@Component(immediate = true, configurationPid = TlsComponent.PID, configurationPolicy = ConfigurationPolicy.OPTIONAL,
+@Component(immediate = true, configurationPid = TlsComponent.PID, configurationPolicy = ConfigurationPolicy.REQUIRE,
         service = {})
 @Designate(ocd = TlsConfig.class)
 public final class TlsComponent {

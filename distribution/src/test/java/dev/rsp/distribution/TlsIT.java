@@ -1,0 +1,276 @@
+package dev.rsp.distribution;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.StringWriter;
+import java.math.BigInteger;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.KeyStore;
+import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
+import java.security.spec.ECGenParameterSpec;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManagerFactory;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.GeneralName;
+import org.bouncycastle.asn1.x509.GeneralNames;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
+import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * TLS termination by a real {@code bin/rsp} with the TLS bundle from deploy/: certificates chosen by SNI from a
+ * certs directory, requests answered by the demo backends, checked with the JDK's TLS client, curl and
+ * {@code openssl s_client}; certificates replaced while a connection stays open; a broken file keeps the old one.
+ */
+class TlsIT {
+
+    @TempDir
+    Path tmp;
+    Process rsp;
+    Path log;
+    Path certs;
+    int tlsPort;
+
+    @AfterEach
+    void stop() throws Exception {
+        if (rsp != null) {
+            rsp.destroy();
+            if (!rsp.waitFor(10, TimeUnit.SECONDS)) {
+                rsp.destroyForcibly();
+            }
+        }
+    }
+
+    private void start(Identity alice) throws Exception {
+        RspHome home = RspHome.copyTo(tmp.resolve("rsp"));
+        certs = Files.createDirectories(tmp.resolve("certs"));
+        write(alice, "alice.example.com");
+        tlsPort = home.tlsPort;
+        Path cfg = home.etc().resolve("rsp.tls.cfg");
+        Files.writeString(cfg, Files.readString(cfg) + "\nmode = terminate\ncerts.dir = " + certs
+                + "\ncerts.poll.ms = 200\nselfsigned.default = false\n");
+        log = tmp.resolve("rsp.log");
+        rsp = new ProcessBuilder(home.dir.resolve("bin/rsp").toString()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Waits.until("the TLS listener", () -> {
+            try (Socket s = new Socket()) {
+                s.connect(new InetSocketAddress("127.0.0.1", tlsPort), 200);
+                return true;
+            } catch (IOException e) {
+                return false;
+            }
+        }, log);
+    }
+
+    @Test
+    void terminatesWithTheCertificateItsServerNameSelectsAndReloadsCertificatesWithoutDroppingConnections() throws Exception {
+        Identity first = Identity.make("alice.example.com");
+        start(first);
+        try (SSLSocket open = connect(first, "alice.example.com")) {
+            assertEquals(first.certificate, open.getSession().getPeerCertificates()[0]);
+            String answer = get(open, "alice.example.com", "/one");
+            assertTrue(answer.startsWith("HTTP/1.1 200 "), answer);
+            assertTrue(answer.contains("demo-"), answer);
+
+            // A new certificate for the same name: new connections get it, the open one keeps working.
+            Identity second = Identity.make("alice.example.com");
+            write(second, "alice.example.com");
+            Waits.until("the new certificate served", () -> {
+                try (SSLSocket s = connect(second, "alice.example.com")) {
+                    return second.certificate.equals(s.getSession().getPeerCertificates()[0]);
+                } catch (IOException e) {
+                    return false;
+                }
+            }, log);
+            assertTrue(get(open, "alice.example.com", "/two").startsWith("HTTP/1.1 200 "));
+
+            // A broken file is refused with a log line naming it; the last good certificate stays.
+            long before = errorsNaming("alice.example.com.crt");
+            RspHome.writeAtomically(certs.resolve("alice.example.com.crt"), "-----BEGIN CERTIFICATE-----\nnot base64\n");
+            Waits.until("an ERROR naming the broken file", () -> errorsNaming("alice.example.com.crt") > before, log);
+            try (SSLSocket s = connect(second, "alice.example.com")) {
+                assertEquals(second.certificate, s.getSession().getPeerCertificates()[0]);
+                assertTrue(get(s, "alice.example.com", "/three").startsWith("HTTP/1.1 200 "));
+            }
+            // A Host the certificate does not cover: 421.
+            assertTrue(get(open, "bob.example.com", "/").startsWith("HTTP/1.1 421 "));
+        }
+    }
+
+    @Test
+    void plainHttpToTheTlsPortGets400() throws Exception {
+        start(Identity.make("alice.example.com"));
+        try (Socket s = new Socket("127.0.0.1", tlsPort)) {
+            s.setSoTimeout(10_000);
+            s.getOutputStream().write("GET / HTTP/1.1\r\nHost: alice.example.com\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+            String answer = new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+            assertTrue(answer.startsWith("HTTP/1.1 400 ") && answer.contains("https"), answer);
+        }
+    }
+
+    @Test
+    void curlAndOpensslTalkToIt() throws Exception {
+        Identity alice = Identity.make("alice.example.com");
+        start(alice);
+        Path ca = tmp.resolve("alice-ca.pem");
+        Files.writeString(ca, pem(alice.certificate));
+        String curl = tool("curl");
+        String body = run(List.of(curl, "-sS", "--max-time", "10", "--cacert", ca.toString(), "--resolve",
+                "alice.example.com:" + tlsPort + ":127.0.0.1", "https://alice.example.com:" + tlsPort + "/curl"), "");
+        assertTrue(body.contains("demo-"), body);
+        String openssl = tool("openssl");
+        String out = run(List.of(openssl, "s_client", "-connect", "127.0.0.1:" + tlsPort, "-servername", "alice.example.com",
+                "-CAfile", ca.toString(), "-verify_return_error", "-ign_eof"), "GET /s HTTP/1.1\r\nHost: alice.example.com\r\nConnection: close\r\n\r\n");
+        assertTrue(out.contains("Verify return code: 0 (ok)"), out);
+        assertTrue(out.contains("HTTP/1.1 200 "), out);
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private long errorsNaming(String file) {
+        try {
+            return Files.readAllLines(log).stream().filter(l -> l.contains("ERROR") && l.contains(file)).count();
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
+    private void write(Identity id, String base) throws IOException {
+        // The key first, then the certificate: each file appears whole (renamed into place).
+        RspHome.writeAtomically(certs.resolve(base + ".key"), pem(new JcaPKCS8Generator(id.keys.getPrivate(), null)));
+        RspHome.writeAtomically(certs.resolve(base + ".crt"), pem(id.certificate));
+    }
+
+    private SSLSocket connect(Identity trusted, String sni) throws IOException {
+        try {
+            Socket raw = new Socket();
+            raw.connect(new InetSocketAddress("127.0.0.1", tlsPort), 2000);
+            SSLSocket s = (SSLSocket) trusted.clientContext().getSocketFactory().createSocket(raw, "127.0.0.1", tlsPort, true);
+            SSLParameters p = s.getSSLParameters();
+            p.setServerNames(List.of(new SNIHostName(sni)));
+            s.setSSLParameters(p);
+            s.setSoTimeout(10_000);
+            s.startHandshake();
+            return s;
+        } catch (IOException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IOException(e);
+        }
+    }
+
+    /** One keep-alive request; returns the status line, headers and body (Content-Length framed). */
+    private static String get(SSLSocket s, String host, String path) throws IOException {
+        OutputStream out = s.getOutputStream();
+        out.write(("GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+        out.flush();
+        InputStream in = s.getInputStream();
+        StringBuilder head = new StringBuilder();
+        while (!head.toString().endsWith("\r\n\r\n")) {
+            int c = in.read();
+            if (c < 0) {
+                break;
+            }
+            head.append((char) c);
+        }
+        int length = 0;
+        for (String line : head.toString().split("\r\n")) {
+            if (line.toLowerCase().startsWith("content-length:")) {
+                length = Integer.parseInt(line.substring(15).trim());
+            }
+        }
+        return head + new String(in.readNBytes(length), StandardCharsets.UTF_8);
+    }
+
+    static String tool(String name) {
+        for (String dir : new String[] {"/usr/bin", "/usr/local/bin", "/bin"}) {
+            if (new File(dir, name).canExecute()) {
+                return dir + "/" + name;
+            }
+        }
+        String message = name + " is not installed (apt-get install " + name + "; .ci/run does)";
+        if (System.getenv("CI") != null) {
+            fail(message);
+        }
+        Assumptions.abort(message);
+        return "";
+    }
+
+    private String run(List<String> cmd, String stdin) throws Exception {
+        Path out = Files.createTempFile(tmp, "tool", ".out");
+        Process p = new ProcessBuilder(new ArrayList<>(cmd)).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+        try (OutputStream in = p.getOutputStream()) {
+            in.write(stdin.getBytes(StandardCharsets.ISO_8859_1));
+        }
+        if (!p.waitFor(30, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            fail("did not finish: " + cmd);
+        }
+        return Files.readString(out, StandardCharsets.ISO_8859_1);
+    }
+
+    static String pem(Object o) throws IOException {
+        StringWriter w = new StringWriter();
+        try (JcaPEMWriter pw = new JcaPEMWriter(w)) {
+            pw.writeObject(o);
+        }
+        return w.toString();
+    }
+
+    /** A self-signed EC P-256 certificate and its key. */
+    record Identity(X509Certificate certificate, KeyPair keys) {
+
+        static Identity make(String name) throws Exception {
+            KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
+            g.initialize(new ECGenParameterSpec("secp256r1"));
+            KeyPair kp = g.generateKeyPair();
+            X500Name subject = new X500Name("CN=" + name);
+            Instant now = Instant.now();
+            JcaX509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(subject, BigInteger.valueOf(System.nanoTime()),
+                    Date.from(now.minus(Duration.ofHours(1))), Date.from(now.plus(Duration.ofDays(2))), subject, kp.getPublic());
+            b.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(new GeneralName(GeneralName.dNSName, name)));
+            X509Certificate cert = new JcaX509CertificateConverter()
+                    .getCertificate(b.build(new JcaContentSignerBuilder("SHA256withECDSA").build(kp.getPrivate())));
+            return new Identity(cert, kp);
+        }
+
+        SSLContext clientContext() throws Exception {
+            KeyStore ts = KeyStore.getInstance("PKCS12");
+            ts.load(null, null);
+            ts.setCertificateEntry("trusted", certificate);
+            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            tmf.init(ts);
+            SSLContext ctx = SSLContext.getInstance("TLS");
+            ctx.init(null, tmf.getTrustManagers(), new SecureRandom());
+            return ctx;
+        }
+    }
+}
