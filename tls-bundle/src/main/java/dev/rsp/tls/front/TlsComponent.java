@@ -51,6 +51,13 @@ public final class TlsComponent {
     private TlsFrontService front;
     private ServiceRegistration<TlsFront> frontRegistration;
     private ServiceRegistration<Function> auditRegistration;
+    /**
+     * Where configurations are applied: the poll thread, so that loading certificates (and making the self-signed
+     * default: key generation, class loading) never holds up Configuration Admin's single dispatch thread, which
+     * delivers the other bundles' configurations (the backends, the demo) at start. Tests apply in place.
+     */
+    java.util.concurrent.Executor applier;
+    private boolean active;
 
     @Activate
     synchronized void activate(BundleContext context, Map<String, Object> properties) {
@@ -60,9 +67,13 @@ public final class TlsComponent {
             t.setDaemon(true);
             return t;
         });
+        if (applier == null) {
+            applier = poller;
+        }
+        active = true;
         TlsSettings initial = parsed(properties, "using the defaults until this is fixed")
                 .orElseGet(() -> ((TlsSettings.Valid) TlsSettings.parse(Map.of(), supported)).settings());
-        apply(initial);
+        applyLater(initial);
         Hashtable<String, Object> command = new Hashtable<>();
         command.put("osgi.command.scope", "rsp");
         command.put("osgi.command.function", "certs-audit");
@@ -72,11 +83,22 @@ public final class TlsComponent {
 
     @Modified
     synchronized void modified(Map<String, Object> properties) {
-        parsed(properties, "keeping the previous configuration").ifPresent(this::apply);
+        parsed(properties, "keeping the previous configuration").ifPresent(this::applyLater);
+    }
+
+    private void applyLater(TlsSettings next) {
+        applier.execute(() -> {
+            synchronized (this) {
+                if (active) {
+                    apply(next);
+                }
+            }
+        });
     }
 
     @Deactivate
     synchronized void deactivate() {
+        active = false;
         unregister(frontRegistration);
         unregister(auditRegistration);
         frontRegistration = null;

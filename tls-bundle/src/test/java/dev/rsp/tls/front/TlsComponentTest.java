@@ -34,6 +34,10 @@ class TlsComponentTest {
     final List<Registered> registered = new ArrayList<>();
     final TlsComponent component = new TlsComponent();
 
+    {
+        component.applier = Runnable::run;
+    }
+
     /** One registerService call and whether it was unregistered since. */
     static final class Registered {
         final String type;
