@@ -71,12 +71,16 @@ class TlsIT {
     }
 
     private void start(Identity alice) throws Exception {
+        start(alice, "mode = terminate");
+    }
+
+    private void start(Identity alice, String tlsConfig) throws Exception {
         RspHome home = RspHome.copyTo(tmp.resolve("rsp"));
         certs = Files.createDirectories(tmp.resolve("certs"));
         write(alice, "alice.example.com");
         tlsPort = home.tlsPort;
         Path cfg = home.etc().resolve("rsp.tls.cfg");
-        Files.writeString(cfg, Files.readString(cfg) + "\nmode = terminate\ncerts.dir = " + certs
+        Files.writeString(cfg, Files.readString(cfg) + "\n" + tlsConfig + "\ncerts.dir = " + certs
                 + "\ncerts.poll.ms = 200\nselfsigned.default = false\n");
         log = tmp.resolve("rsp.log");
         rsp = new ProcessBuilder(home.dir.resolve("bin/rsp").toString()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
@@ -153,6 +157,125 @@ class TlsIT {
         assertTrue(out.contains("HTTP/1.1 200 "), out);
     }
 
+    @Test
+    void passthroughRelaysTheBackendsOwnTlsByServerNameEvenWhenTheHelloComesOneByteAtATime() throws Exception {
+        Identity backendId = Identity.make("bob.example.com");
+        try (javax.net.ssl.SSLServerSocket backend = (javax.net.ssl.SSLServerSocket) backendId.serverContext()
+                .getServerSocketFactory().createServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            Thread serving = new Thread(() -> serveTls(backend), "tls-backend");
+            serving.setDaemon(true);
+            serving.start();
+            // Every backend (the demo's, all on 127.0.0.1) takes TLS on the test server's port.
+            start(Identity.make("alice.example.com"), "mode = passthrough\npassthrough.backend.port = " + backend.getLocalPort());
+            Path ca = tmp.resolve("bob-ca.pem");
+            Files.writeString(ca, pem(backendId.certificate));
+            String body = run(List.of(tool("curl"), "-sS", "--max-time", "10", "--cacert", ca.toString(), "--resolve",
+                    "bob.example.com:" + tlsPort + ":127.0.0.1", "https://bob.example.com:" + tlsPort + "/through"), "");
+            assertEquals("tls-backend /through", body);
+            try (OneByteRelay relay = new OneByteRelay(new InetSocketAddress("127.0.0.1", tlsPort), 4096);
+                 SSLSocket s = connect(backendId, "bob.example.com", relay.address().getPort())) {
+                assertEquals(backendId.certificate, s.getSession().getPeerCertificates()[0], "the backend's own certificate");
+                assertTrue(get(s, "bob.example.com", "/slow").endsWith("tls-backend /slow"));
+            }
+            // Garbage gets closed, nothing reaches the backend.
+            try (Socket g = new Socket("127.0.0.1", tlsPort)) {
+                g.setSoTimeout(10_000);
+                g.getOutputStream().write(new byte[] {0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08});
+                assertEquals(-1, g.getInputStream().read());
+            }
+        }
+    }
+
+    private static void serveTls(java.net.ServerSocket server) {
+        while (!server.isClosed()) {
+            try {
+                Socket s = server.accept();
+                Thread t = new Thread(() -> {
+                    try (s) {
+                        InputStream in = s.getInputStream();
+                        String requestLine = line(in);
+                        while (!line(in).isEmpty()) {
+                            // skip the header fields
+                        }
+                        String target = requestLine.split(" ")[1];
+                        byte[] body = ("tls-backend " + target).getBytes(StandardCharsets.UTF_8);
+                        s.getOutputStream().write(("HTTP/1.1 200 OK\r\nContent-Length: " + body.length
+                                + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+                        s.getOutputStream().write(body);
+                        s.getOutputStream().flush();
+                    } catch (IOException | RuntimeException ignored) {
+                        // the client went away
+                    }
+                });
+                t.setDaemon(true);
+                t.start();
+            } catch (IOException e) {
+                return;
+            }
+        }
+    }
+
+    /** One line without its CRLF (or LF); empty at the end of the stream. */
+    private static String line(InputStream in) throws IOException {
+        StringBuilder b = new StringBuilder();
+        for (int c = in.read(); c >= 0 && c != '\n'; c = in.read()) {
+            if (c != '\r') {
+                b.append((char) c);
+            }
+        }
+        return b.toString();
+    }
+
+    /** Relays one connection, sending the first {@code slowBytes} client bytes one write per byte. */
+    static final class OneByteRelay implements AutoCloseable {
+        private final java.net.ServerSocket server = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress());
+
+        OneByteRelay(InetSocketAddress target, int slowBytes) throws IOException {
+            Thread t = new Thread(() -> {
+                try (Socket client = server.accept(); Socket up = new Socket()) {
+                    up.connect(target, 2000);
+                    up.setTcpNoDelay(true);
+                    Thread down = new Thread(() -> copy(up, client, 0));
+                    down.setDaemon(true);
+                    down.start();
+                    copy(client, up, slowBytes);
+                    down.join(10_000);
+                } catch (IOException | InterruptedException ignored) {
+                    // the test ended
+                }
+            }, "one-byte-relay");
+            t.setDaemon(true);
+            t.start();
+        }
+
+        private static void copy(Socket from, Socket to, int slowBytes) {
+            try {
+                InputStream in = from.getInputStream();
+                OutputStream out = to.getOutputStream();
+                byte[] buf = new byte[8192];
+                int slow = slowBytes;
+                int n;
+                while ((n = in.read(buf, 0, slow > 0 ? 1 : buf.length)) > 0) {
+                    out.write(buf, 0, n);
+                    out.flush();
+                    slow -= n;
+                }
+                to.shutdownOutput();
+            } catch (IOException ignored) {
+                // one side closed
+            }
+        }
+
+        InetSocketAddress address() {
+            return new InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), server.getLocalPort());
+        }
+
+        @Override
+        public void close() throws IOException {
+            server.close();
+        }
+    }
+
     // ---------------------------------------------------------------- helpers
 
     private long errorsNaming(String file) {
@@ -170,10 +293,14 @@ class TlsIT {
     }
 
     private SSLSocket connect(Identity trusted, String sni) throws IOException {
+        return connect(trusted, sni, tlsPort);
+    }
+
+    private SSLSocket connect(Identity trusted, String sni, int port) throws IOException {
         try {
             Socket raw = new Socket();
-            raw.connect(new InetSocketAddress("127.0.0.1", tlsPort), 2000);
-            SSLSocket s = (SSLSocket) trusted.clientContext().getSocketFactory().createSocket(raw, "127.0.0.1", tlsPort, true);
+            raw.connect(new InetSocketAddress("127.0.0.1", port), 2000);
+            SSLSocket s = (SSLSocket) trusted.clientContext().getSocketFactory().createSocket(raw, "127.0.0.1", port, true);
             SSLParameters p = s.getSSLParameters();
             p.setServerNames(List.of(new SNIHostName(sni)));
             s.setSSLParameters(p);
@@ -260,6 +387,18 @@ class TlsIT {
             X509Certificate cert = new JcaX509CertificateConverter()
                     .getCertificate(b.build(new JcaContentSignerBuilder("SHA256withECDSA").build(kp.getPrivate())));
             return new Identity(cert, kp);
+        }
+
+        SSLContext serverContext() throws Exception {
+            KeyStore ks = KeyStore.getInstance("PKCS12");
+            ks.load(null, null);
+            ks.setKeyEntry("server", keys.getPrivate(), "x".toCharArray(), new X509Certificate[] {certificate});
+            javax.net.ssl.KeyManagerFactory kmf = javax.net.ssl.KeyManagerFactory.getInstance(
+                    javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
+            kmf.init(ks, "x".toCharArray());
+            SSLContext ctx = SSLContext.getInstance("TLS");
+            ctx.init(kmf.getKeyManagers(), null, new SecureRandom());
+            return ctx;
         }
 
         SSLContext clientContext() throws Exception {
