@@ -13,6 +13,7 @@ import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -20,7 +21,9 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Parsing one message head in place, as the core does per request: a browser-like request head (~560 bytes, 11
- * fields) and a typical response head, from a direct buffer like the loops' pooled ones.
+ * fields) and a typical response head, from a direct buffer like the loops' pooled ones ({@code buffer=direct}) or
+ * from a heap buffer ({@code buffer=heap}, for comparison). The same head is parsed again and again, as on a
+ * keep-alive connection that repeats its Host and target.
  * Run: {@code java -jar bench/jmh/target/benchmarks.jar HeadParse}.
  */
 @State(Scope.Thread)
@@ -53,6 +56,9 @@ public class HeadParseBenchmark {
             + "ETag: \"5f3c-1a2b\"\r\n"
             + "Vary: Accept-Encoding\r\n\r\n";
 
+    @Param({"direct", "heap"})
+    public String buffer;
+
     private final RequestHeadParser request = new RequestHeadParser(HeadLimits.DEFAULT);
     private final ResponseHeadParser response = new ResponseHeadParser(HeadLimits.DEFAULT);
     private ByteBuffer requestBytes;
@@ -81,9 +87,9 @@ public class HeadParseBenchmark {
         return response.head().headEnd();
     }
 
-    private static ByteBuffer direct(String s) {
+    private ByteBuffer direct(String s) {
         byte[] b = s.getBytes(StandardCharsets.ISO_8859_1);
-        ByteBuffer buf = ByteBuffer.allocateDirect(16384);
+        ByteBuffer buf = "heap".equals(buffer) ? ByteBuffer.allocate(16384) : ByteBuffer.allocateDirect(16384);
         buf.put(b).flip();
         return buf;
     }

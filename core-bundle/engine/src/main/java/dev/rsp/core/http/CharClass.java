@@ -21,6 +21,8 @@ final class CharClass {
     /** Allowed in a Host value or an absolute-form authority: unreserved, pct-encoded, sub-delims, ":", "[", "]". */
     private static final byte HOST = 8;
     private static final byte HEX = 16;
+    /** Allowed inside a field value: field-vchar, SP, HTAB. */
+    private static final byte VALUE = 32;
 
     private static final byte[] CLASSES = new byte[256];
 
@@ -35,6 +37,11 @@ final class CharClass {
         mark("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ", TCHAR);
         mark("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~%!$&'()*+,;=:[]", HOST);
         mark("0123456789abcdefABCDEF", HEX);
+        for (int b = 0; b < 256; b++) {
+            if ((CLASSES[b] & FIELD_VCHAR) != 0 || b == SP || b == HTAB) {
+                CLASSES[b] |= VALUE;
+            }
+        }
     }
 
     private CharClass() {
@@ -52,6 +59,11 @@ final class CharClass {
 
     static boolean fieldVchar(int b) {
         return (CLASSES[b] & FIELD_VCHAR) != 0;
+    }
+
+    /** field-vchar, SP or HTAB: a byte that may appear inside a field value. */
+    static boolean valueByte(int b) {
+        return (CLASSES[b] & VALUE) != 0;
     }
 
     static boolean targetByte(int b) {
@@ -82,6 +94,29 @@ final class CharClass {
         return buf.get(index) & 0xFF;
     }
 
+    /** The first index in [from, end) whose byte is not a tchar, or {@code end}. */
+    static int skipTchars(ByteBuffer buf, int from, int end) {
+        return skip(buf, from, end, TCHAR);
+    }
+
+    /** The first index in [from, end) whose byte is not a {@linkplain #valueByte value byte}, or {@code end}. */
+    static int skipValueBytes(ByteBuffer buf, int from, int end) {
+        return skip(buf, from, end, VALUE);
+    }
+
+    /** The first index in [from, end) whose byte is not a {@linkplain #targetByte target byte}, or {@code end}. */
+    static int skipTargetBytes(ByteBuffer buf, int from, int end) {
+        return skip(buf, from, end, TARGET);
+    }
+
+    private static int skip(ByteBuffer buf, int from, int end, byte bit) {
+        int i = from;
+        while (i < end && (CLASSES[buf.get(i) & 0xFF] & bit) != 0) {
+            i++;
+        }
+        return i;
+    }
+
     /** Whether buf[start,end) is a non-empty token. */
     static boolean token(ByteBuffer buf, int start, int end) {
         if (start >= end) {
@@ -110,6 +145,27 @@ final class CharClass {
             }
         }
         return true;
+    }
+
+    /** Whether buf[start,end) are the ISO-8859-1 bytes of {@code s}, case included. */
+    static boolean equalsString(ByteBuffer buf, int start, int end, String s) {
+        if (end - start != s.length()) {
+            return false;
+        }
+        for (int i = 0; i < s.length(); i++) {
+            if (at(buf, start + i) != s.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * buf[start,end) as a String like {@link #string}, but {@code previous} itself when it has exactly these
+     * bytes: a connection usually repeats its Host (and often its target), and comparing costs less than copying.
+     */
+    static String stringOr(ByteBuffer buf, int start, int end, String previous) {
+        return equalsString(buf, start, end, previous) ? previous : string(buf, start, end);
     }
 
     /** Whether two ranges of the buffer are equal ignoring ASCII case. */

@@ -51,45 +51,55 @@ final class FieldLineScanner {
     /**
      * Scans buf[from,to) from where the previous call stopped. {@code stop} bounds the section: examining the byte
      * at index {@code stop} is an error (HEAD_TOO_LARGE), so the caller learns of an oversized section at once.
+     *
+     * <p>Names and values are consumed by tight loops over one byte class each; the state machine only handles
+     * the byte that ends a run. The outcome (event, offsets, defect, index of a refused byte) is the same as
+     * examining the bytes one by one in order.
      */
     int scan(ByteBuffer buf, int from, int to, int stop) {
-        for (int i = from; i < to; i++) {
-            if (i >= stop) {
-                return error(i, Defect.HEAD_TOO_LARGE);
-            }
+        int end = Math.min(to, stop);
+        int i = from;
+        while (i < end) {
             int b = at(buf, i);
             switch (state) {
                 case LINE_START:
                     if (CharClass.tchar(b)) {
                         lineStart = i;
                         state = NAME;
-                    } else if (b == CR) {
+                        i = CharClass.skipTchars(buf, i + 1, end);
+                        continue;
+                    }
+                    if (b == CR) {
                         lineStart = i;
                         state = END_LF;
-                    } else {
-                        return error(i, b == SP || b == HTAB ? Defect.OBS_FOLD
-                                : b == LF ? Defect.BARE_LF
-                                : b == ':' ? Defect.EMPTY_FIELD_NAME
-                                : Defect.BAD_FIELD_NAME);
+                        break;
                     }
-                    break;
+                    return error(i, b == SP || b == HTAB ? Defect.OBS_FOLD
+                            : b == LF ? Defect.BARE_LF
+                            : b == ':' ? Defect.EMPTY_FIELD_NAME
+                            : Defect.BAD_FIELD_NAME);
                 case NAME:
                     if (b == ':') {
                         nameEnd = i;
                         state = BEFORE_VALUE;
-                    } else if (!CharClass.tchar(b)) {
-                        return error(i, b == SP || b == HTAB ? Defect.SPACE_BEFORE_COLON
-                                : b == LF ? Defect.BARE_LF
-                                : b == CR ? Defect.MISSING_COLON
-                                : Defect.BAD_FIELD_NAME);
+                        break;
                     }
-                    break;
+                    if (CharClass.tchar(b)) {
+                        i = CharClass.skipTchars(buf, i + 1, end);
+                        continue;
+                    }
+                    return error(i, b == SP || b == HTAB ? Defect.SPACE_BEFORE_COLON
+                            : b == LF ? Defect.BARE_LF
+                            : b == CR ? Defect.MISSING_COLON
+                            : Defect.BAD_FIELD_NAME);
                 case BEFORE_VALUE:
                     if (CharClass.fieldVchar(b)) {
                         valueStart = i;
-                        valueEnd = i + 1;
                         state = VALUE;
-                    } else if (b == CR) {
+                        i = CharClass.skipValueBytes(buf, i + 1, end);
+                        continue;
+                    }
+                    if (b == CR) {
                         valueStart = i;
                         valueEnd = i;
                         state = LINE_LF;
@@ -98,14 +108,16 @@ final class FieldLineScanner {
                     }
                     break;
                 case VALUE:
-                    if (CharClass.fieldVchar(b)) {
-                        valueEnd = i + 1;
-                    } else if (b == CR) {
+                    if (b == CR) {
+                        valueEnd = trimmedEnd(buf, valueStart, i);
                         state = LINE_LF;
-                    } else if (b != SP && b != HTAB) {
-                        return error(i, b == LF ? Defect.BARE_LF : Defect.BAD_FIELD_VALUE);
+                        break;
                     }
-                    break;
+                    if (CharClass.valueByte(b)) {
+                        i = CharClass.skipValueBytes(buf, i + 1, end);
+                        continue;
+                    }
+                    return error(i, b == LF ? Defect.BARE_LF : Defect.BAD_FIELD_VALUE);
                 case LINE_LF:
                     if (b != LF) {
                         return error(i, Defect.BARE_CR);
@@ -124,9 +136,22 @@ final class FieldLineScanner {
                 default:
                     throw new IllegalStateException("state " + state);
             }
+            i++;
+        }
+        if (i < to) {
+            return error(i, Defect.HEAD_TOO_LARGE);
         }
         next = Math.max(from, to);
         return NEED_MORE;
+    }
+
+    /** End of a value that starts with a field-vchar at {@code start} and whose line has its CR at {@code cr}. */
+    private static int trimmedEnd(ByteBuffer buf, int start, int cr) {
+        int e = cr;
+        while (e > start && CharClass.ows(at(buf, e - 1))) {
+            e--;
+        }
+        return e;
     }
 
     private int error(int at, Defect found) {

@@ -18,8 +18,11 @@ final class HeadFieldRules {
     private boolean sawChunked;
     private boolean chunkedLast;
     private int upgradeFields;
+    private int connectionFields;
     private int lengthDigits;
     private Defect defect = Defect.BAD_FIELD_NAME;
+    /** The Host of the previous request on this connection, kept across {@link #reset()} to be reused. */
+    private String lastHost = "";
 
     HeadFieldRules(boolean request) {
         this.request = request;
@@ -32,6 +35,7 @@ final class HeadFieldRules {
         sawChunked = false;
         chunkedLast = false;
         upgradeFields = 0;
+        connectionFields = 0;
         lengthDigits = 0;
     }
 
@@ -85,12 +89,15 @@ final class HeadFieldRules {
         }
         head.chunked = request ? sawChunked : chunkedLast;
         if (hostField >= 0) {
-            head.host = head.value(buf, hostField);
+            lastHost = CharClass.stringOr(buf, head.valueStart(hostField), head.valueEnd(hostField), lastHost);
+            head.host = lastHost;
         }
         if (upgradeFields > 0) {
             head.upgrade = joinedValues(buf, head, "upgrade");
         }
-        markConnectionOptions(buf, head);
+        if (connectionFields > 0) {
+            markConnectionOptions(buf, head);
+        }
         return true;
     }
 
@@ -123,6 +130,7 @@ final class HeadFieldRules {
 
     private boolean connection(ByteBuffer buf, HttpHead head, int i) {
         head.markHopByHop(i);
+        connectionFields++;
         list.of(buf, head.valueStart(i), head.valueEnd(i));
         while (list.next()) {
             if (list.empty()) {

@@ -140,7 +140,9 @@ public final class RequestHeadParser implements HeadParser {
                         }
                         head.targetStart = pos + 1;
                         state = TARGET;
-                    } else if (!CharClass.tchar(b)) {
+                    } else if (CharClass.tchar(b)) {
+                        pos = CharClass.skipTchars(buf, pos + 1, uncheckedEnd(limit)) - 1;
+                    } else {
                         return reject(b == LF ? Defect.BARE_LF : b == CR ? Defect.BAD_REQUEST_LINE : Defect.BAD_METHOD);
                     }
                     break;
@@ -155,7 +157,9 @@ public final class RequestHeadParser implements HeadParser {
                         }
                         versionStart = pos + 1;
                         state = VERSION;
-                    } else if (!CharClass.targetByte(b)) {
+                    } else if (CharClass.targetByte(b)) {
+                        pos = CharClass.skipTargetBytes(buf, pos + 1, uncheckedEnd(limit)) - 1;
+                    } else {
                         return reject(b == LF ? Defect.BARE_LF : b == CR ? Defect.MISSING_VERSION : Defect.BAD_TARGET);
                     }
                     break;
@@ -178,6 +182,16 @@ public final class RequestHeadParser implements HeadParser {
             }
         }
         return false;
+    }
+
+    /**
+     * Where a run of method or target bytes may be skipped without the per-byte limit checks: below both the
+     * request-line and the head limit, counted from the head's start, and below {@code limit}. The byte there, if
+     * any, goes through the checks as usual.
+     */
+    private int uncheckedEnd(int limit) {
+        long bound = (long) head.headStart + Math.min(limits.maxRequestLine(), limits.maxHeadBytes());
+        return (int) Math.min(limit, bound);
     }
 
     /** HTTP-version = "HTTP/" DIGIT "." DIGIT, then CR; only 1.0 and 1.1 are served. */
