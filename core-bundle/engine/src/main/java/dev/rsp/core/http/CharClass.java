@@ -101,12 +101,52 @@ final class CharClass {
 
     /** The first index in [from, end) whose byte is not a {@linkplain #valueByte value byte}, or {@code end}. */
     static int skipValueBytes(ByteBuffer buf, int from, int end) {
-        return skip(buf, from, end, VALUE);
+        int i = from;
+        while (true) {
+            while (i + 8 <= end && noControl(buf.getLong(i))) {
+                i += 8;
+            }
+            int wordEnd = Math.min(i + 8, end);
+            while (i < wordEnd && valueByte(at(buf, i))) {
+                i++;
+            }
+            if (i < wordEnd || i == end) {
+                return i;
+            }
+        }
     }
 
     /** The first index in [from, end) whose byte is not a {@linkplain #targetByte target byte}, or {@code end}. */
     static int skipTargetBytes(ByteBuffer buf, int from, int end) {
-        return skip(buf, from, end, TARGET);
+        int i = from;
+        while (i + 8 <= end && visibleAscii(buf.getLong(i))) {
+            i += 8;
+        }
+        return skip(buf, i, end, TARGET);
+    }
+
+    private static final long ONES = 0x0101010101010101L;
+    private static final long HIGH_BITS = 0x8080808080808080L;
+
+    /*
+     * Eight bytes at a time (any byte order): "some byte is below n" is (w - n*ONES) & ~w & HIGH_BITS != 0 for
+     * n <= 0x80, exact as a yes/no answer though not as to which byte. Words that fail are examined byte by byte.
+     */
+
+    /** Whether none of the 8 bytes is a CTL (0x00-0x1F, 0x7F): all are field-vchar, or SP. HTAB fails too. */
+    private static boolean noControl(long w) {
+        long below20 = (w - 0x2020202020202020L) & ~w & HIGH_BITS;
+        long x = w ^ 0x7F7F7F7F7F7F7F7FL;
+        long del = (x - ONES) & ~x & HIGH_BITS;
+        return (below20 | del) == 0;
+    }
+
+    /** Whether all 8 bytes are visible ASCII (0x21-0x7E). */
+    private static boolean visibleAscii(long w) {
+        long below21 = (w - 0x2121212121212121L) & ~w & HIGH_BITS;
+        long x = w ^ 0x7F7F7F7F7F7F7F7FL;
+        long del = (x - ONES) & ~x & HIGH_BITS;
+        return (below21 | del | (w & HIGH_BITS)) == 0;
     }
 
     private static int skip(ByteBuffer buf, int from, int end, byte bit) {

@@ -64,9 +64,10 @@ final class FieldLineScanner {
             switch (state) {
                 case LINE_START:
                     if (CharClass.tchar(b)) {
-                        lineStart = i;
-                        state = NAME;
-                        i = CharClass.skipTchars(buf, i + 1, end);
+                        i = line(buf, i, end);
+                        if (i < 0) {
+                            return LINE;
+                        }
                         continue;
                     }
                     if (b == CR) {
@@ -143,6 +144,42 @@ final class FieldLineScanner {
         }
         next = Math.max(from, to);
         return NEED_MORE;
+    }
+
+    /**
+     * The usual field line in one pass, from its first byte (a tchar) at {@code i}: name, colon, OWS, a value that
+     * starts with a field-vchar, CRLF, all before {@code end}. Returns -1 when that is what it found (offsets and
+     * {@link #next} set, state LINE_START). Otherwise it stops at the first byte it does not expect, or at
+     * {@code end}, and returns that index with the state the byte-by-byte machine would be in there, which then
+     * takes over: nothing is examined twice and every refusal comes from the machine.
+     */
+    private int line(ByteBuffer buf, int i, int end) {
+        lineStart = i;
+        int p = CharClass.skipTchars(buf, i + 1, end);
+        if (p == end || at(buf, p) != ':') {
+            state = NAME;
+            return p;
+        }
+        nameEnd = p;
+        p++;
+        while (p < end && CharClass.ows(at(buf, p))) {
+            p++;
+        }
+        if (p == end || !CharClass.fieldVchar(at(buf, p))) {
+            state = BEFORE_VALUE;
+            return p;
+        }
+        valueStart = p;
+        p = CharClass.skipValueBytes(buf, p + 1, end);
+        if (p + 1 >= end || at(buf, p) != CR || at(buf, p + 1) != LF) {
+            state = VALUE;
+            return p;
+        }
+        valueEnd = trimmedEnd(buf, valueStart, p);
+        lineEnd = p + 2;
+        next = p + 2;
+        state = LINE_START;
+        return -1;
     }
 
     /** End of a value that starts with a field-vchar at {@code start} and whose line has its CR at {@code cr}. */

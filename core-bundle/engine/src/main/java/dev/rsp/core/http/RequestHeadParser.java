@@ -26,6 +26,8 @@ public final class RequestHeadParser implements HeadParser {
     private static final String[] METHODS = {"GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", "PATCH", "TRACE"};
     private static final String VERSION_PREFIX = "HTTP/";
     private static final int VERSION_LENGTH = 8;
+    /** The version's first seven bytes as nearly every client sends them. */
+    private static final String USUAL_VERSION = "HTTP/1.";
 
     private static final int LEADING = 0;
     private static final int LEADING_LF = 1;
@@ -164,6 +166,9 @@ public final class RequestHeadParser implements HeadParser {
                     }
                     break;
                 case VERSION:
+                    if (pos == versionStart && usualVersion(buf, limit)) {
+                        return true;
+                    }
                     if (!versionByte(buf, b)) {
                         return false;
                     }
@@ -192,6 +197,35 @@ public final class RequestHeadParser implements HeadParser {
     private int uncheckedEnd(int limit) {
         long bound = (long) head.headStart + Math.min(limits.maxRequestLine(), limits.maxHeadBytes());
         return (int) Math.min(limit, bound);
+    }
+
+    /**
+     * At the version's first byte: "HTTP/1.1" or "HTTP/1.0" and CRLF, all arrived and within both limits, end the
+     * request line at once (state FIELDS, true). Anything else returns false having changed nothing, and the
+     * bytes go through {@link #versionByte} and the per-byte limit checks as usual.
+     */
+    private boolean usualVersion(ByteBuffer buf, int limit) {
+        int lineFeed = pos + VERSION_LENGTH + 1;
+        if (lineFeed >= limit
+                || pos + VERSION_LENGTH - 1 - head.headStart >= limits.maxRequestLine()
+                || lineFeed - head.headStart >= limits.maxHeadBytes()) {
+            return false;
+        }
+        for (int k = 0; k < VERSION_LENGTH - 1; k++) {
+            if (at(buf, pos + k) != USUAL_VERSION.charAt(k)) {
+                return false;
+            }
+        }
+        int minor = at(buf, pos + VERSION_LENGTH - 1) - '0';
+        if (minor < 0 || minor > 1 || at(buf, lineFeed - 1) != CR || at(buf, lineFeed) != LF) {
+            return false;
+        }
+        head.versionMinor = minor;
+        pos = lineFeed + 1;
+        head.startLineEnd = pos;
+        section.next = pos;
+        state = FIELDS;
+        return true;
     }
 
     /** HTTP-version = "HTTP/" DIGIT "." DIGIT, then CR; only 1.0 and 1.1 are served. */

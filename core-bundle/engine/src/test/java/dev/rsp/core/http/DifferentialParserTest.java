@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Test;
 class DifferentialParserTest {
     private static final int ROUNDS = 10_000;
     private static final List<HeadLimits> LIMITS = List.of(HeadLimits.DEFAULT, new HeadLimits(20, 64, 4),
-            new HeadLimits(64, 40, 100), new HeadLimits(8, 300, 3));
+            new HeadLimits(64, 40, 100), new HeadLimits(8, 300, 3), new HeadLimits(30, 1000, 100),
+            new HeadLimits(45, 50, 100), new HeadLimits(100, 120, 5));
 
     @Test
     void fieldLineScannerMatchesTheReference() {
