@@ -22,8 +22,9 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * Parsing one message head in place, as the core does per request: a browser-like request head (~560 bytes, 11
  * fields) and a typical response head, from a direct buffer like the loops' pooled ones ({@code buffer=direct}) or
- * from a heap buffer ({@code buffer=heap}, for comparison). The same head is parsed again and again, as on a
- * keep-alive connection that repeats its Host and target.
+ * from a heap buffer ({@code buffer=heap}, for comparison). {@code requestHead} parses the same head again and
+ * again, as on a keep-alive connection that repeats its Host and target; {@code requestHeadNewTarget} cycles
+ * through 16 heads that differ in their target only, so that the target's String cannot be reused.
  * Run: {@code java -jar bench/jmh/target/benchmarks.jar HeadParse}.
  */
 @State(Scope.Thread)
@@ -62,6 +63,8 @@ public class HeadParseBenchmark {
     private final RequestHeadParser request = new RequestHeadParser(HeadLimits.DEFAULT);
     private final ResponseHeadParser response = new ResponseHeadParser(HeadLimits.DEFAULT);
     private ByteBuffer requestBytes;
+    private final ByteBuffer[] newTargets = new ByteBuffer[16];
+    private int next;
     private ByteBuffer responseBytes;
 
     @Setup
@@ -71,12 +74,28 @@ public class HeadParseBenchmark {
         if (request.parse(requestBytes) != ParseStatus.DONE || response.parse(responseBytes) != ParseStatus.DONE) {
             throw new IllegalStateException("the benchmark's heads do not parse");
         }
+        for (int i = 0; i < newTargets.length; i++) {
+            newTargets[i] = direct(REQUEST.replace("session=8f2c1e", "session=8f2c" + (char) ('a' + i) + "e"));
+            request.reset();
+            if (request.parse(newTargets[i]) != ParseStatus.DONE) {
+                throw new IllegalStateException("the benchmark's heads do not parse");
+            }
+        }
     }
 
     @Benchmark
     public int requestHead() {
         request.reset();
         request.parse(requestBytes);
+        return request.head().headEnd();
+    }
+
+    @Benchmark
+    public int requestHeadNewTarget() {
+        ByteBuffer bytes = newTargets[next];
+        next = (next + 1) & (newTargets.length - 1);
+        request.reset();
+        request.parse(bytes);
         return request.head().headEnd();
     }
 

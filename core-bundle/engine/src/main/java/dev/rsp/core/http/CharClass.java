@@ -110,7 +110,7 @@ final class CharClass {
             while (i < wordEnd && valueByte(at(buf, i))) {
                 i++;
             }
-            if (i < wordEnd || i == end) {
+            if (i < wordEnd || wordEnd == end) {
                 return i;
             }
         }

@@ -8,8 +8,9 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
- * The faster field-line scanner and request-line loop against the byte-at-a-time versions they replaced (kept as
- * {@link ReferenceFieldLineScanner} and {@link ReferenceRequestHeadParser}): for fixed-seed mutated heads, in
+ * The faster field-line scanner, request line and status line against the byte-at-a-time versions they replaced
+ * (kept as {@link ReferenceFieldLineScanner}, {@link ReferenceRequestHeadParser} and
+ * {@link ReferenceResponseHeadParser}): for fixed-seed mutated heads, in
  * random pieces, from heap and direct buffers, under default and tiny limits, both report the same events,
  * offsets, defects and heads. Reused Host and target strings are checked against the bytes each time.
  */
@@ -94,6 +95,28 @@ class DifferentialParserTest {
                         }
                     }
                 }
+            }
+        }
+    }
+
+    @Test
+    void responseHeadParserMatchesTheReference() {
+        Random random = new Random(777L);
+        List<byte[]> seeds = SplitInvarianceTest.RESPONSES.stream().map(Bytes::latin1).toList();
+        for (HeadLimits limits : LIMITS) {
+            ResponseHeadParser fast = new ResponseHeadParser(limits);
+            ReferenceResponseHeadParser reference = new ReferenceResponseHeadParser(limits);
+            for (int round = 0; round < ROUNDS; round++) {
+                byte[] input = ParserFuzzTest.mutate(random, seeds.get(random.nextInt(seeds.size())));
+                ByteBuffer buf = Bytes.at(random.nextInt(8), input, random.nextBoolean());
+                int[] cuts = random.nextBoolean() ? new int[0] : ParserFuzzTest.randomCuts(random, input.length);
+                fast.reset();
+                reference.reset();
+                ParseStatus fastStatus = Bytes.feed(buf, cuts, fast::parse);
+                ParseStatus referenceStatus = Bytes.feed(buf, cuts, reference::parse);
+                assertEquals(Bytes.describe(referenceStatus, reference.head(), reference.rejection(), buf),
+                        Bytes.describe(fastStatus, fast.head(), fast.rejection(), buf),
+                        limits + " round " + round + ": " + Bytes.range(buf, buf.position(), buf.limit()));
             }
         }
     }
