@@ -98,7 +98,7 @@ run() {  # case port seconds -> wrk output
 
 for t in $TARGETS; do   # what each negotiates with a default client (wrk links the same OpenSSL)
   echo "${t%%:*}: $(openssl s_client -connect "127.0.0.1:${t##*:}" -servername bench.local </dev/null 2>/dev/null \
-    | awk '/^New, / {sub(/^New, /, ""); printf "%s; ", $0} /^Server Temp Key/ {printf "%s", $0}')"
+    | awk '/^New, |^Server Temp Key/ {sub(/^New, /, ""); printf "%s; ", $0}')"
 done
 for t in $TARGETS; do for c in $CASES; do run "$c" "${t##*:}" 3 >/dev/null; done; done   # warm-up (JIT)
 hz=$(getconf CLK_TCK)
