@@ -14,8 +14,10 @@ import java.nio.ByteBuffer;
  * whitespace before the colon, no CTL but HTAB in values; obs-text is allowed in values. Meaning (Host,
  * Content-Length, ...) is not its business.
  *
- * <p>Incremental: it keeps its state between calls and examines each byte once. It reports each complete line and
- * then stops, so the caller can apply its rules before the next line. One instance per parser, one thread.
+ * <p>Incremental: it keeps its state between calls and never goes back over a line already passed; within a line,
+ * only a value's trailing whitespace is read a second time (when its CR is found, to trim it) and the byte that
+ * ends a run. It reports each complete line and then stops, so the caller can apply its rules before the next
+ * line. One instance per parser, one thread.
  */
 final class FieldLineScanner {
     /** Every byte up to {@code to} was valid; call again with more. */
@@ -151,7 +153,7 @@ final class FieldLineScanner {
      * starts with a field-vchar, CRLF, all before {@code end}. Returns -1 when that is what it found (offsets and
      * {@link #next} set, state LINE_START). Otherwise it stops at the first byte it does not expect, or at
      * {@code end}, and returns that index with the state the byte-by-byte machine would be in there, which then
-     * takes over: nothing is examined twice and every refusal comes from the machine.
+     * takes over: no byte before that index is examined again, and every refusal comes from the machine.
      */
     private int line(ByteBuffer buf, int i, int end) {
         lineStart = i;

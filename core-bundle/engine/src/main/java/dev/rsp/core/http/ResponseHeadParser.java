@@ -10,8 +10,9 @@ import java.nio.ByteBuffer;
 /**
  * Parses an HTTP/1.1 response head from a backend (RFC 9112) strictly and incrementally, straight out of the
  * backend connection's read buffer, with the same buffer contract as {@link RequestHeadParser}: the head starts at
- * {@code buf.position()}, readable bytes end at {@code buf.limit()}, the buffer is never changed, each byte is
- * examined once, offsets are absolute, and moving the position between calls starts over.
+ * {@code buf.position()}, readable bytes end at {@code buf.limit()}, the buffer is never changed, bytes already
+ * passed are not examined again (but for a status line that failed the one-pass check of its usual form, read
+ * once more byte by byte), offsets are absolute, and moving the position between calls starts over.
  *
  * <p>Every refusal is a 502 counted as {@code backend.<reason>}. Whether a body follows depends on the request
  * too, see {@link #hasBody(String, int)}; the parser only reports the framing fields. The status-line limit is
