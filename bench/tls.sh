@@ -73,7 +73,9 @@ if [ "$RSP" = 1 ]; then
     export RSP_CDS=off RSP_JAVA_OPTS='-XX:+UseParallelGC -Xms512m -Xmx512m -XX:MaxDirectMemorySize=2g'
     srv "$home/bin/rsp"
     RSP_PID=$!
-    if https_ready "$RSP_TLS"; then
+    if ! bench_ready "$RSP_HTTP"; then
+      echo "rsp: did not start (plain HTTP on 127.0.0.1:$RSP_HTTP does not answer); HAProxy only" >&2
+    elif https_ready "$RSP_TLS"; then
       TARGETS="$TARGETS rsp:$RSP_TLS"
     else
       echo "rsp: nothing answers on https://127.0.0.1:$RSP_TLS (TLS termination not in this build?); HAProxy only" >&2
