@@ -13,6 +13,7 @@ import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -20,7 +21,10 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Parsing one message head in place, as the core does per request: a browser-like request head (~560 bytes, 11
- * fields) and a typical response head, from a direct buffer like the loops' pooled ones.
+ * fields) and a typical response head, from a direct buffer like the loops' pooled ones ({@code buffer=direct}) or
+ * from a heap buffer ({@code buffer=heap}, for comparison). {@code requestHead} parses the same head again and
+ * again, as on a keep-alive connection that repeats its Host and target; {@code requestHeadNewTarget} cycles
+ * through 16 heads that differ in their target only, so that the target's String cannot be reused.
  * Run: {@code java -jar bench/jmh/target/benchmarks.jar HeadParse}.
  */
 @State(Scope.Thread)
@@ -53,9 +57,14 @@ public class HeadParseBenchmark {
             + "ETag: \"5f3c-1a2b\"\r\n"
             + "Vary: Accept-Encoding\r\n\r\n";
 
+    @Param({"direct", "heap"})
+    public String buffer;
+
     private final RequestHeadParser request = new RequestHeadParser(HeadLimits.DEFAULT);
     private final ResponseHeadParser response = new ResponseHeadParser(HeadLimits.DEFAULT);
     private ByteBuffer requestBytes;
+    private final ByteBuffer[] newTargets = new ByteBuffer[16];
+    private int next;
     private ByteBuffer responseBytes;
 
     @Setup
@@ -64,6 +73,13 @@ public class HeadParseBenchmark {
         responseBytes = direct(RESPONSE);
         if (request.parse(requestBytes) != ParseStatus.DONE || response.parse(responseBytes) != ParseStatus.DONE) {
             throw new IllegalStateException("the benchmark's heads do not parse");
+        }
+        for (int i = 0; i < newTargets.length; i++) {
+            newTargets[i] = direct(REQUEST.replace("session=8f2c1e", "session=8f2c" + (char) ('a' + i) + "e"));
+            request.reset();
+            if (request.parse(newTargets[i]) != ParseStatus.DONE) {
+                throw new IllegalStateException("the benchmark's heads do not parse");
+            }
         }
     }
 
@@ -75,15 +91,24 @@ public class HeadParseBenchmark {
     }
 
     @Benchmark
+    public int requestHeadNewTarget() {
+        ByteBuffer bytes = newTargets[next];
+        next = (next + 1) & (newTargets.length - 1);
+        request.reset();
+        request.parse(bytes);
+        return request.head().headEnd();
+    }
+
+    @Benchmark
     public int responseHead() {
         response.reset();
         response.parse(responseBytes);
         return response.head().headEnd();
     }
 
-    private static ByteBuffer direct(String s) {
+    private ByteBuffer direct(String s) {
         byte[] b = s.getBytes(StandardCharsets.ISO_8859_1);
-        ByteBuffer buf = ByteBuffer.allocateDirect(16384);
+        ByteBuffer buf = "heap".equals(buffer) ? ByteBuffer.allocate(16384) : ByteBuffer.allocateDirect(16384);
         buf.put(b).flip();
         return buf;
     }

@@ -21,6 +21,8 @@ final class CharClass {
     /** Allowed in a Host value or an absolute-form authority: unreserved, pct-encoded, sub-delims, ":", "[", "]". */
     private static final byte HOST = 8;
     private static final byte HEX = 16;
+    /** Allowed inside a field value: field-vchar, SP, HTAB. */
+    private static final byte VALUE = 32;
 
     private static final byte[] CLASSES = new byte[256];
 
@@ -35,6 +37,11 @@ final class CharClass {
         mark("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ", TCHAR);
         mark("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~%!$&'()*+,;=:[]", HOST);
         mark("0123456789abcdefABCDEF", HEX);
+        for (int b = 0; b < 256; b++) {
+            if ((CLASSES[b] & FIELD_VCHAR) != 0 || b == SP || b == HTAB) {
+                CLASSES[b] |= VALUE;
+            }
+        }
     }
 
     private CharClass() {
@@ -52,6 +59,11 @@ final class CharClass {
 
     static boolean fieldVchar(int b) {
         return (CLASSES[b] & FIELD_VCHAR) != 0;
+    }
+
+    /** field-vchar, SP or HTAB: a byte that may appear inside a field value. */
+    static boolean valueByte(int b) {
+        return (CLASSES[b] & VALUE) != 0;
     }
 
     static boolean targetByte(int b) {
@@ -82,6 +94,69 @@ final class CharClass {
         return buf.get(index) & 0xFF;
     }
 
+    /** The first index in [from, end) whose byte is not a tchar, or {@code end}. */
+    static int skipTchars(ByteBuffer buf, int from, int end) {
+        return skip(buf, from, end, TCHAR);
+    }
+
+    /** The first index in [from, end) whose byte is not a {@linkplain #valueByte value byte}, or {@code end}. */
+    static int skipValueBytes(ByteBuffer buf, int from, int end) {
+        int i = from;
+        while (true) {
+            while (i + 8 <= end && noControl(buf.getLong(i))) {
+                i += 8;
+            }
+            int wordEnd = Math.min(i + 8, end);
+            while (i < wordEnd && valueByte(at(buf, i))) {
+                i++;
+            }
+            if (i < wordEnd || wordEnd == end) {
+                return i;
+            }
+        }
+    }
+
+    /** The first index in [from, end) whose byte is not a {@linkplain #targetByte target byte}, or {@code end}. */
+    static int skipTargetBytes(ByteBuffer buf, int from, int end) {
+        int i = from;
+        while (i + 8 <= end && visibleAscii(buf.getLong(i))) {
+            i += 8;
+        }
+        return skip(buf, i, end, TARGET);
+    }
+
+    private static final long ONES = 0x0101010101010101L;
+    private static final long HIGH_BITS = 0x8080808080808080L;
+
+    /*
+     * Eight bytes at a time (any byte order): "some byte is below n" is (w - n*ONES) & ~w & HIGH_BITS != 0 for
+     * n <= 0x80, exact as a yes/no answer though not as to which byte. Words that fail are examined byte by byte.
+     */
+
+    /** Whether none of the 8 bytes is a CTL (0x00-0x1F, 0x7F): all are field-vchar, or SP. HTAB fails too. */
+    private static boolean noControl(long w) {
+        long below20 = (w - 0x2020202020202020L) & ~w & HIGH_BITS;
+        long x = w ^ 0x7F7F7F7F7F7F7F7FL;
+        long del = (x - ONES) & ~x & HIGH_BITS;
+        return (below20 | del) == 0;
+    }
+
+    /** Whether all 8 bytes are visible ASCII (0x21-0x7E). */
+    private static boolean visibleAscii(long w) {
+        long below21 = (w - 0x2121212121212121L) & ~w & HIGH_BITS;
+        long x = w ^ 0x7F7F7F7F7F7F7F7FL;
+        long del = (x - ONES) & ~x & HIGH_BITS;
+        return (below21 | del | (w & HIGH_BITS)) == 0;
+    }
+
+    private static int skip(ByteBuffer buf, int from, int end, byte bit) {
+        int i = from;
+        while (i < end && (CLASSES[buf.get(i) & 0xFF] & bit) != 0) {
+            i++;
+        }
+        return i;
+    }
+
     /** Whether buf[start,end) is a non-empty token. */
     static boolean token(ByteBuffer buf, int start, int end) {
         if (start >= end) {
@@ -110,6 +185,27 @@ final class CharClass {
             }
         }
         return true;
+    }
+
+    /** Whether buf[start,end) are the ISO-8859-1 bytes of {@code s}, case included. */
+    static boolean equalsString(ByteBuffer buf, int start, int end, String s) {
+        if (end - start != s.length()) {
+            return false;
+        }
+        for (int i = 0; i < s.length(); i++) {
+            if (at(buf, start + i) != s.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * buf[start,end) as a String like {@link #string}, but {@code previous} itself when it has exactly these
+     * bytes: a connection usually repeats its Host (and often its target), and comparing costs less than copying.
+     */
+    static String stringOr(ByteBuffer buf, int start, int end, String previous) {
+        return equalsString(buf, start, end, previous) ? previous : string(buf, start, end);
     }
 
     /** Whether two ranges of the buffer are equal ignoring ASCII case. */

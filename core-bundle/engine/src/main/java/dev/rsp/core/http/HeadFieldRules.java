@@ -18,8 +18,12 @@ final class HeadFieldRules {
     private boolean sawChunked;
     private boolean chunkedLast;
     private int upgradeFields;
+    private int connectionFields;
+    private int firstConnectionField;
     private int lengthDigits;
     private Defect defect = Defect.BAD_FIELD_NAME;
+    /** The Host of the previous request on this connection, kept across {@link #reset()} to be reused. */
+    private String lastHost = "";
 
     HeadFieldRules(boolean request) {
         this.request = request;
@@ -32,6 +36,7 @@ final class HeadFieldRules {
         sawChunked = false;
         chunkedLast = false;
         upgradeFields = 0;
+        connectionFields = 0;
         lengthDigits = 0;
     }
 
@@ -40,33 +45,46 @@ final class HeadFieldRules {
         return defect;
     }
 
-    /** Applies the rules for field {@code i}, just added to {@code head}; false when the field is refused. */
+    /**
+     * Applies the rules for field {@code i}, just added to {@code head}; false when the field is refused. Names
+     * are told apart by length and first letter before being compared in full.
+     */
     boolean field(ByteBuffer buf, HttpHead head, int i) {
-        switch (head.nameEnd(i) - head.nameStart(i)) {
+        int nameStart = head.nameStart(i);
+        int first = CharClass.at(buf, nameStart) | 0x20;
+        switch (head.nameEnd(i) - nameStart) {
             case 2:
-                hopByHopIf(buf, head, i, "te");
+                if (first == 't') {
+                    hopByHopIf(buf, head, i, "te");
+                }
                 return true;
             case 4:
-                return !request || !head.nameIs(buf, i, "host") || host(buf, head, i);
+                return !request || first != 'h' || !head.nameIs(buf, i, "host") || host(buf, head, i);
             case 6:
-                return !request || !head.nameIs(buf, i, "expect") || expect(buf, head, i);
+                return !request || first != 'e' || !head.nameIs(buf, i, "expect") || expect(buf, head, i);
             case 7:
-                hopByHopIf(buf, head, i, "trailer");
-                if (head.nameIs(buf, i, "upgrade")) {
+                if (first == 't') {
+                    hopByHopIf(buf, head, i, "trailer");
+                } else if (first == 'u' && head.nameIs(buf, i, "upgrade")) {
                     head.markHopByHop(i);
                     upgradeFields++;
                 }
                 return true;
             case 10:
-                hopByHopIf(buf, head, i, "keep-alive");
-                return !head.nameIs(buf, i, "connection") || connection(buf, head, i);
+                if (first == 'k') {
+                    hopByHopIf(buf, head, i, "keep-alive");
+                    return true;
+                }
+                return first != 'c' || !head.nameIs(buf, i, "connection") || connection(buf, head, i);
             case 14:
-                return !head.nameIs(buf, i, "content-length") || contentLength(buf, head, i);
+                return first != 'c' || !head.nameIs(buf, i, "content-length") || contentLength(buf, head, i);
             case 16:
-                hopByHopIf(buf, head, i, "proxy-connection");
+                if (first == 'p') {
+                    hopByHopIf(buf, head, i, "proxy-connection");
+                }
                 return true;
             case 17:
-                return !head.nameIs(buf, i, "transfer-encoding") || transferEncoding(buf, head, i);
+                return first != 't' || !head.nameIs(buf, i, "transfer-encoding") || transferEncoding(buf, head, i);
             default:
                 return true;
         }
@@ -85,12 +103,15 @@ final class HeadFieldRules {
         }
         head.chunked = request ? sawChunked : chunkedLast;
         if (hostField >= 0) {
-            head.host = head.value(buf, hostField);
+            lastHost = CharClass.stringOr(buf, head.valueStart(hostField), head.valueEnd(hostField), lastHost);
+            head.host = lastHost;
         }
         if (upgradeFields > 0) {
             head.upgrade = joinedValues(buf, head, "upgrade");
         }
-        markConnectionOptions(buf, head);
+        if (connectionFields > 0) {
+            markConnectionOptions(buf, head);
+        }
         return true;
     }
 
@@ -123,6 +144,9 @@ final class HeadFieldRules {
 
     private boolean connection(ByteBuffer buf, HttpHead head, int i) {
         head.markHopByHop(i);
+        if (connectionFields++ == 0) {
+            firstConnectionField = i;
+        }
         list.of(buf, head.valueStart(i), head.valueEnd(i));
         while (list.next()) {
             if (list.empty()) {
@@ -219,7 +243,7 @@ final class HeadFieldRules {
     /** Flags every field a Connection option names, except the fields the proxy frames and routes by. */
     private void markConnectionOptions(ByteBuffer buf, HttpHead head) {
         int count = head.headerCount();
-        for (int c = 0; c < count; c++) {
+        for (int c = firstConnectionField; c < count; c++) {
             if (!head.nameIs(buf, c, "connection")) {
                 continue;
             }

@@ -26,6 +26,8 @@ public final class RequestHeadParser implements HeadParser {
     private static final String[] METHODS = {"GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", "PATCH", "TRACE"};
     private static final String VERSION_PREFIX = "HTTP/";
     private static final int VERSION_LENGTH = 8;
+    /** The version's first seven bytes as nearly every client sends them. */
+    private static final String USUAL_VERSION = "HTTP/1.";
 
     private static final int LEADING = 0;
     private static final int LEADING_LF = 1;
@@ -140,7 +142,9 @@ public final class RequestHeadParser implements HeadParser {
                         }
                         head.targetStart = pos + 1;
                         state = TARGET;
-                    } else if (!CharClass.tchar(b)) {
+                    } else if (CharClass.tchar(b)) {
+                        pos = CharClass.skipTchars(buf, pos + 1, uncheckedEnd(limit)) - 1;
+                    } else {
                         return reject(b == LF ? Defect.BARE_LF : b == CR ? Defect.BAD_REQUEST_LINE : Defect.BAD_METHOD);
                     }
                     break;
@@ -155,11 +159,16 @@ public final class RequestHeadParser implements HeadParser {
                         }
                         versionStart = pos + 1;
                         state = VERSION;
-                    } else if (!CharClass.targetByte(b)) {
+                    } else if (CharClass.targetByte(b)) {
+                        pos = CharClass.skipTargetBytes(buf, pos + 1, uncheckedEnd(limit)) - 1;
+                    } else {
                         return reject(b == LF ? Defect.BARE_LF : b == CR ? Defect.MISSING_VERSION : Defect.BAD_TARGET);
                     }
                     break;
                 case VERSION:
+                    if (pos == versionStart && usualVersion(buf, limit)) {
+                        return true;
+                    }
                     if (!versionByte(buf, b)) {
                         return false;
                     }
@@ -178,6 +187,45 @@ public final class RequestHeadParser implements HeadParser {
             }
         }
         return false;
+    }
+
+    /**
+     * Where a run of method or target bytes may be skipped without the per-byte limit checks: below both the
+     * request-line and the head limit, counted from the head's start, and below {@code limit}. The byte there, if
+     * any, goes through the checks as usual.
+     */
+    private int uncheckedEnd(int limit) {
+        long bound = (long) head.headStart + Math.min(limits.maxRequestLine(), limits.maxHeadBytes());
+        return (int) Math.min(limit, bound);
+    }
+
+    /**
+     * At the version's first byte: "HTTP/1.1" or "HTTP/1.0" and CRLF, all arrived and within both limits, end the
+     * request line at once (state FIELDS, true). Anything else returns false having changed nothing, and the
+     * bytes go through {@link #versionByte} and the per-byte limit checks as usual.
+     */
+    private boolean usualVersion(ByteBuffer buf, int limit) {
+        int lineFeed = pos + VERSION_LENGTH + 1;
+        if (lineFeed >= limit
+                || pos + VERSION_LENGTH - 1 - head.headStart >= limits.maxRequestLine()
+                || lineFeed - head.headStart >= limits.maxHeadBytes()) {
+            return false;
+        }
+        for (int k = 0; k < VERSION_LENGTH - 1; k++) {
+            if (at(buf, pos + k) != USUAL_VERSION.charAt(k)) {
+                return false;
+            }
+        }
+        int minor = at(buf, pos + VERSION_LENGTH - 1) - '0';
+        if (minor < 0 || minor > 1 || at(buf, lineFeed - 1) != CR || at(buf, lineFeed) != LF) {
+            return false;
+        }
+        head.versionMinor = minor;
+        pos = lineFeed + 1;
+        head.startLineEnd = pos;
+        section.next = pos;
+        state = FIELDS;
+        return true;
     }
 
     /** HTTP-version = "HTTP/" DIGIT "." DIGIT, then CR; only 1.0 and 1.1 are served. */

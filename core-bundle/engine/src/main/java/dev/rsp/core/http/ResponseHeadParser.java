@@ -10,8 +10,9 @@ import java.nio.ByteBuffer;
 /**
  * Parses an HTTP/1.1 response head from a backend (RFC 9112) strictly and incrementally, straight out of the
  * backend connection's read buffer, with the same buffer contract as {@link RequestHeadParser}: the head starts at
- * {@code buf.position()}, readable bytes end at {@code buf.limit()}, the buffer is never changed, each byte is
- * examined once, offsets are absolute, and moving the position between calls starts over.
+ * {@code buf.position()}, readable bytes end at {@code buf.limit()}, the buffer is never changed, bytes already
+ * passed are not examined again (but for a status line that failed the one-pass check of its usual form, read
+ * once more byte by byte), offsets are absolute, and moving the position between calls starts over.
  *
  * <p>Every refusal is a 502 counted as {@code backend.<reason>}. Whether a body follows depends on the request
  * too, see {@link #hasBody(String, int)}; the parser only reports the framing fields. The status-line limit is
@@ -23,6 +24,8 @@ import java.nio.ByteBuffer;
 public final class ResponseHeadParser implements HeadParser {
     private static final String VERSION_PREFIX = "HTTP/";
     private static final int VERSION_LENGTH = 8;
+    /** The version's first seven bytes as nearly every server sends them. */
+    private static final String USUAL_VERSION = "HTTP/1.";
     private static final int STATUS_END = VERSION_LENGTH + 4;
 
     private static final int VERSION = 0;
@@ -73,6 +76,9 @@ public final class ResponseHeadParser implements HeadParser {
             pos = head.headStart;
         }
         int limit = buf.limit();
+        if (state == VERSION && pos == head.headStart && usualStatusLine(buf, limit)) {
+            state = FIELDS;
+        }
         if (state < FIELDS && !statusLine(buf, limit)) {
             return state == REJECTED ? ParseStatus.REJECT : ParseStatus.NEED_MORE;
         }
@@ -105,6 +111,49 @@ public final class ResponseHeadParser implements HeadParser {
         rejection = Defect.NOT_REJECTED;
         state = VERSION;
         started = false;
+    }
+
+    /**
+     * Before the first byte is examined: when the whole status line has arrived, is "HTTP/1.0" or "HTTP/1.1", SP,
+     * a status of 100 to 599, SP, a reason of field-vchar and OWS, CRLF, and is within both limits, takes it in
+     * one pass (true; head filled up to {@code startLineEnd}). Otherwise returns false having changed nothing,
+     * and {@link #statusLine} examines every byte with its checks, as always.
+     */
+    private boolean usualStatusLine(ByteBuffer buf, int limit) {
+        int start = head.headStart;
+        int reason = start + STATUS_END + 1;
+        if (reason >= limit || at(buf, start + VERSION_LENGTH) != SP || at(buf, start + STATUS_END) != SP) {
+            return false;
+        }
+        for (int k = 0; k < VERSION_LENGTH - 1; k++) {
+            if (at(buf, start + k) != USUAL_VERSION.charAt(k)) {
+                return false;
+            }
+        }
+        int minor = at(buf, start + VERSION_LENGTH - 1) - '0';
+        int status = 0;
+        for (int p = start + VERSION_LENGTH + 1; p < start + STATUS_END; p++) {
+            int d = at(buf, p) - '0';
+            if (d < 0 || d > 9) {
+                return false;
+            }
+            status = status * 10 + d;
+        }
+        if (minor < 0 || minor > 1 || status < 100 || status > 599) {
+            return false;
+        }
+        long bound = (long) start + Math.min(limits.maxRequestLine(), limits.maxHeadBytes() - 1);
+        int cr = CharClass.skipValueBytes(buf, reason, (int) Math.min(limit, bound));
+        if (cr + 1 >= limit || cr - start > limits.maxRequestLine() || cr + 1 - start >= limits.maxHeadBytes()
+                || at(buf, cr) != CR || at(buf, cr + 1) != LF) {
+            return false;
+        }
+        head.versionMinor = minor;
+        head.status = status;
+        pos = cr + 2;
+        head.startLineEnd = pos;
+        section.next = pos;
+        return true;
     }
 
     /** status-line = HTTP-version SP 3DIGIT SP reason-phrase CRLF; true once it is complete. */

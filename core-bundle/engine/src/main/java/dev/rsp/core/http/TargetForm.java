@@ -11,6 +11,8 @@ import java.nio.ByteBuffer;
  */
 final class TargetForm {
     private Defect defect = Defect.BAD_TARGET;
+    /** The last origin-form target, reused when the next request on the connection sends the same bytes. */
+    private String lastOriginForm = "";
 
     /** Why the last {@code false} was returned. */
     Defect defect() {
@@ -23,7 +25,8 @@ final class TargetForm {
         int end = head.targetEnd;
         int first = at(buf, start);
         if (first == '/') {
-            head.target = CharClass.string(buf, start, end);
+            lastOriginForm = CharClass.stringOr(buf, start, end, lastOriginForm);
+            head.target = lastOriginForm;
             return true;
         }
         if (first == '*') {

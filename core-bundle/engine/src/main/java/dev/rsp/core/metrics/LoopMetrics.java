@@ -19,9 +19,19 @@ public final class LoopMetrics {
     public static final int MAX_STRATEGIES = 64;
     public static final String OTHER = "(other)";
 
+    /**
+     * For load benchmarks only (an A/B of what recording costs): {@code -Drsp.metrics.disabled=true}, read once,
+     * makes {@link TrafficStats#record} return at once and {@link #backend}/{@link #strategy} hand out this loop's
+     * {@link #sink} without a lookup, so the engine runs with metrics that stay empty. Not a setting: nothing in the
+     * distribution sets it, and the admin API shows zeros while it is set.
+     */
+    static final boolean DISABLED = Boolean.getBoolean("rsp.metrics.disabled");
+
     private final TrafficStats listener = new TrafficStats();
     private final Map<String, TrafficStats> backends = new HashMap<>();
     private final Map<String, TrafficStats> strategies = new HashMap<>();
+    /** What every backend and strategy share when {@link #DISABLED}; never part of a snapshot. */
+    private final TrafficStats sink = new TrafficStats();
 
     public TrafficStats listener() {
         return listener;
@@ -29,11 +39,17 @@ public final class LoopMetrics {
 
     /** The statistics of backend {@code name}, created on first use (allocates once per backend and loop). */
     public TrafficStats backend(String name) {
+        if (DISABLED) {
+            return sink;
+        }
         return scope(backends, name, MAX_BACKENDS);
     }
 
     /** The statistics of strategy {@code name}, created on first use. */
     public TrafficStats strategy(String name) {
+        if (DISABLED) {
+            return sink;
+        }
         return scope(strategies, name, MAX_STRATEGIES);
     }
 

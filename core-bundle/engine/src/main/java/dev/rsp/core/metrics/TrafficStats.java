@@ -26,6 +26,9 @@ public final class TrafficStats {
 
     /** Records a finished exchange; {@code status} 0 when it ended without a response. Loop thread only. */
     public void record(int status, long bytesIn, long bytesOut, long micros) {
+        if (LoopMetrics.DISABLED) {
+            return;
+        }
         requests++;
         int c = status / 100;
         responses[c >= 1 && c <= 5 ? c : 0]++;
