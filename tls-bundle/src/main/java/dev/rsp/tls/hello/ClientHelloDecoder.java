@@ -87,18 +87,48 @@ final class ClientHelloDecoder {
         return new ClientHello(serverName, alpn, versions, legacyVersion, length);
     }
 
+    /** Extension types seen so far, in order; a real hello has a few dozen at most. */
+    private final int[] recent = new int[SMALL_SET];
+    private int recentCount;
+    /** Past {@link #SMALL_SET} extensions (a hostile hello), a bit per type instead of a linear search. */
+    private long[] seenBits;
+
+    private static final int SMALL_SET = 48;
+
+    /** True the first time {@code type} is seen in this hello. */
+    private boolean firstTime(int type) {
+        if (seenBits == null) {
+            for (int i = 0; i < recentCount; i++) {
+                if (recent[i] == type) {
+                    return false;
+                }
+            }
+            if (recentCount < SMALL_SET) {
+                recent[recentCount++] = type;
+                return true;
+            }
+            seenBits = new long[1024];
+            for (int i = 0; i < recentCount; i++) {
+                seenBits[recent[i] >>> 6] |= 1L << recent[i];
+            }
+        }
+        if ((seenBits[type >>> 6] & 1L << type) != 0) {
+            return false;
+        }
+        seenBits[type >>> 6] |= 1L << type;
+        return true;
+    }
+
     private void readExtensions() {
-        long[] seen = new long[1024];
         while (at < body.length) {
             int type = u16(body.length, Reason.BAD_EXTENSION);
             int length = u16(body.length, Reason.BAD_EXTENSION);
             if (length > body.length - at) {
                 throw new Bad(Reason.BAD_EXTENSION, "extension " + type + " of " + length + " bytes runs past the hello");
             }
-            if ((seen[type >>> 6] & 1L << type) != 0) {
+            if (!firstTime(type)) {
                 throw new Bad(Reason.DUPLICATE_EXTENSION, "extension " + type + " appears twice");
             }
-            seen[type >>> 6] |= 1L << type;
             int end = at + length;
             switch (type) {
                 case EXT_SERVER_NAME -> readServerName(end);

@@ -128,6 +128,27 @@ class ClientHelloRejectionTest {
     }
 
     @Test
+    void duplicatesAreFoundAmongManyExtensions() {
+        // Past the first few dozen types the decoder keeps a bit per type instead of a list: both must agree.
+        for (int distinct : new int[] {10, 47, 48, 49, 300}) {
+            ClientHelloBuilder unique = new ClientHelloBuilder();
+            for (int i = 0; i < distinct; i++) {
+                unique.extension(0x7000 + i * 37, new byte[0]);
+            }
+            ClientHelloParser ok = new ClientHelloParser(ClientHelloParser.DEFAULT_MAX_BYTES);
+            assertEquals(Status.DONE, ok.parse(ByteBuffer.wrap(unique.bytes())), distinct + " distinct extensions");
+            for (int again : new int[] {0, distinct / 2, distinct - 1}) {
+                ClientHelloBuilder twice = new ClientHelloBuilder();
+                for (int i = 0; i < distinct; i++) {
+                    twice.extension(0x7000 + i * 37, new byte[0]);
+                }
+                twice.extension(0x7000 + again * 37, new byte[0]);
+                assertRejected("tls.reject.duplicate_extension", twice.bytes());
+            }
+        }
+    }
+
+    @Test
     void countersAreDistinctAndNamed() {
         assertEquals(8, Arrays.stream(Reason.values()).map(Reason::counter).distinct().count());
         for (Reason r : Reason.values()) {
