@@ -32,7 +32,7 @@ final class MetricsExposition {
         ProxyEngine engine = core.engine();
         LoopMetrics.Snapshot m = engine.metrics();
         PrometheusText p = new PrometheusText();
-        traffic(p, "rsp_listener", "listener", Map.of(LISTENER, m.listener()), "client connections");
+        traffic(p, "rsp_listener", "listener", new TreeMap<>(Map.of(LISTENER, m.http(), "tls", m.tls())), "client connections");
         Map<String, TrafficStats> backends = new TreeMap<>(m.backends());
         engine.backendStatus().forEach(b -> backends.computeIfAbsent(b.backend().name(), n -> new TrafficStats()));
         traffic(p, "rsp_backend", "backend", backends, "connections to the backend");

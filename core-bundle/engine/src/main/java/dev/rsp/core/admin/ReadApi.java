@@ -36,6 +36,10 @@ final class ReadApi {
         out.put("timestamp", Instant.now().toString());
         out.put("uptime_seconds", (System.currentTimeMillis() - startedMillis) / 1000);
         out.put("listener", traffic(m.listener()));
+        Map<String, Object> listeners = new java.util.LinkedHashMap<>();
+        listeners.put("http", traffic(m.http()));
+        listeners.put("tls", traffic(m.tls()));
+        out.put("listeners", listeners);
         out.put("backends", backends(m));
         out.put("strategies", strategies(m));
         RoutingSnapshot routing = core.routing().current();

@@ -25,7 +25,8 @@ final class StatsText {
     static String render(ProxyControl core) {
         LoopMetrics.Snapshot m = core.engine().metrics();
         StringBuilder out = new StringBuilder();
-        out.append(String.format("%-22s %s%n", "listener http", traffic(m.listener())));
+        out.append(String.format("%-22s %s%n", "listener http", traffic(m.http())));
+        out.append(String.format("%-22s %s%n", "listener tls", traffic(m.tls())));
         new TreeMap<>(m.backends()).forEach((n, t) -> out.append(String.format("%-22s %s failures=%d%n", "backend " + n, traffic(t), t.failures)));
         new TreeMap<>(m.strategies()).forEach((n, t) -> out.append(String.format("%-22s %s%n", "strategy " + n, traffic(t))));
         out.append("routing.chain = ").append(core.routing().current().chain()).append(", live: ")

@@ -5,8 +5,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The traffic statistics of one event loop: one {@link TrafficStats} for its listener, one per backend and one per
- * strategy. Every method except the constructor is called on the loop thread only, so nothing is synchronized; a
+ * The traffic statistics of one event loop: one {@link TrafficStats} for its listeners together, one more for the
+ * TLS listeners' share of it, one per backend and one per strategy. Every method except the constructor is called on the loop thread only, so nothing is synchronized; a
  * reader asks the loop to run {@link #snapshot()} and receives copies.
  *
  * <p>Bounded: at most {@link #MAX_BACKENDS} backends and {@link #MAX_STRATEGIES} strategies are tracked by name;
@@ -28,13 +28,20 @@ public final class LoopMetrics {
     static final boolean DISABLED = Boolean.getBoolean("rsp.metrics.disabled");
 
     private final TrafficStats listener = new TrafficStats();
+    private final TrafficStats tls = new TrafficStats();
     private final Map<String, TrafficStats> backends = new HashMap<>();
     private final Map<String, TrafficStats> strategies = new HashMap<>();
     /** What every backend and strategy share when {@link #DISABLED}; never part of a snapshot. */
     private final TrafficStats sink = new TrafficStats();
 
+    /** Every exchange of every listener. */
     public TrafficStats listener() {
         return listener;
+    }
+
+    /** The exchanges of TLS listeners (also counted in {@link #listener()}). */
+    public TrafficStats tls() {
+        return tls;
     }
 
     /** The statistics of backend {@code name}, created on first use (allocates once per backend and loop). */
@@ -68,25 +75,42 @@ public final class LoopMetrics {
 
     /** A copy of everything; {@code activeClients} is the loop's open client connections now. */
     public Snapshot snapshot(long activeClients) {
+        return snapshot(activeClients, 0);
+    }
+
+    /** A copy of everything; the loop's open client connections now, all and those of TLS listeners. */
+    public Snapshot snapshot(long activeClients, long activeTlsClients) {
         TrafficStats l = listener.copy();
         l.active = activeClients;
+        TrafficStats t = tls.copy();
+        t.active = activeTlsClients;
         Map<String, TrafficStats> b = new HashMap<>();
         backends.forEach((k, v) -> b.put(k, v.copy()));
         Map<String, TrafficStats> s = new HashMap<>();
         strategies.forEach((k, v) -> s.put(k, v.copy()));
-        return new Snapshot(l, b, s);
+        return new Snapshot(l, t, b, s);
     }
 
-    /** Copies taken on one loop, or the sum over loops; owned by the reader. */
-    public record Snapshot(TrafficStats listener, Map<String, TrafficStats> backends, Map<String, TrafficStats> strategies) {
+    /**
+     * Copies taken on one loop, or the sum over loops; owned by the reader. {@code listener} is every listener's
+     * traffic, {@code tls} the TLS listeners' part of it.
+     */
+    public record Snapshot(TrafficStats listener, TrafficStats tls, Map<String, TrafficStats> backends,
+            Map<String, TrafficStats> strategies) {
 
         public static Snapshot empty() {
-            return new Snapshot(new TrafficStats(), new HashMap<>(), new HashMap<>());
+            return new Snapshot(new TrafficStats(), new TrafficStats(), new HashMap<>(), new HashMap<>());
+        }
+
+        /** The plain HTTP listener's traffic: all minus TLS. */
+        public TrafficStats http() {
+            return listener.minus(tls);
         }
 
         /** Adds {@code other} into this (this one's maps must be mutable, as {@link #empty()} and loop copies are). */
         public Snapshot add(Snapshot other) {
             other.listener.addTo(listener);
+            other.tls.addTo(tls);
             other.backends.forEach((k, v) -> v.addTo(backends.computeIfAbsent(k, n -> new TrafficStats())));
             other.strategies.forEach((k, v) -> v.addTo(strategies.computeIfAbsent(k, n -> new TrafficStats())));
             return this;

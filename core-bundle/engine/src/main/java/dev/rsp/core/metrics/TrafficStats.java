@@ -65,6 +65,24 @@ public final class TrafficStats {
         into.latencySumMicros += latencySumMicros;
     }
 
+    /** These counts minus {@code part}'s, as a new instance: a scope without one of its parts (HTTP = all - TLS). */
+    public TrafficStats minus(TrafficStats part) {
+        TrafficStats t = copy();
+        t.requests -= part.requests;
+        for (int i = 0; i < responses.length; i++) {
+            t.responses[i] -= part.responses[i];
+        }
+        t.bytesIn -= part.bytesIn;
+        t.bytesOut -= part.bytesOut;
+        t.failures -= part.failures;
+        t.active -= part.active;
+        for (int i = 0; i < latency.length; i++) {
+            t.latency[i] -= part.latency[i];
+        }
+        t.latencySumMicros -= part.latencySumMicros;
+        return t;
+    }
+
     /** Latency quantile in milliseconds, NaN when nothing was recorded. */
     public double quantileMillis(double q) {
         return LatencyHistogram.quantileMicros(latency, q) / 1000.0;

@@ -70,6 +70,9 @@ final class BackendLeg {
         long in = up.bodyBytes();
         long out = down.bodyBytes();
         ctx.metrics.listener().record(status, in, out, micros);
+        if (c.onTlsListener()) {
+            ctx.metrics.tls().record(status, in, out, micros);
+        }
         if (!x.strategy.isEmpty()) {
             ctx.metrics.strategy(x.strategy).record(status, in, out, micros);
         }

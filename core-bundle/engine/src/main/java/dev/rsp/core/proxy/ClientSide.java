@@ -71,6 +71,7 @@ final class ClientSide implements LoopHandler {
         this.view = new RequestView(remote);
         this.front = front;
         if (front != null) {
+            ctx.tlsClients++;
             state = State.INSPECT;
             tlsDeadline = System.nanoTime() + front.helloTimeout().toNanos();
         }
@@ -309,6 +310,11 @@ final class ClientSide implements LoopHandler {
     }
 
     /** The TLS session of a terminated connection, or null. */
+    /** True for a connection of a TLS listener (terminated or passed through). */
+    boolean onTlsListener() {
+        return front != null;
+    }
+
     SSLSession tlsSession() {
         return client.tlsSession();
     }
@@ -533,6 +539,9 @@ final class ClientSide implements LoopHandler {
         client.close();
         ctx.routeWaiters.remove(this);
         ctx.clients.remove(this);
+        if (front != null) {
+            ctx.tlsClients--;
+        }
         ctx.loop.untrack(this);
         engine.counters().activeClients.decrement();
     }

@@ -15,6 +15,8 @@ final class LoopContext {
     final EventLoop loop;
     final BackendPool pool;
     final Set<ClientSide> clients = new HashSet<>();
+    /** How many of {@link #clients} came through a TLS listener. */
+    int tlsClients;
     final List<ClientSide> routeWaiters = new ArrayList<>();
     /** Traffic statistics of this loop, written by the loop only; readers ask the loop for a snapshot. */
     final LoopMetrics metrics = new LoopMetrics();

@@ -292,7 +292,7 @@ public final class ProxyEngine {
         List<CompletableFuture<LoopMetrics.Snapshot>> parts = new ArrayList<>();
         for (LoopContext ctx : loops) {
             CompletableFuture<LoopMetrics.Snapshot> f = new CompletableFuture<>();
-            ctx.loop.execute(() -> f.complete(ctx.metrics.snapshot(ctx.clients.size())));
+            ctx.loop.execute(() -> f.complete(ctx.metrics.snapshot(ctx.clients.size(), ctx.tlsClients)));
             parts.add(f);
         }
         LoopMetrics.Snapshot sum = LoopMetrics.Snapshot.empty();

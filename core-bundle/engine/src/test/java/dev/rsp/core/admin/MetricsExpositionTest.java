@@ -85,7 +85,7 @@ class MetricsExpositionTest {
             double last = -1;
             double lastLe = 0;
             for (Sample s : byKey.values()) {
-                if (s.name().equals("rsp_listener_request_duration_seconds_bucket")) {
+                if (s.name().equals("rsp_listener_request_duration_seconds_bucket") && "http".equals(s.labels().get("listener"))) {
                     double le = s.labels().get("le").equals("+Inf") ? Double.POSITIVE_INFINITY : Double.parseDouble(s.labels().get("le"));
                     assertTrue(le > lastLe && s.value() >= last, s.toString());
                     last = s.value();
@@ -95,6 +95,7 @@ class MetricsExpositionTest {
             assertEquals(Double.POSITIVE_INFINITY, lastLe);
             assertEquals(3.0, last);
             assertEquals(3.0, value(byKey, "rsp_listener_request_duration_seconds_count{listener=http}"));
+            assertEquals(0.0, value(byKey, "rsp_listener_requests_total{listener=tls}"), "no TLS listener traffic");
             assertTrue(value(byKey, "rsp_listener_request_duration_seconds_sum{listener=http}") > 0);
         }
     }

@@ -113,6 +113,9 @@ class TlsListenerTest {
         assertEquals(1, stub.connections.get(), "the backend connection is kept alive and reused");
         assertTrue(ProxyHarness.await(() -> proxy.engine.counters().get("tls.handshake.done") == 1, 2000));
         assertEquals(1, proxy.engine.counters().get("tls.hello"));
+        assertTrue(ProxyHarness.await(() -> proxy.engine.metrics().tls().requests == 20, 2000), "the TLS listener's metrics");
+        assertEquals(0, proxy.engine.metrics().http().requests, "nothing on the HTTP listener");
+        assertEquals(20, proxy.engine.metrics().listener().requests);
     }
 
     @Test
