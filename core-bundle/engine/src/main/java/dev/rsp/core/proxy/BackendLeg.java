@@ -218,6 +218,11 @@ final class BackendLeg {
         pumpUp();
     }
 
+    /** True while the request (head or body) is still being sent. */
+    boolean upActive() {
+        return up.active();
+    }
+
     void pumpUp() {
         if (!up.active()) {
             return;

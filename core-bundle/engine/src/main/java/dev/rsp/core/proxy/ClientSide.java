@@ -94,7 +94,12 @@ final class ClientSide implements LoopHandler {
                     leg.pumpDown();
                 }
                 if ((state == State.EXCHANGE || state == State.TUNNEL) && key.isValid() && (tls || key.isReadable())) {
-                    leg.pumpUp();
+                    if (leg.upActive()) {
+                        leg.pumpUp();
+                    } else if (key.isReadable()) {
+                        // Bytes after the request (pipelined, or the close): read them once this exchange is over.
+                        client.wantRead(false);
+                    }
                 }
             }
             case REPLY -> flushReply();
@@ -388,7 +393,8 @@ final class ClientSide implements LoopHandler {
         }
         x.keepAlive = !draining && (head.versionMinor() == 1 ? !head.connectionClose() : head.connectionKeepAlive());
         client.input().position(head.headEnd());
-        client.wantRead(false);
+        // Read interest stays on: turned off only if the client sends more while the exchange runs (onReady), so a
+        // plain keep-alive exchange changes no interest at all.
         view.set(client.input(), head, x.host);
         route();
     }

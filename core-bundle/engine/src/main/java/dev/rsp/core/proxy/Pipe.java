@@ -137,7 +137,9 @@ final class Pipe {
             sink.wantWrite(false);
             if (framingDone && sendable == 0) {
                 active = false;
-                if (source != null) {
+                if (source != null && framing != Framing.NONE) {
+                    // A message without a body never read its source, so its read interest is not the pipe's to
+                    // drop: the client's stays on through a GET and costs no epoll_ctl per request.
                     source.wantRead(false);
                 }
                 return Progress.DONE;
