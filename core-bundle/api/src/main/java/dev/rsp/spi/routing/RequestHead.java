@@ -12,7 +12,11 @@ import org.osgi.annotation.versioning.ProviderType;
 @ProviderType
 public interface RequestHead {
 
-    /** The request method as sent, e.g. {@code GET}. */
+    /**
+     * The request method as sent, e.g. {@code GET}. A TLS passthrough connection, routed by its server name before
+     * any HTTP is seen, has the method {@code ""}, the path {@code /}, no query and no headers; its {@link #host()} is
+     * the canonical server name.
+     */
     String method();
 
     /** The path of the request target, without the query, e.g. {@code /api/v0/reload}; never empty. */

@@ -356,6 +356,11 @@ public final class ProxyEngine {
         return lines;
     }
 
+    /** Iterations of all loops so far (a loop that spins shows here). */
+    public long loopIterations() {
+        return loops.stream().mapToLong(c -> c.loop.iterations()).sum();
+    }
+
     /** The longest busy time of any loop iteration so far, in nanoseconds. */
     public long longestLoopIterationNanos() {
         return loops.stream().mapToLong(c -> c.loop.longestBusyNanos()).max().orElse(0);

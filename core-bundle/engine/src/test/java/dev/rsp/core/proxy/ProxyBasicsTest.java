@@ -46,6 +46,43 @@ class ProxyBasicsTest {
     };
 
     @Test
+    void aRequestSentWhileTheFirstWaitsForItsBackendIsAnsweredNextAndTheLoopDoesNotSpin() throws Exception {
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicInteger seen = new java.util.concurrent.atomic.AtomicInteger();
+        start((r, in, out) -> {
+            if (seen.incrementAndGet() == 1) {
+                try {
+                    release.await(10, java.util.concurrent.TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            StubBackend.respond(out, 200, r.target());
+            return true;
+        });
+        try (TestClient c = new TestClient(proxy.address())) {
+            c.send("GET /first HTTP/1.1\r\nHost: x.example\r\n\r\n");
+            assertTrue(ProxyHarness.await(() -> seen.get() == 1, 5000), "the first request reached its backend");
+            // The second request arrives in the socket while the first exchange runs: the client connection keeps
+            // its read interest through a plain exchange, so this readiness must switch it off, not spin the loop.
+            c.send("GET /second HTTP/1.1\r\nHost: x.example\r\n\r\n");
+            long before = loopIterations();
+            // An observation window, not a synchronization: a loop that spins on the readable client would turn
+            // over hundreds of thousands of times in it; an idle one wakes for its 100 ms sweeps and little else.
+            java.util.concurrent.locks.LockSupport.parkNanos(300_000_000L);
+            long turned = loopIterations() - before;
+            release.countDown();
+            assertEquals("/first", c.read(false).text());
+            assertEquals("/second", c.read(false).text());
+            assertTrue(turned < 1_000, "loop iterations while the first request waited: " + turned);
+        }
+    }
+
+    private long loopIterations() {
+        return proxy.engine.loopIterations();
+    }
+
+    @Test
     void forwardsAndAddsForwardingHeaders() throws IOException {
         start(ECHO);
         try (TestClient c = new TestClient(proxy.address())) {
