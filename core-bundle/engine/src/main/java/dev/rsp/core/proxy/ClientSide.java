@@ -50,8 +50,8 @@ final class ClientSide implements LoopHandler {
     /** The TLS front of a TLS listener; null on the HTTP listener. */
     private final TlsFront front;
     private final InetSocketAddress remote;
-    /** INSPECT: bytes needed before asking the front again. */
-    private int helloNeed = 1;
+    /** INSPECT: reads the ClientHello; null on the HTTP listener. */
+    private final HelloReader helloReader;
     /** INSPECT and the TLS handshake: when the client runs out of time. */
     private long tlsDeadline;
     private boolean handshakeCounted = true;
@@ -70,6 +70,7 @@ final class ClientSide implements LoopHandler {
         this.clientIp = remote.getAddress().getHostAddress();
         this.view = new RequestView(remote);
         this.front = front;
+        this.helloReader = front == null ? null : new HelloReader(front);
         if (front != null) {
             ctx.tlsClients++;
             state = State.INSPECT;
@@ -185,57 +186,23 @@ final class ClientSide implements LoopHandler {
         close();
     }
 
-    // ---------------------------------------------------------------- request head and routing
-
     // ---------------------------------------------------------------- TLS listener: ClientHello, passthrough, handshake
 
     /** Reads until the front has seen a whole ClientHello (nothing is consumed), within the size and time limits. */
     private void inspect() {
-        int cap = Math.min(front.maxHelloBytes(), client.input().capacity());
-        while (state == State.INSPECT) {
-            int n;
-            try {
-                n = client.read();
-            } catch (IOException e) {
-                count("tls.hello.read_error");
-                close();
-                return;
+        HelloReader.Outcome o = helloReader.read(client);
+        if (o instanceof HelloReader.Decided d) {
+            if (d.inspection() instanceof Inspection.Hello h) {
+                onHello(h);
+            } else {
+                onReject((Inspection.Reject) d.inspection());
             }
-            int have = client.inputAvailable();
-            if (have >= helloNeed) {
-                Inspection r;
-                try {
-                    r = front.inspect(client.input().asReadOnlyBuffer());
-                } catch (RuntimeException e) {
-                    count("tls.inspect.failed");
-                    ProxyEngine.log.warn("TLS front failed to inspect a ClientHello from {}: {}", clientIp, e.toString());
-                    close();
-                    return;
-                }
-                if (r instanceof Inspection.Hello hello) {
-                    onHello(hello);
-                    return;
-                }
-                if (r instanceof Inspection.Reject reject) {
-                    onReject(reject);
-                    return;
-                }
-                helloNeed = Math.max(have + 1, ((Inspection.NeedMore) r).atLeast());
+        } else if (o instanceof HelloReader.Failed f) {
+            count(f.counter());
+            if (f.counter().equals("tls.inspect.failed")) {
+                ProxyEngine.log.warn("{} (client {})", f.why(), clientIp);
             }
-            if (n < 0) {
-                count(have == 0 ? "tls.hello.closed_empty" : "tls.hello.truncated");
-                close();
-                return;
-            }
-            if (have >= cap || helloNeed > cap) {
-                count("tls.reject.too_large");
-                close();
-                return;
-            }
-            if (n == 0) {
-                client.wantRead(true);
-                return;
-            }
+            close();
         }
     }
 
