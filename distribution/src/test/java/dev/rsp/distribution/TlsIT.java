@@ -162,7 +162,7 @@ class TlsIT {
         Identity backendId = Identity.make("bob.example.com");
         try (javax.net.ssl.SSLServerSocket backend = (javax.net.ssl.SSLServerSocket) backendId.serverContext()
                 .getServerSocketFactory().createServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
-            Thread serving = new Thread(() -> serveTls(backend), "tls-backend");
+            Thread serving = new Thread(() -> TlsEchoBackend.serve(backend), "tls-backend");
             serving.setDaemon(true);
             serving.start();
             // Every backend (the demo's, all on 127.0.0.1) takes TLS on the test server's port.
@@ -183,96 +183,6 @@ class TlsIT {
                 g.getOutputStream().write(new byte[] {0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08});
                 assertEquals(-1, g.getInputStream().read());
             }
-        }
-    }
-
-    private static void serveTls(java.net.ServerSocket server) {
-        while (!server.isClosed()) {
-            try {
-                Socket s = server.accept();
-                Thread t = new Thread(() -> {
-                    try (s) {
-                        InputStream in = s.getInputStream();
-                        String requestLine = line(in);
-                        while (!line(in).isEmpty()) {
-                            // skip the header fields
-                        }
-                        String target = requestLine.split(" ")[1];
-                        byte[] body = ("tls-backend " + target).getBytes(StandardCharsets.UTF_8);
-                        s.getOutputStream().write(("HTTP/1.1 200 OK\r\nContent-Length: " + body.length
-                                + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
-                        s.getOutputStream().write(body);
-                        s.getOutputStream().flush();
-                    } catch (IOException | RuntimeException ignored) {
-                        // the client went away
-                    }
-                });
-                t.setDaemon(true);
-                t.start();
-            } catch (IOException e) {
-                return;
-            }
-        }
-    }
-
-    /** One line without its CRLF (or LF); empty at the end of the stream. */
-    private static String line(InputStream in) throws IOException {
-        StringBuilder b = new StringBuilder();
-        for (int c = in.read(); c >= 0 && c != '\n'; c = in.read()) {
-            if (c != '\r') {
-                b.append((char) c);
-            }
-        }
-        return b.toString();
-    }
-
-    /** Relays one connection, sending the first {@code slowBytes} client bytes one write per byte. */
-    static final class OneByteRelay implements AutoCloseable {
-        private final java.net.ServerSocket server = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress());
-
-        OneByteRelay(InetSocketAddress target, int slowBytes) throws IOException {
-            Thread t = new Thread(() -> {
-                try (Socket client = server.accept(); Socket up = new Socket()) {
-                    up.connect(target, 2000);
-                    up.setTcpNoDelay(true);
-                    Thread down = new Thread(() -> copy(up, client, 0));
-                    down.setDaemon(true);
-                    down.start();
-                    copy(client, up, slowBytes);
-                    down.join(10_000);
-                } catch (IOException | InterruptedException ignored) {
-                    // the test ended
-                }
-            }, "one-byte-relay");
-            t.setDaemon(true);
-            t.start();
-        }
-
-        private static void copy(Socket from, Socket to, int slowBytes) {
-            try {
-                InputStream in = from.getInputStream();
-                OutputStream out = to.getOutputStream();
-                byte[] buf = new byte[8192];
-                int slow = slowBytes;
-                int n;
-                while ((n = in.read(buf, 0, slow > 0 ? 1 : buf.length)) > 0) {
-                    out.write(buf, 0, n);
-                    out.flush();
-                    slow -= n;
-                }
-                to.shutdownOutput();
-            } catch (IOException ignored) {
-                // one side closed
-            }
-        }
-
-        InetSocketAddress address() {
-            return new InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), server.getLocalPort());
-        }
-
-        @Override
-        public void close() throws IOException {
-            server.close();
         }
     }
 

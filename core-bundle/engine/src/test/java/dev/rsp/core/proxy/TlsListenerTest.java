@@ -8,10 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.rsp.spi.routing.Decision;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -24,7 +21,6 @@ import java.util.Random;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
-import javax.net.ssl.SSLServerSocket;
 import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -375,103 +371,6 @@ class TlsListenerTest {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b));
         } catch (Exception e) {
             throw new IllegalStateException(e);
-        }
-    }
-
-    /** A TLS HTTP server on a thread per connection that answers "name target" to every request. */
-    static final class TlsBackend implements AutoCloseable {
-        private final SSLServerSocket server;
-
-        TlsBackend(SSLContext ctx, String name) throws IOException {
-            server = (SSLServerSocket) ctx.getServerSocketFactory().createServerSocket(0, 50, InetAddress.getLoopbackAddress());
-            Thread t = new Thread(() -> {
-                while (!server.isClosed()) {
-                    try {
-                        Socket s = server.accept();
-                        Thread h = new Thread(() -> serve(s, name));
-                        h.setDaemon(true);
-                        h.start();
-                    } catch (IOException e) {
-                        return;
-                    }
-                }
-            }, "tls-backend-" + name);
-            t.setDaemon(true);
-            t.start();
-        }
-
-        private static void serve(Socket s, String name) {
-            try (s) {
-                InputStream in = s.getInputStream();
-                OutputStream out = s.getOutputStream();
-                while (true) {
-                    StubBackend.Request r = StubBackend.readHead(in, s);
-                    if (r == null) {
-                        return;
-                    }
-                    StubBackend.respond(out, 200, name + " " + r.target());
-                }
-            } catch (IOException ignored) {
-                // the test closed the connection
-            }
-        }
-
-        int port() {
-            return server.getLocalPort();
-        }
-
-        @Override
-        public void close() throws IOException {
-            server.close();
-        }
-    }
-
-    /** Relays one connection to {@code target}, sending the first {@code slowBytes} client bytes one write per byte. */
-    static final class OneByteRelay implements AutoCloseable {
-        private final ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
-
-        OneByteRelay(InetSocketAddress target, int slowBytes) throws IOException {
-            Thread t = new Thread(() -> {
-                try (Socket client = server.accept(); Socket up = new Socket()) {
-                    up.connect(target, 2000);
-                    up.setTcpNoDelay(true);
-                    Thread down = new Thread(() -> copy(up, client, 0));
-                    down.setDaemon(true);
-                    down.start();
-                    copy(client, up, slowBytes);
-                } catch (IOException ignored) {
-                    // the test ended
-                }
-            }, "one-byte-relay");
-            t.setDaemon(true);
-            t.start();
-        }
-
-        private static void copy(Socket from, Socket to, int slowBytes) {
-            try {
-                InputStream in = from.getInputStream();
-                OutputStream out = to.getOutputStream();
-                byte[] buf = new byte[8192];
-                int slow = slowBytes;
-                int n;
-                while ((n = in.read(buf, 0, slow > 0 ? 1 : buf.length)) > 0) {
-                    out.write(buf, 0, n);
-                    out.flush();
-                    slow -= n;
-                }
-                to.shutdownOutput();
-            } catch (IOException ignored) {
-                // one side closed
-            }
-        }
-
-        InetSocketAddress address() {
-            return new InetSocketAddress(InetAddress.getLoopbackAddress(), server.getLocalPort());
-        }
-
-        @Override
-        public void close() throws IOException {
-            server.close();
         }
     }
 }
