@@ -106,6 +106,14 @@ public final class Endpoint {
         return hasInput() || tls != null && tls.hasDecodableInput();
     }
 
+    /**
+     * True when the last select reported this endpoint ready and the loop has not dispatched that readiness yet (it
+     * is later in the same batch). Loop thread only; a set lookup, no system call.
+     */
+    public boolean readinessPending() {
+        return key != null && key.isValid() && loop.selector().selectedKeys().contains(key);
+    }
+
     /** True when written bytes still wait below the socket (TLS records the socket has not taken yet). */
     public boolean hasPendingOutput() {
         return tls != null && tls.pendingOutput();

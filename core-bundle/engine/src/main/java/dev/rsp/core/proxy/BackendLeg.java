@@ -339,24 +339,32 @@ final class BackendLeg {
                     completeIfDone();
                 }
             }
-            case TRUNCATED -> {
-                c.count("backend.truncated_response");
-                c.close();
-            }
-            case REJECT -> {
-                c.count("backend.bad_chunk");
-                c.close();
-            }
-            case SOURCE_FAILED -> {
-                c.count("backend.read_failed");
-                c.close();
-            }
+            case TRUNCATED -> responseFailed("backend.truncated_response", "closed the connection mid-response");
+            case REJECT -> responseFailed("backend.bad_chunk", "invalid chunked body: " + down.rejection().reason());
+            case SOURCE_FAILED -> responseFailed("backend.read_failed", "read failed: " + down.failure());
             case SINK_FAILED -> {
                 c.count("client.write_failed");
                 c.close();
             }
             default -> { }
         }
+    }
+
+    /**
+     * The backend's response broke (cut short, badly framed, unreadable). While not one byte of it reached the
+     * client, the client still gets a proper answer, 502; after that, only a cut connection can say it.
+     */
+    private void responseFailed(String counter, String why) {
+        c.count(counter);
+        if (!down.sentNothing()) {
+            c.close();
+            return;
+        }
+        engine.counters().retractResponse(x.status);
+        x.responseStarted = false;
+        String name = backend.backend().name();
+        dropBackend();
+        c.reply(502, "invalid response from backend " + name + ": " + why);
     }
 
     void enterTunnel() {
@@ -421,6 +429,10 @@ final class BackendLeg {
             up.abort();
         }
         c.accessLog();
+        if (x.backendReusable && x.bodyMayBeUnread) {
+            x.backendReusable = false;
+            c.count("backend.not_reused.unread_body");
+        }
         // A connection to a backend removed or moved meanwhile is closed: BackendPool.retain already ran for it.
         if (x.backendReusable && engine.directory().hasPoolKey(backend.backend().name(), backend.poolKey())) {
             BackendSide b = backend;

@@ -27,19 +27,37 @@ final class BackendPool implements LoopHandler {
         this.counters = counters;
     }
 
-    /** An idle connection for {@code key}, or null when there is none. */
+    /**
+     * An idle connection for {@code key}, or null when there is none. A connection whose readiness the current
+     * select reported but the loop has not dispatched yet (bytes or a close from the backend that arrived while it
+     * idled) is closed here instead of being handed out: those bytes would otherwise be read as the next response.
+     */
     BackendSide take(String key) {
         ArrayDeque<BackendSide> q = idle.get(key);
-        BackendSide b = q == null ? null : q.pollFirst();
-        if (b != null) {
+        while (q != null && !q.isEmpty()) {
+            BackendSide b = q.pollFirst();
             size--;
+            if (b.endpoint().readinessPending()) {
+                b.closeIdle();
+                continue;
+            }
             counters.count("backend.pool.reused");
+            return b;
         }
-        return b;
+        return null;
     }
 
-    /** Parks a connection whose exchange ended cleanly; closes it when the pool for its key is full. */
+    /**
+     * Parks a connection whose exchange ended cleanly; closes it when the pool for its key is full, or when the
+     * backend sent more than the response it framed (bytes still in the input window after the response ended:
+     * RFC 9112 6.3 forbids reading them as another response, and the next client would receive them).
+     */
     void offer(BackendSide b, long nowNanos) {
+        if (b.endpoint().hasBufferedInput()) {
+            counters.count("backend.excess_bytes");
+            b.close();
+            return;
+        }
         ArrayDeque<BackendSide> q = idle.computeIfAbsent(b.poolKey(), k -> new ArrayDeque<>());
         if (q.size() >= maxIdlePerKey) {
             b.close();

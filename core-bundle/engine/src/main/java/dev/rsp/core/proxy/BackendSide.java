@@ -17,7 +17,7 @@ import java.nio.channels.SocketChannel;
 /**
  * A connection to a backend, on one loop. While a client exchange uses it, readiness goes to that exchange; while
  * it idles in the {@link BackendPool}, any readiness means the backend closed it or sent something unasked, and it
- * is closed. Loop thread only.
+ * is closed ({@link #closeIdle}). Loop thread only.
  */
 final class BackendSide implements LoopHandler {
 
@@ -129,11 +129,25 @@ final class BackendSide implements LoopHandler {
             owner.onBackendReady(this, key);
             return;
         }
-        // Idle in the pool: the backend closed the connection or sent bytes nobody asked for.
-        counters.count(key.isReadable() ? "backend.pool.closed_by_backend" : "backend.pool.unexpected");
         if (pool != null) {
             pool.remove(this);
         }
+        closeIdle();
+    }
+
+    /**
+     * Closes an idle connection the backend has touched: it either closed its side or sent bytes nobody asked for
+     * (RFC 9112 6.3: not a response; the connection can no longer be trusted to frame the next one). One read tells
+     * the two apart for the counters.
+     */
+    void closeIdle() {
+        int n;
+        try {
+            n = endpoint.read();
+        } catch (IOException e) {
+            n = -1;
+        }
+        counters.count(n < 0 ? "backend.pool.closed_by_backend" : "backend.pool.unexpected");
         close();
     }
 

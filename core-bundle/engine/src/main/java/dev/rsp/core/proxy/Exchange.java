@@ -21,6 +21,12 @@ final class Exchange {
     int passthroughPort;
     Pipe.Framing requestFraming = Pipe.Framing.NONE;
     long requestLength;
+    /**
+     * The request has a body but a method for which a body has no defined meaning (RFC 9110 9.3: GET, HEAD, DELETE,
+     * OPTIONS, TRACE). Many backends answer such a request without reading the body, then read it as their next
+     * request; its answer must not reach anyone, so the backend connection is not reused afterwards.
+     */
+    boolean bodyMayBeUnread;
 
     List<Backend> candidates = List.of();
     String strategy = "";
@@ -74,6 +80,10 @@ final class Exchange {
             requestFraming = Pipe.Framing.NONE;
             requestLength = 0;
         }
+        bodyMayBeUnread = requestFraming != Pipe.Framing.NONE && switch (method) {
+            case "GET", "HEAD", "DELETE", "OPTIONS", "TRACE" -> true;
+            default -> false;
+        };
         candidates = List.of();
         strategy = "";
         tries = 0;
@@ -103,6 +113,7 @@ final class Exchange {
         passthroughPort = port;
         requestFraming = Pipe.Framing.NONE;
         requestLength = 0;
+        bodyMayBeUnread = false;
         candidates = List.of();
         strategy = "";
         tries = 0;

@@ -99,6 +99,11 @@ final class Pipe {
         return framing;
     }
 
+    /** True while no byte of the current message (head or body) has been written to the sink. */
+    boolean sentNothing() {
+        return bodyBytes == 0 && (prefix == null || prefix.position() == 0);
+    }
+
     /** Body bytes written by the current message. */
     long bodyBytes() {
         return bodyBytes;

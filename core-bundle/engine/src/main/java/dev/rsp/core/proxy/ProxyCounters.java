@@ -32,6 +32,12 @@ public final class ProxyCounters {
         responsesByClass[c >= 1 && c <= 5 ? c : 0].increment();
     }
 
+    /** Takes back a response counted by {@link #response} that was never sent (replaced by one of rsp's own). */
+    void retractResponse(int status) {
+        int c = status / 100;
+        responsesByClass[c >= 1 && c <= 5 ? c : 0].decrement();
+    }
+
     /** The value of a named counter, 0 when it never counted. */
     public long get(String name) {
         LongAdder a = named.get(name);
