@@ -66,4 +66,7 @@ public @interface CoreConfig {
 
     @AttributeDefinition(description = "Interval of the active TCP check of every backend; 0 turns it off")
     long health_check_interval_ms() default 0;
+
+    @AttributeDefinition(description = "Protocols an HTTP/1.1 Upgrade may switch to (a tunnel after 101); others are removed from the request. Empty: none")
+    String upgrade_protocols() default "websocket";
 }

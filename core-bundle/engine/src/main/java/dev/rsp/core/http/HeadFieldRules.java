@@ -77,6 +77,11 @@ final class HeadFieldRules {
                 }
                 return first != 'c' || !head.nameIs(buf, i, "connection") || connection(buf, head, i);
             case 14:
+                if (first == 'h') {
+                    // Only meaningful with "Upgrade: h2c", which rsp never forwards (RFC 9113 3.1 obsoletes it).
+                    hopByHopIf(buf, head, i, "http2-settings");
+                    return true;
+                }
                 return first != 'c' || !head.nameIs(buf, i, "content-length") || contentLength(buf, head, i);
             case 16:
                 if (first == 'p') {

@@ -147,7 +147,7 @@ public final class HttpHead {
 
     /**
      * Whether field {@code i} must not be forwarded: Connection, Keep-Alive, Proxy-Connection, TE, Trailer,
-     * Upgrade, and the fields named by a Connection option. Host, Content-Length and Transfer-Encoding are never
+     * Upgrade, HTTP2-Settings, and the fields named by a Connection option. Host, Content-Length and Transfer-Encoding are never
      * flagged, even when a Connection option names them, because the proxy frames and routes by them.
      */
     public boolean hopByHop(int i) {

@@ -204,7 +204,7 @@ final class BackendLeg {
         if (requestHead == null) {
             requestHead = ctx.loop.buffers().acquire();
         }
-        HeadWriter.Forwarding f = new HeadWriter.Forwarding(clientIp, client.isTls(), x.upgradeRequested, head.versionMinor() == 0);
+        HeadWriter.Forwarding f = new HeadWriter.Forwarding(clientIp, client.isTls(), x.upgradeOffered, head.versionMinor() == 0);
         if (!HeadWriter.request(view.buffer(), head, f, requestHead)) {
             c.count("reject.head_too_large_after_rewrite");
             dropBackend();
@@ -293,7 +293,9 @@ final class BackendLeg {
         x.status = status;
         engine.health().recordSuccess(backend.backend().name());
         x.upgraded = status == 101;
-        if (x.upgraded && !x.upgradeRequested) {
+        if (x.upgraded && !UpgradePolicy.accepts(x.upgradeOffered, rh.upgrade())) {
+            // A tunnel nobody asked for (or to a protocol not offered) would carry the client's later requests past
+            // routing: the backend connection is closed, never pooled, and the client gets a 502.
             c.count("backend.unasked_upgrade");
             dropBackend();
             c.reply(502, "backend switched protocols without being asked");

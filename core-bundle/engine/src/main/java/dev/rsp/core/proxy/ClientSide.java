@@ -342,7 +342,10 @@ final class ClientSide implements LoopHandler {
     private void onHead() {
         HttpHead head = parser.head();
         engine.counters().requests.increment();
-        x.begin(head);
+        x.begin(head, engine.settings().upgrades());
+        if (!head.upgrade().isEmpty() && !x.upgradeOffered.equals(head.upgrade())) {
+            count("request.upgrade_removed");
+        }
         deadline = 0;
         CanonicalHost canonical = HostNames.canonical(head.absoluteForm() ? head.authority() : head.host());
         if (canonical instanceof CanonicalHost.Invalid invalid) {

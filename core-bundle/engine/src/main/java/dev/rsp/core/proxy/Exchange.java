@@ -14,7 +14,8 @@ final class Exchange {
     boolean http10;
     boolean keepAlive;
     boolean idempotent;
-    boolean upgradeRequested;
+    /** The Upgrade offers forwarded to the backend (those {@link UpgradePolicy} allows), or "" for none. */
+    String upgradeOffered = "";
     /** A TLS passthrough connection: routed by its server name and relayed byte for byte, no HTTP. */
     boolean passthrough;
     /** Passthrough: the port backends take TLS on, or 0 for their own port. */
@@ -57,7 +58,7 @@ final class Exchange {
     }
 
     /** Starts a new exchange for a parsed request head. */
-    void begin(HttpHead h) {
+    void begin(HttpHead h, UpgradePolicy upgrades) {
         started = System.nanoTime();
         method = h.method();
         target = h.target();
@@ -68,7 +69,7 @@ final class Exchange {
             case "GET", "HEAD", "OPTIONS", "PUT", "DELETE", "TRACE" -> true;
             default -> false;
         };
-        upgradeRequested = h.connectionUpgrade() && !h.upgrade().isEmpty();
+        upgradeOffered = upgrades.offered(h);
         passthrough = false;
         if (h.chunked()) {
             requestFraming = Pipe.Framing.CHUNKED;
@@ -108,7 +109,7 @@ final class Exchange {
         http10 = false;
         keepAlive = false;
         idempotent = false;
-        upgradeRequested = false;
+        upgradeOffered = "";
         passthrough = true;
         passthroughPort = port;
         requestFraming = Pipe.Framing.NONE;

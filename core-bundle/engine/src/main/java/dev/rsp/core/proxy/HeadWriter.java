@@ -16,8 +16,12 @@ final class HeadWriter {
     private HeadWriter() {
     }
 
-    /** What the request head for the backend adds to the client's. */
-    record Forwarding(String clientIp, boolean tls, boolean upgrade, boolean http10Backend) {
+    /**
+     * What the request head for the backend adds to the client's.
+     *
+     * @param upgrade the Upgrade offers to forward (see {@link UpgradePolicy#offered}), "" for none
+     */
+    record Forwarding(String clientIp, boolean tls, String upgrade, boolean http10Backend) {
     }
 
     /**
@@ -60,9 +64,9 @@ final class HeadWriter {
             ascii(out, f.tls() ? "\r\nX-Forwarded-Proto: https\r\nX-Forwarded-Host: " : "\r\nX-Forwarded-Proto: http\r\nX-Forwarded-Host: ");
             ascii(out, h.host());
             ascii(out, h.versionMinor() == 0 ? "\r\nVia: 1.0 rsp\r\n" : "\r\nVia: 1.1 rsp\r\n");
-            if (f.upgrade()) {
+            if (!f.upgrade().isEmpty()) {
                 ascii(out, "Connection: upgrade\r\nUpgrade: ");
-                ascii(out, h.upgrade());
+                ascii(out, f.upgrade());
                 out.put(CRLF);
             }
             out.put(CRLF);

@@ -29,7 +29,8 @@ public record ProxySettings(
         long poolIdleNanos,
         int healthFailures,
         long healthCooldownNanos,
-        long healthCheckIntervalNanos) {
+        long healthCheckIntervalNanos,
+        UpgradePolicy upgrades) {
 
     /** The outcome of reading a configuration. */
     public sealed interface Parsed permits Valid, Invalid {
@@ -68,6 +69,7 @@ public record ProxySettings(
         check(c.backend_tries() >= 1 && c.backend_tries() <= 8, "backend.tries must be 1 to 8", errors);
         check(c.backend_pool_max_idle() >= 0, "backend.pool.max.idle must not be negative", errors);
         check(c.health_failures() >= 1, "health.failures must be at least 1", errors);
+        UpgradePolicy upgrades = UpgradePolicy.parse("upgrade.protocols", c.upgrade_protocols(), errors);
         if (!errors.isEmpty()) {
             return new Invalid(errors);
         }
@@ -75,7 +77,8 @@ public record ProxySettings(
                 new HeadLimits(c.limits_request_line(), c.limits_head_bytes(), c.limits_headers()),
                 ms(c.timeout_header_ms()), ms(c.timeout_idle_ms()), ms(c.timeout_connect_ms()), ms(c.timeout_backend_ms()),
                 ms(c.timeout_grace_ms()), ms(c.timeout_stop_ms()), c.backend_tries(), c.backend_pool_max_idle(),
-                ms(c.backend_pool_idle_ms()), c.health_failures(), ms(c.health_cooldown_ms()), ms(c.health_check_interval_ms())));
+                ms(c.backend_pool_idle_ms()), c.health_failures(), ms(c.health_cooldown_ms()), ms(c.health_check_interval_ms()),
+                upgrades));
     }
 
     /** Parses {@code host:port} (IPv6 in brackets) without resolving names; errors name the property. */
