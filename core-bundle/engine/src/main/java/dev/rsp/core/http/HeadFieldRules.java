@@ -17,6 +17,7 @@ final class HeadFieldRules {
     private boolean sawTransferEncoding;
     private boolean sawChunked;
     private boolean chunkedLast;
+    private int codings;
     private int upgradeFields;
     private int connectionFields;
     private int firstConnectionField;
@@ -35,6 +36,7 @@ final class HeadFieldRules {
         sawTransferEncoding = false;
         sawChunked = false;
         chunkedLast = false;
+        codings = 0;
         upgradeFields = 0;
         connectionFields = 0;
         lengthDigits = 0;
@@ -107,9 +109,16 @@ final class HeadFieldRules {
             return refuse(Defect.BAD_TRANSFER_ENCODING);
         }
         head.chunked = request ? sawChunked : chunkedLast;
+        if (sawTransferEncoding) {
+            head.transferCodings = codings == 1 && sawChunked ? "chunked" : joinedMembers(buf, head, "transfer-encoding");
+        }
         if (hostField >= 0) {
             lastHost = CharClass.stringOr(buf, head.valueStart(hostField), head.valueEnd(hostField), lastHost);
             head.host = lastHost;
+        }
+        if (head.absoluteForm) {
+            // RFC 9112 3.2.2: the target's authority replaces Host, for routing and for what is forwarded alike.
+            head.host = head.authority;
         }
         if (upgradeFields > 0) {
             head.upgrade = joinedValues(buf, head, "upgrade");
@@ -172,6 +181,7 @@ final class HeadFieldRules {
     }
 
     private boolean contentLength(ByteBuffer buf, HttpHead head, int i) {
+        head.markFraming(i);
         list.of(buf, head.valueStart(i), head.valueEnd(i));
         while (list.next()) {
             int digits = list.stop - list.start;
@@ -201,11 +211,13 @@ final class HeadFieldRules {
             return refuse(Defect.TE_IN_HTTP10);
         }
         sawTransferEncoding = true;
+        head.markFraming(i);
         list.of(buf, head.valueStart(i), head.valueEnd(i));
         while (list.next()) {
             if (list.empty()) {
                 continue;
             }
+            codings++;
             if (list.is("chunked")) {
                 if (sawChunked) {
                     return refuse(Defect.CHUNKED_TWICE);
@@ -264,6 +276,22 @@ final class HeadFieldRules {
                 }
             }
         }
+    }
+
+    /** The non-empty list members of every field named {@code lowerCaseName}, joined by ", ". */
+    private String joinedMembers(ByteBuffer buf, HttpHead head, String lowerCaseName) {
+        StringBuilder joined = new StringBuilder();
+        for (int f = 0; f < head.headerCount(); f++) {
+            if (head.nameIs(buf, f, lowerCaseName)) {
+                list.of(buf, head.valueStart(f), head.valueEnd(f));
+                while (list.next()) {
+                    if (!list.empty()) {
+                        joined.append(joined.length() == 0 ? "" : ", ").append(CharClass.string(buf, list.start, list.stop));
+                    }
+                }
+            }
+        }
+        return joined.toString();
     }
 
     private static String joinedValues(ByteBuffer buf, HttpHead head, String lowerCaseName) {

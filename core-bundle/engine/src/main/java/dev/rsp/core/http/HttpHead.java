@@ -33,10 +33,15 @@ public final class HttpHead {
 
     private int count;
     private int[] fields = new int[16 * SLOTS];
-    private boolean[] hopByHop = new boolean[16];
+    /** Per field: {@link #FORWARDED}, {@link #HOP_BY_HOP} or {@link #FRAMING}. */
+    private byte[] kinds = new byte[16];
+    private static final byte FORWARDED = 0;
+    private static final byte HOP_BY_HOP = 1;
+    private static final byte FRAMING = 2;
 
     long contentLength = -1;
     boolean chunked;
+    String transferCodings = "";
     boolean connectionClose;
     boolean connectionKeepAlive;
     boolean connectionUpgrade;
@@ -152,7 +157,24 @@ public final class HttpHead {
      */
     public boolean hopByHop(int i) {
         Objects.checkIndex(i, count);
-        return hopByHop[i];
+        return kinds[i] == HOP_BY_HOP;
+    }
+
+    /**
+     * Whether field {@code i} is a Content-Length or Transfer-Encoding field. These are never forwarded as sent: a
+     * list with empty members or repeated equal lengths that rsp accepted could be read differently by the next
+     * recipient, so whoever forwards the message writes one normalised field from {@link #contentLength()} or
+     * {@link #transferCodings()} instead.
+     */
+    public boolean framing(int i) {
+        Objects.checkIndex(i, count);
+        return kinds[i] == FRAMING;
+    }
+
+    /** Whether field {@code i} is forwarded as sent: neither {@link #hopByHop} nor {@link #framing}. */
+    public boolean forwardedAsSent(int i) {
+        Objects.checkIndex(i, count);
+        return kinds[i] == FORWARDED;
     }
 
     /** The Content-Length, or -1 when absent. */
@@ -163,6 +185,14 @@ public final class HttpHead {
     /** Whether the body is framed by the chunked transfer coding. */
     public boolean chunked() {
         return chunked;
+    }
+
+    /**
+     * The Transfer-Encoding codings in order, joined by ", ", without empty list members; "" when the message has no
+     * Transfer-Encoding. For a request it can only be "chunked" (anything else is refused).
+     */
+    public String transferCodings() {
+        return transferCodings;
     }
 
     /** Whether a Connection option is "close". */
@@ -190,7 +220,10 @@ public final class HttpHead {
         return expectContinue;
     }
 
-    /** The Host value as sent, trimmed; "" when absent. */
+    /**
+     * The host the request is for: the authority of an absolute-form target (RFC 9112 3.2.2: it replaces Host), else
+     * the Host value as sent, trimmed; "" for a response.
+     */
     public String host() {
         return host;
     }
@@ -211,6 +244,7 @@ public final class HttpHead {
         count = 0;
         contentLength = -1;
         chunked = false;
+        transferCodings = "";
         connectionClose = false;
         connectionKeepAlive = false;
         connectionUpgrade = false;
@@ -221,9 +255,9 @@ public final class HttpHead {
 
     /** Records one field line; returns its index. The caller bounds the count. */
     int addField(int lineStart, int nameEnd, int valueStart, int valueEnd, int lineEnd) {
-        if (count == hopByHop.length) {
+        if (count == kinds.length) {
             fields = Arrays.copyOf(fields, fields.length * 2);
-            hopByHop = Arrays.copyOf(hopByHop, hopByHop.length * 2);
+            kinds = Arrays.copyOf(kinds, kinds.length * 2);
         }
         int base = count * SLOTS;
         fields[base] = lineStart;
@@ -231,12 +265,16 @@ public final class HttpHead {
         fields[base + 2] = valueStart;
         fields[base + 3] = valueEnd;
         fields[base + 4] = lineEnd;
-        hopByHop[count] = false;
+        kinds[count] = FORWARDED;
         return count++;
     }
 
     void markHopByHop(int i) {
-        hopByHop[i] = true;
+        kinds[i] = HOP_BY_HOP;
+    }
+
+    void markFraming(int i) {
+        kinds[i] = FRAMING;
     }
 
     private int slot(int i, int slot) {

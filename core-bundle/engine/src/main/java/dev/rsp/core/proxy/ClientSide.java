@@ -347,7 +347,7 @@ final class ClientSide implements LoopHandler {
             count("request.upgrade_removed");
         }
         deadline = 0;
-        CanonicalHost canonical = HostNames.canonical(head.absoluteForm() ? head.authority() : head.host());
+        CanonicalHost canonical = HostNames.canonical(head.host());
         if (canonical instanceof CanonicalHost.Invalid invalid) {
             count("reject.invalid_host");
             reply(400, "invalid Host: " + invalid.reason());

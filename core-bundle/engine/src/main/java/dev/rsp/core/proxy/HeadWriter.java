@@ -6,8 +6,9 @@ import java.nio.ByteBuffer;
 
 /**
  * Writes the heads rsp sends on: the request head for the backend and the response head for the client. Header
- * lines that pass unchanged are copied byte for byte from the input buffer; hop-by-hop fields are dropped and the
- * proxy's own fields added.
+ * lines that pass unchanged are copied byte for byte from the input buffer; hop-by-hop fields are dropped, the framing
+ * fields written once in normal form, an absolute-form target's authority sent as Host, and the proxy's own fields
+ * added.
  */
 final class HeadWriter {
 
@@ -42,7 +43,8 @@ final class HeadWriter {
             ascii(out, f.http10Backend() ? " HTTP/1.0\r\n" : " HTTP/1.1\r\n");
             int xff = -1;
             for (int i = 0; i < h.headerCount(); i++) {
-                if (h.hopByHop(i) || h.nameIs(src, i, "x-forwarded-proto") || h.nameIs(src, i, "x-forwarded-host")) {
+                if (!h.forwardedAsSent(i) || h.nameIs(src, i, "x-forwarded-proto") || h.nameIs(src, i, "x-forwarded-host")
+                        || h.absoluteForm() && h.nameIs(src, i, "host")) {
                     continue;
                 }
                 if (h.nameIs(src, i, "x-forwarded-for")) {
@@ -61,7 +63,12 @@ final class HeadWriter {
                 }
             }
             ascii(out, f.clientIp());
-            ascii(out, f.tls() ? "\r\nX-Forwarded-Proto: https\r\nX-Forwarded-Host: " : "\r\nX-Forwarded-Proto: http\r\nX-Forwarded-Host: ");
+            if (h.absoluteForm()) {
+                ascii(out, "\r\nHost: ");
+                ascii(out, h.host());
+            }
+            framing(h, out, "\r\n");
+            ascii(out, f.tls() ? "X-Forwarded-Proto: https\r\nX-Forwarded-Host: " : "X-Forwarded-Proto: http\r\nX-Forwarded-Host: ");
             ascii(out, h.host());
             ascii(out, h.versionMinor() == 0 ? "\r\nVia: 1.0 rsp\r\n" : "\r\nVia: 1.1 rsp\r\n");
             if (!f.upgrade().isEmpty()) {
@@ -93,10 +100,11 @@ final class HeadWriter {
             // the status line after the version: " 200 OK\r\n"
             copy(src, h.headStart() + 8, lineEnd, out);
             for (int i = 0; i < h.headerCount(); i++) {
-                if (!h.hopByHop(i)) {
+                if (h.forwardedAsSent(i)) {
                     copy(src, h.lineStart(i), h.lineEnd(i), out);
                 }
             }
+            framing(h, out, "");
             switch (connection) {
                 case CLOSE -> ascii(out, "Connection: close\r\n");
                 case KEEP_ALIVE_10 -> ascii(out, "Connection: keep-alive\r\n");
@@ -113,6 +121,34 @@ final class HeadWriter {
         }
         out.flip();
         return true;
+    }
+
+    /**
+     * Writes the message's framing as one normalised field (see {@link HttpHead#framing}): the codings of its
+     * Transfer-Encoding, else its Content-Length, else nothing. {@code before} ends the previous line when needed.
+     */
+    private static void framing(HttpHead h, ByteBuffer out, String before) {
+        ascii(out, before);
+        if (!h.transferCodings().isEmpty()) {
+            ascii(out, "Transfer-Encoding: ");
+            ascii(out, h.transferCodings());
+            out.put(CRLF);
+        } else if (h.contentLength() >= 0) {
+            ascii(out, "Content-Length: ");
+            decimal(out, h.contentLength());
+            out.put(CRLF);
+        }
+    }
+
+    /** Writes a non-negative number in decimal without allocating. */
+    private static void decimal(ByteBuffer out, long value) {
+        long scale = 1;
+        while (scale <= value / 10) {
+            scale *= 10;
+        }
+        for (; scale > 0; scale /= 10) {
+            out.put((byte) ('0' + (value / scale) % 10));
+        }
     }
 
     static void ascii(ByteBuffer out, String s) {

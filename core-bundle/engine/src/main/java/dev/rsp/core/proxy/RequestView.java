@@ -79,6 +79,10 @@ final class RequestView implements RequestHead {
             return Optional.empty();
         }
         String lower = name.toLowerCase(Locale.ROOT);
+        if (lower.equals("host")) {
+            // the host the request is for, also when an absolute-form target replaced the Host field
+            return Optional.of(head.host());
+        }
         for (int i = 0; i < head.headerCount(); i++) {
             if (head.nameIs(buffer, i, lower)) {
                 return Optional.of(head.value(buffer, i));
