@@ -1,6 +1,5 @@
 package dev.rsp.demo;
 
-import dev.rsp.config.Reading;
 import dev.rsp.config.Schema;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -34,6 +33,7 @@ public final class DemoBackends {
 
     @Activate
     void activate(Map<String, Object> properties) {
+        SCHEMA.read(properties).warnings().forEach(log::warn);
         List<String> errors = new ArrayList<>();
         Map<String, InetSocketAddress> backends = parse(properties, errors);
         errors.forEach(e -> log.error("{}; no demo backend is started", e));
@@ -45,6 +45,7 @@ public final class DemoBackends {
     /** A configuration with a bad entry leaves the running demo backends alone; a good one restarts them. */
     @Modified
     void modified(Map<String, Object> properties) {
+        SCHEMA.read(properties).warnings().forEach(log::warn);
         List<String> errors = new ArrayList<>();
         Map<String, InetSocketAddress> backends = parse(properties, errors);
         errors.forEach(e -> log.error("{}; keeping the running demo backends", e));
@@ -74,14 +75,11 @@ public final class DemoBackends {
     }
 
     /**
-     * Reads {@code backend.<name> = host:port} entries; adds one line per bad entry to {@code errors} (and logs a
-     * WARN per unknown key).
+     * Reads {@code backend.<name> = host:port} entries; adds one line per bad entry to {@code errors}.
      *
      * @return backends by name, in name order
      */
     static Map<String, InetSocketAddress> parse(Map<String, ?> properties, List<String> errors) {
-        Reading reading = SCHEMA.read(properties);
-        reading.warnings().forEach(log::warn);
         Map<String, InetSocketAddress> out = new TreeMap<>();
         for (Map.Entry<String, ?> e : new TreeMap<>(properties).entrySet()) {
             if (!e.getKey().startsWith(PREFIX)) {

@@ -26,7 +26,7 @@ public final class CorePids {
     /**
      * What is wrong with {@code backends.empty} ({@code allow} or {@code refuse}, the default), or null.
      */
-    static String backendsEmptyProblem(Object value) {
+    public static String backendsEmptyProblem(Object value) {
         if (value == null || "allow".equals(String.valueOf(value).strip()) || "refuse".equals(String.valueOf(value).strip())) {
             return null;
         }
