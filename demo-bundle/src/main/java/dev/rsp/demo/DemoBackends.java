@@ -1,5 +1,6 @@
 package dev.rsp.demo;
 
+import dev.rsp.config.Schema;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -10,6 +11,7 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,9 +28,35 @@ public final class DemoBackends {
 
     private final List<DemoServer> servers = new ArrayList<>();
 
+    /** The keys of {@code rsp.demo}, shared with {@code bin/rsp check}. */
+    static final Schema SCHEMA = Schema.of("rsp.demo").prefix(PREFIX);
+
     @Activate
     void activate(Map<String, Object> properties) {
-        for (Map.Entry<String, InetSocketAddress> e : parse(properties).entrySet()) {
+        SCHEMA.read(properties).warnings().forEach(log::warn);
+        List<String> errors = new ArrayList<>();
+        Map<String, InetSocketAddress> backends = parse(properties, errors);
+        errors.forEach(e -> log.error("{}; no demo backend is started", e));
+        if (errors.isEmpty()) {
+            start(backends);
+        }
+    }
+
+    /** A configuration with a bad entry leaves the running demo backends alone; a good one restarts them. */
+    @Modified
+    void modified(Map<String, Object> properties) {
+        SCHEMA.read(properties).warnings().forEach(log::warn);
+        List<String> errors = new ArrayList<>();
+        Map<String, InetSocketAddress> backends = parse(properties, errors);
+        errors.forEach(e -> log.error("{}; keeping the running demo backends", e));
+        if (errors.isEmpty()) {
+            deactivate();
+            start(backends);
+        }
+    }
+
+    private void start(Map<String, InetSocketAddress> backends) {
+        for (Map.Entry<String, InetSocketAddress> e : backends.entrySet()) {
             DemoServer server = new DemoServer(e.getKey(), e.getValue());
             try {
                 server.start();
@@ -47,13 +75,13 @@ public final class DemoBackends {
     }
 
     /**
-     * Reads {@code backend.<name> = host:port} entries; entries that do not parse are logged and skipped.
+     * Reads {@code backend.<name> = host:port} entries; adds one line per bad entry to {@code errors}.
      *
      * @return backends by name, in name order
      */
-    static Map<String, InetSocketAddress> parse(Map<String, ?> properties) {
+    static Map<String, InetSocketAddress> parse(Map<String, ?> properties, List<String> errors) {
         Map<String, InetSocketAddress> out = new TreeMap<>();
-        for (Map.Entry<String, ?> e : properties.entrySet()) {
+        for (Map.Entry<String, ?> e : new TreeMap<>(properties).entrySet()) {
             if (!e.getKey().startsWith(PREFIX)) {
                 continue;
             }
@@ -66,11 +94,12 @@ public final class DemoBackends {
                 }
                 int port = Integer.parseInt(value.substring(colon + 1));
                 if (port < 0 || port > 65535) {
-                    throw new IllegalArgumentException("port out of range");
+                    throw new IllegalArgumentException("expected host:port with a port from 0 to 65535");
                 }
                 out.put(name, new InetSocketAddress(value.substring(0, colon), port));
             } catch (IllegalArgumentException ex) {
-                log.error("rsp.demo: ignoring {} = '{}': {}", e.getKey(), value, ex.getMessage());
+                String why = ex instanceof NumberFormatException ? "expected host:port with a port from 0 to 65535" : ex.getMessage();
+                errors.add("rsp.demo: " + e.getKey() + " = '" + value + "': " + why);
             }
         }
         return out;

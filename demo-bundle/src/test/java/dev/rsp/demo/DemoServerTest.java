@@ -70,13 +70,16 @@ class DemoServerTest {
     }
 
     @Test
-    void configurationEntriesAreParsedAndBadOnesSkipped() {
+    void configurationEntriesAreParsedAndBadOnesReported() {
+        java.util.List<String> errors = new java.util.ArrayList<>();
         Map<String, InetSocketAddress> parsed = DemoBackends.parse(Map.of(
                 "backend.demo-2", "127.0.0.1:9102",
                 "backend.demo-1", " 127.0.0.1:9101 ",
                 "backend.broken", "nohost",
                 "backend.badport", "127.0.0.1:99999",
-                "service.pid", "rsp.demo"));
+                "service.pid", "rsp.demo"), errors);
+        assertEquals(java.util.List.of("rsp.demo: backend.badport = '127.0.0.1:99999': expected host:port with a port from 0 to 65535",
+                "rsp.demo: backend.broken = 'nohost': expected host:port"), errors);
         assertEquals(2, parsed.size());
         assertEquals("[demo-1, demo-2]", parsed.keySet().toString());
         assertEquals(9101, parsed.get("demo-1").getPort());

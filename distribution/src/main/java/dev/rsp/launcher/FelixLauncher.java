@@ -4,11 +4,13 @@ import java.io.File;
 import java.io.FilenameFilter;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.Hashtable;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.BundleException;
@@ -34,10 +36,14 @@ final class FelixLauncher {
     static final long STOP_TIMEOUT_MS = 4500;
     static final int DEPLOY_START_LEVEL = 4;
     static final String FILEINSTALL = "org.apache.felix.fileinstall";
+    static final String START_FAILURE_PROPERTY = "rsp.launcher";
+    static final String START_FAILURE_VALUE = "start-failure";
 
     private final LaunchOptions options;
     private final AtomicBoolean stopping = new AtomicBoolean();
     private volatile Framework framework;
+    /** The first line a component reported through the start-failure service, or null. */
+    private volatile String startFailure;
 
     FelixLauncher(LaunchOptions options) {
         this.options = options;
@@ -72,6 +78,8 @@ final class FelixLauncher {
                 + install(context, new File(home, "bundle/logging"), 2)
                 + install(context, new File(home, "bundle"), 3);
 
+        registerStartFailure(context);
+
         StopSignals.install(new Runnable() {
             @Override
             public void run() {
@@ -97,6 +105,10 @@ final class FelixLauncher {
         FrameworkEvent event = fw.waitForStop(0);
         if (event.getType() == FrameworkEvent.ERROR) {
             System.err.println("rsp: framework stopped with an error: " + event.getThrowable());
+            return 1;
+        }
+        if (startFailure != null) {
+            System.err.println("rsp: cannot start: " + startFailure);
             return 1;
         }
         System.out.println("rsp: stopped");
@@ -137,6 +149,26 @@ final class FelixLauncher {
         }, "rsp-stop-watchdog");
         watchdog.setDaemon(true);
         watchdog.start();
+    }
+
+    /**
+     * The start-failure service: a {@code java.util.function.Consumer<String>} with {@value #START_FAILURE_PROPERTY}
+     * = {@value #START_FAILURE_VALUE} (java.* types need no package wiring). A component that cannot start at all
+     * (an unusable configuration and no last good one, e.g. an invalid listener address) passes it its one-line
+     * reason, already logged; rsp then stops and exits 1. The caller side is {@code dev.rsp.config.StartFailure}.
+     */
+    private void registerStartFailure(BundleContext context) {
+        Hashtable<String, Object> props = new Hashtable<String, Object>();
+        props.put(START_FAILURE_PROPERTY, START_FAILURE_VALUE);
+        context.registerService(Consumer.class, new Consumer<String>() {
+            @Override
+            public void accept(String reason) {
+                if (startFailure == null) {
+                    startFailure = reason;
+                }
+                requestStop("start failed");
+            }
+        }, props);
     }
 
     private void stopAndWait() {

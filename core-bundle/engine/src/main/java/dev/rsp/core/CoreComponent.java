@@ -1,5 +1,8 @@
 package dev.rsp.core;
 
+import dev.rsp.config.Reading;
+import dev.rsp.config.RunningValues;
+import dev.rsp.config.StartFailure;
 import dev.rsp.core.backend.ActiveHealthCheck;
 import dev.rsp.core.backend.BackendsConfig;
 import dev.rsp.core.backend.BackendsDiff;
@@ -16,14 +19,18 @@ import dev.rsp.spi.tls.TlsFront;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.osgi.framework.Constants;
+import org.osgi.service.component.ComponentContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -39,7 +46,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The core as an OSGi component: reads {@code rsp.core} ({@code etc/rsp.core.cfg}, required), takes the backends
  * from {@link BackendsComponent}, tracks routing strategies by name, and runs the {@link ProxyEngine}. A
- * configuration that does not validate is logged line by line and the previous good one stays in force.
+ * configuration that does not validate is logged line by line and the previous good one stays in force; at
+ * activation there is none, so nothing is opened and the start fails ({@link StartFailure}). A configuration that
+ * would remove every backend is refused unless it says {@code backends.empty = allow}.
  */
 @Component(immediate = true, configurationPid = "rsp.core", configurationPolicy = ConfigurationPolicy.REQUIRE,
         service = ProxyControl.class)
@@ -55,20 +64,24 @@ public final class CoreComponent implements ProxyControl {
     private ActiveHealthCheck activeCheck;
     private ProxyEngine engine;
     private ProxySettings settings;
+    private final RunningValues running = new RunningValues(CorePids.CORE);
+    private String firstProblem;
     private Backends currentBackends = new Backends(0, java.util.List.of());
     private long generation;
     /** TLS fronts bound, also before activation; the engine listens for each once it runs. */
     private final Set<TlsFront> tlsFronts = new LinkedHashSet<>();
 
     @Activate
-    void activate(CoreConfig config) throws IOException {
-        ProxySettings.Parsed parsed = ProxySettings.from(config);
-        if (parsed instanceof ProxySettings.Invalid invalid) {
-            invalid.errors().forEach(e -> log.error("rsp.core: {} (using the defaults until this is fixed)", e));
-            settings = ProxySettings.defaults(CoreConfigs.DEFAULTS);
-        } else {
-            settings = ((ProxySettings.Valid) parsed).settings();
+    void activate(ComponentContext context, Map<String, Object> properties) throws IOException {
+        Optional<ProxySettings> valid = settings(properties, "rsp cannot start until this is fixed");
+        if (valid.isEmpty()) {
+            // No last good configuration to keep and no defaults for wrong values: nothing is opened, and under
+            // bin/rsp the process stops with status 1. Without a launcher the component takes itself out.
+            StartFailure.report(context.getBundleContext(), firstProblem);
+            context.disableComponent(CoreComponent.class.getName());
+            return;
         }
+        settings = valid.get();
         PassiveHealth health = new PassiveHealth(settings.healthFailures(), settings.healthCooldownNanos(), System::nanoTime);
         engine = new ProxyEngine(settings, routing, health);
         engine.start();
@@ -90,22 +103,50 @@ public final class CoreComponent implements ProxyControl {
     }
 
     @Modified
-    void modified(CoreConfig config) throws IOException {
-        ProxySettings.Parsed parsed = ProxySettings.from(config);
-        if (parsed instanceof ProxySettings.Invalid invalid) {
-            invalid.errors().forEach(e -> log.error("rsp.core: {} (keeping the previous configuration)", e));
-        } else {
-            ProxySettings next = ((ProxySettings.Valid) parsed).settings();
-            if (!next.equals(settings)) {
-                engine.settings(next);
-                settings = next;
+    void modified(Map<String, Object> properties) {
+        Optional<ProxySettings> next = settings(properties, "keeping the previous configuration");
+        if (next.isPresent() && !next.get().equals(settings)) {
+            try {
+                engine.settings(next.get());
+                settings = next.get();
                 log.info("rsp.core configuration applied");
+            } catch (IOException e) {
+                log.error("rsp.core: cannot apply http.listen = {}: {}", next.get().listen(), e.getMessage());
             }
         }
     }
 
+    /**
+     * Reads {@code rsp.core}: every key checked by {@link CorePids#CORE} and then by {@link ProxySettings}; a key
+     * missing from a running configuration keeps its running value ({@link RunningValues}). Logs one line per
+     * problem, ending with {@code consequence}; empty when the configuration must not be applied.
+     */
+    private Optional<ProxySettings> settings(Map<String, Object> properties, String consequence) {
+        List<String> warnings = new ArrayList<>();
+        Map<String, Object> effective = running.carry(properties, warnings);
+        Reading reading = CorePids.CORE.read(effective);
+        reading.warnings().forEach(log::warn);
+        warnings.forEach(log::warn);
+        List<String> errors = new ArrayList<>(reading.errors());
+        ProxySettings.Parsed parsed = errors.isEmpty() ? ProxySettings.from(reading.as(CoreConfig.class)) : null;
+        if (parsed instanceof ProxySettings.Invalid invalid) {
+            invalid.errors().forEach(e -> errors.add("rsp.core: " + e));
+        }
+        if (!errors.isEmpty()) {
+            errors.forEach(e -> log.error("{}; {}", e, consequence));
+            firstProblem = errors.get(0);
+            return Optional.empty();
+        }
+        running.applied(effective);
+        return Optional.of(((ProxySettings.Valid) parsed).settings());
+    }
+
     @Deactivate
     void deactivate() {
+        if (engine == null) {
+            builder.shutdownNow();
+            return;
+        }
         sampling.shutdownNow();
         if (activeCheck != null) {
             activeCheck.close();
@@ -118,6 +159,17 @@ public final class CoreComponent implements ProxyControl {
 
     @Override
     public synchronized void backends(Map<String, ?> properties) {
+        if (engine == null) {
+            return; // the core did not start
+        }
+        Reading reading = CorePids.BACKENDS.read(properties);
+        reading.warnings().forEach(log::warn);
+        Object empty = reading.get(CorePids.BACKENDS_EMPTY, null);
+        String emptyProblem = CorePids.backendsEmptyProblem(empty);
+        if (emptyProblem != null) {
+            log.error("{}; keeping the previous backends", emptyProblem);
+            return;
+        }
         ParsedBackends parsed = BackendsConfig.parse(properties, generation + 1);
         if (parsed instanceof ParsedBackends.Invalid invalid) {
             invalid.errors().forEach(e -> log.error("rsp.backends: {} (keeping the previous backends)", e));
@@ -125,6 +177,12 @@ public final class CoreComponent implements ProxyControl {
         }
         Backends next = ((ParsedBackends.Valid) parsed).backends();
         if (next.all().equals(currentBackends.all()) && generation > 0) {
+            return;
+        }
+        if (next.all().isEmpty() && !currentBackends.all().isEmpty() && !"allow".equals(String.valueOf(empty).strip())) {
+            log.error("rsp.backends: the new configuration has no backend.* entry and would remove all {} backends; "
+                    + "refused, keeping the previous backends (a damaged file? to run without backends, set "
+                    + "backends.empty = allow)", currentBackends.all().size());
             return;
         }
         generation++;

@@ -1,9 +1,16 @@
 package dev.rsp.tls.front;
 
+import dev.rsp.config.Reading;
+import dev.rsp.config.RunningValues;
+import dev.rsp.config.Schema;
+import dev.rsp.config.StartFailure;
 import dev.rsp.spi.tls.TlsFront;
 import dev.rsp.tls.audit.CertsAuditCommand;
 import dev.rsp.tls.certs.CertificateStore;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Hashtable;
 import java.util.Map;
 import java.util.concurrent.Executors;
@@ -39,8 +46,13 @@ import org.slf4j.LoggerFactory;
 @Designate(ocd = TlsConfig.class)
 public final class TlsComponent {
 
-    static final String PID = "rsp.tls";
+    public static final String PID = "rsp.tls";
     private static final Logger log = LoggerFactory.getLogger(TlsComponent.class);
+    /** The keys of {@code rsp.tls}, shared with {@code bin/rsp check}. */
+    public static final Schema SCHEMA = Schema.fromAnnotation(PID, TlsConfig.class);
+
+    private final RunningValues running = new RunningValues(SCHEMA);
+    private String firstProblem;
 
     private final CertificateStore store = new CertificateStore(Instant::now);
     private final TlsSettings.Supported supported = TlsSettings.Supported.byJdk();
@@ -71,9 +83,13 @@ public final class TlsComponent {
             applier = poller;
         }
         active = true;
-        TlsSettings initial = parsed(properties, "using the defaults until this is fixed")
-                .orElseGet(() -> ((TlsSettings.Valid) TlsSettings.parse(Map.of(), supported)).settings());
-        applyLater(initial);
+        java.util.Optional<TlsSettings> initial = parsed(properties, "the TLS listener is not started");
+        if (initial.isPresent()) {
+            applyLater(initial.get());
+        } else {
+            // no last good configuration, and no defaults for wrong values: no listener, and the start fails
+            StartFailure.report(context, firstProblem);
+        }
         Hashtable<String, Object> command = new Hashtable<>();
         command.put("osgi.command.scope", "rsp");
         command.put("osgi.command.function", "certs-audit");
@@ -107,14 +123,35 @@ public final class TlsComponent {
         log.info("rsp.tls stopped");
     }
 
-    private java.util.Optional<TlsSettings> parsed(Map<String, Object> properties, String fallback) {
-        TlsSettings.Parsed parsed = TlsSettings.parse(properties, supported);
-        if (parsed instanceof TlsSettings.Invalid invalid) {
-            invalid.errors().forEach(e -> log.error("rsp.tls: {} ({})", e, fallback));
+    /**
+     * Reads {@code rsp.tls}: every key checked by {@link #SCHEMA} (durations and sizes with units), then by
+     * {@link TlsSettings}; a key missing from a running configuration keeps its running value. Logs one line per
+     * problem, ending with {@code consequence}; empty when the configuration must not be applied.
+     */
+    private java.util.Optional<TlsSettings> parsed(Map<String, Object> properties, String consequence) {
+        List<String> missing = new ArrayList<>();
+        Map<String, Object> effective = running.carry(properties, missing);
+        Reading reading = SCHEMA.read(effective);
+        reading.warnings().forEach(log::warn);
+        missing.forEach(log::warn);
+        List<String> errors = new ArrayList<>(reading.errors());
+        TlsSettings.Parsed parsed = null;
+        if (errors.isEmpty()) {
+            Map<String, Object> typed = new HashMap<>(effective);
+            typed.putAll(reading.values());
+            parsed = TlsSettings.parse(typed, supported);
+            if (parsed instanceof TlsSettings.Invalid invalid) {
+                invalid.errors().forEach(e -> errors.add(PID + ": " + e));
+            }
+        }
+        if (!errors.isEmpty()) {
+            errors.forEach(e -> log.error("{}; {}", e, consequence));
+            firstProblem = errors.get(0);
             return java.util.Optional.empty();
         }
         TlsSettings.Valid valid = (TlsSettings.Valid) parsed;
         valid.warnings().forEach(w -> log.warn("rsp.tls: {}", w));
+        running.applied(effective);
         return java.util.Optional.of(valid.settings());
     }
 

@@ -4,12 +4,19 @@ import dev.rsp.spi.routing.Backends;
 import dev.rsp.spi.routing.Decision;
 import dev.rsp.spi.routing.Router;
 import dev.rsp.spi.routing.RoutingStrategy;
-import java.lang.System.Logger.Level;
+import dev.rsp.config.Reading;
+import dev.rsp.config.RunningValues;
+import dev.rsp.config.Schema;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.metatype.annotations.Designate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The {@code host-hash} routing strategy: a host always goes to the same backend, chosen by consistent hashing of
@@ -33,19 +40,29 @@ public final class HostHashStrategy implements RoutingStrategy {
     /** Candidates per decision when not configured. */
     public static final int DEFAULT_CANDIDATES = 3;
 
-    private static final System.Logger LOG = System.getLogger(HostHashStrategy.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(HostHashStrategy.class);
 
     private volatile int candidates = DEFAULT_CANDIDATES;
 
+    /** The keys of {@value #PID}, shared with {@code bin/rsp check}. */
+    public static final Schema SCHEMA = Schema.fromAnnotation(PID, HostHashConfig.class);
+
+    private final RunningValues running = new RunningValues(SCHEMA);
+
     /** Activated by Declarative Services, with the configuration or its defaults. */
     @Activate
+    public HostHashStrategy(Map<String, Object> properties) {
+        apply(properties);
+    }
+
+    /** A strategy with {@code config} in force, outside Declarative Services (benchmarks, tests). */
     public HostHashStrategy(HostHashConfig config) {
-        apply(config);
+        this(Map.of("candidates", config.candidates()));
     }
 
     @Modified
-    void modified(HostHashConfig config) {
-        apply(config);
+    void modified(Map<String, Object> properties) {
+        apply(properties);
     }
 
     /** Builds a router over {@code backends} with the current configuration; called off the network threads. */
@@ -59,13 +76,30 @@ public final class HostHashStrategy implements RoutingStrategy {
         return candidates;
     }
 
-    private void apply(HostHashConfig config) {
-        int c = config.candidates();
-        if (c < 1 || c > Decision.MAX_CANDIDATES) {
-            LOG.log(Level.ERROR, "{0}: candidates must be 1 to {1}, not {2}; keeping {3}",
-                    PID, Decision.MAX_CANDIDATES, c, candidates);
+    private synchronized void apply(Map<String, Object> properties) {
+        List<String> problems = new ArrayList<>();
+        Map<String, Object> effective = running.carry(properties, problems);
+        problems.forEach(LOG::warn);
+        Reading reading = SCHEMA.read(effective);
+        reading.warnings().forEach(LOG::warn);
+        problems = check(reading);
+        if (!problems.isEmpty()) {
+            problems.forEach(p -> LOG.error("{}; keeping candidates = {}", p, candidates));
             return;
         }
-        candidates = c;
+        candidates = reading.as(HostHashConfig.class).candidates();
+        running.applied(effective);
+    }
+
+    /** Every problem of a configuration, one line each naming the PID, key and value; empty when it can be applied. */
+    static List<String> check(Reading reading) {
+        List<String> problems = new ArrayList<>(reading.errors());
+        if (problems.isEmpty()) {
+            int c = reading.as(HostHashConfig.class).candidates();
+            if (c < 1 || c > Decision.MAX_CANDIDATES) {
+                problems.add(PID + ": candidates = '" + c + "': expected a whole number from 1 to " + Decision.MAX_CANDIDATES);
+            }
+        }
+        return problems;
     }
 }

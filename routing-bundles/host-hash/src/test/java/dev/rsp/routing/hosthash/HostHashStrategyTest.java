@@ -8,9 +8,9 @@ import dev.rsp.spi.routing.Decision;
 import dev.rsp.spi.routing.RoutingStrategy;
 import java.io.IOException;
 import java.io.InputStream;
-import java.lang.annotation.Annotation;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class HostHashStrategyTest {
@@ -56,17 +56,18 @@ class HostHashStrategyTest {
         assertEquals(HostHashStrategy.DEFAULT_CANDIDATES, new HostHashStrategy(config(-1)).candidates());
     }
 
-    private static HostHashConfig config(int candidates) {
-        return new HostHashConfig() {
-            @Override
-            public int candidates() {
-                return candidates;
-            }
+    @Test
+    void aValueThatIsNotANumberIsReportedAndKeepsThePreviousGoodOne() {
+        HostHashStrategy strategy = new HostHashStrategy(config(4));
+        strategy.modified(Map.of("candidates", "three"));
+        assertEquals(4, strategy.candidates());
+        assertEquals(List.of("rsp.routing.hosthash: candidates = 'three': expected a whole number"),
+                HostHashStrategy.check(HostHashStrategy.SCHEMA.read(Map.of("candidates", "three"))));
+        assertEquals(List.of("rsp.routing.hosthash: candidates = '9': expected a whole number from 1 to 8"),
+                HostHashStrategy.check(HostHashStrategy.SCHEMA.read(Map.of("candidates", "9"))));
+    }
 
-            @Override
-            public Class<? extends Annotation> annotationType() {
-                return HostHashConfig.class;
-            }
-        };
+    private static Map<String, Object> config(int candidates) {
+        return Map.of("candidates", String.valueOf(candidates), "service.pid", HostHashStrategy.PID);
     }
 }

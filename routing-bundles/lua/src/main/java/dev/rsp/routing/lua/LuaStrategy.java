@@ -1,9 +1,15 @@
 package dev.rsp.routing.lua;
 
+import dev.rsp.config.Reading;
+import dev.rsp.config.RunningValues;
+import dev.rsp.config.Schema;
 import dev.rsp.spi.routing.Backends;
 import dev.rsp.spi.routing.Router;
 import dev.rsp.spi.routing.RoutingStrategy;
+import java.util.ArrayList;
 import java.util.Hashtable;
+import java.util.List;
+import java.util.Map;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
@@ -12,6 +18,8 @@ import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.metatype.annotations.Designate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The {@code lua} routing strategy: routing rules in a Lua script ({@link LuaConfig}, PID {@value LuaRules#PID}),
@@ -35,21 +43,28 @@ public final class LuaStrategy implements RoutingStrategy {
     /** Service property that changes with every script version in force. */
     static final String GENERATION = "rsp.lua.generation";
 
+    private static final Logger LOG = LoggerFactory.getLogger(LuaStrategy.class);
+
     private final LuaRules rules = new LuaRules(this::newVersion);
     private long generation;
     private ServiceRegistration<RoutingStrategy> registration;
 
+    /** The keys of {@value LuaRules#PID}, shared with {@code bin/rsp check}. */
+    static final Schema SCHEMA = Schema.fromAnnotation(LuaRules.PID, LuaConfig.class);
+
+    private final RunningValues running = new RunningValues(SCHEMA);
+
     @Activate
-    void activate(BundleContext context, LuaConfig config) {
-        apply(config);
+    void activate(BundleContext context, Map<String, Object> properties) {
+        apply(properties);
         synchronized (this) {
             registration = context.registerService(RoutingStrategy.class, this, properties());
         }
     }
 
     @Modified
-    void modified(LuaConfig config) {
-        apply(config);
+    void modified(Map<String, Object> properties) {
+        apply(properties);
     }
 
     @Deactivate
@@ -72,8 +87,20 @@ public final class LuaStrategy implements RoutingStrategy {
         return rules.build(backends);
     }
 
-    private void apply(LuaConfig c) {
-        rules.configure(c.script(), c.budget_instructions(), c.budget_bytes(), c.budget_depth(), c.watch_interval_ms());
+    /** Checks every key first (a bad or unknown one is logged); then {@link LuaRules} checks the ranges and loads. */
+    private synchronized void apply(Map<String, Object> properties) {
+        List<String> missing = new ArrayList<>();
+        Map<String, Object> effective = running.carry(properties, missing);
+        missing.forEach(LOG::warn);
+        Reading reading = SCHEMA.read(effective);
+        reading.warnings().forEach(LOG::warn);
+        reading.errors().forEach(e -> LOG.error("{}; keeping the previous configuration", e));
+        if (reading.valid()) {
+            LuaConfig c = reading.as(LuaConfig.class);
+            if (rules.configure(c.script(), c.budget_instructions(), c.budget_bytes(), c.budget_depth(), c.watch_interval_ms())) {
+                running.applied(effective);
+            }
+        }
     }
 
     private synchronized void newVersion() {

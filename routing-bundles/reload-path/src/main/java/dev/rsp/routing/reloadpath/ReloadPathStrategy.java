@@ -1,8 +1,14 @@
 package dev.rsp.routing.reloadpath;
 
+import dev.rsp.config.Reading;
+import dev.rsp.config.RunningValues;
+import dev.rsp.config.Schema;
 import dev.rsp.spi.routing.Backends;
 import dev.rsp.spi.routing.Router;
 import dev.rsp.spi.routing.RoutingStrategy;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -40,14 +46,34 @@ public final class ReloadPathStrategy implements RoutingStrategy {
 
     private volatile PathRule rule = PathRule.DEFAULT;
 
+    /** The keys of {@value #PID}, shared with {@code bin/rsp check}. */
+    static final Schema SCHEMA = Schema.fromAnnotation(PID, ReloadPathConfig.class);
+
+    private final RunningValues running = new RunningValues(SCHEMA);
+
     @Activate
-    void activate(ReloadPathConfig config) {
-        configure(config.path_pattern(), config.methods());
+    void activate(Map<String, Object> properties) {
+        apply(properties);
     }
 
     @Modified
-    void modified(ReloadPathConfig config) {
-        configure(config.path_pattern(), config.methods());
+    void modified(Map<String, Object> properties) {
+        apply(properties);
+    }
+
+    private synchronized void apply(Map<String, Object> properties) {
+        List<String> missing = new ArrayList<>();
+        Map<String, Object> effective = running.carry(properties, missing);
+        missing.forEach(LOG::warn);
+        Reading reading = SCHEMA.read(effective);
+        reading.warnings().forEach(LOG::warn);
+        reading.errors().forEach(e -> LOG.error("{}; keeping {}", e, rule));
+        if (reading.valid()) {
+            ReloadPathConfig config = reading.as(ReloadPathConfig.class);
+            if (configure(config.path_pattern(), config.methods())) {
+                running.applied(effective);
+            }
+        }
     }
 
     /**

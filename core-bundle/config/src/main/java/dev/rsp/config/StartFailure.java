@@ -1,0 +1,46 @@
+package dev.rsp.config;
+
+import java.util.Collection;
+import java.util.function.Consumer;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.InvalidSyntaxException;
+import org.osgi.framework.ServiceReference;
+
+/**
+ * How a component tells the launcher that rsp cannot start. The launcher ({@code dev.rsp.launcher.FelixLauncher})
+ * registers a {@code java.util.function.Consumer<String>} service with {@value #PROPERTY}={@value #VALUE}; a component
+ * whose configuration is unusable when it first activates (there is no last good configuration to keep) logs its
+ * ERROR line and hands the same line to that service, and the launcher stops the framework and exits 1. Under a
+ * framework without that service (Pax Exam, another launcher) nothing happens beyond the log line.
+ */
+public final class StartFailure {
+
+    public static final String PROPERTY = "rsp.launcher";
+    public static final String VALUE = "start-failure";
+
+    private StartFailure() {
+    }
+
+    /** Reports {@code line}; returns whether a launcher took it. */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    public static boolean report(BundleContext context, String line) {
+        try {
+            Collection<ServiceReference<Consumer>> refs = context.getServiceReferences(Consumer.class,
+                    "(" + PROPERTY + "=" + VALUE + ")");
+            for (ServiceReference<Consumer> ref : refs) {
+                Consumer<String> launcher = context.getService(ref);
+                if (launcher != null) {
+                    try {
+                        launcher.accept(line);
+                        return true;
+                    } finally {
+                        context.ungetService(ref);
+                    }
+                }
+            }
+        } catch (InvalidSyntaxException | RuntimeException e) {
+            // no launcher, or the bundle is stopping: the log line is all there is
+        }
+        return false;
+    }
+}
