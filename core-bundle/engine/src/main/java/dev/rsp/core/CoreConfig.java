@@ -69,4 +69,16 @@ public @interface CoreConfig {
 
     @AttributeDefinition(description = "Protocols an HTTP/1.1 Upgrade may switch to (a tunnel after 101); others are removed from the request. Empty: none")
     String upgrade_protocols() default "websocket";
+
+    @AttributeDefinition(description = "Add a Via field to forwarded requests (off by default, as in HAProxy and nginx: nginx's gzip_proxied off does not compress responses to requests that carry Via)")
+    boolean forwarded_via() default false;
+
+    @AttributeDefinition(description = "Access log line format: text, combined (Apache/nginx) or json")
+    String access_log_format() default "text";
+
+    @AttributeDefinition(description = "Directory of custom error pages (<status>.html, .json or .txt), relative to rsp's home; missing: built-in pages")
+    String errors_dir() default "etc/errors";
+
+    @AttributeDefinition(description = "Largest custom error page in bytes")
+    int errors_max_bytes() default 65536;
 }

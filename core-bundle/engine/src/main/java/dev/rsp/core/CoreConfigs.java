@@ -47,6 +47,9 @@ public final class CoreConfigs {
         if (t == long.class) {
             return Long.parseLong(s);
         }
+        if (t == boolean.class) {
+            return Boolean.parseBoolean(s);
+        }
         return s;
     }
 }

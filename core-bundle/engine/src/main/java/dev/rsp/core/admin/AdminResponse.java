@@ -1,5 +1,6 @@
 package dev.rsp.core.admin;
 
+import dev.rsp.core.json.Json;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 

@@ -1,5 +1,6 @@
 package dev.rsp.core.admin;
 
+import dev.rsp.core.json.Json;
 import dev.rsp.core.ProxyControl;
 import dev.rsp.core.metrics.LoopMetrics;
 import dev.rsp.core.metrics.TimeSeries;

@@ -57,9 +57,14 @@ final class BackendLeg {
         return backend == null ? "-" : backend.backend().name();
     }
 
-    /** Response body bytes sent to the client in this exchange. */
+    /** Response body bytes sent to the client in this exchange (in a tunnel: bytes backend to client). */
     long bodyBytes() {
         return down.bodyBytes();
+    }
+
+    /** Request body bytes sent to the backend in this exchange (in a tunnel: bytes client to backend). */
+    long requestBodyBytes() {
+        return up.bodyBytes();
     }
 
     /**
@@ -81,14 +86,23 @@ final class BackendLeg {
         }
     }
 
-    /** Starts sending one of rsp's own replies: abandons the exchange's pipes, keeps nothing of the backend. */
+    /**
+     * Starts sending one of rsp's own replies: abandons the exchange's pipes, keeps nothing of the backend. The
+     * operator's page for {@code status} when there is one, else a one-line text: {@code message}, or for null only
+     * the status's reason (the detail of a 5xx is for the log, never for the client).
+     */
     void startReply(int status, String message) {
         up.abort();
         dropBackend();
+        ByteBuffer page = engine.errorPages().page(status);
+        if (page != null) {
+            down.start(null, client, page, Pipe.Framing.NONE, 0);
+            return;
+        }
         if (responseHead == null) {
             responseHead = ctx.loop.buffers().acquire();
         }
-        Replies.write(responseHead, status, message);
+        Replies.write(responseHead, status, message == null ? Replies.reason(status) : message);
         down.start(null, client, responseHead, Pipe.Framing.NONE, 0);
     }
 
@@ -149,6 +163,7 @@ final class BackendLeg {
 
     /** Starts using {@code b}; false when connecting failed at once. */
     boolean connect(Backend b) {
+        x.backendName = b.name();
         BackendDirectory dir = engine.directory();
         String key = dir.poolKey(b);
         BackendSide pooled = x.passthrough ? null : ctx.pool.take(key);
@@ -195,6 +210,7 @@ final class BackendLeg {
     }
 
     void onConnected() {
+        x.connectedAt = System.nanoTime();
         if (x.passthrough) {
             startTunnel("tls.passthrough");
             return;
@@ -204,7 +220,8 @@ final class BackendLeg {
         if (requestHead == null) {
             requestHead = ctx.loop.buffers().acquire();
         }
-        HeadWriter.Forwarding f = new HeadWriter.Forwarding(clientIp, client.isTls(), x.upgradeOffered, head.versionMinor() == 0);
+        HeadWriter.Forwarding f = new HeadWriter.Forwarding(clientIp, client.isTls(), x.upgradeOffered, head.versionMinor() == 0,
+                engine.settings().via());
         if (!HeadWriter.request(view.buffer(), head, f, requestHead)) {
             c.count("reject.head_too_large_after_rewrite");
             dropBackend();
@@ -275,6 +292,9 @@ final class BackendLeg {
     }
 
     void onResponseHead(HttpHead rh) {
+        if (x.firstByteAt == 0) {
+            x.firstByteAt = System.nanoTime();
+        }
         Endpoint be = backend.endpoint();
         int status = rh.status();
         if (responseHead == null) {
@@ -376,6 +396,7 @@ final class BackendLeg {
     /** Relays bytes both ways until both sides closed: after a 101, or a TLS passthrough connection. */
     private void startTunnel(String counter) {
         c.state = ClientSide.State.TUNNEL;
+        x.tunnel = true;
         c.count(counter);
         c.accessLog();
         up.tunnel(client, backend.endpoint());

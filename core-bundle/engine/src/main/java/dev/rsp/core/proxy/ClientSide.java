@@ -157,7 +157,7 @@ final class ClientSide implements LoopHandler {
             case EXCHANGE -> {
                 if (!x.responseHeadSeen && now - deadline > 0) {
                     count("backend.timeout");
-                    reply(504, "backend " + leg.backendName() + " did not answer in time");
+                    reply(504, "backend " + x.backendName + " did not answer in time");
                 } else if (now - lastProgress > engine.settings().idleTimeoutNanos()) {
                     count("exchange.timeout.idle");
                     close();
@@ -362,11 +362,25 @@ final class ClientSide implements LoopHandler {
             return;
         }
         x.keepAlive = !draining && (head.versionMinor() == 1 ? !head.connectionClose() : head.connectionKeepAlive());
+        if (engine.accessLogOn()) {
+            x.userAgent = fieldValue(head, "user-agent");
+            x.referer = fieldValue(head, "referer");
+        }
         client.input().position(head.headEnd());
         // Read interest stays on: turned off only if the client sends more while the exchange runs (onReady), so a
         // plain keep-alive exchange changes no interest at all.
         view.set(client.input(), head, x.host);
         route();
+    }
+
+    /** The first field named {@code lowerCaseName} of the request head in the client's buffer, or "". */
+    private String fieldValue(HttpHead head, String lowerCaseName) {
+        for (int i = 0; i < head.headerCount(); i++) {
+            if (head.nameIs(client.input(), i, lowerCaseName)) {
+                return head.value(client.input(), i);
+            }
+        }
+        return "";
     }
 
     /** Asks the routing chain; also called again for a request waiting for a strategy. */
@@ -429,9 +443,14 @@ final class ClientSide implements LoopHandler {
             return;
         }
         x.status = status;
+        x.error = message;
         engine.counters().response(status);
         accessLog();
-        leg.startReply(status, message);
+        if (status >= 500) {
+            // The detail may name backends and addresses: it goes to the log, the client gets the status's page.
+            ReplyLog.detail(status, message, x.host);
+        }
+        leg.startReply(status, status >= 500 ? null : message);
         state = State.REPLY;
         client.wantRead(false);
         flushReply();
@@ -506,9 +525,13 @@ final class ClientSide implements LoopHandler {
             return;
         }
         if (x.started != 0 && !x.recorded) {
-            // The exchange ended without a complete response (a side broke or timed out): metrics only, status 0.
+            // The exchange ended without a complete response (a side broke or timed out): status 0.
             x.recorded = true;
-            leg.record(0, (System.nanoTime() - x.started) / 1000);
+            long micros = (System.nanoTime() - x.started) / 1000;
+            leg.record(0, micros);
+            logLine(0, micros);
+        } else if (x.tunnel) {
+            logLine(x.status, (System.nanoTime() - x.started) / 1000);
         }
         state = State.CLOSED;
         leg.release();
@@ -524,7 +547,8 @@ final class ClientSide implements LoopHandler {
 
     /**
      * The exchange's outcome is known (a response finished, rsp replied, or the connection became a tunnel): one
-     * access log line and one record in the loop's metrics, at most once per exchange.
+     * record in the loop's metrics and, except for a tunnel (whose line waits for its end, in {@link #close}), one
+     * access log line; at most once per exchange.
      */
     void accessLog() {
         if (x.recorded) {
@@ -533,11 +557,26 @@ final class ClientSide implements LoopHandler {
         x.recorded = true;
         long micros = x.started == 0 ? 0 : (System.nanoTime() - x.started) / 1000;
         leg.record(x.status, micros);
-        if (ProxyEngine.accessLog.isInfoEnabled()) {
-            ProxyEngine.accessLog.info("{} {} {} {} {} {} {} {} {}ms", clientIp, x.host, x.method, x.target, x.status,
-                    leg.bodyBytes(), leg.backendName(), x.strategy.isEmpty() ? "-" : x.strategy,
-                    micros / 1000.0);
+        if (!x.tunnel) {
+            logLine(x.status, micros);
         }
+    }
+
+    private void logLine(int status, long micros) {
+        if (!engine.accessLogOn()) {
+            return;
+        }
+        String scheme = x.passthrough ? "tls" : client.isTls() ? "https" : "http";
+        String version = x.passthrough || x.method.equals("-") ? "-" : x.http10 ? "HTTP/1.0" : "HTTP/1.1";
+        AccessLog.Entry e = new AccessLog.Entry(System.currentTimeMillis(), clientIp, scheme, x.method, x.target, version,
+                x.host.isEmpty() ? "-" : x.host, status, leg.requestBodyBytes(), leg.bodyBytes(), x.userAgent, x.referer,
+                x.backendName, x.strategy.isEmpty() ? "-" : x.strategy, since(x.connectedAt), since(x.firstByteAt), micros,
+                x.tunnel, x.error);
+        engine.accessLine(AccessLog.line(engine.settings().accessLogFormat(), e));
+    }
+
+    private long since(long nanos) {
+        return nanos == 0 || x.started == 0 ? -1 : (nanos - x.started) / 1000;
     }
 
     void count(String name) {

@@ -45,8 +45,23 @@ final class Exchange {
     /** The exchange's outcome went to the access log and the metrics (once per exchange). */
     boolean recorded;
 
+    // For the access log.
+    /** User-Agent and Referer, read only while the access log is on; "" otherwise. */
+    String userAgent = "";
+    String referer = "";
+    /** The last backend a connection was made or tried to, "-" before any. */
+    String backendName = "-";
+    /** System.nanoTime() when the backend connection was ready, when the first response head arrived; 0 before. */
+    long connectedAt;
+    long firstByteAt;
+    /** Why rsp answered itself or the exchange broke, for the log only (never sent to the client); "" otherwise. */
+    String error = "";
+    /** The exchange became a tunnel (after 101, or TLS passthrough): its line is written when the tunnel ends. */
+    boolean tunnel;
+
     /** Marks a request refused before its head could be read; the access log shows dashes for what is unknown. */
     void rejected() {
+        clearOutcome();
         started = System.nanoTime();
         method = "-";
         target = "-";
@@ -59,6 +74,7 @@ final class Exchange {
 
     /** Starts a new exchange for a parsed request head. */
     void begin(HttpHead h, UpgradePolicy upgrades) {
+        clearOutcome();
         started = System.nanoTime();
         method = h.method();
         target = h.target();
@@ -102,6 +118,7 @@ final class Exchange {
 
     /** Starts the one exchange of a TLS passthrough connection whose ClientHello named {@code serverName}. */
     void beginPassthrough(String serverName, int port) {
+        clearOutcome();
         started = System.nanoTime();
         method = "TLS";
         target = serverName;
@@ -120,6 +137,16 @@ final class Exchange {
         tries = 0;
         status = 0;
         recorded = false;
+    }
+
+    private void clearOutcome() {
+        userAgent = "";
+        referer = "";
+        backendName = "-";
+        connectedAt = 0;
+        firstByteAt = 0;
+        error = "";
+        tunnel = false;
     }
 
     /**

@@ -21,8 +21,9 @@ final class HeadWriter {
      * What the request head for the backend adds to the client's.
      *
      * @param upgrade the Upgrade offers to forward (see {@link UpgradePolicy#offered}), "" for none
+     * @param via     whether to add {@code Via} ({@code forwarded.via})
      */
-    record Forwarding(String clientIp, boolean tls, String upgrade, boolean http10Backend) {
+    record Forwarding(String clientIp, boolean tls, String upgrade, boolean http10Backend, boolean via) {
     }
 
     /**
@@ -70,7 +71,11 @@ final class HeadWriter {
             framing(h, out, "\r\n");
             ascii(out, f.tls() ? "X-Forwarded-Proto: https\r\nX-Forwarded-Host: " : "X-Forwarded-Proto: http\r\nX-Forwarded-Host: ");
             ascii(out, h.host());
-            ascii(out, h.versionMinor() == 0 ? "\r\nVia: 1.0 rsp\r\n" : "\r\nVia: 1.1 rsp\r\n");
+            if (f.via()) {
+                ascii(out, h.versionMinor() == 0 ? "\r\nVia: 1.0 rsp\r\n" : "\r\nVia: 1.1 rsp\r\n");
+            } else {
+                out.put(CRLF);
+            }
             if (!f.upgrade().isEmpty()) {
                 ascii(out, "Connection: upgrade\r\nUpgrade: ");
                 ascii(out, f.upgrade());

@@ -51,6 +51,17 @@ public final class ProxyEngine {
     /** The TLS listeners, by the front they serve. */
     private final Map<TlsFront, ServerSocketChannel> tlsListeners = new IdentityHashMap<>();
     private ExecutorService tlsTasks;
+    /** The operator's error pages ({@code errors.dir}), kept current off the loops; null before start. */
+    private volatile ErrorPages.Watcher errorPages;
+    /** Where access log lines go: the {@code rsp.access} logger unless replaced (tests, other destinations). */
+    private volatile java.util.function.Consumer<String> accessLines = new LoggerSink();
+
+    private static final class LoggerSink implements java.util.function.Consumer<String> {
+        @Override
+        public void accept(String line) {
+            accessLog.info(line);
+        }
+    }
 
     public ProxyEngine(ProxySettings settings, RoutingTable routing, PassiveHealth health) {
         this.settings = settings;
@@ -71,6 +82,27 @@ public final class ProxyEngine {
         }
         routing.chainChanged(s.chain());
         listen(s.listen());
+        errorPages = new ErrorPages.Watcher(() -> settings, 2000);
+    }
+
+    /** Sends access log lines to {@code sink} instead of the {@code rsp.access} logger. */
+    void accessLines(java.util.function.Consumer<String> sink) {
+        accessLines = sink;
+    }
+
+    /** Whether access log lines are wanted at all (the logger is on, or a sink replaced it). */
+    boolean accessLogOn() {
+        return accessLog.isInfoEnabled() || !(accessLines instanceof LoggerSink);
+    }
+
+    void accessLine(String line) {
+        accessLines.accept(line);
+    }
+
+    /** The error pages in force (none before start). */
+    ErrorPages errorPages() {
+        ErrorPages.Watcher w = errorPages;
+        return w == null ? ErrorPages.NONE : w.current();
     }
 
     private void listen(InetSocketAddress configured) throws IOException {
@@ -231,6 +263,10 @@ public final class ProxyEngine {
             }
         }
         loops.clear();
+        if (errorPages != null) {
+            errorPages.close();
+            errorPages = null;
+        }
         if (tlsTasks != null) {
             tlsTasks.shutdownNow();
             tlsTasks = null;

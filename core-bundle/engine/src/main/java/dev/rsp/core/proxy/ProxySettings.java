@@ -30,7 +30,11 @@ public record ProxySettings(
         int healthFailures,
         long healthCooldownNanos,
         long healthCheckIntervalNanos,
-        UpgradePolicy upgrades) {
+        UpgradePolicy upgrades,
+        boolean via,
+        AccessLog.Format accessLogFormat,
+        String errorsDir,
+        int errorsMaxBytes) {
 
     /** The outcome of reading a configuration. */
     public sealed interface Parsed permits Valid, Invalid {
@@ -70,6 +74,9 @@ public record ProxySettings(
         check(c.backend_pool_max_idle() >= 0, "backend.pool.max.idle must not be negative", errors);
         check(c.health_failures() >= 1, "health.failures must be at least 1", errors);
         UpgradePolicy upgrades = UpgradePolicy.parse("upgrade.protocols", c.upgrade_protocols(), errors);
+        AccessLog.Format accessLogFormat = AccessLog.Format.parse(c.access_log_format());
+        check(accessLogFormat != null, "access.log.format must be text, combined or json, not '" + c.access_log_format() + "'", errors);
+        check(c.errors_max_bytes() >= 0 && c.errors_max_bytes() <= 1 << 20, "errors.max.bytes must be 0 to 1048576", errors);
         if (!errors.isEmpty()) {
             return new Invalid(errors);
         }
@@ -78,7 +85,7 @@ public record ProxySettings(
                 ms(c.timeout_header_ms()), ms(c.timeout_idle_ms()), ms(c.timeout_connect_ms()), ms(c.timeout_backend_ms()),
                 ms(c.timeout_grace_ms()), ms(c.timeout_stop_ms()), c.backend_tries(), c.backend_pool_max_idle(),
                 ms(c.backend_pool_idle_ms()), c.health_failures(), ms(c.health_cooldown_ms()), ms(c.health_check_interval_ms()),
-                upgrades));
+                upgrades, c.forwarded_via(), accessLogFormat, c.errors_dir().trim(), c.errors_max_bytes()));
     }
 
     /** Parses {@code host:port} (IPv6 in brackets) without resolving names; errors name the property. */

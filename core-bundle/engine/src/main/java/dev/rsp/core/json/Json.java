@@ -1,4 +1,4 @@
-package dev.rsp.core.admin;
+package dev.rsp.core.json;
 
 import java.util.Collection;
 import java.util.Map;
@@ -9,12 +9,12 @@ import java.util.Map;
  * {@code null}; doubles are rounded to 3 decimals. Nothing else is accepted, so what the admin API answers is
  * always valid JSON.
  */
-final class Json {
+public final class Json {
 
     private Json() {
     }
 
-    static String write(Object value) {
+    public static String write(Object value) {
         StringBuilder sb = new StringBuilder(256);
         write(sb, value);
         return sb.toString();
@@ -67,7 +67,7 @@ final class Json {
         }
     }
 
-    static void quote(StringBuilder sb, CharSequence s) {
+    public static void quote(StringBuilder sb, CharSequence s) {
         sb.append('"');
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);

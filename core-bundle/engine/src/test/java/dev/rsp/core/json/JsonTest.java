@@ -1,4 +1,4 @@
-package dev.rsp.core.admin;
+package dev.rsp.core.json;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
