@@ -1,6 +1,7 @@
 package dev.rsp.distribution;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -59,6 +60,7 @@ class TlsIT {
     Path log;
     Path certs;
     int tlsPort;
+    int adminPort;
 
     @AfterEach
     void stop() throws Exception {
@@ -79,6 +81,7 @@ class TlsIT {
         certs = Files.createDirectories(tmp.resolve("certs"));
         write(alice, "alice.example.com");
         tlsPort = home.tlsPort;
+        adminPort = home.adminPort;
         Path cfg = home.etc().resolve("rsp.tls.cfg");
         Files.writeString(cfg, Files.readString(cfg) + "\n" + tlsConfig + "\ncerts.dir = " + certs
                 + "\ncerts.poll.ms = 200\nselfsigned.default = false\n");
@@ -158,6 +161,44 @@ class TlsIT {
     }
 
     @Test
+    void clientInitiatedRenegotiationIsRefusedAndOthersAreStillServed() throws Exception {
+        Identity alice = Identity.make("alice.example.com");
+        start(alice);
+        Path ca = tmp.resolve("alice-ca.pem");
+        Files.writeString(ca, pem(alice.certificate));
+        Path out = tmp.resolve("renegotiation.out");
+        // Without -ign_eof (and -quiet) s_client takes commands from stdin: a line "R" renegotiates (TLS 1.2 and older).
+        Process client = new ProcessBuilder(tool("openssl"), "s_client", "-connect", "127.0.0.1:" + tlsPort, "-tls1_2",
+                "-servername", "alice.example.com", "-CAfile", ca.toString(), "-verify_return_error")
+                .redirectErrorStream(true).redirectOutput(out.toFile()).start();
+        try (OutputStream stdin = client.getOutputStream()) {
+            stdin.write("GET /before HTTP/1.1\r\nHost: alice.example.com\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+            stdin.flush();
+            Waits.until("the answer before renegotiating", () -> readQuietly(out).contains("HTTP/1.1 200 "), out);
+            stdin.write("R\n".getBytes(StandardCharsets.ISO_8859_1));
+            stdin.flush();
+            // stdin stays open, so s_client ends only when rsp closes the connection.
+            Waits.until("s_client ended by rsp", () -> !client.isAlive(), out);
+        } finally {
+            client.destroyForcibly();
+        }
+        String transcript = readQuietly(out);
+        int renegotiating = transcript.indexOf("RENEGOTIATING");
+        assertTrue(renegotiating >= 0, transcript);
+        String after = transcript.substring(renegotiating);
+        assertFalse(after.contains("verify return:"), "no second handshake was completed: " + after);
+        assertTrue(after.contains("closed") || after.contains("alert"), after);
+        String refused = "rsp_events_total{event=\"tls.renegotiation.refused\"} 1";
+        Waits.until("the refusal counted (" + refused + ")", () -> metricsQuietly().contains(refused), out);
+
+        // rsp still serves others, keep-alive included.
+        try (SSLSocket s = connect(alice, "alice.example.com")) {
+            assertTrue(get(s, "alice.example.com", "/after").startsWith("HTTP/1.1 200 "));
+            assertTrue(get(s, "alice.example.com", "/again").startsWith("HTTP/1.1 200 "));
+        }
+    }
+
+    @Test
     void passthroughRelaysTheBackendsOwnTlsByServerNameEvenWhenTheHelloComesOneByteAtATime() throws Exception {
         Identity backendId = Identity.make("bob.example.com");
         try (javax.net.ssl.SSLServerSocket backend = (javax.net.ssl.SSLServerSocket) backendId.serverContext()
@@ -193,6 +234,22 @@ class TlsIT {
             return Files.readAllLines(log).stream().filter(l -> l.contains("ERROR") && l.contains(file)).count();
         } catch (IOException e) {
             return 0;
+        }
+    }
+
+    private static String readQuietly(Path file) {
+        try {
+            return Files.readString(file, StandardCharsets.ISO_8859_1);
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    private String metricsQuietly() {
+        try {
+            return RawHttp.get(adminPort, "127.0.0.1", "/metrics");
+        } catch (IOException e) {
+            return e.toString();
         }
     }
 

@@ -13,6 +13,8 @@ import java.util.Optional;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The {@link TlsFront} service of one registration. Its listen address and mode are fixed (a change of either is a new
@@ -22,6 +24,18 @@ import javax.net.ssl.SSLSession;
 final class TlsFrontService implements TlsFront {
 
     private static final String[] HTTP_1_1 = {"http/1.1"};
+
+    static {
+        // Before the first engine of this class: JSSE reads the property at its first server handshake only.
+        Logger log = LoggerFactory.getLogger(TlsFrontService.class);
+        switch (JsseRenegotiation.refuseUnlessAllowed(System.getProperties())) {
+            case ALLOWED_BY_OPERATOR -> log.warn("rsp.tls: {}=false is set, so JSSE accepts client-initiated TLS 1.2 "
+                    + "renegotiation (rsp's TLS listener still refuses it and closes the connection)", JsseRenegotiation.PROPERTY);
+            case INVALID_REPLACED -> log.warn("rsp.tls: {} is neither true nor false, which fails every JSSE server "
+                    + "handshake: set to true", JsseRenegotiation.PROPERTY);
+            default -> { }
+        }
+    }
 
     private final InetSocketAddress listen;
     private final Mode mode;

@@ -27,6 +27,12 @@ import javax.net.ssl.SSLSession;
  * flush first), and asking for read interest while {@code netIn} holds a whole record queues a wake-up of the
  * owner on the loop. Delegated tasks (the handshake's expensive steps) run on {@code tasks}, never on the loop;
  * while they run the endpoint reads nothing. Loop thread only, except the task runner.
+ *
+ * <p>Renegotiation is refused: once the handshake of a TLS 1.2 (or older) session is done, a record of type handshake
+ * from the peer can only start a new handshake (a ClientHello, or a server's HelloRequest), so it fails the read with
+ * {@link TlsRenegotiationRefused} before the engine sees it, whatever the engine would do. The record type is in
+ * the clear before TLS 1.3; TLS 1.3 has no renegotiation, and its post-handshake messages (KeyUpdate,
+ * NewSessionTicket) travel as application data records and reach the engine as usual.
  */
 final class TlsLayer {
 
@@ -36,6 +42,8 @@ final class TlsLayer {
     private static final int STEPS_PER_READ = 64;
 
     private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
+    /** The content type of a TLS record carrying handshake messages (RFC 5246, 6.2.1). */
+    private static final byte HANDSHAKE_RECORD = 22;
 
     private final Endpoint ep;
     private final SSLEngine engine;
@@ -47,6 +55,8 @@ final class TlsLayer {
     /** netIn holds only part of a record: decrypting waits for the socket. */
     private boolean netInPartial;
     private boolean handshakeDone;
+    /** The handshake is done and the protocol has renegotiation (below TLS 1.3): handshake records are refused. */
+    private boolean refuseHandshakeRecords;
     private boolean taskRunning;
     private boolean wakeQueued;
     private boolean closeNotifyWanted;
@@ -110,6 +120,9 @@ final class TlsLayer {
     int read(ByteBuffer plain) throws IOException {
         try {
             return readRecords(plain);
+        } catch (TlsRenegotiationRefused e) {
+            // The engine never saw the record and owes the peer nothing: close() sends an ordinary close_notify.
+            throw e;
         } catch (SSLException e) {
             sendAlert();
             throw e;
@@ -161,10 +174,13 @@ final class TlsLayer {
                 // No room for a whole record: the reader consumes the window first (or compacts it).
                 return produced;
             }
+            if (refuseHandshakeRecords && netIn.get(netIn.position()) == HANDSHAKE_RECORD) {
+                throw new TlsRenegotiationRefused(engine.getSession().getProtocol());
+            }
             SSLEngineResult r = unwrap(plain);
             produced += r.bytesProduced();
             if (r.getHandshakeStatus() == HandshakeStatus.FINISHED) {
-                handshakeDone = true;
+                handshakeFinished();
             }
             switch (r.getStatus()) {
                 case BUFFER_UNDERFLOW -> {
@@ -186,7 +202,7 @@ final class TlsLayer {
                 default -> { }
             }
             if (!handshakeDone && r.getHandshakeStatus() == HandshakeStatus.NOT_HANDSHAKING) {
-                handshakeDone = true;
+                handshakeFinished();
             }
         }
         // Yielding with records still buffered: come back on the next loop turn.
@@ -250,7 +266,7 @@ final class TlsLayer {
             }
             SSLEngineResult r = wrapInto(EMPTY);
             if (r.getHandshakeStatus() == HandshakeStatus.FINISHED) {
-                handshakeDone = true;
+                handshakeFinished();
             }
             if (r.getStatus() == SSLEngineResult.Status.CLOSED) {
                 flush();
@@ -265,6 +281,19 @@ final class TlsLayer {
             return false;
         }
         return true;
+    }
+
+    /** Called when the initial handshake completes (TLS 1.3's post-handshake messages may call it again). */
+    private void handshakeFinished() {
+        handshakeDone = true;
+        refuseHandshakeRecords = hasRenegotiation(engine.getSession().getProtocol());
+    }
+
+    private static boolean hasRenegotiation(String protocol) {
+        return switch (protocol) {
+            case "TLSv1.2", "TLSv1.1", "TLSv1", "SSLv3" -> true;
+            default -> false;
+        };
     }
 
     private void runTasks() {

@@ -5,6 +5,7 @@ import dev.rsp.core.http.Rejection;
 import dev.rsp.core.http.RequestHeadParser;
 import dev.rsp.core.http.ResponseHeadParser;
 import dev.rsp.core.net.Endpoint;
+import dev.rsp.core.net.TlsRenegotiationRefused;
 import dev.rsp.spi.routing.Backend;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -261,7 +262,7 @@ final class BackendLeg {
                 c.reply(r.status(), r.reason());
             }
             case TRUNCATED, SOURCE_FAILED -> {
-                c.count("client.closed_mid_request");
+                c.count(up.failure() instanceof TlsRenegotiationRefused ? "tls.renegotiation.refused" : "client.closed_mid_request");
                 c.close();
             }
             case SINK_FAILED -> backendBroke("write failed: " + up.failure());

@@ -7,6 +7,7 @@ import dev.rsp.core.http.Rejection;
 import dev.rsp.core.http.RequestHeadParser;
 import dev.rsp.core.net.Endpoint;
 import dev.rsp.core.net.LoopHandler;
+import dev.rsp.core.net.TlsRenegotiationRefused;
 import dev.rsp.core.routing.Routing;
 import dev.rsp.spi.routing.Backend;
 import dev.rsp.spi.tls.Inspection;
@@ -332,11 +333,19 @@ final class ClientSide implements LoopHandler {
                     count("tls.handshake.failed");
                     ProxyEngine.log.debug("TLS handshake with {} failed: {}", clientIp, heads.failure().toString());
                 } else {
-                    count(heads.failure() instanceof SSLException ? "tls.read_error" : "client.read_error");
+                    count(readFailure(heads.failure()));
                 }
                 close();
             }
         }
+    }
+
+    /** The counter of a failed read from this client between requests. */
+    private static String readFailure(IOException e) {
+        if (e instanceof TlsRenegotiationRefused) {
+            return "tls.renegotiation.refused";
+        }
+        return e instanceof SSLException ? "tls.read_error" : "client.read_error";
     }
 
     private void onHead() {
