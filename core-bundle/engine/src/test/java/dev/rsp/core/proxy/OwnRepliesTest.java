@@ -9,9 +9,7 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,7 +25,6 @@ class OwnRepliesTest {
     Path tmp;
     StubBackend stub;
     ProxyHarness proxy;
-    final List<String> lines = new CopyOnWriteArrayList<>();
 
     @AfterEach
     void tearDown() throws IOException {
@@ -48,7 +45,6 @@ class OwnRepliesTest {
 
     private void startWithDeadBackend(Map<String, String> core) throws IOException {
         proxy = new ProxyHarness(core).withStrategy().backend("secret-app", deadPort());
-        proxy.engine.accessLines(lines::add);
     }
 
     @Test
@@ -61,8 +57,8 @@ class OwnRepliesTest {
             assertEquals("rsp: Bad Gateway\n", r.text());
             assertFalse(r.text().contains("secret-app") || r.text().contains(Integer.toString(port)), r.text());
         }
-        assertTrue(ProxyHarness.await(() -> !lines.isEmpty(), 5000));
-        String line = lines.get(0);
+        assertTrue(ProxyHarness.await(() -> !proxy.accessLines.isEmpty(), 5000));
+        String line = proxy.accessLines.get(0);
         assertTrue(line.contains("\"status\":502") && line.contains("\"backend\":\"secret-app\"")
                 && line.contains("\"error\":\"no backend reachable for x.example (tried secret-app)\""), line);
     }
@@ -129,19 +125,18 @@ class OwnRepliesTest {
             return false;
         });
         proxy = new ProxyHarness(Map.of("access.log.format", "json")).withStrategy().backend("a", stub.port());
-        proxy.engine.accessLines(lines::add);
         try (TestClient c = new TestClient(proxy.address())) {
             c.send("GET /ws HTTP/1.1\r\nHost: x.example\r\nUser-Agent: test-agent/1\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n");
             assertEquals(101, c.read(false).status());
-            assertTrue(lines.isEmpty(), "no line while the tunnel runs: " + lines);
+            assertTrue(proxy.accessLines.isEmpty(), "no line while the tunnel runs: " + proxy.accessLines);
             c.send("hello");
             assertEquals("hello!!", new String(c.in.readNBytes(7), StandardCharsets.ISO_8859_1));
             assertTrue(c.closedByPeer());
         }
-        assertTrue(ProxyHarness.await(() -> !lines.isEmpty(), 5000));
-        String line = lines.get(0);
+        assertTrue(ProxyHarness.await(() -> !proxy.accessLines.isEmpty(), 5000));
+        String line = proxy.accessLines.get(0);
         assertTrue(line.contains("\"status\":101") && line.contains("\"tunnel\":true") && line.contains("\"request_bytes\":5")
                 && line.contains("\"response_bytes\":7") && line.contains("\"user_agent\":\"test-agent/1\""), line);
-        assertEquals(1, lines.size());
+        assertEquals(1, proxy.accessLines.size());
     }
 }

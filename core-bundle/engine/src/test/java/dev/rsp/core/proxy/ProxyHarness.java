@@ -30,6 +30,8 @@ final class ProxyHarness implements AutoCloseable {
     final RoutingTable routing = new RoutingTable(Runnable::run);
     final ProxyEngine engine;
     final PassiveHealth health;
+    /** The access log lines of this engine (text format unless configured otherwise), in order. */
+    final List<String> accessLines = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final List<Backend> backends = new ArrayList<>();
 
     ProxyHarness(Map<String, ?> core) throws IOException {
@@ -41,6 +43,7 @@ final class ProxyHarness implements AutoCloseable {
         ProxySettings settings = ((ProxySettings.Valid) ProxySettings.from(CoreConfigs.with(props))).settings();
         health = new PassiveHealth(settings.healthFailures(), settings.healthCooldownNanos(), System::nanoTime);
         engine = new ProxyEngine(settings, routing, health);
+        engine.accessLines(accessLines::add);
         engine.start();
     }
 
@@ -86,6 +89,12 @@ final class ProxyHarness implements AutoCloseable {
 
     InetSocketAddress address() {
         return new InetSocketAddress("127.0.0.1", port());
+    }
+
+    /** The one access log line that contains {@code text}; fails when there is none. */
+    String accessLine(String text) {
+        return accessLines.stream().filter(l -> l.contains(text)).findFirst()
+                .orElseThrow(() -> new AssertionError("no access log line with '" + text + "' in " + accessLines));
     }
 
     /** Polls {@code condition} every 10 ms until it holds or {@code timeoutMs} passes. */
