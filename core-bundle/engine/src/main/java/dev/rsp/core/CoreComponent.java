@@ -23,7 +23,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.osgi.framework.BundleContext;
 import org.osgi.framework.Constants;
+import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -54,6 +56,10 @@ public final class CoreComponent implements ProxyControl {
     private ScheduledExecutorService checks;
     private ActiveHealthCheck activeCheck;
     private ProxyEngine engine;
+    private BundleContext context;
+    /** The engine's drain offered to the launcher (see {@link LauncherLink}). */
+    @SuppressWarnings("rawtypes")
+    private ServiceRegistration<java.util.concurrent.Callable> drain;
     private ProxySettings settings;
     private Backends currentBackends = new Backends(0, java.util.List.of());
     private long generation;
@@ -61,17 +67,40 @@ public final class CoreComponent implements ProxyControl {
     private final Set<TlsFront> tlsFronts = new LinkedHashSet<>();
 
     @Activate
-    void activate(CoreConfig config) throws IOException {
-        ProxySettings.Parsed parsed = ProxySettings.from(config);
-        if (parsed instanceof ProxySettings.Invalid invalid) {
-            invalid.errors().forEach(e -> log.error("rsp.core: {} (using the defaults until this is fixed)", e));
-            settings = ProxySettings.defaults(CoreConfigs.DEFAULTS);
-        } else {
-            settings = ((ProxySettings.Valid) parsed).settings();
+    synchronized void activate(CoreConfig config, BundleContext context) {
+        this.context = context;
+        start(config);
+    }
+
+    /**
+     * Starts the engine and what depends on it. When it cannot start (the listener address is in use, a value cannot
+     * be read), one ERROR says why, the launcher is told (see {@link LauncherLink}: while rsp starts, it exits 1) and the
+     * component stays without a proxy until the configuration changes.
+     */
+    private void start(CoreConfig config) {
+        ProxyEngine next;
+        PassiveHealth health;
+        try {
+            ProxySettings.Parsed parsed = ProxySettings.from(config);
+            if (parsed instanceof ProxySettings.Invalid invalid) {
+                invalid.errors().forEach(e -> log.error("rsp.core: {} (using the defaults until this is fixed)", e));
+                settings = ProxySettings.defaults(CoreConfigs.DEFAULTS);
+            } else {
+                settings = ((ProxySettings.Valid) parsed).settings();
+            }
+            health = new PassiveHealth(settings.healthFailures(), settings.healthCooldownNanos(), System::nanoTime);
+            next = new ProxyEngine(settings, routing, health);
+            next.start();
+        } catch (IOException | RuntimeException e) {
+            String line = e instanceof IOException ? e.getMessage() : "rsp.core: " + e.getMessage();
+            log.error("rsp.core: cannot start: {}; no proxy until etc/rsp.core.cfg changes", line);
+            LauncherLink.startFailed(context, line);
+            return;
         }
-        PassiveHealth health = new PassiveHealth(settings.healthFailures(), settings.healthCooldownNanos(), System::nanoTime);
-        engine = new ProxyEngine(settings, routing, health);
-        engine.start();
+        engine = next;
+        if (generation > 0) {
+            engine.backends(currentBackends);
+        }
         synchronized (tlsFronts) {
             tlsFronts.forEach(this::listenTls);
         }
@@ -86,11 +115,17 @@ public final class CoreComponent implements ProxyControl {
                     Duration.ofNanos(settings.connectTimeoutNanos()));
             activeCheck.update(currentBackends);
         }
+        ProxyEngine drained = engine;
+        drain = LauncherLink.offerDrain(context, drained::drain, millis(settings.stopTimeoutNanos()));
         log.info("rsp core started: http.listen={} routing.chain={}", engine.localAddress(), settings.chain());
     }
 
     @Modified
-    void modified(CoreConfig config) throws IOException {
+    synchronized void modified(CoreConfig config) {
+        if (engine == null) {
+            start(config);
+            return;
+        }
         ProxySettings.Parsed parsed = ProxySettings.from(config);
         if (parsed instanceof ProxySettings.Invalid invalid) {
             invalid.errors().forEach(e -> log.error("rsp.core: {} (keeping the previous configuration)", e));
@@ -98,6 +133,9 @@ public final class CoreComponent implements ProxyControl {
             ProxySettings next = ((ProxySettings.Valid) parsed).settings();
             if (!next.equals(settings)) {
                 engine.settings(next);
+                if (next.stopTimeoutNanos() != settings.stopTimeoutNanos()) {
+                    drain.setProperties(LauncherLink.drainProperties(millis(next.stopTimeoutNanos())));
+                }
                 settings = next;
                 log.info("rsp.core configuration applied");
             }
@@ -105,13 +143,20 @@ public final class CoreComponent implements ProxyControl {
     }
 
     @Deactivate
-    void deactivate() {
-        sampling.shutdownNow();
-        if (activeCheck != null) {
-            activeCheck.close();
-            checks.shutdownNow();
+    synchronized void deactivate() {
+        if (engine != null) {
+            try {
+                drain.unregister();
+            } catch (IllegalStateException alreadyGone) {
+                // the bundle is stopping: its registrations are going anyway
+            }
+            sampling.shutdownNow();
+            if (activeCheck != null) {
+                activeCheck.close();
+                checks.shutdownNow();
+            }
+            engine.stop();
         }
-        engine.stop();
         builder.shutdownNow();
         log.info("rsp core stopped");
     }
@@ -130,7 +175,9 @@ public final class CoreComponent implements ProxyControl {
         generation++;
         BackendsDiff diff = BackendsDiff.between(currentBackends, next);
         currentBackends = next;
-        engine.backends(next);
+        if (engine != null) {
+            engine.backends(next);
+        }
         if (activeCheck != null) {
             activeCheck.update(next);
         }
@@ -176,7 +223,8 @@ public final class CoreComponent implements ProxyControl {
         try {
             engine.addTlsFront(front);
         } catch (IOException | RuntimeException e) {
-            log.error("rsp.tls: cannot open the TLS listener on {}: {}", front.listenAddress(), e.getMessage());
+            log.error("rsp.tls: cannot open the TLS listener: {}", e.getMessage());
+            LauncherLink.startFailed(context, e.getMessage());
         }
     }
 
