@@ -130,6 +130,23 @@ class LifecycleIT {
         }
     }
 
+    @Test
+    void aFailingBackendIsLoggedAtOnceWithTheReasonAndItsReturnWithoutWaitingForTheCoolDown() throws Exception {
+        RspHome home = RspHome.copyTo(tmp.resolve("rsp"));
+        int port = RspHome.freePort();
+        Files.writeString(home.etc().resolve("rsp.backends.cfg"), "backend.gone = 127.0.0.1:" + port + "\n");
+        home.core("health.check.interval.ms", "200").core("health.cooldown.ms", "600000");
+        start(home);
+        Waits.logLine(log, "Backend gone failing: connection refused (health check)", 1);
+        Waits.logLine(log, "Backend gone marked down for 600000 ms after 3 failure(s) in a row", 1);
+        try (ServerSocket back = new ServerSocket(port, 50, InetAddress.getLoopbackAddress())) {
+            long opened = System.nanoTime();
+            Waits.logLine(log, "Backend gone is back up (health check connected)", 1);
+            assertTrue(System.nanoTime() - opened < TimeUnit.SECONDS.toNanos(30), "long before the 10 min cool-down");
+        }
+        assertEquals(1, Waits.count(log, "Backend gone failing"), output());
+    }
+
     /** The distribution with one backend, the test's, and {@code timeout.stop.ms}. */
     private RspHome homeWith(BigBodyBackend backend, long stopTimeoutMs) throws IOException {
         RspHome home = RspHome.copyTo(tmp.resolve("rsp"));
