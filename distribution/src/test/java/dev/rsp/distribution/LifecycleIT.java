@@ -51,6 +51,7 @@ class LifecycleIT {
             default -> home.tlsPort;
         };
         try (ServerSocket taken = new ServerSocket(port, 50, InetAddress.getLoopbackAddress())) {
+            assertEquals(port, taken.getLocalPort());
             start(home);
             assertTrue(rsp.waitFor(60, TimeUnit.SECONDS), "rsp kept running with " + key + " in use:\n" + output());
             String out = output();
@@ -140,6 +141,7 @@ class LifecycleIT {
         Waits.logLine(log, "Backend gone failing: connection refused (health check)", 1);
         Waits.logLine(log, "Backend gone marked down for 600000 ms after 3 failure(s) in a row", 1);
         try (ServerSocket back = new ServerSocket(port, 50, InetAddress.getLoopbackAddress())) {
+            assertEquals(port, back.getLocalPort());
             long opened = System.nanoTime();
             Waits.logLine(log, "Backend gone is back up (health check connected)", 1);
             assertTrue(System.nanoTime() - opened < TimeUnit.SECONDS.toNanos(30), "long before the 10 min cool-down");
