@@ -4,13 +4,12 @@ import java.io.File;
 import java.io.FilenameFilter;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.Hashtable;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Consumer;
+import java.util.concurrent.locks.LockSupport;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.BundleException;
@@ -36,14 +35,15 @@ final class FelixLauncher {
     static final long STOP_TIMEOUT_MS = 4500;
     static final int DEPLOY_START_LEVEL = 4;
     static final String FILEINSTALL = "org.apache.felix.fileinstall";
-    static final String START_FAILURE_PROPERTY = "rsp.launcher";
-    static final String START_FAILURE_VALUE = "start-failure";
 
     private final LaunchOptions options;
     private final AtomicBoolean stopping = new AtomicBoolean();
     private volatile Framework framework;
-    /** The first line a component reported through the start-failure service, or null. */
-    private volatile String startFailure;
+    private volatile Lifecycle lifecycle;
+    /** 1 once the start failed or the stop had to cut connections; what {@link #run} returns after a stop. */
+    private volatile int exitStatus;
+    /** When the stop watchdog gives up ({@link System#nanoTime()}); moved by each step of the stop. */
+    private volatile long stopDeadline;
 
     FelixLauncher(LaunchOptions options) {
         this.options = options;
@@ -74,11 +74,14 @@ final class FelixLauncher {
         framework = fw;
         fw.init();
         BundleContext context = fw.getBundleContext();
+        lifecycle = new Lifecycle(context, line -> {
+            System.err.println("rsp: cannot start: " + line);
+            exitStatus = 1;
+            requestStop("start failed");
+        });
         int installed = install(context, new File(home, "bundle/boot"), 1)
                 + install(context, new File(home, "bundle/logging"), 2)
                 + install(context, new File(home, "bundle"), 3);
-
-        registerStartFailure(context);
 
         StopSignals.install(new Runnable() {
             @Override
@@ -96,9 +99,16 @@ final class FelixLauncher {
         fw.start();
         for (Bundle b : context.getBundles()) {
             if (FILEINSTALL.equals(b.getSymbolicName())) {
-                b.start();
+                try {
+                    b.start();
+                } catch (BundleException | IllegalStateException e) {
+                    if (!stopping.get()) {
+                        throw e;
+                    }
+                }
             }
         }
+        lifecycle.watcherStarted();
         System.out.println("rsp: framework started with " + installed + " bundles in "
                 + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0) + " ms; home " + home);
 
@@ -107,69 +117,50 @@ final class FelixLauncher {
             System.err.println("rsp: framework stopped with an error: " + event.getThrowable());
             return 1;
         }
-        if (startFailure != null) {
-            System.err.println("rsp: cannot start: " + startFailure);
-            return 1;
-        }
         System.out.println("rsp: stopped");
-        return 0;
+        return exitStatus;
     }
 
     /**
-     * Stops the framework on another thread and exits the JVM with status 1 if it has not stopped within
-     * {@link #STOP_TIMEOUT_MS}. Called from a signal handler, so it must return at once.
+     * Stops on another thread: first the components' drains (see {@link Lifecycle}: no new connections, exchanges in
+     * flight finish within {@code timeout.stop.ms}), then the framework. A watchdog exits with status 1 when a drain
+     * overruns its own timeout by {@link #STOP_TIMEOUT_MS}, or the framework does not stop within that.
+     * Called from a signal handler, so it must return at once.
      */
     void requestStop(String why) {
         if (!stopping.compareAndSet(false, true)) {
             return;
         }
         System.out.println("rsp: stopping (" + why + ")");
-        Thread stopper = new Thread(new Runnable() {
-            @Override
-            public void run() {
-                try {
-                    framework.stop();
-                } catch (BundleException e) {
-                    System.err.println("rsp: stop failed: " + e);
-                }
+        final Lifecycle lc = lifecycle;
+        final long drainMs = lc.drainTimeoutMs();
+        stopDeadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(drainMs + STOP_TIMEOUT_MS);
+        Thread stopper = new Thread(() -> {
+            int cut = lc.drain();
+            if (cut > 0) {
+                System.err.println("rsp: " + cut + (cut == 1 ? " connection was" : " connections were")
+                        + " still busy after timeout.stop.ms (" + drainMs + " ms) and had to be cut");
+                exitStatus = 1;
+            }
+            stopDeadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(STOP_TIMEOUT_MS);
+            try {
+                framework.stop();
+            } catch (BundleException e) {
+                System.err.println("rsp: stop failed: " + e);
             }
         }, "rsp-stop");
         stopper.start();
-        Thread watchdog = new Thread(new Runnable() {
-            @Override
-            public void run() {
-                try {
-                    Thread.sleep(STOP_TIMEOUT_MS);
-                } catch (InterruptedException e) {
-                    return;
-                }
-                System.err.println("rsp: did not stop within " + STOP_TIMEOUT_MS + " ms; exiting anyway");
-                Runtime.getRuntime().halt(1);
+        Thread watchdog = new Thread(() -> {
+            for (long left = stopDeadline - System.nanoTime(); left > 0; left = stopDeadline - System.nanoTime()) {
+                LockSupport.parkNanos(left);
             }
+            System.err.println("rsp: did not stop in time; exiting anyway");
+            Runtime.getRuntime().halt(1);
         }, "rsp-stop-watchdog");
         watchdog.setDaemon(true);
         watchdog.start();
     }
 
-    /**
-     * The start-failure service: a {@code java.util.function.Consumer<String>} with {@value #START_FAILURE_PROPERTY}
-     * = {@value #START_FAILURE_VALUE} (java.* types need no package wiring). A component that cannot start at all
-     * (an unusable configuration and no last good one, e.g. an invalid listener address) passes it its one-line
-     * reason, already logged; rsp then stops and exits 1. The caller side is {@code dev.rsp.config.StartFailure}.
-     */
-    private void registerStartFailure(BundleContext context) {
-        Hashtable<String, Object> props = new Hashtable<String, Object>();
-        props.put(START_FAILURE_PROPERTY, START_FAILURE_VALUE);
-        context.registerService(Consumer.class, new Consumer<String>() {
-            @Override
-            public void accept(String reason) {
-                if (startFailure == null) {
-                    startFailure = reason;
-                }
-                requestStop("start failed");
-            }
-        }, props);
-    }
 
     private void stopAndWait() {
         Framework fw = framework;

@@ -92,7 +92,18 @@ class RspProcessIT {
         RspHome home = RspHome.copyTo(tmp.resolve("rsp"));
         Result r = run(List.of(home.dir.resolve("bin/rsp").toString(), "--help"), Map.of());
         assertEquals(0, r.exit);
-        assertTrue(r.output.contains("Usage: rsp") && r.output.contains("--shell"), r.output);
+        assertTrue(r.output.contains("Usage: rsp") && r.output.contains("--shell") && r.output.contains("--version"), r.output);
+        for (String shown : List.of("8080", "8443", "127.0.0.1:9090", "etc/rsp.core.cfg", "etc/rsp.backends.cfg", "timeout.stop.ms")) {
+            assertTrue(r.output.contains(shown), shown + " in:\n" + r.output);
+        }
+    }
+
+    @Test
+    void versionIsPrinted() throws Exception {
+        RspHome home = RspHome.copyTo(tmp.resolve("rsp"));
+        Result r = run(List.of(home.dir.resolve("bin/rsp").toString(), "--version"), Map.of());
+        assertEquals(0, r.exit, r.output);
+        assertTrue(r.output.matches("rsp \\d+\\.\\d+\\.\\d+\\S*\n"), r.output);
     }
 
     @Test

@@ -7,16 +7,18 @@ import org.osgi.framework.InvalidSyntaxException;
 import org.osgi.framework.ServiceReference;
 
 /**
- * How a component tells the launcher that rsp cannot start. The launcher ({@code dev.rsp.launcher.FelixLauncher})
+ * How a component tells the launcher that rsp cannot start. The launcher ({@code dev.rsp.launcher.Lifecycle})
  * registers a {@code java.util.function.Consumer<String>} service with {@value #PROPERTY}={@value #VALUE}; a component
- * whose configuration is unusable when it first activates (there is no last good configuration to keep) logs its
- * ERROR line and hands the same line to that service, and the launcher stops the framework and exits 1. Under a
- * framework without that service (Pax Exam, another launcher) nothing happens beyond the log line.
+ * that cannot do its job when it activates (an unusable configuration with no last good one to keep, a listener
+ * address in use) logs its ERROR line and hands the same line to that service. While rsp starts, the launcher then
+ * stops the framework and exits 1; later it ignores the line (a runtime change keeps what runs). Under a framework
+ * without that service (Pax Exam, another launcher) nothing happens beyond the log line. The whole contract, with
+ * the drain service, is written in {@code dev.rsp.core.LauncherLink}.
  */
 public final class StartFailure {
 
-    public static final String PROPERTY = "rsp.launcher";
-    public static final String VALUE = "start-failure";
+    public static final String PROPERTY = "rsp.lifecycle";
+    public static final String VALUE = "start.failure";
 
     private StartFailure() {
     }

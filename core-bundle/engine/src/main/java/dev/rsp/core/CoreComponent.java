@@ -2,7 +2,6 @@ package dev.rsp.core;
 
 import dev.rsp.config.Reading;
 import dev.rsp.config.RunningValues;
-import dev.rsp.config.StartFailure;
 import dev.rsp.core.backend.ActiveHealthCheck;
 import dev.rsp.core.backend.BackendsConfig;
 import dev.rsp.core.backend.BackendsDiff;
@@ -29,8 +28,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.osgi.framework.BundleContext;
 import org.osgi.framework.Constants;
-import org.osgi.service.component.ComponentContext;
+import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -47,8 +47,10 @@ import org.slf4j.LoggerFactory;
  * The core as an OSGi component: reads {@code rsp.core} ({@code etc/rsp.core.cfg}, required), takes the backends
  * from {@link BackendsComponent}, tracks routing strategies by name, and runs the {@link ProxyEngine}. A
  * configuration that does not validate is logged line by line and the previous good one stays in force; at
- * activation there is none, so nothing is opened and the start fails ({@link StartFailure}). A configuration that
- * would remove every backend is refused unless it says {@code backends.empty = allow}.
+ * activation there is none, so nothing is opened and the start fails ({@link LauncherLink}); the same when the
+ * listener cannot be opened. Without an engine the component waits for the next change of {@code rsp.core}. A
+ * configuration that would remove every backend is refused unless it says {@code backends.empty = allow}. The
+ * engine's drain is offered to the launcher, which calls it on SIGTERM before any bundle stops.
  */
 @Component(immediate = true, configurationPid = "rsp.core", configurationPolicy = ConfigurationPolicy.REQUIRE,
         service = ProxyControl.class)
@@ -63,6 +65,10 @@ public final class CoreComponent implements ProxyControl {
     private ScheduledExecutorService checks;
     private ActiveHealthCheck activeCheck;
     private ProxyEngine engine;
+    private BundleContext context;
+    /** The engine's drain offered to the launcher (see {@link LauncherLink}). */
+    @SuppressWarnings("rawtypes")
+    private ServiceRegistration<java.util.concurrent.Callable> drain;
     private ProxySettings settings;
     private final RunningValues running = new RunningValues(CorePids.CORE);
     private String firstProblem;
@@ -72,19 +78,39 @@ public final class CoreComponent implements ProxyControl {
     private final Set<TlsFront> tlsFronts = new LinkedHashSet<>();
 
     @Activate
-    void activate(ComponentContext context, Map<String, Object> properties) throws IOException {
+    synchronized void activate(BundleContext context, Map<String, Object> properties) {
+        this.context = context;
+        start(properties);
+    }
+
+    /**
+     * Starts the engine and what depends on it. When it cannot start (a value refused, the listener address in use),
+     * one ERROR says why, the launcher is told (see {@link LauncherLink}: while rsp starts, it exits 1) and the
+     * component stays without a proxy until the configuration changes.
+     */
+    private void start(Map<String, Object> properties) {
         Optional<ProxySettings> valid = settings(properties, "rsp cannot start until this is fixed");
         if (valid.isEmpty()) {
-            // No last good configuration to keep and no defaults for wrong values: nothing is opened, and under
-            // bin/rsp the process stops with status 1. Without a launcher the component takes itself out.
-            StartFailure.report(context.getBundleContext(), firstProblem);
-            context.disableComponent(CoreComponent.class.getName());
+            LauncherLink.startFailed(context, firstProblem);
             return;
         }
         settings = valid.get();
-        PassiveHealth health = new PassiveHealth(settings.healthFailures(), settings.healthCooldownNanos(), System::nanoTime);
-        engine = new ProxyEngine(settings, routing, health);
-        engine.start();
+        ProxyEngine next;
+        PassiveHealth health;
+        try {
+            health = new PassiveHealth(settings.healthFailures(), settings.healthCooldownNanos(), System::nanoTime);
+            next = new ProxyEngine(settings, routing, health);
+            next.start();
+        } catch (IOException | RuntimeException e) {
+            String line = e instanceof IOException ? e.getMessage() : "rsp.core: " + e.getMessage();
+            log.error("rsp.core: cannot start: {}; no proxy until etc/rsp.core.cfg changes", line);
+            LauncherLink.startFailed(context, line);
+            return;
+        }
+        engine = next;
+        if (generation > 0) {
+            engine.backends(currentBackends);
+        }
         synchronized (tlsFronts) {
             tlsFronts.forEach(this::listenTls);
         }
@@ -99,20 +125,25 @@ public final class CoreComponent implements ProxyControl {
                     Duration.ofNanos(settings.connectTimeoutNanos()));
             activeCheck.update(currentBackends);
         }
+        ProxyEngine drained = engine;
+        drain = LauncherLink.offerDrain(context, drained::drain, millis(settings.stopTimeoutNanos()));
         log.info("rsp core started: http.listen={} routing.chain={}", engine.localAddress(), settings.chain());
     }
 
     @Modified
-    void modified(Map<String, Object> properties) {
+    synchronized void modified(Map<String, Object> properties) {
+        if (engine == null) {
+            start(properties);
+            return;
+        }
         Optional<ProxySettings> next = settings(properties, "keeping the previous configuration");
         if (next.isPresent() && !next.get().equals(settings)) {
-            try {
-                engine.settings(next.get());
-                settings = next.get();
-                log.info("rsp.core configuration applied");
-            } catch (IOException e) {
-                log.error("rsp.core: cannot apply http.listen = {}: {}", next.get().listen(), e.getMessage());
+            engine.settings(next.get());
+            if (next.get().stopTimeoutNanos() != settings.stopTimeoutNanos()) {
+                drain.setProperties(LauncherLink.drainProperties(millis(next.get().stopTimeoutNanos())));
             }
+            settings = next.get();
+            log.info("rsp.core configuration applied");
         }
     }
 
@@ -142,26 +173,26 @@ public final class CoreComponent implements ProxyControl {
     }
 
     @Deactivate
-    void deactivate() {
-        if (engine == null) {
-            builder.shutdownNow();
-            return;
+    synchronized void deactivate() {
+        if (engine != null) {
+            try {
+                drain.unregister();
+            } catch (IllegalStateException alreadyGone) {
+                // the bundle is stopping: its registrations are going anyway
+            }
+            sampling.shutdownNow();
+            if (activeCheck != null) {
+                activeCheck.close();
+                checks.shutdownNow();
+            }
+            engine.stop();
         }
-        sampling.shutdownNow();
-        if (activeCheck != null) {
-            activeCheck.close();
-            checks.shutdownNow();
-        }
-        engine.stop();
         builder.shutdownNow();
         log.info("rsp core stopped");
     }
 
     @Override
     public synchronized void backends(Map<String, ?> properties) {
-        if (engine == null) {
-            return; // the core did not start
-        }
         Reading reading = CorePids.BACKENDS.read(properties);
         reading.warnings().forEach(log::warn);
         Object empty = reading.get(CorePids.BACKENDS_EMPTY, null);
@@ -188,7 +219,9 @@ public final class CoreComponent implements ProxyControl {
         generation++;
         BackendsDiff diff = BackendsDiff.between(currentBackends, next);
         currentBackends = next;
-        engine.backends(next);
+        if (engine != null) {
+            engine.backends(next);
+        }
         if (activeCheck != null) {
             activeCheck.update(next);
         }
@@ -234,7 +267,8 @@ public final class CoreComponent implements ProxyControl {
         try {
             engine.addTlsFront(front);
         } catch (IOException | RuntimeException e) {
-            log.error("rsp.tls: cannot open the TLS listener on {}: {}", front.listenAddress(), e.getMessage());
+            log.error("rsp.tls: cannot open the TLS listener: {}", e.getMessage());
+            LauncherLink.startFailed(context, e.getMessage());
         }
     }
 

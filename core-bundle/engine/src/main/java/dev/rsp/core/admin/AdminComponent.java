@@ -2,8 +2,8 @@ package dev.rsp.core.admin;
 
 import dev.rsp.config.Reading;
 import dev.rsp.config.RunningValues;
-import dev.rsp.config.StartFailure;
 import dev.rsp.core.CorePids;
+import dev.rsp.core.LauncherLink;
 import dev.rsp.core.ProxyControl;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -24,8 +24,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The admin listener as a component: PID {@code rsp.admin} ({@code etc/rsp.admin.cfg}, required: without the file
  * there is no admin listener). A refused configuration (bad address, bad token, non-loopback address without a token)
- * is logged as an ERROR: at activation nothing is bound and the start fails ({@link StartFailure}); later the running
- * listener keeps its settings, as every rsp PID does. An accepted change rebinds.
+ * is logged as an ERROR: at activation nothing is bound and the start fails ({@link LauncherLink}); later the running
+ * listener keeps its settings, as every rsp PID does. An accepted change rebinds; a new address is bound before the
+ * old listener closes, so one that cannot be bound leaves the old listener running (one ERROR says why).
  */
 @Component(immediate = true, configurationPid = "rsp.admin", configurationPolicy = ConfigurationPolicy.REQUIRE, service = {})
 public final class AdminComponent {
@@ -39,6 +40,7 @@ public final class AdminComponent {
     private ConfigurationAdmin configAdmin;
 
     private AdminServer server;
+    /** The settings {@link #server} runs with. */
     private AdminSettings applied;
     private String firstProblem;
     private final RunningValues running = new RunningValues(CorePids.ADMIN);
@@ -47,20 +49,40 @@ public final class AdminComponent {
     synchronized void activate(BundleContext context, Map<String, Object> properties) {
         Optional<AdminSettings> settings = settings(properties, "the admin listener is not started");
         if (settings.isEmpty()) {
-            StartFailure.report(context, firstProblem);
+            LauncherLink.startFailed(context, firstProblem);
             return;
         }
-        listen(settings.get());
+        try {
+            server = start(settings.get());
+        } catch (IOException e) {
+            String line = "rsp.admin listen " + address(settings.get()) + ": " + e.getMessage();
+            log.error("{}; the admin listener is not started", line);
+            LauncherLink.startFailed(context, line);
+        }
     }
 
     /** A refused configuration leaves the running listener and its settings alone. */
     @Modified
     synchronized void modified(Map<String, Object> properties) {
-        Optional<AdminSettings> settings = settings(properties,
+        Optional<AdminSettings> next = settings(properties,
                 server == null ? "the admin listener is not started" : "keeping the previous admin settings");
-        if (settings.isPresent() && !settings.get().equals(applied)) {
+        if (next.isEmpty() || next.get().equals(applied) && server != null) {
+            return;
+        }
+        AdminServer old = server;
+        boolean sameAddress = old != null && next.get().listen().equals(applied.listen());
+        if (sameAddress) {
             stop();
-            listen(settings.get());
+        }
+        try {
+            server = start(next.get());
+        } catch (IOException e) {
+            log.error("rsp.admin listen {}: {}; {}", address(next.get()), e.getMessage(),
+                    old != null && !sameAddress ? "still listening on " + address(applied) : "the admin listener is not started");
+            return;
+        }
+        if (old != null && !sameAddress) {
+            old.close();
         }
     }
 
@@ -86,15 +108,16 @@ public final class AdminComponent {
         return Optional.empty();
     }
 
-    private void listen(AdminSettings settings) {
+    private AdminServer start(AdminSettings settings) throws IOException {
+        AdminServer started = AdminServer.start(settings.listen(), new AdminRoutes(core, settings, new ConfigAdminStore(configAdmin)));
         applied = settings;
-        try {
-            server = AdminServer.start(settings.listen(), new AdminRoutes(core, settings, new ConfigAdminStore(configAdmin)));
-            log.info("rsp admin listening on http://{}:{}/ (mutations {})", server.address().getHostString(),
-                    server.address().getPort(), settings.token().isPresent() ? "on, with a token" : "off: no token");
-        } catch (IOException e) {
-            log.error("rsp.admin: cannot listen on {}: {}", settings.listen(), e.getMessage());
-        }
+        log.info("rsp admin listening on http://{}:{}/ (mutations {})", started.address().getHostString(),
+                started.address().getPort(), settings.token().isPresent() ? "on, with a token" : "off: no token");
+        return started;
+    }
+
+    private static String address(AdminSettings settings) {
+        return settings.listen().getHostString() + ":" + settings.listen().getPort();
     }
 
     @Deactivate

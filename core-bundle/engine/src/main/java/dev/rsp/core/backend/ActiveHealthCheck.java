@@ -21,7 +21,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Optional active health check: every interval, a plain TCP connect to every backend, its outcome fed into
- * {@link PassiveHealth} (connected within the timeout: success; refused, unresolvable or timed out: failure). No bytes
+ * {@link PassiveHealth} (connected within the timeout: success, which also ends a cool-down at once; refused,
+ * unresolvable or timed out: failure, with that reason). No bytes
  * are sent; the connection is closed as soon as it is established.
  *
  * <p>Runs only on the given scheduler, never on a selector loop: one round resolves host names (which may block) and
@@ -35,6 +36,9 @@ import java.util.concurrent.TimeUnit;
 public final class ActiveHealthCheck implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger("dev.rsp.core.backend");
+
+    /** The outcome of a connect that succeeded; any other outcome is the reason it failed. */
+    private static final String OK = "";
 
     private final PassiveHealth health;
     private final long timeoutNanos;
@@ -87,7 +91,7 @@ public final class ActiveHealthCheck implements AutoCloseable {
         if (round.isEmpty() || closed) {
             return;
         }
-        Map<Backend, Boolean> outcome = new HashMap<>();
+        Map<Backend, String> outcome = new HashMap<>();
         try (Selector selector = Selector.open()) {
             for (Backend b : round) {
                 startConnect(b, selector, outcome);
@@ -106,7 +110,8 @@ public final class ActiveHealthCheck implements AutoCloseable {
             }
             for (SelectionKey key : selector.keys()) {
                 if (key.isValid()) {
-                    outcome.put((Backend) key.attachment(), false);
+                    outcome.put((Backend) key.attachment(), "connect timed out (health check, "
+                            + TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms)");
                 }
                 closeQuietly(key.channel());
             }
@@ -125,10 +130,10 @@ public final class ActiveHealthCheck implements AutoCloseable {
         return n;
     }
 
-    private static void startConnect(Backend b, Selector selector, Map<Backend, Boolean> outcome) {
+    private static void startConnect(Backend b, Selector selector, Map<Backend, String> outcome) {
         InetSocketAddress address = new InetSocketAddress(b.host(), b.port());
         if (address.isUnresolved()) {
-            outcome.put(b, false);
+            outcome.put(b, "host name " + b.host() + " not resolved (health check)");
             return;
         }
         SocketChannel channel = null;
@@ -136,33 +141,35 @@ public final class ActiveHealthCheck implements AutoCloseable {
             channel = SocketChannel.open();
             channel.configureBlocking(false);
             if (channel.connect(address)) {
-                outcome.put(b, true);
+                outcome.put(b, OK);
                 channel.close();
             } else {
                 channel.register(selector, SelectionKey.OP_CONNECT, b);
             }
         } catch (IOException | RuntimeException e) {
-            outcome.put(b, false);
+            outcome.put(b, failure(e));
             closeQuietly(channel);
         }
     }
 
-    private static void finishConnect(SelectionKey key, Map<Backend, Boolean> outcome) {
+    private static void finishConnect(SelectionKey key, Map<Backend, String> outcome) {
         SocketChannel channel = (SocketChannel) key.channel();
         boolean connected;
+        String why = OK;
         try {
             connected = channel.finishConnect();
         } catch (IOException e) {
             connected = false;
+            why = failure(e);
         }
         if (connected || !channel.isConnectionPending()) {
-            outcome.put((Backend) key.attachment(), connected);
+            outcome.put((Backend) key.attachment(), connected ? OK : why);
             key.cancel();
             closeQuietly(channel);
         }
     }
 
-    private void record(Map<Backend, Boolean> outcome) {
+    private void record(Map<Backend, String> outcome) {
         if (closed) {
             return;
         }
@@ -171,12 +178,19 @@ public final class ActiveHealthCheck implements AutoCloseable {
             if (!current.contains(b)) {
                 return;
             }
-            if (ok) {
-                health.recordSuccess(b.name());
+            if (ok.equals(OK)) {
+                health.recordCheckSuccess(b.name());
             } else {
-                health.recordFailure(b.name());
+                health.recordFailure(b.name(), ok);
             }
         });
+    }
+
+    /** What a failed connect means for a person: {@code connection refused (health check)}, or the JDK's message. */
+    static String failure(Exception e) {
+        String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        return (e instanceof java.net.ConnectException && m.toLowerCase(java.util.Locale.ROOT).contains("refused")
+                ? "connection refused" : m) + " (health check)";
     }
 
     private static void closeQuietly(java.nio.channels.Channel channel) {

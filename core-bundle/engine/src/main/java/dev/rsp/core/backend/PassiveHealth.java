@@ -30,8 +30,11 @@ import java.util.function.LongSupplier;
  *   <li><b>half-open</b> (cool-down over, not yet confirmed): {@link #isUp} is true; the first failure marks it down
  *       again for a full cool-down, the first success makes it up with a count of zero.</li>
  * </ul>
- * Going down and coming back up are logged once each (logger {@code dev.rsp.core.backend}), naming the backend.
- * Backends never reported on are up.
+ * Logged on logger {@code dev.rsp.core.backend}, naming the backend: the first failure of a backend that was
+ * answering (WARN, with the reason: refused, timed out, reset, bad response; at most one such line per backend every
+ * {@link #FIRST_FAILURE_LOG_NANOS}), its marking down (WARN, with the reason), and its answering again (INFO, at the
+ * first success after a logged failure; during a cool-down only a health check's success counts, see
+ * {@link #recordCheckSuccess}). Backends never reported on are up.
  *
  * <p>Thread-safety: every method may be called concurrently from any thread, in particular from all selector loops.
  * The implementation is lock-free (a {@link ConcurrentHashMap} of per-backend atomics). {@link #isUp},
@@ -60,9 +63,15 @@ public final class PassiveHealth {
         static final State HEALTHY = new State(0, false, 0);
     }
 
+    /** Rate limit of the "failing" WARN per backend. */
+    static final long FIRST_FAILURE_LOG_NANOS = TimeUnit.SECONDS.toNanos(10);
+
     private static final class Entry {
         final AtomicReference<State> state = new AtomicReference<>(State.HEALTHY);
         final AtomicLong totalFailures = new AtomicLong();
+        /** When the last "failing" WARN was written, and whether a failure was logged since the last success. */
+        final AtomicLong failureLoggedAt = new AtomicLong(Long.MIN_VALUE);
+        volatile boolean failureLogged;
     }
 
     private final int failuresToMarkDown;
@@ -99,8 +108,16 @@ public final class PassiveHealth {
         return !s.down() || nanoClock.getAsLong() - s.downUntil() >= 0;
     }
 
-    /** Records a connect failure, connect timeout or reset before any response byte. */
+    /** Records a failure whose reason the caller does not know. */
     public void recordFailure(String backend) {
+        recordFailure(backend, "failed");
+    }
+
+    /**
+     * Records a connect failure, connect timeout or reset before any response byte; {@code reason} says which, for
+     * the log (e.g. {@code connection refused}).
+     */
+    public void recordFailure(String backend, String reason) {
         Entry e = entries.computeIfAbsent(backend, name -> new Entry());
         e.totalFailures.incrementAndGet();
         long now = nanoClock.getAsLong();
@@ -122,19 +139,32 @@ public final class PassiveHealth {
             if (e.state.compareAndSet(s, next)) {
                 if (markedDown) {
                     this.markedDown.incrementAndGet();
-                    logDown(backend, s.down(), count);
+                    e.failureLogged = true;
+                    logDown(backend, s.down(), count, reason);
+                } else if (s.consecutive() == 0 && !s.down()) {
+                    logFirstFailure(e, backend, reason, now);
                 }
                 return;
             }
         }
     }
 
-    private void logDown(String backend, boolean wasHalfOpen, int count) {
+    private void logFirstFailure(Entry e, String backend, String reason, long now) {
+        long last = e.failureLoggedAt.get();
+        if (last != Long.MIN_VALUE && now - last < FIRST_FAILURE_LOG_NANOS || !e.failureLoggedAt.compareAndSet(last, now)) {
+            return;
+        }
+        e.failureLogged = true;
+        LOG.warn("Backend {} failing: {} ({} failure(s) in a row mark it down)", backend, reason, failuresToMarkDown);
+    }
+
+    private void logDown(String backend, boolean wasHalfOpen, int count, String reason) {
         long millis = TimeUnit.NANOSECONDS.toMillis(coolDownNanos);
         if (wasHalfOpen) {
-            LOG.warn("Backend {} still failing after its cool-down; down again for {} ms", backend, millis);
+            LOG.warn("Backend {} still failing after its cool-down ({}); down again for {} ms", backend, reason, millis);
         } else {
-            LOG.warn("Backend {} marked down for {} ms after {} failure(s) in a row", backend, millis, count);
+            LOG.warn("Backend {} marked down for {} ms after {} failure(s) in a row, the last: {}", backend, millis, count,
+                    reason);
         }
     }
 
@@ -143,8 +173,22 @@ public final class PassiveHealth {
         return markedDown.get();
     }
 
-    /** Records a response (any status, 5xx included) or a successful health check. */
+    /**
+     * Records a response (any status, 5xx included). During a cool-down it is ignored: it may come from a request that
+     * was sent before the backend was marked down.
+     */
     public void recordSuccess(String backend) {
+        recordSuccess(backend, false);
+    }
+
+    /**
+     * Records a successful health check: a connection made just now, so it also ends a cool-down at once.
+     */
+    public void recordCheckSuccess(String backend) {
+        recordSuccess(backend, true);
+    }
+
+    private void recordSuccess(String backend, boolean endsCoolDown) {
         Entry e = entries.get(backend);
         if (e == null) {
             return;
@@ -154,12 +198,13 @@ public final class PassiveHealth {
             if (s == State.HEALTHY) {
                 return;
             }
-            if (s.down() && !isUp(s)) {
+            if (s.down() && !isUp(s) && !endsCoolDown) {
                 return;
             }
             if (e.state.compareAndSet(s, State.HEALTHY)) {
-                if (s.down()) {
-                    LOG.info("Backend {} is back up", backend);
+                if (e.failureLogged) {
+                    e.failureLogged = false;
+                    LOG.info("Backend {} is back up ({})", backend, endsCoolDown ? "health check connected" : "answered");
                 }
                 return;
             }

@@ -6,9 +6,11 @@ import dev.rsp.spi.tls.TlsFront;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.util.List;
 
 /**
  * Accepts client connections for one loop. Every loop registers the same listening socket; whichever wakes first
@@ -29,6 +31,39 @@ final class Acceptor implements LoopHandler {
         this.ctx = ctx;
         this.server = server;
         this.front = front;
+    }
+
+    /**
+     * Binds a listening socket for {@code configured} and registers an Acceptor for it on every loop. When it cannot be
+     * bound, the IOException's message names the configuration key and the address: {@code http.listen
+     * 0.0.0.0:8080: Address already in use}.
+     */
+    static ServerSocketChannel listen(ProxyEngine engine, List<LoopContext> loops, String key,
+            InetSocketAddress configured, TlsFront front) throws IOException {
+        InetSocketAddress bind = new InetSocketAddress(configured.getHostString(), configured.getPort());
+        ServerSocketChannel ch = ServerSocketChannel.open();
+        try {
+            ch.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+            ch.bind(bind, 4096);
+            ch.configureBlocking(false);
+        } catch (IOException e) {
+            ch.close();
+            throw new IOException(key + " " + configured.getHostString() + ":" + configured.getPort() + ": "
+                    + e.getMessage(), e);
+        }
+        InetSocketAddress local = (InetSocketAddress) ch.getLocalAddress();
+        for (LoopContext ctx : loops) {
+            ctx.loop.execute(() -> {
+                try {
+                    ch.register(ctx.loop.selector(), SelectionKey.OP_ACCEPT, new Acceptor(engine, ctx, ch, front));
+                } catch (ClosedChannelException e) {
+                    // stopped, or moved to another address, before this loop got to it: nothing to accept here
+                } catch (IOException e) {
+                    ProxyEngine.log.error("{}: cannot accept on {}: {}", ctx.loop.name(), local, e.toString());
+                }
+            });
+        }
+        return ch;
     }
 
     @Override

@@ -206,7 +206,7 @@ final class BackendLeg {
     void recordConnectFailure(Backend b, String why) {
         c.count("backend.connect_failed");
         ctx.metrics.backend(b.name()).failures++;
-        engine.health().recordFailure(b.name());
+        engine.health().recordFailure(b.name(), "connect: " + why);
         ProxyEngine.log.debug("connect to backend {} failed: {}", b.name(), why);
     }
 
@@ -277,6 +277,7 @@ final class BackendLeg {
             case REJECT -> {
                 c.count(rp.rejection().counter());
                 String name = backend.backend().name();
+                engine.health().recordFailure(name, "invalid response: " + rp.rejection().reason());
                 dropBackend();
                 c.reply(502, "invalid response from backend " + name + ": " + rp.rejection().reason());
             }
@@ -432,7 +433,7 @@ final class BackendLeg {
             }
             return;
         }
-        engine.health().recordFailure(b.name());
+        engine.health().recordFailure(b.name(), why);
         ctx.metrics.backend(b.name()).failures++;
         c.count("backend.broke");
         if (x.requestFraming == Pipe.Framing.NONE && x.idempotent) {

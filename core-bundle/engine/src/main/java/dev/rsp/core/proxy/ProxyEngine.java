@@ -11,9 +11,6 @@ import dev.rsp.spi.routing.Backends;
 import dev.rsp.spi.tls.TlsFront;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.StandardSocketOptions;
-import java.nio.channels.ClosedChannelException;
-import java.nio.channels.SelectionKey;
 import java.nio.channels.ServerSocketChannel;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
@@ -25,7 +22,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,6 +45,10 @@ public final class ProxyEngine {
     private volatile BackendDirectory directory = BackendDirectory.EMPTY;
     private ServerSocketChannel server;
     private volatile InetSocketAddress localAddress;
+    /** The configured address {@link #server} was bound for. */
+    private InetSocketAddress listening;
+    /** Set by {@link #drain}: no listener opens again. */
+    private boolean draining;
     /** The TLS listeners, by the front they serve. */
     private final Map<TlsFront, ServerSocketChannel> tlsListeners = new IdentityHashMap<>();
     private ExecutorService tlsTasks;
@@ -70,7 +71,10 @@ public final class ProxyEngine {
         routing.onPublish(this::retryWaitingRequests);
     }
 
-    /** Starts the loops and the listener. */
+    /**
+     * Starts the loops and the listener. When the listener cannot open, the loops are stopped again and the exception
+     * names the key and the address ({@code http.listen 0.0.0.0:8080: Address already in use}).
+     */
     public synchronized void start() throws IOException {
         ProxySettings s = settings;
         for (int i = 0; i < s.loops(); i++) {
@@ -81,7 +85,12 @@ public final class ProxyEngine {
             loop.start();
         }
         routing.chainChanged(s.chain());
-        listen(s.listen());
+        try {
+            listen(s.listen());
+        } catch (IOException e) {
+            stopLoops();
+            throw e;
+        }
         errorPages = new ErrorPages.Watcher(() -> settings, 2000);
     }
 
@@ -106,7 +115,8 @@ public final class ProxyEngine {
     }
 
     private void listen(InetSocketAddress configured) throws IOException {
-        server = open(configured, null);
+        server = Acceptor.listen(this, loops, "http.listen", configured, null);
+        listening = configured;
         localAddress = (InetSocketAddress) server.getLocalAddress();
         log.info("rsp proxy listening on {} with {} loops", localAddress, loops.size());
     }
@@ -116,10 +126,10 @@ public final class ProxyEngine {
      * inspecting their ClientHello through the front.
      */
     public synchronized void addTlsFront(TlsFront front) throws IOException {
-        if (tlsListeners.containsKey(front) || loops.isEmpty()) {
+        if (tlsListeners.containsKey(front) || loops.isEmpty() || draining) {
             return;
         }
-        ServerSocketChannel ch = open(front.listenAddress(), front);
+        ServerSocketChannel ch = Acceptor.listen(this, loops, "rsp.tls listen", front.listenAddress(), front);
         tlsListeners.put(front, ch);
         log.info("rsp TLS listener ({}) on {}", front.mode().name().toLowerCase(java.util.Locale.ROOT), ch.getLocalAddress());
     }
@@ -165,34 +175,12 @@ public final class ProxyEngine {
         return tlsTasks;
     }
 
-    private ServerSocketChannel open(InetSocketAddress configured, TlsFront front) throws IOException {
-        InetSocketAddress bind = new InetSocketAddress(configured.getHostString(), configured.getPort());
-        ServerSocketChannel ch = ServerSocketChannel.open();
-        try {
-            ch.setOption(StandardSocketOptions.SO_REUSEADDR, true);
-            ch.bind(bind, 4096);
-            ch.configureBlocking(false);
-        } catch (IOException e) {
-            ch.close();
-            throw new IOException("cannot listen on " + bind + ": " + e.getMessage(), e);
-        }
-        InetSocketAddress local = (InetSocketAddress) ch.getLocalAddress();
-        for (LoopContext ctx : loops) {
-            ctx.loop.execute(() -> {
-                try {
-                    ch.register(ctx.loop.selector(), SelectionKey.OP_ACCEPT, new Acceptor(this, ctx, ch, front));
-                } catch (ClosedChannelException e) {
-                    // stopped, or moved to another address, before this loop got to it: nothing to accept here
-                } catch (IOException e) {
-                    log.error("{}: cannot accept on {}: {}", ctx.loop.name(), local, e.toString());
-                }
-            });
-        }
-        return ch;
-    }
-
-    /** Applies new settings; the listener moves when its address changed. Loops and buffer size apply at start. */
-    public synchronized void settings(ProxySettings next) throws IOException {
+    /**
+     * Applies new settings. The listener moves when its address changed; when the new address cannot be bound the old
+     * listener stays open and one ERROR says why (the next change of {@code http.listen} tries again). Loops and
+     * buffer size apply at start.
+     */
+    public synchronized void settings(ProxySettings next) {
         ProxySettings prev = settings;
         settings = next;
         if (!prev.chain().equals(next.chain())) {
@@ -202,10 +190,19 @@ public final class ProxyEngine {
         if (prev.loops() != next.loops() || prev.bufferSize() != next.bufferSize()) {
             log.warn("loops and buffer.size changes take effect when rsp restarts");
         }
-        if (!prev.listen().equals(next.listen()) && server != null) {
+        if (server != null && !draining && !next.listen().equals(listening) && !next.listen().equals(prev.listen())) {
             ServerSocketChannel old = server;
-            listen(next.listen());
-            old.close();
+            try {
+                listen(next.listen());
+            } catch (IOException e) {
+                log.error("rsp.core: cannot move the listener: {}; still listening on {}", e.getMessage(), localAddress);
+                return;
+            }
+            try {
+                old.close();
+            } catch (IOException ignored) {
+                // closing anyway
+            }
         }
     }
 
@@ -226,31 +223,52 @@ public final class ProxyEngine {
     }
 
     /**
-     * Stops gracefully: no new connections, idle ones closed, in-flight exchanges get up to the stop timeout, then
-     * everything is closed and the loops end.
+     * The graceful part of a stop: stops accepting at once (the HTTP and TLS listeners close), lets the exchanges in
+     * flight finish within {@code timeout.stop.ms} (idle keep-alive connections close at once, busy ones after their
+     * current response), then closes what is left. Returns how many connections had to be cut that way; a second
+     * call returns 0. Blocks up to the stop timeout: call it off the loops.
      */
-    public synchronized void stop() {
-        try {
-            if (server != null) {
-                server.close();
+    public int drain() {
+        long timeout;
+        synchronized (this) {
+            if (draining) {
+                return 0;
             }
-        } catch (IOException ignored) {
-            // closing anyway
+            draining = true;
+            try {
+                if (server != null) {
+                    server.close();
+                }
+            } catch (IOException ignored) {
+                // closing anyway
+            }
+            for (TlsFront f : List.copyOf(tlsListeners.keySet())) {
+                removeTlsFront(f);
+            }
+            timeout = settings.stopTimeoutNanos();
         }
-        for (TlsFront f : List.copyOf(tlsListeners.keySet())) {
-            removeTlsFront(f);
+        log.info("rsp proxy draining: not accepting; waiting up to {} ms (timeout.stop.ms) for {} connections",
+                TimeUnit.NANOSECONDS.toMillis(timeout), counters.activeClients());
+        int cut = Drain.run(loops, counters, timeout);
+        if (cut > 0) {
+            log.warn("rsp proxy drained: {} connections still busy after {} ms were cut", cut,
+                    TimeUnit.NANOSECONDS.toMillis(timeout));
+        } else {
+            log.info("rsp proxy drained: every exchange in flight finished");
         }
-        for (LoopContext ctx : loops) {
-            ctx.loop.execute(() -> new ArrayList<>(ctx.clients).forEach(ClientSide::drain));
+        return cut;
+    }
+
+    /** Drains (see {@link #drain}) unless that was done already, then ends the loops. */
+    public void stop() {
+        drain();
+        synchronized (this) {
+            stopLoops();
         }
-        long deadline = System.nanoTime() + settings.stopTimeoutNanos();
-        while (counters.activeClients() > 0 && System.nanoTime() - deadline < 0) {
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
-        }
-        if (counters.activeClients() > 0) {
-            log.warn("stopping with {} connections still busy after {} ms", counters.activeClients(),
-                    TimeUnit.NANOSECONDS.toMillis(settings.stopTimeoutNanos()));
-        }
+        log.info("rsp proxy stopped");
+    }
+
+    private void stopLoops() {
         for (LoopContext ctx : loops) {
             ctx.loop.execute(() -> {
                 new ArrayList<>(ctx.clients).forEach(ClientSide::close);
@@ -271,7 +289,6 @@ public final class ProxyEngine {
             tlsTasks.shutdownNow();
             tlsTasks = null;
         }
-        log.info("rsp proxy stopped");
     }
 
     private void retryWaitingRequests() {
@@ -282,31 +299,29 @@ public final class ProxyEngine {
 
     /** TLS plaintext and ciphertext buffers in use, summed over the loops (asks each loop). */
     public int tlsBuffersInUse() {
-        List<CompletableFuture<Integer>> parts = new ArrayList<>();
-        for (LoopContext ctx : loops) {
-            CompletableFuture<Integer> f = new CompletableFuture<>();
-            ctx.loop.execute(() -> f.complete(ctx.tlsBuffersInUse()));
-            parts.add(f);
-        }
-        return parts.stream().mapToInt(f -> f.orTimeout(5, TimeUnit.SECONDS).join()).sum();
+        return askLoops(LoopContext::tlsBuffersInUse).stream().mapToInt(Integer::intValue).sum();
     }
 
     /** Buffers taken from the loops' pools and not given back, summed over the loops (asks each loop). */
     public BufferUse bufferUse() {
-        List<CompletableFuture<int[]>> parts = new ArrayList<>();
-        for (LoopContext ctx : loops) {
-            CompletableFuture<int[]> f = new CompletableFuture<>();
-            ctx.loop.execute(() -> f.complete(new int[] {ctx.loop.buffers().inUse(), ctx.loop.buffers().peakInUse()}));
-            parts.add(f);
-        }
         int inUse = 0;
         int peak = 0;
-        for (CompletableFuture<int[]> f : parts) {
-            int[] v = f.orTimeout(5, TimeUnit.SECONDS).join();
+        for (int[] v : askLoops(ctx -> new int[] {ctx.loop.buffers().inUse(), ctx.loop.buffers().peakInUse()})) {
             inUse += v[0];
             peak += v[1];
         }
         return new BufferUse(inUse, peak, settings.bufferSize());
+    }
+
+    /** Asks every loop the same question on its own thread; waits up to 5 s per loop. Call it off the loops. */
+    private <T> List<T> askLoops(Function<LoopContext, T> question) {
+        List<CompletableFuture<T>> parts = new ArrayList<>();
+        for (LoopContext ctx : loops) {
+            CompletableFuture<T> f = new CompletableFuture<>();
+            ctx.loop.execute(() -> f.complete(question.apply(ctx)));
+            parts.add(f);
+        }
+        return parts.stream().map(f -> f.orTimeout(5, TimeUnit.SECONDS).join()).toList();
     }
 
     /** Buffer accounting: buffers in use now and the sum of the loops' peaks, each of {@code bufferSize} bytes. */
@@ -325,16 +340,8 @@ public final class ProxyEngine {
      * Call it off the loops; it waits up to 5 s per loop.
      */
     public LoopMetrics.Snapshot metrics() {
-        List<CompletableFuture<LoopMetrics.Snapshot>> parts = new ArrayList<>();
-        for (LoopContext ctx : loops) {
-            CompletableFuture<LoopMetrics.Snapshot> f = new CompletableFuture<>();
-            ctx.loop.execute(() -> f.complete(ctx.metrics.snapshot(ctx.clients.size(), ctx.tlsClients)));
-            parts.add(f);
-        }
         LoopMetrics.Snapshot sum = LoopMetrics.Snapshot.empty();
-        for (CompletableFuture<LoopMetrics.Snapshot> f : parts) {
-            sum.add(f.orTimeout(5, TimeUnit.SECONDS).join());
-        }
+        askLoops(ctx -> ctx.metrics.snapshot(ctx.clients.size(), ctx.tlsClients)).forEach(sum::add);
         return sum;
     }
 
@@ -362,15 +369,9 @@ public final class ProxyEngine {
 
     /** The distinct hosts routed recently (up to {@link LoopContext#RECENT_HOSTS} per loop); asks each loop. */
     public Set<String> recentHosts() {
-        List<CompletableFuture<String[]>> parts = new ArrayList<>();
-        for (LoopContext ctx : loops) {
-            CompletableFuture<String[]> f = new CompletableFuture<>();
-            ctx.loop.execute(() -> f.complete(ctx.recentHosts.clone()));
-            parts.add(f);
-        }
         Set<String> hosts = new java.util.TreeSet<>();
-        for (CompletableFuture<String[]> f : parts) {
-            for (String h : f.orTimeout(5, TimeUnit.SECONDS).join()) {
+        for (String[] recent : askLoops(ctx -> ctx.recentHosts.clone())) {
+            for (String h : recent) {
                 if (h != null) {
                     hosts.add(h);
                 }

@@ -115,6 +115,52 @@ class PassiveHealthTest {
     }
 
     @Test
+    void theFirstFailureIsLoggedAtOnceWithItsReasonAtMostOncePer10Seconds() {
+        String first = capturingStderr(() -> health.recordFailure("web", "connection refused"));
+        assertTrue(first.contains("WARN") && first.contains("Backend web failing: connection refused"), first);
+        String again = capturingStderr(() -> {
+            health.recordSuccess("web");
+            clock.addAndGet(TimeUnit.SECONDS.toNanos(9));
+            health.recordFailure("web", "connection reset");
+        });
+        assertTrue(again.contains("Backend web is back up (answered)") && !again.contains("failing"), again);
+        clock.addAndGet(TimeUnit.SECONDS.toNanos(1));
+        health.recordSuccess("web");
+        String later = capturingStderr(() -> health.recordFailure("web", "connect timed out"));
+        assertTrue(later.contains("Backend web failing: connect timed out"), later);
+    }
+
+    @Test
+    void aHealthCheckSuccessEndsTheCoolDownAtOnce() {
+        fail("web", 3);
+        clock.addAndGet(1);
+        String log = capturingStderr(() -> health.recordCheckSuccess("web"));
+        assertTrue(health.isUp("web"));
+        assertEquals(new BackendState(true, 0, 0, 3), state("web"));
+        assertTrue(log.contains("Backend web is back up (health check connected)"), log);
+    }
+
+    @Test
+    void aMarkDownNamesTheLastReason() {
+        fail("web", 2);
+        String log = capturingStderr(() -> health.recordFailure("web", "connection refused"));
+        assertTrue(log.contains("Backend web marked down for 10000 ms after 3 failure(s) in a row, the last: connection refused"), log);
+    }
+
+    /** What slf4j-simple (the test logger, on System.err) writes while {@code r} runs. */
+    static String capturingStderr(Runnable r) {
+        java.io.PrintStream saved = System.err;
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        System.setErr(new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            r.run();
+        } finally {
+            System.setErr(saved);
+        }
+        return out.toString(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    @Test
     void successResetsTheConsecutiveCount() {
         fail("web", 2);
         health.recordSuccess("web");

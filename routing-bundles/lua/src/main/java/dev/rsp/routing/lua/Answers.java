@@ -30,11 +30,13 @@ final class Answers {
 
     private final Map<LuaString, Decision> single = new HashMap<>();
     private final SealedTable names = new SealedTable();
+    private final java.util.Set<String> known = new java.util.HashSet<>();
 
     Answers(Backends backends) {
         int i = 1;
         for (Backend b : backends.all()) {
             single.put(LuaString.valueOf(b.name()), Decision.to(b.name()));
+            known.add(b.name());
             names.rawset(i++, LuaValue.valueOf(b.name()));
         }
         names.seal();
@@ -43,6 +45,16 @@ final class Answers {
     /** The backend names, in name order, as a read-only Lua list. */
     SealedTable names() {
         return names;
+    }
+
+    /** The first name of {@code route} that is not a configured backend, or {@code null} when all are. */
+    String firstUnknown(Decision.Route route) {
+        for (String name : route.backends()) {
+            if (!known.contains(name)) {
+                return name;
+            }
+        }
+        return null;
     }
 
     Decision read(LuaValue v) {

@@ -29,6 +29,8 @@ final class BudgetHook extends DebugLib {
     private int[][] codes = new int[16][];
     private LuaValue[][] stacks = new LuaValue[16][];
     private int frames;
+    /** The pc of the last instruction run by the called function itself (frame 1), for its line number. */
+    private int topPc;
     private int[] code;
     private LuaValue[] stack;
 
@@ -38,6 +40,7 @@ final class BudgetHook extends DebugLib {
         instructionsLeft = b.instructions();
         bytesLeft = b.bytes();
         frames = 0;
+        topPc = 0;
         code = null;
         stack = null;
         CURRENT.set(this);
@@ -73,6 +76,11 @@ final class BudgetHook extends DebugLib {
         } else if (bytes > Budget.DEFAULT_BYTES) {
             throw new BudgetExceeded("string of " + bytes + " bytes exceeds the byte budget");
         }
+    }
+
+    /** The pc of the last instruction the called function itself ran (its {@code return}, after a call). */
+    int topPc() {
+        return topPc;
     }
 
     long instructionsUsed() {
@@ -130,6 +138,9 @@ final class BudgetHook extends DebugLib {
     public void onInstruction(int pc, Varargs v, int top) {
         if (--instructionsLeft < 0) {
             throw new BudgetExceeded("instruction budget of " + budget.instructions() + " exceeded");
+        }
+        if (frames == 1) {
+            topPc = pc;
         }
         int[] c = code;
         if (c != null) {

@@ -24,9 +24,28 @@ final class LuaRouter implements Router {
         this.states = ThreadLocal.withInitial(() -> new ScriptState(this.script, answers));
     }
 
+    /**
+     * A call that failed (recorded and logged by {@link RuleErrors}) ends in {@link RuleFailed}, so that the core counts
+     * it as the strategy's {@code error} and asks the next strategy.
+     */
     @Override
     public Decision select(RequestHead request) {
-        return states.get().call(request, errors);
+        ScriptState state = states.get();
+        Decision d = state.call(request, errors);
+        if (state.failed()) {
+            throw RuleFailed.INSTANCE;
+        }
+        return d;
+    }
+
+    /** Thrown by {@link #select} after a failed call; preallocated, no stack trace (the failure is already logged). */
+    static final class RuleFailed extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        static final RuleFailed INSTANCE = new RuleFailed();
+
+        private RuleFailed() {
+            super("the rule failed (see dev.rsp.routing.lua.RuleErrors)", null, false, false);
+        }
     }
 
     CompiledScript script() {

@@ -20,13 +20,15 @@ final class RuleErrors {
         /** the call ran out of instructions, bytes or call depth */
         BUDGET,
         /** route returned something that is not an answer */
-        BAD_ANSWER
+        BAD_ANSWER,
+        /** route named a backend that is not configured (not a failure: the core skips the name) */
+        UNKNOWN_BACKEND
     }
 
     static final long LOG_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
     private static final Logger LOG = LoggerFactory.getLogger(RuleErrors.class);
 
-    private final LongAdder[] counts = {new LongAdder(), new LongAdder(), new LongAdder()};
+    private final LongAdder[] counts = {new LongAdder(), new LongAdder(), new LongAdder(), new LongAdder()};
     private final AtomicLong nextLog = new AtomicLong(System.nanoTime());
     private volatile String last;
 
@@ -36,8 +38,9 @@ final class RuleErrors {
         long now = System.nanoTime();
         long next = nextLog.get();
         if (now - next >= 0 && nextLog.compareAndSet(next, now + LOG_INTERVAL_NANOS)) {
-            LOG.warn("lua: a call failed and passed to the next strategy ({} errors, {} over budget, {} bad answers so far): {}",
-                    count(Kind.ERROR), count(Kind.BUDGET), count(Kind.BAD_ANSWER), message);
+            LOG.warn("lua: {} ({} errors, {} over budget, {} bad answers, {} unknown backends so far; failed calls go to the"
+                    + " next strategy)", message, count(Kind.ERROR), count(Kind.BUDGET), count(Kind.BAD_ANSWER),
+                    count(Kind.UNKNOWN_BACKEND));
         }
     }
 
@@ -45,6 +48,7 @@ final class RuleErrors {
         return counts[kind.ordinal()].sum();
     }
 
+    /** The calls that failed (errors, budgets, bad answers); unknown backends are not failures. */
     long total() {
         return count(Kind.ERROR) + count(Kind.BUDGET) + count(Kind.BAD_ANSWER);
     }

@@ -22,6 +22,8 @@ final class ScriptState {
     private final RequestView req = new RequestView();
     private final LuaValue route;
     private final String loadError;
+    /** Whether the last {@link #call} failed (and was recorded). */
+    private boolean failed;
 
     ScriptState(CompiledScript script, Answers answers) {
         this.script = script;
@@ -55,9 +57,11 @@ final class ScriptState {
 
     /**
      * Calls {@code route(req)} under the budget. Never throws: an error, an exhausted budget or a bad answer is
-     * recorded in {@code errors} and the request passes.
+     * recorded in {@code errors}, {@link #failed()} says so, and the answer is a pass. A route naming a backend that
+     * is not configured is recorded too (with the line of its {@code return}) and returned as it is.
      */
     Decision call(RequestHead request, RuleErrors errors) {
+        failed = true;
         if (loadError != null) {
             errors.record(RuleErrors.Kind.ERROR, loadError);
             return Decision.pass();
@@ -65,7 +69,16 @@ final class ScriptState {
         hook.begin(script.budget());
         req.point(request);
         try {
-            return answers.read(route.call(req));
+            Decision d = answers.read(route.call(req));
+            failed = false;
+            if (d instanceof Decision.Route r) {
+                String unknown = answers.firstUnknown(r);
+                if (unknown != null) {
+                    errors.record(RuleErrors.Kind.UNKNOWN_BACKEND, script.name() + ":" + returnLine()
+                            + ": route returned '" + unknown + "', which is not a configured backend");
+                }
+            }
+            return d;
         } catch (BudgetExceeded e) {
             errors.record(RuleErrors.Kind.BUDGET, CompiledScript.describe(e, script.name()));
         } catch (Answers.BadAnswer e) {
@@ -79,6 +92,21 @@ final class ScriptState {
             hook.end();
         }
         return Decision.pass();
+    }
+
+    /** Whether the last {@link #call} failed: an error, an exhausted budget or a bad answer (recorded). */
+    boolean failed() {
+        return failed;
+    }
+
+    /** The line of the {@code return} that ended the last call, or the line of {@code route} when unknown. */
+    private int returnLine() {
+        if (route instanceof LuaClosure c) {
+            int[] lines = c.p.lineinfo;
+            int pc = hook.topPc();
+            return lines != null && pc >= 0 && pc < lines.length ? lines[pc] : c.p.linedefined;
+        }
+        return 0;
     }
 
     /**

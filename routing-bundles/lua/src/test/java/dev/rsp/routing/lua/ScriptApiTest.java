@@ -28,10 +28,10 @@ class ScriptApiTest {
     @Test
     void theTypicalRuleRoutesBySuffixAndHeaderAndOtherwisePasses() {
         Router r = Scripts.router(EXAMPLE);
-        assertEquals(Decision.to("demo-3"), r.select(TestHead.get("img.static.example.com", "/a.png")));
-        assertEquals(Decision.to("demo-2"), r.select(TestHead.get("alice.example.com", "/").withHeader("x-canary", "1")));
-        assertEquals(Decision.pass(), r.select(TestHead.get("alice.example.com", "/").withHeader("X-Canary", "0")));
-        assertEquals(Decision.pass(), r.select(TestHead.get("static.example.com", "/")));
+        assertEquals(Decision.to("demo-3"), Scripts.decide(r, TestHead.get("img.static.example.com", "/a.png")));
+        assertEquals(Decision.to("demo-2"), Scripts.decide(r, TestHead.get("alice.example.com", "/").withHeader("x-canary", "1")));
+        assertEquals(Decision.pass(), Scripts.decide(r, TestHead.get("alice.example.com", "/").withHeader("X-Canary", "0")));
+        assertEquals(Decision.pass(), Scripts.decide(r, TestHead.get("static.example.com", "/")));
     }
 
     @Test
@@ -43,8 +43,8 @@ class ScriptApiTest {
                 end
                 """);
         TestHead head = new TestHead("POST", "/p/q", "a=1", "h.example", java.util.Map.of("X-A", "v"), "sni.example");
-        assertEquals(Decision.to("POST|/p/q|a=1|h.example|127.0.0.1|sni.example|v|nil"), r.select(head));
-        assertEquals(Decision.to("GET|/|||127.0.0.1|-|-|nil"), r.select(new TestHead("GET", "/", "", "", java.util.Map.of(), null)));
+        assertEquals(Decision.to("POST|/p/q|a=1|h.example|127.0.0.1|sni.example|v|nil"), Scripts.decide(r, head));
+        assertEquals(Decision.to("GET|/|||127.0.0.1|-|-|nil"), Scripts.decide(r, new TestHead("GET", "/", "", "", java.util.Map.of(), null)));
     }
 
     @Test
@@ -55,8 +55,8 @@ class ScriptApiTest {
                   return {backends[3], backends[1]}
                 end
                 """);
-        assertEquals(Decision.to(List.of("demo-3", "demo-1")), r.select(TestHead.get("a", "/")));
-        assertEquals(Decision.pass(), r.select(TestHead.get("a", "/write")));
+        assertEquals(Decision.to(List.of("demo-3", "demo-1")), Scripts.decide(r, TestHead.get("a", "/")));
+        assertEquals(Scripts.FAILED, Scripts.decide(r, TestHead.get("a", "/write")));
     }
 
     @Test
@@ -72,12 +72,12 @@ class ScriptApiTest {
                   if p == "/rehost" then return rehost("Fred.Example.com") end
                 end
                 """);
-        assertEquals(Decision.pass(), r.select(TestHead.get("a", "/nil")));
-        assertEquals(Decision.pass(), r.select(TestHead.get("a", "/none")));
-        assertEquals(Decision.to("demo-1"), r.select(TestHead.get("a", "/one")));
-        assertEquals(Decision.to("no-such-backend"), r.select(TestHead.get("a", "/unknown")), "the core drops and counts it");
-        assertEquals(Decision.to(List.of("demo-2", "demo-1", "demo-3")), r.select(TestHead.get("a", "/list")));
-        assertEquals(Decision.rehost("Fred.Example.com"), r.select(TestHead.get("a", "/rehost")));
+        assertEquals(Decision.pass(), Scripts.decide(r, TestHead.get("a", "/nil")));
+        assertEquals(Decision.pass(), Scripts.decide(r, TestHead.get("a", "/none")));
+        assertEquals(Decision.to("demo-1"), Scripts.decide(r, TestHead.get("a", "/one")));
+        assertEquals(Decision.to("no-such-backend"), Scripts.decide(r, TestHead.get("a", "/unknown")), "the core drops and counts it");
+        assertEquals(Decision.to(List.of("demo-2", "demo-1", "demo-3")), Scripts.decide(r, TestHead.get("a", "/list")));
+        assertEquals(Decision.rehost("Fred.Example.com"), Scripts.decide(r, TestHead.get("a", "/rehost")));
     }
 
     @Test
@@ -100,17 +100,17 @@ class ScriptApiTest {
                 """, errors);
         List<String> bad = List.of("/number", "/false", "/true", "/function", "/empty", "/long", "/mixed");
         for (String p : bad) {
-            assertEquals(Decision.pass(), r.select(TestHead.get("a", p)), p);
+            assertEquals(Scripts.FAILED, Scripts.decide(r, TestHead.get("a", p)), p);
         }
         assertEquals(bad.size(), errors.count(RuleErrors.Kind.BAD_ANSWER));
         assertTrue(errors.last().contains("route returned a list whose element 2 is a number"), errors.last());
 
-        assertEquals(Decision.pass(), r.select(TestHead.get("a", "/error")));
+        assertEquals(Scripts.FAILED, Scripts.decide(r, TestHead.get("a", "/error")));
         assertEquals("rules.lua:10: boom", errors.last());
-        assertEquals(Decision.pass(), r.select(TestHead.get("a", "/nilindex")));
+        assertEquals(Scripts.FAILED, Scripts.decide(r, TestHead.get("a", "/nilindex")));
         assertTrue(errors.last().startsWith("rules.lua:11: "), errors.last());
         assertEquals(2, errors.count(RuleErrors.Kind.ERROR));
-        assertEquals(Decision.to("demo-1"), r.select(TestHead.get("a", "/ok")), "the state still routes after errors");
+        assertEquals(Decision.to("demo-1"), Scripts.decide(r, TestHead.get("a", "/ok")), "the state still routes after errors");
     }
 
     @Test
@@ -133,8 +133,21 @@ class ScriptApiTest {
                   return byPrefix[prefix(req.path) or ""]
                 end
                 """);
-        assertEquals(Decision.to("demo-1"), r.select(TestHead.get("a", "/api/x")));
-        assertEquals(Decision.to("demo-2"), r.select(TestHead.get("a", "/img/y.png")));
-        assertEquals(Decision.pass(), r.select(TestHead.get("a", "/other")));
+        assertEquals(Decision.to("demo-1"), Scripts.decide(r, TestHead.get("a", "/api/x")));
+        assertEquals(Decision.to("demo-2"), Scripts.decide(r, TestHead.get("a", "/img/y.png")));
+        assertEquals(Decision.pass(), Scripts.decide(r, TestHead.get("a", "/other")));
+    }
+
+    @Test
+    void aRouteToAnUnknownBackendIsRecordedWithTheLineOfItsReturn() {
+        RuleErrors errors = new RuleErrors();
+        LuaRouter r = new LuaRouter(Scripts.compile("function route(req)\n  if req.path == '/x' then\n    return 'demo-9'\n  end\n  return 'demo-1'\nend\n",
+                Budget.DEFAULT), Scripts.DEMO, errors);
+        assertEquals(Decision.to("demo-1"), Scripts.decide(r, TestHead.get("a", "/")));
+        assertEquals(0, errors.count(RuleErrors.Kind.UNKNOWN_BACKEND));
+        assertEquals(Decision.to("demo-9"), Scripts.decide(r, TestHead.get("a", "/x")), "the core skips the name and counts it");
+        assertEquals(1, errors.count(RuleErrors.Kind.UNKNOWN_BACKEND));
+        assertEquals("rules.lua:3: route returned 'demo-9', which is not a configured backend", errors.last());
+        assertEquals(0, errors.total(), "not a failed call");
     }
 }

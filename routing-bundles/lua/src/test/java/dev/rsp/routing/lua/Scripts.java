@@ -15,6 +15,18 @@ final class Scripts {
     private Scripts() {
     }
 
+    /** What {@link #decide} answers for a call that failed: the core counts it as the strategy's error. */
+    static final String FAILED = "the rule failed";
+
+    /** The router's decision, or {@link #FAILED} when the call failed. */
+    static Object decide(dev.rsp.spi.routing.Router router, dev.rsp.spi.routing.RequestHead head) {
+        try {
+            return router.select(head);
+        } catch (LuaRouter.RuleFailed e) {
+            return FAILED;
+        }
+    }
+
     static Backends backends(String... names) {
         List<Backend> all = new ArrayList<>();
         for (int i = 0; i < names.length; i++) {

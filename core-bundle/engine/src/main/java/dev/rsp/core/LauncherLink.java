@@ -1,0 +1,54 @@
+package dev.rsp.core;
+
+import dev.rsp.config.StartFailure;
+import java.util.Dictionary;
+import java.util.Hashtable;
+import java.util.concurrent.Callable;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceRegistration;
+
+/**
+ * The components' side of the two services through which they and rsp's launcher ({@code bin/rsp}, class
+ * {@code dev.rsp.launcher.Lifecycle}) talk. Both are typed with {@code java.*} interfaces only, so neither side
+ * imports a package of the other, and both are optional: in a Felix without rsp's launcher (Pax Exam) a report goes
+ * nowhere and no one calls the drain.
+ *
+ * <ul>
+ * <li><b>Start failures</b>, component to launcher: the launcher registers a {@code Consumer<String>} with
+ * {@code rsp.lifecycle=start.failure}. A component that cannot do its job when it is activated (a listener address in
+ * use, a configuration it refuses) calls {@link #startFailed} with one line naming the key, the value and the reason,
+ * e.g. {@code http.listen 0.0.0.0:8080: Address already in use}. While rsp is starting the launcher prints
+ * {@code rsp: cannot start: <line>}, stops and exits 1; later it ignores the line. The component logs its own ERROR
+ * either way, and a change of configuration at runtime is never reported (it keeps what runs).</li>
+ * <li><b>Drain</b>, launcher to component: a component with work in flight registers a {@code Callable<Integer>} with
+ * {@code rsp.lifecycle=drain} and {@code rsp.stop.timeout.ms} (how long it may take). On SIGTERM the launcher calls it
+ * before it stops any bundle; the call stops accepting work, waits for the work in flight within that time and
+ * returns how much it had to cut. The launcher exits 1 when anything was cut.</li>
+ * </ul>
+ */
+public final class LauncherLink {
+
+    public static final String PROPERTY = "rsp.lifecycle";
+    public static final String STOP_TIMEOUT_PROPERTY = "rsp.stop.timeout.ms";
+
+    private LauncherLink() {
+    }
+
+    /** Reports that a component could not start (see the class comment); returns whether a launcher took it. */
+    public static boolean startFailed(BundleContext context, String line) {
+        return StartFailure.report(context, line);
+    }
+
+    /** Offers {@code drain} to the launcher (see the class comment); unregister it when the component goes. */
+    public static ServiceRegistration<Callable> offerDrain(BundleContext context, Callable<Integer> drain, long timeoutMs) {
+        return context.registerService(Callable.class, drain, drainProperties(timeoutMs));
+    }
+
+    /** The properties of a drain registration, to update when the stop timeout changes. */
+    public static Dictionary<String, Object> drainProperties(long timeoutMs) {
+        Hashtable<String, Object> props = new Hashtable<>();
+        props.put(PROPERTY, "drain");
+        props.put(STOP_TIMEOUT_PROPERTY, timeoutMs);
+        return props;
+    }
+}
