@@ -10,32 +10,35 @@ import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLSession;
 
 /**
- * One socket on an event loop, with its input buffer.
+ * One socket on an event loop, with its input buffer and the {@link Transport} its bytes cross.
  *
  * <p>The input buffer holds bytes read and not yet consumed in the window {@code [in.position(), in.limit())}. It is
  * taken from the loop's {@link BufferPool} on the first read and given back by {@link #releaseInputIfEmpty} or
  * {@link #close}, so an idle connection holds no buffer. Interest in reading and writing is set independently: the
  * pipe that reads from this endpoint owns the read interest, the pipe that writes to it owns the write interest.
  *
- * <p>After {@link #startTls} the endpoint speaks TLS underneath: reads return decrypted bytes, writes encrypt, and
- * everything above it (parsers, pipes) is unchanged; see {@link TlsLayer}. Loop thread only.
+ * <p>The transport is plain until {@link #startTls}; then reads return decrypted bytes, writes encrypt, and everything
+ * above (parsers, pipes) is unchanged; see {@link TlsTransport}. Loop thread only.
  */
 public final class Endpoint {
 
     private final SocketChannel channel;
     private BufferPool pool;
     private EventLoop loop;
-    private TlsLayer tls;
+    private Transport transport;
+    private boolean tls;
     private SelectionKey key;
     private ByteBuffer in;
     private int interest;
     private int applied;
     private boolean inputShutdown;
     private boolean closed;
+    private final ByteBuffer[] one = new ByteBuffer[1];
 
     public Endpoint(SocketChannel channel, BufferPool pool) {
         this.channel = channel;
         this.pool = pool;
+        this.transport = new PlainTransport(channel);
     }
 
     public void register(EventLoop loop, LoopHandler handler, int ops) throws ClosedChannelException {
@@ -65,21 +68,24 @@ public final class Endpoint {
     /**
      * Switches this endpoint to TLS. The bytes in the input window (a ClientHello that was peeked at) become the
      * first ciphertext; from now on the window holds plaintext, in buffers of {@code plainPool}, which must leave
-     * room for a whole record after a partly consumed window (the engine's application buffer size on top of the
-     * usual buffer size).
+     * room for a whole record after a partly consumed window ({@link TlsEngineKind#plainRoom} on top of the usual
+     * buffer size).
      *
      * @param engine    a server- or client-mode engine, not yet used
+     * @param kind      the engine's kind: buffer sizes and release
      * @param plainPool where plaintext input buffers come from
-     * @param netPool   where ciphertext buffers come from: at least the engine's packet buffer size
+     * @param netPool   where ciphertext buffers come from: at least {@link TlsEngineKind#packetSize}
      * @param tasks     runs the engine's delegated tasks, off the loop
      */
-    public void startTls(SSLEngine engine, BufferPool plainPool, BufferPool netPool, Executor tasks) throws IOException {
-        if (tls != null) {
+    public void startTls(SSLEngine engine, TlsEngineKind kind, BufferPool plainPool, BufferPool netPool, Executor tasks)
+            throws IOException {
+        if (tls) {
             throw new IllegalStateException("TLS already started");
         }
         ByteBuffer initial = in == null ? ByteBuffer.allocate(0) : in;
         engine.beginHandshake();
-        tls = new TlsLayer(this, engine, netPool, tasks, initial);
+        transport = new TlsTransport(this, engine, kind, netPool, tasks, initial);
+        tls = true;
         if (in != null) {
             pool.release(in);
             in = null;
@@ -88,22 +94,22 @@ public final class Endpoint {
     }
 
     public boolean isTls() {
-        return tls != null;
+        return tls;
     }
 
     /** True while a TLS handshake is in progress on this endpoint. */
     public boolean tlsHandshaking() {
-        return tls != null && tls.handshaking();
+        return transport.handshaking();
     }
 
     /** The TLS session once its handshake completed, else null. */
     public SSLSession tlsSession() {
-        return tls == null ? null : tls.session();
+        return transport.session();
     }
 
     /** Bytes in the window, or (TLS) whole records buffered below it: there is input to process without the socket. */
     public boolean hasBufferedInput() {
-        return hasInput() || tls != null && tls.hasDecodableInput();
+        return hasInput() || transport.hasBufferedInput();
     }
 
     /**
@@ -116,7 +122,7 @@ public final class Endpoint {
 
     /** True when written bytes still wait below the socket (TLS records the socket has not taken yet). */
     public boolean hasPendingOutput() {
-        return tls != null && tls.pendingOutput();
+        return transport.pendingOutput();
     }
 
     void markInputShutdown() {
@@ -140,12 +146,9 @@ public final class Endpoint {
         return in == null ? 0 : in.remaining();
     }
 
-    /** True when the window reaches the end of the buffer and cannot take more without compaction. */
+    /** True when the window cannot take more without compaction. */
     public boolean inputFull() {
-        if (in == null) {
-            return false;
-        }
-        return tls == null ? in.limit() == in.capacity() : in.capacity() - in.limit() < tls.minPlainRoom();
+        return in != null && transport.windowFull(in);
     }
 
     /**
@@ -169,20 +172,10 @@ public final class Endpoint {
         if (b.position() == b.limit() && b.position() > 0) {
             b.position(0).limit(0);
         }
-        if (tls != null) {
-            return inputShutdown ? -1 : tls.read(b);
+        if (inputShutdown) {
+            return -1;
         }
-        if (b.limit() == b.capacity()) {
-            return 0;
-        }
-        int start = b.position();
-        b.position(b.limit()).limit(b.capacity());
-        int n;
-        try {
-            n = channel.read(b);
-        } finally {
-            b.limit(b.position()).position(start);
-        }
+        int n = transport.read(b);
         if (n < 0) {
             inputShutdown = true;
         }
@@ -200,26 +193,26 @@ public final class Endpoint {
             pool.release(in);
             in = null;
         }
-        if (tls != null) {
-            tls.releaseIdle();
-        }
+        transport.releaseIdle();
     }
 
     public int write(ByteBuffer src) throws IOException {
-        if (tls != null) {
-            return (int) tls.write(new ByteBuffer[] {src});
+        one[0] = src;
+        try {
+            return (int) transport.write(one);
+        } finally {
+            one[0] = null;
         }
-        return channel.write(src);
     }
 
     public long write(ByteBuffer[] srcs) throws IOException {
-        return tls != null ? tls.write(srcs) : channel.write(srcs);
+        return transport.write(srcs);
     }
 
     public void wantRead(boolean on) {
         setInterest(on ? interest | SelectionKey.OP_READ : interest & ~SelectionKey.OP_READ);
-        if (on && tls != null) {
-            tls.wakeIfBuffered();
+        if (on) {
+            transport.readInterestOn();
         }
     }
 
@@ -232,10 +225,6 @@ public final class Endpoint {
         setInterest(0);
     }
 
-    public int interest() {
-        return interest;
-    }
-
     private void setInterest(int ops) {
         if (ops != interest && key != null && key.isValid()) {
             interest = ops;
@@ -243,12 +232,12 @@ public final class Endpoint {
         }
     }
 
-    /** Sets the socket's interest: what the owner wants, adjusted by TLS's own needs. */
+    /** Sets the socket's interest: what the owner wants, adjusted by the transport's own needs. */
     void applyInterest() {
         if (key == null || !key.isValid()) {
             return;
         }
-        int ops = tls == null ? interest : tls.effectiveInterest(interest);
+        int ops = transport.effectiveInterest(interest);
         if (ops != applied) {
             applied = ops;
             key.interestOps(ops);
@@ -256,15 +245,7 @@ public final class Endpoint {
     }
 
     public void shutdownOutput() {
-        if (tls != null) {
-            tls.shutdownOutput();
-            return;
-        }
-        try {
-            channel.shutdownOutput();
-        } catch (IOException ignored) {
-            // the peer is gone already: close() follows
-        }
+        transport.shutdownOutput();
     }
 
     public boolean isClosed() {
@@ -277,9 +258,7 @@ public final class Endpoint {
             return;
         }
         closed = true;
-        if (tls != null) {
-            tls.close();
-        }
+        transport.close();
         if (key != null) {
             key.cancel();
         }

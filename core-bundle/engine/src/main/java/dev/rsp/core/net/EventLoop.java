@@ -177,6 +177,23 @@ public final class EventLoop {
         }
     }
 
+    /**
+     * Runs the handler of {@code key} now, as for readiness the selector reported: for input the selector cannot see
+     * (TLS records already buffered below an endpoint's window). Failures are handled as in a normal dispatch (logged,
+     * the handler closed). Loop thread only.
+     */
+    public void redispatch(SelectionKey key) {
+        if (!key.isValid()) {
+            return;
+        }
+        LoopHandler h = (LoopHandler) key.attachment();
+        try {
+            h.onReady(key);
+        } catch (Throwable t) {
+            fail(h, t);
+        }
+    }
+
     private void runTasks() {
         for (int i = 0; i < MAX_TASKS_PER_ITERATION; i++) {
             Runnable r = tasks.poll();

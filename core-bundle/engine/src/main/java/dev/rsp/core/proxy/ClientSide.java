@@ -7,6 +7,7 @@ import dev.rsp.core.http.Rejection;
 import dev.rsp.core.http.RequestHeadParser;
 import dev.rsp.core.net.Endpoint;
 import dev.rsp.core.net.LoopHandler;
+import dev.rsp.core.net.TlsEngineKind;
 import dev.rsp.core.net.TlsRenegotiationRefused;
 import dev.rsp.core.routing.Routing;
 import dev.rsp.spi.routing.Backend;
@@ -241,7 +242,9 @@ final class ClientSide implements LoopHandler {
         }
         SSLEngine tls = engineFor.get();
         try {
-            client.startTls(tls, ctx.tlsPlain(tls, engine.settings().bufferSize()), ctx.tlsNet(tls), engine.tlsTasks());
+            TlsEngineKind kind = TlsEngineKind.of(tls);
+            int size = engine.settings().bufferSize();
+            client.startTls(tls, kind, ctx.tlsPlain(kind, tls, size), ctx.tlsNet(kind, tls, size), engine.tlsTasks());
         } catch (IOException | RuntimeException e) {
             count("tls.handshake.failed");
             close();

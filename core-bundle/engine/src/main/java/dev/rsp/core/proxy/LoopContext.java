@@ -3,9 +3,12 @@ package dev.rsp.core.proxy;
 import dev.rsp.core.metrics.LoopMetrics;
 import dev.rsp.core.net.BufferPool;
 import dev.rsp.core.net.EventLoop;
+import dev.rsp.core.net.TlsEngineKind;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import javax.net.ssl.SSLEngine;
 
@@ -23,8 +26,8 @@ final class LoopContext {
     /** The last hosts routed on this loop, a ring written by the loop only; for what-if analyses. */
     final String[] recentHosts = new String[RECENT_HOSTS];
     private int nextRecent;
-    private BufferPool tlsPlain;
-    private BufferPool tlsNet;
+    /** TLS buffer pools per engine kind, made on first use. */
+    private final Map<TlsEngineKind, TlsPools> tlsPools = new HashMap<>(2);
 
     static final int RECENT_HOSTS = 512;
 
@@ -34,27 +37,37 @@ final class LoopContext {
     }
 
     /**
-     * The pool of plaintext input buffers for TLS connections: the usual buffer size plus room for a whole record,
-     * so a partly consumed window never blocks decryption. Made on first use.
+     * The pool of plaintext input buffers for TLS connections of {@code kind}: the usual buffer size plus room for a
+     * whole record, so a partly consumed window never blocks decryption. Made on first use, sized by the kind.
      */
-    BufferPool tlsPlain(SSLEngine engine, int bufferSize) {
-        if (tlsPlain == null) {
-            tlsPlain = new BufferPool(bufferSize + engine.getSession().getApplicationBufferSize(), 256);
-        }
-        return tlsPlain;
+    BufferPool tlsPlain(TlsEngineKind kind, SSLEngine engine, int bufferSize) {
+        return tlsPools(kind, engine, bufferSize).plain();
     }
 
-    /** The pool of ciphertext buffers for TLS connections (one record each, the engine's packet size). */
-    BufferPool tlsNet(SSLEngine engine) {
-        if (tlsNet == null) {
-            tlsNet = new BufferPool(engine.getSession().getPacketBufferSize(), 512);
-        }
-        return tlsNet;
+    /** The pool of ciphertext buffers for TLS connections of {@code kind} (one record each). */
+    BufferPool tlsNet(TlsEngineKind kind, SSLEngine engine, int bufferSize) {
+        return tlsPools(kind, engine, bufferSize).net();
     }
 
-    /** TLS buffers in use on this loop (plaintext and ciphertext). */
+    private TlsPools tlsPools(TlsEngineKind kind, SSLEngine engine, int bufferSize) {
+        TlsPools p = tlsPools.get(kind);
+        if (p == null) {
+            p = new TlsPools(new BufferPool(bufferSize + kind.plainRoom(engine), 256), new BufferPool(kind.packetSize(engine), 512));
+            tlsPools.put(kind, p);
+        }
+        return p;
+    }
+
+    /** TLS buffers in use on this loop (plaintext and ciphertext, every engine kind). */
     int tlsBuffersInUse() {
-        return (tlsPlain == null ? 0 : tlsPlain.inUse()) + (tlsNet == null ? 0 : tlsNet.inUse());
+        int n = 0;
+        for (TlsPools p : tlsPools.values()) {
+            n += p.plain().inUse() + p.net().inUse();
+        }
+        return n;
+    }
+
+    private record TlsPools(BufferPool plain, BufferPool net) {
     }
 
     void sawHost(String host) {

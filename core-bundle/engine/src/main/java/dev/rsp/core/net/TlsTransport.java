@@ -14,7 +14,7 @@ import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLSession;
 
 /**
- * TLS under an {@link Endpoint}: the endpoint's input window holds plaintext, this layer keeps the ciphertext and
+ * TLS under an {@link Endpoint}: the endpoint's input window holds plaintext, this transport keeps the ciphertext and
  * drives the {@link SSLEngine} on the loop thread, so the pipes and parsers above see a plain byte stream.
  *
  * <p>Buffers: {@code netIn} holds ciphertext read and not yet decrypted, {@code netOut} at most one batch of
@@ -34,7 +34,7 @@ import javax.net.ssl.SSLSession;
  * the clear before TLS 1.3; TLS 1.3 has no renegotiation, and its post-handshake messages (KeyUpdate,
  * NewSessionTicket) travel as application data records and reach the engine as usual.
  */
-final class TlsLayer {
+final class TlsTransport implements Transport {
 
     /** Records wrapped per write call before returning to the loop. */
     private static final int RECORDS_PER_WRITE = 4;
@@ -47,6 +47,7 @@ final class TlsLayer {
 
     private final Endpoint ep;
     private final SSLEngine engine;
+    private final TlsEngineKind kind;
     private final BufferPool netPool;
     private final Executor tasks;
     private final int minPlainRoom;
@@ -63,12 +64,13 @@ final class TlsLayer {
     private boolean closeNotifySent;
     private boolean outputShut;
 
-    TlsLayer(Endpoint ep, SSLEngine engine, BufferPool netPool, Executor tasks, ByteBuffer initial) {
+    TlsTransport(Endpoint ep, SSLEngine engine, TlsEngineKind kind, BufferPool netPool, Executor tasks, ByteBuffer initial) {
         this.ep = ep;
         this.engine = engine;
+        this.kind = kind;
         this.netPool = netPool;
         this.tasks = tasks;
-        this.minPlainRoom = engine.getSession().getApplicationBufferSize();
+        this.minPlainRoom = kind.plainRoom(engine);
         if (initial.hasRemaining()) {
             netIn = netPool.acquire();
             netIn.put(initial);
@@ -76,21 +78,24 @@ final class TlsLayer {
         }
     }
 
-    /** The plaintext room a read needs after the window: a whole record's worth. */
-    int minPlainRoom() {
-        return minPlainRoom;
+    /** Full when less than a whole record's plaintext fits after the window. */
+    @Override
+    public boolean windowFull(ByteBuffer window) {
+        return window.capacity() - window.limit() < minPlainRoom;
     }
 
-    boolean handshaking() {
+    @Override
+    public boolean handshaking() {
         return !handshakeDone;
     }
 
-    SSLSession session() {
+    @Override
+    public SSLSession session() {
         return handshakeDone ? engine.getSession() : null;
     }
 
-    /** The interest the socket needs given what the owner of the endpoint asked for. */
-    int effectiveInterest(int wanted) {
+    @Override
+    public int effectiveInterest(int wanted) {
         int ops = wanted;
         if (taskRunning) {
             ops &= ~SelectionKey.OP_READ;
@@ -102,11 +107,13 @@ final class TlsLayer {
     }
 
     /** True when netIn holds at least one whole record not yet decrypted. */
-    boolean hasDecodableInput() {
+    @Override
+    public boolean hasBufferedInput() {
         return netIn != null && netIn.hasRemaining() && !netInPartial;
     }
 
-    boolean pendingOutput() {
+    @Override
+    public boolean pendingOutput() {
         return netOut != null && netOut.hasRemaining() || closeNotifyWanted && !outputShut;
     }
 
@@ -117,7 +124,8 @@ final class TlsLayer {
      *
      * @return plaintext bytes added, 0 when none now, -1 when the peer closed (close_notify or end of stream)
      */
-    int read(ByteBuffer plain) throws IOException {
+    @Override
+    public int read(ByteBuffer plain) throws IOException {
         try {
             return readRecords(plain);
         } catch (TlsRenegotiationRefused e) {
@@ -206,7 +214,7 @@ final class TlsLayer {
             }
         }
         // Yielding with records still buffered: come back on the next loop turn.
-        if (hasDecodableInput()) {
+        if (hasBufferedInput()) {
             wake();
         }
         return produced;
@@ -337,7 +345,8 @@ final class TlsLayer {
      *
      * @return plaintext bytes consumed; 0 while earlier records are still waiting for the socket
      */
-    long write(ByteBuffer[] srcs) throws IOException {
+    @Override
+    public long write(ByteBuffer[] srcs) throws IOException {
         if (!handshakeDone) {
             throw new SSLException("TLS handshake not complete");
         }
@@ -420,7 +429,8 @@ final class TlsLayer {
     }
 
     /** Sends close_notify after what is pending, then shuts the socket's output. */
-    void shutdownOutput() {
+    @Override
+    public void shutdownOutput() {
         closeNotifyWanted = true;
         if (!handshakeDone) {
             closeNotifySent = true;
@@ -435,8 +445,9 @@ final class TlsLayer {
     // ---------------------------------------------------------------- wake-ups and release
 
     /** Queues one wake-up of the owner when whole records wait in netIn (the selector cannot see them). */
-    void wakeIfBuffered() {
-        if (hasDecodableInput() && !taskRunning) {
+    @Override
+    public void readInterestOn() {
+        if (hasBufferedInput() && !taskRunning) {
             wake();
         }
     }
@@ -452,21 +463,18 @@ final class TlsLayer {
         });
     }
 
+    /** Runs the owner as if the selector had reported readiness, through the loop's dispatch (failures logged). */
     private void wakeNow() {
         SelectionKey key = ep.key();
-        if (ep.isClosed() || key == null || !key.isValid()) {
+        if (ep.isClosed() || key == null) {
             return;
         }
-        LoopHandler h = (LoopHandler) key.attachment();
-        try {
-            h.onReady(key);
-        } catch (Throwable t) {
-            h.onFailure(t);
-        }
+        ep.loop().redispatch(key);
     }
 
     /** Gives back the ciphertext buffers that hold nothing. */
-    void releaseIdle() {
+    @Override
+    public void releaseIdle() {
         if (netIn != null && !netIn.hasRemaining()) {
             netPool.release(netIn);
             netIn = null;
@@ -478,8 +486,9 @@ final class TlsLayer {
         }
     }
 
-    /** Best effort close_notify (one non-blocking write), then gives back the buffers. */
-    void close() {
+    /** Best effort close_notify (one non-blocking write), then gives back the buffers and the engine's own memory. */
+    @Override
+    public void close() {
         if (handshakeDone && !closeNotifySent) {
             closeNotifySent = true;
             try {
@@ -500,5 +509,6 @@ final class TlsLayer {
             netPool.release(netOut);
             netOut = null;
         }
+        kind.release(engine);
     }
 }
