@@ -5,9 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.channels.ClosedSelectorException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
-import java.util.ArrayList;
 import java.util.Iterator;
-import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
@@ -17,9 +15,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One selector thread. An iteration is a fixed sequence: select (bounded by the next sweep), dispatch the ready keys
- * through their attachments, run queued tasks (bounded), and every {@link #SWEEP_NANOS} sweep the tracked handlers
- * for timeouts. Nothing in an iteration may block; {@link #longestBusyNanos()} records the longest iteration
+ * One selector thread. An iteration is a fixed sequence: select (waiting at most until the earliest armed
+ * {@link Deadline}), dispatch the ready keys through their attachments, run queued tasks (bounded), and fire the
+ * deadlines that are due. Nothing in an iteration may block; {@link #longestBusyNanos()} records the longest iteration
  * excluding the wait in select, so a test can prove that.
  *
  * <p>Everything registered with this loop is touched only by its thread; other threads talk to it through
@@ -29,7 +27,6 @@ public final class EventLoop {
 
     private static final Logger log = LoggerFactory.getLogger(EventLoop.class);
 
-    public static final long SWEEP_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
     static final int MAX_TASKS_PER_ITERATION = 4096;
 
     private final String name;
@@ -37,13 +34,12 @@ public final class EventLoop {
     private final BufferPool buffers;
     private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean wakeupPending = new AtomicBoolean();
-    private final List<LoopHandler> tracked = new ArrayList<>();
+    private final DeadlineQueue deadlines = new DeadlineQueue();
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final Thread thread;
     private volatile boolean running = true;
     private volatile long longestBusyNanos;
     private volatile long iterations;
-    private long nextSweep;
 
     public EventLoop(String name, BufferPool buffers) {
         this.name = name;
@@ -85,27 +81,25 @@ public final class EventLoop {
         }
     }
 
-    /** Adds a handler to the timeout sweep. Loop thread only. */
-    public void track(LoopHandler h) {
-        tracked.add(h);
+    /** Arms {@code d} for {@code atNanos}, or moves it there. Loop thread only. */
+    public void arm(Deadline d, long atNanos) {
+        deadlines.arm(d, atNanos);
     }
 
-    /** Removes a handler from the timeout sweep. Loop thread only. */
-    public void untrack(LoopHandler h) {
-        // Swap-remove keeps this O(n) scan cheap and allocation-free; order does not matter for sweeps.
-        for (int i = tracked.size() - 1; i >= 0; i--) {
-            if (tracked.get(i) == h) {
-                int last = tracked.size() - 1;
-                tracked.set(i, tracked.get(last));
-                tracked.remove(last);
-                return;
-            }
+    /** Arms {@code d} for {@code atNanos} unless it is armed for an earlier time already. Loop thread only. */
+    public void armNoLaterThan(Deadline d, long atNanos) {
+        if (!d.armed() || atNanos - d.at < 0) {
+            deadlines.arm(d, atNanos);
         }
     }
 
-    /** Handlers currently tracked (connections on this loop). Loop thread, or approximate from others. */
-    public int trackedCount() {
-        return tracked.size();
+    public void disarm(Deadline d) {
+        deadlines.disarm(d);
+    }
+
+    /** Deadlines armed on this loop (about one per connection that waits for something). Loop thread only. */
+    public int armedDeadlines() {
+        return deadlines.size();
     }
 
     /** The longest time one iteration spent outside select, in nanoseconds. */
@@ -125,20 +119,24 @@ public final class EventLoop {
     }
 
     private void run() {
-        nextSweep = System.nanoTime() + SWEEP_NANOS;
         try {
             while (running) {
-                long waitMillis = Math.max(1, TimeUnit.NANOSECONDS.toMillis(nextSweep - System.nanoTime()));
-                selector.select(waitMillis);
+                Deadline next = deadlines.peek();
+                if (next == null) {
+                    selector.select();
+                } else {
+                    long waitNanos = next.at - System.nanoTime();
+                    if (waitNanos <= 0) {
+                        selector.selectNow();
+                    } else {
+                        selector.select(Math.max(1, TimeUnit.NANOSECONDS.toMillis(waitNanos + 999_999)));
+                    }
+                }
                 long busyStart = System.nanoTime();
                 wakeupPending.set(false);
                 dispatch(selector.selectedKeys());
                 runTasks();
-                long now = System.nanoTime();
-                if (now - nextSweep >= 0) {
-                    sweep(now);
-                    nextSweep = now + SWEEP_NANOS;
-                }
+                fireDeadlines(System.nanoTime());
                 long busy = System.nanoTime() - busyStart;
                 if (busy > longestBusyNanos) {
                     longestBusyNanos = busy;
@@ -208,16 +206,14 @@ public final class EventLoop {
         }
     }
 
-    private void sweep(long now) {
-        for (int i = tracked.size() - 1; i >= 0; i--) {
-            if (i >= tracked.size()) {
-                continue;
-            }
-            LoopHandler h = tracked.get(i);
+    /** Fires the deadlines due at {@code now}; one that is armed again while firing waits for its new time. */
+    private void fireDeadlines(long now) {
+        Deadline d;
+        while ((d = deadlines.pollDue(now)) != null) {
             try {
-                h.onSweep(now);
+                d.owner.onDeadline(now);
             } catch (Throwable t) {
-                fail(h, t);
+                fail(d.owner, t);
             }
         }
     }

@@ -4,7 +4,7 @@ import java.nio.channels.SelectionKey;
 
 /**
  * Something an {@link EventLoop} dispatches to: the attachment of a selection key, and a participant in the loop's
- * periodic timeout sweep. All methods run on the loop's thread and must not block.
+ * owner of {@link Deadline}s. All methods run on the loop's thread and must not block.
  */
 public interface LoopHandler {
 
@@ -12,12 +12,12 @@ public interface LoopHandler {
     void onReady(SelectionKey key);
 
     /**
-     * Called about every {@link EventLoop#SWEEP_NANOS} for handlers registered with {@link EventLoop#track}: the
-     * handler checks its own deadlines against {@code nowNanos}.
+     * A {@link Deadline} of this handler is due: the handler checks which of its timeouts expired at {@code nowNanos}
+     * and arms the deadline again for the next one, if any.
      */
-    default void onSweep(long nowNanos) {
+    default void onDeadline(long nowNanos) {
     }
 
-    /** A throwable escaped {@link #onReady} or {@link #onSweep}; the handler must release what it holds and close. */
+    /** A throwable escaped {@link #onReady} or {@link #onDeadline}; the handler must release what it holds and close. */
     void onFailure(Throwable t);
 }

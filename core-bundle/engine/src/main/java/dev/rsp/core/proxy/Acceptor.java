@@ -87,7 +87,7 @@ final class Acceptor implements LoopHandler {
                 Endpoint ep = new Endpoint(ch, ctx.loop.buffers());
                 ClientSide client = new ClientSide(engine, ctx, ep, remote, front);
                 ep.register(ctx.loop, client, SelectionKey.OP_READ);
-                ctx.loop.track(client);
+                client.rearm();
                 ctx.clients.add(client);
                 engine.counters().activeClients.increment();
                 engine.counters().count("connections.accepted");

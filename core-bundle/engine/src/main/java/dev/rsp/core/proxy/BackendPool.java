@@ -1,5 +1,7 @@
 package dev.rsp.core.proxy;
 
+import dev.rsp.core.net.Deadline;
+import dev.rsp.core.net.EventLoop;
 import dev.rsp.core.net.LoopHandler;
 import java.nio.channels.SelectionKey;
 import java.util.ArrayDeque;
@@ -11,17 +13,22 @@ import java.util.Set;
 /**
  * Idle keep-alive connections to backends, per loop, keyed by backend name and address (a backend moved to another
  * address does not reuse connections to the old one). Most recently used first, so that surplus connections age
- * out. Bounded per key; idle ones are closed after the idle timeout by the loop's sweep. Loop thread only.
+ * out. Bounded per key; idle ones are closed after the idle timeout (one {@link Deadline} for the oldest). Loop
+ * thread only.
  */
 final class BackendPool implements LoopHandler {
 
     private final Map<String, ArrayDeque<BackendSide>> idle = new HashMap<>();
+    private final EventLoop loop;
+    /** Armed for when the oldest idle connection expires. */
+    private final Deadline expiry = new Deadline(this);
     private final int maxIdlePerKey;
     private final long idleNanos;
     private final ProxyCounters counters;
     private int size;
 
-    BackendPool(int maxIdlePerKey, long idleNanos, ProxyCounters counters) {
+    BackendPool(EventLoop loop, int maxIdlePerKey, long idleNanos, ProxyCounters counters) {
+        this.loop = loop;
         this.maxIdlePerKey = maxIdlePerKey;
         this.idleNanos = idleNanos;
         this.counters = counters;
@@ -66,6 +73,7 @@ final class BackendPool implements LoopHandler {
         b.parkedIn(this, nowNanos);
         q.addFirst(b);
         size++;
+        loop.armNoLaterThan(expiry, nowNanos + idleNanos);
     }
 
     void remove(BackendSide b) {
@@ -100,15 +108,23 @@ final class BackendPool implements LoopHandler {
         size = 0;
     }
 
+    /** Closes the connections idle longer than the idle timeout, then arms for the next one to expire. */
     @Override
-    public void onSweep(long nowNanos) {
+    public void onDeadline(long nowNanos) {
+        long next = Long.MAX_VALUE;
         for (ArrayDeque<BackendSide> q : idle.values()) {
             // oldest at the tail
-            while (!q.isEmpty() && nowNanos - q.peekLast().idleSinceNanos() > idleNanos) {
+            while (!q.isEmpty() && nowNanos - q.peekLast().idleSinceNanos() >= idleNanos) {
                 q.pollLast().close();
                 size--;
                 counters.count("backend.pool.idle_timeout");
             }
+            if (!q.isEmpty()) {
+                next = Math.min(next, q.peekLast().idleSinceNanos() + idleNanos - nowNanos);
+            }
+        }
+        if (next != Long.MAX_VALUE) {
+            loop.arm(expiry, nowNanos + next);
         }
     }
 

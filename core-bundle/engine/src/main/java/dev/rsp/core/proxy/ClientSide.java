@@ -5,6 +5,7 @@ import dev.rsp.core.host.HostNames;
 import dev.rsp.core.http.HttpHead;
 import dev.rsp.core.http.Rejection;
 import dev.rsp.core.http.RequestHeadParser;
+import dev.rsp.core.net.Deadline;
 import dev.rsp.core.net.Endpoint;
 import dev.rsp.core.net.LoopHandler;
 import dev.rsp.core.net.TlsEngineKind;
@@ -46,6 +47,8 @@ final class ClientSide implements LoopHandler {
     private final RequestHeadParser parser;
     private final RequestView view;
     private final Runnable resume = this::resume;
+    /** The one timer of this connection, armed for the next timeout of its state ({@link #rearm}). */
+    private final Deadline timer = new Deadline(this);
     private final Exchange x = new Exchange();
     private final HeadReader heads = new HeadReader();
     private final BackendLeg leg;
@@ -87,6 +90,11 @@ final class ClientSide implements LoopHandler {
     @Override
     public void onReady(SelectionKey key) {
         lastProgress = System.nanoTime();
+        ready(key);
+        rearm();
+    }
+
+    private void ready(SelectionKey key) {
         switch (state) {
             case INSPECT -> inspect();
             case HEAD -> readHead();
@@ -115,10 +123,44 @@ final class ClientSide implements LoopHandler {
     void onBackendReady(BackendSide b, SelectionKey key) {
         lastProgress = System.nanoTime();
         leg.onBackendReady(b, key);
+        rearm();
     }
 
+    /**
+     * One of this connection's timeouts may have expired: the one that applies in the current state is checked, then
+     * the deadline is armed for the next (see {@link #rearm}).
+     */
     @Override
-    public void onSweep(long now) {
+    public void onDeadline(long now) {
+        expire(now);
+        rearm();
+    }
+
+    /**
+     * Arms the connection's one {@link Deadline} for the earliest time a timeout of its current state could expire,
+     * unless it is armed for an earlier time already (it then fires early, finds nothing expired and re-arms). Called at
+     * the end of every entry point, so a state change that brings a timeout closer is never missed; progress that
+     * pushes the idle timeout later costs nothing until the old time comes.
+     */
+    void rearm() {
+        if (state != State.CLOSED) {
+            ctx.loop.armNoLaterThan(timer, nextTimeout(System.nanoTime()));
+        }
+    }
+
+    private long nextTimeout(long now) {
+        long idle = lastProgress + engine.settings().idleTimeoutNanos();
+        return switch (state) {
+            case INSPECT -> tlsDeadline;
+            case HEAD -> client.tlsHandshaking() ? tlsDeadline : draining && !client.hasInput() ? now : deadline != 0 ? deadline : idle;
+            case ROUTE_WAIT, CONNECT -> deadline;
+            case EXCHANGE -> x.responseHeadSeen || deadline - idle > 0 ? idle : deadline;
+            case LINGER -> now - deadline < 0 ? deadline : idle;
+            default -> idle;
+        };
+    }
+
+    private void expire(long now) {
         switch (state) {
             case INSPECT -> {
                 if (now - tlsDeadline > 0) {
@@ -421,6 +463,11 @@ final class ClientSide implements LoopHandler {
         }
     }
 
+    /** A new routing snapshot was published: a request waiting for a strategy is routed again. */
+    void routeAgain() {
+        route();
+        rearm();
+    }
 
     // ---------------------------------------------------------------- the two directions
 
@@ -442,6 +489,7 @@ final class ClientSide implements LoopHandler {
     private void resume() {
         if (state == State.HEAD) {
             readHead();
+            rearm();
         }
     }
 
@@ -510,6 +558,8 @@ final class ClientSide implements LoopHandler {
         x.keepAlive = false;
         if (state == State.HEAD && !client.hasInput()) {
             close();
+        } else {
+            rearm();
         }
     }
 
@@ -553,7 +603,7 @@ final class ClientSide implements LoopHandler {
         if (front != null) {
             ctx.tlsClients--;
         }
-        ctx.loop.untrack(this);
+        ctx.loop.disarm(timer);
         engine.counters().activeClients.decrement();
     }
 

@@ -81,7 +81,7 @@ final class LoopContext {
             return;
         }
         for (ClientSide c : new ArrayList<>(routeWaiters)) {
-            c.route();
+            c.routeAgain();
         }
     }
 }

@@ -79,8 +79,7 @@ public final class ProxyEngine {
         ProxySettings s = settings;
         for (int i = 0; i < s.loops(); i++) {
             EventLoop loop = new EventLoop("rsp-loop-" + i, new BufferPool(s.bufferSize(), 1024));
-            LoopContext ctx = new LoopContext(loop, new BackendPool(s.poolMaxIdle(), s.poolIdleNanos(), counters));
-            loop.track(ctx.pool);
+            LoopContext ctx = new LoopContext(loop, new BackendPool(loop, s.poolMaxIdle(), s.poolIdleNanos(), counters));
             loops.add(ctx);
             loop.start();
         }
