@@ -20,7 +20,7 @@ import javax.net.ssl.SSLSession;
  * <p>The transport is plain until {@link #startTls}; then reads return decrypted bytes, writes encrypt, and everything
  * above (parsers, pipes) is unchanged; see {@link TlsTransport}. Loop thread only.
  */
-public final class Endpoint {
+public final class Endpoint implements ByteSource, ByteSink {
 
     private final SocketChannel channel;
     private BufferPool pool;
@@ -130,6 +130,7 @@ public final class Endpoint {
     }
 
     /** The input window; acquires a buffer when there is none. */
+    @Override
     public ByteBuffer input() {
         if (in == null) {
             in = pool.acquire();
@@ -142,6 +143,7 @@ public final class Endpoint {
         return in != null && in.hasRemaining();
     }
 
+    @Override
     public int inputAvailable() {
         return in == null ? 0 : in.remaining();
     }
@@ -167,6 +169,7 @@ public final class Endpoint {
      *
      * @return bytes read, 0 when nothing was available or there is no free space, -1 at end of stream
      */
+    @Override
     public int read() throws IOException {
         ByteBuffer b = input();
         if (b.position() == b.limit() && b.position() > 0) {
@@ -183,6 +186,7 @@ public final class Endpoint {
     }
 
     /** True once a read returned end of stream. */
+    @Override
     public boolean inputShutdown() {
         return inputShutdown;
     }
@@ -196,6 +200,7 @@ public final class Endpoint {
         transport.releaseIdle();
     }
 
+    @Override
     public int write(ByteBuffer src) throws IOException {
         one[0] = src;
         try {
@@ -205,10 +210,12 @@ public final class Endpoint {
         }
     }
 
+    @Override
     public long write(ByteBuffer[] srcs) throws IOException {
         return transport.write(srcs);
     }
 
+    @Override
     public void wantRead(boolean on) {
         setInterest(on ? interest | SelectionKey.OP_READ : interest & ~SelectionKey.OP_READ);
         if (on) {
@@ -216,6 +223,7 @@ public final class Endpoint {
         }
     }
 
+    @Override
     public void wantWrite(boolean on) {
         setInterest(on ? interest | SelectionKey.OP_WRITE : interest & ~SelectionKey.OP_WRITE);
     }

@@ -3,14 +3,15 @@ package dev.rsp.core.proxy;
 import dev.rsp.core.http.ChunkedScanner;
 import dev.rsp.core.http.ParseStatus;
 import dev.rsp.core.http.Rejection;
-import dev.rsp.core.net.Endpoint;
+import dev.rsp.core.net.ByteSink;
+import dev.rsp.core.net.ByteSource;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 
 /**
  * One direction of a proxied exchange: moves a message (an optional head we wrote, then the body bytes as framed)
- * from the source endpoint's input window to the sink socket. The same class serves client to backend and backend
- * to client.
+ * from a {@link ByteSource}'s window to a {@link ByteSink}. The same class serves client to backend and backend to
+ * client; today both ends are socket endpoints, and an HTTP/2 stream can be either end without a change here.
  *
  * <p>Backpressure lives here and only here: when the sink takes less than offered, the unwritten bytes stay where
  * they are (the head in {@code prefix}, the body in the source's window), the pipe asks for the sink's write
@@ -46,8 +47,8 @@ final class Pipe {
 
     private final ChunkedScanner chunked;
     private final ByteBuffer[] pair = new ByteBuffer[2];
-    private Endpoint source;
-    private Endpoint sink;
+    private ByteSource source;
+    private ByteSink sink;
     private ByteBuffer prefix;
     private Framing framing = Framing.NONE;
     private long remaining;
@@ -70,7 +71,7 @@ final class Pipe {
      * @param framing how the body ends
      * @param length  body length for LENGTH
      */
-    void start(Endpoint source, Endpoint sink, ByteBuffer prefix, Framing framing, long length) {
+    void start(ByteSource source, ByteSink sink, ByteBuffer prefix, Framing framing, long length) {
         this.failure = null;
         this.source = source;
         this.sink = sink;
@@ -87,7 +88,7 @@ final class Pipe {
     }
 
     /** Switches a finished or running pipe to raw forwarding until the source closes (an upgraded connection). */
-    void tunnel(Endpoint source, Endpoint sink) {
+    void tunnel(ByteSource source, ByteSink sink) {
         start(source, sink, null, Framing.UNTIL_CLOSE, 0);
     }
 
