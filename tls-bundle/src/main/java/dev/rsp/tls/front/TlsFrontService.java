@@ -1,7 +1,10 @@
 package dev.rsp.tls.front;
 
 import dev.rsp.spi.tls.Inspection;
+import dev.rsp.spi.tls.Passthrough;
+import dev.rsp.spi.tls.Termination;
 import dev.rsp.spi.tls.TlsFront;
+import dev.rsp.spi.tls.TlsHandling;
 import dev.rsp.tls.certs.CertificateStore;
 import dev.rsp.tls.certs.ServedCertificate;
 import java.net.InetSocketAddress;
@@ -38,7 +41,8 @@ final class TlsFrontService implements TlsFront {
     }
 
     private final InetSocketAddress listen;
-    private final Mode mode;
+    private final TlsSettings.Mode mode;
+    private final TlsHandling handling;
     private final CertificateStore store;
     private volatile TlsSettings settings;
 
@@ -47,6 +51,33 @@ final class TlsFrontService implements TlsFront {
         this.mode = settings.mode();
         this.store = store;
         this.settings = settings;
+        this.handling = mode == TlsSettings.Mode.TERMINATE ? new Terminate() : new Relay();
+    }
+
+    /** Termination: the engines and the certificate check of this service. */
+    private final class Terminate implements Termination {
+        @Override
+        public Optional<SSLEngine> newEngine(Inspection.Hello hello, InetSocketAddress peer) {
+            return TlsFrontService.this.newEngine(hello, peer);
+        }
+
+        @Override
+        public boolean covers(SSLSession session, String host) {
+            return TlsFrontService.this.covers(session, host);
+        }
+    }
+
+    /** Passthrough: the fallback backend and port of this service's settings. */
+    private final class Relay implements Passthrough {
+        @Override
+        public Optional<String> defaultBackend() {
+            return TlsFrontService.this.defaultBackend();
+        }
+
+        @Override
+        public int backendPort() {
+            return TlsFrontService.this.backendPort();
+        }
     }
 
     /** Settings other than listen and mode; called by the component when they change. */
@@ -60,7 +91,11 @@ final class TlsFrontService implements TlsFront {
     }
 
     @Override
-    public Mode mode() {
+    public TlsHandling handling() {
+        return handling;
+    }
+
+    TlsSettings.Mode mode() {
         return mode;
     }
 
@@ -86,7 +121,6 @@ final class TlsFrontService implements TlsFront {
      * {@code http/1.1}, and one that offers only others (e.g. {@code h2}) fails the handshake with
      * {@code no_application_protocol} rather than speaking a protocol rsp does not parse.
      */
-    @Override
     public Optional<SSLEngine> newEngine(Inspection.Hello hello, InetSocketAddress peer) {
         Optional<ServedCertificate> chosen = store.snapshot().select(hello.serverName());
         if (chosen.isEmpty()) {
@@ -110,7 +144,6 @@ final class TlsFrontService implements TlsFront {
         }
     }
 
-    @Override
     public boolean covers(SSLSession session, String host) {
         Certificate[] local = session.getLocalCertificates();
         if (local == null || local.length == 0 || !(local[0] instanceof X509Certificate leaf)) {
@@ -119,12 +152,10 @@ final class TlsFrontService implements TlsFront {
         return store.snapshot().covers(leaf, host);
     }
 
-    @Override
     public Optional<String> defaultBackend() {
         return settings.defaultBackend();
     }
 
-    @Override
     public int backendPort() {
         return settings.backendPort();
     }

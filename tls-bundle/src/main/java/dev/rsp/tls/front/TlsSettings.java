@@ -1,6 +1,5 @@
 package dev.rsp.tls.front;
 
-import dev.rsp.spi.tls.TlsFront.Mode;
 import dev.rsp.tls.hello.ClientHelloParser;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -26,6 +25,10 @@ import javax.net.ssl.SSLParameters;
 public record TlsSettings(InetSocketAddress listen, Mode mode, Path certsDir, String keyPassword, Duration certsPoll,
         boolean selfSignedDefault, int helloMaxBytes, Duration helloTimeout, List<String> protocols,
         List<String> ciphers, Optional<String> defaultBackend, int backendPort) {
+
+    /** What the listener does after the ClientHello (etc/rsp.tls.cfg {@code mode}). */
+    public enum Mode { TERMINATE, PASSTHROUGH }
+
 
     static final String DEFAULT_LISTEN = "0.0.0.0:8443";
     static final String DEFAULT_CERTS_DIR = "etc/certs";

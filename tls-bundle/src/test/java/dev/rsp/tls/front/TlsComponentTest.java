@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.rsp.spi.tls.Inspection;
+import dev.rsp.spi.tls.Passthrough;
+import dev.rsp.spi.tls.Termination;
 import dev.rsp.spi.tls.TlsFront;
 import dev.rsp.tls.audit.CertsAuditCommand;
 import dev.rsp.tls.certs.TestCerts;
@@ -106,7 +108,7 @@ class TlsComponentTest {
         component.modified(config("listen", "nowhere", "hello.max.bytes", "2048"));
         assertSame(front, liveFronts().get(0), "not re-registered");
         assertEquals(4096, front.maxHelloBytes(), "nothing of a bad configuration applies");
-        assertEquals(TlsFront.Mode.TERMINATE, front.mode());
+        assertInstanceOf(Termination.class, front.handling());
     }
 
     @Test
@@ -119,7 +121,7 @@ class TlsComponentTest {
         component.modified(config("listen", "127.0.0.1:0", "hello.max.bytes", "2048", "mode", "passthrough"));
         assertEquals(1, liveFronts().size());
         TlsFront second = liveFronts().get(0);
-        assertEquals(TlsFront.Mode.PASSTHROUGH, second.mode());
+        assertInstanceOf(Passthrough.class, second.handling());
         component.modified(config("listen", "127.0.0.2:0", "mode", "passthrough"));
         assertEquals(new InetSocketAddress("127.0.0.2", 0), liveFronts().get(0).listenAddress());
         assertEquals(3, registered.stream().filter(r -> r.type.equals(TlsFront.class.getName())).count());
@@ -130,11 +132,11 @@ class TlsComponentTest {
         component.activate(context(), config("listen", "127.0.0.1:0", "certs.poll.ms", "0"));
         TlsFront front = liveFronts().get(0);
         Inspection.Hello hello = new Inspection.Hello(Optional.of("new.example"), List.of(), List.of("TLSv1.3"));
-        assertEquals(Optional.empty(), front.newEngine(hello, new InetSocketAddress("127.0.0.1", 1)));
+        assertEquals(Optional.empty(), ((Termination) front.handling()).newEngine(hello, new InetSocketAddress("127.0.0.1", 1)));
         TestCerts.pair(dir, "new.example", key("ec"), cert(key("ec"), "new.example", List.of("new.example")));
         // a configuration event re-reads nothing by itself; the poll does: here, a changed password triggers a re-read
         component.modified(config("listen", "127.0.0.1:0", "certs.poll.ms", "0", "key.password", "x"));
-        assertTrue(front.newEngine(hello, new InetSocketAddress("127.0.0.1", 1)).isPresent());
+        assertTrue(((Termination) front.handling()).newEngine(hello, new InetSocketAddress("127.0.0.1", 1)).isPresent());
         assertSame(front, liveFronts().get(0));
     }
 

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.rsp.spi.tls.TlsFront.Mode;
+import dev.rsp.tls.front.TlsSettings.Mode;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -5,20 +5,23 @@
  * {@link dev.rsp.spi.tls.TlsFront#listenAddress()} with its own event loops. Every connection accepted there starts
  * by peeking: the core reads bytes and asks {@link dev.rsp.spi.tls.TlsFront#inspect} until the answer is a
  * {@link dev.rsp.spi.tls.Inspection.Hello} or a {@link dev.rsp.spi.tls.Inspection.Reject}. Nothing is consumed by
- * inspecting. Then, by {@link dev.rsp.spi.tls.TlsFront#mode()}:
+ * inspecting. Then, by the type of {@link dev.rsp.spi.tls.TlsFront#handling()}:
  * <ul>
- *   <li>{@code PASSTHROUGH}: the core routes by the server name through the routing chain, as if it were the Host,
- *       replays the peeked bytes to the chosen backend and relays both directions byte for byte;</li>
- *   <li>{@code TERMINATE}: the core asks {@link dev.rsp.spi.tls.TlsFront#newEngine} for a server-mode
- *       {@link javax.net.ssl.SSLEngine}, drives it on its loop (delegated tasks run elsewhere) and proxies the
- *       decrypted HTTP requests like those of the HTTP listener, with {@code X-Forwarded-Proto: https}. A request
- *       whose Host the connection's certificate does not cover ({@link dev.rsp.spi.tls.TlsFront#covers}) gets 421.</li>
+ *   <li>{@link dev.rsp.spi.tls.Passthrough}: the core routes by the server name through the routing chain, as if it
+ *       were the Host, replays the peeked bytes to the chosen backend and relays both directions byte for byte;</li>
+ *   <li>{@link dev.rsp.spi.tls.Termination}: the core asks it for a server-mode {@link javax.net.ssl.SSLEngine},
+ *       drives it on its loop (delegated tasks run elsewhere) and proxies the decrypted HTTP requests like those of
+ *       the HTTP listener, with {@code X-Forwarded-Proto: https}. A request whose Host the connection's certificate
+ *       does not cover ({@link dev.rsp.spi.tls.Termination#covers}) gets 421.</li>
  * </ul>
+ *
+ * <p>0.2.0: the two modes are types ({@link dev.rsp.spi.tls.TlsHandling}) instead of an enum and mode-specific
+ * methods on {@code TlsFront} (a breaking change).
  *
  * <p>Removing the service closes the listener; connections already open finish.
  */
 @Export
-@Version("0.1.0")
+@Version("0.2.0")
 package dev.rsp.spi.tls;
 
 import org.osgi.annotation.bundle.Export;

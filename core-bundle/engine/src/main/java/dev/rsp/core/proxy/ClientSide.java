@@ -13,6 +13,8 @@ import dev.rsp.core.net.TlsRenegotiationRefused;
 import dev.rsp.core.routing.Routing;
 import dev.rsp.spi.routing.Backend;
 import dev.rsp.spi.tls.Inspection;
+import dev.rsp.spi.tls.Passthrough;
+import dev.rsp.spi.tls.Termination;
 import dev.rsp.spi.tls.TlsFront;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -266,13 +268,13 @@ final class ClientSide implements LoopHandler {
         count("tls.hello");
         hello.serverName().ifPresent(view::sni);
         client.wantRead(false);
-        if (front.mode() == TlsFront.Mode.PASSTHROUGH) {
-            passthrough(hello);
+        if (front.handling() instanceof Passthrough relay) {
+            passthrough(hello, relay);
             return;
         }
         Optional<SSLEngine> engineFor;
         try {
-            engineFor = front.newEngine(hello, remote);
+            engineFor = ((Termination) front.handling()).newEngine(hello, remote);
         } catch (RuntimeException e) {
             ProxyEngine.log.warn("TLS front failed to make an engine for {}: {}", hello.serverName().orElse("(no SNI)"), e.toString());
             engineFor = Optional.empty();
@@ -300,8 +302,8 @@ final class ClientSide implements LoopHandler {
     }
 
     /** Routes the connection by its server name (or to the default backend) and relays it unchanged. */
-    private void passthrough(Inspection.Hello hello) {
-        x.beginPassthrough(hello.serverName().orElse("-"), front.backendPort());
+    private void passthrough(Inspection.Hello hello, Passthrough relay) {
+        x.beginPassthrough(hello.serverName().orElse("-"), relay.backendPort());
         if (hello.serverName().isPresent()) {
             CanonicalHost canonical = HostNames.canonical(hello.serverName().get());
             if (canonical instanceof CanonicalHost.Valid valid) {
@@ -313,7 +315,7 @@ final class ClientSide implements LoopHandler {
             }
             count("tls.passthrough.invalid_sni");
         }
-        Optional<String> name = front.defaultBackend();
+        Optional<String> name = relay.defaultBackend();
         Optional<Backend> fallback = name.flatMap(n -> engine.directory().backends().all().stream()
                 .filter(b -> b.name().equals(n)).findFirst());
         if (fallback.isEmpty()) {
@@ -327,14 +329,9 @@ final class ClientSide implements LoopHandler {
         leg.connectNext();
     }
 
-    /** The TLS session of a terminated connection, or null. */
     /** True for a connection of a TLS listener (terminated or passed through). */
     boolean onTlsListener() {
         return front != null;
-    }
-
-    SSLSession tlsSession() {
-        return client.tlsSession();
     }
 
     // ---------------------------------------------------------------- request head and routing
@@ -410,7 +407,7 @@ final class ClientSide implements LoopHandler {
         x.host = ((CanonicalHost.Valid) canonical).host();
         ctx.sawHost(x.host);
         SSLSession session = client.tlsSession();
-        if (session != null && !front.covers(session, x.host)) {
+        if (session != null && !((Termination) front.handling()).covers(session, x.host)) {
             count("tls.misdirected");
             reply(421, "the certificate of this connection does not cover " + x.host);
             return;
@@ -576,10 +573,6 @@ final class ClientSide implements LoopHandler {
         state = State.LINGER;
         deadline = System.nanoTime() + LINGER_NANOS;
         linger();
-    }
-
-    boolean closed() {
-        return state == State.CLOSED;
     }
 
     void close() {

@@ -130,7 +130,7 @@ public final class ProxyEngine {
         }
         ServerSocketChannel ch = Acceptor.listen(this, loops, "rsp.tls listen", front.listenAddress(), front);
         tlsListeners.put(front, ch);
-        log.info("rsp TLS listener ({}) on {}", front.mode().name().toLowerCase(java.util.Locale.ROOT), ch.getLocalAddress());
+        log.info("rsp TLS listener ({}) on {}", (front.handling() instanceof dev.rsp.spi.tls.Passthrough ? "passthrough" : "terminate"), ch.getLocalAddress());
     }
 
     /** Closes the TLS listener of {@code front}; its open connections finish. */

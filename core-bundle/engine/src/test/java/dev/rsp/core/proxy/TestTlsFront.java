@@ -1,7 +1,10 @@
 package dev.rsp.core.proxy;
 
 import dev.rsp.spi.tls.Inspection;
+import dev.rsp.spi.tls.Passthrough;
+import dev.rsp.spi.tls.Termination;
 import dev.rsp.spi.tls.TlsFront;
+import dev.rsp.spi.tls.TlsHandling;
 import dev.rsp.tls.hello.ClientHello;
 import dev.rsp.tls.hello.ClientHelloParser;
 import java.net.InetSocketAddress;
@@ -24,7 +27,7 @@ import javax.net.ssl.SSLSession;
  */
 final class TestTlsFront implements TlsFront {
 
-    private final Mode mode;
+    private final TlsHandling handling;
     private final Map<String, SSLContext> contexts;
     private final SSLContext fallback;
     private final Duration helloTimeout;
@@ -32,9 +35,9 @@ final class TestTlsFront implements TlsFront {
     private final int backendPort;
     final AtomicInteger inspections = new AtomicInteger();
 
-    private TestTlsFront(Mode mode, Map<String, SSLContext> contexts, SSLContext fallback, Duration helloTimeout,
+    private TestTlsFront(boolean terminate, Map<String, SSLContext> contexts, SSLContext fallback, Duration helloTimeout,
             Optional<String> defaultBackend, int backendPort) {
-        this.mode = mode;
+        this.handling = terminate ? new Terminate() : new Relay();
         this.contexts = contexts;
         this.fallback = fallback;
         this.helloTimeout = helloTimeout;
@@ -43,11 +46,11 @@ final class TestTlsFront implements TlsFront {
     }
 
     static TestTlsFront terminate(Map<String, SSLContext> byName, SSLContext fallback, Duration helloTimeout) {
-        return new TestTlsFront(Mode.TERMINATE, byName, fallback, helloTimeout, Optional.empty(), 0);
+        return new TestTlsFront(true, byName, fallback, helloTimeout, Optional.empty(), 0);
     }
 
     static TestTlsFront passthrough(Optional<String> defaultBackend, int backendPort) {
-        return new TestTlsFront(Mode.PASSTHROUGH, Map.of(), null, Duration.ofSeconds(10), defaultBackend, backendPort);
+        return new TestTlsFront(false, Map.of(), null, Duration.ofSeconds(10), defaultBackend, backendPort);
     }
 
     @Override
@@ -56,8 +59,8 @@ final class TestTlsFront implements TlsFront {
     }
 
     @Override
-    public Mode mode() {
-        return mode;
+    public TlsHandling handling() {
+        return handling;
     }
 
     @Override
@@ -85,41 +88,45 @@ final class TestTlsFront implements TlsFront {
         };
     }
 
-    @Override
-    public Optional<SSLEngine> newEngine(Inspection.Hello hello, InetSocketAddress peer) {
-        SSLContext ctx = hello.serverName().map(contexts::get).orElse(null);
-        if (ctx == null) {
-            ctx = fallback;
+    private final class Terminate implements Termination {
+        @Override
+        public Optional<SSLEngine> newEngine(Inspection.Hello hello, InetSocketAddress peer) {
+            SSLContext ctx = hello.serverName().map(contexts::get).orElse(null);
+            if (ctx == null) {
+                ctx = fallback;
+            }
+            if (ctx == null) {
+                return Optional.empty();
+            }
+            SSLEngine e = ctx.createSSLEngine(peer.getHostString(), peer.getPort());
+            e.setUseClientMode(false);
+            return Optional.of(e);
         }
-        if (ctx == null) {
-            return Optional.empty();
+
+        @Override
+        public boolean covers(SSLSession session, String host) {
+            Certificate[] local = session.getLocalCertificates();
+            if (local == null || local.length == 0) {
+                return false;
+            }
+            try {
+                var sans = ((X509Certificate) local[0]).getSubjectAlternativeNames();
+                return sans != null && sans.stream().anyMatch(san -> host.equals(san.get(1)));
+            } catch (CertificateParsingException e) {
+                return false;
+            }
         }
-        SSLEngine e = ctx.createSSLEngine(peer.getHostString(), peer.getPort());
-        e.setUseClientMode(false);
-        return Optional.of(e);
     }
 
-    @Override
-    public boolean covers(SSLSession session, String host) {
-        Certificate[] local = session.getLocalCertificates();
-        if (local == null || local.length == 0) {
-            return false;
+    private final class Relay implements Passthrough {
+        @Override
+        public Optional<String> defaultBackend() {
+            return defaultBackend;
         }
-        try {
-            var sans = ((X509Certificate) local[0]).getSubjectAlternativeNames();
-            return sans != null && sans.stream().anyMatch(san -> host.equals(san.get(1)));
-        } catch (CertificateParsingException e) {
-            return false;
+
+        @Override
+        public int backendPort() {
+            return backendPort;
         }
-    }
-
-    @Override
-    public Optional<String> defaultBackend() {
-        return defaultBackend;
-    }
-
-    @Override
-    public int backendPort() {
-        return backendPort;
     }
 }
