@@ -20,8 +20,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Operator safety of routing, seen from outside: bin/rsp as a process, its log lines, its admin API and its answers.
- * A chain naming a strategy that is not installed, and a strategy of the chain that goes away, are logged; the admin
- * API refuses an unknown name unless forced. A Lua rule that fails or names an unknown backend is counted and logged
+ * A chain naming a strategy that is not installed, and a strategy of the chain that goes away (a corrupt copy over its
+ * jar, which FileInstall takes for a deletion, or a deleted jar), are logged; the admin API refuses an unknown name
+ * unless forced. A Lua rule that fails or names an unknown backend is counted and logged
  * with its line, and the request is answered by the next strategy. Every wait polls with a deadline ({@link Waits}).
  */
 class RoutingSafetyIT {
@@ -53,19 +54,29 @@ class RoutingSafetyIT {
             assertEquals(200, putChain(home, "chain=lua,host-hash").statusCode());
             Waits.logLine(log, "routing chain is now [lua, host-hash]", 1);
 
-            // the lua bundle goes away while it is in the chain: one WARN, and host-hash still answers
-            Files.delete(home.dir.resolve("deploy/rsp-routing-lua.jar"));
+            // a corrupt copy over the lua bundle while it is in the chain: FileInstall uninstalls it; one WARN says so,
+            // and host-hash still answers. A good copy, renamed into place, brings it back.
+            Path jar = home.dir.resolve("deploy/rsp-routing-lua.jar");
+            byte[] good = Files.readAllBytes(jar);
+            Files.write(jar, java.util.Arrays.copyOf(good, good.length / 3));
             Waits.logLine(log, "routing strategy 'lua' of routing.chain [lua, host-hash] is gone (its bundle stopped or "
                     + "was removed); the requests it would route fall through to host-hash (those none of them routes "
                     + "wait timeout.grace.ms (2000 ms) and then get 503)", 1);
             assertTrue(proxied(home, "alice.example.com"));
+            Path copy = jar.resolveSibling(".rsp-routing-lua.jar.tmp");
+            Files.write(copy, good);
+            Files.move(copy, jar, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            Waits.logLine(log, "routing strategy lua added", 2);
+
+            Files.delete(jar);
+            Waits.logLine(log, "is gone (its bundle stopped or was removed)", 2);
 
             HttpResponse<String> forced = putChain(home, "chain=lua,host-hash,reload-path&force=true");
             assertEquals(200, forced.statusCode(), forced.body());
             Waits.logLine(log, "admin API: 127.0.0.1 set routing.chain = [lua, host-hash, reload-path] (forced)", 1);
 
             String out = Files.readString(log, StandardCharsets.UTF_8);
-            assertEquals(1, Waits.count(log, "is gone (its bundle stopped or was removed)"), out);
+            assertEquals(2, Waits.count(log, "is gone (its bundle stopped or was removed)"), out);
             assertEquals(1, Waits.count(log, "routing.chain names '"), "only the typo, nothing at start: " + out);
         } finally {
             stop(rsp);
