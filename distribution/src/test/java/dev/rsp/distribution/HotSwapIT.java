@@ -77,6 +77,8 @@ class HotSwapIT {
                 Waits.logLine(log, "routing chain is now [reload-path, host-hash]", 4);
 
                 Waits.requests(load, MIN_REQUESTS);
+                assertEquals(0, Waits.count(log, "is gone (its bundle stopped"), "an update is not a strategy gone");
+                assertEquals(0, Waits.count(log, "routing.chain names '"), "nothing missing at start or after an update");
                 load.close();
                 System.out.printf("hot swap under load: %d requests, %d non-2xx, %d connection errors%n",
                         load.total(), load.non2xx(), load.connectionErrors());

@@ -24,7 +24,7 @@ public final class Nearest {
     }
 
     /** Optimal string alignment distance, case-insensitive. */
-    static int distance(String a, String b) {
+    public static int distance(String a, String b) {
         String x = a.toLowerCase(java.util.Locale.ROOT);
         String y = b.toLowerCase(java.util.Locale.ROOT);
         int[][] d = new int[x.length() + 1][y.length() + 1];

@@ -28,6 +28,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.Constants;
 import org.osgi.framework.ServiceRegistration;
@@ -57,6 +58,7 @@ import org.slf4j.LoggerFactory;
 public final class CoreComponent implements ProxyControl {
 
     private static final Logger log = LoggerFactory.getLogger(CoreComponent.class);
+    private static final long MISSING_SETTLE_MIN_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     private final ExecutorService builder = Executors.newSingleThreadExecutor(r -> daemon(r, "rsp-routing-build"));
     private final RoutingTable routing = new RoutingTable(builder);
@@ -69,7 +71,7 @@ public final class CoreComponent implements ProxyControl {
     /** The engine's drain offered to the launcher (see {@link LauncherLink}). */
     @SuppressWarnings("rawtypes")
     private ServiceRegistration<java.util.concurrent.Callable> drain;
-    private ProxySettings settings;
+    private volatile ProxySettings settings;
     private final RunningValues running = new RunningValues(CorePids.CORE);
     private String firstProblem;
     private Backends currentBackends = new Backends(0, java.util.List.of());
@@ -119,6 +121,7 @@ public final class CoreComponent implements ProxyControl {
         sampling = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "rsp-metrics-sampler"));
         sampling.scheduleAtFixedRate(() -> sampler.tick(Instant.now().getEpochSecond(), System.nanoTime()), 0, 1,
                 TimeUnit.SECONDS);
+        sampling.scheduleWithFixedDelay(this::warnMissingStrategies, 1, 1, TimeUnit.SECONDS);
         if (settings.healthCheckIntervalNanos() > 0) {
             checks = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "rsp-health-check"));
             activeCheck = new ActiveHealthCheck(health, checks, Duration.ofNanos(settings.healthCheckIntervalNanos()),
@@ -128,6 +131,22 @@ public final class CoreComponent implements ProxyControl {
         ProxyEngine drained = engine;
         drain = LauncherLink.offerDrain(context, drained::drain, millis(settings.stopTimeoutNanos()));
         log.info("rsp core started: http.listen={} routing.chain={}", engine.localAddress(), settings.chain());
+    }
+
+    /**
+     * Chain names without an installed strategy, logged once they have been missing for timeout.grace.ms (at least
+     * a second; an update of a strategy bundle takes less) and not while the framework starts or stops, when
+     * strategy bundles start after the core and stop before it.
+     */
+    private void warnMissingStrategies() {
+        ProxySettings s = settings;
+        boolean settled;
+        try {
+            settled = context.getBundle(Constants.SYSTEM_BUNDLE_ID).getState() == Bundle.ACTIVE;
+        } catch (IllegalStateException stopping) {
+            settled = false;
+        }
+        routing.warnMissing(Math.max(s.graceNanos(), MISSING_SETTLE_MIN_NANOS), millis(s.graceNanos()), settled);
     }
 
     @Modified

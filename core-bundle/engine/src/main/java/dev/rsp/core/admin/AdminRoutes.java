@@ -25,7 +25,7 @@ final class AdminRoutes {
         this.core = core;
         this.settings = settings;
         this.read = new ReadApi(core);
-        this.mutations = new Mutations(store);
+        this.mutations = new Mutations(store, () -> core.routing().installedStrategies());
         this.page = resource("status.html");
     }
 

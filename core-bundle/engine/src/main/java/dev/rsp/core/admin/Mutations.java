@@ -7,6 +7,8 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,9 +27,12 @@ final class Mutations {
     private static final String NAME = "[A-Za-z0-9][A-Za-z0-9._-]{0,62}";
 
     private final ConfigStore store;
+    private final Supplier<Set<String>> installedStrategies;
 
-    Mutations(ConfigStore store) {
+    /** @param installedStrategies the strategy names installed now (see {@link ChainNames}) */
+    Mutations(ConfigStore store, Supplier<Set<String>> installedStrategies) {
         this.store = store;
+        this.installedStrategies = installedStrategies;
     }
 
     /** {@code POST /api/backends} with {@code name}, {@code address} (host:port) and optional {@code weight}. */
@@ -66,16 +71,29 @@ final class Mutations {
                 "note", "it finishes its open requests; etc/rsp.backends.cfg is not rewritten"));
     }
 
-    /** {@code PUT /api/chain} with {@code chain=reload-path,host-hash}. */
+    /**
+     * {@code PUT /api/chain} with {@code chain=reload-path,host-hash}; a name no installed strategy serves is a 400
+     * unless {@code force=true}.
+     */
     AdminResponse chain(AdminRequest r) throws IOException {
         List<String> chain = parseChain(r.required("chain"));
+        boolean force = switch (r.param("force").orElse("false").strip()) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new AdminRequest.BadRequest("force is true or false");
+        };
+        if (!force) {
+            ChainNames.refusal(chain, installedStrategies.get(), "force=true").ifPresent(refusal -> {
+                throw new AdminRequest.BadRequest(refusal);
+            });
+        }
         if (!store.exists(CORE_PID)) {
             return AdminResponse.text(409, "there is no rsp.core configuration (etc/rsp.core.cfg) to change");
         }
         Map<String, Object> props = new LinkedHashMap<>(store.read(CORE_PID));
         props.put("routing.chain", String.join(", ", chain));
         store.write(CORE_PID, props);
-        log.info("admin API: {} set routing.chain = {}", r.remote(), chain);
+        log.info("admin API: {} set routing.chain = {}{}", r.remote(), chain, force ? " (forced)" : "");
         return AdminResponse.json(200, Map.of("chain", chain));
     }
 

@@ -33,16 +33,28 @@ public final class RoutingCommands {
     @Reference
     private ConfigurationAdmin configAdmin;
 
+    public RoutingCommands() {
+    }
+
+    /** For tests: the services DS would inject. */
+    RoutingCommands(ProxyControl core, ConfigurationAdmin configAdmin) {
+        this.core = core;
+        this.configAdmin = configAdmin;
+    }
+
     /**
      * {@code rsp:chain} prints the routing chain and the live strategies; {@code rsp:chain host-hash lua} sets the
      * chain of the running rsp (through ConfigAdmin, PID rsp.core). It does not edit etc/rsp.core.cfg: a restart
-     * goes back to the file.
+     * goes back to the file. A name that no installed strategy serves is refused unless the first argument is
+     * {@code --force}.
      */
-    public String chain(String... names) throws IOException, InvalidSyntaxException {
-        if (names.length == 0) {
+    public String chain(String... args) throws IOException, InvalidSyntaxException {
+        if (args.length == 0) {
             return "routing.chain = " + core.routing().current().chain() + System.lineSeparator()
                     + "live strategies: " + core.routing().current().liveStrategies() + System.lineSeparator();
         }
+        boolean force = args[0].equals("--force");
+        String[] names = force ? Arrays.copyOfRange(args, 1, args.length) : args;
         List<String> chain = Arrays.stream(names).flatMap(n -> Arrays.stream(n.split(","))).map(String::trim)
                 .filter(n -> !n.isEmpty()).toList();
         for (String n : chain) {
@@ -52,6 +64,13 @@ public final class RoutingCommands {
         }
         if (chain.isEmpty() || chain.size() != chain.stream().distinct().count()) {
             return "rsp:chain: give each strategy name once, e.g. rsp:chain reload-path host-hash";
+        }
+        if (!force) {
+            java.util.Optional<String> refusal = ChainNames.refusal(chain, core.routing().installedStrategies(),
+                    "rsp:chain --force " + String.join(" ", chain));
+            if (refusal.isPresent()) {
+                return "rsp:chain: " + refusal.get() + System.lineSeparator();
+            }
         }
         Configuration[] found = configAdmin.listConfigurations("(service.pid=rsp.core)");
         if (found == null || found.length == 0) {

@@ -18,6 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,6 +47,10 @@ import org.slf4j.LoggerFactory;
  * Every change is followed by a build round, which publishes a snapshot and then calls the {@link #onPublish}
  * listeners on the builder thread. Snapshots are published under the lock from the state at that moment, so a
  * published snapshot never reflects an older state than the one before it.
+ *
+ * <p>A name of the chain that no registered service serves is logged at WARN by {@link #warnMissing}, which the
+ * owner calls periodically: once when it has been missing for a settle time, then once a minute while it stays
+ * missing (see {@link MissingStrategies}).
  */
 public final class RoutingTable {
 
@@ -56,6 +61,7 @@ public final class RoutingTable {
             Comparator.comparingInt((Service s) -> s.ranking).reversed().thenComparingLong(s -> s.id);
 
     private final Executor builder;
+    private final LongSupplier nanoClock;
     private final Object lock = new Object();
     private final Map<String, StrategyStats> stats = new ConcurrentHashMap<>();
     private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
@@ -72,6 +78,7 @@ public final class RoutingTable {
     private boolean roundActive;
     /** The state changed since the last round captured it. */
     private boolean dirty;
+    private final MissingStrategies missing = new MissingStrategies();
 
     /**
      * @param builder runs build rounds; the engine passes a single-thread executor. Builds never run on any other
@@ -79,7 +86,13 @@ public final class RoutingTable {
      *                change.
      */
     public RoutingTable(Executor builder) {
+        this(builder, System::nanoTime);
+    }
+
+    /** @param nanoClock the time {@link #warnMissing} measures against, {@link System#nanoTime} in production */
+    RoutingTable(Executor builder, LongSupplier nanoClock) {
         this.builder = Objects.requireNonNull(builder, "builder");
+        this.nanoClock = Objects.requireNonNull(nanoClock, "nanoClock");
     }
 
     /** The current snapshot, never {@code null}; initially an empty chain and no backends. A volatile read. */
@@ -110,6 +123,7 @@ public final class RoutingTable {
                 services.put(serviceId, s);
                 stats.computeIfAbsent(n, StrategyStats::new);
                 LOG.info("routing strategy {} added (service {}, ranking {})", n, serviceId, ranking);
+                updateMissingLocked(null);
                 submit = markDirtyLocked();
             }
         }
@@ -131,6 +145,7 @@ public final class RoutingTable {
                 s = new Service(serviceId, n, strategy, ranking);
                 services.put(serviceId, s);
                 stats.computeIfAbsent(n, StrategyStats::new);
+                updateMissingLocked(null);
                 submit = markDirtyLocked();
             } else {
                 submit = modifyLocked(s, n, strategy, ranking);
@@ -149,6 +164,7 @@ public final class RoutingTable {
                 return;
             }
             LOG.info("routing strategy {} removed (service {})", s.name, serviceId);
+            updateMissingLocked(s.name);
             publishLocked();
             submit = markDirtyLocked();
         }
@@ -175,6 +191,7 @@ public final class RoutingTable {
             chain = List.copyOf(trimmed);
             chain.forEach(n -> stats.computeIfAbsent(n, StrategyStats::new));
             LOG.info("routing chain is now {}", chain);
+            updateMissingLocked(null);
             publishLocked();
             submit = markDirtyLocked();
         }
@@ -193,6 +210,48 @@ public final class RoutingTable {
         submitIf(submit);
     }
 
+    /**
+     * The names served by a registered strategy service now (live or still building), sorted; what {@code PUT
+     * /api/chain} and {@code rsp:chain} accept without being forced.
+     */
+    public Set<String> installedStrategies() {
+        synchronized (lock) {
+            return installedLocked();
+        }
+    }
+
+    /**
+     * Logs, at WARN, the chain names that no registered strategy serves: a first line once a name has been missing
+     * for {@code settleNanos}, then one a minute while it stays missing. Called about once a second off the network
+     * threads.
+     *
+     * @param settled     false while rsp starts or stops: strategies come and go with their bundles then, so nothing
+     *                    is logged and the settle time starts again
+     * @param graceMillis {@code timeout.grace.ms}, named in the lines
+     */
+    public void warnMissing(long settleNanos, long graceMillis, boolean settled) {
+        List<String> lines;
+        synchronized (lock) {
+            long now = nanoClock.getAsLong();
+            if (!settled) {
+                missing.hold(now);
+                return;
+            }
+            lines = missing.due(chain, installedLocked(), now, settleNanos, graceMillis);
+        }
+        lines.forEach(LOG::warn);
+    }
+
+    private Set<String> installedLocked() {
+        Set<String> names = new java.util.TreeSet<>();
+        services.values().forEach(s -> names.add(s.name));
+        return names;
+    }
+
+    private void updateMissingLocked(String removed) {
+        missing.update(chain, installedLocked(), removed, nanoClock.getAsLong());
+    }
+
     /** The counters of every strategy name seen so far (in the chain or registered), by name. Live objects. */
     public Map<String, StrategyStats> stats() {
         return Collections.unmodifiableMap(new TreeMap<>(stats));
@@ -207,6 +266,7 @@ public final class RoutingTable {
         stats.computeIfAbsent(name, StrategyStats::new);
         if (!oldName.equals(name)) {
             LOG.info("routing strategy service {} renamed from {} to {}", s.id, oldName, name);
+            updateMissingLocked(oldName);
             s.router = null;
             publishLocked();
         } else {

@@ -72,6 +72,25 @@ class AdminRoutesTest {
     }
 
     @Test
+    void aChainNamingAStrategyThatIsNotInstalledIsRefusedUnlessForced() {
+        AdminRoutes routes = f.routes(TOKEN);
+        String auth = "Bearer " + TOKEN;
+        AdminResponse typo = routes.handle(AdminFixture.call("PUT", "/api/chain", "chain=reload,hsah", auth));
+        assertEquals(400, typo.status(), typo.bodyText());
+        assertEquals(AdminResponse.TEXT, typo.contentType());
+        assertEquals("no strategy 'hsah' is installed (installed: hash, reload); force=true sets the chain anyway",
+                typo.bodyText().strip());
+        assertEquals(400, routes.handle(AdminFixture.call("PUT", "/api/chain", "chain=hash&force=yes", auth)).status());
+        assertEquals("reload, hash", f.configs.get("rsp.core").get("routing.chain"), "nothing was written");
+
+        String log = capturingStderr(() -> assertEquals(200, routes.handle(
+                AdminFixture.call("PUT", "/api/chain", "chain=reload,lua,hash&force=true", auth)).status()));
+        assertEquals("reload, lua, hash", f.configs.get("rsp.core").get("routing.chain"));
+        assertEquals(List.of("reload", "lua", "hash"), f.routing.current().chain());
+        assertTrue(log.contains("admin API: 127.0.0.9 set routing.chain = [reload, lua, hash] (forced)"), log);
+    }
+
+    @Test
     void badInputsGetA400NamingTheProblem() {
         AdminRoutes routes = f.routes(TOKEN);
         String auth = "Bearer " + TOKEN;

@@ -10,8 +10,15 @@ import dev.rsp.spi.routing.Backend;
 import dev.rsp.spi.routing.Backends;
 import dev.rsp.spi.routing.Decision;
 import dev.rsp.spi.routing.RoutingStrategy;
+import java.lang.reflect.Proxy;
+import java.util.Collections;
+import java.util.Dictionary;
+import java.util.Hashtable;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import org.osgi.service.cm.Configuration;
+import org.osgi.service.cm.ConfigurationAdmin;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -59,6 +66,50 @@ class RoutingCommandsTest {
         assertEquals(2, r.recent().hosts());
         // nothing was applied
         assertEquals(2, table.current().backends().all().size());
+    }
+
+    @Test
+    void rspChainRefusesANameThatIsNotInstalledUnlessForced() throws Exception {
+        Hashtable<String, Object> props = new Hashtable<>(Map.of("routing.chain", "reload, hash"));
+        try (AdminFixture f = new AdminFixture()) {
+            RoutingCommands commands = new RoutingCommands(f, configAdmin(props));
+            assertEquals("rsp:chain: no strategy 'hsah' is installed (installed: hash, reload); "
+                    + "rsp:chain --force reload hsah sets the chain anyway", commands.chain("reload", "hsah").strip());
+            assertEquals("reload, hash", props.get("routing.chain"), "nothing was written");
+
+            String forced = commands.chain("--force", "reload,", "lua", "hash");
+            assertTrue(forced.startsWith("routing.chain set to [reload, lua, hash]; not live yet: [lua]"), forced);
+            assertEquals("reload, lua, hash", props.get("routing.chain"));
+            assertTrue(commands.chain("hash", "reload").startsWith("routing.chain set to [hash, reload]"));
+        }
+    }
+
+    /** A ConfigurationAdmin holding one configuration, rsp.core, whose properties are {@code props}. */
+    static ConfigurationAdmin configAdmin(Hashtable<String, Object> props) {
+        Configuration core = proxy(Configuration.class, (method, args) -> switch (method) {
+            case "getProperties" -> new Hashtable<>(props);
+            case "update" -> {
+                @SuppressWarnings("unchecked")
+                Dictionary<String, Object> next = (Dictionary<String, Object>) args[0];
+                props.clear();
+                Collections.list(next.keys()).forEach(k -> props.put(k, next.get(k)));
+                yield null;
+            }
+            default -> throw new UnsupportedOperationException(method);
+        });
+        return proxy(ConfigurationAdmin.class, (method, args) -> switch (method) {
+            case "listConfigurations" -> new Configuration[] {core};
+            default -> throw new UnsupportedOperationException(method);
+        });
+    }
+
+    interface Calls {
+        Object call(String method, Object[] args);
+    }
+
+    static <T> T proxy(Class<T> type, Calls calls) {
+        return type.cast(Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type},
+                (self, m, args) -> calls.call(m.getName(), args)));
     }
 
     @Test
