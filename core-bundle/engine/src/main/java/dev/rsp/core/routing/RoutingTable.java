@@ -1,5 +1,6 @@
 package dev.rsp.core.routing;
 
+import dev.rsp.core.backend.BackendDirectory;
 import dev.rsp.spi.routing.Backends;
 import dev.rsp.spi.routing.Router;
 import dev.rsp.spi.routing.RoutingStrategy;
@@ -46,6 +47,11 @@ import org.slf4j.LoggerFactory;
  * Every change is followed by a build round, which publishes a snapshot and then calls the {@link #onPublish}
  * listeners on the builder thread. Snapshots are published under the lock from the state at that moment, so a
  * published snapshot never reflects an older state than the one before it.
+ *
+ * <p>Backends arrive with their addresses ({@link BackendDirectory}, from {@code BackendPublisher}). A snapshot
+ * carries the directory its routers were built for, so a loop that routes by a snapshot finds every address it may
+ * need in that same snapshot, however many changes are queued behind a slow build. A new directory with the same
+ * {@link Backends} (a host re-resolved) is published without rebuilding any router.
  */
 public final class RoutingTable {
 
@@ -64,10 +70,12 @@ public final class RoutingTable {
     // Guarded by lock.
     private final Map<Long, Service> services = new HashMap<>();
     private List<String> chain = List.of();
-    /** The latest backends received. */
-    private Backends backends = current.backends();
-    /** The backends of the latest finished build round: what published snapshots carry. */
-    private Backends builtFor = backends;
+    /** The latest backends received, with their addresses. */
+    private BackendDirectory backends = current.directory();
+    /** The directory of the latest finished build round: what published snapshots carry. */
+    private BackendDirectory builtFor = backends;
+    /** The directory received that {@link #builtFor} was made from (builtFor also keeps addresses of removed ones). */
+    private BackendDirectory builtFrom = backends;
     /** A build round is queued or running; at most one is. */
     private boolean roundActive;
     /** The state changed since the last round captured it. */
@@ -181,16 +189,29 @@ public final class RoutingTable {
         submitIf(submit);
     }
 
-    /** The backends changed: every winning strategy's router is rebuilt; all swap in one snapshot. */
-    public void backendsChanged(Backends newBackends) {
-        Objects.requireNonNull(newBackends, "backends");
+    /**
+     * The backends or their addresses changed: when the {@link Backends} differ, every winning strategy's router is
+     * rebuilt, and the routers and the directory swap in one snapshot; when only addresses changed, the directory is
+     * published with the routers as they are. The previous snapshot's addresses stay in the next one (see
+     * {@link BackendDirectory#keepingRemoved}).
+     */
+    public void backendsChanged(BackendDirectory directory) {
+        Objects.requireNonNull(directory, "directory");
         boolean submit;
         synchronized (lock) {
-            backends = newBackends;
-            LOG.info("backends changed: generation {}, {} backends", newBackends.generation(), newBackends.all().size());
+            if (directory.backends() != backends.backends()) {
+                LOG.info("backends changed: generation {}, {} backends", directory.backends().generation(),
+                        directory.backends().all().size());
+            }
+            backends = directory;
             submit = markDirtyLocked();
         }
         submitIf(submit);
+    }
+
+    /** {@link #backendsChanged(BackendDirectory)} without addresses: for tests and tools that never connect. */
+    public void backendsChanged(Backends newBackends) {
+        backendsChanged(BackendDirectory.unresolved(Objects.requireNonNull(newBackends, "backends")));
     }
 
     /** The counters of every strategy name seen so far (in the chain or registered), by name. Live objects. */
@@ -243,10 +264,12 @@ public final class RoutingTable {
     private void buildRound() {
         try {
             List<Job> jobs = new ArrayList<>();
+            BackendDirectory received;
             Backends target;
             synchronized (lock) {
                 dirty = false;
-                target = backends;
+                received = backends;
+                target = received.backends();
                 for (Service w : winnersLocked().values()) {
                     if (w.attemptedVersion != w.version || w.attemptedBackends != target) {
                         jobs.add(new Job(w, w.version, w.name, w.strategy, w.router != null));
@@ -268,7 +291,10 @@ public final class RoutingTable {
                         s.router = job.router;
                     }
                 }
-                builtFor = target;
+                if (received != builtFrom) {
+                    builtFor = received.keepingRemoved(builtFor);
+                    builtFrom = received;
+                }
                 dropSupersededRoutersLocked();
                 publishLocked();
             }
