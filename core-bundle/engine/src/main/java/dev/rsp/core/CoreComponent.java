@@ -3,16 +3,15 @@ package dev.rsp.core;
 import dev.rsp.config.Reading;
 import dev.rsp.config.RunningValues;
 import dev.rsp.core.backend.ActiveHealthCheck;
-import dev.rsp.core.backend.BackendsConfig;
-import dev.rsp.core.backend.BackendsDiff;
-import dev.rsp.core.backend.ParsedBackends;
+import dev.rsp.core.backend.BackendDirectory;
+import dev.rsp.core.backend.BackendPublisher;
+import dev.rsp.core.backend.BackendResolver;
 import dev.rsp.core.backend.PassiveHealth;
 import dev.rsp.core.metrics.Sampler;
 import dev.rsp.core.metrics.TimeSeries;
 import dev.rsp.core.proxy.ProxyEngine;
 import dev.rsp.core.proxy.ProxySettings;
 import dev.rsp.core.routing.RoutingTable;
-import dev.rsp.spi.routing.Backends;
 import dev.rsp.spi.routing.RoutingStrategy;
 import dev.rsp.spi.tls.TlsFront;
 import java.io.IOException;
@@ -46,11 +45,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The core as an OSGi component: reads {@code rsp.core} ({@code etc/rsp.core.cfg}, required), takes the backends
- * from {@link BackendsComponent}, tracks routing strategies by name, and runs the {@link ProxyEngine}. A
+ * from {@link BackendsComponent} (the file source) through the {@link BackendPublisher}, tracks routing strategies
+ * by name, and runs the {@link ProxyEngine}. A
  * configuration that does not validate is logged line by line and the previous good one stays in force; at
  * activation there is none, so nothing is opened and the start fails ({@link LauncherLink}); the same when the
- * listener cannot be opened. Without an engine the component waits for the next change of {@code rsp.core}. A
- * configuration that would remove every backend is refused unless it says {@code backends.empty = allow}. The
+ * listener cannot be opened. Without an engine the component waits for the next change of {@code rsp.core}. The
  * engine's drain is offered to the launcher, which calls it on SIGTERM before any bundle stops.
  */
 @Component(immediate = true, configurationPid = "rsp.core", configurationPolicy = ConfigurationPolicy.REQUIRE,
@@ -62,11 +61,19 @@ public final class CoreComponent implements ProxyControl {
 
     private final ExecutorService builder = Executors.newSingleThreadExecutor(r -> daemon(r, "rsp-routing-build"));
     private final RoutingTable routing = new RoutingTable(builder);
+    /** Resolves and publishes backends, and re-resolves their hosts every {@link #RESOLVE_INTERVAL}. */
+    private final ScheduledExecutorService backendsThread =
+            Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "rsp-backends"));
+    private final BackendPublisher publisher =
+            new BackendPublisher(backendsThread, new BackendResolver(), this::backendsPublished);
+    private final FileBackendSource file = new FileBackendSource();
+    static final Duration RESOLVE_INTERVAL = Duration.ofSeconds(30);
     private final TimeSeries timeSeries = new TimeSeries();
     private ScheduledExecutorService sampling;
     private ScheduledExecutorService checks;
-    private ActiveHealthCheck activeCheck;
-    private ProxyEngine engine;
+    /** Read by the publisher's thread (see {@link #backendsPublished}). */
+    private volatile ActiveHealthCheck activeCheck;
+    private volatile ProxyEngine engine;
     private BundleContext context;
     /** The engine's drain offered to the launcher (see {@link LauncherLink}). */
     @SuppressWarnings("rawtypes")
@@ -74,14 +81,15 @@ public final class CoreComponent implements ProxyControl {
     private volatile ProxySettings settings;
     private final RunningValues running = new RunningValues(CorePids.CORE);
     private String firstProblem;
-    private Backends currentBackends = new Backends(0, java.util.List.of());
-    private long generation;
     /** TLS fronts bound, also before activation; the engine listens for each once it runs. */
     private final Set<TlsFront> tlsFronts = new LinkedHashSet<>();
 
     @Activate
     synchronized void activate(BundleContext context, Map<String, Object> properties) {
         this.context = context;
+        file.open(publisher);
+        backendsThread.scheduleWithFixedDelay(publisher::refresh, RESOLVE_INTERVAL.toNanos(), RESOLVE_INTERVAL.toNanos(),
+                TimeUnit.NANOSECONDS);
         start(properties);
     }
 
@@ -110,9 +118,7 @@ public final class CoreComponent implements ProxyControl {
             return;
         }
         engine = next;
-        if (generation > 0) {
-            engine.backends(currentBackends);
-        }
+        publisher.current().ifPresent(next::backends);
         synchronized (tlsFronts) {
             tlsFronts.forEach(this::listenTls);
         }
@@ -124,9 +130,10 @@ public final class CoreComponent implements ProxyControl {
         sampling.scheduleWithFixedDelay(this::warnMissingStrategies, 1, 1, TimeUnit.SECONDS);
         if (settings.healthCheckIntervalNanos() > 0) {
             checks = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "rsp-health-check"));
-            activeCheck = new ActiveHealthCheck(health, checks, Duration.ofNanos(settings.healthCheckIntervalNanos()),
-                    Duration.ofNanos(settings.connectTimeoutNanos()));
-            activeCheck.update(currentBackends);
+            ActiveHealthCheck check = new ActiveHealthCheck(health, checks,
+                    Duration.ofNanos(settings.healthCheckIntervalNanos()), Duration.ofNanos(settings.connectTimeoutNanos()));
+            activeCheck = check;
+            publisher.current().ifPresent(check::update);
         }
         ProxyEngine drained = engine;
         drain = LauncherLink.offerDrain(context, drained::drain, millis(settings.stopTimeoutNanos()));
@@ -206,46 +213,31 @@ public final class CoreComponent implements ProxyControl {
             }
             engine.stop();
         }
+        file.close();
+        backendsThread.shutdownNow();
         builder.shutdownNow();
         log.info("rsp core stopped");
     }
 
     @Override
     public synchronized void backends(Map<String, ?> properties) {
-        Reading reading = CorePids.BACKENDS.read(properties);
-        reading.warnings().forEach(log::warn);
-        Object empty = reading.get(CorePids.BACKENDS_EMPTY, null);
-        String emptyProblem = CorePids.backendsEmptyProblem(empty);
-        if (emptyProblem != null) {
-            log.error("{}; keeping the previous backends", emptyProblem);
-            return;
+        file.configured(properties);
+    }
+
+    /**
+     * A new backend directory from the publisher, on its thread: to the engine (whose routing table publishes it with
+     * the routers built for it) and the active health check. An engine or check started meanwhile takes
+     * {@link BackendPublisher#current()} itself, so neither misses a directory.
+     */
+    private void backendsPublished(BackendDirectory directory) {
+        ProxyEngine e = engine;
+        if (e != null) {
+            e.backends(directory);
         }
-        ParsedBackends parsed = BackendsConfig.parse(properties, generation + 1);
-        if (parsed instanceof ParsedBackends.Invalid invalid) {
-            invalid.errors().forEach(e -> log.error("rsp.backends: {} (keeping the previous backends)", e));
-            return;
+        ActiveHealthCheck check = activeCheck;
+        if (check != null) {
+            check.update(directory);
         }
-        Backends next = ((ParsedBackends.Valid) parsed).backends();
-        if (next.all().equals(currentBackends.all()) && generation > 0) {
-            return;
-        }
-        if (next.all().isEmpty() && !currentBackends.all().isEmpty() && !"allow".equals(String.valueOf(empty).strip())) {
-            log.error("rsp.backends: the new configuration has no backend.* entry and would remove all {} backends; "
-                    + "refused, keeping the previous backends (a damaged file? to run without backends, set "
-                    + "backends.empty = allow)", currentBackends.all().size());
-            return;
-        }
-        generation++;
-        BackendsDiff diff = BackendsDiff.between(currentBackends, next);
-        currentBackends = next;
-        if (engine != null) {
-            engine.backends(next);
-        }
-        if (activeCheck != null) {
-            activeCheck.update(next);
-        }
-        log.info("rsp.backends: {} backends (added {}, removed {}, changed {})", next.all().size(), diff.added(),
-                diff.removed(), diff.changed());
     }
 
     @Reference(service = RoutingStrategy.class, cardinality = ReferenceCardinality.MULTIPLE,

@@ -12,8 +12,8 @@ import java.util.Map;
 public interface ProxyControl {
 
     /**
-     * Applies the {@code rsp.backends} configuration. Invalid entries are logged and the previous backends stay.
-     * Resolves host names, so it is called off the network threads (ConfigAdmin's thread).
+     * Applies the {@code rsp.backends} configuration. Invalid entries are logged and the previous backends stay. Called
+     * on ConfigAdmin's thread; parses only: resolving and publishing happen on the backend publisher's thread.
      */
     void backends(Map<String, ?> properties);
 

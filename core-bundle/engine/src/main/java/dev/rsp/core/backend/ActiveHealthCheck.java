@@ -1,7 +1,6 @@
 package dev.rsp.core.backend;
 
 import dev.rsp.spi.routing.Backend;
-import dev.rsp.spi.routing.Backends;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,9 +24,10 @@ import java.util.concurrent.TimeUnit;
  * unresolvable or timed out: failure, with that reason). No bytes
  * are sent; the connection is closed as soon as it is established.
  *
- * <p>Runs only on the given scheduler, never on a selector loop: one round resolves host names (which may block) and
- * waits up to {@code timeout} for all connects at once on its own {@link Selector}, so a round takes at most about
- * {@code timeout} plus name resolution, whatever the number of backends. Rounds never overlap (fixed delay). The
+ * <p>Runs only on the given scheduler, never on a selector loop: one round waits up to {@code timeout} for all
+ * connects at once on its own {@link Selector}, so a round takes at most about {@code timeout}, whatever the number
+ * of backends. It resolves nothing: it connects to the addresses {@link BackendResolver} found, the same ones traffic
+ * uses (a host that never resolved counts as a failure). Rounds never overlap (fixed delay). The
  * first round starts one interval after construction; rounds with no backends do nothing.
  *
  * <p>Thread-safety: {@link #update} and {@link #close} may be called from any thread. Outcomes are recorded only for
@@ -43,7 +43,7 @@ public final class ActiveHealthCheck implements AutoCloseable {
     private final PassiveHealth health;
     private final long timeoutNanos;
     private final ScheduledFuture<?> task;
-    private volatile List<Backend> backends = List.of();
+    private volatile BackendDirectory directory = BackendDirectory.EMPTY;
     private volatile boolean closed;
 
     /**
@@ -64,9 +64,9 @@ public final class ActiveHealthCheck implements AutoCloseable {
         this.task = scheduler.scheduleWithFixedDelay(this::runRound, interval.toNanos(), interval.toNanos(), TimeUnit.NANOSECONDS);
     }
 
-    /** Replaces the backends to check, from the next round on. */
-    public void update(Backends backends) {
-        this.backends = backends.all();
+    /** Replaces the backends to check and their addresses, from the next round on. Any thread. */
+    public void update(BackendDirectory directory) {
+        this.directory = Objects.requireNonNull(directory, "directory");
     }
 
     /** Stops further rounds; a round in progress finishes (within the timeout) but records nothing more. */
@@ -87,14 +87,14 @@ public final class ActiveHealthCheck implements AutoCloseable {
 
     /** One round on the calling thread: connects to every current backend and records the outcomes. */
     void checkOnce() throws IOException {
-        List<Backend> round = backends;
-        if (round.isEmpty() || closed) {
+        BackendDirectory round = directory;
+        if (round.backends().all().isEmpty() || closed) {
             return;
         }
         Map<Backend, String> outcome = new HashMap<>();
         try (Selector selector = Selector.open()) {
-            for (Backend b : round) {
-                startConnect(b, selector, outcome);
+            for (Backend b : round.backends().all()) {
+                startConnect(b, round.address(b), selector, outcome);
             }
             long deadline = System.nanoTime() + timeoutNanos;
             while (pending(selector) > 0 && !closed) {
@@ -130,8 +130,8 @@ public final class ActiveHealthCheck implements AutoCloseable {
         return n;
     }
 
-    private static void startConnect(Backend b, Selector selector, Map<Backend, String> outcome) {
-        InetSocketAddress address = new InetSocketAddress(b.host(), b.port());
+    private static void startConnect(Backend b, InetSocketAddress address, Selector selector,
+                                     Map<Backend, String> outcome) {
         if (address.isUnresolved()) {
             outcome.put(b, "host name " + b.host() + " not resolved (health check)");
             return;
@@ -173,7 +173,7 @@ public final class ActiveHealthCheck implements AutoCloseable {
         if (closed) {
             return;
         }
-        List<Backend> current = backends;
+        List<Backend> current = directory.backends().all();
         outcome.forEach((b, ok) -> {
             if (!current.contains(b)) {
                 return;

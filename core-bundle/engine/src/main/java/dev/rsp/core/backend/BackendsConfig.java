@@ -59,7 +59,8 @@ public final class BackendsConfig {
      *
      * @param properties the properties as delivered by ConfigAdmin; {@code null} (configuration deleted) is treated
      *                   as empty
-     * @param generation the generation to stamp on the resulting {@link Backends}
+     * @param generation the generation to stamp on the resulting {@link Backends}; sources pass 0, since only
+     *                   {@link BackendPublisher} numbers the sets it publishes
      * @return {@link ParsedBackends.Valid} when every {@code backend.*} entry is valid (possibly none), otherwise
      * {@link ParsedBackends.Invalid} with every error found
      */

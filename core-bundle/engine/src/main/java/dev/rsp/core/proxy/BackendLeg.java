@@ -1,5 +1,6 @@
 package dev.rsp.core.proxy;
 
+import dev.rsp.core.backend.BackendDirectory;
 import dev.rsp.core.http.HttpHead;
 import dev.rsp.core.http.Rejection;
 import dev.rsp.core.http.RequestHeadParser;

@@ -1,5 +1,6 @@
 package dev.rsp.core.proxy;
 
+import dev.rsp.core.backend.BackendDirectory;
 import dev.rsp.core.backend.PassiveHealth;
 import dev.rsp.core.http.ChunkedScanner;
 import dev.rsp.core.metrics.LoopMetrics;
@@ -7,7 +8,6 @@ import dev.rsp.core.net.BufferPool;
 import dev.rsp.core.net.EventLoop;
 import dev.rsp.core.routing.RoutingTable;
 import dev.rsp.spi.routing.Backend;
-import dev.rsp.spi.routing.Backends;
 import dev.rsp.spi.tls.TlsFront;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -42,7 +42,9 @@ public final class ProxyEngine {
     private final ProxyCounters counters = new ProxyCounters();
     private final List<LoopContext> loops = new ArrayList<>();
     private volatile ProxySettings settings;
-    private volatile BackendDirectory directory = BackendDirectory.EMPTY;
+    /** The directory the loops' pools and metrics were last trimmed to; guarded by {@link #retaining}. */
+    private BackendDirectory retainedFor = BackendDirectory.EMPTY;
+    private final Object retaining = new Object();
     private ServerSocketChannel server;
     private volatile InetSocketAddress localAddress;
     /** The configured address {@link #server} was bound for. */
@@ -68,7 +70,7 @@ public final class ProxyEngine {
         this.settings = settings;
         this.routing = routing;
         this.health = health;
-        routing.onPublish(this::retryWaitingRequests);
+        routing.onPublish(this::published);
     }
 
     /**
@@ -205,19 +207,37 @@ public final class ProxyEngine {
         }
     }
 
-    /** Publishes a new backend set. Resolves names, so call it off the loops. */
-    public void backends(Backends backends) {
-        BackendDirectory dir = BackendDirectory.resolve(backends).keepingRemoved(directory);
-        directory = dir;
-        health.retain(backends.all().stream().map(Backend::name).collect(Collectors.toSet()));
-        routing.backendsChanged(backends);
-        Set<String> keys = Set.copyOf(dir.poolKeys().values());
-        Set<String> names = backends.all().stream().map(Backend::name).collect(Collectors.toUnmodifiableSet());
-        for (LoopContext ctx : loops) {
-            ctx.loop.execute(() -> {
-                ctx.pool.retain(keys);
-                ctx.metrics.retainBackends(names);
-            });
+    /**
+     * Takes new backends with their addresses (from {@code BackendPublisher}, on its thread). They reach the loops in
+     * the routing snapshot built for them, never before: see {@link RoutingTable#backendsChanged(BackendDirectory)}.
+     */
+    public void backends(BackendDirectory directory) {
+        routing.backendsChanged(directory);
+    }
+
+    /**
+     * After each publication, on the routing builder thread: once the published backends changed, forgets the health
+     * of backends gone and closes pooled connections no published backend owns; then wakes waiting requests.
+     */
+    private void published() {
+        synchronized (retaining) {
+            retainPublished(routing.current().directory());
+        }
+        retryWaitingRequests();
+    }
+
+    private void retainPublished(BackendDirectory dir) {
+        if (dir != retainedFor) {
+            retainedFor = dir;
+            Set<String> names = dir.backends().all().stream().map(Backend::name).collect(Collectors.toUnmodifiableSet());
+            Set<String> keys = Set.copyOf(dir.poolKeys().values());
+            health.retain(names);
+            for (LoopContext ctx : loops) {
+                ctx.loop.execute(() -> {
+                    ctx.pool.retain(keys);
+                    ctx.metrics.retainBackends(names);
+                });
+            }
         }
     }
 
@@ -355,7 +375,7 @@ public final class ProxyEngine {
     public List<BackendStatus> backendStatus() {
         Map<String, PassiveHealth.BackendState> states = health.snapshot();
         List<BackendStatus> out = new ArrayList<>();
-        for (Backend b : directory.backends().all()) {
+        for (Backend b : directory().backends().all()) {
             PassiveHealth.BackendState st = states.get(b.name());
             out.add(new BackendStatus(b, st == null || st.up(), st == null ? 0 : st.totalFailures()));
         }
@@ -383,7 +403,7 @@ public final class ProxyEngine {
     public List<String> describeBackends() {
         List<String> lines = new ArrayList<>();
         Map<String, PassiveHealth.BackendState> states = health.snapshot();
-        for (Backend b : directory.backends().all()) {
+        for (Backend b : directory().backends().all()) {
             PassiveHealth.BackendState st = states.get(b.name());
             boolean up = st == null || st.up();
             lines.add(String.format("%-20s %-28s weight=%-4d %s%s", b.name(), b.host() + ":" + b.port(), b.weight(),
@@ -422,8 +442,9 @@ public final class ProxyEngine {
         return health;
     }
 
+    /** The addresses published with the current routing snapshot. A volatile read; any thread. */
     BackendDirectory directory() {
-        return directory;
+        return routing.current().directory();
     }
 
     ChunkedScanner newChunkedScanner() {

@@ -1,5 +1,6 @@
 package dev.rsp.core.routing;
 
+import dev.rsp.core.backend.BackendDirectory;
 import dev.rsp.core.host.CanonicalHost;
 import dev.rsp.core.host.HostNames;
 import dev.rsp.spi.routing.Backend;
@@ -16,8 +17,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * An immutable view of the routing chain: the chain order, the live router of each strategy name, and the backends.
- * Published by {@link RoutingTable}; a request keeps the snapshot it started with.
+ * An immutable view of the routing chain: the chain order, the live router of each strategy name, and the backends
+ * with their addresses. Published by {@link RoutingTable}; a request keeps the snapshot it started with. Every backend
+ * {@link #route} can answer has its address in {@link #directory()}.
  *
  * <p>{@link #route} is called concurrently by the network threads. It takes no locks and allocates only the answer
  * (and a small wrapper per rehost); what it may block on is up to the routers, which the SPI forbids to block.
@@ -32,6 +34,7 @@ public final class RoutingSnapshot {
 
     private final List<String> chain;
     private final Map<String, Router> routers;
+    private final BackendDirectory directory;
     private final Backends backends;
     private final Map<String, Backend> backendsByName;
     /** Parallel to {@link #chain}: the live router or {@code null}, and the counters of that name. */
@@ -45,13 +48,15 @@ public final class RoutingSnapshot {
     /**
      * @param chain    strategy names in the order they are asked
      * @param routers  the live router of each strategy name that has one, in or out of the chain
-     * @param backends the configured backends
+     * @param directory the configured backends and their addresses
      * @param stats    counters for every name in the chain
      */
-    RoutingSnapshot(List<String> chain, Map<String, Router> routers, Backends backends, Map<String, StrategyStats> stats) {
+    RoutingSnapshot(List<String> chain, Map<String, Router> routers, BackendDirectory directory,
+                    Map<String, StrategyStats> stats) {
         this.chain = List.copyOf(chain);
         this.routers = Collections.unmodifiableMap(new LinkedHashMap<>(routers));
-        this.backends = backends;
+        this.directory = directory;
+        this.backends = directory.backends();
         this.backendsByName = new HashMap<>(backends.byName());
         this.chainRouters = new Router[this.chain.size()];
         this.chainStats = new StrategyStats[this.chain.size()];
@@ -74,7 +79,7 @@ public final class RoutingSnapshot {
     }
 
     static RoutingSnapshot empty() {
-        return new RoutingSnapshot(List.of(), Map.of(), new Backends(0, List.of()), Map.of());
+        return new RoutingSnapshot(List.of(), Map.of(), BackendDirectory.EMPTY, Map.of());
     }
 
     /**
@@ -198,6 +203,11 @@ public final class RoutingSnapshot {
     /** The backends this snapshot routes to. */
     public Backends backends() {
         return backends;
+    }
+
+    /** The addresses of {@link #backends()}, and of the backends the snapshot before this one had. */
+    public BackendDirectory directory() {
+        return directory;
     }
 
     @Override

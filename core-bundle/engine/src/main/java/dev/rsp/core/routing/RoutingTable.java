@@ -1,5 +1,6 @@
 package dev.rsp.core.routing;
 
+import dev.rsp.core.backend.BackendDirectory;
 import dev.rsp.spi.routing.Backends;
 import dev.rsp.spi.routing.Router;
 import dev.rsp.spi.routing.RoutingStrategy;
@@ -51,6 +52,11 @@ import org.slf4j.LoggerFactory;
  * <p>A name of the chain that no registered service serves is logged at WARN by {@link #warnMissing}, which the
  * owner calls periodically: once when it has been missing for a settle time, then once a minute while it stays
  * missing (see {@link MissingStrategies}).
+ *
+ * <p>Backends arrive with their addresses ({@link BackendDirectory}, from {@code BackendPublisher}). A snapshot
+ * carries the directory its routers were built for, so a loop that routes by a snapshot finds every address it may
+ * need in that same snapshot, however many changes are queued behind a slow build. A new directory with the same
+ * {@link Backends} (a host re-resolved) is published without rebuilding any router.
  */
 public final class RoutingTable {
 
@@ -70,10 +76,12 @@ public final class RoutingTable {
     // Guarded by lock.
     private final Map<Long, Service> services = new HashMap<>();
     private List<String> chain = List.of();
-    /** The latest backends received. */
-    private Backends backends = current.backends();
-    /** The backends of the latest finished build round: what published snapshots carry. */
-    private Backends builtFor = backends;
+    /** The latest backends received, with their addresses. */
+    private BackendDirectory backends = current.directory();
+    /** The directory of the latest finished build round: what published snapshots carry. */
+    private BackendDirectory builtFor = backends;
+    /** The directory received that {@link #builtFor} was made from (builtFor also keeps addresses of removed ones). */
+    private BackendDirectory builtFrom = backends;
     /** A build round is queued or running; at most one is. */
     private boolean roundActive;
     /** The state changed since the last round captured it. */
@@ -198,13 +206,21 @@ public final class RoutingTable {
         submitIf(submit);
     }
 
-    /** The backends changed: every winning strategy's router is rebuilt; all swap in one snapshot. */
-    public void backendsChanged(Backends newBackends) {
-        Objects.requireNonNull(newBackends, "backends");
+    /**
+     * The backends or their addresses changed: when the {@link Backends} differ, every winning strategy's router is
+     * rebuilt, and the routers and the directory swap in one snapshot; when only addresses changed, the directory is
+     * published with the routers as they are. The previous snapshot's addresses stay in the next one (see
+     * {@link BackendDirectory#keepingRemoved}).
+     */
+    public void backendsChanged(BackendDirectory directory) {
+        Objects.requireNonNull(directory, "directory");
         boolean submit;
         synchronized (lock) {
-            backends = newBackends;
-            LOG.info("backends changed: generation {}, {} backends", newBackends.generation(), newBackends.all().size());
+            if (directory.backends() != backends.backends()) {
+                LOG.info("backends changed: generation {}, {} backends", directory.backends().generation(),
+                        directory.backends().all().size());
+            }
+            backends = directory;
             submit = markDirtyLocked();
         }
         submitIf(submit);
@@ -250,6 +266,11 @@ public final class RoutingTable {
 
     private void updateMissingLocked(String removed) {
         missing.update(chain, installedLocked(), removed, nanoClock.getAsLong());
+    }
+
+    /** {@link #backendsChanged(BackendDirectory)} without addresses: for tests and tools that never connect. */
+    public void backendsChanged(Backends newBackends) {
+        backendsChanged(BackendDirectory.unresolved(Objects.requireNonNull(newBackends, "backends")));
     }
 
     /** The counters of every strategy name seen so far (in the chain or registered), by name. Live objects. */
@@ -303,10 +324,12 @@ public final class RoutingTable {
     private void buildRound() {
         try {
             List<Job> jobs = new ArrayList<>();
+            BackendDirectory received;
             Backends target;
             synchronized (lock) {
                 dirty = false;
-                target = backends;
+                received = backends;
+                target = received.backends();
                 for (Service w : winnersLocked().values()) {
                     if (w.attemptedVersion != w.version || w.attemptedBackends != target) {
                         jobs.add(new Job(w, w.version, w.name, w.strategy, w.router != null));
@@ -328,7 +351,10 @@ public final class RoutingTable {
                         s.router = job.router;
                     }
                 }
-                builtFor = target;
+                if (received != builtFrom) {
+                    builtFor = received.keepingRemoved(builtFor);
+                    builtFrom = received;
+                }
                 dropSupersededRoutersLocked();
                 publishLocked();
             }

@@ -1,5 +1,6 @@
 package dev.rsp.core.routing;
 
+import dev.rsp.core.backend.BackendDirectory;
 import dev.rsp.spi.routing.Backends;
 import dev.rsp.spi.routing.Router;
 import dev.rsp.spi.routing.RoutingStrategy;
@@ -37,6 +38,6 @@ public final class Simulation {
                 // a strategy that cannot build for these backends simply takes no part in the simulation
             }
         }
-        return new RoutingSnapshot(chain, routers, backends, stats);
+        return new RoutingSnapshot(chain, routers, BackendDirectory.unresolved(backends), stats);
     }
 }

@@ -2,9 +2,12 @@ package dev.rsp.core.admin;
 
 import dev.rsp.core.CoreConfigs;
 import dev.rsp.core.ProxyControl;
+import dev.rsp.core.backend.BackendPublisher;
+import dev.rsp.core.backend.BackendResolver;
 import dev.rsp.core.backend.BackendsConfig;
 import dev.rsp.core.backend.ParsedBackends;
 import dev.rsp.core.backend.PassiveHealth;
+import dev.rsp.core.backend.SourcedBackends;
 import dev.rsp.core.metrics.TimeSeries;
 import dev.rsp.core.proxy.ProxyEngine;
 import dev.rsp.core.proxy.ProxySettings;
@@ -26,6 +29,8 @@ final class AdminFixture implements ProxyControl, ConfigStore, AutoCloseable {
     final ProxyEngine engine;
     final Map<String, Map<String, Object>> configs = new HashMap<>();
     int writes;
+    /** Publishes on the calling thread, so a write is in force when it returns. */
+    final BackendPublisher publisher;
 
     AdminFixture() throws IOException {
         Map<String, Object> props = new HashMap<>();
@@ -35,6 +40,7 @@ final class AdminFixture implements ProxyControl, ConfigStore, AutoCloseable {
         ProxySettings settings = ((ProxySettings.Valid) ProxySettings.from(CoreConfigs.with(props))).settings();
         engine = new ProxyEngine(settings, routing, new PassiveHealth(3, 1_000_000_000L, System::nanoTime));
         engine.start();
+        publisher = new BackendPublisher(Runnable::run, new BackendResolver(), engine::backends);
         routing.strategyAdded("reload", RoutingCommandsTest.RELOAD, 1, 0);
         routing.strategyAdded("hash", RoutingCommandsTest.MOD_HASH, 2, 0);
         configs.put("rsp.core", new LinkedHashMap<>(props));
@@ -47,7 +53,9 @@ final class AdminFixture implements ProxyControl, ConfigStore, AutoCloseable {
 
     @Override
     public void backends(Map<String, ?> properties) {
-        engine.backends(((ParsedBackends.Valid) BackendsConfig.parse(properties, ++writes)).backends());
+        writes++;
+        publisher.offer(new SourcedBackends(BackendsConfig.PID,
+                ((ParsedBackends.Valid) BackendsConfig.parse(properties, 0)).backends().all()));
     }
 
     @Override

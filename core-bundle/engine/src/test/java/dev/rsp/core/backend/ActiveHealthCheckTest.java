@@ -67,9 +67,9 @@ class ActiveHealthCheckTest {
             assertEquals(1, health.snapshot().get("up").consecutiveFailures());
             ActiveHealthCheck check = new ActiveHealthCheck(health, scheduler, Duration.ofMillis(5), TIMEOUT);
             try {
-                check.update(new Backends(1, List.of(
+                check.update(resolved(new Backends(1, List.of(
                         new Backend("up", LOOPBACK, server.getLocalPort(), 1),
-                        new Backend("down", LOOPBACK, closedPort(), 1))));
+                        new Backend("down", LOOPBACK, closedPort(), 1)))));
                 await("the closed port is down", () -> !health.isUp("down"));
                 await("the listening port's failure count is reset",
                         () -> health.snapshot().get("up").consecutiveFailures() == 0);
@@ -86,9 +86,9 @@ class ActiveHealthCheckTest {
         PassiveHealth health = new PassiveHealth(1, TimeUnit.HOURS.toNanos(1), System::nanoTime);
         ActiveHealthCheck check = new ActiveHealthCheck(health, scheduler, Duration.ofHours(1), TIMEOUT);
         try (ServerSocket server = listening()) {
-            check.update(new Backends(1, List.of(
+            check.update(resolved(new Backends(1, List.of(
                     new Backend("up", LOOPBACK, server.getLocalPort(), 1),
-                    new Backend("down", LOOPBACK, closedPort(), 1))));
+                    new Backend("down", LOOPBACK, closedPort(), 1)))));
             check.checkOnce();
             assertTrue(health.isUp("up"));
             assertFalse(health.isUp("down"));
@@ -103,8 +103,8 @@ class ActiveHealthCheckTest {
         PassiveHealth health = new PassiveHealth(1, TimeUnit.HOURS.toNanos(1), System::nanoTime);
         ActiveHealthCheck check = new ActiveHealthCheck(health, scheduler, Duration.ofHours(1), TIMEOUT);
         try {
-            check.update(new Backends(1, List.of(new Backend("down", LOOPBACK, closedPort(), 1))));
-            check.update(new Backends(2, List.of()));
+            check.update(resolved(new Backends(1, List.of(new Backend("down", LOOPBACK, closedPort(), 1)))));
+            check.update(resolved(new Backends(2, List.of())));
             check.checkOnce();
             assertTrue(health.snapshot().isEmpty());
         } finally {
@@ -116,10 +116,15 @@ class ActiveHealthCheckTest {
     void closedCheckRecordsNothing() throws IOException {
         PassiveHealth health = new PassiveHealth(1, TimeUnit.HOURS.toNanos(1), System::nanoTime);
         ActiveHealthCheck check = new ActiveHealthCheck(health, scheduler, Duration.ofHours(1), TIMEOUT);
-        check.update(new Backends(1, List.of(new Backend("down", LOOPBACK, closedPort(), 1))));
+        check.update(resolved(new Backends(1, List.of(new Backend("down", LOOPBACK, closedPort(), 1)))));
         check.close();
         check.checkOnce();
         assertTrue(health.isUp("down"));
         assertTrue(health.snapshot().isEmpty());
+    }
+
+    /** The backends at their addresses, through the resolver the core uses. */
+    static BackendDirectory resolved(Backends backends) {
+        return new BackendResolver().directory(backends);
     }
 }

@@ -1,7 +1,10 @@
 package dev.rsp.core.proxy;
 
 import dev.rsp.core.CoreConfigs;
+import dev.rsp.core.backend.BackendPublisher;
+import dev.rsp.core.backend.BackendResolver;
 import dev.rsp.core.backend.PassiveHealth;
+import dev.rsp.core.backend.SourcedBackends;
 import dev.rsp.core.routing.RoutingTable;
 import dev.rsp.spi.routing.Backend;
 import dev.rsp.spi.routing.Backends;
@@ -30,6 +33,8 @@ final class ProxyHarness implements AutoCloseable {
     final RoutingTable routing = new RoutingTable(Runnable::run);
     final ProxyEngine engine;
     final PassiveHealth health;
+    /** Publishes on the calling thread: a backend change is in force when {@link #backend} returns. */
+    final BackendPublisher publisher;
     /** The access log lines of this engine (text format unless configured otherwise), in order. */
     final List<String> accessLines = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final List<Backend> backends = new ArrayList<>();
@@ -45,6 +50,7 @@ final class ProxyHarness implements AutoCloseable {
         engine = new ProxyEngine(settings, routing, health);
         engine.accessLines(accessLines::add);
         engine.start();
+        publisher = new BackendPublisher(Runnable::run, new BackendResolver(), engine::backends);
     }
 
     ProxyHarness() throws IOException {
@@ -80,7 +86,7 @@ final class ProxyHarness implements AutoCloseable {
     }
 
     private void publish() {
-        engine.backends(new Backends(backends.size(), List.copyOf(backends)));
+        publisher.offer(new SourcedBackends("test", List.copyOf(backends)));
     }
 
     int port() {

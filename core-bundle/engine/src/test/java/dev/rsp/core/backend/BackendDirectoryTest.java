@@ -1,4 +1,4 @@
-package dev.rsp.core.proxy;
+package dev.rsp.core.backend;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -16,20 +16,26 @@ class BackendDirectoryTest {
     static final Backend A = new Backend("a", "127.0.0.1", 9001, 1);
     static final Backend B = new Backend("b", "127.0.0.1", 9002, 1);
 
+    private final BackendResolver resolver = new BackendResolver();
+
+    private BackendDirectory resolve(Backends backends) {
+        return resolver.directory(backends);
+    }
+
     @Test
     void removedBackendKeepsItsAddressForOneChangeButNoPoolKey() {
-        BackendDirectory both = BackendDirectory.resolve(new Backends(1, List.of(A, B))).keepingRemoved(BackendDirectory.EMPTY);
+        BackendDirectory both = resolve(new Backends(1, List.of(A, B))).keepingRemoved(BackendDirectory.EMPTY);
         String keyA = both.poolKey(A);
         assertTrue(both.hasPoolKey("a", keyA));
 
-        BackendDirectory onlyB = BackendDirectory.resolve(new Backends(2, List.of(B))).keepingRemoved(both);
+        BackendDirectory onlyB = resolve(new Backends(2, List.of(B))).keepingRemoved(both);
         InetSocketAddress a = onlyB.address(A);
         assertFalse(a.isUnresolved(), "a request routed by the previous snapshot can still connect");
         assertEquals(new InetSocketAddress("127.0.0.1", 9001), a);
         assertFalse(onlyB.hasPoolKey("a", keyA), "connections to a removed backend are not pooled");
         assertEquals(List.of(B), onlyB.backends().all());
 
-        BackendDirectory later = BackendDirectory.resolve(new Backends(3, List.of(B))).keepingRemoved(onlyB);
+        BackendDirectory later = resolve(new Backends(3, List.of(B))).keepingRemoved(onlyB);
         assertTrue(later.address(A).isUnresolved(), "gone after the next change");
         assertFalse(later.addresses().containsKey("a"));
     }

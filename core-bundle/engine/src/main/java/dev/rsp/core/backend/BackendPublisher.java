@@ -1,0 +1,122 @@
+package dev.rsp.core.backend;
+
+import dev.rsp.spi.routing.Backends;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one way backends get in: takes the sets the {@link BackendSource}s offer, numbers them (it alone owns the
+ * generation), resolves their hosts with the one {@link BackendResolver}, and hands each result, a
+ * {@link BackendDirectory}, to its consumer (the core: the engine, whose routing table publishes it together with the
+ * routers built for it, and the active health check).
+ *
+ * <p>Threads: {@link #offer} and {@link #refresh} may be called from any thread and never block: they queue work on
+ * the executor given to the constructor (a single thread in production, {@code rsp-backends}), where resolving (which
+ * blocks on DNS) and the consumer run, one at a time. Offers queued behind a slow lookup are coalesced: only the
+ * latest set of a source is applied.
+ *
+ * <p>Sources: one at a time for now. The first source to offer is the one in force; a set from another source is
+ * refused with an ERROR line (choosing or merging between several is for when a second kind exists).
+ */
+public final class BackendPublisher implements BackendSink {
+
+    private static final Logger LOG = LoggerFactory.getLogger("dev.rsp.core.backend");
+
+    private final Executor work;
+    private final BackendResolver resolver;
+    private final Consumer<BackendDirectory> consumer;
+    private final AtomicReference<SourcedBackends> pending = new AtomicReference<>();
+    private final AtomicBoolean refreshWanted = new AtomicBoolean();
+    private final Object applying = new Object();
+    private volatile BackendDirectory current;
+
+    // Guarded by applying.
+    private String source;
+    private long generation;
+
+    /**
+     * @param work     runs resolution and the consumer; must run one task at a time and never be a loop
+     * @param consumer gets every new directory, on the work executor; must not block for long
+     */
+    public BackendPublisher(Executor work, BackendResolver resolver, Consumer<BackendDirectory> consumer) {
+        this.work = Objects.requireNonNull(work, "work");
+        this.resolver = Objects.requireNonNull(resolver, "resolver");
+        this.consumer = Objects.requireNonNull(consumer, "consumer");
+    }
+
+    @Override
+    public void offer(SourcedBackends set) {
+        pending.set(Objects.requireNonNull(set, "set"));
+        submit();
+    }
+
+    /** Asks for every host in use to be looked up again; a changed address is published (same generation). */
+    public void refresh() {
+        refreshWanted.set(true);
+        submit();
+    }
+
+    /** The last directory handed to the consumer, if any. A volatile read; any thread. */
+    public Optional<BackendDirectory> current() {
+        return Optional.ofNullable(current);
+    }
+
+    private void submit() {
+        try {
+            work.execute(this::drain);
+        } catch (RejectedExecutionException e) {
+            LOG.debug("backend publisher stopped; change not applied");
+        }
+    }
+
+    private void drain() {
+        synchronized (applying) {
+            SourcedBackends next = pending.getAndSet(null);
+            if (next != null) {
+                apply(next);
+            }
+            if (refreshWanted.getAndSet(false) && current != null) {
+                BackendDirectory moved = resolver.refresh(current.backends());
+                if (moved != null) {
+                    handOver(moved);
+                }
+            }
+        }
+    }
+
+    private void apply(SourcedBackends set) {
+        if (source == null) {
+            source = set.source();
+        } else if (!source.equals(set.source())) {
+            LOG.error("backends from {} refused: the backends come from {} (one source at a time)", set.source(), source);
+            return;
+        }
+        BackendDirectory before = current;
+        if (before != null && before.backends().all().equals(set.backends())) {
+            return;
+        }
+        Backends next = new Backends(++generation, set.backends());
+        BackendDirectory directory = resolver.directory(next);
+        BackendsDiff diff = BackendsDiff.between(before == null ? BackendDirectory.EMPTY.backends() : before.backends(),
+                next);
+        handOver(directory);
+        LOG.info("{}: {} backends (added {}, removed {}, changed {})", source, next.all().size(), diff.added(),
+                diff.removed(), diff.changed());
+    }
+
+    private void handOver(BackendDirectory directory) {
+        current = directory;
+        try {
+            consumer.accept(directory);
+        } catch (RuntimeException e) {
+            LOG.error("publishing backends generation {} failed", directory.backends().generation(), e);
+        }
+    }
+}
