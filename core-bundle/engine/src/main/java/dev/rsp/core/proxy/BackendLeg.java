@@ -224,7 +224,7 @@ final class BackendLeg {
         }
         HeadWriter.Forwarding f = new HeadWriter.Forwarding(clientIp, client.isTls(), x.upgradeOffered, head.versionMinor() == 0,
                 engine.settings().via());
-        if (!HeadWriter.request(view.buffer(), head, f, requestHead)) {
+        if (!HeadWriter.request(view, f, requestHead)) {
             c.count("reject.head_too_large_after_rewrite");
             dropBackend();
             c.reply(431, "request head too large once forwarding fields are added");

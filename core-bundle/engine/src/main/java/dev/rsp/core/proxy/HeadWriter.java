@@ -27,52 +27,51 @@ final class HeadWriter {
     }
 
     /**
-     * Writes the request head for the backend into {@code out} (cleared first, flipped after).
+     * Writes the request head for the backend into {@code out} (cleared first, flipped after), from the request's
+     * fields whatever protocol they came in.
      *
      * @return false when it does not fit {@code out}
      */
-    static boolean request(ByteBuffer src, HttpHead h, Forwarding f, ByteBuffer out) {
+    static boolean request(RequestFields r, Forwarding f, ByteBuffer out) {
         out.clear();
         try {
-            ascii(out, h.method());
+            ascii(out, r.method());
             out.put((byte) ' ');
-            if (h.absoluteForm()) {
-                ascii(out, h.target());
-            } else {
-                copy(src, h.targetStart(), h.targetEnd(), out);
-            }
+            r.writeTarget(out);
             ascii(out, f.http10Backend() ? " HTTP/1.0\r\n" : " HTTP/1.1\r\n");
             int xff = -1;
-            for (int i = 0; i < h.headerCount(); i++) {
-                if (!h.forwardedAsSent(i) || h.nameIs(src, i, "x-forwarded-proto") || h.nameIs(src, i, "x-forwarded-host")
-                        || h.absoluteForm() && h.nameIs(src, i, "host")) {
+            int n = r.fieldCount();
+            for (int i = 0; i < n; i++) {
+                if (!r.forwardedAsSent(i) || r.nameIs(i, "x-forwarded-proto") || r.nameIs(i, "x-forwarded-host")
+                        || r.hostFromTarget() && r.nameIs(i, "host")) {
                     continue;
                 }
-                if (h.nameIs(src, i, "x-forwarded-for")) {
+                if (r.nameIs(i, "x-forwarded-for")) {
                     xff = xff < 0 ? i : xff;
                     continue;
                 }
-                copy(src, h.lineStart(i), h.lineEnd(i), out);
+                r.writeField(i, out);
             }
             ascii(out, "X-Forwarded-For: ");
             if (xff >= 0) {
-                for (int i = xff; i < h.headerCount(); i++) {
-                    if (h.nameIs(src, i, "x-forwarded-for")) {
-                        copy(src, h.valueStart(i), h.valueEnd(i), out);
+                for (int i = xff; i < n; i++) {
+                    if (r.nameIs(i, "x-forwarded-for")) {
+                        r.writeValue(i, out);
                         ascii(out, ", ");
                     }
                 }
             }
             ascii(out, f.clientIp());
-            if (h.absoluteForm()) {
+            if (r.hostFromTarget()) {
                 ascii(out, "\r\nHost: ");
-                ascii(out, h.host());
+                ascii(out, r.forwardedHost());
             }
-            framing(h, out, "\r\n");
+            ascii(out, "\r\n");
+            framing(r.transferCodings(), r.contentLength(), out);
             ascii(out, f.tls() ? "X-Forwarded-Proto: https\r\nX-Forwarded-Host: " : "X-Forwarded-Proto: http\r\nX-Forwarded-Host: ");
-            ascii(out, h.host());
+            ascii(out, r.forwardedHost());
             if (f.via()) {
-                ascii(out, h.versionMinor() == 0 ? "\r\nVia: 1.0 rsp\r\n" : "\r\nVia: 1.1 rsp\r\n");
+                ascii(out, r.versionMinor() == 0 ? "\r\nVia: 1.0 rsp\r\n" : "\r\nVia: 1.1 rsp\r\n");
             } else {
                 out.put(CRLF);
             }
@@ -109,7 +108,7 @@ final class HeadWriter {
                     copy(src, h.lineStart(i), h.lineEnd(i), out);
                 }
             }
-            framing(h, out, "");
+            framing(h.transferCodings(), h.contentLength(), out);
             switch (connection) {
                 case CLOSE -> ascii(out, "Connection: close\r\n");
                 case KEEP_ALIVE_10 -> ascii(out, "Connection: keep-alive\r\n");
@@ -130,17 +129,16 @@ final class HeadWriter {
 
     /**
      * Writes the message's framing as one normalised field (see {@link HttpHead#framing}): the codings of its
-     * Transfer-Encoding, else its Content-Length, else nothing. {@code before} ends the previous line when needed.
+     * Transfer-Encoding, else its Content-Length, else nothing.
      */
-    private static void framing(HttpHead h, ByteBuffer out, String before) {
-        ascii(out, before);
-        if (!h.transferCodings().isEmpty()) {
+    private static void framing(String transferCodings, long contentLength, ByteBuffer out) {
+        if (!transferCodings.isEmpty()) {
             ascii(out, "Transfer-Encoding: ");
-            ascii(out, h.transferCodings());
+            ascii(out, transferCodings);
             out.put(CRLF);
-        } else if (h.contentLength() >= 0) {
+        } else if (contentLength >= 0) {
             ascii(out, "Content-Length: ");
-            decimal(out, h.contentLength());
+            decimal(out, contentLength);
             out.put(CRLF);
         }
     }
@@ -162,7 +160,7 @@ final class HeadWriter {
         }
     }
 
-    private static void copy(ByteBuffer src, int from, int to, ByteBuffer out) {
+    static void copy(ByteBuffer src, int from, int to, ByteBuffer out) {
         int n = to - from;
         if (n > out.remaining()) {
             throw new BufferOverflowException();

@@ -8,10 +8,11 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * The core's {@link RequestHead}: a view over the parsed head in the client's input buffer, reused for every request
- * of a connection. Valid only while the request is being routed, on the loop thread.
+ * A view over the parsed HTTP/1 head in the client's input buffer, reused for every request of a connection: the
+ * core's {@link RequestHead} for the strategies, and the {@link RequestFields} the backend's head is written from.
+ * Valid while the head is in the buffer (routing, then writing the backend's head), on the loop thread.
  */
-final class RequestView implements RequestHead {
+final class RequestView implements RequestHead, RequestFields {
 
     private final InetSocketAddress client;
     private ByteBuffer buffer;
@@ -99,5 +100,67 @@ final class RequestView implements RequestHead {
     @Override
     public Optional<String> sni() {
         return sni;
+    }
+
+    // ---------------------------------------------------------------- RequestFields
+
+    @Override
+    public void writeTarget(ByteBuffer out) {
+        if (head.absoluteForm()) {
+            HeadWriter.ascii(out, head.target());
+        } else {
+            HeadWriter.copy(buffer, head.targetStart(), head.targetEnd(), out);
+        }
+    }
+
+    @Override
+    public int versionMinor() {
+        return head.versionMinor();
+    }
+
+    @Override
+    public boolean hostFromTarget() {
+        return head.absoluteForm();
+    }
+
+    /** The host as forwarded (the authority or the Host value as sent), not the canonical {@link #host()}. */
+    @Override
+    public String forwardedHost() {
+        return head.host();
+    }
+
+    @Override
+    public int fieldCount() {
+        return head.headerCount();
+    }
+
+    @Override
+    public boolean nameIs(int i, String lowerCaseName) {
+        return head.nameIs(buffer, i, lowerCaseName);
+    }
+
+    @Override
+    public boolean forwardedAsSent(int i) {
+        return head.forwardedAsSent(i);
+    }
+
+    @Override
+    public void writeField(int i, ByteBuffer out) {
+        HeadWriter.copy(buffer, head.lineStart(i), head.lineEnd(i), out);
+    }
+
+    @Override
+    public void writeValue(int i, ByteBuffer out) {
+        HeadWriter.copy(buffer, head.valueStart(i), head.valueEnd(i), out);
+    }
+
+    @Override
+    public String transferCodings() {
+        return head.transferCodings();
+    }
+
+    @Override
+    public long contentLength() {
+        return head.contentLength();
     }
 }
