@@ -22,4 +22,7 @@ public interface ByteSink {
 
     /** Asks to be run when more can be written ({@code true}), or stops asking ({@code false}). */
     void wantWrite(boolean on);
+
+    /** No more bytes will be written (a tunnel's side ended): a socket shuts its output, a stream ends. */
+    void shutdownOutput();
 }

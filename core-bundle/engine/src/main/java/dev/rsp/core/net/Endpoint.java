@@ -252,6 +252,7 @@ public final class Endpoint implements ByteSource, ByteSink {
         }
     }
 
+    @Override
     public void shutdownOutput() {
         transport.shutdownOutput();
     }

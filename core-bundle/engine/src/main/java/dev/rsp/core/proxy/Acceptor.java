@@ -85,9 +85,19 @@ final class Acceptor implements LoopHandler {
                 ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
                 InetSocketAddress remote = (InetSocketAddress) ch.getRemoteAddress();
                 Endpoint ep = new Endpoint(ch, ctx.loop.buffers());
-                ClientSide client = new ClientSide(engine, ctx, ep, remote, front);
-                ep.register(ctx.loop, client, SelectionKey.OP_READ);
-                client.rearm();
+                ClientConnection client;
+                if (front == null) {
+                    Http1Connection http = new Http1Connection(engine, ctx, ep, remote, null, false, 0);
+                    ep.register(ctx.loop, http, SelectionKey.OP_READ);
+                    http.rearm();
+                    client = http;
+                } else {
+                    TlsStage stage = new TlsStage(engine, ctx, ep, remote, front);
+                    ep.register(ctx.loop, stage, SelectionKey.OP_READ);
+                    stage.start();
+                    ctx.tlsClients++;
+                    client = stage;
+                }
                 ctx.clients.add(client);
                 engine.counters().activeClients.increment();
                 engine.counters().count("connections.accepted");

@@ -27,7 +27,7 @@ final class BackendSide implements LoopHandler {
     private final ResponseHeadParser parser;
     private final ProxyCounters counters;
     private final TrafficStats stats;
-    private ClientSide owner;
+    private Exchange owner;
     private BackendPool pool;
     private long idleSinceNanos;
     private boolean connected;
@@ -48,7 +48,7 @@ final class BackendSide implements LoopHandler {
      *
      * @return the connection, connected or connecting (then {@link #connected()} is false and OP_CONNECT is awaited)
      */
-    static BackendSide connect(EventLoop loop, Backend backend, InetSocketAddress address, String poolKey, ClientSide owner,
+    static BackendSide connect(EventLoop loop, Backend backend, InetSocketAddress address, String poolKey, Exchange owner,
             HeadLimits limits, ProxyCounters counters, TrafficStats stats) throws IOException {
         SocketChannel ch = SocketChannel.open();
         BackendSide b;
@@ -102,7 +102,7 @@ final class BackendSide implements LoopHandler {
         return exchanges;
     }
 
-    void takenBy(ClientSide client) {
+    void takenBy(Exchange client) {
         owner = client;
         pool = null;
         parser.reset();

@@ -21,7 +21,7 @@ final class Drain {
     /** Returns how many client connections were still open at the deadline and had to be closed (cut). */
     static int run(List<LoopContext> loops, ProxyCounters counters, long timeoutNanos) {
         for (LoopContext ctx : loops) {
-            ctx.loop.execute(() -> new ArrayList<>(ctx.clients).forEach(ClientSide::drain));
+            ctx.loop.execute(() -> new ArrayList<>(ctx.clients).forEach(ClientConnection::drain));
         }
         long deadline = System.nanoTime() + timeoutNanos;
         while (counters.activeClients() > 0 && System.nanoTime() - deadline < 0) {
@@ -31,8 +31,8 @@ final class Drain {
         for (LoopContext ctx : loops) {
             CompletableFuture<Integer> cut = new CompletableFuture<>();
             ctx.loop.execute(() -> {
-                List<ClientSide> open = new ArrayList<>(ctx.clients);
-                open.forEach(ClientSide::close);
+                List<ClientConnection> open = new ArrayList<>(ctx.clients);
+                open.forEach(ClientConnection::close);
                 cut.complete(open.size());
             });
             cuts.add(cut);

@@ -1,161 +1,648 @@
 package dev.rsp.core.proxy;
 
+import dev.rsp.core.host.CanonicalHost;
+import dev.rsp.core.host.HostNames;
 import dev.rsp.core.http.HttpHead;
-import dev.rsp.spi.routing.Backend;
-import java.util.List;
+import dev.rsp.core.http.Rejection;
+import dev.rsp.core.http.ResponseHeadParser;
+import dev.rsp.core.net.Deadline;
+import dev.rsp.core.net.Endpoint;
+import dev.rsp.core.net.LoopHandler;
+import dev.rsp.core.routing.Routing;
+import dev.rsp.spi.routing.RequestHead;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
 
-/** What the core knows about the request/response exchange in progress on a client connection. Loop thread only. */
-final class Exchange {
+/**
+ * One request and its response, from the moment its head is known to the moment its response is written (or its
+ * tunnel ends): routing (and waiting for a strategy), the {@link Upstream} (candidates, connect, retries), the two
+ * {@link Pipe}s, the response head, its own timeouts (route wait, connect, first response byte, idle), and its one
+ * access log line and metrics record. It talks to the client side only through its {@link Downstream}, so an HTTP/1
+ * connection, a TLS passthrough connection and an HTTP/2 stream all drive the same exchange. The life of an exchange
+ * is drawn in docs/request-lifecycle.md. Loop thread only.
+ *
+ * <p>Buffer ownership: the exchange owns the response head buffer and its two pipes (taken from the loop and given
+ * back when it ends); its upstream owns the request head buffer.
+ */
+final class Exchange implements LoopHandler {
 
-    long started;
-    String method = "";
-    String target = "";
-    String host = "";
-    boolean http10;
-    boolean keepAlive;
-    boolean idempotent;
-    /** The Upgrade offers forwarded to the backend (those {@link UpgradePolicy} allows), or "" for none. */
-    String upgradeOffered = "";
-    /** A TLS passthrough connection: routed by its server name and relayed byte for byte, no HTTP. */
-    boolean passthrough;
-    /** Passthrough: the port backends take TLS on, or 0 for their own port. */
-    int passthroughPort;
-    Pipe.Framing requestFraming = Pipe.Framing.NONE;
-    long requestLength;
-    /**
-     * The request has a body but a method for which a body has no defined meaning (RFC 9110 9.3: GET, HEAD, DELETE,
-     * OPTIONS, TRACE). Many backends answer such a request without reading the body, then read it as their next
-     * request; its answer must not reach anyone, so the backend connection is not reused afterwards.
-     */
-    boolean bodyMayBeUnread;
+    enum State { NEW, ROUTE_WAIT, CONNECT, EXCHANGE, TUNNEL, DONE }
 
-    List<Backend> candidates = List.of();
-    String strategy = "";
-    int tries;
+    private final ProxyEngine engine;
+    private final LoopContext ctx;
+    private final Downstream down;
+    private final Upstream upstream;
+    private final ExchangeFacts facts;
+    private final Deadline timer = new Deadline(this);
+    private final HeadReader heads = new HeadReader();
+    private final Pipe requestPipe;
+    private final Pipe responsePipe;
+    private RequestHead routingView;
+    private RequestFields fields;
+    private ByteBuffer responseHead;
+    private State state = State.NEW;
+    /** ROUTE_WAIT: the grace period's end; CONNECT: the connect timeout; EXCHANGE: the first response byte's. */
+    private long deadline;
+    private long lastProgress;
 
-    boolean requestSent;
-    boolean responseHeadSeen;
-    boolean responseStarted;
-    boolean responseDone;
-    boolean interim;
-    boolean upgraded;
-    boolean closeAfter;
-    boolean backendReusable;
-    int status;
-    /** The exchange's outcome went to the access log and the metrics (once per exchange). */
-    boolean recorded;
-
-    // For the access log.
-    /** User-Agent and Referer, read only while the access log is on; "" otherwise. */
-    String userAgent = "";
-    String referer = "";
-    /** The last backend a connection was made or tried to, "-" before any. */
-    String backendName = "-";
-    /** System.nanoTime() when the backend connection was ready, when the first response head arrived; 0 before. */
-    long connectedAt;
-    long firstByteAt;
-    /** Why rsp answered itself or the exchange broke, for the log only (never sent to the client); "" otherwise. */
-    String error = "";
-    /** The exchange became a tunnel (after 101, or TLS passthrough): its line is written when the tunnel ends. */
-    boolean tunnel;
-
-    /** Marks a request refused before its head could be read; the access log shows dashes for what is unknown. */
-    void rejected() {
-        clearOutcome();
-        started = System.nanoTime();
-        method = "-";
-        target = "-";
-        host = "-";
-        strategy = "";
-        status = 0;
-        responseStarted = false;
-        recorded = false;
+    Exchange(ProxyEngine engine, LoopContext ctx, Downstream down) {
+        this.engine = engine;
+        this.ctx = ctx;
+        this.down = down;
+        this.facts = new ExchangeFacts();
+        this.upstream = new Upstream(engine, ctx, this);
+        this.requestPipe = ctx.takePipe(engine);
+        this.responsePipe = ctx.takePipe(engine);
+        this.lastProgress = facts.started;
     }
 
-    /** Starts a new exchange for a parsed request head. */
-    void begin(HttpHead h, UpgradePolicy upgrades) {
-        clearOutcome();
-        started = System.nanoTime();
-        method = h.method();
-        target = h.target();
-        host = "";
-        http10 = h.versionMinor() == 0;
-        keepAlive = false;
-        idempotent = switch (method) {
-            case "GET", "HEAD", "OPTIONS", "PUT", "DELETE", "TRACE" -> true;
-            default -> false;
-        };
-        upgradeOffered = upgrades.offered(h);
-        passthrough = false;
-        if (h.chunked()) {
-            requestFraming = Pipe.Framing.CHUNKED;
-            requestLength = 0;
-        } else if (h.contentLength() > 0) {
-            requestFraming = Pipe.Framing.LENGTH;
-            requestLength = h.contentLength();
-        } else {
-            requestFraming = Pipe.Framing.NONE;
-            requestLength = 0;
+    ExchangeFacts facts() {
+        return facts;
+    }
+
+    boolean done() {
+        return state == State.DONE;
+    }
+
+    // ---------------------------------------------------------------- starting
+
+    /**
+     * Starts an HTTP request whose head is parsed: checks its host (400 invalid, 421 not covered by the connection's
+     * certificate), then routes it.
+     *
+     * @param head    the parsed head (its framing and fields)
+     * @param view    the request as strategies see it and as it is forwarded; its canonical host is set here
+     */
+    void start(HttpHead head, RequestView view, boolean keepAlive) {
+        routingView = view;
+        fields = view;
+        facts.begin(head, engine.settings().upgrades(), keepAlive);
+        if (!head.upgrade().isEmpty() && !facts.upgradeOffered.equals(head.upgrade())) {
+            count("request.upgrade_removed");
         }
-        bodyMayBeUnread = requestFraming != Pipe.Framing.NONE && switch (method) {
-            case "GET", "HEAD", "DELETE", "OPTIONS", "TRACE" -> true;
-            default -> false;
-        };
-        candidates = List.of();
-        strategy = "";
-        tries = 0;
-        requestSent = false;
-        responseHeadSeen = false;
-        responseStarted = false;
-        responseDone = false;
-        interim = false;
-        upgraded = false;
-        closeAfter = false;
-        backendReusable = false;
-        status = 0;
-        recorded = false;
+        CanonicalHost host = HostNames.canonical(head.host());
+        if (host instanceof CanonicalHost.Invalid invalid) {
+            count("reject.invalid_host");
+            fail(400, "invalid Host: " + invalid.reason());
+            return;
+        }
+        String canonical = ((CanonicalHost.Valid) host).host();
+        facts.host = canonical;
+        ctx.sawHost(canonical);
+        if (!down.covers(canonical)) {
+            count("tls.misdirected");
+            fail(421, "the certificate of this connection does not cover " + canonical);
+            return;
+        }
+        view.host(canonical);
+        route();
     }
 
-    /** Starts the one exchange of a TLS passthrough connection whose ClientHello named {@code serverName}. */
-    void beginPassthrough(String serverName, int port) {
-        clearOutcome();
-        started = System.nanoTime();
-        method = "TLS";
-        target = serverName;
-        host = "";
-        http10 = false;
-        keepAlive = false;
-        idempotent = false;
-        upgradeOffered = "";
-        passthrough = true;
-        passthroughPort = port;
-        requestFraming = Pipe.Framing.NONE;
-        requestLength = 0;
-        bodyMayBeUnread = false;
-        candidates = List.of();
-        strategy = "";
-        tries = 0;
-        status = 0;
-        recorded = false;
+    /** Starts the one exchange of a TLS passthrough connection: routed by {@code host}, relayed as bytes. */
+    void startPassthrough(String serverName, String host, RequestView view, int backendPort) {
+        routingView = view;
+        facts.beginPassthrough(serverName);
+        upstream.raw(backendPort);
+        facts.host = host;
+        ctx.sawHost(host);
+        view.setPassthrough(host);
+        route();
     }
 
-    private void clearOutcome() {
-        userAgent = "";
-        referer = "";
-        backendName = "-";
-        connectedAt = 0;
-        firstByteAt = 0;
-        error = "";
-        tunnel = false;
+    /** Starts a TLS passthrough exchange that goes to one fixed backend (no server name): no routing. */
+    void startPassthrough(String serverName, dev.rsp.spi.routing.Backend fallback, int backendPort) {
+        facts.beginPassthrough(serverName);
+        upstream.raw(backendPort);
+        facts.host = "-";
+        facts.strategy = "tls.default";
+        upstream.candidates(java.util.List.of(fallback));
+        connectNext();
+        rearm();
+    }
+
+    /** A request refused before it could be routed (its head was not acceptable): rsp's own answer, logged. */
+    void refuse(int status, String message) {
+        facts.rejected();
+        fail(status, message);
+    }
+
+    // ---------------------------------------------------------------- routing and connecting
+
+    private void route() {
+        Routing r = engine.routing().current().route(routingView);
+        if (r instanceof Routing.Routed routed) {
+            if (state == State.ROUTE_WAIT) {
+                ctx.routeWaiters.remove(this);
+            }
+            upstream.candidates(engine.health().preferUp(routed.candidates()));
+            facts.strategy = routed.strategy();
+            connectNext();
+        } else if (r instanceof Routing.NoLiveStrategy) {
+            if (state != State.ROUTE_WAIT) {
+                state = State.ROUTE_WAIT;
+                deadline = System.nanoTime() + engine.settings().graceNanos();
+                ctx.routeWaiters.add(this);
+                count("route.waited");
+            }
+        } else {
+            if (state == State.ROUTE_WAIT) {
+                ctx.routeWaiters.remove(this);
+            }
+            count("route.unrouted");
+            fail(503, ((Routing.Unrouted) r).why());
+        }
+        rearm();
+    }
+
+    /** A new routing snapshot was published while this exchange waited for a strategy. */
+    void routeAgain() {
+        route();
+    }
+
+    private void connectNext() {
+        switch (upstream.connectNext()) {
+            case CONNECTED -> onConnected();
+            case CONNECTING -> {
+                state = State.CONNECT;
+                deadline = System.nanoTime() + engine.settings().connectTimeoutNanos();
+            }
+            case EXHAUSTED -> {
+                count("backend.unavailable");
+                fail(502, "no backend reachable for " + facts.host + " (tried " + upstream.tried() + ")");
+            }
+        }
+    }
+
+    /** Called by the upstream for every backend it uses (for the access log). */
+    void tried(String backendName) {
+        facts.backendName = backendName;
+    }
+
+    private void onConnected() {
+        facts.connectedAt = System.nanoTime();
+        BackendSide backend = upstream.backend();
+        if (facts.passthrough) {
+            startTunnel("tls.passthrough");
+            return;
+        }
+        state = State.EXCHANGE;
+        HeadWriter.Forwarding f = new HeadWriter.Forwarding(down.clientIp(), down.tls(), facts.upgradeOffered, facts.http10,
+                engine.settings().via());
+        ByteBuffer head = upstream.writeHead(fields, f);
+        if (head == null) {
+            count("reject.head_too_large_after_rewrite");
+            upstream.drop();
+            fail(431, "request head too large once forwarding fields are added");
+            return;
+        }
+        backend.parser().reset();
+        backend.endpoint().wantRead(true);
+        deadline = System.nanoTime() + engine.settings().backendTimeoutNanos();
+        requestPipe.start(down.requestSource(), backend.endpoint(), head, facts.requestFraming, facts.requestLength);
+        pumpUp();
+    }
+
+    // ---------------------------------------------------------------- readiness
+
+    /** Readiness of the client connection while this exchange runs ({@code tls}: records may wait unseen). */
+    void onClientReady(SelectionKey key, boolean tls) {
+        lastProgress = System.nanoTime();
+        if (tls || key.isWritable()) {
+            pumpDown();
+        }
+        if ((state == State.EXCHANGE || state == State.TUNNEL) && key.isValid() && (tls || key.isReadable())) {
+            if (requestPipe.active()) {
+                pumpUp();
+            } else if (key.isReadable()) {
+                // Bytes after the request (pipelined, or the close): read them once this exchange is over.
+                down.requestSource().wantRead(false);
+            }
+        }
+        rearm();
+    }
+
+    /** Readiness of the backend connection in use. */
+    void onBackendReady(BackendSide b, SelectionKey key) {
+        lastProgress = System.nanoTime();
+        if (b != upstream.backend()) {
+            return;
+        }
+        if (state == State.CONNECT) {
+            try {
+                if (upstream.finishConnect()) {
+                    onConnected();
+                }
+            } catch (IOException | RuntimeException e) {
+                upstream.connectFailed(e.toString());
+                connectNext();
+            }
+        } else {
+            if (key.isWritable()) {
+                pumpUp();
+            }
+            if (key.isValid() && key.isReadable() && b == upstream.backend()) {
+                if (state == State.EXCHANGE && !facts.responseHeadSeen && !facts.interim) {
+                    readResponseHead();
+                } else if (state == State.EXCHANGE || state == State.TUNNEL) {
+                    pumpDown();
+                }
+            }
+        }
+        rearm();
+    }
+
+    // ---------------------------------------------------------------- the two directions
+
+    private void pumpUp() {
+        if (!requestPipe.active()) {
+            return;
+        }
+        switch (requestPipe.pump()) {
+            case DONE -> {
+                facts.requestSent = true;
+                if (state == State.TUNNEL) {
+                    upstream.backend().endpoint().shutdownOutput();
+                    endTunnelIfDone();
+                } else {
+                    completeIfDone();
+                }
+            }
+            case REJECT -> {
+                Rejection r = requestPipe.rejection();
+                count(r.counter());
+                upstream.drop();
+                fail(r.status(), r.reason());
+            }
+            case TRUNCATED -> {
+                count("client.closed_mid_request");
+                abort();
+            }
+            case SOURCE_FAILED -> {
+                count(requestPipe.failure() instanceof dev.rsp.core.net.TlsRenegotiationRefused
+                        ? "tls.renegotiation.refused" : "client.closed_mid_request");
+                abort();
+            }
+            case SINK_FAILED -> backendBroke("write failed: " + requestPipe.failure());
+            default -> { }
+        }
+    }
+
+    private void readResponseHead() {
+        BackendSide backend = upstream.backend();
+        ResponseHeadParser rp = backend.parser();
+        switch (heads.read(backend.endpoint(), rp)) {
+            case DONE -> onResponseHead(rp.head());
+            case REJECT -> {
+                count(rp.rejection().counter());
+                String name = backend.backend().name();
+                engine.health().recordFailure(name, "invalid response: " + rp.rejection().reason());
+                upstream.drop();
+                fail(502, "invalid response from backend " + name + ": " + rp.rejection().reason());
+            }
+            case TOO_LARGE -> {
+                count("backend.head_too_large");
+                String name = backend.backend().name();
+                upstream.drop();
+                fail(502, "response head from backend " + name + " too large");
+            }
+            case CLOSED -> backendBroke("closed the connection before answering");
+            case FAILED -> backendBroke("read failed: " + heads.failure());
+            case WAITING -> { }
+        }
+    }
+
+    private void onResponseHead(HttpHead rh) {
+        if (facts.firstByteAt == 0) {
+            facts.firstByteAt = System.nanoTime();
+        }
+        BackendSide backend = upstream.backend();
+        Endpoint be = backend.endpoint();
+        int status = rh.status();
+        if (responseHead == null) {
+            responseHead = ctx.loop.buffers().acquire();
+        }
+        if (status < 200 && status != 101) {
+            HeadWriter.response(be.input(), rh, HeadWriter.ClientConnection.INTERIM, responseHead);
+            be.input().position(rh.headEnd());
+            backend.parser().reset();
+            facts.interim = true;
+            responsePipe.start(null, down.responseSink(), responseHead, Pipe.Framing.NONE, 0);
+            pumpDown();
+            return;
+        }
+        facts.responseHeadSeen = true;
+        facts.status = status;
+        engine.health().recordSuccess(backend.backend().name());
+        facts.upgraded = status == 101;
+        if (facts.upgraded && !UpgradePolicy.accepts(facts.upgradeOffered, rh.upgrade())) {
+            // A tunnel nobody asked for (or to a protocol not offered) would carry the client's later requests past
+            // routing: the backend connection is closed, never pooled, and the client gets a 502.
+            count("backend.unasked_upgrade");
+            upstream.drop();
+            fail(502, "backend switched protocols without being asked");
+            return;
+        }
+        ResponseFraming body = ResponseFraming.of(facts.method, rh, facts.upgraded);
+        Pipe.Framing framing = body.framing();
+        facts.closeAfter = !facts.keepAlive || down.draining() || framing == Pipe.Framing.UNTIL_CLOSE;
+        facts.backendReusable = framing != Pipe.Framing.UNTIL_CLOSE && !rh.connectionClose() && rh.versionMinor() == 1
+                && !facts.upgraded && !facts.http10;
+        HeadWriter.ClientConnection cc = facts.upgraded ? HeadWriter.ClientConnection.UPGRADE
+                : facts.closeAfter ? HeadWriter.ClientConnection.CLOSE
+                : facts.http10 ? HeadWriter.ClientConnection.KEEP_ALIVE_10 : HeadWriter.ClientConnection.KEEP_ALIVE_11;
+        if (!HeadWriter.response(be.input(), rh, cc, responseHead)) {
+            count("backend.head_too_large");
+            upstream.drop();
+            fail(502, "response head too large once rewritten");
+            return;
+        }
+        be.input().position(rh.headEnd());
+        facts.responseStarted = true;
+        engine.counters().response(status);
+        responsePipe.start(be, down.responseSink(), responseHead, framing, body.length());
+        pumpDown();
+    }
+
+    private void pumpDown() {
+        if (!responsePipe.active()) {
+            return;
+        }
+        switch (responsePipe.pump()) {
+            case DONE -> {
+                if (facts.interim) {
+                    facts.interim = false;
+                    readResponseHead();
+                } else if (state == State.TUNNEL) {
+                    down.responseSink().shutdownOutput();
+                    endTunnelIfDone();
+                } else if (facts.upgraded) {
+                    startTunnel("exchange.upgraded");
+                } else {
+                    facts.responseDone = true;
+                    completeIfDone();
+                }
+            }
+            case TRUNCATED -> responseFailed("backend.truncated_response", "closed the connection mid-response");
+            case REJECT -> responseFailed("backend.bad_chunk", "invalid chunked body: " + responsePipe.rejection().reason());
+            case SOURCE_FAILED -> responseFailed("backend.read_failed", "read failed: " + responsePipe.failure());
+            case SINK_FAILED -> {
+                count("client.write_failed");
+                abort();
+            }
+            default -> { }
+        }
     }
 
     /**
-     * Ends the exchange once the connection goes back to reading a head, so that a refusal or timeout of the next
-     * head is answered and logged as its own and not taken for a failure in the middle of the previous response.
+     * The backend's response broke (cut short, badly framed, unreadable). While not one byte of it reached the
+     * client, the client still gets a proper answer, 502; after that, only a cut connection can say it.
      */
-    void end() {
-        started = 0;
-        responseStarted = false;
-        recorded = false;
+    private void responseFailed(String counter, String why) {
+        count(counter);
+        if (!responsePipe.sentNothing()) {
+            abort();
+            return;
+        }
+        engine.counters().retractResponse(facts.status);
+        facts.responseStarted = false;
+        String name = upstream.backend().backend().name();
+        upstream.drop();
+        fail(502, "invalid response from backend " + name + ": " + why);
+    }
+
+    /** Relays bytes both ways until both sides closed: after a 101, or a TLS passthrough connection. */
+    private void startTunnel(String counter) {
+        state = State.TUNNEL;
+        facts.tunnel = true;
+        count(counter);
+        record();
+        Endpoint be = upstream.backend().endpoint();
+        requestPipe.tunnel(down.requestSource(), be);
+        responsePipe.tunnel(be, down.responseSink());
+        pumpUp();
+        if (state == State.TUNNEL) {
+            pumpDown();
+        }
+    }
+
+    private void endTunnelIfDone() {
+        if (!requestPipe.active() && !responsePipe.active()) {
+            finish(true);
+        }
+    }
+
+    /** The backend connection broke before a response began: retry where that is safe, else 502. */
+    private void backendBroke(String why) {
+        BackendSide backend = upstream.backend();
+        dev.rsp.spi.routing.Backend b = backend.backend();
+        boolean stalePooled = backend.reuses() > 0 && !facts.responseHeadSeen && facts.requestFraming == Pipe.Framing.NONE;
+        upstream.drop();
+        if (facts.responseStarted) {
+            count("backend.broke_mid_response");
+            abort();
+            return;
+        }
+        if (stalePooled) {
+            // A pooled connection the backend had closed; the request is still whole, so send it on a new one.
+            count("backend.pool.stale_retry");
+            switch (upstream.connect(b)) {
+                case CONNECTED -> onConnected();
+                case CONNECTING -> {
+                    state = State.CONNECT;
+                    deadline = System.nanoTime() + engine.settings().connectTimeoutNanos();
+                }
+                case EXHAUSTED -> connectNext();
+            }
+            return;
+        }
+        engine.health().recordFailure(b.name(), why);
+        ctx.metrics.backend(b.name()).failures++;
+        count("backend.broke");
+        if (facts.requestFraming == Pipe.Framing.NONE && facts.idempotent) {
+            connectNext();
+        } else {
+            fail(502, "backend " + b.name() + " failed: " + why);
+        }
+    }
+
+    private void completeIfDone() {
+        if (!facts.responseDone) {
+            return;
+        }
+        if (!facts.requestSent) {
+            // The backend answered before the request body was through: neither side can be reused.
+            facts.closeAfter = true;
+            facts.backendReusable = false;
+            requestPipe.abort();
+        }
+        if (facts.backendReusable && facts.bodyMayBeUnread) {
+            facts.backendReusable = false;
+            count("backend.not_reused.unread_body");
+        }
+        record();
+        upstream.finish(facts.backendReusable);
+        finish(facts.closeAfter);
+    }
+
+    // ---------------------------------------------------------------- ending
+
+    /** The response is written (or the tunnel ended): the exchange is over, the client side goes on. */
+    private void finish(boolean closeAfter) {
+        end();
+        down.exchangeDone(closeAfter);
+    }
+
+    /**
+     * rsp answers the request itself (nothing of a response was sent): outcome recorded, the detail of a 5xx logged
+     * (never sent), the backend given up, and the client side writes the answer. Inside a relayed TLS stream no HTTP
+     * answer is possible: the connection closes.
+     */
+    private void fail(int status, String message) {
+        if (facts.responseStarted || facts.passthrough) {
+            abort();
+            return;
+        }
+        facts.status = status;
+        facts.error = message;
+        engine.counters().response(status);
+        record();
+        if (status >= 500) {
+            ReplyLog.detail(status, message, facts.host);
+        }
+        end();
+        down.reply(status, status >= 500 ? null : message);
+    }
+
+    /** The exchange cannot go on: the client side closes, which {@link #abandon}s it. */
+    private void abort() {
+        down.abort();
+        abandon();
+    }
+
+    /**
+     * The client side closes while this exchange is not over (a side broke, a timeout, the client left, a stop):
+     * recorded with status 0 unless its outcome was known, a tunnel logged with its bytes, everything released.
+     */
+    void abandon() {
+        if (state == State.DONE) {
+            return;
+        }
+        if (!facts.recorded) {
+            facts.status = 0;
+            record();
+        }
+        end();
+    }
+
+    private void end() {
+        if (state == State.DONE) {
+            return;
+        }
+        if (state == State.TUNNEL && facts.recorded) {
+            ExchangeLog.line(engine, down, facts, requestPipe.bodyBytes(), responsePipe.bodyBytes());
+        }
+        state = State.DONE;
+        ctx.routeWaiters.remove(this);
+        ctx.loop.disarm(timer);
+        requestPipe.abort();
+        responsePipe.abort();
+        upstream.release();
+        ctx.givePipe(requestPipe);
+        ctx.givePipe(responsePipe);
+        if (responseHead != null) {
+            ctx.loop.buffers().release(responseHead);
+            responseHead = null;
+        }
+    }
+
+    /**
+     * The outcome is known: one record in the loop's metrics and, except for a tunnel (whose line is written when
+     * it ends), one access log line; at most once.
+     */
+    private void record() {
+        if (facts.recorded) {
+            return;
+        }
+        facts.recorded = true;
+        long in = requestPipe.bodyBytes();
+        long out = responsePipe.bodyBytes();
+        ExchangeLog.record(ctx, down, facts, upstream.backend() != null, in, out);
+        if (!facts.tunnel) {
+            ExchangeLog.line(engine, down, facts, in, out);
+        }
+    }
+
+    // ---------------------------------------------------------------- timeouts
+
+    @Override
+    public void onDeadline(long now) {
+        switch (state) {
+            case ROUTE_WAIT -> {
+                if (now - deadline > 0) {
+                    ctx.routeWaiters.remove(this);
+                    count("route.no_strategy");
+                    fail(503, "no routing strategy is available (routing.chain = " + engine.settings().chain() + ", not live: "
+                            + engine.routing().current().chain().stream().filter(n -> !engine.routing().current().isLive(n)).toList() + ")");
+                }
+            }
+            case CONNECT -> {
+                if (now - deadline > 0) {
+                    upstream.connectFailed("connect timed out");
+                    connectNext();
+                }
+            }
+            case EXCHANGE -> {
+                if (!facts.responseHeadSeen && now - deadline > 0) {
+                    count("backend.timeout");
+                    fail(504, "backend " + facts.backendName + " did not answer in time");
+                } else if (now - lastProgress > engine.settings().idleTimeoutNanos()) {
+                    count("exchange.timeout.idle");
+                    abort();
+                }
+            }
+            case TUNNEL -> {
+                if (now - lastProgress > engine.settings().idleTimeoutNanos()) {
+                    count("exchange.timeout.idle");
+                    abort();
+                }
+            }
+            default -> { }
+        }
+        rearm();
+    }
+
+    /** Arms the exchange's one deadline for the next timeout its state could reach (see ClientSide's rule). */
+    private void rearm() {
+        long idle = lastProgress + engine.settings().idleTimeoutNanos();
+        long next = switch (state) {
+            case ROUTE_WAIT, CONNECT -> deadline;
+            case EXCHANGE -> facts.responseHeadSeen || deadline - idle > 0 ? idle : deadline;
+            case TUNNEL -> idle;
+            default -> 0;
+        };
+        if (next != 0) {
+            ctx.loop.armNoLaterThan(timer, next);
+        }
+    }
+
+    @Override
+    public void onReady(SelectionKey key) {
+        // the exchange has no socket of its own: readiness reaches it through its connections
+    }
+
+    @Override
+    public void onFailure(Throwable t) {
+        count("client.internal_error");
+        abort();
+    }
+
+    private void count(String name) {
+        engine.counters().count(name);
+    }
+
+    @Override
+    public String toString() {
+        return "exchange " + facts.method + " " + facts.host + " " + state;
     }
 }

@@ -9,7 +9,7 @@ import java.io.IOException;
  * Reads the start of a TLS listener's connection until its front has decided about the ClientHello: reads into the
  * endpoint's input window without consuming anything (the bytes are replayed to a backend or become the first
  * ciphertext), asks {@link TlsFront#inspect} only once the front's byte hint is reached, and enforces the size cap.
- * The TLS counterpart of {@link HeadReader}; what each outcome means is {@link ClientSide}'s to decide. One per
+ * The TLS counterpart of {@link HeadReader}; what each outcome means is {@link TlsStage}'s to decide. One per
  * connection, loop thread only.
  */
 final class HelloReader {

@@ -4,6 +4,7 @@ import dev.rsp.core.metrics.LoopMetrics;
 import dev.rsp.core.net.BufferPool;
 import dev.rsp.core.net.EventLoop;
 import dev.rsp.core.net.TlsEngineKind;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -17,10 +18,13 @@ final class LoopContext {
 
     final EventLoop loop;
     final BackendPool pool;
-    final Set<ClientSide> clients = new HashSet<>();
+    final Set<ClientConnection> clients = new HashSet<>();
     /** How many of {@link #clients} came through a TLS listener. */
     int tlsClients;
-    final List<ClientSide> routeWaiters = new ArrayList<>();
+    /** Exchanges waiting for a routing strategy to appear. */
+    final List<Exchange> routeWaiters = new ArrayList<>();
+    /** Pipes of ended exchanges, for the next ones (a pipe holds a chunked scanner: not made per request). */
+    private final ArrayDeque<Pipe> pipes = new ArrayDeque<>();
     /** Traffic statistics of this loop, written by the loop only; readers ask the loop for a snapshot. */
     final LoopMetrics metrics = new LoopMetrics();
     /** The last hosts routed on this loop, a ring written by the loop only; for what-if analyses. */
@@ -70,6 +74,20 @@ final class LoopContext {
     private record TlsPools(BufferPool plain, BufferPool net) {
     }
 
+    /** A pipe for an exchange; give it back with {@link #givePipe} when the exchange ends. */
+    Pipe takePipe(ProxyEngine engine) {
+        Pipe p = pipes.pollFirst();
+        return p != null ? p : new Pipe(engine.newChunkedScanner());
+    }
+
+    void givePipe(Pipe p) {
+        if (pipes.size() < MAX_SPARE_PIPES) {
+            pipes.addFirst(p);
+        }
+    }
+
+    static final int MAX_SPARE_PIPES = 1024;
+
     void sawHost(String host) {
         recentHosts[nextRecent] = host;
         nextRecent = (nextRecent + 1) % RECENT_HOSTS;
@@ -80,8 +98,8 @@ final class LoopContext {
         if (routeWaiters.isEmpty()) {
             return;
         }
-        for (ClientSide c : new ArrayList<>(routeWaiters)) {
-            c.routeAgain();
+        for (Exchange x : new ArrayList<>(routeWaiters)) {
+            x.routeAgain();
         }
     }
 }

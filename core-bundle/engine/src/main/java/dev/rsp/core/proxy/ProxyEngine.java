@@ -290,7 +290,7 @@ public final class ProxyEngine {
     private void stopLoops() {
         for (LoopContext ctx : loops) {
             ctx.loop.execute(() -> {
-                new ArrayList<>(ctx.clients).forEach(ClientSide::close);
+                new ArrayList<>(ctx.clients).forEach(ClientConnection::close);
                 ctx.pool.closeAll();
             });
             try {

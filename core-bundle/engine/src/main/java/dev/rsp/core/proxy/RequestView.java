@@ -36,6 +36,11 @@ final class RequestView implements RequestHead, RequestFields {
         this.query = q < 0 ? "" : target.substring(q + 1);
     }
 
+    /** The canonical host, once the exchange has checked it. */
+    void host(String canonicalHost) {
+        this.host = canonicalHost;
+    }
+
     /** A TLS passthrough connection: no HTTP head, only the server name as the host. */
     void setPassthrough(String canonicalHost) {
         this.buffer = null;

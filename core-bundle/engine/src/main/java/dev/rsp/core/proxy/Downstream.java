@@ -1,0 +1,57 @@
+package dev.rsp.core.proxy;
+
+import dev.rsp.core.net.ByteSink;
+import dev.rsp.core.net.ByteSource;
+
+/**
+ * The client side of one {@link Exchange}, as the exchange sees it: where the request comes from and the response
+ * goes, and what the client side must do when the exchange ends. An HTTP/1 connection implements it for its current
+ * request ({@link Http1Connection}), a TLS passthrough connection for its one relayed stream
+ * ({@link PassthroughConnection}); an HTTP/2 stream will implement it for its request. The exchange never reaches
+ * into the connection's state: everything it needs is here. Loop thread only.
+ */
+interface Downstream {
+
+    /** Where the request body (and, in a tunnel, everything the client sends) comes from. */
+    ByteSource requestSource();
+
+    /** Where the response head and body (and, in a tunnel, everything the backend sends) go. */
+    ByteSink responseSink();
+
+    /** The client's address, as written into X-Forwarded-For and the access log. */
+    String clientIp();
+
+    /** True when the client spoke TLS that rsp terminated (X-Forwarded-Proto: https). */
+    boolean tls();
+
+    /** True for a connection accepted on a TLS listener (terminated or passed through): the metrics' TLS share. */
+    boolean onTlsListener();
+
+    /** The protocol as the access log shows it for a request that is not HTTP/1.0: {@code HTTP/1.1}, later {@code HTTP/2}. */
+    String protocol();
+
+    /**
+     * Whether this connection may carry a request for {@code host} (a canonical name): false when its TLS certificate
+     * does not cover it (the exchange answers 421). True without TLS.
+     */
+    boolean covers(String host);
+
+    /** True when the client side wants the connection closed after this exchange (a stop drains it). */
+    boolean draining();
+
+    /**
+     * The exchange finished: its response was written completely (or its tunnel ended). The client side goes on to
+     * the next request, or closes when {@code closeAfter} (after the written bytes are out).
+     */
+    void exchangeDone(boolean closeAfter);
+
+    /**
+     * rsp answers the request itself: no byte of a response has been written. {@code body} is the one-line text for
+     * the client, or null for the status's own page (a 5xx names nothing internal). The client side writes the reply
+     * and closes the connection after it.
+     */
+    void reply(int status, String body);
+
+    /** The exchange cannot go on (a side broke after the response began, a timeout): the connection closes now. */
+    void abort();
+}

@@ -1,0 +1,456 @@
+package dev.rsp.core.proxy;
+
+import dev.rsp.core.http.HttpHead;
+import dev.rsp.core.http.Rejection;
+import dev.rsp.core.http.RequestHeadParser;
+import dev.rsp.core.net.ByteSink;
+import dev.rsp.core.net.ByteSource;
+import dev.rsp.core.net.Deadline;
+import dev.rsp.core.net.Endpoint;
+import dev.rsp.core.net.TlsRenegotiationRefused;
+import dev.rsp.spi.tls.Termination;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLSession;
+
+/**
+ * An HTTP/1.1 server connection: reads request heads (the TLS handshake runs inside those reads when the listener
+ * terminates TLS), starts one {@link Exchange} per request and is its {@link Downstream}, answers with rsp's own
+ * replies and lingers so that a reply is not reset away, keeps the connection alive between requests and answers
+ * pipelined requests in order (one exchange at a time: the next head is read when the previous exchange is done).
+ * Its own timeouts: the request head (408), idle keep-alive, the TLS handshake, the linger. Loop thread only.
+ */
+final class Http1Connection implements ClientConnection, Downstream {
+
+    enum State { HEAD, EXCHANGE, REPLY, LINGER, CLOSED }
+
+    static final long LINGER_NANOS = 2_000_000_000L;
+
+    private final ProxyEngine engine;
+    private final LoopContext ctx;
+    private final Endpoint client;
+    private final String clientIp;
+    private final RequestHeadParser parser;
+    private final RequestView view;
+    private final Runnable resume = this::resume;
+    private final Deadline timer = new Deadline(this);
+    private final HeadReader heads = new HeadReader();
+    /** The TLS listener's termination when this connection's TLS is terminated here; null otherwise. */
+    private final Termination termination;
+    private final boolean onTlsListener;
+    private State state = State.HEAD;
+    private Exchange exchange;
+    /** HEAD: the request head's deadline (0 before its first byte); LINGER: the end of lingering. */
+    private long deadline;
+    /** The TLS handshake's deadline (0 without TLS). */
+    private final long tlsDeadline;
+    private boolean handshakeCounted;
+    private long lastProgress = System.nanoTime();
+    private boolean draining;
+    private Pipe replyPipe;
+    private ByteBuffer replyBuffer;
+
+    /**
+     * @param termination   the TLS listener's termination when the endpoint speaks TLS (its handshake still to run),
+     *                      else null
+     * @param onTlsListener accepted on a TLS listener (also for plain HTTP refused there)
+     * @param tlsDeadline   when the handshake must be done (0 without TLS)
+     */
+    Http1Connection(ProxyEngine engine, LoopContext ctx, Endpoint client, InetSocketAddress remote, Termination termination,
+            boolean onTlsListener, long tlsDeadline) {
+        this.engine = engine;
+        this.ctx = ctx;
+        this.client = client;
+        this.clientIp = remote.getAddress().getHostAddress();
+        this.view = new RequestView(remote);
+        this.termination = termination;
+        this.onTlsListener = onTlsListener;
+        this.tlsDeadline = tlsDeadline;
+        this.handshakeCounted = termination == null;
+        this.parser = new RequestHeadParser(engine.settings().headLimits());
+    }
+
+    /** The request view of this connection (the TLS stage records the server name in it). */
+    RequestView view() {
+        return view;
+    }
+
+    // ---------------------------------------------------------------- readiness and timeouts
+
+    @Override
+    public void onReady(SelectionKey key) {
+        lastProgress = System.nanoTime();
+        switch (state) {
+            case HEAD -> readHead();
+            case EXCHANGE -> exchange.onClientReady(key, client.isTls());
+            case REPLY -> flushReply();
+            case LINGER -> linger();
+            default -> client.wantRead(false);
+        }
+        rearm();
+    }
+
+    @Override
+    public void onDeadline(long now) {
+        switch (state) {
+            case HEAD -> {
+                if (client.tlsHandshaking()) {
+                    if (now - tlsDeadline > 0) {
+                        count("tls.handshake.timeout");
+                        close();
+                    }
+                } else if (draining && !client.hasInput()) {
+                    close();
+                } else if (deadline != 0 && now - deadline > 0) {
+                    count("client.timeout.header");
+                    refuse(408, "request head not received in time");
+                } else if (deadline == 0 && now - lastProgress > engine.settings().idleTimeoutNanos()) {
+                    count("client.timeout.idle");
+                    close();
+                }
+            }
+            case REPLY -> {
+                if (now - lastProgress > engine.settings().idleTimeoutNanos()) {
+                    count("exchange.timeout.idle");
+                    close();
+                }
+            }
+            case LINGER -> {
+                // A TLS connection still sending its last records stays while they move.
+                boolean flushing = client.hasPendingOutput() && now - lastProgress < engine.settings().idleTimeoutNanos();
+                if (now - deadline > 0 && !flushing) {
+                    close();
+                }
+            }
+            default -> { }
+        }
+        rearm();
+    }
+
+    /**
+     * Arms the connection's one deadline for the earliest time a timeout of its state could expire, unless it is
+     * armed earlier already (it then fires early, finds nothing expired and re-arms). While an exchange runs, the
+     * exchange's own deadline watches the connection. Called at the end of every entry point.
+     */
+    void rearm() {
+        long now = System.nanoTime();
+        long idle = lastProgress + engine.settings().idleTimeoutNanos();
+        long next = switch (state) {
+            case HEAD -> client.tlsHandshaking() ? tlsDeadline : draining && !client.hasInput() ? now : deadline != 0 ? deadline : idle;
+            case REPLY -> idle;
+            case LINGER -> now - deadline < 0 ? deadline : idle;
+            default -> 0;
+        };
+        if (next != 0) {
+            ctx.loop.armNoLaterThan(timer, next);
+        }
+    }
+
+    @Override
+    public void onFailure(Throwable t) {
+        count("client.internal_error");
+        close();
+    }
+
+    // ---------------------------------------------------------------- request heads
+
+    /** Reads (the rest of) a request head; the TLS handshake, when one runs, happens inside these reads. */
+    void readHead() {
+        HeadReader.Outcome outcome = heads.read(client, parser);
+        if (!handshakeCounted && !client.tlsHandshaking()) {
+            handshakeCounted = true;
+            count("tls.handshake.done");
+        }
+        switch (outcome) {
+            case DONE -> onHead();
+            case REJECT -> {
+                Rejection r = parser.rejection();
+                count(r.counter());
+                refuse(r.status(), r.reason());
+            }
+            case TOO_LARGE -> {
+                count("reject.head_too_large");
+                refuse(431, "request head too large");
+            }
+            case WAITING -> {
+                if (!client.hasInput()) {
+                    client.releaseInputIfEmpty();
+                } else if (deadline == 0) {
+                    // The header timeout runs from the first byte of a head.
+                    deadline = System.nanoTime() + engine.settings().headerTimeoutNanos();
+                }
+            }
+            case CLOSED -> {
+                if (client.tlsHandshaking()) {
+                    count("tls.handshake.closed");
+                } else if (client.hasInput()) {
+                    count("client.closed_mid_head");
+                }
+                close();
+            }
+            case FAILED -> {
+                if (client.tlsHandshaking()) {
+                    count("tls.handshake.failed");
+                    ProxyEngine.log.debug("TLS handshake with {} failed: {}", clientIp, heads.failure().toString());
+                } else {
+                    count(readFailure(heads.failure()));
+                }
+                close();
+            }
+        }
+    }
+
+    /** The counter of a failed read from this client between requests. */
+    private static String readFailure(IOException e) {
+        if (e instanceof TlsRenegotiationRefused) {
+            return "tls.renegotiation.refused";
+        }
+        return e instanceof SSLException ? "tls.read_error" : "client.read_error";
+    }
+
+    private void onHead() {
+        HttpHead head = parser.head();
+        engine.counters().requests.increment();
+        deadline = 0;
+        boolean keepAlive = !draining && (head.versionMinor() == 1 ? !head.connectionClose() : head.connectionKeepAlive());
+        Exchange x = new Exchange(engine, ctx, this);
+        if (engine.accessLogOn()) {
+            x.facts().userAgent = fieldValue(head, "user-agent");
+            x.facts().referer = fieldValue(head, "referer");
+        }
+        client.input().position(head.headEnd());
+        // Read interest stays on: turned off only if the client sends more while the exchange runs, so a plain
+        // keep-alive exchange changes no interest at all.
+        view.set(client.input(), head, "");
+        exchange = x;
+        state = State.EXCHANGE;
+        x.start(head, view, keepAlive);
+    }
+
+    /** The first field named {@code lowerCaseName} of the request head in the client's buffer, or "". */
+    private String fieldValue(HttpHead head, String lowerCaseName) {
+        for (int i = 0; i < head.headerCount(); i++) {
+            if (head.nameIs(client.input(), i, lowerCaseName)) {
+                return head.value(client.input(), i);
+            }
+        }
+        return "";
+    }
+
+    /** A request refused before an exchange could start: logged as its own exchange, then answered. */
+    void refuse(int status, String message) {
+        Exchange x = new Exchange(engine, ctx, this);
+        exchange = x;
+        state = State.EXCHANGE;
+        x.refuse(status, message);
+    }
+
+    // ---------------------------------------------------------------- Downstream
+
+    @Override
+    public ByteSource requestSource() {
+        return client;
+    }
+
+    @Override
+    public ByteSink responseSink() {
+        return client;
+    }
+
+    @Override
+    public String clientIp() {
+        return clientIp;
+    }
+
+    @Override
+    public boolean tls() {
+        return client.isTls();
+    }
+
+    @Override
+    public boolean onTlsListener() {
+        return onTlsListener;
+    }
+
+    @Override
+    public String protocol() {
+        return "HTTP/1.1";
+    }
+
+    @Override
+    public boolean covers(String host) {
+        SSLSession session = client.tlsSession();
+        return termination == null || session == null || termination.covers(session, host);
+    }
+
+    @Override
+    public boolean draining() {
+        return draining;
+    }
+
+    @Override
+    public void exchangeDone(boolean closeAfter) {
+        exchange = null;
+        if (closeAfter) {
+            closeWhenFlushed();
+        } else {
+            nextRequest();
+        }
+    }
+
+    /** Answers with rsp's own reply (the operator's page for the status, or one line of text) and closes after it. */
+    @Override
+    public void reply(int status, String body) {
+        exchange = null;
+        if (client.tlsHandshaking()) {
+            // No HTTP answer is possible before the handshake completed.
+            close();
+            return;
+        }
+        ByteBuffer page = engine.errorPages().page(status);
+        if (page == null) {
+            if (replyBuffer == null) {
+                replyBuffer = ctx.loop.buffers().acquire();
+            }
+            Replies.write(replyBuffer, status, body == null ? Replies.reason(status) : body);
+            page = replyBuffer;
+        }
+        if (replyPipe == null) {
+            replyPipe = ctx.takePipe(engine);
+        }
+        replyPipe.start(null, client, page, Pipe.Framing.NONE, 0);
+        state = State.REPLY;
+        client.wantRead(false);
+        flushReply();
+    }
+
+    @Override
+    public void abort() {
+        close();
+    }
+
+    // ---------------------------------------------------------------- between requests, replies, closing
+
+    /** The exchange ended and the connection stays open: wait for (or parse the already buffered) next request. */
+    private void nextRequest() {
+        state = State.HEAD;
+        parser.reset();
+        deadline = 0;
+        lastProgress = System.nanoTime();
+        client.wantRead(true);
+        if (client.hasBufferedInput()) {
+            ctx.loop.execute(resume);
+        } else {
+            client.releaseInputIfEmpty();
+        }
+    }
+
+    private void resume() {
+        if (state == State.HEAD) {
+            readHead();
+            rearm();
+        }
+    }
+
+    private void flushReply() {
+        Pipe.Progress p = replyPipe.pump();
+        if (p == Pipe.Progress.DONE) {
+            client.shutdownOutput();
+            state = State.LINGER;
+            deadline = System.nanoTime() + LINGER_NANOS;
+            linger();
+        } else if (p != Pipe.Progress.BLOCKED) {
+            close();
+        }
+    }
+
+    /** Reads and drops what the client still sends, so that closing does not reset the reply away. */
+    private void linger() {
+        for (int i = 0; i < 16; i++) {
+            int n;
+            try {
+                if (client.hasInput()) {
+                    client.input().position(client.input().limit());
+                }
+                n = client.read();
+            } catch (IOException e) {
+                close();
+                return;
+            }
+            if (n < 0) {
+                close();
+                return;
+            }
+            if (n == 0) {
+                client.wantRead(true);
+                return;
+            }
+        }
+    }
+
+    @Override
+    public void drain() {
+        draining = true;
+        if (state == State.HEAD && !client.hasInput()) {
+            close();
+        } else {
+            rearm();
+        }
+    }
+
+    /**
+     * Closes after a complete response. On TLS the last records may still wait for the socket: then the output is
+     * shut (close_notify after them) and the connection lingers until they are gone and the client closes.
+     */
+    private void closeWhenFlushed() {
+        if (!client.hasPendingOutput()) {
+            close();
+            return;
+        }
+        client.shutdownOutput();
+        state = State.LINGER;
+        deadline = System.nanoTime() + LINGER_NANOS;
+        linger();
+    }
+
+    @Override
+    public void close() {
+        if (state == State.CLOSED) {
+            return;
+        }
+        state = State.CLOSED;
+        Exchange x = exchange;
+        exchange = null;
+        if (x != null) {
+            x.abandon();
+        }
+        if (replyPipe != null) {
+            replyPipe.abort();
+            ctx.givePipe(replyPipe);
+            replyPipe = null;
+        }
+        if (replyBuffer != null) {
+            ctx.loop.buffers().release(replyBuffer);
+            replyBuffer = null;
+        }
+        client.close();
+        ctx.clients.remove(this);
+        if (onTlsListener) {
+            ctx.tlsClients--;
+        }
+        ctx.loop.disarm(timer);
+        engine.counters().activeClients.decrement();
+    }
+
+    private void count(String name) {
+        engine.counters().count(name);
+    }
+
+    @Override
+    public String toString() {
+        return "client " + clientIp + " " + state;
+    }
+}

@@ -1,0 +1,134 @@
+package dev.rsp.core.proxy;
+
+import dev.rsp.core.net.ByteSink;
+import dev.rsp.core.net.ByteSource;
+import dev.rsp.core.net.Endpoint;
+import java.nio.channels.SelectionKey;
+
+/**
+ * A TLS listener's connection in passthrough mode, after its ClientHello: the {@link Downstream} of its one
+ * {@link Exchange}, which routes it by the server name and relays its bytes (the peeked hello first) to a backend
+ * unchanged. No HTTP is spoken, so nothing is ever answered: every failure closes. Loop thread only.
+ */
+final class PassthroughConnection implements ClientConnection, Downstream {
+
+    private final ProxyEngine engine;
+    private final LoopContext ctx;
+    private final Endpoint client;
+    private final String clientIp;
+    private Exchange exchange;
+    private boolean closed;
+
+    PassthroughConnection(ProxyEngine engine, LoopContext ctx, Endpoint client, String clientIp) {
+        this.engine = engine;
+        this.ctx = ctx;
+        this.client = client;
+        this.clientIp = clientIp;
+    }
+
+    /** The exchange that relays this connection; set once, before it starts. */
+    Exchange exchange() {
+        if (exchange == null) {
+            exchange = new Exchange(engine, ctx, this);
+        }
+        return exchange;
+    }
+
+    @Override
+    public void onReady(SelectionKey key) {
+        if (exchange != null && !exchange.done()) {
+            exchange.onClientReady(key, false);
+        } else {
+            client.wantRead(false);
+        }
+    }
+
+    @Override
+    public void onFailure(Throwable t) {
+        engine.counters().count("client.internal_error");
+        close();
+    }
+
+    @Override
+    public ByteSource requestSource() {
+        return client;
+    }
+
+    @Override
+    public ByteSink responseSink() {
+        return client;
+    }
+
+    @Override
+    public String clientIp() {
+        return clientIp;
+    }
+
+    @Override
+    public boolean tls() {
+        return false;
+    }
+
+    @Override
+    public boolean onTlsListener() {
+        return true;
+    }
+
+    @Override
+    public String protocol() {
+        return "-";
+    }
+
+    @Override
+    public boolean covers(String host) {
+        return true;
+    }
+
+    @Override
+    public boolean draining() {
+        return true;
+    }
+
+    @Override
+    public void exchangeDone(boolean closeAfter) {
+        close();
+    }
+
+    @Override
+    public void reply(int status, String body) {
+        close();
+    }
+
+    @Override
+    public void abort() {
+        close();
+    }
+
+    /** A relayed stream has no request boundary to stop at: it runs until one side closes, or the stop cuts it. */
+    @Override
+    public void drain() {
+        if (exchange == null) {
+            close();
+        }
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (exchange != null) {
+            exchange.abandon();
+        }
+        client.close();
+        ctx.clients.remove(this);
+        ctx.tlsClients--;
+        engine.counters().activeClients.decrement();
+    }
+
+    @Override
+    public String toString() {
+        return "passthrough client " + clientIp;
+    }
+}

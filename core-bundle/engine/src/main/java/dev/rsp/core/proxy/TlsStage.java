@@ -1,0 +1,201 @@
+package dev.rsp.core.proxy;
+
+import dev.rsp.core.host.CanonicalHost;
+import dev.rsp.core.host.HostNames;
+import dev.rsp.core.net.Deadline;
+import dev.rsp.core.net.Endpoint;
+import dev.rsp.core.net.TlsEngineKind;
+import dev.rsp.spi.routing.Backend;
+import dev.rsp.spi.tls.Inspection;
+import dev.rsp.spi.tls.Passthrough;
+import dev.rsp.spi.tls.Termination;
+import dev.rsp.spi.tls.TlsFront;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.channels.SelectionKey;
+import java.util.Optional;
+import javax.net.ssl.SSLEngine;
+
+/**
+ * The first stage of a TLS listener's connection, before any protocol: reads the ClientHello without consuming it
+ * (within the front's size cap and hello timeout), then hands the connection on, by the front's
+ * {@link TlsFront#handling() handling}: to a {@link PassthroughConnection} whose exchange relays the bytes to a
+ * backend chosen by the server name, or (termination) to an {@link Http1Connection} over a TLS endpoint. Plain HTTP
+ * sent to the TLS port is handed to an HTTP/1 connection that answers 400. A PROXY-protocol stage would run before
+ * this one, the same way. Loop thread only.
+ */
+final class TlsStage implements ClientConnection {
+
+    private final ProxyEngine engine;
+    private final LoopContext ctx;
+    private final Endpoint client;
+    private final InetSocketAddress remote;
+    private final String clientIp;
+    private final TlsFront front;
+    private final HelloReader helloReader;
+    private final Deadline timer = new Deadline(this);
+    private final long helloDeadline;
+    private boolean over;
+
+    TlsStage(ProxyEngine engine, LoopContext ctx, Endpoint client, InetSocketAddress remote, TlsFront front) {
+        this.engine = engine;
+        this.ctx = ctx;
+        this.client = client;
+        this.remote = remote;
+        this.clientIp = remote.getAddress().getHostAddress();
+        this.front = front;
+        this.helloReader = new HelloReader(front);
+        this.helloDeadline = System.nanoTime() + front.helloTimeout().toNanos();
+    }
+
+    /** Arms the hello timeout; called once the connection is registered. */
+    void start() {
+        ctx.loop.arm(timer, helloDeadline);
+    }
+
+    @Override
+    public void onReady(SelectionKey key) {
+        HelloReader.Outcome o = helloReader.read(client);
+        if (o instanceof HelloReader.Decided d) {
+            if (d.inspection() instanceof Inspection.Hello h) {
+                onHello(h);
+            } else {
+                onReject((Inspection.Reject) d.inspection());
+            }
+        } else if (o instanceof HelloReader.Failed f) {
+            count(f.counter());
+            if (f.counter().equals("tls.inspect.failed")) {
+                ProxyEngine.log.warn("{} (client {})", f.why(), clientIp);
+            }
+            close();
+        }
+    }
+
+    @Override
+    public void onDeadline(long now) {
+        if (!over && now - helloDeadline >= 0) {
+            count("tls.reject.timeout");
+            close();
+        }
+    }
+
+    private void onReject(Inspection.Reject reject) {
+        count(reject.counter());
+        ProxyEngine.log.debug("not a TLS ClientHello from {}: {}", clientIp, reject.reason());
+        if (reject.plainHttp()) {
+            Http1Connection http = new Http1Connection(engine, ctx, client, remote, null, true, 0);
+            handOver(http);
+            http.refuse(400, "this port speaks TLS: use https://");
+            http.rearm();
+        } else {
+            close();
+        }
+    }
+
+    private void onHello(Inspection.Hello hello) {
+        count("tls.hello");
+        client.wantRead(false);
+        if (front.handling() instanceof Passthrough relay) {
+            passthrough(hello, relay);
+            return;
+        }
+        Termination termination = (Termination) front.handling();
+        Optional<SSLEngine> engineFor;
+        try {
+            engineFor = termination.newEngine(hello, remote);
+        } catch (RuntimeException e) {
+            ProxyEngine.log.warn("TLS front failed to make an engine for {}: {}", hello.serverName().orElse("(no SNI)"), e.toString());
+            engineFor = Optional.empty();
+        }
+        if (engineFor.isEmpty()) {
+            count("tls.no_certificate");
+            close();
+            return;
+        }
+        SSLEngine tls = engineFor.get();
+        try {
+            TlsEngineKind kind = TlsEngineKind.of(tls);
+            int size = engine.settings().bufferSize();
+            client.startTls(tls, kind, ctx.tlsPlain(kind, tls, size), ctx.tlsNet(kind, tls, size), engine.tlsTasks());
+        } catch (IOException | RuntimeException e) {
+            count("tls.handshake.failed");
+            close();
+            return;
+        }
+        Http1Connection http = new Http1Connection(engine, ctx, client, remote, termination, true,
+                System.nanoTime() + front.helloTimeout().toNanos());
+        hello.serverName().ifPresent(http.view()::sni);
+        handOver(http);
+        client.wantRead(true);
+        http.readHead();
+        http.rearm();
+    }
+
+    /** Routes the connection by its server name (or to the front's default backend) and relays it unchanged. */
+    private void passthrough(Inspection.Hello hello, Passthrough relay) {
+        PassthroughConnection pass = new PassthroughConnection(engine, ctx, client, clientIp);
+        handOver(pass);
+        String serverName = hello.serverName().orElse("-");
+        if (hello.serverName().isPresent()) {
+            CanonicalHost canonical = HostNames.canonical(hello.serverName().get());
+            if (canonical instanceof CanonicalHost.Valid valid) {
+                RequestView view = new RequestView(remote);
+                view.sni(hello.serverName().get());
+                pass.exchange().startPassthrough(serverName, valid.host(), view, relay.backendPort());
+                return;
+            }
+            count("tls.passthrough.invalid_sni");
+        }
+        Optional<Backend> fallback = relay.defaultBackend().flatMap(n -> engine.directory().backends().all().stream()
+                .filter(b -> b.name().equals(n)).findFirst());
+        if (fallback.isEmpty()) {
+            count("tls.passthrough.no_sni");
+            pass.close();
+            return;
+        }
+        pass.exchange().startPassthrough(serverName, fallback.get(), relay.backendPort());
+    }
+
+    /** The connection goes on as {@code next}: its readiness, its place among the loop's clients. */
+    private void handOver(ClientConnection next) {
+        over = true;
+        ctx.loop.disarm(timer);
+        client.attach(next);
+        ctx.clients.remove(this);
+        ctx.clients.add(next);
+    }
+
+    @Override
+    public void onFailure(Throwable t) {
+        count("client.internal_error");
+        close();
+    }
+
+    /** Nothing is in progress before the hello: a stop closes the connection at once. */
+    @Override
+    public void drain() {
+        close();
+    }
+
+    @Override
+    public void close() {
+        if (over) {
+            return;
+        }
+        over = true;
+        ctx.loop.disarm(timer);
+        client.close();
+        ctx.clients.remove(this);
+        ctx.tlsClients--;
+        engine.counters().activeClients.decrement();
+    }
+
+    private void count(String name) {
+        engine.counters().count(name);
+    }
+
+    @Override
+    public String toString() {
+        return "TLS client " + clientIp + " (hello)";
+    }
+}

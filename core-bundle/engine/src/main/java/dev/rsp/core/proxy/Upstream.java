@@ -1,0 +1,181 @@
+package dev.rsp.core.proxy;
+
+import dev.rsp.core.backend.BackendDirectory;
+import dev.rsp.spi.routing.Backend;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.util.List;
+
+/**
+ * The backend side of one {@link Exchange}: the ordered candidates and how many were tried, the connection in use
+ * (taken from the loop's pool or newly connected), and the HTTP/1 codec toward the backend (the request head written
+ * from {@link RequestFields}, the response head parsed by the connection's parser). It decides nothing about retries:
+ * the exchange does; this class does what it is told and reports what happened. Loop thread only.
+ *
+ * <p>Buffer ownership: the upstream owns the request head buffer and gives it back in {@link #release}; the backend
+ * connection goes back to the pool or is closed by {@link #finish} or {@link #drop}.
+ */
+final class Upstream {
+
+    /** The result of trying candidates. */
+    enum Step { CONNECTED, CONNECTING, EXHAUSTED }
+
+    private final ProxyEngine engine;
+    private final LoopContext ctx;
+    private final Exchange owner;
+    private List<Backend> candidates = List.of();
+    private int tries;
+    private BackendSide backend;
+    private ByteBuffer requestHead;
+    /** A TLS passthrough: never a pooled connection, and the front's backend port (0: the backend's own). */
+    private boolean raw;
+    private int port;
+
+    Upstream(ProxyEngine engine, LoopContext ctx, Exchange owner) {
+        this.engine = engine;
+        this.ctx = ctx;
+        this.owner = owner;
+    }
+
+    void candidates(List<Backend> ordered) {
+        candidates = ordered;
+        tries = 0;
+    }
+
+    /** Relays raw bytes (TLS passthrough): fresh connections only, to {@code backendPort} when it is not 0. */
+    void raw(int backendPort) {
+        raw = true;
+        port = backendPort;
+    }
+
+    List<Backend> candidates() {
+        return candidates;
+    }
+
+    int tries() {
+        return tries;
+    }
+
+    BackendSide backend() {
+        return backend;
+    }
+
+    /** Tries the next candidates (at most {@code backend.tries} in all) until one connects or starts connecting. */
+    Step connectNext() {
+        int max = Math.min(candidates.size(), engine.settings().backendTries());
+        while (tries < max) {
+            if (tries > 0) {
+                engine.counters().count("backend.retry");
+            }
+            Backend b = candidates.get(tries++);
+            Step s = connect(b);
+            if (s != Step.EXHAUSTED) {
+                return s;
+            }
+        }
+        return Step.EXHAUSTED;
+    }
+
+    /** Uses {@code b}: a pooled connection, or a new non-blocking connect; EXHAUSTED when connecting failed at once. */
+    Step connect(Backend b) {
+        owner.tried(b.name());
+        BackendDirectory dir = engine.directory();
+        String key = dir.poolKey(b);
+        BackendSide pooled = raw ? null : ctx.pool.take(key);
+        if (pooled != null) {
+            backend = pooled;
+            pooled.takenBy(owner);
+            return Step.CONNECTED;
+        }
+        try {
+            InetSocketAddress address = dir.address(b);
+            if (raw && port > 0) {
+                address = address.isUnresolved() ? InetSocketAddress.createUnresolved(address.getHostString(), port)
+                        : new InetSocketAddress(address.getAddress(), port);
+            }
+            backend = BackendSide.connect(ctx.loop, b, address, key, owner, engine.settings().headLimits(), engine.counters(),
+                    ctx.metrics.backend(b.name()));
+        } catch (IOException | RuntimeException e) {
+            backend = null;
+            connectFailed(b, e.toString());
+            return Step.EXHAUSTED;
+        }
+        return backend.connected() ? Step.CONNECTED : Step.CONNECTING;
+    }
+
+    /** Completes a pending connect: true when connected, false while still pending; throws when it failed. */
+    boolean finishConnect() throws IOException {
+        return backend.finishConnect();
+    }
+
+    /** The pending connect failed or timed out: the connection is closed and the failure counted. */
+    void connectFailed(String why) {
+        Backend b = backend.backend();
+        drop();
+        connectFailed(b, why);
+    }
+
+    private void connectFailed(Backend b, String why) {
+        engine.counters().count("backend.connect_failed");
+        ctx.metrics.backend(b.name()).failures++;
+        engine.health().recordFailure(b.name(), "connect: " + why);
+        ProxyEngine.log.debug("connect to backend {} failed: {}", b.name(), why);
+    }
+
+    /**
+     * Writes the request head for the backend from {@code fields}.
+     *
+     * @return the head, in read mode, or null when it does not fit a buffer once the forwarding fields are added
+     */
+    ByteBuffer writeHead(RequestFields fields, HeadWriter.Forwarding forwarding) {
+        if (requestHead == null) {
+            requestHead = ctx.loop.buffers().acquire();
+        }
+        return HeadWriter.request(fields, forwarding, requestHead) ? requestHead : null;
+    }
+
+    /**
+     * The exchange ended with the connection in a known state: back to the pool when {@code reusable} (and its
+     * backend is still configured at that address), else closed.
+     */
+    void finish(boolean reusable) {
+        if (backend == null) {
+            return;
+        }
+        // A connection to a backend removed or moved meanwhile is closed: BackendPool.retain already ran for it.
+        if (reusable && engine.directory().hasPoolKey(backend.backend().name(), backend.poolKey())) {
+            BackendSide b = backend;
+            backend = null;
+            ctx.pool.offer(b, System.nanoTime());
+        } else {
+            drop();
+        }
+    }
+
+    /** Closes the connection in use, if any. */
+    void drop() {
+        if (backend != null) {
+            backend.close();
+            backend = null;
+        }
+    }
+
+    /** Gives back everything: the connection closed, the head buffer released. */
+    void release() {
+        drop();
+        if (requestHead != null) {
+            ctx.loop.buffers().release(requestHead);
+            requestHead = null;
+        }
+    }
+
+    /** The names of the first {@code n} candidates, for the log. */
+    String tried() {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < tries && i < candidates.size(); i++) {
+            sb.append(i == 0 ? "" : ", ").append(candidates.get(i).name());
+        }
+        return sb.toString();
+    }
+}
