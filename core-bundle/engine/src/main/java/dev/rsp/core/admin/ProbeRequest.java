@@ -1,7 +1,7 @@
 package dev.rsp.core.admin;
 
-import dev.rsp.core.host.CanonicalHost;
-import dev.rsp.core.host.HostNames;
+import dev.rsp.host.CanonicalHost;
+import dev.rsp.host.HostNames;
 import dev.rsp.spi.routing.RequestHead;
 import java.net.InetSocketAddress;
 import java.net.URI;
