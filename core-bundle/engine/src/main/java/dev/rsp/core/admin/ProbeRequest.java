@@ -50,11 +50,6 @@ public record ProbeRequest(String method, String path, String query, String host
         return new ProbeRequest("GET", path, query, ((CanonicalHost.Valid) c).host());
     }
 
-    /** The same request for another canonical host. */
-    public ProbeRequest withHost(String canonicalHost) {
-        return new ProbeRequest(method, path, query, canonicalHost);
-    }
-
     @Override
     public Optional<String> header(String name) {
         return Optional.empty();

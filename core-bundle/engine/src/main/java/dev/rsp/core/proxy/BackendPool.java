@@ -19,7 +19,6 @@ final class BackendPool implements LoopHandler {
     private final int maxIdlePerKey;
     private final long idleNanos;
     private final ProxyCounters counters;
-    private int size;
 
     BackendPool(int maxIdlePerKey, long idleNanos, ProxyCounters counters) {
         this.maxIdlePerKey = maxIdlePerKey;
@@ -36,7 +35,6 @@ final class BackendPool implements LoopHandler {
         ArrayDeque<BackendSide> q = idle.get(key);
         while (q != null && !q.isEmpty()) {
             BackendSide b = q.pollFirst();
-            size--;
             if (b.endpoint().readinessPending()) {
                 b.closeIdle();
                 continue;
@@ -65,13 +63,12 @@ final class BackendPool implements LoopHandler {
         }
         b.parkedIn(this, nowNanos);
         q.addFirst(b);
-        size++;
     }
 
     void remove(BackendSide b) {
         ArrayDeque<BackendSide> q = idle.get(b.poolKey());
-        if (q != null && q.remove(b)) {
-            size--;
+        if (q != null) {
+            q.remove(b);
         }
     }
 
@@ -83,21 +80,15 @@ final class BackendPool implements LoopHandler {
             if (!keys.contains(e.getKey())) {
                 for (BackendSide b : e.getValue()) {
                     b.close();
-                    size--;
                 }
                 it.remove();
             }
         }
     }
 
-    int size() {
-        return size;
-    }
-
     void closeAll() {
         idle.values().forEach(q -> q.forEach(BackendSide::close));
         idle.clear();
-        size = 0;
     }
 
     @Override
@@ -106,7 +97,6 @@ final class BackendPool implements LoopHandler {
             // oldest at the tail
             while (!q.isEmpty() && nowNanos - q.peekLast().idleSinceNanos() > idleNanos) {
                 q.pollLast().close();
-                size--;
                 counters.count("backend.pool.idle_timeout");
             }
         }
