@@ -6,6 +6,7 @@ package dev.rsp.core.host;
  * this package. Converting the result costs one small allocation per call.
  */
 @Deprecated(forRemoval = true)
+@SuppressWarnings("removal")
 public final class HostNames {
 
     private HostNames() {
