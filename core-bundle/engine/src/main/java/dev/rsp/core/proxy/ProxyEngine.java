@@ -345,13 +345,6 @@ public final class ProxyEngine {
 
     /** Buffer accounting: buffers in use now and the sum of the loops' peaks, each of {@code bufferSize} bytes. */
     public record BufferUse(int inUse, int peak, int bufferSize) {
-        public long bytesInUse() {
-            return (long) inUse * bufferSize;
-        }
-
-        public long peakBytes() {
-            return (long) peak * bufferSize;
-        }
     }
 
     /**
