@@ -48,7 +48,7 @@ final class BackendPool implements LoopHandler {
                 b.closeIdle();
                 continue;
             }
-            counters.count("backend.pool.reused");
+            counters.count(Counter.BACKEND_POOL_REUSED);
             return b;
         }
         return null;
@@ -61,7 +61,7 @@ final class BackendPool implements LoopHandler {
      */
     void offer(BackendSide b, long nowNanos) {
         if (b.endpoint().hasBufferedInput()) {
-            counters.count("backend.excess_bytes");
+            counters.count(Counter.BACKEND_EXCESS_BYTES);
             b.close();
             return;
         }
@@ -117,7 +117,7 @@ final class BackendPool implements LoopHandler {
             while (!q.isEmpty() && nowNanos - q.peekLast().idleSinceNanos() >= idleNanos) {
                 q.pollLast().close();
                 size--;
-                counters.count("backend.pool.idle_timeout");
+                counters.count(Counter.BACKEND_POOL_IDLE_TIMEOUT);
             }
             if (!q.isEmpty()) {
                 next = Math.min(next, q.peekLast().idleSinceNanos() + idleNanos - nowNanos);
