@@ -52,8 +52,8 @@ final class MetricsExposition {
         RoutingSnapshot routing = core.routing().current();
         p.family("rsp_strategy_live", "gauge", "1 when a strategy of that name is registered and has a router");
         stats.keySet().forEach(n -> p.sample("rsp_strategy_live", routing.isLive(n) ? 1 : 0, "strategy", n));
-        p.family("rsp_events_total", "counter", "Named outcomes by event: rejections (reject.*), timeouts, retries, TLS (tls.*), ..."
-                + "; a comment line before a sample says what its event counts");
+        p.family("rsp_events_total", "counter", "Named outcomes by event: rejections (reject.*), timeouts, retries, "
+                + "TLS (tls.*), ...; a comment line before a sample says what its event counts");
         engine.events().forEach((n, v) -> {
             Counter.forId(n).ifPresent(c -> p.comment("event " + n + ": " + c.help()));
             p.sample("rsp_events_total", v, "event", n);

@@ -263,7 +263,8 @@ final class BackendLeg {
                 c.reply(r.status(), r.reason());
             }
             case TRUNCATED, SOURCE_FAILED -> {
-                c.count(up.failure() instanceof TlsRenegotiationRefused ? Counter.TLS_RENEGOTIATION_REFUSED : Counter.CLIENT_CLOSED_MID_REQUEST);
+                c.count(up.failure() instanceof TlsRenegotiationRefused ? Counter.TLS_RENEGOTIATION_REFUSED
+                        : Counter.CLIENT_CLOSED_MID_REQUEST);
                 c.close();
             }
             case SINK_FAILED -> backendBroke("write failed: " + up.failure());
