@@ -152,14 +152,14 @@ final class BackendLeg {
         int max = Math.min(x.candidates.size(), engine.settings().backendTries());
         while (x.tries < max) {
             if (x.tries > 0) {
-                c.count("backend.retry");
+                c.count(Counter.BACKEND_RETRY);
             }
             Backend b = x.candidates.get(x.tries++);
             if (connect(b)) {
                 return;
             }
         }
-        c.count("backend.unavailable");
+        c.count(Counter.BACKEND_UNAVAILABLE);
         c.reply(502, "no backend reachable for " + x.host + " (tried " + names(x.candidates, x.tries) + ")");
     }
 
@@ -205,7 +205,7 @@ final class BackendLeg {
     }
 
     void recordConnectFailure(Backend b, String why) {
-        c.count("backend.connect_failed");
+        c.count(Counter.BACKEND_CONNECT_FAILED);
         ctx.metrics.backend(b.name()).failures++;
         engine.health().recordFailure(b.name(), "connect: " + why);
         ProxyEngine.log.debug("connect to backend {} failed: {}", b.name(), why);
@@ -214,7 +214,7 @@ final class BackendLeg {
     void onConnected() {
         x.connectedAt = System.nanoTime();
         if (x.passthrough) {
-            startTunnel("tls.passthrough");
+            startTunnel(Counter.TLS_PASSTHROUGH);
             return;
         }
         c.state = ClientSide.State.EXCHANGE;
@@ -225,7 +225,7 @@ final class BackendLeg {
         HeadWriter.Forwarding f = new HeadWriter.Forwarding(clientIp, client.isTls(), x.upgradeOffered, head.versionMinor() == 0,
                 engine.settings().via());
         if (!HeadWriter.request(view.buffer(), head, f, requestHead)) {
-            c.count("reject.head_too_large_after_rewrite");
+            c.count(Counter.REJECT_HEAD_TOO_LARGE_AFTER_REWRITE);
             dropBackend();
             c.reply(431, "request head too large once forwarding fields are added");
             return;
@@ -263,7 +263,8 @@ final class BackendLeg {
                 c.reply(r.status(), r.reason());
             }
             case TRUNCATED, SOURCE_FAILED -> {
-                c.count(up.failure() instanceof TlsRenegotiationRefused ? "tls.renegotiation.refused" : "client.closed_mid_request");
+                c.count(up.failure() instanceof TlsRenegotiationRefused ? Counter.TLS_RENEGOTIATION_REFUSED
+                        : Counter.CLIENT_CLOSED_MID_REQUEST);
                 c.close();
             }
             case SINK_FAILED -> backendBroke("write failed: " + up.failure());
@@ -283,7 +284,7 @@ final class BackendLeg {
                 c.reply(502, "invalid response from backend " + name + ": " + rp.rejection().reason());
             }
             case TOO_LARGE -> {
-                c.count("backend.head_too_large");
+                c.count(Counter.BACKEND_HEAD_TOO_LARGE);
                 String name = backend.backend().name();
                 dropBackend();
                 c.reply(502, "response head from backend " + name + " too large");
@@ -319,7 +320,7 @@ final class BackendLeg {
         if (x.upgraded && !UpgradePolicy.accepts(x.upgradeOffered, rh.upgrade())) {
             // A tunnel nobody asked for (or to a protocol not offered) would carry the client's later requests past
             // routing: the backend connection is closed, never pooled, and the client gets a 502.
-            c.count("backend.unasked_upgrade");
+            c.count(Counter.BACKEND_UNASKED_UPGRADE);
             dropBackend();
             c.reply(502, "backend switched protocols without being asked");
             return;
@@ -333,7 +334,7 @@ final class BackendLeg {
                 : x.closeAfter ? HeadWriter.ClientConnection.CLOSE
                 : x.http10 ? HeadWriter.ClientConnection.KEEP_ALIVE_10 : HeadWriter.ClientConnection.KEEP_ALIVE_11;
         if (!HeadWriter.response(be.input(), rh, cc, responseHead)) {
-            c.count("backend.head_too_large");
+            c.count(Counter.BACKEND_HEAD_TOO_LARGE);
             dropBackend();
             c.reply(502, "response head too large once rewritten");
             return;
@@ -364,11 +365,11 @@ final class BackendLeg {
                     completeIfDone();
                 }
             }
-            case TRUNCATED -> responseFailed("backend.truncated_response", "closed the connection mid-response");
-            case REJECT -> responseFailed("backend.bad_chunk", "invalid chunked body: " + down.rejection().reason());
-            case SOURCE_FAILED -> responseFailed("backend.read_failed", "read failed: " + down.failure());
+            case TRUNCATED -> responseFailed(Counter.BACKEND_TRUNCATED_RESPONSE, "closed the connection mid-response");
+            case REJECT -> responseFailed(Counter.BACKEND_BAD_CHUNK, "invalid chunked body: " + down.rejection().reason());
+            case SOURCE_FAILED -> responseFailed(Counter.BACKEND_READ_FAILED, "read failed: " + down.failure());
             case SINK_FAILED -> {
-                c.count("client.write_failed");
+                c.count(Counter.CLIENT_WRITE_FAILED);
                 c.close();
             }
             default -> { }
@@ -379,7 +380,7 @@ final class BackendLeg {
      * The backend's response broke (cut short, badly framed, unreadable). While not one byte of it reached the
      * client, the client still gets a proper answer, 502; after that, only a cut connection can say it.
      */
-    private void responseFailed(String counter, String why) {
+    private void responseFailed(Counter counter, String why) {
         c.count(counter);
         if (!down.sentNothing()) {
             c.close();
@@ -393,11 +394,11 @@ final class BackendLeg {
     }
 
     void enterTunnel() {
-        startTunnel("exchange.upgraded");
+        startTunnel(Counter.EXCHANGE_UPGRADED);
     }
 
     /** Relays bytes both ways until both sides closed: after a 101, or a TLS passthrough connection. */
-    private void startTunnel(String counter) {
+    private void startTunnel(Counter counter) {
         c.state = ClientSide.State.TUNNEL;
         x.tunnel = true;
         c.count(counter);
@@ -422,13 +423,13 @@ final class BackendLeg {
         boolean stalePooled = backend.reuses() > 0 && !x.responseHeadSeen && x.requestFraming == Pipe.Framing.NONE;
         dropBackend();
         if (x.responseStarted) {
-            c.count("backend.broke_mid_response");
+            c.count(Counter.BACKEND_BROKE_MID_RESPONSE);
             c.close();
             return;
         }
         if (stalePooled) {
             // A pooled connection the backend had closed; the request is still whole, so send it on a new one.
-            c.count("backend.pool.stale_retry");
+            c.count(Counter.BACKEND_POOL_STALE_RETRY);
             if (!connect(b)) {
                 connectNext();
             }
@@ -436,7 +437,7 @@ final class BackendLeg {
         }
         engine.health().recordFailure(b.name(), why);
         ctx.metrics.backend(b.name()).failures++;
-        c.count("backend.broke");
+        c.count(Counter.BACKEND_BROKE);
         if (x.requestFraming == Pipe.Framing.NONE && x.idempotent) {
             connectNext();
         } else {
@@ -457,7 +458,7 @@ final class BackendLeg {
         c.accessLog();
         if (x.backendReusable && x.bodyMayBeUnread) {
             x.backendReusable = false;
-            c.count("backend.not_reused.unread_body");
+            c.count(Counter.BACKEND_NOT_REUSED_UNREAD_BODY);
         }
         // A connection to a backend removed or moved meanwhile is closed: BackendPool.retain already ran for it.
         if (x.backendReusable && engine.directory().hasPoolKey(backend.backend().name(), backend.poolKey())) {

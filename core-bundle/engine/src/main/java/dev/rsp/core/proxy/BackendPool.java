@@ -46,7 +46,7 @@ final class BackendPool implements LoopHandler {
                 b.closeIdle();
                 continue;
             }
-            counters.count("backend.pool.reused");
+            counters.count(Counter.BACKEND_POOL_REUSED);
             return b;
         }
         return null;
@@ -59,7 +59,7 @@ final class BackendPool implements LoopHandler {
      */
     void offer(BackendSide b, long nowNanos) {
         if (b.endpoint().hasBufferedInput()) {
-            counters.count("backend.excess_bytes");
+            counters.count(Counter.BACKEND_EXCESS_BYTES);
             b.close();
             return;
         }
@@ -107,7 +107,7 @@ final class BackendPool implements LoopHandler {
             // oldest at the tail
             while (!q.isEmpty() && nowNanos - q.peekLast().idleSinceNanos() >= idleNanos) {
                 q.pollLast().close();
-                counters.count("backend.pool.idle_timeout");
+                counters.count(Counter.BACKEND_POOL_IDLE_TIMEOUT);
             }
             if (!q.isEmpty()) {
                 next = Math.min(next, q.peekLast().idleSinceNanos() + idleNanos - nowNanos);

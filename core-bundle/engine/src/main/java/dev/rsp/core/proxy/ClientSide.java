@@ -166,31 +166,31 @@ final class ClientSide implements LoopHandler {
         switch (state) {
             case INSPECT -> {
                 if (now - tlsDeadline > 0) {
-                    count("tls.reject.timeout");
+                    count(Counter.TLS_REJECT_TIMEOUT);
                     close();
                 }
             }
             case HEAD -> {
                 if (client.tlsHandshaking()) {
                     if (now - tlsDeadline > 0) {
-                        count("tls.handshake.timeout");
+                        count(Counter.TLS_HANDSHAKE_TIMEOUT);
                         close();
                     }
                 } else if (draining && !client.hasInput()) {
                     close();
                 } else if (deadline != 0 && now - deadline > 0) {
-                    count("client.timeout.header");
+                    count(Counter.CLIENT_TIMEOUT_HEADER);
                     x.rejected();
                     reply(408, "request head not received in time");
                 } else if (deadline == 0 && now - lastProgress > engine.settings().idleTimeoutNanos()) {
-                    count("client.timeout.idle");
+                    count(Counter.CLIENT_TIMEOUT_IDLE);
                     close();
                 }
             }
             case ROUTE_WAIT -> {
                 if (now - deadline > 0) {
                     ctx.routeWaiters.remove(this);
-                    count("route.no_strategy");
+                    count(Counter.ROUTE_NO_STRATEGY);
                     reply(503, "no routing strategy is available (routing.chain = " + engine.settings().chain() + ", not live: "
                             + engine.routing().current().chain().stream().filter(n -> !engine.routing().current().isLive(n)).toList() + ")");
                 }
@@ -202,16 +202,16 @@ final class ClientSide implements LoopHandler {
             }
             case EXCHANGE -> {
                 if (!x.responseHeadSeen && now - deadline > 0) {
-                    count("backend.timeout");
+                    count(Counter.BACKEND_TIMEOUT);
                     reply(504, "backend " + x.backendName + " did not answer in time");
                 } else if (now - lastProgress > engine.settings().idleTimeoutNanos()) {
-                    count("exchange.timeout.idle");
+                    count(Counter.EXCHANGE_TIMEOUT_IDLE);
                     close();
                 }
             }
             case TUNNEL, REPLY -> {
                 if (now - lastProgress > engine.settings().idleTimeoutNanos()) {
-                    count("exchange.timeout.idle");
+                    count(Counter.EXCHANGE_TIMEOUT_IDLE);
                     close();
                 }
             }
@@ -228,7 +228,7 @@ final class ClientSide implements LoopHandler {
 
     @Override
     public void onFailure(Throwable t) {
-        count("client.internal_error");
+        count(Counter.CLIENT_INTERNAL_ERROR);
         close();
     }
 
@@ -245,7 +245,7 @@ final class ClientSide implements LoopHandler {
             }
         } else if (o instanceof HelloReader.Failed f) {
             count(f.counter());
-            if (f.counter().equals("tls.inspect.failed")) {
+            if (f.counter() == Counter.TLS_INSPECT_FAILED) {
                 ProxyEngine.log.warn("{} (client {})", f.why(), clientIp);
             }
             close();
@@ -265,7 +265,7 @@ final class ClientSide implements LoopHandler {
     }
 
     private void onHello(Inspection.Hello hello) {
-        count("tls.hello");
+        count(Counter.TLS_HELLO);
         hello.serverName().ifPresent(view::sni);
         client.wantRead(false);
         if (front.handling() instanceof Passthrough relay) {
@@ -280,7 +280,7 @@ final class ClientSide implements LoopHandler {
             engineFor = Optional.empty();
         }
         if (engineFor.isEmpty()) {
-            count("tls.no_certificate");
+            count(Counter.TLS_NO_CERTIFICATE);
             close();
             return;
         }
@@ -290,7 +290,7 @@ final class ClientSide implements LoopHandler {
             int size = engine.settings().bufferSize();
             client.startTls(tls, kind, ctx.tlsPlain(kind, tls, size), ctx.tlsNet(kind, tls, size), engine.tlsTasks());
         } catch (IOException | RuntimeException e) {
-            count("tls.handshake.failed");
+            count(Counter.TLS_HANDSHAKE_FAILED);
             close();
             return;
         }
@@ -313,13 +313,13 @@ final class ClientSide implements LoopHandler {
                 route();
                 return;
             }
-            count("tls.passthrough.invalid_sni");
+            count(Counter.TLS_PASSTHROUGH_INVALID_SNI);
         }
         Optional<String> name = relay.defaultBackend();
         Optional<Backend> fallback = name.flatMap(n -> engine.directory().backends().all().stream()
                 .filter(b -> b.name().equals(n)).findFirst());
         if (fallback.isEmpty()) {
-            count("tls.passthrough.no_sni");
+            count(Counter.TLS_PASSTHROUGH_NO_SNI);
             close();
             return;
         }
@@ -340,7 +340,7 @@ final class ClientSide implements LoopHandler {
         HeadReader.Outcome outcome = heads.read(client, parser);
         if (!handshakeCounted && !client.tlsHandshaking()) {
             handshakeCounted = true;
-            count("tls.handshake.done");
+            count(Counter.TLS_HANDSHAKE_DONE);
         }
         switch (outcome) {
             case DONE -> onHead();
@@ -351,7 +351,7 @@ final class ClientSide implements LoopHandler {
                 reply(r.status(), r.reason());
             }
             case TOO_LARGE -> {
-                count("reject.head_too_large");
+                count(Counter.REJECT_HEAD_TOO_LARGE);
                 reply(431, "request head too large");
             }
             case WAITING -> {
@@ -364,15 +364,15 @@ final class ClientSide implements LoopHandler {
             }
             case CLOSED -> {
                 if (client.tlsHandshaking()) {
-                    count("tls.handshake.closed");
+                    count(Counter.TLS_HANDSHAKE_CLOSED);
                 } else if (client.hasInput()) {
-                    count("client.closed_mid_head");
+                    count(Counter.CLIENT_CLOSED_MID_HEAD);
                 }
                 close();
             }
             case FAILED -> {
                 if (client.tlsHandshaking()) {
-                    count("tls.handshake.failed");
+                    count(Counter.TLS_HANDSHAKE_FAILED);
                     ProxyEngine.log.debug("TLS handshake with {} failed: {}", clientIp, heads.failure().toString());
                 } else {
                     count(readFailure(heads.failure()));
@@ -383,11 +383,11 @@ final class ClientSide implements LoopHandler {
     }
 
     /** The counter of a failed read from this client between requests. */
-    private static String readFailure(IOException e) {
+    private static Counter readFailure(IOException e) {
         if (e instanceof TlsRenegotiationRefused) {
-            return "tls.renegotiation.refused";
+            return Counter.TLS_RENEGOTIATION_REFUSED;
         }
-        return e instanceof SSLException ? "tls.read_error" : "client.read_error";
+        return e instanceof SSLException ? Counter.TLS_READ_ERROR : Counter.CLIENT_READ_ERROR;
     }
 
     private void onHead() {
@@ -395,12 +395,12 @@ final class ClientSide implements LoopHandler {
         engine.counters().requests.increment();
         x.begin(head, engine.settings().upgrades());
         if (!head.upgrade().isEmpty() && !x.upgradeOffered.equals(head.upgrade())) {
-            count("request.upgrade_removed");
+            count(Counter.REQUEST_UPGRADE_REMOVED);
         }
         deadline = 0;
         CanonicalHost canonical = HostNames.canonical(head.host());
         if (canonical instanceof CanonicalHost.Invalid invalid) {
-            count("reject.invalid_host");
+            count(Counter.REJECT_INVALID_HOST);
             reply(400, "invalid Host: " + invalid.reason());
             return;
         }
@@ -408,7 +408,7 @@ final class ClientSide implements LoopHandler {
         ctx.sawHost(x.host);
         SSLSession session = client.tlsSession();
         if (session != null && !((Termination) front.handling()).covers(session, x.host)) {
-            count("tls.misdirected");
+            count(Counter.TLS_MISDIRECTED);
             reply(421, "the certificate of this connection does not cover " + x.host);
             return;
         }
@@ -449,13 +449,13 @@ final class ClientSide implements LoopHandler {
                 state = State.ROUTE_WAIT;
                 deadline = System.nanoTime() + engine.settings().graceNanos();
                 ctx.routeWaiters.add(this);
-                count("route.waited");
+                count(Counter.ROUTE_WAITED);
             }
         } else {
             if (state == State.ROUTE_WAIT) {
                 ctx.routeWaiters.remove(this);
             }
-            count("route.unrouted");
+            count(Counter.ROUTE_UNROUTED);
             reply(503, ((Routing.Unrouted) r).why());
         }
     }
@@ -634,6 +634,11 @@ final class ClientSide implements LoopHandler {
         return nanos == 0 || x.started == 0 ? -1 : (nanos - x.started) / 1000;
     }
 
+    void count(Counter c) {
+        engine.counters().count(c);
+    }
+
+    /** Counts a name chosen elsewhere: a parser's {@code Rejection}, a TLS front's {@code Inspection.Reject}. */
     void count(String name) {
         engine.counters().count(name);
     }

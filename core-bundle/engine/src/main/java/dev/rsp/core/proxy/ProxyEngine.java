@@ -360,7 +360,7 @@ public final class ProxyEngine {
     /** Every named outcome counter, plus {@code backend.marked_down} from passive health; sorted by name. */
     public Map<String, Long> events() {
         Map<String, Long> m = counters.named();
-        m.put("backend.marked_down", health.markedDownCount());
+        m.put(Counter.BACKEND_MARKED_DOWN.id(), health.markedDownCount());
         return m;
     }
 
