@@ -1,5 +1,6 @@
 package dev.rsp.demo;
 
+import dev.rsp.config.Addresses;
 import dev.rsp.config.Schema;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -87,19 +88,14 @@ public final class DemoBackends {
             }
             String name = e.getKey().substring(PREFIX.length());
             String value = String.valueOf(e.getValue()).trim();
-            int colon = value.lastIndexOf(':');
-            try {
-                if (name.isEmpty() || colon <= 0) {
-                    throw new IllegalArgumentException("expected host:port");
-                }
-                int port = Integer.parseInt(value.substring(colon + 1));
-                if (port < 0 || port > 65535) {
-                    throw new IllegalArgumentException("expected host:port with a port from 0 to 65535");
-                }
-                out.put(name, new InetSocketAddress(value.substring(0, colon), port));
-            } catch (IllegalArgumentException ex) {
-                String why = ex instanceof NumberFormatException ? "expected host:port with a port from 0 to 65535" : ex.getMessage();
-                errors.add("rsp.demo: " + e.getKey() + " = '" + value + "': " + why);
+            Addresses.Parsed parsed = Addresses.parse(value, Addresses.Ports.LISTEN);
+            if (name.isEmpty()) {
+                errors.add("rsp.demo: " + e.getKey() + " = '" + value + "': missing backend name after '" + PREFIX + "'");
+            } else if (parsed instanceof Addresses.Refused refused) {
+                errors.add("rsp.demo: " + e.getKey() + " = '" + value + "': " + refused.reason());
+            } else {
+                Addresses.Address a = (Addresses.Address) parsed;
+                out.put(name, new InetSocketAddress(a.host(), a.port()));
             }
         }
         return out;

@@ -78,8 +78,8 @@ class DemoServerTest {
                 "backend.broken", "nohost",
                 "backend.badport", "127.0.0.1:99999",
                 "service.pid", "rsp.demo"), errors);
-        assertEquals(java.util.List.of("rsp.demo: backend.badport = '127.0.0.1:99999': expected host:port with a port from 0 to 65535",
-                "rsp.demo: backend.broken = 'nohost': expected host:port"), errors);
+        assertEquals(java.util.List.of("rsp.demo: backend.badport = '127.0.0.1:99999': port 99999 out of range (0-65535)",
+                "rsp.demo: backend.broken = 'nohost': missing port; write host:port"), errors);
         assertEquals(2, parsed.size());
         assertEquals("[demo-1, demo-2]", parsed.keySet().toString());
         assertEquals(9101, parsed.get("demo-1").getPort());

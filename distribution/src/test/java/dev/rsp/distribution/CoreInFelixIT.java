@@ -71,7 +71,7 @@ public class CoreInFelixIT {
         String before = await("the proxy answers", () -> RawHttp.get(port, "alice.example.com", "/a"));
         assertTrue(before, before.startsWith("HTTP/1.1 503 "));
         // the client sees the status only: which strategies are missing is for the log and the access log
-        assertTrue(before, before.endsWith("rsp: Service Unavailable\n") && !before.contains("routing.chain"));
+        assertTrue(before, before.contains("rsp: Service Unavailable") && !before.contains("routing.chain"));
 
         ServiceRegistration<RoutingStrategy> reg = context.registerService(RoutingStrategy.class,
                 backends -> request -> Decision.to("demo-2"), named("it-strategy"));

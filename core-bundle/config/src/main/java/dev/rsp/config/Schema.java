@@ -140,7 +140,7 @@ public final class Schema {
             }
             Object value = convert(key, raw);
             if (value instanceof Problem p) {
-                errors.add(pid + ": " + name + " = '" + show(raw) + "': expected " + p.expected);
+                errors.add(pid + ": " + name + " = '" + show(raw) + "': " + p.what);
             } else {
                 values.put(name, value);
             }
@@ -148,7 +148,11 @@ public final class Schema {
         return new Reading(pid, values, errors, warnings);
     }
 
-    private record Problem(String expected) {
+    /** Why a value is refused: "expected" and the form, or what an address parser said. */
+    private record Problem(String what) {
+        static Problem expected(String form) {
+            return new Problem("expected " + form);
+        }
     }
 
     private static Object convert(Key key, Object raw) {
@@ -165,9 +169,9 @@ public final class Schema {
                 if (text.equalsIgnoreCase("true") || text.equalsIgnoreCase("false")) {
                     return Boolean.parseBoolean(text);
                 }
-                return new Problem("true or false");
+                return Problem.expected("true or false");
             case ADDRESS:
-                return Addresses.problem(text).<Object>map(Problem::new).orElse(text);
+                return Addresses.parse(text, Addresses.Ports.LISTEN) instanceof Addresses.Refused r ? new Problem(r.reason()) : text;
             default:
                 break;
         }
@@ -182,10 +186,10 @@ public final class Schema {
             default -> "a whole number";
         };
         if (n.isEmpty()) {
-            return new Problem(form);
+            return Problem.expected(form);
         }
         if (key.intSized && n.getAsLong() > Integer.MAX_VALUE) {
-            return new Problem(form + " up to " + Integer.MAX_VALUE);
+            return Problem.expected(form + " up to " + Integer.MAX_VALUE);
         }
         return key.intSized ? (Object) (int) n.getAsLong() : (Object) n.getAsLong();
     }

@@ -56,7 +56,7 @@ class SchemaTest {
         assertEquals(List.of(
                 "rsp.sample: backend.tries = 'three': expected a whole number",
                 "rsp.sample: buffer.size = '3g': expected " + Units.SIZE_FORM + " up to 2147483647",
-                "rsp.sample: http.listen = '127.0.0.1:99999': expected host:port with a port from 0 to 65535",
+                "rsp.sample: http.listen = '127.0.0.1:99999': port 99999 out of range (0-65535)",
                 "rsp.sample: selfsigned.default = 'yes': expected true or false",
                 "rsp.sample: timeout.backend.ms = '5x': expected " + Units.DURATION_FORM), r.errors());
     }

@@ -125,10 +125,7 @@ final class CertificateLoader {
     }
 
     private static void add(List<String> names, String name) {
-        String n = HostNames.canonical(name);
-        if (!n.isEmpty() && !names.contains(n)) {
-            names.add(n);
-        }
+        CertificateNames.canonicalName(name).filter(n -> !names.contains(n)).ifPresent(names::add);
     }
 
     private static Optional<String> commonName(X509Certificate leaf) {

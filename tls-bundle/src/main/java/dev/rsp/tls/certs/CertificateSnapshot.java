@@ -39,10 +39,10 @@ public final class CertificateSnapshot {
         List<ServedCertificate> sorted = fromFiles.stream().sorted(PREFERRED).toList();
         for (ServedCertificate c : sorted) {
             for (String name : c.names()) {
-                Optional<String> suffix = HostNames.wildcardSuffix(name);
+                Optional<String> suffix = CertificateNames.wildcardSuffix(name);
                 if (suffix.isPresent()) {
                     wildcard.putIfAbsent(suffix.get(), c);
-                } else if (!name.contains("*")) {
+                } else {
                     exact.putIfAbsent(name, c);
                 }
             }
@@ -56,13 +56,16 @@ public final class CertificateSnapshot {
         all = List.copyOf(everything);
     }
 
-    /** The certificate for a ClientHello's server name (as sent; empty without SNI); empty when none can serve it. */
+    /**
+     * The certificate for a ClientHello's server name (as sent, canonicalized here as the core canonicalizes a host;
+     * empty without SNI); the default for a name that is not a host name; empty when none can serve it.
+     */
     public Optional<ServedCertificate> select(Optional<String> serverName) {
-        if (serverName.isPresent()) {
-            String host = HostNames.canonical(serverName.get());
-            ServedCertificate c = exact.get(host);
+        Optional<String> host = serverName.flatMap(CertificateNames::canonicalHost);
+        if (host.isPresent()) {
+            ServedCertificate c = exact.get(host.get());
             if (c == null) {
-                Optional<String> parent = HostNames.parentOf(host);
+                Optional<String> parent = CertificateNames.parentOf(host.get());
                 c = parent.isPresent() ? wildcard.get(parent.get()) : null;
             }
             if (c != null) {
@@ -74,13 +77,17 @@ public final class CertificateSnapshot {
 
     /** Whether {@code leaf}, a certificate this store served, or any other, covers the canonical {@code host}. */
     public boolean covers(X509Certificate leaf, String host) {
-        String h = HostNames.canonical(host);
+        Optional<String> canonical = CertificateNames.canonicalHost(host);
+        if (canonical.isEmpty()) {
+            return false;
+        }
+        String h = canonical.get();
         ServedCertificate c = byLeaf.get(leaf);
         if (c != null) {
             return c.covers(h);
         }
         // Served by an earlier snapshot: read its names (rare, so not worth an index).
-        return CertificateLoader.names(leaf).stream().anyMatch(n -> HostNames.covers(n, h));
+        return CertificateLoader.names(leaf).stream().anyMatch(n -> CertificateNames.covers(n, h));
     }
 
     /** Every certificate in force, the generated default last. */

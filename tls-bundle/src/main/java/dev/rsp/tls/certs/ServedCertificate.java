@@ -46,7 +46,7 @@ public record ServedCertificate(String baseName, String source, List<String> nam
     /** Whether one of {@link #names} covers the canonical host (exactly, or a wildcard one label in front). */
     public boolean covers(String canonicalHost) {
         for (String name : names) {
-            if (HostNames.covers(name, canonicalHost)) {
+            if (CertificateNames.covers(name, canonicalHost)) {
                 return true;
             }
         }

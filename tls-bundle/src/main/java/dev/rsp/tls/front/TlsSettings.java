@@ -1,5 +1,6 @@
 package dev.rsp.tls.front;
 
+import dev.rsp.config.Addresses;
 import dev.rsp.tls.hello.ClientHelloParser;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -156,44 +157,22 @@ public record TlsSettings(InetSocketAddress listen, Mode mode, Path certsDir, St
     }
 
     /**
-     * {@code host:port}, IPv6 in brackets; the host must be an address or a name that resolves now (this runs on the
-     * configuration thread, so that the core can bind without a lookup).
+     * An address {@link Addresses} accepts, whose host resolves now (this runs on the configuration thread, so that
+     * the core can bind without a lookup).
      */
     static InetSocketAddress address(String value, List<String> errors) {
-        String v = value.strip();
-        int colon = v.lastIndexOf(':');
-        if (colon <= 0 || colon == v.length() - 1) {
-            errors.add("listen = '" + value + "': expected host:port");
+        Addresses.Parsed parsed = Addresses.parse(value, Addresses.Ports.LISTEN);
+        if (parsed instanceof Addresses.Refused refused) {
+            errors.add("listen = '" + value + "': " + refused.reason());
             return null;
         }
-        String host = v.substring(0, colon);
-        if (host.startsWith("[") && host.endsWith("]")) {
-            host = host.substring(1, host.length() - 1);
-        } else if (host.indexOf(':') >= 0) {
-            errors.add("listen = '" + value + "': an IPv6 address goes in brackets, e.g. [::]:8443");
+        Addresses.Address a = (Addresses.Address) parsed;
+        InetSocketAddress resolved = new InetSocketAddress(a.host(), a.port());
+        if (resolved.isUnresolved()) {
+            errors.add("listen = '" + value + "': cannot resolve " + a.host());
             return null;
         }
-        int port;
-        try {
-            port = Integer.parseInt(v.substring(colon + 1));
-        } catch (NumberFormatException e) {
-            errors.add("listen = '" + value + "': the port is not a number");
-            return null;
-        }
-        if (port < 0 || port > 65_535) {
-            errors.add("listen = '" + value + "': port out of range (0-65535)");
-            return null;
-        }
-        if (host.isEmpty() || !host.chars().allMatch(c -> Character.isLetterOrDigit(c) || c == '.' || c == ':' || c == '-')) {
-            errors.add("listen = '" + value + "': not a host name or address");
-            return null;
-        }
-        InetSocketAddress a = new InetSocketAddress(host, port);
-        if (a.isUnresolved()) {
-            errors.add("listen = '" + value + "': cannot resolve " + host);
-            return null;
-        }
-        return a;
+        return resolved;
     }
 
     private static List<String> list(String value) {

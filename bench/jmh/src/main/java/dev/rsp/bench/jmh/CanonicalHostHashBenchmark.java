@@ -1,8 +1,8 @@
 package dev.rsp.bench.jmh;
 
 import dev.rsp.core.admin.ProbeRequest;
-import dev.rsp.core.host.CanonicalHost;
-import dev.rsp.core.host.HostNames;
+import dev.rsp.host.CanonicalHost;
+import dev.rsp.host.HostNames;
 import dev.rsp.routing.hosthash.HostHashConfig;
 import dev.rsp.routing.hosthash.HostHashStrategy;
 import dev.rsp.spi.routing.Backend;

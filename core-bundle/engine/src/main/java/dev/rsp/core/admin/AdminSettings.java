@@ -1,5 +1,7 @@
 package dev.rsp.core.admin;
 
+import dev.rsp.config.Addresses;
+
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -31,23 +33,12 @@ record AdminSettings(InetSocketAddress listen, Optional<String> token) {
             return new Invalid("token must be at least " + MIN_TOKEN_LENGTH + " printable ASCII characters without spaces");
         }
         String l = listen == null ? "" : listen.trim();
-        int colon = l.lastIndexOf(':');
-        if (colon <= 0) {
-            return new Invalid("listen must be host:port, not '" + l + "'");
+        Addresses.Parsed parsed = Addresses.parse(l, Addresses.Ports.LISTEN);
+        if (parsed instanceof Addresses.Refused refused) {
+            return new Invalid("listen = '" + l + "': " + refused.reason());
         }
-        String host = l.substring(0, colon);
-        if (host.startsWith("[") && host.endsWith("]")) {
-            host = host.substring(1, host.length() - 1);
-        }
-        int port;
-        try {
-            port = Integer.parseInt(l.substring(colon + 1));
-        } catch (NumberFormatException e) {
-            return new Invalid("listen port is not a number: '" + l.substring(colon + 1) + "'");
-        }
-        if (port < 0 || port > 65535) {
-            return new Invalid("listen port out of range: " + port);
-        }
+        String host = ((Addresses.Address) parsed).host();
+        int port = ((Addresses.Address) parsed).port();
         InetAddress address;
         try {
             address = InetAddress.getByName(host);

@@ -4,6 +4,7 @@ import dev.rsp.core.ProxyControl;
 import dev.rsp.core.metrics.LatencyHistogram;
 import dev.rsp.core.metrics.LoopMetrics;
 import dev.rsp.core.metrics.TrafficStats;
+import dev.rsp.core.proxy.Counter;
 import dev.rsp.core.proxy.ProxyEngine;
 import dev.rsp.core.routing.RoutingSnapshot;
 import dev.rsp.core.routing.StrategyStats;
@@ -14,7 +15,8 @@ import java.util.function.ToDoubleFunction;
 /**
  * {@code GET /metrics}: everything rsp counts, in the Prometheus text format. Three scopes share one set of
  * families each ({@code rsp_listener_*{listener}}, {@code rsp_backend_*{backend}}, {@code rsp_strategy_*{strategy}}),
- * plus health and weight of backends, strategy decisions and every named outcome ({@code rsp_events_total{event}}).
+ * plus health and weight of backends, strategy decisions and every named outcome ({@code rsp_events_total{event}},
+ * each declared one shown from the start, after a comment line with its help text).
  * Latency histograms are in seconds with buckets at the powers of two from 32 µs to 67 s, which are exact bounds of
  * the internal histogram.
  */
@@ -50,8 +52,12 @@ final class MetricsExposition {
         RoutingSnapshot routing = core.routing().current();
         p.family("rsp_strategy_live", "gauge", "1 when a strategy of that name is registered and has a router");
         stats.keySet().forEach(n -> p.sample("rsp_strategy_live", routing.isLive(n) ? 1 : 0, "strategy", n));
-        p.family("rsp_events_total", "counter", "Named outcomes: rejections (reject.*), timeouts, retries, backends marked down, ...");
-        engine.events().forEach((n, v) -> p.sample("rsp_events_total", v, "event", n));
+        p.family("rsp_events_total", "counter", "Named outcomes by event: rejections (reject.*), timeouts, retries, "
+                + "TLS (tls.*), ...; a comment line before a sample says what its event counts");
+        engine.events().forEach((n, v) -> {
+            Counter.forId(n).ifPresent(c -> p.comment("event " + n + ": " + c.help()));
+            p.sample("rsp_events_total", v, "event", n);
+        });
         return p.toString();
     }
 

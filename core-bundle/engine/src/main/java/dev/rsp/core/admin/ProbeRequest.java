@@ -1,7 +1,7 @@
 package dev.rsp.core.admin;
 
-import dev.rsp.core.host.CanonicalHost;
-import dev.rsp.core.host.HostNames;
+import dev.rsp.host.CanonicalHost;
+import dev.rsp.host.HostNames;
 import dev.rsp.spi.routing.RequestHead;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -48,11 +48,6 @@ public record ProbeRequest(String method, String path, String query, String host
             throw new IllegalArgumentException("invalid host '" + host + "': " + invalid.reason());
         }
         return new ProbeRequest("GET", path, query, ((CanonicalHost.Valid) c).host());
-    }
-
-    /** The same request for another canonical host. */
-    public ProbeRequest withHost(String canonicalHost) {
-        return new ProbeRequest(method, path, query, canonicalHost);
     }
 
     @Override

@@ -2,8 +2,8 @@ package dev.rsp.core.admin;
 
 /**
  * Writes the Prometheus text exposition format, version 0.0.4: one {@code # HELP} and one {@code # TYPE} line per
- * family, then its samples, label values escaped ({@code \\}, {@code \"}, newline). Callers keep the samples of a
- * family together and name counters {@code *_total} and durations in seconds.
+ * family, then its samples (and comment lines), label values escaped ({@code \\}, {@code \"}, newline). Callers
+ * keep the samples of a family together and name counters {@code *_total} and durations in seconds.
  */
 final class PrometheusText {
 
@@ -19,6 +19,19 @@ final class PrometheusText {
             out.append(c == '\\' ? "\\\\" : c == '\n' ? "\\n" : String.valueOf(c));
         }
         out.append('\n').append("# TYPE ").append(name).append(' ').append(type).append('\n');
+        return this;
+    }
+
+    /**
+     * A comment line ({@code # } then {@code text} on one line), which parsers skip: says what one sample of a family
+     * means when the family's single HELP line cannot. Newlines in {@code text} become spaces; a text starting with
+     * HELP or TYPE is refused (it would be read as such a line).
+     */
+    PrometheusText comment(String text) {
+        if (text.startsWith("HELP") || text.startsWith("TYPE")) {
+            throw new IllegalArgumentException("a comment may not start with HELP or TYPE: " + text);
+        }
+        out.append("# ").append(text.replace('\n', ' ')).append('\n');
         return this;
     }
 

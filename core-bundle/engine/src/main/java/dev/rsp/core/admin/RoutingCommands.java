@@ -1,5 +1,6 @@
 package dev.rsp.core.admin;
 
+import dev.rsp.config.Addresses;
 import dev.rsp.core.ProxyControl;
 import dev.rsp.core.routing.Explain;
 import dev.rsp.spi.routing.Backend;
@@ -147,12 +148,12 @@ public final class RoutingCommands {
                 if (args.length < 2 || args.length > 3) {
                     throw new IllegalArgumentException("add needs <name> <host:port> [weight]");
                 }
-                int colon = args[1].lastIndexOf(':');
-                if (colon <= 0) {
-                    throw new IllegalArgumentException("address must be host:port, not " + args[1]);
+                Addresses.Parsed address = Addresses.parse(args[1], Addresses.Ports.CONNECT);
+                if (address instanceof Addresses.Refused refused) {
+                    throw new IllegalArgumentException("address " + args[1] + ": " + refused.reason());
                 }
-                return new WhatIf.Add(new Backend(args[0], args[1].substring(0, colon), number(args[1].substring(colon + 1)),
-                        args.length == 3 ? number(args[2]) : 1));
+                Addresses.Address a = (Addresses.Address) address;
+                return new WhatIf.Add(new Backend(args[0], a.host(), a.port(), args.length == 3 ? number(args[2]) : 1));
             }
             case "remove":
                 if (args.length != 1) {

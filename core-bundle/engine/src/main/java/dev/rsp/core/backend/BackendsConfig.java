@@ -109,7 +109,7 @@ public final class BackendsConfig {
         }
         int semicolon = text.indexOf(';');
         String address = (semicolon < 0 ? text : text.substring(0, semicolon)).trim();
-        Optional<HostPort> hostPort = parseAddress(address, problems);
+        Optional<HostPort> hostPort = dev.rsp.config.Addresses.parse(address, dev.rsp.config.Addresses.Ports.CONNECT, problems).map(a -> new HostPort(a.host(), a.port()));
         int weight = semicolon < 0 ? DEFAULT_WEIGHT : parseOptions(text.substring(semicolon + 1), problems);
         if (!problems.isEmpty() || hostPort.isEmpty()) {
             return Optional.empty();

@@ -7,8 +7,8 @@ import java.util.ArrayDeque;
  * Direct buffers of one size for one event loop. Confined to the loop's thread: no locks.
  *
  * <p>Ownership: whoever calls {@link #acquire()} owns the buffer until it passes it to {@link #release}; a buffer is
- * released exactly once. {@link #inUse()} counts buffers acquired and not released, so tests and the status page
- * can check that connections give back what they take.
+ * released exactly once. {@link #inUse()} counts buffers acquired and not released, so tests can check that
+ * connections give back what they take (the engine sums it over the loops for them).
  */
 public final class BufferPool {
 

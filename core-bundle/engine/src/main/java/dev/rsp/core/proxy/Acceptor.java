@@ -73,7 +73,7 @@ final class Acceptor implements LoopHandler {
             try {
                 ch = server.accept();
             } catch (IOException e) {
-                engine.counters().count("accept.failed");
+                engine.counters().count(Counter.ACCEPT_FAILED);
                 ProxyEngine.log.warn("accept failed on {}: {}", engine.localAddress(), e.toString());
                 return;
             }
@@ -100,9 +100,9 @@ final class Acceptor implements LoopHandler {
                 }
                 ctx.clients.add(client);
                 engine.counters().activeClients.increment();
-                engine.counters().count("connections.accepted");
+                engine.counters().count(Counter.CONNECTIONS_ACCEPTED);
             } catch (IOException e) {
-                engine.counters().count("accept.failed");
+                engine.counters().count(Counter.ACCEPT_FAILED);
                 try {
                     ch.close();
                 } catch (IOException ignored) {
@@ -114,6 +114,6 @@ final class Acceptor implements LoopHandler {
 
     @Override
     public void onFailure(Throwable t) {
-        engine.counters().count("accept.failed");
+        engine.counters().count(Counter.ACCEPT_FAILED);
     }
 }

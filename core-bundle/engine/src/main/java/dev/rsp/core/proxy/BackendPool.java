@@ -25,7 +25,6 @@ final class BackendPool implements LoopHandler {
     private final int maxIdlePerKey;
     private final long idleNanos;
     private final ProxyCounters counters;
-    private int size;
 
     BackendPool(EventLoop loop, int maxIdlePerKey, long idleNanos, ProxyCounters counters) {
         this.loop = loop;
@@ -43,12 +42,11 @@ final class BackendPool implements LoopHandler {
         ArrayDeque<BackendSide> q = idle.get(key);
         while (q != null && !q.isEmpty()) {
             BackendSide b = q.pollFirst();
-            size--;
             if (b.endpoint().readinessPending()) {
                 b.closeIdle();
                 continue;
             }
-            counters.count("backend.pool.reused");
+            counters.count(Counter.BACKEND_POOL_REUSED);
             return b;
         }
         return null;
@@ -61,7 +59,7 @@ final class BackendPool implements LoopHandler {
      */
     void offer(BackendSide b, long nowNanos) {
         if (b.endpoint().hasBufferedInput()) {
-            counters.count("backend.excess_bytes");
+            counters.count(Counter.BACKEND_EXCESS_BYTES);
             b.close();
             return;
         }
@@ -72,14 +70,13 @@ final class BackendPool implements LoopHandler {
         }
         b.parkedIn(this, nowNanos);
         q.addFirst(b);
-        size++;
         loop.armNoLaterThan(expiry, nowNanos + idleNanos);
     }
 
     void remove(BackendSide b) {
         ArrayDeque<BackendSide> q = idle.get(b.poolKey());
-        if (q != null && q.remove(b)) {
-            size--;
+        if (q != null) {
+            q.remove(b);
         }
     }
 
@@ -91,21 +88,15 @@ final class BackendPool implements LoopHandler {
             if (!keys.contains(e.getKey())) {
                 for (BackendSide b : e.getValue()) {
                     b.close();
-                    size--;
                 }
                 it.remove();
             }
         }
     }
 
-    int size() {
-        return size;
-    }
-
     void closeAll() {
         idle.values().forEach(q -> q.forEach(BackendSide::close));
         idle.clear();
-        size = 0;
     }
 
     /** Closes the connections idle longer than the idle timeout, then arms for the next one to expire. */
@@ -116,8 +107,7 @@ final class BackendPool implements LoopHandler {
             // oldest at the tail
             while (!q.isEmpty() && nowNanos - q.peekLast().idleSinceNanos() >= idleNanos) {
                 q.pollLast().close();
-                size--;
-                counters.count("backend.pool.idle_timeout");
+                counters.count(Counter.BACKEND_POOL_IDLE_TIMEOUT);
             }
             if (!q.isEmpty()) {
                 next = Math.min(next, q.peekLast().idleSinceNanos() + idleNanos - nowNanos);

@@ -147,7 +147,7 @@ final class BackendSide implements LoopHandler {
         } catch (IOException e) {
             n = -1;
         }
-        counters.count(n < 0 ? "backend.pool.closed_by_backend" : "backend.pool.unexpected");
+        counters.count(n < 0 ? Counter.BACKEND_POOL_CLOSED_BY_BACKEND : Counter.BACKEND_POOL_UNEXPECTED);
         close();
     }
 

@@ -1,7 +1,7 @@
 package dev.rsp.core.proxy;
 
-import dev.rsp.core.host.CanonicalHost;
-import dev.rsp.core.host.HostNames;
+import dev.rsp.host.CanonicalHost;
+import dev.rsp.host.HostNames;
 import dev.rsp.core.http.HttpHead;
 import dev.rsp.core.http.Rejection;
 import dev.rsp.core.http.ResponseHeadParser;
@@ -79,11 +79,11 @@ final class Exchange implements LoopHandler {
         fields = view;
         facts.begin(head, engine.settings().upgrades(), keepAlive);
         if (!head.upgrade().isEmpty() && !facts.upgradeOffered.equals(head.upgrade())) {
-            count("request.upgrade_removed");
+            count(Counter.REQUEST_UPGRADE_REMOVED);
         }
         CanonicalHost host = HostNames.canonical(head.host());
         if (host instanceof CanonicalHost.Invalid invalid) {
-            count("reject.invalid_host");
+            count(Counter.REJECT_INVALID_HOST);
             fail(400, "invalid Host: " + invalid.reason());
             return;
         }
@@ -91,7 +91,7 @@ final class Exchange implements LoopHandler {
         facts.host = canonical;
         ctx.sawHost(canonical);
         if (!down.covers(canonical)) {
-            count("tls.misdirected");
+            count(Counter.TLS_MISDIRECTED);
             fail(421, "the certificate of this connection does not cover " + canonical);
             return;
         }
@@ -143,13 +143,13 @@ final class Exchange implements LoopHandler {
                 state = State.ROUTE_WAIT;
                 deadline = System.nanoTime() + engine.settings().graceNanos();
                 ctx.routeWaiters.add(this);
-                count("route.waited");
+                count(Counter.ROUTE_WAITED);
             }
         } else {
             if (state == State.ROUTE_WAIT) {
                 ctx.routeWaiters.remove(this);
             }
-            count("route.unrouted");
+            count(Counter.ROUTE_UNROUTED);
             fail(503, ((Routing.Unrouted) r).why());
         }
         rearm();
@@ -168,7 +168,7 @@ final class Exchange implements LoopHandler {
                 deadline = System.nanoTime() + engine.settings().connectTimeoutNanos();
             }
             case EXHAUSTED -> {
-                count("backend.unavailable");
+                count(Counter.BACKEND_UNAVAILABLE);
                 fail(502, "no backend reachable for " + facts.host + " (tried " + upstream.tried() + ")");
             }
         }
@@ -183,7 +183,7 @@ final class Exchange implements LoopHandler {
         facts.connectedAt = System.nanoTime();
         BackendSide backend = upstream.backend();
         if (facts.passthrough) {
-            startTunnel("tls.passthrough");
+            startTunnel(Counter.TLS_PASSTHROUGH);
             return;
         }
         state = State.EXCHANGE;
@@ -191,7 +191,7 @@ final class Exchange implements LoopHandler {
                 engine.settings().via());
         ByteBuffer head = upstream.writeHead(fields, f);
         if (head == null) {
-            count("reject.head_too_large_after_rewrite");
+            count(Counter.REJECT_HEAD_TOO_LARGE_AFTER_REWRITE);
             upstream.drop();
             fail(431, "request head too large once forwarding fields are added");
             return;
@@ -270,17 +270,17 @@ final class Exchange implements LoopHandler {
             }
             case REJECT -> {
                 Rejection r = requestPipe.rejection();
-                count(r.counter());
+                engine.counters().count(r.counter());
                 upstream.drop();
                 fail(r.status(), r.reason());
             }
             case TRUNCATED -> {
-                count("client.closed_mid_request");
+                count(Counter.CLIENT_CLOSED_MID_REQUEST);
                 abort();
             }
             case SOURCE_FAILED -> {
                 count(requestPipe.failure() instanceof dev.rsp.core.net.TlsRenegotiationRefused
-                        ? "tls.renegotiation.refused" : "client.closed_mid_request");
+                        ? Counter.TLS_RENEGOTIATION_REFUSED : Counter.CLIENT_CLOSED_MID_REQUEST);
                 abort();
             }
             case SINK_FAILED -> backendBroke("write failed: " + requestPipe.failure());
@@ -294,14 +294,14 @@ final class Exchange implements LoopHandler {
         switch (heads.read(backend.endpoint(), rp)) {
             case DONE -> onResponseHead(rp.head());
             case REJECT -> {
-                count(rp.rejection().counter());
+                engine.counters().count(rp.rejection().counter());
                 String name = backend.backend().name();
                 engine.health().recordFailure(name, "invalid response: " + rp.rejection().reason());
                 upstream.drop();
                 fail(502, "invalid response from backend " + name + ": " + rp.rejection().reason());
             }
             case TOO_LARGE -> {
-                count("backend.head_too_large");
+                count(Counter.BACKEND_HEAD_TOO_LARGE);
                 String name = backend.backend().name();
                 upstream.drop();
                 fail(502, "response head from backend " + name + " too large");
@@ -338,7 +338,7 @@ final class Exchange implements LoopHandler {
         if (facts.upgraded && !UpgradePolicy.accepts(facts.upgradeOffered, rh.upgrade())) {
             // A tunnel nobody asked for (or to a protocol not offered) would carry the client's later requests past
             // routing: the backend connection is closed, never pooled, and the client gets a 502.
-            count("backend.unasked_upgrade");
+            count(Counter.BACKEND_UNASKED_UPGRADE);
             upstream.drop();
             fail(502, "backend switched protocols without being asked");
             return;
@@ -352,7 +352,7 @@ final class Exchange implements LoopHandler {
                 : facts.closeAfter ? HeadWriter.ClientConnection.CLOSE
                 : facts.http10 ? HeadWriter.ClientConnection.KEEP_ALIVE_10 : HeadWriter.ClientConnection.KEEP_ALIVE_11;
         if (!HeadWriter.response(be.input(), rh, cc, responseHead)) {
-            count("backend.head_too_large");
+            count(Counter.BACKEND_HEAD_TOO_LARGE);
             upstream.drop();
             fail(502, "response head too large once rewritten");
             return;
@@ -377,17 +377,17 @@ final class Exchange implements LoopHandler {
                     down.responseSink().shutdownOutput();
                     endTunnelIfDone();
                 } else if (facts.upgraded) {
-                    startTunnel("exchange.upgraded");
+                    startTunnel(Counter.EXCHANGE_UPGRADED);
                 } else {
                     facts.responseDone = true;
                     completeIfDone();
                 }
             }
-            case TRUNCATED -> responseFailed("backend.truncated_response", "closed the connection mid-response");
-            case REJECT -> responseFailed("backend.bad_chunk", "invalid chunked body: " + responsePipe.rejection().reason());
-            case SOURCE_FAILED -> responseFailed("backend.read_failed", "read failed: " + responsePipe.failure());
+            case TRUNCATED -> responseFailed(Counter.BACKEND_TRUNCATED_RESPONSE, "closed the connection mid-response");
+            case REJECT -> responseFailed(Counter.BACKEND_BAD_CHUNK, "invalid chunked body: " + responsePipe.rejection().reason());
+            case SOURCE_FAILED -> responseFailed(Counter.BACKEND_READ_FAILED, "read failed: " + responsePipe.failure());
             case SINK_FAILED -> {
-                count("client.write_failed");
+                count(Counter.CLIENT_WRITE_FAILED);
                 abort();
             }
             default -> { }
@@ -398,7 +398,7 @@ final class Exchange implements LoopHandler {
      * The backend's response broke (cut short, badly framed, unreadable). While not one byte of it reached the
      * client, the client still gets a proper answer, 502; after that, only a cut connection can say it.
      */
-    private void responseFailed(String counter, String why) {
+    private void responseFailed(Counter counter, String why) {
         count(counter);
         if (!responsePipe.sentNothing()) {
             abort();
@@ -412,7 +412,7 @@ final class Exchange implements LoopHandler {
     }
 
     /** Relays bytes both ways until both sides closed: after a 101, or a TLS passthrough connection. */
-    private void startTunnel(String counter) {
+    private void startTunnel(Counter counter) {
         state = State.TUNNEL;
         facts.tunnel = true;
         count(counter);
@@ -439,13 +439,13 @@ final class Exchange implements LoopHandler {
         boolean stalePooled = backend.reuses() > 0 && !facts.responseHeadSeen && facts.requestFraming == Pipe.Framing.NONE;
         upstream.drop();
         if (facts.responseStarted) {
-            count("backend.broke_mid_response");
+            count(Counter.BACKEND_BROKE_MID_RESPONSE);
             abort();
             return;
         }
         if (stalePooled) {
             // A pooled connection the backend had closed; the request is still whole, so send it on a new one.
-            count("backend.pool.stale_retry");
+            count(Counter.BACKEND_POOL_STALE_RETRY);
             switch (upstream.connect(b)) {
                 case CONNECTED -> onConnected();
                 case CONNECTING -> {
@@ -458,7 +458,7 @@ final class Exchange implements LoopHandler {
         }
         engine.health().recordFailure(b.name(), why);
         ctx.metrics.backend(b.name()).failures++;
-        count("backend.broke");
+        count(Counter.BACKEND_BROKE);
         if (facts.requestFraming == Pipe.Framing.NONE && facts.idempotent) {
             connectNext();
         } else {
@@ -478,7 +478,7 @@ final class Exchange implements LoopHandler {
         }
         if (facts.backendReusable && facts.bodyMayBeUnread) {
             facts.backendReusable = false;
-            count("backend.not_reused.unread_body");
+            count(Counter.BACKEND_NOT_REUSED_UNREAD_BODY);
         }
         record();
         upstream.finish(facts.backendReusable);
@@ -581,7 +581,7 @@ final class Exchange implements LoopHandler {
             case ROUTE_WAIT -> {
                 if (now - deadline > 0) {
                     ctx.routeWaiters.remove(this);
-                    count("route.no_strategy");
+                    count(Counter.ROUTE_NO_STRATEGY);
                     fail(503, "no routing strategy is available (routing.chain = " + engine.settings().chain() + ", not live: "
                             + engine.routing().current().chain().stream().filter(n -> !engine.routing().current().isLive(n)).toList() + ")");
                 }
@@ -594,16 +594,16 @@ final class Exchange implements LoopHandler {
             }
             case EXCHANGE -> {
                 if (!facts.responseHeadSeen && now - deadline > 0) {
-                    count("backend.timeout");
+                    count(Counter.BACKEND_TIMEOUT);
                     fail(504, "backend " + facts.backendName + " did not answer in time");
                 } else if (now - lastProgress > engine.settings().idleTimeoutNanos()) {
-                    count("exchange.timeout.idle");
+                    count(Counter.EXCHANGE_TIMEOUT_IDLE);
                     abort();
                 }
             }
             case TUNNEL -> {
                 if (now - lastProgress > engine.settings().idleTimeoutNanos()) {
-                    count("exchange.timeout.idle");
+                    count(Counter.EXCHANGE_TIMEOUT_IDLE);
                     abort();
                 }
             }
@@ -633,12 +633,12 @@ final class Exchange implements LoopHandler {
 
     @Override
     public void onFailure(Throwable t) {
-        count("client.internal_error");
+        count(Counter.CLIENT_INTERNAL_ERROR);
         abort();
     }
 
-    private void count(String name) {
-        engine.counters().count(name);
+    private void count(Counter c) {
+        engine.counters().count(c);
     }
 
     @Override

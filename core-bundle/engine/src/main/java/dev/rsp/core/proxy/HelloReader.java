@@ -27,7 +27,7 @@ final class HelloReader {
     }
 
     /** The connection is to be closed, counted under {@code counter}. */
-    record Failed(String counter, String why) implements Outcome {
+    record Failed(Counter counter, String why) implements Outcome {
     }
 
     static final Outcome WAITING = new Waiting();
@@ -47,7 +47,7 @@ final class HelloReader {
             try {
                 n = ep.read();
             } catch (IOException e) {
-                return new Failed("tls.hello.read_error", e.toString());
+                return new Failed(Counter.TLS_HELLO_READ_ERROR, e.toString());
             }
             int have = ep.inputAvailable();
             if (have >= need) {
@@ -55,7 +55,7 @@ final class HelloReader {
                 try {
                     r = front.inspect(ep.input().asReadOnlyBuffer());
                 } catch (RuntimeException e) {
-                    return new Failed("tls.inspect.failed", "the TLS front failed to inspect a ClientHello: " + e);
+                    return new Failed(Counter.TLS_INSPECT_FAILED, "the TLS front failed to inspect a ClientHello: " + e);
                 }
                 if (!(r instanceof Inspection.NeedMore more)) {
                     return new Decided(r);
@@ -63,10 +63,10 @@ final class HelloReader {
                 need = Math.max(have + 1, more.atLeast());
             }
             if (n < 0) {
-                return new Failed(have == 0 ? "tls.hello.closed_empty" : "tls.hello.truncated", "closed before a ClientHello");
+                return new Failed(have == 0 ? Counter.TLS_HELLO_CLOSED_EMPTY : Counter.TLS_HELLO_TRUNCATED, "closed before a ClientHello");
             }
             if (have >= cap || need > cap) {
-                return new Failed("tls.reject.too_large", "no ClientHello within " + cap + " bytes");
+                return new Failed(Counter.TLS_REJECT_TOO_LARGE, "no ClientHello within " + cap + " bytes");
             }
             if (n == 0) {
                 ep.wantRead(true);

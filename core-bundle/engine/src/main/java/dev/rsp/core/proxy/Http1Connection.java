@@ -99,22 +99,22 @@ final class Http1Connection implements ClientConnection, Downstream {
             case HEAD -> {
                 if (client.tlsHandshaking()) {
                     if (now - tlsDeadline > 0) {
-                        count("tls.handshake.timeout");
+                        count(Counter.TLS_HANDSHAKE_TIMEOUT);
                         close();
                     }
                 } else if (draining && !client.hasInput()) {
                     close();
                 } else if (deadline != 0 && now - deadline > 0) {
-                    count("client.timeout.header");
+                    count(Counter.CLIENT_TIMEOUT_HEADER);
                     refuse(408, "request head not received in time");
                 } else if (deadline == 0 && now - lastProgress > engine.settings().idleTimeoutNanos()) {
-                    count("client.timeout.idle");
+                    count(Counter.CLIENT_TIMEOUT_IDLE);
                     close();
                 }
             }
             case REPLY -> {
                 if (now - lastProgress > engine.settings().idleTimeoutNanos()) {
-                    count("exchange.timeout.idle");
+                    count(Counter.EXCHANGE_TIMEOUT_IDLE);
                     close();
                 }
             }
@@ -151,7 +151,7 @@ final class Http1Connection implements ClientConnection, Downstream {
 
     @Override
     public void onFailure(Throwable t) {
-        count("client.internal_error");
+        count(Counter.CLIENT_INTERNAL_ERROR);
         close();
     }
 
@@ -162,17 +162,17 @@ final class Http1Connection implements ClientConnection, Downstream {
         HeadReader.Outcome outcome = heads.read(client, parser);
         if (!handshakeCounted && !client.tlsHandshaking()) {
             handshakeCounted = true;
-            count("tls.handshake.done");
+            count(Counter.TLS_HANDSHAKE_DONE);
         }
         switch (outcome) {
             case DONE -> onHead();
             case REJECT -> {
                 Rejection r = parser.rejection();
-                count(r.counter());
+                engine.counters().count(r.counter());
                 refuse(r.status(), r.reason());
             }
             case TOO_LARGE -> {
-                count("reject.head_too_large");
+                count(Counter.REJECT_HEAD_TOO_LARGE);
                 refuse(431, "request head too large");
             }
             case WAITING -> {
@@ -185,15 +185,15 @@ final class Http1Connection implements ClientConnection, Downstream {
             }
             case CLOSED -> {
                 if (client.tlsHandshaking()) {
-                    count("tls.handshake.closed");
+                    count(Counter.TLS_HANDSHAKE_CLOSED);
                 } else if (client.hasInput()) {
-                    count("client.closed_mid_head");
+                    count(Counter.CLIENT_CLOSED_MID_HEAD);
                 }
                 close();
             }
             case FAILED -> {
                 if (client.tlsHandshaking()) {
-                    count("tls.handshake.failed");
+                    count(Counter.TLS_HANDSHAKE_FAILED);
                     ProxyEngine.log.debug("TLS handshake with {} failed: {}", clientIp, heads.failure().toString());
                 } else {
                     count(readFailure(heads.failure()));
@@ -204,11 +204,11 @@ final class Http1Connection implements ClientConnection, Downstream {
     }
 
     /** The counter of a failed read from this client between requests. */
-    private static String readFailure(IOException e) {
+    private static Counter readFailure(IOException e) {
         if (e instanceof TlsRenegotiationRefused) {
-            return "tls.renegotiation.refused";
+            return Counter.TLS_RENEGOTIATION_REFUSED;
         }
-        return e instanceof SSLException ? "tls.read_error" : "client.read_error";
+        return e instanceof SSLException ? Counter.TLS_READ_ERROR : Counter.CLIENT_READ_ERROR;
     }
 
     private void onHead() {
@@ -445,8 +445,8 @@ final class Http1Connection implements ClientConnection, Downstream {
         engine.counters().activeClients.decrement();
     }
 
-    private void count(String name) {
-        engine.counters().count(name);
+    private void count(Counter c) {
+        engine.counters().count(c);
     }
 
     @Override

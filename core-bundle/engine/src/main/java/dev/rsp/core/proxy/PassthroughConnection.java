@@ -45,7 +45,7 @@ final class PassthroughConnection implements ClientConnection, Downstream {
 
     @Override
     public void onFailure(Throwable t) {
-        engine.counters().count("client.internal_error");
+        engine.counters().count(Counter.CLIENT_INTERNAL_ERROR);
         close();
     }
 

@@ -1,28 +1,53 @@
 package dev.rsp.core.proxy;
 
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * Every outcome the core can have, counted. Named counters are created on first use and never removed; the names are
- * stable (they appear on the status page and in metrics). Safe from any thread; increments do not contend.
+ * Every outcome the core can have, counted. The declared counters ({@link Counter}) are one slot each, indexed by
+ * ordinal, and exist from the start at 0; names that are not declared (a parser's defect, a TLS front's rejection)
+ * are created on first use. Nothing is ever removed; the names are stable (they appear on the status page and in
+ * metrics). Safe from any thread; increments do not contend.
  */
 public final class ProxyCounters {
 
-    private final ConcurrentHashMap<String, LongAdder> named = new ConcurrentHashMap<>();
+    private static final Counter[] DECLARED = Counter.values();
+
+    private final LongAdder[] declared = new LongAdder[DECLARED.length];
+    private final ConcurrentHashMap<String, LongAdder> dynamic = new ConcurrentHashMap<>();
     final LongAdder requests = new LongAdder();
     final LongAdder[] responsesByClass = {new LongAdder(), new LongAdder(), new LongAdder(), new LongAdder(),
         new LongAdder(), new LongAdder()};
     final LongAdder activeClients = new LongAdder();
     final LongAdder activeBackends = new LongAdder();
 
-    /** Adds one to the counter {@code name}, e.g. {@code reject.cl_and_te}. */
+    public ProxyCounters() {
+        for (int i = 0; i < declared.length; i++) {
+            declared[i] = new LongAdder();
+        }
+    }
+
+    /** Adds one to a declared counter. */
+    public void count(Counter c) {
+        declared[c.ordinal()].increment();
+    }
+
+    /**
+     * Adds one to the counter {@code name}, e.g. {@code reject.cl_and_te}: for names chosen elsewhere (a {@code
+     * Rejection}'s, a TLS front's); a declared name counts on its declared counter.
+     */
     public void count(String name) {
-        LongAdder a = named.get(name);
+        Optional<Counter> c = Counter.forId(name);
+        if (c.isPresent()) {
+            count(c.get());
+            return;
+        }
+        LongAdder a = dynamic.get(name);
         if (a == null) {
-            a = named.computeIfAbsent(name, k -> new LongAdder());
+            a = dynamic.computeIfAbsent(name, k -> new LongAdder());
         }
         a.increment();
     }
@@ -38,9 +63,17 @@ public final class ProxyCounters {
         responsesByClass[c >= 1 && c <= 5 ? c : 0].decrement();
     }
 
-    /** The value of a named counter, 0 when it never counted. */
+    public long get(Counter c) {
+        return declared[c.ordinal()].sum();
+    }
+
+    /** The value of a named counter, declared or not; 0 when it never counted. */
     public long get(String name) {
-        LongAdder a = named.get(name);
+        Optional<Counter> c = Counter.forId(name);
+        if (c.isPresent()) {
+            return get(c.get());
+        }
+        LongAdder a = dynamic.get(name);
         return a == null ? 0 : a.sum();
     }
 
@@ -61,17 +94,22 @@ public final class ProxyCounters {
         return activeBackends.sum();
     }
 
-    /** The named outcome counters only (not the request, response and connection totals), sorted. */
+    /**
+     * The named outcome counters only (not the request, response and connection totals), sorted: every declared
+     * one (0 included) and every other name that has counted.
+     */
     public Map<String, Long> named() {
         Map<String, Long> m = new TreeMap<>();
-        named.forEach((k, v) -> m.put(k, v.sum()));
+        for (Counter c : DECLARED) {
+            m.put(c.id(), get(c));
+        }
+        dynamic.forEach((k, v) -> m.put(k, v.sum()));
         return m;
     }
 
     /** All counters by name, sorted. */
     public Map<String, Long> snapshot() {
-        Map<String, Long> m = new TreeMap<>();
-        named.forEach((k, v) -> m.put(k, v.sum()));
+        Map<String, Long> m = named();
         m.put("requests", requests());
         for (int c = 1; c <= 5; c++) {
             m.put("responses." + c + "xx", responses(c));

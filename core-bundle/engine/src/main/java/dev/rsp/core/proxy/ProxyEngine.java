@@ -345,13 +345,6 @@ public final class ProxyEngine {
 
     /** Buffer accounting: buffers in use now and the sum of the loops' peaks, each of {@code bufferSize} bytes. */
     public record BufferUse(int inUse, int peak, int bufferSize) {
-        public long bytesInUse() {
-            return (long) inUse * bufferSize;
-        }
-
-        public long peakBytes() {
-            return (long) peak * bufferSize;
-        }
     }
 
     /**
@@ -367,7 +360,7 @@ public final class ProxyEngine {
     /** Every named outcome counter, plus {@code backend.marked_down} from passive health; sorted by name. */
     public Map<String, Long> events() {
         Map<String, Long> m = counters.named();
-        m.put("backend.marked_down", health.markedDownCount());
+        m.put(Counter.BACKEND_MARKED_DOWN.id(), health.markedDownCount());
         return m;
     }
 

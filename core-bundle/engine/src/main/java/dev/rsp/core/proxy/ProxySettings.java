@@ -1,5 +1,6 @@
 package dev.rsp.core.proxy;
 
+import dev.rsp.config.Addresses;
 import dev.rsp.core.CoreConfig;
 import dev.rsp.core.http.HeadLimits;
 import java.net.InetSocketAddress;
@@ -88,34 +89,15 @@ public record ProxySettings(
                 upgrades, c.forwarded_via(), accessLogFormat, c.errors_dir().trim(), c.errors_max_bytes()));
     }
 
-    /** Parses {@code host:port} (IPv6 in brackets) without resolving names; errors name the property. */
+    /** Parses a listener address with {@link Addresses} (never resolves); errors name the property. */
     static InetSocketAddress address(String property, String value, List<String> errors) {
-        String v = value.trim();
-        int colon = v.lastIndexOf(':');
-        if (colon <= 0 || colon == v.length() - 1) {
-            errors.add(property + " = '" + value + "': expected host:port");
+        Addresses.Parsed parsed = Addresses.parse(value, Addresses.Ports.LISTEN);
+        if (parsed instanceof Addresses.Refused refused) {
+            errors.add(property + " = '" + value + "': " + refused.reason());
             return null;
         }
-        String host = v.substring(0, colon);
-        if (host.startsWith("[") && host.endsWith("]")) {
-            host = host.substring(1, host.length() - 1);
-        }
-        int port;
-        try {
-            port = Integer.parseInt(v.substring(colon + 1));
-        } catch (NumberFormatException e) {
-            errors.add(property + " = '" + value + "': port is not a number");
-            return null;
-        }
-        if (port < 0 || port > 65535) {
-            errors.add(property + " = '" + value + "': port out of range (0-65535)");
-            return null;
-        }
-        if (!host.chars().allMatch(ch -> Character.isLetterOrDigit(ch) || ch == '.' || ch == ':' || ch == '-')) {
-            errors.add(property + " = '" + value + "': not a host name or address");
-            return null;
-        }
-        return InetSocketAddress.createUnresolved(host, port);
+        Addresses.Address a = (Addresses.Address) parsed;
+        return InetSocketAddress.createUnresolved(a.host(), a.port());
     }
 
     private static void check(boolean ok, String message, List<String> errors) {

@@ -1,7 +1,7 @@
 package dev.rsp.core.proxy;
 
-import dev.rsp.core.host.CanonicalHost;
-import dev.rsp.core.host.HostNames;
+import dev.rsp.host.CanonicalHost;
+import dev.rsp.host.HostNames;
 import dev.rsp.core.net.Deadline;
 import dev.rsp.core.net.Endpoint;
 import dev.rsp.core.net.TlsEngineKind;
@@ -64,7 +64,7 @@ final class TlsStage implements ClientConnection {
             }
         } else if (o instanceof HelloReader.Failed f) {
             count(f.counter());
-            if (f.counter().equals("tls.inspect.failed")) {
+            if (f.counter() == Counter.TLS_INSPECT_FAILED) {
                 ProxyEngine.log.warn("{} (client {})", f.why(), clientIp);
             }
             close();
@@ -74,13 +74,13 @@ final class TlsStage implements ClientConnection {
     @Override
     public void onDeadline(long now) {
         if (!over && now - helloDeadline >= 0) {
-            count("tls.reject.timeout");
+            count(Counter.TLS_REJECT_TIMEOUT);
             close();
         }
     }
 
     private void onReject(Inspection.Reject reject) {
-        count(reject.counter());
+        engine.counters().count(reject.counter());
         ProxyEngine.log.debug("not a TLS ClientHello from {}: {}", clientIp, reject.reason());
         if (reject.plainHttp()) {
             Http1Connection http = new Http1Connection(engine, ctx, client, remote, null, true, 0);
@@ -93,7 +93,7 @@ final class TlsStage implements ClientConnection {
     }
 
     private void onHello(Inspection.Hello hello) {
-        count("tls.hello");
+        count(Counter.TLS_HELLO);
         client.wantRead(false);
         if (front.handling() instanceof Passthrough relay) {
             passthrough(hello, relay);
@@ -108,7 +108,7 @@ final class TlsStage implements ClientConnection {
             engineFor = Optional.empty();
         }
         if (engineFor.isEmpty()) {
-            count("tls.no_certificate");
+            count(Counter.TLS_NO_CERTIFICATE);
             close();
             return;
         }
@@ -118,7 +118,7 @@ final class TlsStage implements ClientConnection {
             int size = engine.settings().bufferSize();
             client.startTls(tls, kind, ctx.tlsPlain(kind, tls, size), ctx.tlsNet(kind, tls, size), engine.tlsTasks());
         } catch (IOException | RuntimeException e) {
-            count("tls.handshake.failed");
+            count(Counter.TLS_HANDSHAKE_FAILED);
             close();
             return;
         }
@@ -144,12 +144,12 @@ final class TlsStage implements ClientConnection {
                 pass.exchange().startPassthrough(serverName, valid.host(), view, relay.backendPort());
                 return;
             }
-            count("tls.passthrough.invalid_sni");
+            count(Counter.TLS_PASSTHROUGH_INVALID_SNI);
         }
         Optional<Backend> fallback = relay.defaultBackend().flatMap(n -> engine.directory().backends().all().stream()
                 .filter(b -> b.name().equals(n)).findFirst());
         if (fallback.isEmpty()) {
-            count("tls.passthrough.no_sni");
+            count(Counter.TLS_PASSTHROUGH_NO_SNI);
             pass.close();
             return;
         }
@@ -167,7 +167,7 @@ final class TlsStage implements ClientConnection {
 
     @Override
     public void onFailure(Throwable t) {
-        count("client.internal_error");
+        count(Counter.CLIENT_INTERNAL_ERROR);
         close();
     }
 
@@ -190,8 +190,8 @@ final class TlsStage implements ClientConnection {
         engine.counters().activeClients.decrement();
     }
 
-    private void count(String name) {
-        engine.counters().count(name);
+    private void count(Counter c) {
+        engine.counters().count(c);
     }
 
     @Override

@@ -66,7 +66,7 @@ final class Upstream {
         int max = Math.min(candidates.size(), engine.settings().backendTries());
         while (tries < max) {
             if (tries > 0) {
-                engine.counters().count("backend.retry");
+                engine.counters().count(Counter.BACKEND_RETRY);
             }
             Backend b = candidates.get(tries++);
             Step s = connect(b);
@@ -117,7 +117,7 @@ final class Upstream {
     }
 
     private void connectFailed(Backend b, String why) {
-        engine.counters().count("backend.connect_failed");
+        engine.counters().count(Counter.BACKEND_CONNECT_FAILED);
         ctx.metrics.backend(b.name()).failures++;
         engine.health().recordFailure(b.name(), "connect: " + why);
         ProxyEngine.log.debug("connect to backend {} failed: {}", b.name(), why);

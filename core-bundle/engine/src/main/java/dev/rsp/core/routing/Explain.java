@@ -1,7 +1,7 @@
 package dev.rsp.core.routing;
 
-import dev.rsp.core.host.CanonicalHost;
-import dev.rsp.core.host.HostNames;
+import dev.rsp.host.CanonicalHost;
+import dev.rsp.host.HostNames;
 import dev.rsp.spi.routing.Decision;
 import dev.rsp.spi.routing.RequestHead;
 import dev.rsp.spi.routing.Router;

@@ -1,8 +1,8 @@
 package dev.rsp.core.routing;
 
 import dev.rsp.core.backend.BackendDirectory;
-import dev.rsp.core.host.CanonicalHost;
-import dev.rsp.core.host.HostNames;
+import dev.rsp.host.CanonicalHost;
+import dev.rsp.host.HostNames;
 import dev.rsp.spi.routing.Backend;
 import dev.rsp.spi.routing.Backends;
 import dev.rsp.spi.routing.Decision;

@@ -3,6 +3,7 @@ package dev.rsp.core.admin;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.rsp.core.proxy.Counter;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
@@ -42,7 +43,9 @@ class MetricsExpositionTest {
             Map<String, String> types = new HashMap<>();
             Set<String> help = new HashSet<>();
             Map<String, Sample> byKey = new LinkedHashMap<>();
+            Map<String, String> eventHelp = new HashMap<>();
             String current = null;
+            String comment = null;
             for (String line : text.split("\n")) {
                 if (line.startsWith("# HELP ")) {
                     current = line.split(" ")[2];
@@ -52,6 +55,8 @@ class MetricsExpositionTest {
                     assertEquals(current, p[2]);
                     assertTrue(Set.of("counter", "gauge", "histogram").contains(p[3]), line);
                     types.put(p[2], p[3]);
+                } else if (line.startsWith("# ")) {
+                    comment = line;
                 } else {
                     Matcher m = SAMPLE.matcher(line);
                     assertTrue(m.matches(), "not a sample line: " + line);
@@ -70,6 +75,10 @@ class MetricsExpositionTest {
                     }
                     double v = m.group(4).equals("+Inf") ? Double.POSITIVE_INFINITY : Double.parseDouble(m.group(4));
                     byKey.put(name + labels, new Sample(name, labels, v));
+                    if (name.equals("rsp_events_total") && comment != null) {
+                        eventHelp.put(labels.get("event"), comment);
+                    }
+                    comment = null;
                 }
             }
             assertEquals(3.0, value(byKey, "rsp_listener_requests_total{listener=http}"));
@@ -77,6 +86,13 @@ class MetricsExpositionTest {
             assertEquals(3.0, value(byKey, "rsp_strategy_requests_total{strategy=hash}"));
             assertEquals(3.0, value(byKey, "rsp_strategy_decisions_total{strategy=hash, result=routed}"));
             assertEquals(3.0, value(byKey, "rsp_events_total{event=backend.unavailable}"));
+            assertEquals("# event backend.unavailable: " + Counter.BACKEND_UNAVAILABLE.help(), eventHelp.get("backend.unavailable"));
+            // Every declared outcome shows from the start, with what it counts.
+            for (Counter c : Counter.values()) {
+                assertTrue(byKey.containsKey("rsp_events_total{event=" + c.id() + "}"), c.id());
+                assertEquals("# event " + c.id() + ": " + c.help(), eventHelp.get(c.id()));
+            }
+            assertEquals(0.0, value(byKey, "rsp_events_total{event=tls.handshake.done}"), "declared, never counted");
             assertEquals(1.0, value(byKey, "rsp_backend_up{backend=b}"));
             double failures = value(byKey, "rsp_backend_failures_total{backend=a}") + value(byKey, "rsp_backend_failures_total{backend=b}");
             assertEquals(3.0, failures);

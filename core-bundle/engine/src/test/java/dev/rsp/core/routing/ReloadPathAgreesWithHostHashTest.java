@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
 import dev.rsp.core.admin.ProbeRequest;
-import dev.rsp.core.host.CanonicalHost;
-import dev.rsp.core.host.HostNames;
+import dev.rsp.host.CanonicalHost;
+import dev.rsp.host.HostNames;
 import dev.rsp.routing.hosthash.HostHashStrategy;
 import dev.rsp.routing.reloadpath.ReloadPathStrategy;
 import dev.rsp.spi.routing.Backend;

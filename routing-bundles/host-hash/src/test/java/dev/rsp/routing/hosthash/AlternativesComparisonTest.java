@@ -25,7 +25,7 @@ class AlternativesComparisonTest {
 
     @Test
     void compare() {
-        long[] hashes = RandomHosts.hostHashes(NAMES, HostHashQualityTest.SEED);
+        long[] hashes = RandomHosts.hostHashes(NAMES, QualityMeasure.SEED);
         for (int n : new int[] {10, 100, 1000}) {
             report("rendezvous (shipped)", n, hashes, AlternativesComparisonTest::rendezvous);
             report("ring 16 points", n, hashes, ids -> ring(ids, 16));

@@ -1,4 +1,4 @@
-package dev.rsp.core.host;
+package dev.rsp.host;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;

@@ -1,10 +1,13 @@
-package dev.rsp.core.host;
+package dev.rsp.host;
 
 import java.net.IDN;
 import java.util.Locale;
 
 /**
- * Canonical host names, as the core compares and routes them.
+ * Canonical host names, as rsp compares them: the core routes by them and the TLS bundle selects certificates by
+ * them. Not exported: this package sits in the shared {@code rsp-config} module and every bundle that uses it holds a
+ * private copy (bnd {@code -conditionalpackage}), so the core and the TLS bundle canonicalize alike without importing
+ * each other.
  *
  * <p>Canonical means: lower case; IDN labels in their ASCII (punycode) form; no port; no trailing dot. Accepted
  * hosts are DNS names (letters, digits, hyphen and underscore; labels of 1 to 63 characters that neither start nor
@@ -226,8 +229,8 @@ public final class HostNames {
         return true;
     }
 
-    /** A dotted quad of decimal octets 0 to 255 without leading zeros. */
-    static boolean isIpv4(String s, int from, int to) {
+    /** A dotted quad of decimal octets 0 to 255 without leading zeros, in {@code s[from, to)}. */
+    public static boolean isIpv4(String s, int from, int to) {
         int parts = 0;
         int start = from;
         for (int i = from; i <= to; i++) {
@@ -270,7 +273,7 @@ public final class HostNames {
                 return c == '%' ? PERCENT : c == ' ' || c == '\t' ? WHITESPACE : BAD_IPV6;
             }
         }
-        if (!isIpv6(raw, 1, close)) {
+        if (!ipv6Structure(raw, 1, close)) {
             return BAD_IPV6;
         }
         if (end == raw.length() && !upper) {
@@ -280,8 +283,22 @@ public final class HostNames {
         return new CanonicalHost.Valid(upper ? host.toLowerCase(Locale.ROOT) : host);
     }
 
-    /** RFC 4291 text form: up to 8 groups of 1 to 4 hex digits, at most one "::", optionally an IPv4 tail. */
-    static boolean isIpv6(String s, int from, int to) {
+    /**
+     * RFC 4291 text form in {@code s[from, to)}, without brackets: up to 8 groups of 1 to 4 hex digits (either case),
+     * at most one "::", optionally an IPv4 tail.
+     */
+    public static boolean isIpv6(String s, int from, int to) {
+        for (int i = from; i < to; i++) {
+            char c = s.charAt(i);
+            if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F' || c == ':' || c == '.')) {
+                return false;
+            }
+        }
+        return ipv6Structure(s, from, to);
+    }
+
+    /** {@link #isIpv6} for text already known to hold only hex digits, colons and dots. */
+    private static boolean ipv6Structure(String s, int from, int to) {
         int gap = s.indexOf("::", from);
         if (gap >= 0 && gap + 2 > to) {
             gap = -1;

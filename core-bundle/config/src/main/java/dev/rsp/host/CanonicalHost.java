@@ -1,4 +1,4 @@
-package dev.rsp.core.host;
+package dev.rsp.host;
 
 import java.util.Objects;
 

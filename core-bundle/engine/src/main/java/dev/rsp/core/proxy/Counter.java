@@ -1,0 +1,126 @@
+package dev.rsp.core.proxy;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Every named outcome the core counts, declared once: its stable dotted name (the {@code event} label of
+ * {@code rsp_events_total}, a key of {@code /api/stats} and the status page; never rename one) and a one-line help
+ * text. Each shows from the start, at 0 until it first counts. The README's counter table lists them all, in this
+ * order (a test holds it to that).
+ *
+ * <p>Not declared here, counted by name through {@link ProxyCounters#count(String)}: the parsers' refusals
+ * ({@code reject.<defect>} from a client, {@code backend.<defect>} from a backend, declared by
+ * {@code dev.rsp.core.http.Defect}) and the TLS front's rejections ({@code tls.reject.*}, chosen by the TLS bundle).
+ * A name that is also declared here (e.g. {@code backend.head_too_large}) counts on the declared counter.
+ */
+public enum Counter {
+    CONNECTIONS_ACCEPTED("connections.accepted", "A client connection accepted"),
+    ACCEPT_FAILED("accept.failed", "A client connection that could not be accepted or set up"),
+
+    CLIENT_TIMEOUT_HEADER("client.timeout.header", "A request head not received within the header timeout (408)"),
+    CLIENT_TIMEOUT_IDLE("client.timeout.idle", "An idle keep-alive client connection closed after the idle timeout"),
+    CLIENT_CLOSED_MID_HEAD("client.closed_mid_head", "A client closed its connection in the middle of a request head"),
+    CLIENT_CLOSED_MID_REQUEST("client.closed_mid_request",
+            "A client closed its connection while its request body was relayed"),
+    CLIENT_READ_ERROR("client.read_error", "A read from a client failed between requests"),
+    CLIENT_WRITE_FAILED("client.write_failed", "A write of a response to a client failed"),
+    CLIENT_INTERNAL_ERROR("client.internal_error",
+            "An unexpected error in rsp while handling a client connection (closed)"),
+
+    REJECT_HEAD_TOO_LARGE("reject.head_too_large", "A request head larger than the head limit (431)"),
+    REJECT_HEAD_TOO_LARGE_AFTER_REWRITE("reject.head_too_large_after_rewrite",
+            "A request head over the limit once the forwarding fields are added (431)"),
+    REJECT_INVALID_HOST("reject.invalid_host", "A request whose Host is not a valid host name (400)"),
+    REQUEST_UPGRADE_REMOVED("request.upgrade_removed",
+            "An Upgrade asked for by a client and not passed on (protocol not allowed)"),
+
+    ROUTE_WAITED("route.waited", "A request that waited for a routing strategy to come up"),
+    ROUTE_NO_STRATEGY("route.no_strategy", "A request that waited in vain for a routing strategy (503)"),
+    ROUTE_UNROUTED("route.unrouted", "A request no strategy of the chain routed (503)"),
+
+    BACKEND_CONNECT_FAILED("backend.connect_failed", "A connect to a backend refused, failed or timed out"),
+    BACKEND_RETRY("backend.retry", "A request sent on to the next candidate backend"),
+    BACKEND_UNAVAILABLE("backend.unavailable", "A request for which no candidate backend was reachable (502)"),
+    BACKEND_TIMEOUT("backend.timeout", "A backend that did not begin its response within the backend timeout (504)"),
+    BACKEND_BROKE("backend.broke", "A backend connection that broke before a response began"),
+    BACKEND_BROKE_MID_RESPONSE("backend.broke_mid_response",
+            "A backend connection that broke after a response began (client cut)"),
+    BACKEND_HEAD_TOO_LARGE("backend.head_too_large", "A response head too large to read or to rewrite (502)"),
+    BACKEND_UNASKED_UPGRADE("backend.unasked_upgrade",
+            "A 101 to a protocol the client did not offer (502, connection closed)"),
+    BACKEND_TRUNCATED_RESPONSE("backend.truncated_response", "A backend that closed its connection mid-response"),
+    BACKEND_BAD_CHUNK("backend.bad_chunk", "A response body with invalid chunked framing"),
+    BACKEND_READ_FAILED("backend.read_failed", "A read of a response body from a backend failed"),
+    BACKEND_EXCESS_BYTES("backend.excess_bytes",
+            "A backend that sent bytes after the response it framed (connection closed)"),
+    BACKEND_NOT_REUSED_UNREAD_BODY("backend.not_reused.unread_body",
+            "A backend connection closed, not pooled, because a request body may be left unread"),
+    BACKEND_MARKED_DOWN("backend.marked_down", "A backend marked down by passive health"),
+
+    BACKEND_POOL_REUSED("backend.pool.reused", "A request sent on a pooled backend connection"),
+    BACKEND_POOL_STALE_RETRY("backend.pool.stale_retry",
+            "A pooled connection found closed by the backend; the request sent on a new one"),
+    BACKEND_POOL_IDLE_TIMEOUT("backend.pool.idle_timeout", "A pooled backend connection closed after its idle timeout"),
+    BACKEND_POOL_CLOSED_BY_BACKEND("backend.pool.closed_by_backend", "A pooled backend connection the backend closed"),
+    BACKEND_POOL_UNEXPECTED("backend.pool.unexpected",
+            "A pooled backend connection that sent bytes nobody asked for (closed)"),
+
+    EXCHANGE_UPGRADED("exchange.upgraded", "An exchange switched protocols (101) and became a tunnel"),
+    EXCHANGE_TIMEOUT_IDLE("exchange.timeout.idle",
+            "An exchange or tunnel closed after the idle timeout without progress"),
+
+    TLS_HELLO("tls.hello", "A ClientHello inspected on a TLS listener"),
+    TLS_HELLO_CLOSED_EMPTY("tls.hello.closed_empty", "A TLS listener connection closed before sending anything"),
+    TLS_HELLO_TRUNCATED("tls.hello.truncated", "A TLS listener connection closed in the middle of a ClientHello"),
+    TLS_HELLO_READ_ERROR("tls.hello.read_error", "A read failed before a whole ClientHello arrived"),
+    TLS_INSPECT_FAILED("tls.inspect.failed", "The TLS front failed with an exception inspecting a ClientHello"),
+    TLS_REJECT_TIMEOUT("tls.reject.timeout", "No whole ClientHello within the hello timeout"),
+    TLS_REJECT_TOO_LARGE("tls.reject.too_large", "No whole ClientHello within the hello size limit"),
+    TLS_NO_CERTIFICATE("tls.no_certificate", "A ClientHello for a name no certificate covers (closed)"),
+    TLS_HANDSHAKE_DONE("tls.handshake.done", "A TLS handshake completed"),
+    TLS_HANDSHAKE_FAILED("tls.handshake.failed", "A TLS handshake that failed"),
+    TLS_HANDSHAKE_CLOSED("tls.handshake.closed", "A client that closed its connection during the TLS handshake"),
+    TLS_HANDSHAKE_TIMEOUT("tls.handshake.timeout", "A TLS handshake not completed within the hello timeout"),
+    TLS_READ_ERROR("tls.read_error", "A TLS read from a client failed between requests"),
+    TLS_RENEGOTIATION_REFUSED("tls.renegotiation.refused",
+            "A client-initiated TLS renegotiation refused (connection closed)"),
+    TLS_MISDIRECTED("tls.misdirected", "A request for a host the connection's certificate does not cover (421)"),
+    TLS_PASSTHROUGH("tls.passthrough", "A TLS connection relayed unchanged to a backend"),
+    TLS_PASSTHROUGH_NO_SNI("tls.passthrough.no_sni",
+            "A passthrough connection without a usable server name nor default backend (closed)"),
+    TLS_PASSTHROUGH_INVALID_SNI("tls.passthrough.invalid_sni",
+            "A passthrough ClientHello whose server name is not a valid host name");
+
+    private static final Map<String, Counter> BY_ID = new HashMap<>();
+
+    static {
+        for (Counter c : values()) {
+            BY_ID.put(c.id, c);
+        }
+    }
+
+    private final String id;
+    private final String help;
+
+    Counter(String id, String help) {
+        this.id = id;
+        this.help = help;
+    }
+
+    /** The stable dotted name, e.g. {@code backend.retry}. */
+    public String id() {
+        return id;
+    }
+
+    /** One line saying what one count means. */
+    public String help() {
+        return help;
+    }
+
+    /** The declared counter named {@code id}, empty when the name is not declared here (a dynamic one). */
+    public static Optional<Counter> forId(String id) {
+        return Optional.ofNullable(BY_ID.get(id));
+    }
+}
