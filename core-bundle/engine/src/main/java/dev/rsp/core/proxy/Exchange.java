@@ -3,10 +3,7 @@ package dev.rsp.core.proxy;
 import dev.rsp.host.CanonicalHost;
 import dev.rsp.host.HostNames;
 import dev.rsp.core.http.HttpHead;
-import dev.rsp.core.http.Rejection;
-import dev.rsp.core.http.ResponseHeadParser;
 import dev.rsp.core.net.Deadline;
-import dev.rsp.core.net.Endpoint;
 import dev.rsp.core.net.LoopHandler;
 import dev.rsp.core.routing.Routing;
 import dev.rsp.spi.routing.RequestHead;
@@ -35,12 +32,9 @@ final class Exchange implements LoopHandler {
     private final Upstream upstream;
     private final ExchangeFacts facts;
     private final Deadline timer = new Deadline(this);
-    private final HeadReader heads = new HeadReader();
-    private final Pipe requestPipe;
-    private final Pipe responsePipe;
+    private final Relay relay;
     private RequestHead routingView;
     private RequestFields fields;
-    private ByteBuffer responseHead;
     private State state = State.NEW;
     /** ROUTE_WAIT: the grace period's end; CONNECT: the connect timeout; EXCHANGE: the first response byte's. */
     private long deadline;
@@ -52,8 +46,7 @@ final class Exchange implements LoopHandler {
         this.down = down;
         this.facts = new ExchangeFacts();
         this.upstream = new Upstream(engine, ctx, this);
-        this.requestPipe = ctx.takePipe(engine);
-        this.responsePipe = ctx.takePipe(engine);
+        this.relay = new Relay(this, engine, ctx, down, upstream, facts);
         this.lastProgress = facts.started;
     }
 
@@ -63,6 +56,15 @@ final class Exchange implements LoopHandler {
 
     boolean done() {
         return state == State.DONE;
+    }
+
+    State state() {
+        return state;
+    }
+
+    /** The relay switched to a tunnel (after 101, or for TLS passthrough). */
+    void enterTunnel() {
+        state = State.TUNNEL;
     }
 
     // ---------------------------------------------------------------- starting
@@ -183,7 +185,7 @@ final class Exchange implements LoopHandler {
         facts.connectedAt = System.nanoTime();
         BackendSide backend = upstream.backend();
         if (facts.passthrough) {
-            startTunnel(Counter.TLS_PASSTHROUGH);
+            relay.startTunnel(Counter.TLS_PASSTHROUGH);
             return;
         }
         state = State.EXCHANGE;
@@ -199,8 +201,7 @@ final class Exchange implements LoopHandler {
         backend.parser().reset();
         backend.endpoint().wantRead(true);
         deadline = System.nanoTime() + engine.settings().backendTimeoutNanos();
-        requestPipe.start(down.requestSource(), backend.endpoint(), head, facts.requestFraming, facts.requestLength);
-        pumpUp();
+        relay.sendRequest(head);
     }
 
     // ---------------------------------------------------------------- readiness
@@ -209,11 +210,11 @@ final class Exchange implements LoopHandler {
     void onClientReady(SelectionKey key, boolean tls) {
         lastProgress = System.nanoTime();
         if (tls || key.isWritable()) {
-            pumpDown();
+            relay.pumpDown();
         }
         if ((state == State.EXCHANGE || state == State.TUNNEL) && key.isValid() && (tls || key.isReadable())) {
-            if (requestPipe.active()) {
-                pumpUp();
+            if (relay.requestActive()) {
+                relay.pumpUp();
             } else if (key.isReadable()) {
                 // Bytes after the request (pipelined, or the close): read them once this exchange is over.
                 down.requestSource().wantRead(false);
@@ -239,13 +240,13 @@ final class Exchange implements LoopHandler {
             }
         } else {
             if (key.isWritable()) {
-                pumpUp();
+                relay.pumpUp();
             }
             if (key.isValid() && key.isReadable() && b == upstream.backend()) {
                 if (state == State.EXCHANGE && !facts.responseHeadSeen && !facts.interim) {
-                    readResponseHead();
+                    relay.readResponseHead();
                 } else if (state == State.EXCHANGE || state == State.TUNNEL) {
-                    pumpDown();
+                    relay.pumpDown();
                 }
             }
         }
@@ -254,186 +255,8 @@ final class Exchange implements LoopHandler {
 
     // ---------------------------------------------------------------- the two directions
 
-    private void pumpUp() {
-        if (!requestPipe.active()) {
-            return;
-        }
-        switch (requestPipe.pump()) {
-            case DONE -> {
-                facts.requestSent = true;
-                if (state == State.TUNNEL) {
-                    upstream.backend().endpoint().shutdownOutput();
-                    endTunnelIfDone();
-                } else {
-                    completeIfDone();
-                }
-            }
-            case REJECT -> {
-                Rejection r = requestPipe.rejection();
-                engine.counters().count(r.counter());
-                upstream.drop();
-                fail(r.status(), r.reason());
-            }
-            case TRUNCATED -> {
-                count(Counter.CLIENT_CLOSED_MID_REQUEST);
-                abort();
-            }
-            case SOURCE_FAILED -> {
-                count(requestPipe.failure() instanceof dev.rsp.core.net.TlsRenegotiationRefused
-                        ? Counter.TLS_RENEGOTIATION_REFUSED : Counter.CLIENT_CLOSED_MID_REQUEST);
-                abort();
-            }
-            case SINK_FAILED -> backendBroke("write failed: " + requestPipe.failure());
-            default -> { }
-        }
-    }
-
-    private void readResponseHead() {
-        BackendSide backend = upstream.backend();
-        ResponseHeadParser rp = backend.parser();
-        switch (heads.read(backend.endpoint(), rp)) {
-            case DONE -> onResponseHead(rp.head());
-            case REJECT -> {
-                engine.counters().count(rp.rejection().counter());
-                String name = backend.backend().name();
-                engine.health().recordFailure(name, "invalid response: " + rp.rejection().reason());
-                upstream.drop();
-                fail(502, "invalid response from backend " + name + ": " + rp.rejection().reason());
-            }
-            case TOO_LARGE -> {
-                count(Counter.BACKEND_HEAD_TOO_LARGE);
-                String name = backend.backend().name();
-                upstream.drop();
-                fail(502, "response head from backend " + name + " too large");
-            }
-            case CLOSED -> backendBroke("closed the connection before answering");
-            case FAILED -> backendBroke("read failed: " + heads.failure());
-            case WAITING -> { }
-        }
-    }
-
-    private void onResponseHead(HttpHead rh) {
-        if (facts.firstByteAt == 0) {
-            facts.firstByteAt = System.nanoTime();
-        }
-        BackendSide backend = upstream.backend();
-        Endpoint be = backend.endpoint();
-        int status = rh.status();
-        if (responseHead == null) {
-            responseHead = ctx.loop.buffers().acquire();
-        }
-        if (status < 200 && status != 101) {
-            HeadWriter.response(be.input(), rh, HeadWriter.ClientConnection.INTERIM, responseHead);
-            be.input().position(rh.headEnd());
-            backend.parser().reset();
-            facts.interim = true;
-            responsePipe.start(null, down.responseSink(), responseHead, Pipe.Framing.NONE, 0);
-            pumpDown();
-            return;
-        }
-        facts.responseHeadSeen = true;
-        facts.status = status;
-        engine.health().recordSuccess(backend.backend().name());
-        facts.upgraded = status == 101;
-        if (facts.upgraded && !UpgradePolicy.accepts(facts.upgradeOffered, rh.upgrade())) {
-            // A tunnel nobody asked for (or to a protocol not offered) would carry the client's later requests past
-            // routing: the backend connection is closed, never pooled, and the client gets a 502.
-            count(Counter.BACKEND_UNASKED_UPGRADE);
-            upstream.drop();
-            fail(502, "backend switched protocols without being asked");
-            return;
-        }
-        ResponseFraming body = ResponseFraming.of(facts.method, rh, facts.upgraded);
-        Pipe.Framing framing = body.framing();
-        facts.closeAfter = !facts.keepAlive || down.draining() || framing == Pipe.Framing.UNTIL_CLOSE;
-        facts.backendReusable = framing != Pipe.Framing.UNTIL_CLOSE && !rh.connectionClose() && rh.versionMinor() == 1
-                && !facts.upgraded && !facts.http10;
-        HeadWriter.ClientConnection cc = facts.upgraded ? HeadWriter.ClientConnection.UPGRADE
-                : facts.closeAfter ? HeadWriter.ClientConnection.CLOSE
-                : facts.http10 ? HeadWriter.ClientConnection.KEEP_ALIVE_10 : HeadWriter.ClientConnection.KEEP_ALIVE_11;
-        if (!HeadWriter.response(be.input(), rh, cc, responseHead)) {
-            count(Counter.BACKEND_HEAD_TOO_LARGE);
-            upstream.drop();
-            fail(502, "response head too large once rewritten");
-            return;
-        }
-        be.input().position(rh.headEnd());
-        facts.responseStarted = true;
-        engine.counters().response(status);
-        responsePipe.start(be, down.responseSink(), responseHead, framing, body.length());
-        pumpDown();
-    }
-
-    private void pumpDown() {
-        if (!responsePipe.active()) {
-            return;
-        }
-        switch (responsePipe.pump()) {
-            case DONE -> {
-                if (facts.interim) {
-                    facts.interim = false;
-                    readResponseHead();
-                } else if (state == State.TUNNEL) {
-                    down.responseSink().shutdownOutput();
-                    endTunnelIfDone();
-                } else if (facts.upgraded) {
-                    startTunnel(Counter.EXCHANGE_UPGRADED);
-                } else {
-                    facts.responseDone = true;
-                    completeIfDone();
-                }
-            }
-            case TRUNCATED -> responseFailed(Counter.BACKEND_TRUNCATED_RESPONSE, "closed the connection mid-response");
-            case REJECT -> responseFailed(Counter.BACKEND_BAD_CHUNK, "invalid chunked body: " + responsePipe.rejection().reason());
-            case SOURCE_FAILED -> responseFailed(Counter.BACKEND_READ_FAILED, "read failed: " + responsePipe.failure());
-            case SINK_FAILED -> {
-                count(Counter.CLIENT_WRITE_FAILED);
-                abort();
-            }
-            default -> { }
-        }
-    }
-
-    /**
-     * The backend's response broke (cut short, badly framed, unreadable). While not one byte of it reached the
-     * client, the client still gets a proper answer, 502; after that, only a cut connection can say it.
-     */
-    private void responseFailed(Counter counter, String why) {
-        count(counter);
-        if (!responsePipe.sentNothing()) {
-            abort();
-            return;
-        }
-        engine.counters().retractResponse(facts.status);
-        facts.responseStarted = false;
-        String name = upstream.backend().backend().name();
-        upstream.drop();
-        fail(502, "invalid response from backend " + name + ": " + why);
-    }
-
-    /** Relays bytes both ways until both sides closed: after a 101, or a TLS passthrough connection. */
-    private void startTunnel(Counter counter) {
-        state = State.TUNNEL;
-        facts.tunnel = true;
-        count(counter);
-        record();
-        Endpoint be = upstream.backend().endpoint();
-        requestPipe.tunnel(down.requestSource(), be);
-        responsePipe.tunnel(be, down.responseSink());
-        pumpUp();
-        if (state == State.TUNNEL) {
-            pumpDown();
-        }
-    }
-
-    private void endTunnelIfDone() {
-        if (!requestPipe.active() && !responsePipe.active()) {
-            finish(true);
-        }
-    }
-
     /** The backend connection broke before a response began: retry where that is safe, else 502. */
-    private void backendBroke(String why) {
+    void backendBroke(String why) {
         BackendSide backend = upstream.backend();
         dev.rsp.spi.routing.Backend b = backend.backend();
         boolean stalePooled = backend.reuses() > 0 && !facts.responseHeadSeen && facts.requestFraming == Pipe.Framing.NONE;
@@ -466,7 +289,7 @@ final class Exchange implements LoopHandler {
         }
     }
 
-    private void completeIfDone() {
+    void completeIfDone() {
         if (!facts.responseDone) {
             return;
         }
@@ -474,7 +297,7 @@ final class Exchange implements LoopHandler {
             // The backend answered before the request body was through: neither side can be reused.
             facts.closeAfter = true;
             facts.backendReusable = false;
-            requestPipe.abort();
+            relay.abandonRequest();
         }
         if (facts.backendReusable && facts.bodyMayBeUnread) {
             facts.backendReusable = false;
@@ -488,7 +311,7 @@ final class Exchange implements LoopHandler {
     // ---------------------------------------------------------------- ending
 
     /** The response is written (or the tunnel ended): the exchange is over, the client side goes on. */
-    private void finish(boolean closeAfter) {
+    void finish(boolean closeAfter) {
         end();
         down.exchangeDone(closeAfter);
     }
@@ -498,7 +321,7 @@ final class Exchange implements LoopHandler {
      * (never sent), the backend given up, and the client side writes the answer. Inside a relayed TLS stream no HTTP
      * answer is possible: the connection closes.
      */
-    private void fail(int status, String message) {
+    void fail(int status, String message) {
         if (facts.responseStarted || facts.passthrough) {
             abort();
             return;
@@ -515,7 +338,7 @@ final class Exchange implements LoopHandler {
     }
 
     /** The exchange cannot go on: the client side closes, which {@link #abandon}s it. */
-    private void abort() {
+    void abort() {
         down.abort();
         abandon();
     }
@@ -540,33 +363,26 @@ final class Exchange implements LoopHandler {
             return;
         }
         if (state == State.TUNNEL && facts.recorded) {
-            ExchangeLog.line(engine, down, facts, requestPipe.bodyBytes(), responsePipe.bodyBytes());
+            ExchangeLog.line(engine, down, facts, relay.bytesUp(), relay.bytesDown());
         }
         state = State.DONE;
         ctx.routeWaiters.remove(this);
         ctx.loop.disarm(timer);
-        requestPipe.abort();
-        responsePipe.abort();
+        relay.release();
         upstream.release();
-        ctx.givePipe(requestPipe);
-        ctx.givePipe(responsePipe);
-        if (responseHead != null) {
-            ctx.loop.buffers().release(responseHead);
-            responseHead = null;
-        }
     }
 
     /**
      * The outcome is known: one record in the loop's metrics and, except for a tunnel (whose line is written when
      * it ends), one access log line; at most once.
      */
-    private void record() {
+    void record() {
         if (facts.recorded) {
             return;
         }
         facts.recorded = true;
-        long in = requestPipe.bodyBytes();
-        long out = responsePipe.bodyBytes();
+        long in = relay.bytesUp();
+        long out = relay.bytesDown();
         ExchangeLog.record(ctx, down, facts, upstream.backend() != null, in, out);
         if (!facts.tunnel) {
             ExchangeLog.line(engine, down, facts, in, out);
@@ -637,7 +453,7 @@ final class Exchange implements LoopHandler {
         abort();
     }
 
-    private void count(Counter c) {
+    void count(Counter c) {
         engine.counters().count(c);
     }
 

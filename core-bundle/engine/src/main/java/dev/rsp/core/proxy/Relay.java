@@ -1,0 +1,256 @@
+package dev.rsp.core.proxy;
+
+import dev.rsp.core.http.HttpHead;
+import dev.rsp.core.http.Rejection;
+import dev.rsp.core.http.ResponseHeadParser;
+import dev.rsp.core.net.Endpoint;
+import java.nio.ByteBuffer;
+
+/**
+ * The data path of one {@link Exchange}: the request piped up (head, then body as framed), the response head read
+ * and rewritten (1xx relayed, 101 checked), the response piped down, and after a 101 (or for TLS passthrough) the
+ * two pipes as a raw tunnel. What each outcome means for the exchange's life (retry, 502, done) is the exchange's to
+ * decide; the relay reports to it. Loop thread only.
+ *
+ * <p>Buffer ownership: the relay owns the response head buffer and its two pipes (taken from the loop, given back in
+ * {@link #release}).
+ */
+final class Relay {
+
+    private final Exchange x;
+    private final ProxyEngine engine;
+    private final LoopContext ctx;
+    private final Downstream down;
+    private final Upstream upstream;
+    private final ExchangeFacts facts;
+    private final HeadReader heads = new HeadReader();
+    private final Pipe requestPipe;
+    private final Pipe responsePipe;
+    private ByteBuffer responseHead;
+
+    Relay(Exchange x, ProxyEngine engine, LoopContext ctx, Downstream down, Upstream upstream, ExchangeFacts facts) {
+        this.x = x;
+        this.engine = engine;
+        this.ctx = ctx;
+        this.down = down;
+        this.upstream = upstream;
+        this.facts = facts;
+        this.requestPipe = ctx.takePipe(engine);
+        this.responsePipe = ctx.takePipe(engine);
+    }
+
+    /** Starts sending the request: {@code head} (written by the upstream), then the body from the client. */
+    void sendRequest(ByteBuffer head) {
+        requestPipe.start(down.requestSource(), upstream.backend().endpoint(), head, facts.requestFraming, facts.requestLength);
+        pumpUp();
+    }
+
+    boolean requestActive() {
+        return requestPipe.active();
+    }
+
+    /** Request body bytes sent to the backend (in a tunnel: bytes client to backend). */
+    long bytesUp() {
+        return requestPipe.bodyBytes();
+    }
+
+    /** Response body bytes sent to the client (in a tunnel: bytes backend to client). */
+    long bytesDown() {
+        return responsePipe.bodyBytes();
+    }
+
+    /** Gives back the pipes and the response head buffer; the relay is not used again. */
+    void release() {
+        requestPipe.abort();
+        responsePipe.abort();
+        ctx.givePipe(requestPipe);
+        ctx.givePipe(responsePipe);
+        if (responseHead != null) {
+            ctx.loop.buffers().release(responseHead);
+            responseHead = null;
+        }
+    }
+
+    /** The request pipe is no longer needed (the backend answered before the body was through). */
+    void abandonRequest() {
+        requestPipe.abort();
+    }
+
+    void pumpUp() {
+        if (!requestPipe.active()) {
+            return;
+        }
+        switch (requestPipe.pump()) {
+            case DONE -> {
+                facts.requestSent = true;
+                if (x.state() == Exchange.State.TUNNEL) {
+                    upstream.backend().endpoint().shutdownOutput();
+                    endTunnelIfDone();
+                } else {
+                    x.completeIfDone();
+                }
+            }
+            case REJECT -> {
+                Rejection r = requestPipe.rejection();
+                engine.counters().count(r.counter());
+                upstream.drop();
+                x.fail(r.status(), r.reason());
+            }
+            case TRUNCATED -> {
+                x.count(Counter.CLIENT_CLOSED_MID_REQUEST);
+                x.abort();
+            }
+            case SOURCE_FAILED -> {
+                x.count(requestPipe.failure() instanceof dev.rsp.core.net.TlsRenegotiationRefused
+                        ? Counter.TLS_RENEGOTIATION_REFUSED : Counter.CLIENT_CLOSED_MID_REQUEST);
+                x.abort();
+            }
+            case SINK_FAILED -> x.backendBroke("write failed: " + requestPipe.failure());
+            default -> { }
+        }
+    }
+
+    void readResponseHead() {
+        BackendSide backend = upstream.backend();
+        ResponseHeadParser rp = backend.parser();
+        switch (heads.read(backend.endpoint(), rp)) {
+            case DONE -> onResponseHead(rp.head());
+            case REJECT -> {
+                engine.counters().count(rp.rejection().counter());
+                String name = backend.backend().name();
+                engine.health().recordFailure(name, "invalid response: " + rp.rejection().reason());
+                upstream.drop();
+                x.fail(502, "invalid response from backend " + name + ": " + rp.rejection().reason());
+            }
+            case TOO_LARGE -> {
+                x.count(Counter.BACKEND_HEAD_TOO_LARGE);
+                String name = backend.backend().name();
+                upstream.drop();
+                x.fail(502, "response head from backend " + name + " too large");
+            }
+            case CLOSED -> x.backendBroke("closed the connection before answering");
+            case FAILED -> x.backendBroke("read failed: " + heads.failure());
+            case WAITING -> { }
+        }
+    }
+
+    private void onResponseHead(HttpHead rh) {
+        if (facts.firstByteAt == 0) {
+            facts.firstByteAt = System.nanoTime();
+        }
+        BackendSide backend = upstream.backend();
+        Endpoint be = backend.endpoint();
+        int status = rh.status();
+        if (responseHead == null) {
+            responseHead = ctx.loop.buffers().acquire();
+        }
+        if (status < 200 && status != 101) {
+            HeadWriter.response(be.input(), rh, HeadWriter.ClientConnection.INTERIM, responseHead);
+            be.input().position(rh.headEnd());
+            backend.parser().reset();
+            facts.interim = true;
+            responsePipe.start(null, down.responseSink(), responseHead, Pipe.Framing.NONE, 0);
+            pumpDown();
+            return;
+        }
+        facts.responseHeadSeen = true;
+        facts.status = status;
+        engine.health().recordSuccess(backend.backend().name());
+        facts.upgraded = status == 101;
+        if (facts.upgraded && !UpgradePolicy.accepts(facts.upgradeOffered, rh.upgrade())) {
+            // A tunnel nobody asked for (or to a protocol not offered) would carry the client's later requests past
+            // routing: the backend connection is closed, never pooled, and the client gets a 502.
+            x.count(Counter.BACKEND_UNASKED_UPGRADE);
+            upstream.drop();
+            x.fail(502, "backend switched protocols without being asked");
+            return;
+        }
+        ResponseFraming body = ResponseFraming.of(facts.method, rh, facts.upgraded);
+        Pipe.Framing framing = body.framing();
+        facts.closeAfter = !facts.keepAlive || down.draining() || framing == Pipe.Framing.UNTIL_CLOSE;
+        facts.backendReusable = framing != Pipe.Framing.UNTIL_CLOSE && !rh.connectionClose() && rh.versionMinor() == 1
+                && !facts.upgraded && !facts.http10;
+        HeadWriter.ClientConnection cc = facts.upgraded ? HeadWriter.ClientConnection.UPGRADE
+                : facts.closeAfter ? HeadWriter.ClientConnection.CLOSE
+                : facts.http10 ? HeadWriter.ClientConnection.KEEP_ALIVE_10 : HeadWriter.ClientConnection.KEEP_ALIVE_11;
+        if (!HeadWriter.response(be.input(), rh, cc, responseHead)) {
+            x.count(Counter.BACKEND_HEAD_TOO_LARGE);
+            upstream.drop();
+            x.fail(502, "response head too large once rewritten");
+            return;
+        }
+        be.input().position(rh.headEnd());
+        facts.responseStarted = true;
+        engine.counters().response(status);
+        responsePipe.start(be, down.responseSink(), responseHead, framing, body.length());
+        pumpDown();
+    }
+
+    void pumpDown() {
+        if (!responsePipe.active()) {
+            return;
+        }
+        switch (responsePipe.pump()) {
+            case DONE -> {
+                if (facts.interim) {
+                    facts.interim = false;
+                    readResponseHead();
+                } else if (x.state() == Exchange.State.TUNNEL) {
+                    down.responseSink().shutdownOutput();
+                    endTunnelIfDone();
+                } else if (facts.upgraded) {
+                    startTunnel(Counter.EXCHANGE_UPGRADED);
+                } else {
+                    facts.responseDone = true;
+                    x.completeIfDone();
+                }
+            }
+            case TRUNCATED -> responseFailed(Counter.BACKEND_TRUNCATED_RESPONSE, "closed the connection mid-response");
+            case REJECT -> responseFailed(Counter.BACKEND_BAD_CHUNK, "invalid chunked body: " + responsePipe.rejection().reason());
+            case SOURCE_FAILED -> responseFailed(Counter.BACKEND_READ_FAILED, "read failed: " + responsePipe.failure());
+            case SINK_FAILED -> {
+                x.count(Counter.CLIENT_WRITE_FAILED);
+                x.abort();
+            }
+            default -> { }
+        }
+    }
+
+    /**
+     * The backend's response broke (cut short, badly framed, unreadable). While not one byte of it reached the
+     * client, the client still gets a proper answer, 502; after that, only a cut connection can say it.
+     */
+    private void responseFailed(Counter counter, String why) {
+        x.count(counter);
+        if (!responsePipe.sentNothing()) {
+            x.abort();
+            return;
+        }
+        engine.counters().retractResponse(facts.status);
+        facts.responseStarted = false;
+        String name = upstream.backend().backend().name();
+        upstream.drop();
+        x.fail(502, "invalid response from backend " + name + ": " + why);
+    }
+
+    /** Relays bytes both ways until both sides closed: after a 101, or a TLS passthrough connection. */
+    void startTunnel(Counter counter) {
+        x.enterTunnel();
+        facts.tunnel = true;
+        x.count(counter);
+        x.record();
+        Endpoint be = upstream.backend().endpoint();
+        requestPipe.tunnel(down.requestSource(), be);
+        responsePipe.tunnel(be, down.responseSink());
+        pumpUp();
+        if (x.state() == Exchange.State.TUNNEL) {
+            pumpDown();
+        }
+    }
+
+    private void endTunnelIfDone() {
+        if (!requestPipe.active() && !responsePipe.active()) {
+            x.finish(true);
+        }
+    }
+}
