@@ -11,7 +11,6 @@ import dev.rsp.core.net.TlsRenegotiationRefused;
 import dev.rsp.spi.tls.Termination;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLSession;
@@ -50,8 +49,7 @@ final class Http1Connection implements ClientConnection, Downstream {
     private boolean handshakeCounted;
     private long lastProgress = System.nanoTime();
     private boolean draining;
-    private Pipe replyPipe;
-    private ByteBuffer replyBuffer;
+    private ReplyWriter reply;
 
     /**
      * @param termination   the TLS listener's termination when the endpoint speaks TLS (its handshake still to run),
@@ -310,18 +308,10 @@ final class Http1Connection implements ClientConnection, Downstream {
             close();
             return;
         }
-        ByteBuffer page = engine.errorPages().page(status);
-        if (page == null) {
-            if (replyBuffer == null) {
-                replyBuffer = ctx.loop.buffers().acquire();
-            }
-            Replies.write(replyBuffer, status, body == null ? Replies.reason(status) : body);
-            page = replyBuffer;
+        if (reply == null) {
+            reply = new ReplyWriter(engine, ctx, client);
         }
-        if (replyPipe == null) {
-            replyPipe = ctx.takePipe(engine);
-        }
-        replyPipe.start(null, client, page, Pipe.Framing.NONE, 0);
+        reply.start(status, body);
         state = State.REPLY;
         client.wantRead(false);
         flushReply();
@@ -356,7 +346,7 @@ final class Http1Connection implements ClientConnection, Downstream {
     }
 
     private void flushReply() {
-        Pipe.Progress p = replyPipe.pump();
+        Pipe.Progress p = reply.pump();
         if (p == Pipe.Progress.DONE) {
             client.shutdownOutput();
             state = State.LINGER;
@@ -427,14 +417,9 @@ final class Http1Connection implements ClientConnection, Downstream {
         if (x != null) {
             x.abandon();
         }
-        if (replyPipe != null) {
-            replyPipe.abort();
-            ctx.givePipe(replyPipe);
-            replyPipe = null;
-        }
-        if (replyBuffer != null) {
-            ctx.loop.buffers().release(replyBuffer);
-            replyBuffer = null;
+        if (reply != null) {
+            reply.release();
+            reply = null;
         }
         client.close();
         ctx.clients.remove(this);
