@@ -1,10 +1,12 @@
 import dev.rsp.core.CoreConfigs;
+import dev.rsp.core.backend.BackendPublisher;
+import dev.rsp.core.backend.BackendResolver;
 import dev.rsp.core.backend.PassiveHealth;
+import dev.rsp.core.backend.SourcedBackends;
 import dev.rsp.core.proxy.ProxyEngine;
 import dev.rsp.core.proxy.ProxySettings;
 import dev.rsp.core.routing.RoutingTable;
 import dev.rsp.spi.routing.Backend;
-import dev.rsp.spi.routing.Backends;
 import dev.rsp.spi.routing.Decision;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,7 +35,7 @@ public class RspBench {
         RoutingTable routing = new RoutingTable(Runnable::run);
         ProxyEngine engine = new ProxyEngine(s, routing, new PassiveHealth(3, 10_000_000_000L, System::nanoTime));
         engine.start();
-        engine.backends(new Backends(1, list));
+        new BackendPublisher(Runnable::run, new BackendResolver(), engine::backends).offer(new SourcedBackends("bench", list));
         routing.strategyAdded("bench", all -> request -> {
             List<Backend> b = all.all();
             return Decision.to(b.get(Math.floorMod(request.host().hashCode(), b.size())).name());
