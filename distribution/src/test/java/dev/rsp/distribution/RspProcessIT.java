@@ -1,6 +1,7 @@
 package dev.rsp.distribution;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -74,6 +75,8 @@ class RspProcessIT {
             assertTrue(out.matches("(?s).*\\d\\d:\\d\\d:\\d\\d\\.\\d{3} INFO  \\[[^]]+\\] dev\\.rsp\\.demo\\.DemoBackends"
                     + " - demo backend demo-1 listening on /127\\.0\\.0\\.1:" + home.demoPorts[0] + "\n.*"), out);
             assertTrue(!out.contains("NOP") && !out.contains("No SLF4J providers"), out);
+            // A configuration as shipped starts without a warning about its keys.
+            assertFalse(out.contains("unknown key"), out);
         } finally {
             rsp.destroyForcibly();
         }

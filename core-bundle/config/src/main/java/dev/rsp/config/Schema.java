@@ -112,11 +112,18 @@ public final class Schema {
         return prefixes.stream().anyMatch(key::startsWith);
     }
 
-    /** Whether ConfigAdmin or FileInstall put {@code key} there, not the operator. */
+    /**
+     * Whether ConfigAdmin, FileInstall or Declarative Services put {@code key} there, not the operator: DS merges the
+     * component's own properties into what a component receives ({@code osgi.ds.satisfying.condition.target} in
+     * DS 1.5, and the {@code property} values of its {@code @Component}, such as {@code rsp.strategy.name}).
+     */
     public static boolean isFrameworkKey(String key) {
         return key.startsWith("service.") || key.startsWith("felix.fileinstall.") || key.startsWith("component.")
-                || key.startsWith(":") || key.equals("objectClass");
+                || key.startsWith("osgi.") || key.equals(STRATEGY_NAME) || key.startsWith(":") || key.equals("objectClass");
     }
+
+    /** The service property naming a routing strategy (set by its component, not by the operator). */
+    static final String STRATEGY_NAME = "rsp.strategy.name";
 
     /** Checks {@code properties} (as ConfigAdmin delivers them; null is empty) against the schema. */
     public Reading read(Map<String, ?> properties) {

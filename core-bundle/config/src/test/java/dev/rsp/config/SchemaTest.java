@@ -37,8 +37,11 @@ class SchemaTest {
 
     @Test
     void unitsAreConvertedAndAbsentKeysTakeTheirDefault() {
+        // What ConfigAdmin, FileInstall and DS add (DS 1.5's satisfying condition, a component's own properties) is
+        // not the operator's: no warning for it.
         Reading r = SAMPLE.read(Map.of("timeout.backend.ms", "5s", "buffer.size", "16k", "service.pid", "rsp.sample",
-                "felix.fileinstall.filename", "file:/x/rsp.sample.cfg"));
+                "felix.fileinstall.filename", "file:/x/rsp.sample.cfg", "osgi.ds.satisfying.condition.target",
+                "(osgi.condition.id=true)", "rsp.strategy.name", "host-hash", "component.name", "x"));
         assertTrue(r.valid(), r.errors().toString());
         assertEquals(List.of(), r.warnings());
         Sample s = r.as(Sample.class);

@@ -235,7 +235,7 @@ final class Exchange implements LoopHandler {
                     onConnected();
                 }
             } catch (IOException | RuntimeException e) {
-                upstream.connectFailed(e.toString());
+                upstream.connectFailed(Upstream.reason(e));
                 connectNext();
             }
         } else {

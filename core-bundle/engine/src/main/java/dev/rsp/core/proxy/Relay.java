@@ -105,7 +105,7 @@ final class Relay {
                         ? Counter.TLS_RENEGOTIATION_REFUSED : Counter.CLIENT_CLOSED_MID_REQUEST);
                 x.abort();
             }
-            case SINK_FAILED -> x.backendBroke("write failed: " + requestPipe.failure());
+            case SINK_FAILED -> x.backendBroke("write failed: " + Upstream.reason(requestPipe.failure()));
             default -> { }
         }
     }
@@ -129,7 +129,7 @@ final class Relay {
                 x.fail(502, "response head from backend " + name + " too large");
             }
             case CLOSED -> x.backendBroke("closed the connection before answering");
-            case FAILED -> x.backendBroke("read failed: " + heads.failure());
+            case FAILED -> x.backendBroke("read failed: " + Upstream.reason(heads.failure()));
             case WAITING -> { }
         }
     }
@@ -207,7 +207,7 @@ final class Relay {
             }
             case TRUNCATED -> responseFailed(Counter.BACKEND_TRUNCATED_RESPONSE, "closed the connection mid-response");
             case REJECT -> responseFailed(Counter.BACKEND_BAD_CHUNK, "invalid chunked body: " + responsePipe.rejection().reason());
-            case SOURCE_FAILED -> responseFailed(Counter.BACKEND_READ_FAILED, "read failed: " + responsePipe.failure());
+            case SOURCE_FAILED -> responseFailed(Counter.BACKEND_READ_FAILED, "read failed: " + Upstream.reason(responsePipe.failure()));
             case SINK_FAILED -> {
                 x.count(Counter.CLIENT_WRITE_FAILED);
                 x.abort();

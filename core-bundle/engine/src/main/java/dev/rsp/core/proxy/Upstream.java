@@ -98,7 +98,7 @@ final class Upstream {
                     ctx.metrics.backend(b.name()));
         } catch (IOException | RuntimeException e) {
             backend = null;
-            connectFailed(b, e.toString());
+            connectFailed(b, reason(e));
             return Step.EXHAUSTED;
         }
         return backend.connected() ? Step.CONNECTED : Step.CONNECTING;
@@ -170,7 +170,25 @@ final class Upstream {
         }
     }
 
-    /** The names of the first {@code n} candidates, for the log. */
+    /**
+     * What went wrong with a backend connection, in words for the log ("connection refused", "connection reset"),
+     * not an exception's class name.
+     */
+    static String reason(Throwable e) {
+        if (e instanceof java.net.ConnectException) {
+            return "connection refused";
+        }
+        if (e instanceof java.net.NoRouteToHostException) {
+            return "no route to host";
+        }
+        if (e instanceof java.nio.channels.UnresolvedAddressException) {
+            return "host name not resolved";
+        }
+        String m = e.getMessage();
+        return m == null || m.isBlank() ? e.getClass().getSimpleName() : m.toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /** The names of the candidates tried so far, for the log. */
     String tried() {
         StringBuilder sb = new StringBuilder();
         for (int i = 0; i < tries && i < candidates.size(); i++) {
