@@ -18,6 +18,9 @@ final class HeadFieldRules {
     private boolean sawChunked;
     private boolean chunkedLast;
     private int codings;
+    /** Framing fields seen, and whether one was not in its single canonical form (then all are rewritten). */
+    private int framingFields;
+    private boolean framingOdd;
     private int upgradeFields;
     private int connectionFields;
     private int firstConnectionField;
@@ -37,6 +40,8 @@ final class HeadFieldRules {
         sawChunked = false;
         chunkedLast = false;
         codings = 0;
+        framingFields = 0;
+        framingOdd = false;
         upgradeFields = 0;
         connectionFields = 0;
         lengthDigits = 0;
@@ -112,6 +117,9 @@ final class HeadFieldRules {
         if (sawTransferEncoding) {
             head.transferCodings = codings == 1 && sawChunked ? "chunked" : joinedMembers(buf, head, "transfer-encoding");
         }
+        if (framingFields > 1 || framingOdd) {
+            markFramingFields(buf, head);
+        }
         if (hostField >= 0) {
             lastHost = CharClass.stringOr(buf, head.valueStart(hostField), head.valueEnd(hostField), lastHost);
             head.host = lastHost;
@@ -181,10 +189,13 @@ final class HeadFieldRules {
     }
 
     private boolean contentLength(ByteBuffer buf, HttpHead head, int i) {
-        head.markFraming(i);
+        framingFields++;
         list.of(buf, head.valueStart(i), head.valueEnd(i));
+        int members = 0;
         while (list.next()) {
             int digits = list.stop - list.start;
+            // canonical: one member, no leading zero ("0" itself is fine)
+            framingOdd |= ++members > 1 || digits > 1 && CharClass.at(buf, list.start) == '0';
             if (digits == 0 || digits > MAX_LENGTH_DIGITS) {
                 return refuse(Defect.BAD_CONTENT_LENGTH);
             }
@@ -211,9 +222,12 @@ final class HeadFieldRules {
             return refuse(Defect.TE_IN_HTTP10);
         }
         sawTransferEncoding = true;
-        head.markFraming(i);
+        framingFields++;
         list.of(buf, head.valueStart(i), head.valueEnd(i));
+        int members = 0;
         while (list.next()) {
+            // canonical: one non-empty member
+            framingOdd |= ++members > 1 || list.empty();
             if (list.empty()) {
                 continue;
             }
@@ -249,6 +263,20 @@ final class HeadFieldRules {
             p++;
         }
         return p == stop || CharClass.at(buf, p) == ';';
+    }
+
+    /**
+     * The framing fields were sent in a list form (several fields, several or empty members, leading zeros): every one
+     * is marked to be replaced by a single normalised field when the message is forwarded. A single canonical field
+     * goes on as it is (the common case costs nothing).
+     */
+    private static void markFramingFields(ByteBuffer buf, HttpHead head) {
+        head.framingRewritten = true;
+        for (int f = 0; f < head.headerCount(); f++) {
+            if (head.nameIs(buf, f, "content-length") || head.nameIs(buf, f, "transfer-encoding")) {
+                head.markFraming(f);
+            }
+        }
     }
 
     private void hopByHopIf(ByteBuffer buf, HttpHead head, int i, String lowerCaseName) {

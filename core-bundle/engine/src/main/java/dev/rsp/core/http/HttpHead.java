@@ -42,6 +42,7 @@ public final class HttpHead {
     long contentLength = -1;
     boolean chunked;
     String transferCodings = "";
+    boolean framingRewritten;
     boolean connectionClose;
     boolean connectionKeepAlive;
     boolean connectionUpgrade;
@@ -161,14 +162,22 @@ public final class HttpHead {
     }
 
     /**
-     * Whether field {@code i} is a Content-Length or Transfer-Encoding field. These are never forwarded as sent: a
-     * list with empty members or repeated equal lengths that rsp accepted could be read differently by the next
-     * recipient, so whoever forwards the message writes one normalised field from {@link #contentLength()} or
-     * {@link #transferCodings()} instead.
+     * Whether field {@code i} is a Content-Length or Transfer-Encoding field that must not be forwarded as sent: a list
+     * with empty members, repeated equal lengths or leading zeros that rsp accepted could be read differently by the
+     * next recipient, so whoever forwards the message writes one normalised field from {@link #contentLength()} or
+     * {@link #transferCodings()} instead (see {@link #rewritesFraming()}).
      */
     public boolean framing(int i) {
         Objects.checkIndex(i, count);
         return kinds[i] == FRAMING;
+    }
+
+    /**
+     * Whether the framing fields must be written anew when the message is forwarded: they came in a list form (see
+     * {@link #framing}). False for one canonical field, which is forwarded as sent.
+     */
+    public boolean rewritesFraming() {
+        return framingRewritten;
     }
 
     /** Whether field {@code i} is forwarded as sent: neither {@link #hopByHop} nor {@link #framing}. */
@@ -245,6 +254,7 @@ public final class HttpHead {
         contentLength = -1;
         chunked = false;
         transferCodings = "";
+        framingRewritten = false;
         connectionClose = false;
         connectionKeepAlive = false;
         connectionUpgrade = false;

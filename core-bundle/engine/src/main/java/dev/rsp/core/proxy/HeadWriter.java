@@ -67,7 +67,9 @@ final class HeadWriter {
                 ascii(out, r.forwardedHost());
             }
             ascii(out, "\r\n");
-            framing(r.transferCodings(), r.contentLength(), out);
+            if (r.rewritesFraming()) {
+                framing(r.transferCodings(), r.contentLength(), out);
+            }
             ascii(out, f.tls() ? "X-Forwarded-Proto: https\r\nX-Forwarded-Host: " : "X-Forwarded-Proto: http\r\nX-Forwarded-Host: ");
             ascii(out, r.forwardedHost());
             if (f.via()) {
@@ -108,7 +110,9 @@ final class HeadWriter {
                     copy(src, h.lineStart(i), h.lineEnd(i), out);
                 }
             }
-            framing(h.transferCodings(), h.contentLength(), out);
+            if (h.rewritesFraming()) {
+                framing(h.transferCodings(), h.contentLength(), out);
+            }
             switch (connection) {
                 case CLOSE -> ascii(out, "Connection: close\r\n");
                 case KEEP_ALIVE_10 -> ascii(out, "Connection: keep-alive\r\n");

@@ -40,6 +40,9 @@ interface RequestFields {
     /** Writes the value of field {@code i}. */
     void writeValue(int i, ByteBuffer out);
 
+    /** Whether the framing fields are to be written anew (they came in a list form); else they are among the fields. */
+    boolean rewritesFraming();
+
     /** The Transfer-Encoding codings, normalised, or "" (see {@link dev.rsp.core.http.HttpHead#transferCodings}). */
     String transferCodings();
 

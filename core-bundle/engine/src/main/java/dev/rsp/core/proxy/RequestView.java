@@ -160,6 +160,11 @@ final class RequestView implements RequestHead, RequestFields {
     }
 
     @Override
+    public boolean rewritesFraming() {
+        return head.rewritesFraming();
+    }
+
+    @Override
     public String transferCodings() {
         return head.transferCodings();
     }
