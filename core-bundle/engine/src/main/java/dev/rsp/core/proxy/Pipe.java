@@ -96,10 +96,6 @@ final class Pipe {
         return active;
     }
 
-    Framing framing() {
-        return framing;
-    }
-
     /** True while no byte of the current message (head or body) has been written to the sink. */
     boolean sentNothing() {
         return bodyBytes == 0 && (prefix == null || prefix.position() == 0);
