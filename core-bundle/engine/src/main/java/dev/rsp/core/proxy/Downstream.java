@@ -1,7 +1,9 @@
 package dev.rsp.core.proxy;
 
+import dev.rsp.core.http.HttpHead;
 import dev.rsp.core.net.ByteSink;
 import dev.rsp.core.net.ByteSource;
+import java.nio.ByteBuffer;
 
 /**
  * The client side of one {@link Exchange}, as the exchange sees it: where the request comes from and the response
@@ -35,6 +37,14 @@ interface Downstream {
      * does not cover it (the exchange answers 421). True without TLS.
      */
     boolean covers(String host);
+
+    /**
+     * Encodes the backend's response head for this client into {@code out} (cleared first, ready to send after): the
+     * head parsed from {@code source}, hop-by-hop fields left out, and the connection handling {@code kind} says
+     * (keep-alive, close, upgrade, or an interim 1xx). HTTP/1 writes header lines; an HTTP/2 stream will encode a
+     * HEADERS frame. False when it does not fit {@code out} (the exchange answers 502).
+     */
+    boolean encodeResponseHead(ByteBuffer source, HttpHead head, HeadWriter.ClientConnection kind, ByteBuffer out);
 
     /** True when the client side wants the connection closed after this exchange (a stop drains it). */
     boolean draining();

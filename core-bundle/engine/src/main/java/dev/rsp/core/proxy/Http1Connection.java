@@ -11,6 +11,7 @@ import dev.rsp.core.net.TlsRenegotiationRefused;
 import dev.rsp.spi.tls.Termination;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLSession;
@@ -282,6 +283,11 @@ final class Http1Connection implements ClientConnection, Downstream {
     public boolean covers(String host) {
         SSLSession session = client.tlsSession();
         return termination == null || session == null || termination.covers(session, host);
+    }
+
+    @Override
+    public boolean encodeResponseHead(ByteBuffer source, HttpHead head, HeadWriter.ClientConnection kind, ByteBuffer out) {
+        return HeadWriter.response(source, head, kind, out);
     }
 
     @Override

@@ -3,6 +3,8 @@ package dev.rsp.core.proxy;
 import dev.rsp.core.net.ByteSink;
 import dev.rsp.core.net.ByteSource;
 import dev.rsp.core.net.Endpoint;
+import dev.rsp.core.http.HttpHead;
+import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 
 /**
@@ -82,6 +84,12 @@ final class PassthroughConnection implements ClientConnection, Downstream {
     @Override
     public boolean covers(String host) {
         return true;
+    }
+
+    /** A relayed TLS stream has no HTTP response head. */
+    @Override
+    public boolean encodeResponseHead(ByteBuffer source, HttpHead head, HeadWriter.ClientConnection kind, ByteBuffer out) {
+        return false;
     }
 
     @Override

@@ -145,7 +145,7 @@ final class Relay {
             responseHead = ctx.loop.buffers().acquire();
         }
         if (status < 200 && status != 101) {
-            HeadWriter.response(be.input(), rh, HeadWriter.ClientConnection.INTERIM, responseHead);
+            down.encodeResponseHead(be.input(), rh, HeadWriter.ClientConnection.INTERIM, responseHead);
             be.input().position(rh.headEnd());
             backend.parser().reset();
             facts.interim = true;
@@ -173,7 +173,7 @@ final class Relay {
         HeadWriter.ClientConnection cc = facts.upgraded ? HeadWriter.ClientConnection.UPGRADE
                 : facts.closeAfter ? HeadWriter.ClientConnection.CLOSE
                 : facts.http10 ? HeadWriter.ClientConnection.KEEP_ALIVE_10 : HeadWriter.ClientConnection.KEEP_ALIVE_11;
-        if (!HeadWriter.response(be.input(), rh, cc, responseHead)) {
+        if (!down.encodeResponseHead(be.input(), rh, cc, responseHead)) {
             x.count(Counter.BACKEND_HEAD_TOO_LARGE);
             upstream.drop();
             x.fail(502, "response head too large once rewritten");
