@@ -13,14 +13,10 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.channels.ServerSocketChannel;
 import java.util.ArrayList;
-import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -51,20 +47,12 @@ public final class ProxyEngine {
     private InetSocketAddress listening;
     /** Set by {@link #drain}: no listener opens again. */
     private boolean draining;
-    /** The TLS listeners, by the front they serve. */
-    private final Map<TlsFront, ServerSocketChannel> tlsListeners = new IdentityHashMap<>();
-    private ExecutorService tlsTasks;
+    private final TlsListeners tls = new TlsListeners();
     /** The operator's error pages ({@code errors.dir}), kept current off the loops; null before start. */
     private volatile ErrorPages.Watcher errorPages;
     /** Where access log lines go: the {@code rsp.access} logger unless replaced (tests, other destinations). */
-    private volatile java.util.function.Consumer<String> accessLines = new LoggerSink();
-
-    private static final class LoggerSink implements java.util.function.Consumer<String> {
-        @Override
-        public void accept(String line) {
-            accessLog.info(line);
-        }
-    }
+    private volatile java.util.function.Consumer<String> accessLines = TO_LOGGER;
+    private static final java.util.function.Consumer<String> TO_LOGGER = line -> accessLog.info(line);
 
     public ProxyEngine(ProxySettings settings, RoutingTable routing, PassiveHealth health) {
         this.settings = settings;
@@ -102,7 +90,7 @@ public final class ProxyEngine {
 
     /** Whether access log lines are wanted at all (the logger is on, or a sink replaced it). */
     boolean accessLogOn() {
-        return accessLog.isInfoEnabled() || !(accessLines instanceof LoggerSink);
+        return accessLines != TO_LOGGER || accessLog.isInfoEnabled();
     }
 
     void accessLine(String line) {
@@ -127,53 +115,24 @@ public final class ProxyEngine {
      * inspecting their ClientHello through the front.
      */
     public synchronized void addTlsFront(TlsFront front) throws IOException {
-        if (tlsListeners.containsKey(front) || loops.isEmpty() || draining) {
-            return;
+        if (!loops.isEmpty() && !draining) {
+            tls.add(this, loops, front);
         }
-        ServerSocketChannel ch = Acceptor.listen(this, loops, "rsp.tls listen", front.listenAddress(), front);
-        tlsListeners.put(front, ch);
-        log.info("rsp TLS listener ({}) on {}", (front.handling() instanceof dev.rsp.spi.tls.Passthrough ? "passthrough" : "terminate"), ch.getLocalAddress());
     }
 
     /** Closes the TLS listener of {@code front}; its open connections finish. */
     public synchronized void removeTlsFront(TlsFront front) {
-        ServerSocketChannel ch = tlsListeners.remove(front);
-        if (ch != null) {
-            try {
-                log.info("rsp TLS listener on {} closed", ch.getLocalAddress());
-                ch.close();
-            } catch (IOException ignored) {
-                // closing anyway
-            }
-        }
+        tls.remove(front);
     }
 
     /** Where the TLS listener of {@code front} listens, or null when it has none. */
     public synchronized InetSocketAddress tlsAddress(TlsFront front) {
-        ServerSocketChannel ch = tlsListeners.get(front);
-        try {
-            return ch == null ? null : (InetSocketAddress) ch.getLocalAddress();
-        } catch (IOException e) {
-            return null;
-        }
+        return tls.address(front);
     }
 
-    /**
-     * Runs SSLEngine delegated tasks (the handshake's signatures and key exchanges) off the loops: one thread per
-     * loop, a bounded queue; a handshake whose task is refused is closed.
-     */
-    synchronized java.util.concurrent.Executor tlsTasks() {
-        if (tlsTasks == null) {
-            int n = Math.max(1, loops.size());
-            java.util.concurrent.atomic.AtomicInteger ids = new java.util.concurrent.atomic.AtomicInteger();
-            tlsTasks = new ThreadPoolExecutor(n, n, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(16_384), r -> {
-                Thread t = new Thread(r, "rsp-tls-task-" + ids.getAndIncrement());
-                t.setDaemon(true);
-                return t;
-            });
-            ((ThreadPoolExecutor) tlsTasks).allowCoreThreadTimeOut(true);
-        }
-        return tlsTasks;
+    /** Runs SSLEngine delegated tasks off the loops (see {@link TlsListeners#tasks}). */
+    java.util.concurrent.Executor tlsTasks() {
+        return tls.tasks(loops.size());
     }
 
     /**
@@ -261,9 +220,7 @@ public final class ProxyEngine {
             } catch (IOException ignored) {
                 // closing anyway
             }
-            for (TlsFront f : List.copyOf(tlsListeners.keySet())) {
-                removeTlsFront(f);
-            }
+            tls.closeAll();
             timeout = settings.stopTimeoutNanos();
         }
         log.info("rsp proxy draining: not accepting; waiting up to {} ms (timeout.stop.ms) for {} connections",
@@ -304,10 +261,7 @@ public final class ProxyEngine {
             errorPages.close();
             errorPages = null;
         }
-        if (tlsTasks != null) {
-            tlsTasks.shutdownNow();
-            tlsTasks = null;
-        }
+        tls.shutdown();
     }
 
     private void retryWaitingRequests() {

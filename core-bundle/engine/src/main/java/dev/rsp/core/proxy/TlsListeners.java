@@ -1,0 +1,92 @@
+package dev.rsp.core.proxy;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.channels.ServerSocketChannel;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import dev.rsp.spi.tls.Passthrough;
+import dev.rsp.spi.tls.TlsFront;
+
+/**
+ * The engine's TLS listeners, one per {@link TlsFront} service, and the threads that run TLS engines' delegated
+ * tasks. Guarded by the engine's lock (every method is called under it).
+ */
+final class TlsListeners {
+
+    private final Map<TlsFront, ServerSocketChannel> listeners = new IdentityHashMap<>();
+    private ExecutorService tasks;
+
+    /** Opens the listener of {@code front} on every loop; a no-op when it has one. */
+    void add(ProxyEngine engine, List<LoopContext> loops, TlsFront front) throws IOException {
+        if (listeners.containsKey(front)) {
+            return;
+        }
+        ServerSocketChannel ch = Acceptor.listen(engine, loops, "rsp.tls listen", front.listenAddress(), front);
+        listeners.put(front, ch);
+        ProxyEngine.log.info("rsp TLS listener ({}) on {}", front.handling() instanceof Passthrough ? "passthrough" : "terminate",
+                ch.getLocalAddress());
+    }
+
+    /** Closes the listener of {@code front}; its open connections finish. */
+    void remove(TlsFront front) {
+        ServerSocketChannel ch = listeners.remove(front);
+        if (ch != null) {
+            try {
+                ProxyEngine.log.info("rsp TLS listener on {} closed", ch.getLocalAddress());
+                ch.close();
+            } catch (IOException ignored) {
+                // closing anyway
+            }
+        }
+    }
+
+    void closeAll() {
+        for (TlsFront f : List.copyOf(listeners.keySet())) {
+            remove(f);
+        }
+    }
+
+    /** Where the listener of {@code front} listens, or null when it has none. */
+    InetSocketAddress address(TlsFront front) {
+        ServerSocketChannel ch = listeners.get(front);
+        try {
+            return ch == null ? null : (InetSocketAddress) ch.getLocalAddress();
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /**
+     * Runs SSLEngine delegated tasks (the handshake's signatures and key exchanges) off the loops: one thread per
+     * loop, a bounded queue; a handshake whose task is refused is closed. Made on first use.
+     */
+    synchronized Executor tasks(int loops) {
+        if (tasks == null) {
+            int n = Math.max(1, loops);
+            AtomicInteger ids = new AtomicInteger();
+            ThreadPoolExecutor pool = new ThreadPoolExecutor(n, n, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(16_384), r -> {
+                Thread t = new Thread(r, "rsp-tls-task-" + ids.getAndIncrement());
+                t.setDaemon(true);
+                return t;
+            });
+            pool.allowCoreThreadTimeOut(true);
+            tasks = pool;
+        }
+        return tasks;
+    }
+
+    synchronized void shutdown() {
+        if (tasks != null) {
+            tasks.shutdownNow();
+            tasks = null;
+        }
+    }
+}
