@@ -81,6 +81,7 @@ final class LoopContext {
     }
 
     void givePipe(Pipe p) {
+        p.clear();
         if (pipes.size() < MAX_SPARE_PIPES) {
             pipes.addFirst(p);
         }

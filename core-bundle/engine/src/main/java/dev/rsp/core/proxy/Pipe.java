@@ -174,6 +174,15 @@ final class Pipe {
         active = false;
     }
 
+    /** Abandons the message and forgets its ends and prefix, so that a pipe kept for reuse holds on to nothing. */
+    void clear() {
+        active = false;
+        source = null;
+        sink = null;
+        prefix = null;
+        failure = null;
+    }
+
     private Progress failed(Progress p, IOException e) {
         failure = e;
         active = false;
