@@ -143,6 +143,9 @@ final class FelixLauncher {
                 exitStatus = 1;
             }
             stopDeadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(STOP_TIMEOUT_MS);
+            if (exitStatus != 0 && "start failed".equals(why)) {
+                quietConfiguration();
+            }
             try {
                 framework.stop();
             } catch (BundleException e) {
@@ -161,6 +164,25 @@ final class FelixLauncher {
         watchdog.start();
     }
 
+
+    /**
+     * A start that failed stops while configuration events are still being delivered; a component activated by one
+     * of them while its bundle stops makes SCR throw and ConfigAdmin print the trace. Stopping the configuration
+     * watcher and ConfigAdmin first ends that flow, so the failed start says its one line and nothing else.
+     */
+    private void quietConfiguration() {
+        for (String name : new String[] {FILEINSTALL, "org.apache.felix.configadmin"}) {
+            for (Bundle b : framework.getBundleContext().getBundles()) {
+                if (name.equals(b.getSymbolicName())) {
+                    try {
+                        b.stop();
+                    } catch (BundleException | IllegalStateException ignored) {
+                        // the framework stops next anyway
+                    }
+                }
+            }
+        }
+    }
 
     private void stopAndWait() {
         Framework fw = framework;
