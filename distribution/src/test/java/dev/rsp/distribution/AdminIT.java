@@ -57,6 +57,14 @@ class AdminIT {
         rsp = new ProcessBuilder(home.dir.resolve("bin/rsp").toString()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         String base = "http://127.0.0.1:" + home.adminPort;
         await(() -> get(base + "/api/stats").statusCode() == 200 && get(base + "/api/stats").body().contains("\"live\":true"), "admin up");
+        // The demo backends start in deploy/, after the core: load counted per backend starts once they answer.
+        await(() -> {
+            try {
+                return RawHttp.get(home.httpPort, "alice.example.com", "/ready").startsWith("HTTP/1.1 200 ");
+            } catch (Exception e) {
+                return false;
+            }
+        }, "the demo answering through rsp");
         return home;
     }
 
