@@ -56,11 +56,21 @@ class EdgeOutputIT {
                         && line.contains("\"backend\":\"app\"") && line.contains("\"user_agent\":\"edge-test/1\"")
                         && line.contains("\"version\":\"HTTP/1.1\""), line);
 
-                backend.close();
-                String failed = get(home.httpPort, "/after");
-                assertTrue(failed.startsWith("HTTP/1.1 502 "), failed);
+                // The backend moves to a port nothing listens on (closing a socket another thread accepts on can
+                // let one more connection in): requests fail to connect from then on.
+                int dead;
+                try (ServerSocket gone = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+                    dead = gone.getLocalPort();
+                }
+                RspHome.writeAtomically(home.etc().resolve("rsp.backends.cfg"), "backend.app = 127.0.0.1:" + dead + "\n");
+                String[] failedAnswer = new String[1];
+                Waits.until("a 502 once the backend moved", () -> {
+                    failedAnswer[0] = get(home.httpPort, "/after");
+                    return failedAnswer[0] != null && failedAnswer[0].startsWith("HTTP/1.1 502 ");
+                }, log);
+                String failed = failedAnswer[0];
                 assertTrue(failed.contains("Content-Type: text/html") && failed.endsWith("<h1>Down for a moment</h1>\n"), failed);
-                assertFalse(failed.contains("app") || failed.contains(Integer.toString(backend.getLocalPort())), failed);
+                assertFalse(failed.contains("app") || failed.contains(Integer.toString(dead)), failed);
                 Waits.logLine(log, "\"target\":\"/after\"", 1);
                 String failure = lineWith(log, "\"target\":\"/after\"");
                 assertTrue(failure.contains("\"status\":502") && failure.contains("\"error\":\"no backend reachable")
