@@ -227,8 +227,11 @@ public final class Addresses {
         return new Refused(List.of(reason));
     }
 
-    /** {@code s} in single quotes, control characters as {@code \\uXXXX}, cut at {@link #MAX_QUOTED} characters. */
-    private static String quote(String s) {
+    /**
+     * {@code s} in single quotes, control characters as {@code \\uXXXX}, cut at {@link #MAX_QUOTED} characters: a value
+     * an operator wrote, safe to put in one log line.
+     */
+    public static String quote(String s) {
         StringBuilder sb = new StringBuilder("'");
         int shown = Math.min(s.length(), MAX_QUOTED);
         for (int i = 0; i < shown; i++) {

@@ -230,20 +230,6 @@ public final class BackendsConfig {
         if (!(value instanceof String s)) {
             return String.valueOf(value);
         }
-        StringBuilder sb = new StringBuilder("'");
-        int shown = Math.min(s.length(), MAX_SHOWN);
-        for (int i = 0; i < shown; i++) {
-            char c = s.charAt(i);
-            if (c < 0x20 || c == 0x7f) {
-                sb.append(String.format("\\u%04x", (int) c));
-            } else {
-                sb.append(c);
-            }
-        }
-        sb.append('\'');
-        if (s.length() > shown) {
-            sb.append("... (").append(s.length()).append(" characters)");
-        }
-        return sb.toString();
+        return dev.rsp.config.Addresses.quote(s);
     }
 }
