@@ -146,6 +146,16 @@ public final class HttpHead {
         return CharClass.equalsLowerCase(buf, nameStart(i), nameEnd(i), lowerCaseName);
     }
 
+    /** The value of the first field named {@code lowerCaseName}, trimmed, or "" when there is none. */
+    public String firstValue(ByteBuffer buf, String lowerCaseName) {
+        for (int i = 0; i < count; i++) {
+            if (nameIs(buf, i, lowerCaseName)) {
+                return value(buf, i);
+            }
+        }
+        return "";
+    }
+
     /** The value of field {@code i}, trimmed, bytes decoded as ISO-8859-1. */
     public String value(ByteBuffer buf, int i) {
         return CharClass.string(buf, valueStart(i), valueEnd(i));

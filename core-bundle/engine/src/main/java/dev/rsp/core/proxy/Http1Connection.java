@@ -217,8 +217,8 @@ final class Http1Connection implements ClientConnection, Downstream {
         boolean keepAlive = !draining && (head.versionMinor() == 1 ? !head.connectionClose() : head.connectionKeepAlive());
         Exchange x = new Exchange(engine, ctx, this);
         if (engine.accessLogOn()) {
-            x.facts().userAgent = fieldValue(head, "user-agent");
-            x.facts().referer = fieldValue(head, "referer");
+            x.facts().userAgent = head.firstValue(client.input(), "user-agent");
+            x.facts().referer = head.firstValue(client.input(), "referer");
         }
         client.input().position(head.headEnd());
         // Read interest stays on: turned off only if the client sends more while the exchange runs, so a plain
@@ -227,16 +227,6 @@ final class Http1Connection implements ClientConnection, Downstream {
         exchange = x;
         state = State.EXCHANGE;
         x.start(head, view, keepAlive);
-    }
-
-    /** The first field named {@code lowerCaseName} of the request head in the client's buffer, or "". */
-    private String fieldValue(HttpHead head, String lowerCaseName) {
-        for (int i = 0; i < head.headerCount(); i++) {
-            if (head.nameIs(client.input(), i, lowerCaseName)) {
-                return head.value(client.input(), i);
-            }
-        }
-        return "";
     }
 
     /** A request refused before an exchange could start: logged as its own exchange, then answered. */
@@ -363,27 +353,10 @@ final class Http1Connection implements ClientConnection, Downstream {
         }
     }
 
-    /** Reads and drops what the client still sends, so that closing does not reset the reply away. */
+    /** Lingers: drops what the client still sends (see {@link ReplyWriter#discardUntilClosed}), closes once it has. */
     private void linger() {
-        for (int i = 0; i < 16; i++) {
-            int n;
-            try {
-                if (client.hasInput()) {
-                    client.input().position(client.input().limit());
-                }
-                n = client.read();
-            } catch (IOException e) {
-                close();
-                return;
-            }
-            if (n < 0) {
-                close();
-                return;
-            }
-            if (n == 0) {
-                client.wantRead(true);
-                return;
-            }
+        if (ReplyWriter.discardUntilClosed(client)) {
+            close();
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.rsp.core.proxy;
 
 import dev.rsp.core.net.Endpoint;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 
 /**
@@ -42,6 +43,34 @@ final class ReplyWriter {
     /** Writes what the client takes now. */
     Pipe.Progress pump() {
         return pipe.pump();
+    }
+
+    /**
+     * Reads and drops what the client still sends after rsp's answer, so that closing does not make the kernel reset
+     * the answer away (a close with unread input sends RST). Reads at most a few windows per call.
+     *
+     * @return true when the client has closed its side (or the socket failed): the connection can close now
+     */
+    static boolean discardUntilClosed(Endpoint client) {
+        for (int i = 0; i < 16; i++) {
+            int n;
+            try {
+                if (client.hasInput()) {
+                    client.input().position(client.input().limit());
+                }
+                n = client.read();
+            } catch (IOException e) {
+                return true;
+            }
+            if (n < 0) {
+                return true;
+            }
+            if (n == 0) {
+                client.wantRead(true);
+                return false;
+            }
+        }
+        return false;
     }
 
     void release() {
