@@ -14,4 +14,12 @@ public final class TlsRenegotiationRefused extends SSLException {
     TlsRenegotiationRefused(String protocol) {
         super("TLS renegotiation refused (" + protocol + ")");
     }
+
+    /** True when {@code protocol} has renegotiation (below TLS 1.3), so handshake records after the first are refused. */
+    static boolean possibleIn(String protocol) {
+        return switch (protocol) {
+            case "TLSv1.2", "TLSv1.1", "TLSv1", "SSLv3" -> true;
+            default -> false;
+        };
+    }
 }

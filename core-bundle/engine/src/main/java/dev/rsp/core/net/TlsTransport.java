@@ -3,10 +3,7 @@ package dev.rsp.core.net;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLEngineResult;
 import javax.net.ssl.SSLEngineResult.HandshakeStatus;
@@ -17,16 +14,14 @@ import javax.net.ssl.SSLSession;
  * TLS under an {@link Endpoint}: the endpoint's input window holds plaintext, this transport keeps the ciphertext and
  * drives the {@link SSLEngine} on the loop thread, so the pipes and parsers above see a plain byte stream.
  *
- * <p>Buffers: {@code netIn} holds ciphertext read and not yet decrypted, {@code netOut} at most one batch of
- * encrypted records not yet taken by the socket. A write is refused (returns 0) while {@code netOut} has bytes, so a
- * slow client holds back its writer exactly as on a plain socket. Both buffers go back to their pool when empty and
- * the connection idles.
+ * <p>Ciphertext lives in {@link TlsRecords}. A write is refused (returns 0) while encrypted records still wait for
+ * the socket, so a slow client holds back its writer exactly as on a plain socket.
  *
  * <p>The selector does not see ciphertext already buffered here. Two things cover that: the endpoint's effective
- * interest adds OP_WRITE while {@code netOut} has bytes (any readiness leads the owner to read or write, and both
- * flush first), and asking for read interest while {@code netIn} holds a whole record queues a wake-up of the
- * owner on the loop. Delegated tasks (the handshake's expensive steps) run on {@code tasks}, never on the loop;
- * while they run the endpoint reads nothing. Loop thread only, except the task runner.
+ * interest adds OP_WRITE while records wait for the socket (any readiness leads the owner to read or write, and both
+ * flush first), and asking for read interest while a whole record is buffered queues a wake-up of the
+ * owner on the loop. Delegated tasks (JSSE's expensive handshake steps) run in {@link DelegatedTasks}, never on the
+ * loop; while they run the endpoint reads nothing. Loop thread only.
  *
  * <p>Renegotiation is refused: once the handshake of a TLS 1.2 (or older) session is done, a record of type handshake
  * from the peer can only start a new handshake (a ClientHello, or a server's HelloRequest), so it fails the read with
@@ -48,17 +43,12 @@ final class TlsTransport implements Transport {
     private final Endpoint ep;
     private final SSLEngine engine;
     private final TlsEngineKind kind;
-    private final BufferPool netPool;
-    private final Executor tasks;
+    private final TlsRecords records;
+    private final DelegatedTasks tasks;
     private final int minPlainRoom;
-    private ByteBuffer netIn;
-    private ByteBuffer netOut;
-    /** netIn holds only part of a record: decrypting waits for the socket. */
-    private boolean netInPartial;
     private boolean handshakeDone;
     /** The handshake is done and the protocol has renegotiation (below TLS 1.3): handshake records are refused. */
     private boolean refuseHandshakeRecords;
-    private boolean taskRunning;
     private boolean wakeQueued;
     private boolean closeNotifyWanted;
     private boolean closeNotifySent;
@@ -68,14 +58,9 @@ final class TlsTransport implements Transport {
         this.ep = ep;
         this.engine = engine;
         this.kind = kind;
-        this.netPool = netPool;
-        this.tasks = tasks;
+        this.records = new TlsRecords(netPool, initial);
+        this.tasks = new DelegatedTasks(ep, tasks, this::wakeNow);
         this.minPlainRoom = kind.plainRoom(engine);
-        if (initial.hasRemaining()) {
-            netIn = netPool.acquire();
-            netIn.put(initial);
-            netIn.flip();
-        }
     }
 
     /** Full when less than a whole record's plaintext fits after the window. */
@@ -97,7 +82,7 @@ final class TlsTransport implements Transport {
     @Override
     public int effectiveInterest(int wanted) {
         int ops = wanted;
-        if (taskRunning) {
+        if (tasks.running()) {
             ops &= ~SelectionKey.OP_READ;
         }
         if (pendingOutput()) {
@@ -106,15 +91,15 @@ final class TlsTransport implements Transport {
         return ops;
     }
 
-    /** True when netIn holds at least one whole record not yet decrypted. */
+    /** True when at least one whole record waits to be decrypted. */
     @Override
     public boolean hasBufferedInput() {
-        return netIn != null && netIn.hasRemaining() && !netInPartial;
+        return records.hasWholeRecord();
     }
 
     @Override
     public boolean pendingOutput() {
-        return netOut != null && netOut.hasRemaining() || closeNotifyWanted && !outputShut;
+        return records.hasOutput() || closeNotifyWanted && !outputShut;
     }
 
     // ---------------------------------------------------------------- reading
@@ -140,9 +125,9 @@ final class TlsTransport implements Transport {
     /** After a failure the engine may hold an alert for the peer: one non-blocking attempt to send it. */
     private void sendAlert() {
         try {
-            if (engine.getHandshakeStatus() == HandshakeStatus.NEED_WRAP && (netOut == null || !netOut.hasRemaining())) {
+            if (engine.getHandshakeStatus() == HandshakeStatus.NEED_WRAP && !records.hasOutput()) {
                 wrapInto(EMPTY);
-                ep.channel().write(netOut);
+                records.send(ep.channel());
             }
         } catch (IOException | RuntimeException ignored) {
             // the connection is closed next anyway
@@ -154,12 +139,12 @@ final class TlsTransport implements Transport {
         flush();
         int produced = 0;
         for (int step = 0; step < STEPS_PER_READ; step++) {
-            if (taskRunning) {
+            if (tasks.running()) {
                 return produced;
             }
             HandshakeStatus hs = engine.getHandshakeStatus();
             if (hs == HandshakeStatus.NEED_TASK) {
-                runTasks();
+                tasks.start(engine);
                 return produced;
             }
             if (hs == HandshakeStatus.NEED_WRAP) {
@@ -168,7 +153,7 @@ final class TlsTransport implements Transport {
                 }
                 continue;
             }
-            if (netIn == null || !netIn.hasRemaining() || netInPartial) {
+            if (records.needsSocket()) {
                 int n = readSocket();
                 if (n < 0) {
                     ep.markInputShutdown();
@@ -182,7 +167,7 @@ final class TlsTransport implements Transport {
                 // No room for a whole record: the reader consumes the window first (or compacts it).
                 return produced;
             }
-            if (refuseHandshakeRecords && netIn.get(netIn.position()) == HANDSHAKE_RECORD) {
+            if (refuseHandshakeRecords && records.firstRecordType() == HANDSHAKE_RECORD) {
                 throw new TlsRenegotiationRefused(engine.getSession().getProtocol());
             }
             SSLEngineResult r = unwrap(plain);
@@ -191,12 +176,7 @@ final class TlsTransport implements Transport {
                 handshakeFinished();
             }
             switch (r.getStatus()) {
-                case BUFFER_UNDERFLOW -> {
-                    if (netIn.position() == 0 && netIn.limit() == netIn.capacity()) {
-                        throw new SSLException("TLS record larger than " + netIn.capacity() + " bytes");
-                    }
-                    netInPartial = true;
-                }
+                case BUFFER_UNDERFLOW -> records.partialRecord();
                 case BUFFER_OVERFLOW -> {
                     return produced;
                 }
@@ -224,37 +204,16 @@ final class TlsTransport implements Transport {
         int start = plain.position();
         plain.position(plain.limit()).limit(plain.capacity());
         try {
-            return engine.unwrap(netIn, plain);
+            return engine.unwrap(records.in(), plain);
         } finally {
             plain.limit(plain.position()).position(start);
-            if (!netIn.hasRemaining()) {
-                netIn.position(0).limit(0);
-            }
+            records.unwrapped();
         }
     }
 
     private int readSocket() throws IOException {
-        if (netIn == null) {
-            netIn = netPool.acquire();
-            netIn.limit(0);
-        } else if (netIn.position() > 0) {
-            netIn.compact();
-            netIn.flip();
-        }
-        if (netIn.limit() == netIn.capacity()) {
-            throw new SSLException("TLS record larger than " + netIn.capacity() + " bytes");
-        }
-        int start = netIn.position();
-        netIn.position(netIn.limit()).limit(netIn.capacity());
-        int n;
-        try {
-            n = ep.channel().read(netIn);
-        } finally {
-            netIn.limit(netIn.position()).position(start);
-        }
-        if (n > 0) {
-            netInPartial = false;
-        } else if (n < 0) {
+        int n = records.readSocket(ep.channel());
+        if (n < 0) {
             try {
                 engine.closeInbound();
             } catch (SSLException truncated) {
@@ -285,7 +244,7 @@ final class TlsTransport implements Transport {
             }
         }
         if (engine.getHandshakeStatus() == HandshakeStatus.NEED_TASK) {
-            runTasks();
+            tasks.start(engine);
             return false;
         }
         return true;
@@ -294,48 +253,7 @@ final class TlsTransport implements Transport {
     /** Called when the initial handshake completes (TLS 1.3's post-handshake messages may call it again). */
     private void handshakeFinished() {
         handshakeDone = true;
-        refuseHandshakeRecords = hasRenegotiation(engine.getSession().getProtocol());
-    }
-
-    private static boolean hasRenegotiation(String protocol) {
-        return switch (protocol) {
-            case "TLSv1.2", "TLSv1.1", "TLSv1", "SSLv3" -> true;
-            default -> false;
-        };
-    }
-
-    private void runTasks() {
-        List<Runnable> batch = new ArrayList<>(2);
-        Runnable t;
-        while ((t = engine.getDelegatedTask()) != null) {
-            batch.add(t);
-        }
-        if (batch.isEmpty()) {
-            return;
-        }
-        taskRunning = true;
-        ep.applyInterest();
-        EventLoop loop = ep.loop();
-        try {
-            tasks.execute(() -> {
-                try {
-                    batch.forEach(Runnable::run);
-                } finally {
-                    loop.execute(this::tasksDone);
-                }
-            });
-        } catch (RejectedExecutionException e) {
-            taskRunning = false;
-            ep.close();
-        }
-    }
-
-    private void tasksDone() {
-        taskRunning = false;
-        if (!ep.isClosed()) {
-            ep.applyInterest();
-            wakeNow();
-        }
+        refuseHandshakeRecords = TlsRenegotiationRefused.possibleIn(engine.getSession().getProtocol());
     }
 
     // ---------------------------------------------------------------- writing
@@ -371,14 +289,11 @@ final class TlsTransport implements Transport {
     }
 
     private SSLEngineResult wrapInto(ByteBuffer... srcs) throws SSLException {
-        if (netOut == null) {
-            netOut = netPool.acquire();
-        }
-        netOut.clear();
+        ByteBuffer out = records.outForWrap();
         try {
-            return engine.wrap(srcs, netOut);
+            return engine.wrap(srcs, out);
         } finally {
-            netOut.flip();
+            records.wrapped();
         }
     }
 
@@ -391,18 +306,15 @@ final class TlsTransport implements Transport {
     }
 
     /**
-     * Sends what {@code netOut} holds, then the close_notify when one is wanted, then shuts the socket's output.
+     * Sends the records waiting for the socket, then the close_notify when one is wanted, then shuts the socket's output.
      *
      * @return true when nothing is left to send
      */
     boolean flush() throws IOException {
         while (true) {
-            if (netOut != null && netOut.hasRemaining()) {
-                ep.channel().write(netOut);
-                if (netOut.hasRemaining()) {
-                    ep.applyInterest();
-                    return false;
-                }
+            if (!records.send(ep.channel())) {
+                ep.applyInterest();
+                return false;
             }
             if (closeNotifyWanted && !closeNotifySent) {
                 closeNotifySent = true;
@@ -412,10 +324,7 @@ final class TlsTransport implements Transport {
             }
             break;
         }
-        if (netOut != null) {
-            netPool.release(netOut);
-            netOut = null;
-        }
+        records.releaseEmptyOut();
         if (closeNotifyWanted && !outputShut) {
             outputShut = true;
             try {
@@ -444,10 +353,10 @@ final class TlsTransport implements Transport {
 
     // ---------------------------------------------------------------- wake-ups and release
 
-    /** Queues one wake-up of the owner when whole records wait in netIn (the selector cannot see them). */
+    /** Queues one wake-up of the owner when whole records wait to be decrypted (the selector cannot see them). */
     @Override
     public void readInterestOn() {
-        if (hasBufferedInput() && !taskRunning) {
+        if (hasBufferedInput() && !tasks.running()) {
             wake();
         }
     }
@@ -475,15 +384,7 @@ final class TlsTransport implements Transport {
     /** Gives back the ciphertext buffers that hold nothing. */
     @Override
     public void releaseIdle() {
-        if (netIn != null && !netIn.hasRemaining()) {
-            netPool.release(netIn);
-            netIn = null;
-            netInPartial = false;
-        }
-        if (netOut != null && !netOut.hasRemaining()) {
-            netPool.release(netOut);
-            netOut = null;
-        }
+        records.releaseIdle();
     }
 
     /** Best effort close_notify (one non-blocking write), then gives back the buffers and the engine's own memory. */
@@ -493,22 +394,15 @@ final class TlsTransport implements Transport {
             closeNotifySent = true;
             try {
                 engine.closeOutbound();
-                if (netOut == null || !netOut.hasRemaining()) {
+                if (!records.hasOutput()) {
                     wrapInto(EMPTY);
-                    ep.channel().write(netOut);
+                    records.send(ep.channel());
                 }
             } catch (IOException | RuntimeException ignored) {
                 // closing anyway
             }
         }
-        if (netIn != null) {
-            netPool.release(netIn);
-            netIn = null;
-        }
-        if (netOut != null) {
-            netPool.release(netOut);
-            netOut = null;
-        }
+        records.releaseAll();
         kind.release(engine);
     }
 }
