@@ -1,15 +1,12 @@
 package dev.rsp.core.routing;
 
 import dev.rsp.core.backend.BackendDirectory;
+import dev.rsp.core.routing.StrategyServices.Service;
 import dev.rsp.spi.routing.Backends;
-import dev.rsp.spi.routing.Router;
 import dev.rsp.spi.routing.RoutingStrategy;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Comparator;
-import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -37,11 +34,11 @@ import org.slf4j.LoggerFactory;
  * <p>Which service serves a name: among services registered under the same name, the one with the highest
  * ranking, then the lowest service id, is the winner and the only one built; the others wait. Until the winner's
  * router is built, the router of the next preferred service that has one (e.g. the previous winner, or the same
- * service before it was modified) stays in use; the swap is one atomic snapshot change.
+ * service before it was modified) stays in use; the swap is one atomic snapshot change ({@link StrategyServices}).
  *
  * <p>A build that throws or returns {@code null} is logged with the strategy name; the service keeps the router
  * it had from an earlier build (of an older configuration or backend set), or is not live when it never had one.
- * The failed build is not retried until the service or the backends change again.
+ * The failed build is not retried until the service or the backends change again ({@link RouterBuild}).
  *
  * <p>A removed service, or a service renamed by a property change, leaves the published snapshot at once, on the
  * caller's thread, so that no router of a stopping bundle is called afterwards; the same holds for a chain change.
@@ -62,10 +59,6 @@ public final class RoutingTable {
 
     private static final Logger LOG = LoggerFactory.getLogger(RoutingTable.class);
 
-    /** Preference among services of one name: highest ranking, then lowest service id. */
-    private static final Comparator<Service> PREFERENCE =
-            Comparator.comparingInt((Service s) -> s.ranking).reversed().thenComparingLong(s -> s.id);
-
     private final Executor builder;
     private final LongSupplier nanoClock;
     private final Object lock = new Object();
@@ -74,7 +67,7 @@ public final class RoutingTable {
     private volatile RoutingSnapshot current = RoutingSnapshot.empty();
 
     // Guarded by lock.
-    private final Map<Long, Service> services = new HashMap<>();
+    private final StrategyServices services = new StrategyServices();
     private List<String> chain = List.of();
     /** The latest backends received, with their addresses. */
     private BackendDirectory backends = current.directory();
@@ -127,8 +120,7 @@ public final class RoutingTable {
                 LOG.warn("strategy service {} added twice; treating it as modified", serviceId);
                 submit = modifyLocked(s, n, strategy, ranking);
             } else {
-                s = new Service(serviceId, n, strategy, ranking);
-                services.put(serviceId, s);
+                services.add(serviceId, n, strategy, ranking);
                 stats.computeIfAbsent(n, StrategyStats::new);
                 LOG.info("routing strategy {} added (service {}, ranking {})", n, serviceId, ranking);
                 updateMissingLocked(null);
@@ -150,8 +142,7 @@ public final class RoutingTable {
             Service s = services.get(serviceId);
             if (s == null) {
                 LOG.warn("unknown strategy service {} modified; treating it as added", serviceId);
-                s = new Service(serviceId, n, strategy, ranking);
-                services.put(serviceId, s);
+                services.add(serviceId, n, strategy, ranking);
                 stats.computeIfAbsent(n, StrategyStats::new);
                 updateMissingLocked(null);
                 submit = markDirtyLocked();
@@ -232,7 +223,7 @@ public final class RoutingTable {
      */
     public Set<String> installedStrategies() {
         synchronized (lock) {
-            return installedLocked();
+            return services.names();
         }
     }
 
@@ -253,19 +244,13 @@ public final class RoutingTable {
                 missing.hold(now);
                 return;
             }
-            lines = missing.due(chain, installedLocked(), now, settleNanos, graceMillis);
+            lines = missing.due(chain, services.names(), now, settleNanos, graceMillis);
         }
         lines.forEach(LOG::warn);
     }
 
-    private Set<String> installedLocked() {
-        Set<String> names = new java.util.TreeSet<>();
-        services.values().forEach(s -> names.add(s.name));
-        return names;
-    }
-
     private void updateMissingLocked(String removed) {
-        missing.update(chain, installedLocked(), removed, nanoClock.getAsLong());
+        missing.update(chain, services.names(), removed, nanoClock.getAsLong());
     }
 
     /** {@link #backendsChanged(BackendDirectory)} without addresses: for tests and tools that never connect. */
@@ -323,39 +308,27 @@ public final class RoutingTable {
     /** One build round, on the builder executor. */
     private void buildRound() {
         try {
-            List<Job> jobs = new ArrayList<>();
+            List<RouterBuild> builds;
             BackendDirectory received;
             Backends target;
             synchronized (lock) {
                 dirty = false;
                 received = backends;
                 target = received.backends();
-                for (Service w : winnersLocked().values()) {
-                    if (w.attemptedVersion != w.version || w.attemptedBackends != target) {
-                        jobs.add(new Job(w, w.version, w.name, w.strategy, w.router != null));
-                    }
-                }
+                builds = RouterBuild.due(services, target);
             }
-            for (Job job : jobs) {
-                job.router = build(job, target);
+            for (RouterBuild b : builds) {
+                b.run(target);
             }
             synchronized (lock) {
-                for (Job job : jobs) {
-                    Service s = services.get(job.service.id);
-                    if (s != job.service || s.version != job.version) {
-                        continue; // removed or changed meanwhile; a later round takes care of it
-                    }
-                    s.attemptedVersion = job.version;
-                    s.attemptedBackends = target;
-                    if (job.router != null) {
-                        s.router = job.router;
-                    }
+                for (RouterBuild b : builds) {
+                    b.apply(services, target);
                 }
                 if (received != builtFrom) {
                     builtFor = received.keepingRemoved(builtFor);
                     builtFrom = received;
                 }
-                dropSupersededRoutersLocked();
+                services.dropSupersededRouters();
                 publishLocked();
             }
             notifyListeners();
@@ -366,22 +339,6 @@ public final class RoutingTable {
                 roundActive = again;
             }
             submitIf(again);
-        }
-    }
-
-    private Router build(Job job, Backends target) {
-        String keeps = job.hadRouter ? "it keeps its previous router" : "it is not live";
-        try {
-            Router router = job.strategy.build(target);
-            if (router == null) {
-                LOG.error("routing strategy {} (service {}) built no router for backends generation {}; {}",
-                        job.name, job.service.id, target.generation(), keeps);
-            }
-            return router;
-        } catch (RuntimeException | LinkageError | StackOverflowError e) {
-            LOG.error("routing strategy {} (service {}) failed to build a router for backends generation {}; {}",
-                    job.name, job.service.id, target.generation(), keeps, e);
-            return null;
         }
     }
 
@@ -399,45 +356,13 @@ public final class RoutingTable {
     public Map<String, RoutingStrategy> strategies() {
         synchronized (lock) {
             Map<String, RoutingStrategy> out = new TreeMap<>();
-            winnersLocked().forEach((name, s) -> out.put(name, s.strategy));
+            services.winners().forEach((name, s) -> out.put(name, s.strategy));
             return out;
         }
     }
 
-    /** The winning service of each name. */
-    private Map<String, Service> winnersLocked() {
-        Map<String, Service> winners = new LinkedHashMap<>();
-        for (Service s : sortedLocked()) {
-            winners.putIfAbsent(s.name, s);
-        }
-        return winners;
-    }
-
-    private List<Service> sortedLocked() {
-        List<Service> sorted = new ArrayList<>(services.values());
-        sorted.sort(PREFERENCE);
-        return sorted;
-    }
-
-    /** Forgets the routers of waiting services once their name's winner has its own. */
-    private void dropSupersededRoutersLocked() {
-        Map<String, Service> winners = winnersLocked();
-        for (Service s : services.values()) {
-            Service w = winners.get(s.name);
-            if (w != s && w.router != null) {
-                s.router = null;
-            }
-        }
-    }
-
     private void publishLocked() {
-        Map<String, Router> routers = new HashMap<>();
-        for (Service s : sortedLocked()) {
-            if (s.router != null) {
-                routers.putIfAbsent(s.name, s.router);
-            }
-        }
-        RoutingSnapshot next = new RoutingSnapshot(chain, routers, builtFor, stats);
+        RoutingSnapshot next = new RoutingSnapshot(chain, services.routers(), builtFor, stats);
         current = next;
         LOG.debug("published {}", next);
     }
@@ -447,44 +372,5 @@ public final class RoutingTable {
             throw new IllegalArgumentException("blank strategy name: '" + name + "'");
         }
         return name.trim();
-    }
-
-    /** A registered strategy service; mutable, guarded by the table's lock. */
-    private static final class Service {
-        final long id;
-        String name;
-        RoutingStrategy strategy;
-        int ranking;
-        /** Bumped on every modification. */
-        long version;
-        /** The last router built successfully, or {@code null}. */
-        Router router;
-        long attemptedVersion = -1;
-        Backends attemptedBackends;
-
-        Service(long id, String name, RoutingStrategy strategy, int ranking) {
-            this.id = id;
-            this.name = name;
-            this.strategy = strategy;
-            this.ranking = ranking;
-        }
-    }
-
-    /** One build in a round; {@code router} is set on the builder thread, read under the lock. */
-    private static final class Job {
-        final Service service;
-        final long version;
-        final String name;
-        final RoutingStrategy strategy;
-        final boolean hadRouter;
-        Router router;
-
-        Job(Service service, long version, String name, RoutingStrategy strategy, boolean hadRouter) {
-            this.service = service;
-            this.version = version;
-            this.name = name;
-            this.strategy = strategy;
-            this.hadRouter = hadRouter;
-        }
     }
 }
