@@ -3,18 +3,18 @@ package dev.rsp.core.proxy;
 import dev.rsp.host.CanonicalHost;
 import dev.rsp.host.HostNames;
 import dev.rsp.core.http.HttpHead;
-import dev.rsp.core.net.Deadline;
 import dev.rsp.core.net.LoopHandler;
 import dev.rsp.core.routing.Routing;
+import dev.rsp.spi.routing.Backend;
 import dev.rsp.spi.routing.RequestHead;
-import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
+import java.util.List;
 
 /**
  * One request and its response, from the moment its head is known to the moment its response is written (or its
  * tunnel ends): routing (and waiting for a strategy), the {@link Upstream} (candidates, connect, retries), the two
- * {@link Pipe}s, the response head, its own timeouts (route wait, connect, first response byte, idle), and its one
+ * {@link Pipe}s, the response head, its own timeouts ({@link ExchangeTimers}), and its one
  * access log line and metrics record. It talks to the client side only through its {@link Downstream}, so an HTTP/1
  * connection, a TLS passthrough connection and an HTTP/2 stream all drive the same exchange. The life of an exchange
  * is drawn in docs/request-lifecycle.md. Loop thread only.
@@ -31,14 +31,11 @@ final class Exchange implements LoopHandler {
     private final Downstream down;
     private final Upstream upstream;
     private final ExchangeFacts facts;
-    private final Deadline timer = new Deadline(this);
+    private final ExchangeTimers timers;
     private final Relay relay;
     private RequestHead routingView;
     private RequestFields fields;
     private State state = State.NEW;
-    /** ROUTE_WAIT: the grace period's end; CONNECT: the connect timeout; EXCHANGE: the first response byte's. */
-    private long deadline;
-    private long lastProgress;
 
     Exchange(ProxyEngine engine, LoopContext ctx, Downstream down) {
         this.engine = engine;
@@ -47,7 +44,7 @@ final class Exchange implements LoopHandler {
         this.facts = new ExchangeFacts();
         this.upstream = new Upstream(engine, ctx, this);
         this.relay = new Relay(this, engine, ctx, down, upstream, facts);
-        this.lastProgress = facts.started;
+        this.timers = new ExchangeTimers(ctx.loop, engine.settings(), this, facts.started);
     }
 
     ExchangeFacts facts() {
@@ -60,6 +57,11 @@ final class Exchange implements LoopHandler {
 
     State state() {
         return state;
+    }
+
+    /** True while bytes flow: the request is sent and its response relayed, or the tunnel is open. */
+    boolean relaying() {
+        return state == State.EXCHANGE || state == State.TUNNEL;
     }
 
     /** The relay switched to a tunnel (after 101, or for TLS passthrough). */
@@ -113,12 +115,12 @@ final class Exchange implements LoopHandler {
     }
 
     /** Starts a TLS passthrough exchange that goes to one fixed backend (no server name): no routing. */
-    void startPassthrough(String serverName, dev.rsp.spi.routing.Backend fallback, int backendPort) {
+    void startPassthrough(String serverName, Backend fallback, int backendPort) {
         facts.beginPassthrough(serverName);
         upstream.raw(backendPort);
         facts.host = "-";
         facts.strategy = "tls.default";
-        upstream.candidates(java.util.List.of(fallback));
+        upstream.candidates(List.of(fallback));
         connectNext();
         rearm();
     }
@@ -133,28 +135,30 @@ final class Exchange implements LoopHandler {
 
     private void route() {
         Routing r = engine.routing().current().route(routingView);
-        if (r instanceof Routing.Routed routed) {
-            if (state == State.ROUTE_WAIT) {
-                ctx.routeWaiters.remove(this);
-            }
-            upstream.candidates(engine.health().preferUp(routed.candidates()));
-            facts.strategy = routed.strategy();
-            connectNext();
-        } else if (r instanceof Routing.NoLiveStrategy) {
+        if (r instanceof Routing.NoLiveStrategy) {
             if (state != State.ROUTE_WAIT) {
                 state = State.ROUTE_WAIT;
-                deadline = System.nanoTime() + engine.settings().graceNanos();
+                timers.routeWaiting();
                 ctx.routeWaiters.add(this);
                 count(Counter.ROUTE_WAITED);
             }
+        } else if (r instanceof Routing.Routed routed) {
+            stopWaiting();
+            upstream.candidates(engine.health().preferUp(routed.candidates()));
+            facts.strategy = routed.strategy();
+            connectNext();
         } else {
-            if (state == State.ROUTE_WAIT) {
-                ctx.routeWaiters.remove(this);
-            }
+            stopWaiting();
             count(Counter.ROUTE_UNROUTED);
             fail(503, ((Routing.Unrouted) r).why());
         }
         rearm();
+    }
+
+    private void stopWaiting() {
+        if (state == State.ROUTE_WAIT) {
+            ctx.routeWaiters.remove(this);
+        }
     }
 
     /** A new routing snapshot was published while this exchange waited for a strategy. */
@@ -163,11 +167,17 @@ final class Exchange implements LoopHandler {
     }
 
     private void connectNext() {
-        switch (upstream.connectNext()) {
+        proceed(upstream.connectNext());
+    }
+
+    /** Goes on after a connect step: the request is sent, the connect timeout runs, or no candidate is left (502). */
+    private void proceed(Upstream.Step step) {
+        switch (step) {
             case CONNECTED -> onConnected();
+            case PENDING -> { }
             case CONNECTING -> {
                 state = State.CONNECT;
-                deadline = System.nanoTime() + engine.settings().connectTimeoutNanos();
+                timers.connecting();
             }
             case EXHAUSTED -> {
                 count(Counter.BACKEND_UNAVAILABLE);
@@ -189,9 +199,8 @@ final class Exchange implements LoopHandler {
             return;
         }
         state = State.EXCHANGE;
-        HeadWriter.Forwarding f = new HeadWriter.Forwarding(down.clientIp(), down.tls(), facts.upgradeOffered, facts.http10,
-                engine.settings().via());
-        ByteBuffer head = upstream.writeHead(fields, f);
+        ByteBuffer head = upstream.writeHead(fields, new HeadWriter.Forwarding(down.clientIp(), down.tls(),
+                facts.upgradeOffered, facts.http10, engine.settings().via()));
         if (head == null) {
             count(Counter.REJECT_HEAD_TOO_LARGE_AFTER_REWRITE);
             upstream.drop();
@@ -200,7 +209,7 @@ final class Exchange implements LoopHandler {
         }
         backend.parser().reset();
         backend.endpoint().wantRead(true);
-        deadline = System.nanoTime() + engine.settings().backendTimeoutNanos();
+        timers.awaitingResponse();
         relay.sendRequest(head);
     }
 
@@ -208,47 +217,21 @@ final class Exchange implements LoopHandler {
 
     /** Readiness of the client connection while this exchange runs ({@code tls}: records may wait unseen). */
     void onClientReady(SelectionKey key, boolean tls) {
-        lastProgress = System.nanoTime();
-        if (tls || key.isWritable()) {
-            relay.pumpDown();
-        }
-        if ((state == State.EXCHANGE || state == State.TUNNEL) && key.isValid() && (tls || key.isReadable())) {
-            if (relay.requestActive()) {
-                relay.pumpUp();
-            } else if (key.isReadable()) {
-                // Bytes after the request (pipelined, or the close): read them once this exchange is over.
-                down.requestSource().wantRead(false);
-            }
-        }
+        timers.progress();
+        relay.clientReady(key, tls);
         rearm();
     }
 
     /** Readiness of the backend connection in use. */
     void onBackendReady(BackendSide b, SelectionKey key) {
-        lastProgress = System.nanoTime();
+        timers.progress();
         if (b != upstream.backend()) {
             return;
         }
         if (state == State.CONNECT) {
-            try {
-                if (upstream.finishConnect()) {
-                    onConnected();
-                }
-            } catch (IOException | RuntimeException e) {
-                upstream.connectFailed(Upstream.reason(e));
-                connectNext();
-            }
+            proceed(upstream.connectReady());
         } else {
-            if (key.isWritable()) {
-                relay.pumpUp();
-            }
-            if (key.isValid() && key.isReadable() && b == upstream.backend()) {
-                if (state == State.EXCHANGE && !facts.responseHeadSeen && !facts.interim) {
-                    relay.readResponseHead();
-                } else if (state == State.EXCHANGE || state == State.TUNNEL) {
-                    relay.pumpDown();
-                }
-            }
+            relay.backendReady(b, key);
         }
         rearm();
     }
@@ -258,7 +241,7 @@ final class Exchange implements LoopHandler {
     /** The backend connection broke before a response began: retry where that is safe, else 502. */
     void backendBroke(String why) {
         BackendSide backend = upstream.backend();
-        dev.rsp.spi.routing.Backend b = backend.backend();
+        Backend b = backend.backend();
         boolean stalePooled = backend.reuses() > 0 && !facts.responseHeadSeen && facts.requestFraming == Pipe.Framing.NONE;
         upstream.drop();
         if (facts.responseStarted) {
@@ -269,14 +252,8 @@ final class Exchange implements LoopHandler {
         if (stalePooled) {
             // A pooled connection the backend had closed; the request is still whole, so send it on a new one.
             count(Counter.BACKEND_POOL_STALE_RETRY);
-            switch (upstream.connect(b)) {
-                case CONNECTED -> onConnected();
-                case CONNECTING -> {
-                    state = State.CONNECT;
-                    deadline = System.nanoTime() + engine.settings().connectTimeoutNanos();
-                }
-                case EXHAUSTED -> connectNext();
-            }
+            Upstream.Step step = upstream.connect(b);
+            proceed(step == Upstream.Step.EXHAUSTED ? upstream.connectNext() : step);
             return;
         }
         engine.health().recordFailure(b.name(), why);
@@ -365,9 +342,9 @@ final class Exchange implements LoopHandler {
         if (state == State.TUNNEL && facts.recorded) {
             ExchangeLog.line(engine, down, facts, relay.bytesUp(), relay.bytesDown());
         }
+        stopWaiting();
         state = State.DONE;
-        ctx.routeWaiters.remove(this);
-        ctx.loop.disarm(timer);
+        timers.cancel();
         relay.release();
         upstream.release();
     }
@@ -381,65 +358,38 @@ final class Exchange implements LoopHandler {
             return;
         }
         facts.recorded = true;
-        long in = relay.bytesUp();
-        long out = relay.bytesDown();
-        ExchangeLog.record(ctx, down, facts, upstream.backend() != null, in, out);
-        if (!facts.tunnel) {
-            ExchangeLog.line(engine, down, facts, in, out);
-        }
+        ExchangeLog.outcome(engine, ctx, down, facts, upstream.backend() != null, relay.bytesUp(), relay.bytesDown());
     }
 
     // ---------------------------------------------------------------- timeouts
 
     @Override
     public void onDeadline(long now) {
-        switch (state) {
+        switch (timers.expired(state, facts.responseHeadSeen, now)) {
             case ROUTE_WAIT -> {
-                if (now - deadline > 0) {
-                    ctx.routeWaiters.remove(this);
-                    count(Counter.ROUTE_NO_STRATEGY);
-                    fail(503, "no routing strategy is available (routing.chain = " + engine.settings().chain() + ", not live: "
-                            + engine.routing().current().chain().stream().filter(n -> !engine.routing().current().isLive(n)).toList() + ")");
-                }
+                count(Counter.ROUTE_NO_STRATEGY);
+                fail(503, "no routing strategy is available (routing.chain = " + engine.settings().chain() + ", not live: "
+                        + engine.routing().current().notLive() + ")");
             }
             case CONNECT -> {
-                if (now - deadline > 0) {
-                    upstream.connectFailed("connect timed out");
-                    connectNext();
-                }
+                upstream.connectFailed("connect timed out");
+                connectNext();
             }
-            case EXCHANGE -> {
-                if (!facts.responseHeadSeen && now - deadline > 0) {
-                    count(Counter.BACKEND_TIMEOUT);
-                    fail(504, "backend " + facts.backendName + " did not answer in time");
-                } else if (now - lastProgress > engine.settings().idleTimeoutNanos()) {
-                    count(Counter.EXCHANGE_TIMEOUT_IDLE);
-                    abort();
-                }
+            case FIRST_BYTE -> {
+                count(Counter.BACKEND_TIMEOUT);
+                fail(504, "backend " + facts.backendName + " did not answer in time");
             }
-            case TUNNEL -> {
-                if (now - lastProgress > engine.settings().idleTimeoutNanos()) {
-                    count(Counter.EXCHANGE_TIMEOUT_IDLE);
-                    abort();
-                }
+            case IDLE -> {
+                count(Counter.EXCHANGE_TIMEOUT_IDLE);
+                abort();
             }
-            default -> { }
+            case NONE -> { }
         }
         rearm();
     }
 
-    /** Arms the exchange's one deadline for the next timeout its state could reach (see ClientSide's rule). */
     private void rearm() {
-        long idle = lastProgress + engine.settings().idleTimeoutNanos();
-        long next = switch (state) {
-            case ROUTE_WAIT, CONNECT -> deadline;
-            case EXCHANGE -> facts.responseHeadSeen || deadline - idle > 0 ? idle : deadline;
-            case TUNNEL -> idle;
-            default -> 0;
-        };
-        if (next != 0) {
-            ctx.loop.armNoLaterThan(timer, next);
-        }
+        timers.rearm(state, facts.responseHeadSeen);
     }
 
     @Override

@@ -10,10 +10,22 @@ final class ExchangeLog {
     }
 
     /**
+     * The outcome is known: one record in the loop's metrics and, except for a tunnel (whose line is written when it
+     * ends), one access log line. {@code in} and {@code out} are body bytes each way.
+     */
+    static void outcome(ProxyEngine engine, LoopContext ctx, Downstream down, ExchangeFacts f, boolean backendInUse,
+            long in, long out) {
+        record(ctx, down, f, backendInUse, in, out);
+        if (!f.tunnel) {
+            line(engine, down, f, in, out);
+        }
+    }
+
+    /**
      * Adds the exchange to the loop's metrics: listener, TLS share, strategy (when one decided) and backend (when one
      * was in use). Two map lookups and plain increments; allocates only the first time a backend or strategy is seen.
      */
-    static void record(LoopContext ctx, Downstream down, ExchangeFacts f, boolean backendInUse, long in, long out) {
+    private static void record(LoopContext ctx, Downstream down, ExchangeFacts f, boolean backendInUse, long in, long out) {
         long micros = (System.nanoTime() - f.started) / 1000;
         ctx.metrics.listener().record(f.status, in, out, micros);
         if (down.onTlsListener()) {

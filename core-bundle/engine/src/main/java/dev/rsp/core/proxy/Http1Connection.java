@@ -5,7 +5,6 @@ import dev.rsp.core.http.Rejection;
 import dev.rsp.core.http.RequestHeadParser;
 import dev.rsp.core.net.ByteSink;
 import dev.rsp.core.net.ByteSource;
-import dev.rsp.core.net.Deadline;
 import dev.rsp.core.net.Endpoint;
 import dev.rsp.core.net.TlsRenegotiationRefused;
 import dev.rsp.spi.tls.Termination;
@@ -21,13 +20,12 @@ import javax.net.ssl.SSLSession;
  * terminates TLS), starts one {@link Exchange} per request and is its {@link Downstream}, answers with rsp's own
  * replies and lingers so that a reply is not reset away, keeps the connection alive between requests and answers
  * pipelined requests in order (one exchange at a time: the next head is read when the previous exchange is done).
- * Its own timeouts: the request head (408), idle keep-alive, the TLS handshake, the linger. Loop thread only.
+ * Its own timeouts ({@link Http1Timers}): the request head (408), idle keep-alive, the TLS handshake, the linger.
+ * Loop thread only.
  */
 final class Http1Connection implements ClientConnection, Downstream {
 
     enum State { HEAD, EXCHANGE, REPLY, LINGER, CLOSED }
-
-    static final long LINGER_NANOS = 2_000_000_000L;
 
     private final ProxyEngine engine;
     private final LoopContext ctx;
@@ -36,19 +34,14 @@ final class Http1Connection implements ClientConnection, Downstream {
     private final RequestHeadParser parser;
     private final RequestView view;
     private final Runnable resume = this::resume;
-    private final Deadline timer = new Deadline(this);
+    private final Http1Timers timers;
     private final HeadReader heads = new HeadReader();
     /** The TLS listener's termination when this connection's TLS is terminated here; null otherwise. */
     private final Termination termination;
     private final boolean onTlsListener;
     private State state = State.HEAD;
     private Exchange exchange;
-    /** HEAD: the request head's deadline (0 before its first byte); LINGER: the end of lingering. */
-    private long deadline;
-    /** The TLS handshake's deadline (0 without TLS). */
-    private final long tlsDeadline;
     private boolean handshakeCounted;
-    private long lastProgress = System.nanoTime();
     private boolean draining;
     private ReplyWriter reply;
 
@@ -67,7 +60,7 @@ final class Http1Connection implements ClientConnection, Downstream {
         this.view = new RequestView(remote);
         this.termination = termination;
         this.onTlsListener = onTlsListener;
-        this.tlsDeadline = tlsDeadline;
+        this.timers = new Http1Timers(ctx.loop, engine.settings(), client, this, tlsDeadline);
         this.handshakeCounted = termination == null;
         this.parser = new RequestHeadParser(engine.settings().headLimits());
     }
@@ -81,7 +74,7 @@ final class Http1Connection implements ClientConnection, Downstream {
 
     @Override
     public void onReady(SelectionKey key) {
-        lastProgress = System.nanoTime();
+        timers.progress();
         switch (state) {
             case HEAD -> readHead();
             case EXCHANGE -> exchange.onClientReady(key, client.isTls());
@@ -94,58 +87,33 @@ final class Http1Connection implements ClientConnection, Downstream {
 
     @Override
     public void onDeadline(long now) {
-        switch (state) {
+        switch (timers.expired(state, drained(), now)) {
+            case HANDSHAKE -> {
+                count(Counter.TLS_HANDSHAKE_TIMEOUT);
+                close();
+            }
             case HEAD -> {
-                if (client.tlsHandshaking()) {
-                    if (now - tlsDeadline > 0) {
-                        count(Counter.TLS_HANDSHAKE_TIMEOUT);
-                        close();
-                    }
-                } else if (draining && !client.hasInput()) {
-                    close();
-                } else if (deadline != 0 && now - deadline > 0) {
-                    count(Counter.CLIENT_TIMEOUT_HEADER);
-                    refuse(408, "request head not received in time");
-                } else if (deadline == 0 && now - lastProgress > engine.settings().idleTimeoutNanos()) {
-                    count(Counter.CLIENT_TIMEOUT_IDLE);
-                    close();
-                }
+                count(Counter.CLIENT_TIMEOUT_HEADER);
+                refuse(408, "request head not received in time");
             }
-            case REPLY -> {
-                if (now - lastProgress > engine.settings().idleTimeoutNanos()) {
-                    count(Counter.EXCHANGE_TIMEOUT_IDLE);
-                    close();
-                }
+            case IDLE -> {
+                count(state == State.REPLY ? Counter.EXCHANGE_TIMEOUT_IDLE : Counter.CLIENT_TIMEOUT_IDLE);
+                close();
             }
-            case LINGER -> {
-                // A TLS connection still sending its last records stays while they move.
-                boolean flushing = client.hasPendingOutput() && now - lastProgress < engine.settings().idleTimeoutNanos();
-                if (now - deadline > 0 && !flushing) {
-                    close();
-                }
-            }
-            default -> { }
+            case DRAINED, LINGER_END -> close();
+            case NONE -> { }
         }
         rearm();
     }
 
-    /**
-     * Arms the connection's one deadline for the earliest time a timeout of its state could expire, unless it is
-     * armed earlier already (it then fires early, finds nothing expired and re-arms). While an exchange runs, the
-     * exchange's own deadline watches the connection. Called at the end of every entry point.
-     */
+    /** Called at the end of every entry point. While an exchange runs, the exchange's own timers watch the client. */
     void rearm() {
-        long now = System.nanoTime();
-        long idle = lastProgress + engine.settings().idleTimeoutNanos();
-        long next = switch (state) {
-            case HEAD -> client.tlsHandshaking() ? tlsDeadline : draining && !client.hasInput() ? now : deadline != 0 ? deadline : idle;
-            case REPLY -> idle;
-            case LINGER -> now - deadline < 0 ? deadline : idle;
-            default -> 0;
-        };
-        if (next != 0) {
-            ctx.loop.armNoLaterThan(timer, next);
-        }
+        timers.rearm(state, drained());
+    }
+
+    /** Draining, and nothing of a next request has arrived: the connection can close. */
+    private boolean drained() {
+        return draining && !client.hasInput();
     }
 
     @Override
@@ -177,9 +145,8 @@ final class Http1Connection implements ClientConnection, Downstream {
             case WAITING -> {
                 if (!client.hasInput()) {
                     client.releaseInputIfEmpty();
-                } else if (deadline == 0) {
-                    // The header timeout runs from the first byte of a head.
-                    deadline = System.nanoTime() + engine.settings().headerTimeoutNanos();
+                } else {
+                    timers.headBegun();
                 }
             }
             case CLOSED -> {
@@ -213,7 +180,7 @@ final class Http1Connection implements ClientConnection, Downstream {
     private void onHead() {
         HttpHead head = parser.head();
         engine.counters().requests.increment();
-        deadline = 0;
+        timers.headDone();
         boolean keepAlive = !draining && (head.versionMinor() == 1 ? !head.connectionClose() : head.connectionKeepAlive());
         Exchange x = new Exchange(engine, ctx, this);
         if (engine.accessLogOn()) {
@@ -324,8 +291,7 @@ final class Http1Connection implements ClientConnection, Downstream {
     private void nextRequest() {
         state = State.HEAD;
         parser.reset();
-        deadline = 0;
-        lastProgress = System.nanoTime();
+        timers.betweenRequests();
         client.wantRead(true);
         if (client.hasBufferedInput()) {
             ctx.loop.execute(resume);
@@ -346,7 +312,7 @@ final class Http1Connection implements ClientConnection, Downstream {
         if (p == Pipe.Progress.DONE) {
             client.shutdownOutput();
             state = State.LINGER;
-            deadline = System.nanoTime() + LINGER_NANOS;
+            timers.lingering();
             linger();
         } else if (p != Pipe.Progress.BLOCKED) {
             close();
@@ -363,7 +329,7 @@ final class Http1Connection implements ClientConnection, Downstream {
     @Override
     public void drain() {
         draining = true;
-        if (state == State.HEAD && !client.hasInput()) {
+        if (state == State.HEAD && drained()) {
             close();
         } else {
             rearm();
@@ -381,7 +347,7 @@ final class Http1Connection implements ClientConnection, Downstream {
         }
         client.shutdownOutput();
         state = State.LINGER;
-        deadline = System.nanoTime() + LINGER_NANOS;
+        timers.lingering();
         linger();
     }
 
@@ -405,7 +371,7 @@ final class Http1Connection implements ClientConnection, Downstream {
         if (onTlsListener) {
             ctx.tlsClients--;
         }
-        ctx.loop.disarm(timer);
+        timers.cancel();
         engine.counters().activeClients.decrement();
     }
 

@@ -5,6 +5,7 @@ import dev.rsp.core.http.Rejection;
 import dev.rsp.core.http.ResponseHeadParser;
 import dev.rsp.core.net.Endpoint;
 import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
 
 /**
  * The data path of one {@link Exchange}: the request piped up (head, then body as framed), the response head read
@@ -45,10 +46,6 @@ final class Relay {
         pumpUp();
     }
 
-    boolean requestActive() {
-        return requestPipe.active();
-    }
-
     /** Request body bytes sent to the backend (in a tunnel: bytes client to backend). */
     long bytesUp() {
         return requestPipe.bodyBytes();
@@ -68,6 +65,39 @@ final class Relay {
         if (responseHead != null) {
             ctx.loop.buffers().release(responseHead);
             responseHead = null;
+        }
+    }
+
+    /**
+     * Readiness of the client connection ({@code tls}: records may wait where the selector cannot see them). The
+     * response is pumped whenever the client may take bytes; the request only while the exchange is relaying (asked
+     * after the response's pump, which may have ended it) and its pipe is active. Bytes after a finished request (pipelined, or the close) are left until the exchange is over.
+     */
+    void clientReady(SelectionKey key, boolean tls) {
+        if (tls || key.isWritable()) {
+            pumpDown();
+        }
+        if (x.relaying() && key.isValid() && (tls || key.isReadable())) {
+            if (requestPipe.active()) {
+                pumpUp();
+            } else if (key.isReadable()) {
+                down.requestSource().wantRead(false);
+            }
+        }
+    }
+
+    /** Readiness of backend connection {@code b} once connected: the request pumped, the response head or body read. */
+    void backendReady(BackendSide b, SelectionKey key) {
+        if (key.isWritable()) {
+            pumpUp();
+        }
+        // Pumping the request may have dropped the connection (it broke): then nothing is read from it.
+        if (x.relaying() && key.isValid() && key.isReadable() && b == upstream.backend()) {
+            if (x.state() == Exchange.State.EXCHANGE && !facts.responseHeadSeen && !facts.interim) {
+                readResponseHead();
+            } else {
+                pumpDown();
+            }
         }
     }
 

@@ -18,8 +18,8 @@ import java.util.List;
  */
 final class Upstream {
 
-    /** The result of trying candidates. */
-    enum Step { CONNECTED, CONNECTING, EXHAUSTED }
+    /** The result of a connect step: PENDING when a connect in progress is still in progress (nothing changed). */
+    enum Step { CONNECTED, CONNECTING, PENDING, EXHAUSTED }
 
     private final ProxyEngine engine;
     private final LoopContext ctx;
@@ -104,9 +104,17 @@ final class Upstream {
         return backend.connected() ? Step.CONNECTED : Step.CONNECTING;
     }
 
-    /** Completes a pending connect: true when connected, false while still pending; throws when it failed. */
-    boolean finishConnect() throws IOException {
-        return backend.finishConnect();
+    /**
+     * The connect in progress is ready: CONNECTED, PENDING while it is still in progress, or, when it failed (counted
+     * against the backend), what trying the next candidates gives.
+     */
+    Step connectReady() {
+        try {
+            return backend.finishConnect() ? Step.CONNECTED : Step.PENDING;
+        } catch (IOException | RuntimeException e) {
+            connectFailed(reason(e));
+            return connectNext();
+        }
     }
 
     /** The pending connect failed or timed out: the connection is closed and the failure counted. */

@@ -190,6 +190,11 @@ public final class RoutingSnapshot {
         return routers.keySet();
     }
 
+    /** The names of the chain without a live router in this snapshot, in chain order. */
+    public List<String> notLive() {
+        return chain.stream().filter(n -> !routers.containsKey(n)).toList();
+    }
+
     /** Whether {@code name} has a live router in this snapshot. */
     public boolean isLive(String name) {
         return routers.containsKey(name);
