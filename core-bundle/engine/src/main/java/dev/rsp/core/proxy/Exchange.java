@@ -2,7 +2,6 @@ package dev.rsp.core.proxy;
 
 import dev.rsp.host.CanonicalHost;
 import dev.rsp.host.HostNames;
-import dev.rsp.core.http.HttpHead;
 import dev.rsp.core.net.LoopHandler;
 import dev.rsp.core.routing.Routing;
 import dev.rsp.spi.routing.Backend;
@@ -75,17 +74,16 @@ final class Exchange implements LoopHandler {
      * Starts an HTTP request whose head is parsed: checks its host (400 invalid, 421 not covered by the connection's
      * certificate), then routes it.
      *
-     * @param head    the parsed head (its framing and fields)
-     * @param view    the request as strategies see it and as it is forwarded; its canonical host is set here
+     * @param request the request as strategies see it and as it is forwarded; its canonical host is set here
      */
-    void start(HttpHead head, RequestView view, boolean keepAlive) {
-        routingView = view;
-        fields = view;
-        facts.begin(head, engine.settings().upgrades(), keepAlive);
-        if (!head.upgrade().isEmpty() && !facts.upgradeOffered.equals(head.upgrade())) {
+    void start(ExchangeRequest request, boolean keepAlive) {
+        routingView = request;
+        fields = request;
+        facts.begin(request, engine.settings().upgrades(), keepAlive);
+        if (!request.upgrade().isEmpty() && !facts.upgradeOffered.equals(request.upgrade())) {
             count(Counter.REQUEST_UPGRADE_REMOVED);
         }
-        CanonicalHost host = HostNames.canonical(head.host());
+        CanonicalHost host = HostNames.canonical(request.forwardedHost());
         if (host instanceof CanonicalHost.Invalid invalid) {
             count(Counter.REJECT_INVALID_HOST);
             fail(400, "invalid Host: " + invalid.reason());
@@ -99,7 +97,7 @@ final class Exchange implements LoopHandler {
             fail(421, "the certificate of this connection does not cover " + canonical);
             return;
         }
-        view.host(canonical);
+        request.host(canonical);
         route();
     }
 

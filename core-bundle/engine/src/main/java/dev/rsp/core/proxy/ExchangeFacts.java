@@ -1,7 +1,5 @@
 package dev.rsp.core.proxy;
 
-import dev.rsp.core.http.HttpHead;
-
 /**
  * What one {@link Exchange} knows about its request and how far it got: written by the exchange (and, for the access
  * log's request fields, by the connection that started it), read by its log line and metrics record. One per
@@ -64,7 +62,7 @@ final class ExchangeFacts {
     }
 
     /** A parsed request head. */
-    void begin(HttpHead h, UpgradePolicy upgrades, boolean keepAlive) {
+    void begin(ExchangeRequest h, UpgradePolicy upgrades, boolean keepAlive) {
         method = h.method();
         target = h.target();
         http10 = h.versionMinor() == 0;

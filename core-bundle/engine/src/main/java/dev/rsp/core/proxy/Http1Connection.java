@@ -193,7 +193,7 @@ final class Http1Connection implements ClientConnection, Downstream {
         view.set(client.input(), head, "");
         exchange = x;
         state = State.EXCHANGE;
-        x.start(head, view, keepAlive);
+        x.start(view, keepAlive);
     }
 
     /** A request refused before an exchange could start: logged as its own exchange, then answered. */

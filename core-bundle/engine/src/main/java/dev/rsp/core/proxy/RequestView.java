@@ -12,7 +12,7 @@ import java.util.Optional;
  * core's {@link RequestHead} for the strategies, and the {@link RequestFields} the backend's head is written from.
  * Valid while the head is in the buffer (routing, then writing the backend's head), on the loop thread.
  */
-final class RequestView implements RequestHead, RequestFields {
+final class RequestView implements ExchangeRequest {
 
     private final InetSocketAddress client;
     private ByteBuffer buffer;
@@ -36,8 +36,8 @@ final class RequestView implements RequestHead, RequestFields {
         this.query = q < 0 ? "" : target.substring(q + 1);
     }
 
-    /** The canonical host, once the exchange has checked it. */
-    void host(String canonicalHost) {
+    @Override
+    public void host(String canonicalHost) {
         this.host = canonicalHost;
     }
 
@@ -107,7 +107,27 @@ final class RequestView implements RequestHead, RequestFields {
         return sni;
     }
 
-    // ---------------------------------------------------------------- RequestFields
+    // ---------------------------------------------------------------- ExchangeRequest
+
+    @Override
+    public String target() {
+        return head.target();
+    }
+
+    @Override
+    public String upgrade() {
+        return head.upgrade();
+    }
+
+    @Override
+    public boolean connectionUpgrade() {
+        return head.connectionUpgrade();
+    }
+
+    @Override
+    public boolean chunked() {
+        return head.chunked();
+    }
 
     @Override
     public void writeTarget(ByteBuffer out) {

@@ -1,6 +1,5 @@
 package dev.rsp.core.proxy;
 
-import dev.rsp.core.http.HttpHead;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -29,7 +28,7 @@ record UpgradePolicy(Set<String> protocols) {
      * The Upgrade value to forward for this request: the offers it makes that are allowed, joined by ", ", or "" when
      * none is (then the request is forwarded as a plain HTTP/1.1 request without Upgrade).
      */
-    String offered(HttpHead request) {
+    String offered(ExchangeRequest request) {
         if (request.upgrade().isEmpty() || !request.connectionUpgrade() || request.versionMinor() != 1 || protocols.isEmpty()) {
             return "";
         }
