@@ -82,7 +82,10 @@ public final class HpackEncoder {
         this.lowestSize = targetSize;
     }
 
-    /** Takes the peer's SETTINGS_HEADER_TABLE_SIZE, when its SETTINGS frame is processed; the next block says so. */
+    /**
+     * Takes the peer's SETTINGS_HEADER_TABLE_SIZE when its SETTINGS frame is processed, between blocks; the next
+     * block starts by announcing the new size.
+     */
     public void peerMaxTableSize(int settingsHeaderTableSize) {
         if (settingsHeaderTableSize < 0) {
             throw new IllegalArgumentException("negative table size " + settingsHeaderTableSize);
