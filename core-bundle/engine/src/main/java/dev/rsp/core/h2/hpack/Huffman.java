@@ -1,0 +1,203 @@
+package dev.rsp.core.h2.hpack;
+
+import java.nio.ByteBuffer;
+
+/**
+ * The HPACK Huffman code (RFC 7541 §5.2, Appendix B): encoding, the encoded length (so the encoder can choose
+ * between Huffman and raw octets), and decoding with the checks §5.2 requires. Stateless; safe on any thread.
+ *
+ * <p>Decoding uses that the code is canonical (codes of one length are consecutive and follow the symbol order, a
+ * length's first code follows the previous length's last; {@code HuffmanTest} checks it against the table): an
+ * 8-bit table resolves the codes of 5 to 8 bits, which are the letters, digits and common punctuation, in one step,
+ * and longer codes are found by comparing a 30-bit window against the first code of each length.
+ */
+final class Huffman {
+    /** Decoding error: the EOS symbol appeared in the string. */
+    static final int EOS_IN_STRING = -1;
+    /** Decoding error: more than 7 bits of padding, or padding that is not the most significant bits of EOS. */
+    static final int BAD_PADDING = -2;
+
+    static final int EOS = 256;
+    private static final int WINDOW = 30;
+
+    /** Appendix B: the code of each symbol, 0..255 then EOS, right-aligned. */
+    static final int[] CODES = {
+            0x1ff8, 0x7fffd8, 0xfffffe2, 0xfffffe3, 0xfffffe4, 0xfffffe5, 0xfffffe6, 0xfffffe7,
+            0xfffffe8, 0xffffea, 0x3ffffffc, 0xfffffe9, 0xfffffea, 0x3ffffffd, 0xfffffeb, 0xfffffec,
+            0xfffffed, 0xfffffee, 0xfffffef, 0xffffff0, 0xffffff1, 0xffffff2, 0x3ffffffe, 0xffffff3,
+            0xffffff4, 0xffffff5, 0xffffff6, 0xffffff7, 0xffffff8, 0xffffff9, 0xffffffa, 0xffffffb,
+            0x14, 0x3f8, 0x3f9, 0xffa, 0x1ff9, 0x15, 0xf8, 0x7fa,
+            0x3fa, 0x3fb, 0xf9, 0x7fb, 0xfa, 0x16, 0x17, 0x18,
+            0x0, 0x1, 0x2, 0x19, 0x1a, 0x1b, 0x1c, 0x1d,
+            0x1e, 0x1f, 0x5c, 0xfb, 0x7ffc, 0x20, 0xffb, 0x3fc,
+            0x1ffa, 0x21, 0x5d, 0x5e, 0x5f, 0x60, 0x61, 0x62,
+            0x63, 0x64, 0x65, 0x66, 0x67, 0x68, 0x69, 0x6a,
+            0x6b, 0x6c, 0x6d, 0x6e, 0x6f, 0x70, 0x71, 0x72,
+            0xfc, 0x73, 0xfd, 0x1ffb, 0x7fff0, 0x1ffc, 0x3ffc, 0x22,
+            0x7ffd, 0x3, 0x23, 0x4, 0x24, 0x5, 0x25, 0x26,
+            0x27, 0x6, 0x74, 0x75, 0x28, 0x29, 0x2a, 0x7,
+            0x2b, 0x76, 0x2c, 0x8, 0x9, 0x2d, 0x77, 0x78,
+            0x79, 0x7a, 0x7b, 0x7ffe, 0x7fc, 0x3ffd, 0x1ffd, 0xffffffc,
+            0xfffe6, 0x3fffd2, 0xfffe7, 0xfffe8, 0x3fffd3, 0x3fffd4, 0x3fffd5, 0x7fffd9,
+            0x3fffd6, 0x7fffda, 0x7fffdb, 0x7fffdc, 0x7fffdd, 0x7fffde, 0xffffeb, 0x7fffdf,
+            0xffffec, 0xffffed, 0x3fffd7, 0x7fffe0, 0xffffee, 0x7fffe1, 0x7fffe2, 0x7fffe3,
+            0x7fffe4, 0x1fffdc, 0x3fffd8, 0x7fffe5, 0x3fffd9, 0x7fffe6, 0x7fffe7, 0xffffef,
+            0x3fffda, 0x1fffdd, 0xfffe9, 0x3fffdb, 0x3fffdc, 0x7fffe8, 0x7fffe9, 0x1fffde,
+            0x7fffea, 0x3fffdd, 0x3fffde, 0xfffff0, 0x1fffdf, 0x3fffdf, 0x7fffeb, 0x7fffec,
+            0x1fffe0, 0x1fffe1, 0x3fffe0, 0x1fffe2, 0x7fffed, 0x3fffe1, 0x7fffee, 0x7fffef,
+            0xfffea, 0x3fffe2, 0x3fffe3, 0x3fffe4, 0x7ffff0, 0x3fffe5, 0x3fffe6, 0x7ffff1,
+            0x3ffffe0, 0x3ffffe1, 0xfffeb, 0x7fff1, 0x3fffe7, 0x7ffff2, 0x3fffe8, 0x1ffffec,
+            0x3ffffe2, 0x3ffffe3, 0x3ffffe4, 0x7ffffde, 0x7ffffdf, 0x3ffffe5, 0xfffff1, 0x1ffffed,
+            0x7fff2, 0x1fffe3, 0x3ffffe6, 0x7ffffe0, 0x7ffffe1, 0x3ffffe7, 0x7ffffe2, 0xfffff2,
+            0x1fffe4, 0x1fffe5, 0x3ffffe8, 0x3ffffe9, 0xffffffd, 0x7ffffe3, 0x7ffffe4, 0x7ffffe5,
+            0xfffec, 0xfffff3, 0xfffed, 0x1fffe6, 0x3fffe9, 0x1fffe7, 0x1fffe8, 0x7ffff3,
+            0x3fffea, 0x3fffeb, 0x1ffffee, 0x1ffffef, 0xfffff4, 0xfffff5, 0x3ffffea, 0x7ffff4,
+            0x3ffffeb, 0x7ffffe6, 0x3ffffec, 0x3ffffed, 0x7ffffe7, 0x7ffffe8, 0x7ffffe9, 0x7ffffea,
+            0x7ffffeb, 0xffffffe, 0x7ffffec, 0x7ffffed, 0x7ffffee, 0x7ffffef, 0x7fffff0, 0x3ffffee,
+            0x3fffffff,
+    };
+
+    /** Appendix B: the length in bits of each symbol's code. */
+    static final byte[] LENGTHS = {
+            13, 23, 28, 28, 28, 28, 28, 28, 28, 24, 30, 28, 28, 30, 28, 28,
+            28, 28, 28, 28, 28, 28, 30, 28, 28, 28, 28, 28, 28, 28, 28, 28,
+            6, 10, 10, 12, 13, 6, 8, 11, 10, 10, 8, 11, 8, 6, 6, 6,
+            5, 5, 5, 6, 6, 6, 6, 6, 6, 6, 7, 8, 15, 6, 12, 10,
+            13, 6, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7,
+            7, 7, 7, 7, 7, 7, 7, 7, 8, 7, 8, 13, 19, 13, 14, 6,
+            15, 5, 6, 5, 6, 5, 6, 6, 6, 5, 7, 7, 6, 6, 6, 5,
+            6, 7, 6, 5, 5, 6, 7, 7, 7, 7, 7, 15, 11, 14, 13, 28,
+            20, 22, 20, 20, 22, 22, 22, 23, 22, 23, 23, 23, 23, 23, 24, 23,
+            24, 24, 22, 23, 24, 23, 23, 23, 23, 21, 22, 23, 22, 23, 23, 24,
+            22, 21, 20, 22, 22, 23, 23, 21, 23, 22, 22, 24, 21, 22, 23, 23,
+            21, 21, 22, 21, 23, 22, 23, 23, 20, 22, 22, 22, 23, 22, 22, 23,
+            26, 26, 20, 19, 22, 23, 22, 25, 26, 26, 26, 27, 27, 26, 24, 25,
+            19, 21, 26, 27, 27, 26, 27, 24, 21, 21, 26, 26, 28, 27, 27, 27,
+            20, 24, 20, 21, 22, 21, 21, 23, 22, 22, 25, 25, 24, 24, 26, 23,
+            26, 27, 26, 26, 27, 27, 27, 27, 27, 28, 27, 27, 27, 27, 27, 26,
+            30,
+    };
+
+    /** Per top byte of the window: (length << 9) | symbol for a code of at most 8 bits, 0 for a longer one. */
+    private static final short[] SHORT_CODES = new short[256];
+    /** Per length: the first code of that length left-aligned in the window, shifted right. */
+    private static final int[] FIRST = new int[WINDOW + 1];
+    /** Per length: one past the last code of at most that length, left-aligned in the window. */
+    private static final int[] LIMIT = new int[WINDOW + 1];
+    /** Per length: where that length's symbols start in {@link #BY_CODE}. */
+    private static final int[] OFFSET = new int[WINDOW + 1];
+    /** The symbols in code order. */
+    private static final short[] BY_CODE = new short[EOS + 1];
+
+    static {
+        int next = 0;
+        for (int length = 1; length <= WINDOW; length++) {
+            OFFSET[length] = next;
+            int count = 0;
+            for (int symbol = 0; symbol <= EOS; symbol++) {
+                if (LENGTHS[symbol] == length) {
+                    if (count == 0) {
+                        FIRST[length] = CODES[symbol];
+                    }
+                    BY_CODE[next++] = (short) symbol;
+                    count++;
+                }
+            }
+            int last = count == 0 ? (LIMIT[length - 1] >>> (WINDOW - length + 1)) << 1 : FIRST[length] + count;
+            LIMIT[length] = last << (WINDOW - length);
+            if (length <= 8) {
+                for (int i = 0; i < count; i++) {
+                    int top = (FIRST[length] + i) << (8 - length);
+                    for (int fill = 0; fill < 1 << (8 - length); fill++) {
+                        SHORT_CODES[top + fill] = (short) (length << 9 | BY_CODE[OFFSET[length] + i]);
+                    }
+                }
+            }
+        }
+    }
+
+    private Huffman() {
+    }
+
+    /** The number of bytes {@link #encode} writes for src[0, length). */
+    static int encodedLength(byte[] src, int length) {
+        long bits = 0;
+        for (int i = 0; i < length; i++) {
+            bits += LENGTHS[src[i] & 0xFF];
+        }
+        return (int) ((bits + 7) >>> 3);
+    }
+
+    /** Writes src[0, length) Huffman-coded, padded with ones; out must have {@link #encodedLength} bytes left. */
+    static void encode(byte[] src, int length, ByteBuffer out) {
+        long pending = 0;
+        int bits = 0;
+        for (int i = 0; i < length; i++) {
+            int symbol = src[i] & 0xFF;
+            pending = pending << LENGTHS[symbol] | CODES[symbol];
+            bits += LENGTHS[symbol];
+            while (bits >= 8) {
+                bits -= 8;
+                out.put((byte) (pending >>> bits));
+            }
+        }
+        if (bits > 0) {
+            out.put((byte) (pending << (8 - bits) | 0xFF >>> bits));
+        }
+    }
+
+    /** The most bytes a Huffman string of {@code encodedLength} bytes decodes to (the shortest code has 5 bits). */
+    static int maxDecodedLength(int encodedLength) {
+        return (int) (encodedLength * 8L / 5);
+    }
+
+    /**
+     * Decodes in[from, to) (absolute indexes; the buffer's position is not used or moved) into out, writing at
+     * most out.length bytes.
+     *
+     * @return the decoded length, which is more than out.length when the output did not fit (the rest was
+     *     validated and counted but not written); or {@link #EOS_IN_STRING} or {@link #BAD_PADDING}
+     */
+    static int decode(ByteBuffer in, int from, int to, byte[] out) {
+        long window = 0; // the next undecoded bits, most significant first
+        int bits = 0;
+        int at = from;
+        int written = 0;
+        while (true) {
+            while (bits <= 56 && at < to) {
+                window |= (in.get(at++) & 0xFFL) << (56 - bits);
+                bits += 8;
+            }
+            int top = (int) (window >>> (64 - WINDOW));
+            int entry = SHORT_CODES[top >>> (WINDOW - 8)];
+            int length;
+            int symbol;
+            if (entry != 0) {
+                length = entry >>> 9;
+                symbol = entry & 0x1FF;
+            } else {
+                length = 9;
+                while (top >= LIMIT[length]) {
+                    length++;
+                }
+                symbol = BY_CODE[OFFSET[length] + (top >>> (WINDOW - length)) - FIRST[length]];
+            }
+            if (length > bits) {
+                // the input is exhausted: what is left must be padding, at most 7 one bits
+                if (bits == 0) {
+                    return written;
+                }
+                return bits <= 7 && window >> (64 - bits) == -1L ? written : BAD_PADDING;
+            }
+            if (symbol == EOS) {
+                return EOS_IN_STRING;
+            }
+            if (written < out.length) {
+                out[written] = (byte) symbol;
+            }
+            written++;
+            window <<= length;
+            bits -= length;
+        }
+    }
+}
