@@ -253,6 +253,18 @@ class TerminationHandshakeTest {
         assertThrows(SSLException.class, () -> d.handshake(d.server), "a new handshake on an established connection");
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"jsse", "native"})
+    void theSessionSizesTheCoreBuffersBy(String engine) throws Exception {
+        // The core sizes its pools per kind from these: a whole record's plaintext, and a whole record.
+        EnginePair d = handshake(front(engine), "shop.example.com", "TLSv1.2");
+        assertTrue(d.server.getSession().getApplicationBufferSize() >= 16_384, "" + d.server.getSession().getApplicationBufferSize());
+        assertTrue(d.server.getSession().getPacketBufferSize() >= 16_384 + 5, "" + d.server.getSession().getPacketBufferSize());
+        String big = "x".repeat(60_000);
+        assertEquals(big, d.serverToClient(big), "records of the largest size cross");
+        assertEquals(big, d.clientToServer(big));
+    }
+
     @Test
     void noCertificateNoEngine() throws Exception {
         CertificateStore empty = new CertificateStore(() -> TestCerts.NOW);
