@@ -128,11 +128,16 @@ final class NativeTls {
         try {
             SSLEngine engine = context.newEngine(ByteBufAllocator.DEFAULT);
             LIVE.incrementAndGet();
-            if (preferClientCiphers && engine instanceof ReferenceCountedOpenSslEngine openSsl) {
-                // Netty sets the server's preference on every server context; the client's order decides instead.
-                synchronized (openSsl) {
-                    SSL.clearOptions(openSsl.sslPointer(), SSL.SSL_OP_CIPHER_SERVER_PREFERENCE);
+            try {
+                if (preferClientCiphers && engine instanceof ReferenceCountedOpenSslEngine openSsl) {
+                    // Netty sets the server's preference on every server context; the client's order decides instead.
+                    synchronized (openSsl) {
+                        SSL.clearOptions(openSsl.sslPointer(), SSL.SSL_OP_CIPHER_SERVER_PREFERENCE);
+                    }
                 }
+            } catch (RuntimeException e) {
+                KIND.release(engine);
+                throw e;
             }
             return engine;
         } finally {
