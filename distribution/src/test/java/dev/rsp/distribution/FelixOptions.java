@@ -58,7 +58,8 @@ final class FelixOptions {
         // As in the distribution's framework.properties: FileInstall never writes configurations back to etc/.
         options.add(frameworkProperty("felix.fileinstall.enableConfigSave").value("false"));
         for (File jar : distributionJars(dist)) {
-            options.add(bundle(jar.toURI().toString()).startLevel(startLevel(dist, jar)));
+            // a fragment (BoringSSL's native library, attached to Netty's tcnative classes) is installed, never started
+            options.add(bundle(jar.toURI().toString()).startLevel(startLevel(dist, jar)).start(!isFragment(jar)));
         }
         options.add(junitBundles());
         return options.toArray(new Option[0]);
@@ -75,6 +76,15 @@ final class FelixOptions {
             }
         }
         return jars;
+    }
+
+    static boolean isFragment(File jar) {
+        try (java.util.jar.JarFile j = new java.util.jar.JarFile(jar)) {
+            java.util.jar.Manifest m = j.getManifest();
+            return m != null && m.getMainAttributes().getValue("Fragment-Host") != null;
+        } catch (java.io.IOException e) {
+            return false;
+        }
     }
 
     /** The same start levels as the launcher: boot 1, logging 2, bundle 3, deploy 4. */

@@ -46,11 +46,14 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * TLS termination by a real {@code bin/rsp} with the TLS bundle from deploy/: certificates chosen by SNI from a
  * certs directory, requests answered by the demo backends, checked with the JDK's TLS client, curl and
- * {@code openssl s_client}; certificates replaced while a connection stays open; a broken file keeps the old one.
+ * {@code openssl s_client}; certificates replaced while a connection stays open; a broken file keeps the old one;
+ * both engines (BoringSSL, the default here, and the JDK's forced by {@code engine = jsse}) and their ALPN answers.
  */
 class TlsIT {
 
@@ -143,10 +146,25 @@ class TlsIT {
         }
     }
 
-    @Test
-    void curlAndOpensslTalkToIt() throws Exception {
+    /**
+     * The engine the distribution runs: BoringSSL where its native library loads (the shipped one is for
+     * linux-x86_64), else the JDK's; {@code engine = jsse} forces the JDK's.
+     */
+    static String expectedEngine(String engine) {
+        boolean linuxX64 = System.getProperty("os.name").equals("Linux") && System.getProperty("os.arch").equals("amd64");
+        return engine.equals("jsse") || !linuxX64 ? "jsse" : "boringssl";
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"auto", "jsse"})
+    void curlAndOpensslTalkToItWithEitherEngine(String engine) throws Exception {
         Identity alice = Identity.make("alice.example.com");
-        start(alice);
+        start(alice, "mode = terminate\nengine = " + engine);
+        String expected = expectedEngine(engine);
+        String line = "rsp.tls: TLS engine " + expected + " (";
+        Waits.until("the INFO line naming the engine (" + line + ")", () -> readQuietly(log).contains(line), log);
+        String gauge = "rsp_tls_engine{address=\"127.0.0.1:" + tlsPort + "\",engine=\"" + expected + "\"} 1";
+        Waits.until("the engine in /metrics (" + gauge + ")", () -> metricsQuietly().contains(gauge), log);
         Path ca = tmp.resolve("alice-ca.pem");
         Files.writeString(ca, pem(alice.certificate));
         String curl = tool("curl");
@@ -158,12 +176,64 @@ class TlsIT {
                 "-CAfile", ca.toString(), "-verify_return_error", "-ign_eof"), "GET /s HTTP/1.1\r\nHost: alice.example.com\r\nConnection: close\r\n\r\n");
         assertTrue(out.contains("Verify return code: 0 (ok)"), out);
         assertTrue(out.contains("HTTP/1.1 200 "), out);
+        assertTrue(out.contains("No ALPN negotiated"), "s_client offers none here: " + out);
+        // curl offers h2 and http/1.1 and gets http/1.1 (rsp's list)
+        String version = run(List.of(curl, "-sS", "--http2", "-o", "/dev/null", "-w", "%{http_version}", "--max-time", "10",
+                "--cacert", ca.toString(), "--resolve", "alice.example.com:" + tlsPort + ":127.0.0.1",
+                "https://alice.example.com:" + tlsPort + "/v"), "");
+        assertEquals("1.1", version.strip());
+        String made = "rsp_events_total{event=\"tls.engine." + expected + "\"} ";
+        assertTrue(metricsQuietly().contains(made), "engines made are counted: " + made);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"auto", "jsse"})
+    void anH2OnlyClientSeesWhatEachEngineDoesWithoutACommonProtocol(String engine) throws Exception {
+        Identity alice = Identity.make("alice.example.com");
+        start(alice, "mode = terminate\nengine = " + engine);
+        Path ca = tmp.resolve("alice-ca.pem");
+        Files.writeString(ca, pem(alice.certificate));
+        String out = run(List.of(tool("openssl"), "s_client", "-connect", "127.0.0.1:" + tlsPort, "-servername",
+                "alice.example.com", "-CAfile", ca.toString(), "-alpn", "h2"), "");
+        if (expectedEngine(engine).equals("boringssl")) {
+            assertTrue(out.contains("No ALPN negotiated") && out.contains("Verify return code: 0 (ok)"),
+                    "BoringSSL completes the handshake without ALPN: " + out);
+        } else {
+            assertTrue(out.toLowerCase().contains("no application protocol"), "the JDK's engine sends the alert: " + out);
+        }
     }
 
     @Test
-    void clientInitiatedRenegotiationIsRefusedAndOthersAreStillServed() throws Exception {
+    void aConfiguredH2IsNegotiatedAndClosedUntilRspSpeaksIt() throws Exception {
         Identity alice = Identity.make("alice.example.com");
-        start(alice);
+        start(alice, "mode = terminate\nalpn = h2, http/1.1");
+        Path ca = tmp.resolve("alice-ca.pem");
+        Files.writeString(ca, pem(alice.certificate));
+        Waits.until("the warning about h2", () -> readQuietly(log).contains("rsp does not speak 'h2'"), log);
+        String out = run(List.of(tool("openssl"), "s_client", "-connect", "127.0.0.1:" + tlsPort, "-servername",
+                "alice.example.com", "-CAfile", ca.toString(), "-alpn", "http/1.1,h2"), "");
+        assertTrue(out.contains("ALPN protocol: h2"), "rsp's preference among the client's: " + out);
+        String closed = "rsp_events_total{event=\"tls.alpn.unspoken\"} 1";
+        Waits.until("the connection closed and counted (" + closed + ")", () -> metricsQuietly().contains(closed), log);
+        String body = run(List.of(tool("curl"), "-sS", "--http1.1", "--max-time", "10", "--cacert", ca.toString(), "--resolve",
+                "alice.example.com:" + tlsPort + ":127.0.0.1", "https://alice.example.com:" + tlsPort + "/one"), "");
+        assertTrue(body.contains("demo-"), "an http/1.1 client is served: " + body);
+    }
+
+    @Test
+    void onlyTheLinuxX64NativeLibraryIsShipped() throws IOException {
+        try (var jars = Files.list(Path.of(System.getProperty("rsp.dist"), "bundle"))) {
+            List<String> natives = jars.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("netty-tcnative-boringssl"))
+                    .toList();
+            assertEquals(List.of("netty-tcnative-boringssl-static-linux-x86_64.jar"), natives);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"auto", "jsse"})
+    void clientInitiatedRenegotiationIsRefusedAndOthersAreStillServed(String engine) throws Exception {
+        Identity alice = Identity.make("alice.example.com");
+        start(alice, "mode = terminate\nengine = " + engine);
         Path ca = tmp.resolve("alice-ca.pem");
         Files.writeString(ca, pem(alice.certificate));
         Path out = tmp.resolve("renegotiation.out");

@@ -68,7 +68,7 @@ final class CertificateLoader {
         }
         try {
             return new Served(new ServedCertificate(baseName, chainFile.getFileName().toString(), names, certs,
-                    ServedCertificate.keyType(privateKey), context(privateKey, certs)));
+                    ServedCertificate.keyType(privateKey), context(privateKey, certs), privateKey));
         } catch (GeneralSecurityException | java.io.IOException | RuntimeException e) {
             return new Broken(chainFile, "the JDK cannot use this key and chain: " + PemFiles.message(e));
         }

@@ -53,6 +53,7 @@ final class SelfSignedDefault {
                 .getCertificate(builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(keys.getPrivate())));
         List<X509Certificate> chain = List.of(certificate);
         return new ServedCertificate(ServedCertificate.DEFAULT, SOURCE, CertificateLoader.names(certificate), chain,
-                ServedCertificate.keyType(keys.getPrivate()), CertificateLoader.context(keys.getPrivate(), chain));
+                ServedCertificate.keyType(keys.getPrivate()), CertificateLoader.context(keys.getPrivate(), chain),
+                keys.getPrivate());
     }
 }

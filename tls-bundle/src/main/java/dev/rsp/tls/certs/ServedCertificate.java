@@ -19,9 +19,10 @@ import javax.net.ssl.SSLContext;
  * @param chain    leaf first
  * @param keyType  e.g. {@code EC 256} or {@code RSA 2048}
  * @param context  a TLS context whose only key is this certificate's
+ * @param key      the private key, for the contexts of other engines (never printed: {@link #toString()} leaves it out)
  */
 public record ServedCertificate(String baseName, String source, List<String> names, List<X509Certificate> chain,
-        String keyType, SSLContext context) {
+        String keyType, SSLContext context, PrivateKey key) {
 
     /** The base name of the default certificate (served when SNI is absent or matches no name). */
     public static final String DEFAULT = "default";
@@ -61,6 +62,11 @@ public record ServedCertificate(String baseName, String source, List<String> nam
             return "EC " + ec.getParams().getCurve().getField().getFieldSize();
         }
         return key.getAlgorithm();
+    }
+
+    @Override
+    public String toString() {
+        return "ServedCertificate[" + summary() + "]";
     }
 
     /** For log lines: {@code example.com.crt: [example.com, www.example.com] EC 256, not after 2026-01-01T00:00:00Z}. */

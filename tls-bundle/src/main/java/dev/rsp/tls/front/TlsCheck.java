@@ -34,6 +34,10 @@ public final class TlsCheck implements PidCheck {
         }
         TlsSettings settings = ((TlsSettings.Valid) parsed).settings();
         ((TlsSettings.Valid) parsed).warnings().forEach(w -> warnings.add(pid + ": " + w));
+        if (settings.engine() == TlsSettings.Engine.NATIVE) {
+            // loading BoringSSL here would be slow and says nothing about the JVM and directories rsp starts with
+            warnings.add(pid + ": engine = native: whether BoringSSL loads is checked at start (a failed start if not)");
+        }
         if (Files.isDirectory(settings.certsDir())) {
             CertificateCheck.check(settings.certsDir(), settings.keyPassword(), errors, warnings);
         } else {

@@ -117,6 +117,9 @@ public final class TlsComponent {
         active = false;
         unregister(frontRegistration);
         unregister(auditRegistration);
+        if (front != null) {
+            front.close();
+        }
         frontRegistration = null;
         auditRegistration = null;
         poller.shutdownNow();
@@ -142,6 +145,9 @@ public final class TlsComponent {
             parsed = TlsSettings.parse(typed, supported);
             if (parsed instanceof TlsSettings.Invalid invalid) {
                 invalid.errors().forEach(e -> errors.add(PID + ": " + e));
+            } else if (((TlsSettings.Valid) parsed).settings().engine() == TlsSettings.Engine.NATIVE) {
+                ServerEngines.nativeUnavailable().ifPresent(why -> errors.add(PID + ": engine = native: BoringSSL "
+                        + "cannot run here (" + why + "); use auto to fall back to the JDK's engine"));
             }
         }
         if (!errors.isEmpty()) {
@@ -167,10 +173,13 @@ public final class TlsComponent {
                 polling.cancel(false);
             }
             long ms = next.certsPoll().toMillis();
-            polling = ms == 0 ? null : poller.scheduleWithFixedDelay(store::reload, ms, ms, TimeUnit.MILLISECONDS);
+            polling = ms == 0 ? null : poller.scheduleWithFixedDelay(this::reload, ms, ms, TimeUnit.MILLISECONDS);
         }
         if (front == null || !before.listen().equals(next.listen()) || before.mode() != next.mode()) {
             unregister(frontRegistration);
+            if (front != null) {
+                front.close();
+            }
             front = new TlsFrontService(next, store);
             Hashtable<String, Object> props = new Hashtable<>();
             props.put("rsp.tls.listen", next.listen().toString());
@@ -181,6 +190,17 @@ public final class TlsComponent {
         } else {
             front.settings(next);
             log.info("rsp.tls configuration applied");
+        }
+    }
+
+    /** On the poll thread: new certificates get their engines' contexts (native ones) built here, off the loop. */
+    private void reload() {
+        if (store.reload()) {
+            synchronized (this) {
+                if (active && front != null) {
+                    front.certificatesChanged();
+                }
+            }
         }
     }
 

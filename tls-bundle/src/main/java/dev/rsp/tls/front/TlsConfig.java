@@ -51,6 +51,19 @@ public @interface TlsConfig {
             + "those the JDK does not support are left out with a warning")
     String ciphers() default TlsSettings.DEFAULT_CIPHERS;
 
+    @AttributeDefinition(description = "terminate: the TLS engine. auto: BoringSSL (native, linux-x86_64) where it "
+            + "loads, else the JDK's; native: BoringSSL or a failed start; jsse: the JDK's")
+    String engine() default "auto";
+
+    @AttributeDefinition(description = "terminate: application protocols answered by ALPN, comma-separated, in "
+            + "preference order; empty answers none")
+    String alpn() default TlsSettings.DEFAULT_ALPN;
+
+    @AttributeDefinition(name = "prefer.client.ciphers", description = "terminate: whose cipher suite order decides. "
+            + "auto: the client's when every suite in ciphers is strong (forward secrecy and AEAD), else rsp's; "
+            + "true: the client's; false: rsp's")
+    String prefer_client_ciphers() default TlsSettings.DEFAULT_PREFER_CLIENT_CIPHERS;
+
     @AttributeDefinition(name = "passthrough.default.backend", required = false, description = "passthrough: the "
             + "backend that gets connections without SNI; empty closes them")
     String passthrough_default_backend() default "";

@@ -1,8 +1,10 @@
 package dev.rsp.tls.front;
 
+import dev.rsp.spi.tls.EngineKind;
 import dev.rsp.spi.tls.Inspection;
 import dev.rsp.spi.tls.Passthrough;
 import dev.rsp.spi.tls.Termination;
+import dev.rsp.spi.tls.TlsEngine;
 import dev.rsp.spi.tls.TlsFront;
 import dev.rsp.spi.tls.TlsHandling;
 import dev.rsp.tls.certs.CertificateStore;
@@ -13,8 +15,6 @@ import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.Optional;
-import javax.net.ssl.SSLEngine;
-import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,8 +25,6 @@ import org.slf4j.LoggerFactory;
  * snapshots on every call, so they change under open connections without a re-registration.
  */
 final class TlsFrontService implements TlsFront {
-
-    private static final String[] HTTP_1_1 = {"http/1.1"};
 
     static {
         // Before the first engine of this class: JSSE reads the property at its first server handshake only.
@@ -44,21 +42,29 @@ final class TlsFrontService implements TlsFront {
     private final TlsSettings.Mode mode;
     private final TlsHandling handling;
     private final CertificateStore store;
+    private final ServerEngines engines = new ServerEngines();
     private volatile TlsSettings settings;
 
+    /** Builds the engines' contexts (native ones included) for the certificates in force: off the loop. */
     TlsFrontService(TlsSettings settings, CertificateStore store) {
         this.listen = settings.listen();
         this.mode = settings.mode();
         this.store = store;
         this.settings = settings;
         this.handling = mode == TlsSettings.Mode.TERMINATE ? new Terminate() : new Relay();
+        certificatesChanged();
     }
 
     /** Termination: the engines and the certificate check of this service. */
     private final class Terminate implements Termination {
         @Override
-        public Optional<SSLEngine> newEngine(Inspection.Hello hello, InetSocketAddress peer) {
+        public Optional<TlsEngine> newEngine(Inspection.Hello hello, InetSocketAddress peer) {
             return TlsFrontService.this.newEngine(hello, peer);
+        }
+
+        @Override
+        public EngineKind engineKind() {
+            return engines.kind();
         }
 
         @Override
@@ -80,9 +86,27 @@ final class TlsFrontService implements TlsFront {
         }
     }
 
-    /** Settings other than listen and mode; called by the component when they change. */
+    /** Settings other than listen and mode; called by the component when they change, off the loop. */
     void settings(TlsSettings next) {
         settings = next;
+        certificatesChanged();
+    }
+
+    /** The store published new certificates (or settings changed): rebuilds the engines' contexts, off the loop. */
+    void certificatesChanged() {
+        if (mode == TlsSettings.Mode.TERMINATE) {
+            engines.rebuild(settings, store.snapshot());
+        }
+    }
+
+    /** The registration is gone: gives back the native contexts (open connections keep theirs). */
+    void close() {
+        engines.close();
+    }
+
+    /** The kind of engine new connections get. */
+    EngineKind engineKind() {
+        return engines.kind();
     }
 
     @Override
@@ -115,30 +139,17 @@ final class TlsFrontService implements TlsFront {
     }
 
     /**
-     * Selects the certificate for the hello's server name (exact, one-label wildcard, default) and creates a
-     * server-mode engine from its prebuilt context with the configured protocols and cipher suites (server's order).
-     * ALPN: {@code http/1.1} is the only protocol spoken behind termination, so a client that offers ALPN is answered
-     * {@code http/1.1}, and one that offers only others (e.g. {@code h2}) fails the handshake with
-     * {@code no_application_protocol} rather than speaking a protocol rsp does not parse.
+     * Selects the certificate for the hello's server name (exact, one-label wildcard, default) and makes a server engine
+     * for it (see {@link ServerEngines}): the configured protocols, cipher suites and order, and ALPN list (server's
+     * preference among the client's offers).
      */
-    public Optional<SSLEngine> newEngine(Inspection.Hello hello, InetSocketAddress peer) {
+    public Optional<TlsEngine> newEngine(Inspection.Hello hello, InetSocketAddress peer) {
         Optional<ServedCertificate> chosen = store.snapshot().select(hello.serverName());
         if (chosen.isEmpty()) {
             return Optional.empty();
         }
-        TlsSettings s = settings;
         try {
-            SSLEngine engine = chosen.get().context().createSSLEngine();
-            engine.setUseClientMode(false);
-            SSLParameters p = engine.getSSLParameters();
-            p.setProtocols(s.protocols().toArray(String[]::new));
-            p.setCipherSuites(s.ciphers().toArray(String[]::new));
-            p.setUseCipherSuitesOrder(true);
-            if (!hello.alpn().isEmpty()) {
-                p.setApplicationProtocols(HTTP_1_1);
-            }
-            engine.setSSLParameters(p);
-            return Optional.of(engine);
+            return Optional.of(engines.newEngine(chosen.get(), hello, settings));
         } catch (RuntimeException e) {
             return Optional.empty();
         }

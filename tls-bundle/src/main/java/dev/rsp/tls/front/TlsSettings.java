@@ -25,10 +25,18 @@ import javax.net.ssl.SSLParameters;
  */
 public record TlsSettings(InetSocketAddress listen, Mode mode, Path certsDir, String keyPassword, Duration certsPoll,
         boolean selfSignedDefault, int helloMaxBytes, Duration helloTimeout, List<String> protocols,
-        List<String> ciphers, Optional<String> defaultBackend, int backendPort) {
+        List<String> ciphers, Optional<String> defaultBackend, int backendPort, Engine engine, List<String> alpn,
+        boolean preferClientCiphers) {
 
     /** What the listener does after the ClientHello (etc/rsp.tls.cfg {@code mode}). */
     public enum Mode { TERMINATE, PASSTHROUGH }
+
+    /**
+     * Which TLS engine terminates ({@code engine}): {@code auto} is BoringSSL (Netty's OpenSSL engine) where its native
+     * library loads, else the JDK's; {@code native} insists on BoringSSL (the start fails without it); {@code jsse} is
+     * the JDK's.
+     */
+    public enum Engine { AUTO, NATIVE, JSSE }
 
 
     static final String DEFAULT_LISTEN = "0.0.0.0:8443";
@@ -42,6 +50,13 @@ public record TlsSettings(InetSocketAddress listen, Mode mode, Path certsDir, St
             + "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256, TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384, "
             + "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256, TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256, "
             + "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384, TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256";
+
+    static final String DEFAULT_ALPN = "http/1.1";
+    static final String DEFAULT_PREFER_CLIENT_CIPHERS = "auto";
+    /** An ALPN protocol id as configured: 1 to 255 visible ASCII characters (RFC 7301 allows any bytes; names are ASCII). */
+    private static final Pattern ALPN_ID = Pattern.compile("[\\x21-\\x7e]{1,255}");
+    /** The application protocol rsp speaks behind TLS today; a connection that agrees on another is closed. */
+    static final String SPOKEN_ALPN = "http/1.1";
 
     private static final Pattern BACKEND_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
     /** Names a reader of the brief might write; the repository's durations are milliseconds named *.ms. */
@@ -78,7 +93,9 @@ public record TlsSettings(InetSocketAddress listen, Mode mode, Path certsDir, St
                 + (keyPassword.isEmpty() ? "(none)" : "(set)") + ", certs.poll=" + certsPoll + ", selfsigned.default="
                 + selfSignedDefault + ", hello.max.bytes=" + helloMaxBytes + ", hello.timeout=" + helloTimeout
                 + ", protocols=" + protocols + ", ciphers=" + ciphers + ", passthrough.default.backend="
-                + defaultBackend.orElse("") + ", passthrough.backend.port=" + backendPort + "]";
+                + defaultBackend.orElse("") + ", passthrough.backend.port=" + backendPort + ", engine="
+                + engine.name().toLowerCase(java.util.Locale.ROOT) + ", alpn=" + alpn + ", prefer.client.ciphers="
+                + preferClientCiphers + "]";
     }
 
     /**
@@ -132,12 +149,52 @@ public record TlsSettings(InetSocketAddress listen, Mode mode, Path certsDir, St
             r.errors.add("passthrough.default.backend = '" + backend + "': not a backend name (letters, digits, . _ -)");
         }
         long port = r.number("passthrough.backend.port", 0, 0, 65_535);
+        String engineName = r.string("engine", "auto");
+        Engine engine = switch (engineName.toLowerCase(java.util.Locale.ROOT)) {
+            case "auto" -> Engine.AUTO;
+            case "native" -> Engine.NATIVE;
+            case "jsse" -> Engine.JSSE;
+            default -> {
+                r.errors.add("engine = '" + engineName + "': expected auto, native or jsse");
+                yield null;
+            }
+        };
+        List<String> alpn = list(r.string("alpn", DEFAULT_ALPN));
+        alpn.stream().filter(a -> !ALPN_ID.matcher(a).matches()).forEach(a -> r.errors.add("alpn: '" + a
+                + "' is not a protocol id (1 to 255 visible ASCII characters, e.g. h2, http/1.1)"));
+        alpn.stream().filter(a -> !a.equals(SPOKEN_ALPN)).filter(a -> ALPN_ID.matcher(a).matches()).forEach(a -> warnings.add(
+                "alpn: rsp does not speak '" + a + "' behind TLS yet: a connection that agrees on it is closed "
+                        + "(counted as tls.alpn.unspoken)"));
+        String order = r.string("prefer.client.ciphers", DEFAULT_PREFER_CLIENT_CIPHERS);
+        boolean preferClient = switch (order.toLowerCase(java.util.Locale.ROOT)) {
+            case "auto" -> ciphers.stream().allMatch(TlsSettings::strong);
+            case "true" -> true;
+            case "false" -> false;
+            default -> {
+                r.errors.add("prefer.client.ciphers = '" + order + "': expected auto, true or false");
+                yield false;
+            }
+        };
         if (!r.errors.isEmpty()) {
             return new Invalid(List.copyOf(r.errors));
         }
         return new Valid(new TlsSettings(listen, mode, certsDir, password, Duration.ofMillis(poll), selfSigned,
                 (int) maxBytes, Duration.ofMillis(timeout), protocols, ciphers,
-                backend.isEmpty() ? Optional.empty() : Optional.of(backend), (int) port), List.copyOf(warnings));
+                backend.isEmpty() ? Optional.empty() : Optional.of(backend), (int) port, engine, alpn, preferClient),
+                List.copyOf(warnings));
+    }
+
+    /**
+     * Strong in Mozilla's sense, where the client's order may decide: a TLS 1.3 suite, or a TLS 1.2 suite with forward
+     * secrecy (ECDHE or DHE) and an AEAD cipher (AES-GCM or ChaCha20-Poly1305).
+     */
+    static boolean strong(String suite) {
+        if (suite.startsWith("TLS_AES_") || suite.startsWith("TLS_CHACHA20_")) {
+            return true;
+        }
+        boolean forwardSecret = suite.startsWith("TLS_ECDHE_") || suite.startsWith("TLS_DHE_");
+        boolean aead = suite.contains("_GCM_") || suite.contains("_CHACHA20_POLY1305_");
+        return forwardSecret && aead;
     }
 
     /**

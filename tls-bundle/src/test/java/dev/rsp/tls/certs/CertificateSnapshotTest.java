@@ -22,7 +22,8 @@ class CertificateSnapshotTest {
     static ServedCertificate served(String base, String keyName, X509Certificate leaf) throws Exception {
         KeyPair k = key(keyName);
         return new ServedCertificate(base, base + ".crt", CertificateLoader.names(leaf), List.of(leaf),
-                ServedCertificate.keyType(k.getPrivate()), CertificateLoader.context(k.getPrivate(), List.of(leaf)));
+                ServedCertificate.keyType(k.getPrivate()), CertificateLoader.context(k.getPrivate(), List.of(leaf)),
+                k.getPrivate());
     }
 
     private static Optional<String> select(CertificateSnapshot s, String sni) {

@@ -7,9 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.rsp.spi.tls.EngineKind;
 import dev.rsp.spi.tls.Inspection;
 import dev.rsp.spi.tls.Passthrough;
 import dev.rsp.spi.tls.Termination;
+import dev.rsp.spi.tls.TlsEngine;
 import dev.rsp.spi.tls.TlsFront;
 import dev.rsp.tls.audit.CertsAuditCommand;
 import dev.rsp.tls.certs.TestCerts;
@@ -136,8 +138,30 @@ class TlsComponentTest {
         TestCerts.pair(dir, "new.example", key("ec"), cert(key("ec"), "new.example", List.of("new.example")));
         // a configuration event re-reads nothing by itself; the poll does: here, a changed password triggers a re-read
         component.modified(config("listen", "127.0.0.1:0", "certs.poll.ms", "0", "key.password", "x"));
-        assertTrue(((Termination) front.handling()).newEngine(hello, new InetSocketAddress("127.0.0.1", 1)).isPresent());
+        Optional<TlsEngine> made = ((Termination) front.handling()).newEngine(hello, new InetSocketAddress("127.0.0.1", 1));
+        assertTrue(made.isPresent());
+        made.get().kind().release(made.get().engine());
+        // the new certificate got its native context too (engine = auto) where BoringSSL loads
+        assertSame(TerminationHandshakeTest.nativeLoads() ? NativeTls.KIND : EngineKind.JSSE, made.get().kind());
         assertSame(front, liveFronts().get(0));
+    }
+
+    @Test
+    void theEngineChoiceAppliesOnReloadAndAWrongOneKeepsTheLastGood() {
+        component.activate(context(), config("listen", "127.0.0.1:0", "engine", "jsse"));
+        Termination termination = (Termination) liveFronts().get(0).handling();
+        assertSame(EngineKind.JSSE, termination.engineKind());
+        component.modified(config("listen", "127.0.0.1:0", "engine", "fast"));
+        assertSame(EngineKind.JSSE, termination.engineKind(), "engine = fast is refused, jsse stays");
+        component.modified(config("listen", "127.0.0.1:0", "engine", "auto"));
+        assertSame(TerminationHandshakeTest.nativeLoads() ? NativeTls.KIND : EngineKind.JSSE, termination.engineKind());
+        component.modified(config("listen", "127.0.0.1:0", "engine", "native", "alpn", "h2, http/1.1"));
+        if (TerminationHandshakeTest.nativeLoads()) {
+            assertEquals("boringssl", termination.engineKind().name());
+        } else {
+            assertSame(EngineKind.JSSE, termination.engineKind(), "native where it cannot load is refused");
+        }
+        assertEquals(1, liveFronts().size(), "the same registration throughout");
     }
 
     @Test

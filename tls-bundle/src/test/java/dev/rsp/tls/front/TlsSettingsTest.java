@@ -116,4 +116,49 @@ class TlsSettingsTest {
         assertEquals(1, v.warnings().size());
         assertTrue(v.warnings().get(0).contains("TLS_MADE_UP"));
     }
+
+    @Test
+    void engineAlpnAndCipherOrderDefaults() {
+        TlsSettings s = valid(Map.of());
+        assertEquals(TlsSettings.Engine.AUTO, s.engine());
+        assertEquals(List.of("http/1.1"), s.alpn());
+        assertTrue(s.preferClientCiphers(), "the default suites are all strong: the client's order decides");
+    }
+
+    @Test
+    void engineAlpnAndCipherOrderAreRead() {
+        TlsSettings s = valid(Map.of("engine", "NATIVE", "alpn", "h2, http/1.1", "prefer.client.ciphers", "false"));
+        assertEquals(TlsSettings.Engine.NATIVE, s.engine());
+        assertEquals(List.of("h2", "http/1.1"), s.alpn());
+        assertFalse(s.preferClientCiphers());
+        assertEquals(TlsSettings.Engine.JSSE, valid(Map.of("engine", "jsse")).engine());
+        assertEquals(List.of(), valid(Map.of("alpn", "")).alpn(), "empty: ALPN answered with nothing");
+        assertTrue(valid(Map.of("prefer.client.ciphers", "true")).preferClientCiphers());
+    }
+
+    @Test
+    void autoCipherOrderIsRspsOnceAWeakSuiteIsConfigured() {
+        assertFalse(valid(Map.of("ciphers", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256, TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256"))
+                .preferClientCiphers(), "CBC is not strong");
+        assertTrue(valid(Map.of("ciphers", "TLS_AES_256_GCM_SHA384, TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256"))
+                .preferClientCiphers());
+        assertTrue(TlsSettings.strong("TLS_DHE_RSA_WITH_AES_256_GCM_SHA384"));
+        assertFalse(TlsSettings.strong("TLS_RSA_WITH_AES_128_GCM_SHA256"), "no forward secrecy");
+    }
+
+    @Test
+    void badEngineAlpnAndCipherOrderAreNamed() {
+        List<String> errors = errors(Map.of("engine", "fast", "alpn", "h2, http/1.1 , \u00e9", "prefer.client.ciphers", "client"));
+        assertTrue(errors.stream().anyMatch(e -> e.startsWith("engine = 'fast'")), errors.toString());
+        assertTrue(errors.stream().anyMatch(e -> e.startsWith("alpn: '\u00e9'")), errors.toString());
+        assertTrue(errors.stream().anyMatch(e -> e.startsWith("prefer.client.ciphers = 'client'")), errors.toString());
+        assertTrue(errors(Map.of("alpn", "x".repeat(256))).get(0).startsWith("alpn: "), "at most 255 characters");
+    }
+
+    @Test
+    void anAlpnProtocolRspDoesNotSpeakIsAWarning() {
+        TlsSettings.Valid v = assertInstanceOf(TlsSettings.Valid.class, TlsSettings.parse(Map.of("alpn", "h2, http/1.1"), JDK));
+        assertTrue(v.warnings().stream().anyMatch(w -> w.contains("'h2'") && w.contains("tls.alpn.unspoken")), v.warnings().toString());
+        assertTrue(assertInstanceOf(TlsSettings.Valid.class, TlsSettings.parse(Map.of(), JDK)).warnings().isEmpty());
+    }
 }

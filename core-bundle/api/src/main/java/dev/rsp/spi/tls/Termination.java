@@ -2,23 +2,30 @@ package dev.rsp.spi.tls;
 
 import java.net.InetSocketAddress;
 import java.util.Optional;
-import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLSession;
 import org.osgi.annotation.versioning.ConsumerType;
 
 /**
  * The core terminates TLS: it asks for a server-mode engine per connection, drives it on its loop (delegated tasks run
- * elsewhere) and proxies the decrypted HTTP requests like those of the HTTP listener, with
+ * elsewhere; an engine that runs its crypto inside wrap and unwrap, such as a native one, runs it on the loop),
+ * releases it when the connection closes, and proxies the decrypted HTTP requests like those of the HTTP listener, with
  * {@code X-Forwarded-Proto: https}. Called on the core's network threads: cheap, never blocking.
  */
 @ConsumerType
 public non-sealed interface Termination extends TlsHandling {
 
     /**
-     * A new server-mode engine for a connection whose ClientHello is {@code hello}, or empty when no certificate can
-     * serve it (the core counts and closes).
+     * A new server-mode engine for a connection whose ClientHello is {@code hello}, with its kind, or empty when no
+     * certificate can serve it (the core counts and closes). The engine is configured (protocols, cipher suites and
+     * their order, ALPN) and not yet used; the core owns it from here (see {@link TlsEngine}).
      */
-    Optional<SSLEngine> newEngine(Inspection.Hello hello, InetSocketAddress peer);
+    Optional<TlsEngine> newEngine(Inspection.Hello hello, InetSocketAddress peer);
+
+    /**
+     * The kind of engine {@link #newEngine} makes under the configuration in force (a certificate that kind cannot
+     * serve may still get another, named by its own {@link TlsEngine#kind()}); shown in metrics. Cheap, any thread.
+     */
+    EngineKind engineKind();
 
     /**
      * Whether the certificate the session presented covers {@code host}, a canonical host name (lower case, no

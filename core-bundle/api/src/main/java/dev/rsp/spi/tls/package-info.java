@@ -9,11 +9,16 @@
  * <ul>
  *   <li>{@link dev.rsp.spi.tls.Passthrough}: the core routes by the server name through the routing chain, as if it
  *       were the Host, replays the peeked bytes to the chosen backend and relays both directions byte for byte;</li>
- *   <li>{@link dev.rsp.spi.tls.Termination}: the core asks it for a server-mode {@link javax.net.ssl.SSLEngine},
- *       drives it on its loop (delegated tasks run elsewhere) and proxies the decrypted HTTP requests like those of
+ *   <li>{@link dev.rsp.spi.tls.Termination}: the core asks it for a server-mode {@link javax.net.ssl.SSLEngine}
+ *       and its kind ({@link dev.rsp.spi.tls.TlsEngine}), drives it on its loop (delegated tasks run elsewhere),
+ *       releases it through its kind when the connection closes, and proxies the decrypted HTTP requests like those of
  *       the HTTP listener, with {@code X-Forwarded-Proto: https}. A request whose Host the connection's certificate
  *       does not cover ({@link dev.rsp.spi.tls.Termination#covers}) gets 421.</li>
  * </ul>
+ *
+ * <p>0.3.0: {@link dev.rsp.spi.tls.Termination#newEngine} returns a {@link dev.rsp.spi.tls.TlsEngine}, the engine with
+ * its {@link dev.rsp.spi.tls.EngineKind} (which the core releases exactly once per engine), and
+ * {@link dev.rsp.spi.tls.Termination#engineKind()} names the kind in force (a breaking change).
  *
  * <p>0.2.0: the two modes are types ({@link dev.rsp.spi.tls.TlsHandling}) instead of an enum and mode-specific
  * methods on {@code TlsFront} (a breaking change).
@@ -21,7 +26,7 @@
  * <p>Removing the service closes the listener; connections already open finish.
  */
 @Export
-@Version("0.2.0")
+@Version("0.3.0")
 package dev.rsp.spi.tls;
 
 import org.osgi.annotation.bundle.Export;

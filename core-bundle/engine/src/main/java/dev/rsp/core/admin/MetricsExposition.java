@@ -52,6 +52,9 @@ final class MetricsExposition {
         RoutingSnapshot routing = core.routing().current();
         p.family("rsp_strategy_live", "gauge", "1 when a strategy of that name is registered and has a router");
         stats.keySet().forEach(n -> p.sample("rsp_strategy_live", routing.isLive(n) ? 1 : 0, "strategy", n));
+        p.family("rsp_tls_engine", "gauge", "1 per terminating TLS listener, with the TLS engine its new connections get "
+                + "(boringssl: native; jsse: the JDK's); rsp_events_total{event=\"tls.engine.<name>\"} counts the engines made");
+        engine.tlsEngines().forEach((address, kind) -> p.sample("rsp_tls_engine", 1, "address", address, "engine", kind));
         p.family("rsp_events_total", "counter", "Named outcomes by event: rejections (reject.*), timeouts, retries, "
                 + "TLS (tls.*), ...; a comment line before a sample says what its event counts");
         engine.events().forEach((n, v) -> {

@@ -71,7 +71,9 @@ public final class Endpoint implements ByteSource, ByteSink {
      * room for a whole record after a partly consumed window ({@link TlsEngineKind#plainRoom} on top of the usual
      * buffer size).
      *
-     * @param engine    a server- or client-mode engine, not yet used
+     * @param engine    a server- or client-mode engine, not yet used; released through {@code kind} when this endpoint
+     *                  closes. When this method throws, the endpoint has not taken it ({@link #isTls()} stays false)
+     *                  and the caller releases it
      * @param kind      the engine's kind: buffer sizes and release
      * @param plainPool where plaintext input buffers come from
      * @param netPool   where ciphertext buffers come from: at least {@link TlsEngineKind#packetSize}
@@ -105,6 +107,14 @@ public final class Endpoint implements ByteSource, ByteSink {
     /** The TLS session once its handshake completed, else null. */
     public SSLSession tlsSession() {
         return transport.session();
+    }
+
+    /**
+     * The application protocol ALPN chose once the TLS handshake completed ({@code ""} when the client offered none or
+     * the front answered none), else null (plain, or still handshaking).
+     */
+    public String tlsApplicationProtocol() {
+        return transport.applicationProtocol();
     }
 
     /** Bytes in the window, or (TLS) whole records buffered below it: there is input to process without the socket. */

@@ -80,6 +80,16 @@ final class TlsTransport implements Transport {
     }
 
     @Override
+    public String applicationProtocol() {
+        if (!handshakeDone) {
+            return null;
+        }
+        // JSSE says "" for no ALPN, Netty's OpenSSL engine null
+        String p = engine.getApplicationProtocol();
+        return p == null ? "" : p;
+    }
+
+    @Override
     public int effectiveInterest(int wanted) {
         int ops = wanted;
         if (tasks.running()) {
@@ -387,9 +397,20 @@ final class TlsTransport implements Transport {
         records.releaseIdle();
     }
 
-    /** Best effort close_notify (one non-blocking write), then gives back the buffers and the engine's own memory. */
+    /**
+     * Best effort close_notify (one non-blocking write), then gives back the buffers and the engine's own memory (the
+     * engine's release runs whatever happens before it: the endpoint calls this once, so the engine is released once).
+     */
     @Override
     public void close() {
+        try {
+            closeQuietly();
+        } finally {
+            kind.release(engine);
+        }
+    }
+
+    private void closeQuietly() {
         if (handshakeDone && !closeNotifySent) {
             closeNotifySent = true;
             try {
@@ -403,6 +424,5 @@ final class TlsTransport implements Transport {
             }
         }
         records.releaseAll();
-        kind.release(engine);
     }
 }

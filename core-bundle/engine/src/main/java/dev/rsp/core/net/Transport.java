@@ -44,6 +44,11 @@ interface Transport {
     /** The TLS session once established; null for a plain transport and during a handshake. */
     SSLSession session();
 
+    /** The ALPN protocol the TLS handshake chose ({@code ""} for none); null for a plain transport and during a handshake. */
+    default String applicationProtocol() {
+        return null;
+    }
+
     /** Ends the output after what is pending (TLS: close_notify), then shuts the socket's output. */
     void shutdownOutput();
 

@@ -130,6 +130,12 @@ final class Http1Connection implements ClientConnection, Downstream {
         if (!handshakeCounted && !client.tlsHandshaking()) {
             handshakeCounted = true;
             count(Counter.TLS_HANDSHAKE_DONE);
+            if (!speaksHttp1(client.tlsApplicationProtocol())) {
+                // Where HTTP/2 will take the connection over; until then nothing here can parse what the client sends.
+                count(Counter.TLS_ALPN_UNSPOKEN);
+                close();
+                return;
+            }
         }
         switch (outcome) {
             case DONE -> onHead();
@@ -167,6 +173,11 @@ final class Http1Connection implements ClientConnection, Downstream {
                 close();
             }
         }
+    }
+
+    /** No ALPN (plain HTTP, or a TLS client that offered none or was answered none), or {@code http/1.1}. */
+    private static boolean speaksHttp1(String alpn) {
+        return alpn == null || alpn.isEmpty() || alpn.equals("http/1.1");
     }
 
     /** The counter of a failed read from this client between requests. */

@@ -130,6 +130,11 @@ public final class ProxyEngine {
         return tls.address(front);
     }
 
+    /** Per terminating TLS listener (its bound address), the name of the engine kind its front makes now. */
+    public synchronized java.util.Map<String, String> tlsEngines() {
+        return tls.engines();
+    }
+
     /** Runs SSLEngine delegated tasks off the loops (see {@link TlsListeners#tasks}). */
     java.util.concurrent.Executor tlsTasks() {
         return tls.tasks(loops.size());

@@ -13,6 +13,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import dev.rsp.spi.tls.Passthrough;
+import dev.rsp.spi.tls.Termination;
 import dev.rsp.spi.tls.TlsFront;
 
 /**
@@ -62,6 +63,22 @@ final class TlsListeners {
         } catch (IOException e) {
             return null;
         }
+    }
+
+    /** Per terminating listener (its bound address), the name of the engine kind its front makes now. */
+    Map<String, String> engines() {
+        Map<String, String> out = new java.util.TreeMap<>();
+        listeners.forEach((front, ch) -> {
+            InetSocketAddress at = address(front);
+            if (at != null && front.handling() instanceof Termination t) {
+                try {
+                    out.put(at.getAddress().getHostAddress() + ":" + at.getPort(), t.engineKind().name());
+                } catch (RuntimeException e) {
+                    out.put(at.getAddress().getHostAddress() + ":" + at.getPort(), "unknown");
+                }
+            }
+        });
+        return out;
     }
 
     /**

@@ -9,6 +9,7 @@ import dev.rsp.spi.routing.Backend;
 import dev.rsp.spi.tls.Inspection;
 import dev.rsp.spi.tls.Passthrough;
 import dev.rsp.spi.tls.Termination;
+import dev.rsp.spi.tls.TlsEngine;
 import dev.rsp.spi.tls.TlsFront;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -100,24 +101,29 @@ final class TlsStage implements ClientConnection {
             return;
         }
         Termination termination = (Termination) front.handling();
-        Optional<SSLEngine> engineFor;
+        Optional<TlsEngine> made;
         try {
-            engineFor = termination.newEngine(hello, remote);
+            made = termination.newEngine(hello, remote);
         } catch (RuntimeException e) {
             ProxyEngine.log.warn("TLS front failed to make an engine for {}: {}", hello.serverName().orElse("(no SNI)"), e.toString());
-            engineFor = Optional.empty();
+            made = Optional.empty();
         }
-        if (engineFor.isEmpty()) {
+        if (made.isEmpty()) {
             count(Counter.TLS_NO_CERTIFICATE);
             close();
             return;
         }
-        SSLEngine tls = engineFor.get();
+        SSLEngine tls = made.get().engine();
+        TlsEngineKind kind = TlsEngineKind.of(made.get().kind());
+        engine.counters().count(kind.counter());
         try {
-            TlsEngineKind kind = TlsEngineKind.of(tls);
             int size = engine.settings().bufferSize();
             client.startTls(tls, kind, ctx.tlsPlain(kind, tls, size), ctx.tlsNet(kind, tls, size), engine.tlsTasks());
         } catch (IOException | RuntimeException e) {
+            if (!client.isTls()) {
+                // not taken by the endpoint, so its close will not release it
+                kind.release(tls);
+            }
             count(Counter.TLS_HANDSHAKE_FAILED);
             close();
             return;

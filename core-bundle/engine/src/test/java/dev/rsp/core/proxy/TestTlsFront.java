@@ -1,8 +1,10 @@
 package dev.rsp.core.proxy;
 
+import dev.rsp.spi.tls.EngineKind;
 import dev.rsp.spi.tls.Inspection;
 import dev.rsp.spi.tls.Passthrough;
 import dev.rsp.spi.tls.Termination;
+import dev.rsp.spi.tls.TlsEngine;
 import dev.rsp.spi.tls.TlsFront;
 import dev.rsp.spi.tls.TlsHandling;
 import dev.rsp.tls.hello.ClientHello;
@@ -13,6 +15,8 @@ import java.security.cert.Certificate;
 import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -34,6 +38,54 @@ final class TestTlsFront implements TlsFront {
     private final Optional<String> defaultBackend;
     private final int backendPort;
     final AtomicInteger inspections = new AtomicInteger();
+    /** Makes engines whose handshake cannot begin. */
+    volatile boolean brokenEngines;
+    /** The kind of every engine this front makes: JDK engines whose releases are counted. */
+    final CountingKind kind = new CountingKind();
+
+    /** Counts, per engine made, the core's calls of {@link EngineKind#release}: exactly one each is the contract. */
+    static final class CountingKind implements EngineKind {
+        private final Map<SSLEngine, Integer> releases = Collections.synchronizedMap(new IdentityHashMap<>());
+
+        void made(SSLEngine e) {
+            releases.put(e, 0);
+        }
+
+        @Override
+        public String name() {
+            return "counting";
+        }
+
+        @Override
+        public void release(SSLEngine engine) {
+            releases.merge(engine, 1, Integer::sum);
+        }
+
+        int made() {
+            return releases.size();
+        }
+
+        /** Engines released exactly once; every made engine once its connection closed. */
+        long releasedOnce() {
+            synchronized (releases) {
+                return releases.values().stream().filter(n -> n == 1).count();
+            }
+        }
+
+        /** Engines released more than once (must stay 0). */
+        long releasedTwice() {
+            synchronized (releases) {
+                return releases.values().stream().filter(n -> n > 1).count();
+            }
+        }
+
+        @Override
+        public String toString() {
+            synchronized (releases) {
+                return releases.values().toString();
+            }
+        }
+    }
 
     private TestTlsFront(boolean terminate, Map<String, SSLContext> contexts, SSLContext fallback, Duration helloTimeout,
             Optional<String> defaultBackend, int backendPort) {
@@ -90,7 +142,7 @@ final class TestTlsFront implements TlsFront {
 
     private final class Terminate implements Termination {
         @Override
-        public Optional<SSLEngine> newEngine(Inspection.Hello hello, InetSocketAddress peer) {
+        public Optional<TlsEngine> newEngine(Inspection.Hello hello, InetSocketAddress peer) {
             SSLContext ctx = hello.serverName().map(contexts::get).orElse(null);
             if (ctx == null) {
                 ctx = fallback;
@@ -99,8 +151,17 @@ final class TestTlsFront implements TlsFront {
                 return Optional.empty();
             }
             SSLEngine e = ctx.createSSLEngine(peer.getHostString(), peer.getPort());
-            e.setUseClientMode(false);
-            return Optional.of(e);
+            if (!brokenEngines) {
+                // without a mode, beginHandshake throws
+                e.setUseClientMode(false);
+            }
+            kind.made(e);
+            return Optional.of(new TlsEngine(e, kind));
+        }
+
+        @Override
+        public EngineKind engineKind() {
+            return kind;
         }
 
         @Override

@@ -1,0 +1,162 @@
+package dev.rsp.tls.front;
+
+import dev.rsp.spi.tls.EngineKind;
+import dev.rsp.spi.tls.Inspection;
+import dev.rsp.spi.tls.TlsEngine;
+import dev.rsp.tls.certs.CertificateSnapshot;
+import dev.rsp.tls.certs.ServedCertificate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLParameters;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Makes the server engines of a terminating front: BoringSSL's from prebuilt native contexts when {@code engine}
+ * chooses it and it loads, the JDK's otherwise (also for a certificate BoringSSL refused, or one loaded after the
+ * last build). Build vs select: {@link #rebuild} runs off the loop whenever the settings or the certificates change
+ * and publishes an immutable {@link Built}; {@link #newEngine} runs on the core's loops and reads it.
+ *
+ * <p>Both engines get the same protocols, suites, suite order and ALPN list; ALPN is the server's preference among
+ * the client's offers. Where they differ without a common ALPN protocol: the JDK's engine fails the handshake with a
+ * no_application_protocol alert, BoringSSL's completes it without ALPN.
+ */
+final class ServerEngines {
+
+    private static final Logger log = LoggerFactory.getLogger(ServerEngines.class);
+
+    /** What engines are made from now. {@code natives} is null when the JDK's engine serves everything. */
+    private record Built(TlsSettings settings, EngineKind kind, NativeContexts natives) {
+    }
+
+    private volatile Built built;
+    /** What the last INFO line said; a new one is logged when it changes. */
+    private String announced;
+
+    /** Why the native engine cannot run: empty when it can. Loads the library (once per JVM); not on the loop. */
+    static java.util.Optional<String> nativeUnavailable() {
+        try {
+            NativeTls.Availability a = NativeTls.availability();
+            return a.available() ? java.util.Optional.empty() : java.util.Optional.of(a.detail());
+        } catch (LinkageError e) {
+            return java.util.Optional.of("Netty's TLS bundles are not installed (" + e + ")");
+        }
+    }
+
+    /**
+     * Builds for {@code settings} and the certificates in force; releases what the previous build held (engines made
+     * from it keep their contexts until released). Off the loop; serialized by the caller's lock or thread.
+     */
+    synchronized void rebuild(TlsSettings settings, CertificateSnapshot certificates) {
+        Built before = built;
+        Built next = build(settings, certificates);
+        built = next;
+        if (before != null && before.natives() != null) {
+            before.natives().release();
+        }
+    }
+
+    /** Releases the native contexts; engines made are not affected. The front is gone. */
+    synchronized void close() {
+        Built b = built;
+        built = null;
+        if (b != null && b.natives() != null) {
+            b.natives().release();
+        }
+    }
+
+    private Built build(TlsSettings settings, CertificateSnapshot certificates) {
+        String choice = settings.engine().name().toLowerCase(Locale.ROOT);
+        if (settings.engine() == TlsSettings.Engine.JSSE) {
+            announce("rsp.tls: TLS engine jsse (the JDK's; engine = jsse)");
+            return new Built(settings, EngineKind.JSSE, null);
+        }
+        java.util.Optional<String> unavailable = nativeUnavailable();
+        if (unavailable.isPresent()) {
+            String line = "rsp.tls: TLS engine jsse (the JDK's; engine = " + choice + ", BoringSSL cannot run here: "
+                    + unavailable.get() + ")";
+            if (settings.engine() == TlsSettings.Engine.NATIVE) {
+                // validation refuses engine = native where it cannot load; this is a library lost since
+                log.error("{}", line);
+            }
+            announce(line);
+            return new Built(settings, EngineKind.JSSE, null);
+        }
+        List<String> problems = new ArrayList<>();
+        NativeContexts natives;
+        List<String> unsupported;
+        try {
+            unsupported = NativeTls.unsupportedCiphers(settings.ciphers());
+            natives = NativeContexts.build(certificates.all(), settings, problems);
+        } catch (LinkageError e) {
+            announce("rsp.tls: TLS engine jsse (the JDK's; BoringSSL failed: " + e + ")");
+            return new Built(settings, EngineKind.JSSE, null);
+        }
+        if (!unsupported.isEmpty()) {
+            log.warn("rsp.tls: BoringSSL does not support the cipher suites {}; its engines leave them out", unsupported);
+        }
+        problems.forEach(p -> log.warn("rsp.tls: {}", p));
+        announce("rsp.tls: TLS engine boringssl (" + nativeVersion() + "; engine = " + choice + ")");
+        return new Built(settings, NativeTls.KIND, natives);
+    }
+
+    private static String nativeVersion() {
+        try {
+            return NativeTls.availability().detail();
+        } catch (LinkageError e) {
+            return "version unknown";
+        }
+    }
+
+    private void announce(String line) {
+        if (!line.equals(announced)) {
+            announced = line;
+            log.info("{}", line);
+        }
+    }
+
+    /** The kind new engines get (a certificate BoringSSL refused still gets the JDK's). */
+    EngineKind kind() {
+        Built b = built;
+        return b == null ? EngineKind.JSSE : b.kind();
+    }
+
+    /**
+     * A server engine for {@code certificate}, chosen for {@code hello}. On the core's loop: no I/O, no key parsing.
+     * A native context released by a concurrent rebuild is looked up once more in the newer build, then the JDK's
+     * engine serves.
+     */
+    TlsEngine newEngine(ServedCertificate certificate, Inspection.Hello hello, TlsSettings current) {
+        for (int attempt = 0; attempt < 2; attempt++) {
+            Built b = built;
+            if (b == null || b.natives() == null) {
+                break;
+            }
+            SSLEngine engine = b.natives().newEngine(certificate);
+            if (engine != null) {
+                return new TlsEngine(engine, NativeTls.KIND);
+            }
+            if (!b.natives().covers(certificate) || built == b) {
+                break;
+            }
+        }
+        return new TlsEngine(jsse(certificate, hello, current), EngineKind.JSSE);
+    }
+
+    /** The JDK's engine over the certificate's prebuilt context, configured per engine. */
+    private static SSLEngine jsse(ServedCertificate certificate, Inspection.Hello hello, TlsSettings s) {
+        SSLEngine engine = certificate.context().createSSLEngine();
+        engine.setUseClientMode(false);
+        SSLParameters p = engine.getSSLParameters();
+        p.setProtocols(s.protocols().toArray(String[]::new));
+        p.setCipherSuites(s.ciphers().toArray(String[]::new));
+        p.setUseCipherSuitesOrder(!s.preferClientCiphers());
+        if (!hello.alpn().isEmpty() && !s.alpn().isEmpty()) {
+            p.setApplicationProtocols(s.alpn().toArray(String[]::new));
+        }
+        engine.setSSLParameters(p);
+        return engine;
+    }
+}
