@@ -281,7 +281,10 @@ public final class H2Session {
         return ignored ? StreamTable.Idle.IGNORED : kind;
     }
 
-    /** A connection error (§5.4.1): GOAWAY with the last stream processed, every active stream reported reset. */
+    /**
+     * A connection error (§5.4.1): GOAWAY naming the last stream opened, every active stream the listener knows
+     * reported reset.
+     */
     void fail(ErrorCode code, Counter counter) {
         if (failed) {
             return;
@@ -296,7 +299,9 @@ public final class H2Session {
             H2Stream s = streams.at(i);
             if (s != null) {
                 s.state(StreamState.CLOSED);
-                listener.onReset(s, code, false);
+                if (s.announced) {
+                    listener.onReset(s, code, false);
+                }
             }
         }
         streams.clear();
@@ -306,7 +311,9 @@ public final class H2Session {
     void streamError(H2Stream stream, ErrorCode code) {
         count(Counter.H2_STREAM_ERROR);
         resetStream(stream, code);
-        listener.onReset(stream, code, false);
+        if (stream.announced) {
+            listener.onReset(stream, code, false);
+        }
     }
 
     /** Resets a stream that has no active stream object (idle or closed): RST_STREAM only. */

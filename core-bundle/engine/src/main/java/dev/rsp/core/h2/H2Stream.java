@@ -13,8 +13,8 @@ public final class H2Stream {
     final ReceiveWindow receive;
     /** A response HEADERS (interim ones included) was written: a reset by the client no longer counts as premature. */
     boolean responseStarted;
-    /** The request head was delivered: a later field block is trailers. */
-    boolean headDelivered;
+    /** The listener knows the stream (its head was delivered, or answered 431): it hears of its reset. */
+    boolean announced;
     private Object attachment;
 
     H2Stream(int id, int sendWindow, int receiveWindow) {

@@ -149,7 +149,7 @@ final class InboundFrames implements FrameListener {
             }
             case DECODED -> {
                 if (target == Target.REQUEST) {
-                    stream.headDelivered = true;
+                    stream.announced = true;
                     s.listener.onRequestHead(stream, s.block.endStream());
                 } else if (target == Target.TRAILERS) {
                     s.remoteEnd(stream);
@@ -160,6 +160,7 @@ final class InboundFrames implements FrameListener {
     }
 
     private void tooLarge(Target target, H2Stream stream) {
+        stream.announced = true;
         if (target == Target.TRAILERS) {
             s.remoteEnd(stream);
         }
