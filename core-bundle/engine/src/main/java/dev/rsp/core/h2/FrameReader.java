@@ -6,9 +6,9 @@ import java.nio.ByteBuffer;
  * Parses HTTP/2 frames (RFC 9113 §4, §6) incrementally from a window of received bytes and hands them to a
  * {@link FrameListener}. The window ({@code position} to {@code limit}, big-endian as ByteBuffers are by default) may
  * end anywhere, even inside a frame header: the reader consumes (advances {@code position} over) what it could use and
- * leaves the rest, at most 23 bytes, for the next call after the caller has read more behind it. DATA and field-block
- * payloads are streamed through in pieces, never copied and never required to fit the window, so any window of 24
- * bytes or more works with any frame size up to the advertised maximum.
+ * leaves the rest, at most 8 bytes (of a frame header or a fixed part), for the next call after the caller has read
+ * more behind it. DATA and field-block payloads are streamed through in pieces, never copied and never required to
+ * fit the window, so any window of 9 bytes or more works with any frame size up to the advertised maximum.
  *
  * <p>Framing errors are connection errors (§5.4.1): the reader stops for good, {@link #error()} and {@link #reason()}
  * say why. Checked here: the client preface (server role) and a SETTINGS frame first (§3.4); lengths over our

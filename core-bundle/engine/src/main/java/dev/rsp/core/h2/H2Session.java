@@ -67,6 +67,8 @@ public final class H2Session {
     int lastOpened;
     int streamsOpened;
     int newStreamsThisRead;
+    /** The last {@link #onInput} stopped at BLOCKED: the next one continues the same read. */
+    private boolean blocked;
     int prematureResets;
     private int glitches;
 
@@ -100,16 +102,20 @@ public final class H2Session {
 
     /**
      * Reads the frames in {@code window} (from the client preface on), calling the listener as they complete; advances
-     * the window's position over what it used. Call once per socket read: the new-streams-per-read bound counts
-     * per call.
+     * the window's position over what it used. Call once per socket read: the new-streams-per-read bound counts per
+     * read, a call after BLOCKED continuing the read before it.
      */
     public Progress onInput(ByteBuffer window) {
-        newStreamsThisRead = 0;
+        if (!blocked) {
+            newStreamsThisRead = 0;
+        }
+        blocked = false;
         while (!failed) {
             if (reader.atFrameStart() && mustWriteFirst(window)) {
                 if (window.hasRemaining()) {
                     count(Counter.H2_READ_PAUSED);
                 }
+                blocked = true;
                 return Progress.BLOCKED;
             }
             FrameReader.Status s = reader.next(window, inbound);
@@ -255,8 +261,8 @@ public final class H2Session {
         return streams.size();
     }
 
-    /** The active stream {@code id}, or null. */
-    public H2Stream stream(int id) {
+    /** The active stream {@code id}, or null (tests; the glue keeps what the listener gave it). */
+    H2Stream stream(int id) {
         return streams.get(id);
     }
 

@@ -193,6 +193,9 @@ final class InboundFrames implements FrameListener {
         int padding = flowControlled - data.remaining();
         if (padding > 0) {
             s.consumed(stream, padding);
+            if (s.failed) {
+                return;
+            }
         }
         if (!data.hasRemaining() && !endStream) {
             s.glitch();
@@ -246,6 +249,9 @@ final class InboundFrames implements FrameListener {
             }
         }
         s.queue(ControlQueue.SETTINGS_ACK, 0, 0);
+        if (s.failed) {
+            return;
+        }
         s.listener.onPeerSettings(s.peer);
         if (delta > 0) {
             s.listener.onSendWindowsOpened();

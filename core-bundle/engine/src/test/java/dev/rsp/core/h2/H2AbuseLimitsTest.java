@@ -58,6 +58,18 @@ class H2AbuseLimitsTest {
     }
 
     @Test
+    void aReadResumedAfterBlockedIsStillTheSameRead() {
+        SessionHarness h = H2SessionTest.started(limits(100, 3, 1000, 100, 16_384, 1000, 1000));
+        var in = f().request(1, "a", true).request(3, "b", true).ping(1, false).ping(2, false).request(5, "c", true)
+                .request(7, "d", true).buffer();
+        assertEquals(H2Session.Progress.BLOCKED, h.feed(in, false));
+        h.written();
+        assertEquals(H2Session.Progress.NEED_INPUT, h.feed(in, false));
+        assertEquals(List.of("PING 2 ACK", "RST_STREAM 7 REFUSED_STREAM"), h.written());
+        assertEquals(1, h.count(Counter.H2_STREAMS_PER_READ));
+    }
+
+    @Test
     void theStreamBudgetEndsInAGracefulGoAway() {
         SessionHarness h = H2SessionTest.started(limits(100, 200, 3, 100, 16_384, 1000, 1000));
         h.feed(f().request(1, "a", true).request(3, "b", true).request(5, "c", true).request(7, "d", true));

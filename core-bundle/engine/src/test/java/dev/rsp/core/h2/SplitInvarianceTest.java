@@ -29,9 +29,9 @@ class SplitInvarianceTest {
         return f.bytes();
     }
 
-    /** Feeds {@code bytes} in random pieces through a window of random capacity (at least 24 bytes). */
+    /** Feeds {@code bytes} in random pieces through a window of random capacity (at least 9 bytes, a frame header). */
     static void feedSplit(byte[] bytes, Random random, Consumer<ByteBuffer> read) {
-        ByteBuffer window = ByteBuffer.allocate(24 + random.nextInt(100));
+        ByteBuffer window = ByteBuffer.allocate(9 + random.nextInt(100));
         int at = 0;
         while (at < bytes.length || window.position() > 0) {
             int n = Math.min(Math.min(window.remaining(), bytes.length - at), 1 + random.nextInt(40));
