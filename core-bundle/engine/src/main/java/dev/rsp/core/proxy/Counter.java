@@ -116,7 +116,18 @@ public enum Counter {
     H2_CONTROL_QUEUE_FULL("h2.control_queue_full",
             "An HTTP/2 connection closed with more control frames owed than allowed (ENHANCE_YOUR_CALM)"),
     H2_READ_PAUSED("h2.read_paused",
-            "HTTP/2 input left unread until rsp's pending ACK or control frames are written to the client");
+            "HTTP/2 input left unread until rsp's pending ACK or control frames are written to the client"),
+    H2_MALFORMED("h2.malformed",
+            "An HTTP/2 request that RFC 9113 calls malformed (a bad or missing pseudo-header, a connection-specific or"
+            + " uppercase field): RST_STREAM PROTOCOL_ERROR"),
+    H2_CONTENT_LENGTH_MISMATCH("h2.content_length_mismatch",
+            "An HTTP/2 request whose DATA disagreed with its content-length: RST_STREAM PROTOCOL_ERROR"),
+    H2_CONNECTIONS("h2.connections",
+            "Client connections that spoke HTTP/2 (ALPN h2, or the h2c preface on the plain listener)"),
+    H2_STREAMS("h2.streams",
+            "HTTP/2 streams that carried a request to an exchange"),
+    H2_TIMEOUT_IDLE("h2.timeout_idle",
+            "HTTP/2 connections closed (GOAWAY) after timeout.idle.ms without a stream");
 
     private static final Map<String, Counter> BY_ID = new HashMap<>();
 
