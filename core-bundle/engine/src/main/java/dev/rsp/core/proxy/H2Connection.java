@@ -491,12 +491,20 @@ final class H2Connection implements ClientConnection, H2SessionListener, HeaderB
 
     // ---------------------------------------------------------------- for the streams
 
+    /**
+     * Body bytes were taken by the backend side (or dropped): the client's credit comes back. The WINDOW_UPDATE this
+     * may queue is flushed on this loop turn even when the call comes from a backend's readiness.
+     */
     void credit(H2Stream stream, int bytes) {
         session.consumed(stream, bytes);
+        if (session.hasControlOutput()) {
+            flushSoon();
+        }
     }
 
     void resetStream(H2Downstream ds, ErrorCode code) {
         session.reset(ds.stream, code);
+        flushSoon();
     }
 
     void forget(H2Downstream ds) {

@@ -34,6 +34,8 @@ final class H2Downstream implements Downstream, ByteSink {
     private boolean headSent;
     private boolean noBody;
     private boolean chunked;
+    /** Body bytes of a sized response still to send (-1: not sized): the last DATA frame carries END_STREAM. */
+    private long bodyLeft = -1;
     private final ChunkDecoder chunks = new ChunkDecoder();
     private Ending ending = Ending.NONE;
     /** rsp's own answer: head lines, then its body, until written. */
@@ -174,6 +176,7 @@ final class H2Downstream implements Downstream, ByteSink {
         int status = head.status();
         boolean interim = kind == HeadWriter.ClientConnection.INTERIM;
         chunked = !interim && head.chunked();
+        bodyLeft = interim || chunked ? -1 : head.contentLength();
         noBody = !interim && (status == 204 || status == 304 || "HEAD".equals(request.method())
                 || !head.chunked() && head.contentLength() == 0);
         return true;
@@ -314,7 +317,12 @@ final class H2Downstream implements Downstream, ByteSink {
             return true;
         }
         if (!chunked) {
-            conn.writeData(stream, b, false);
+            int before = b.remaining();
+            boolean last = bodyLeft >= 0 && before >= bodyLeft;
+            conn.writeData(stream, b, last);
+            if (bodyLeft >= 0) {
+                bodyLeft -= before - b.remaining();
+            }
             return !b.hasRemaining();
         }
         while (b.hasRemaining() && !chunks.done()) {
