@@ -117,7 +117,8 @@ final class H2Connection implements ClientConnection, H2SessionListener, HeaderB
             return;
         }
         writeControl();
-        if (windowsOpened) {
+        // Streams wait for a window or for the output: a flush that empties it (here, not only on OP_WRITE) runs them.
+        if (windowsOpened || !waiters.isEmpty() && flush()) {
             windowsOpened = false;
             runWaiters();
         }
