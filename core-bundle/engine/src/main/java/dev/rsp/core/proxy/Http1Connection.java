@@ -130,6 +130,7 @@ final class Http1Connection implements ClientConnection, Downstream {
         if (!handshakeCounted && !client.tlsHandshaking()) {
             handshakeCounted = true;
             count(Counter.TLS_HANDSHAKE_DONE);
+            count(client.tlsResumed() ? Counter.TLS_HANDSHAKE_RESUMED : Counter.TLS_HANDSHAKE_FULL);
             if (!speaksHttp1(client.tlsApplicationProtocol())) {
                 // Where HTTP/2 will take the connection over; until then nothing here can parse what the client sends.
                 count(Counter.TLS_ALPN_UNSPOKEN);
