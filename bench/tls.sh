@@ -136,7 +136,13 @@ port() {  # target case -> the port the case uses (rsp: one TLS port; the keep-a
   case $1 in rsp-*) echo "${HS[$1]}" ;; *) if [ "$2" = keepalive ]; then echo "${KA[$1]}"; else echo "${HS[$1]}"; fi ;; esac
 }
 
-cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+cpu_ticks() {  # pid -> utime+stime of it and its children (nginx's worker), in clock ticks
+  local p t=0
+  for p in "$1" $(pgrep -P "$1" || true); do
+    t=$((t + $(awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null || echo 0)))
+  done
+  echo "$t"
+}
 
 kinds() {  # target -> "full resumed" handshakes the server has counted so far
   case $1 in
