@@ -81,4 +81,25 @@ public @interface CoreConfig {
 
     @AttributeDefinition(description = "Largest custom error page in bytes")
     int errors_max_bytes() default 65536;
+
+    @AttributeDefinition(description = "Accept HTTP/2 with prior knowledge (h2c) on the plain listener: a connection that starts with the HTTP/2 preface speaks HTTP/2, any other HTTP/1.1")
+    boolean h2_cleartext() default true;
+
+    @AttributeDefinition(description = "HTTP/2: streams a client may have open at once (SETTINGS_MAX_CONCURRENT_STREAMS); more are refused (REFUSED_STREAM)")
+    int h2_max_concurrent_streams() default 100;
+
+    @AttributeDefinition(description = "HTTP/2: streams per connection; then a graceful GOAWAY and the client opens a new connection")
+    int h2_max_streams_per_connection() default 1000;
+
+    @AttributeDefinition(description = "HTTP/2: streams a client may reset before their response began (rapid reset) before GOAWAY ENHANCE_YOUR_CALM")
+    int h2_max_premature_resets() default 100;
+
+    @AttributeDefinition(description = "HTTP/2: frames that do nothing useful (empty DATA, PRIORITY, unknown types) per connection before GOAWAY ENHANCE_YOUR_CALM")
+    int h2_max_glitches() default 1000;
+
+    @AttributeDefinition(description = "HTTP/2: request body bytes a connection may have in flight across its streams (the connection flow-control window)")
+    int h2_connection_window() default 1 << 20;
+
+    @AttributeDefinition(description = "HTTP/2: largest decoded header list of a request (names + values + 32 per field); larger: 431")
+    int h2_max_header_list_bytes() default 32768;
 }

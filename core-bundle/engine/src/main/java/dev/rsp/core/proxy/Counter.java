@@ -97,7 +97,41 @@ public enum Counter {
     TLS_PASSTHROUGH_NO_SNI("tls.passthrough.no_sni",
             "A passthrough connection without a usable server name nor default backend (closed)"),
     TLS_PASSTHROUGH_INVALID_SNI("tls.passthrough.invalid_sni",
-            "A passthrough ClientHello whose server name is not a valid host name");
+            "A passthrough ClientHello whose server name is not a valid host name"),
+
+    H2_CONNECTION_ERROR("h2.connection_error",
+            "An HTTP/2 connection ended with GOAWAY for a protocol error of its client"),
+    H2_STREAM_ERROR("h2.stream_error", "An HTTP/2 stream reset by rsp for a protocol error of its client"),
+    H2_FRAME_TOO_LARGE("h2.frame_too_large",
+            "An HTTP/2 frame longer than rsp's SETTINGS_MAX_FRAME_SIZE (FRAME_SIZE_ERROR, connection closed)"),
+    H2_REFUSED_STREAM("h2.refused_stream",
+            "An HTTP/2 stream over the concurrent stream limit, refused (REFUSED_STREAM)"),
+    H2_STREAMS_PER_READ("h2.streams_per_read",
+            "An HTTP/2 stream over the new streams per read limit, refused (REFUSED_STREAM)"),
+    H2_RAPID_RESET("h2.rapid_reset",
+            "An HTTP/2 connection closed for too many streams reset before their response (ENHANCE_YOUR_CALM)"),
+    H2_STREAM_BUDGET("h2.stream_budget",
+            "An HTTP/2 connection that reached its stream budget and was drained (GOAWAY NO_ERROR)"),
+    H2_HEAD_TOO_LARGE("h2.head_too_large", "An HTTP/2 request head or trailers over the head limit (431)"),
+    H2_HEADER_FLOOD("h2.header_flood",
+            "An HTTP/2 header block far over the head limit, a CONTINUATION flood (ENHANCE_YOUR_CALM)"),
+    H2_GLITCHES("h2.glitches",
+            "An HTTP/2 connection closed after too many empty, PRIORITY or unknown frames (ENHANCE_YOUR_CALM)"),
+    H2_CONTROL_QUEUE_FULL("h2.control_queue_full",
+            "An HTTP/2 connection closed with more control frames owed than allowed (ENHANCE_YOUR_CALM)"),
+    H2_READ_PAUSED("h2.read_paused",
+            "HTTP/2 input left unread until rsp's pending ACK or control frames are written to the client"),
+    H2_MALFORMED("h2.malformed",
+            "An HTTP/2 request that RFC 9113 calls malformed (a bad or missing pseudo-header, a connection-specific or"
+            + " uppercase field): RST_STREAM PROTOCOL_ERROR"),
+    H2_CONTENT_LENGTH_MISMATCH("h2.content_length_mismatch",
+            "An HTTP/2 request whose DATA disagreed with its content-length: RST_STREAM PROTOCOL_ERROR"),
+    H2_CONNECTIONS("h2.connections",
+            "Client connections that spoke HTTP/2 (ALPN h2, or the h2c preface on the plain listener)"),
+    H2_STREAMS("h2.streams",
+            "HTTP/2 streams that carried a request to an exchange"),
+    H2_TIMEOUT_IDLE("h2.timeout_idle",
+            "HTTP/2 connections closed (GOAWAY) after timeout.idle.ms without a stream");
 
     private static final Map<String, Counter> BY_ID = new HashMap<>();
 

@@ -91,6 +91,29 @@ final class ErrorPages {
         return new ErrorPages(Map.copyOf(pages), signature(dir));
     }
 
+    /** The Content-Type of a page made by {@link #render} (for a client that gets the body in its own framing). */
+    static String contentType(ByteBuffer page) {
+        String head = StandardCharsets.ISO_8859_1.decode(page.duplicate().limit(page.position() + headLength(page))).toString();
+        int at = head.indexOf("\r\nContent-Type: ") + 16;
+        return head.substring(at, head.indexOf('\r', at));
+    }
+
+    /** The body of a page made by {@link #render}: a read-only view. */
+    static ByteBuffer body(ByteBuffer page) {
+        ByteBuffer b = page.duplicate();
+        b.position(page.position() + headLength(page));
+        return b.slice();
+    }
+
+    private static int headLength(ByteBuffer page) {
+        for (int i = page.position(); i + 3 < page.limit(); i++) {
+            if (page.get(i) == '\r' && page.get(i + 1) == '\n' && page.get(i + 2) == '\r' && page.get(i + 3) == '\n') {
+                return i + 4 - page.position();
+            }
+        }
+        return page.remaining();
+    }
+
     static ByteBuffer render(int status, String contentType, byte[] body) {
         byte[] head = ("HTTP/1.1 " + status + " " + Replies.reason(status) + "\r\nContent-Type: " + contentType
                 + "\r\nContent-Length: " + body.length + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1);

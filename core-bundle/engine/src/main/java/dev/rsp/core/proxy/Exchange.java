@@ -220,6 +220,13 @@ final class Exchange implements LoopHandler {
         rearm();
     }
 
+    /** A multiplexed client side (an HTTP/2 stream) may move bytes either way: its data arrived or its window opened. */
+    void onDownstreamReady() {
+        timers.progress();
+        relay.downstreamReady();
+        rearm();
+    }
+
     /** Readiness of the backend connection in use. */
     void onBackendReady(BackendSide b, SelectionKey key) {
         timers.progress();

@@ -165,6 +165,15 @@ final class H2Request implements ExchangeRequest, FieldSink {
         return null;
     }
 
+    /** The fields of a trailer block decoded into this collector ({name, value}); pseudo-headers are left out. */
+    List<String[]> trailerFields() {
+        List<String[]> out = new ArrayList<>(names.size());
+        for (int i = 0; i < names.size(); i++) {
+            out.add(new String[] {names.get(i), values.get(i)});
+        }
+        return out;
+    }
+
     boolean isConnect() {
         return "CONNECT".equals(method);
     }

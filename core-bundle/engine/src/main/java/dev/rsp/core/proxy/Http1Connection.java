@@ -1,5 +1,6 @@
 package dev.rsp.core.proxy;
 
+import dev.rsp.core.h2.Preface;
 import dev.rsp.core.http.HttpHead;
 import dev.rsp.core.http.Rejection;
 import dev.rsp.core.http.RequestHeadParser;
@@ -43,6 +44,8 @@ final class Http1Connection implements ClientConnection, Downstream {
     private Exchange exchange;
     private boolean handshakeCounted;
     private boolean draining;
+    /** No request head was complete yet: the h2c preface is looked for. */
+    private boolean firstHead = true;
     private ReplyWriter reply;
 
     /**
@@ -131,10 +134,26 @@ final class Http1Connection implements ClientConnection, Downstream {
             handshakeCounted = true;
             count(Counter.TLS_HANDSHAKE_DONE);
             count(client.tlsResumed() ? Counter.TLS_HANDSHAKE_RESUMED : Counter.TLS_HANDSHAKE_FULL);
-            if (!speaksHttp1(client.tlsApplicationProtocol())) {
-                // Where HTTP/2 will take the connection over; until then nothing here can parse what the client sends.
+            String alpn = client.tlsApplicationProtocol();
+            if ("h2".equals(alpn)) {
+                toHttp2();
+                return;
+            }
+            if (!speaksHttp1(alpn)) {
+                // Nothing here can parse what the client sends (the TLS front offered a protocol rsp does not speak).
                 count(Counter.TLS_ALPN_UNSPOKEN);
                 close();
+                return;
+            }
+        }
+        if (firstHead && !client.isTls() && client.hasInput() && engine.settings().h2Cleartext()) {
+            Preface.Match m = Preface.match(client.input());
+            if (m == Preface.Match.PREFACE) {
+                toHttp2();
+                return;
+            }
+            if (m == Preface.Match.PREFIX && outcome != HeadReader.Outcome.CLOSED && outcome != HeadReader.Outcome.FAILED) {
+                timers.headBegun();
                 return;
             }
         }
@@ -176,6 +195,21 @@ final class Http1Connection implements ClientConnection, Downstream {
         }
     }
 
+    /**
+     * The client speaks HTTP/2 (ALPN h2, or the h2c preface): an {@link H2Connection} takes over the endpoint, with
+     * what the client sent so far still in its input.
+     */
+    private void toHttp2() {
+        H2Connection h2 = new H2Connection(engine, ctx, client, view.clientAddress(), termination, onTlsListener,
+                view.sni());
+        state = State.CLOSED;
+        timers.cancel();
+        client.attach(h2);
+        ctx.clients.remove(this);
+        ctx.clients.add(h2);
+        h2.start();
+    }
+
     /** No ALPN (plain HTTP, or a TLS client that offered none or was answered none), or {@code http/1.1}. */
     private static boolean speaksHttp1(String alpn) {
         return alpn == null || alpn.isEmpty() || alpn.equals("http/1.1");
@@ -193,6 +227,7 @@ final class Http1Connection implements ClientConnection, Downstream {
         HttpHead head = parser.head();
         engine.counters().requests.increment();
         timers.headDone();
+        firstHead = false;
         boolean keepAlive = !draining && (head.versionMinor() == 1 ? !head.connectionClose() : head.connectionKeepAlive());
         Exchange x = new Exchange(engine, ctx, this);
         if (engine.accessLogOn()) {
@@ -210,6 +245,7 @@ final class Http1Connection implements ClientConnection, Downstream {
 
     /** A request refused before an exchange could start: logged as its own exchange, then answered. */
     void refuse(int status, String message) {
+        firstHead = false;
         Exchange x = new Exchange(engine, ctx, this);
         exchange = x;
         state = State.EXCHANGE;

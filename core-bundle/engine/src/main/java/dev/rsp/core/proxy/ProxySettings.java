@@ -2,6 +2,8 @@ package dev.rsp.core.proxy;
 
 import dev.rsp.config.Addresses;
 import dev.rsp.core.CoreConfig;
+import dev.rsp.core.h2.H2Limits;
+import dev.rsp.core.h2.hpack.HpackLimits;
 import dev.rsp.core.http.HeadLimits;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -35,7 +37,10 @@ public record ProxySettings(
         boolean via,
         AccessLog.Format accessLogFormat,
         String errorsDir,
-        int errorsMaxBytes) {
+        int errorsMaxBytes,
+        boolean h2Cleartext,
+        H2Limits h2Limits,
+        HpackLimits h2Hpack) {
 
     /** The outcome of reading a configuration. */
     public sealed interface Parsed permits Valid, Invalid {
@@ -78,15 +83,29 @@ public record ProxySettings(
         AccessLog.Format accessLogFormat = AccessLog.Format.parse(c.access_log_format());
         check(accessLogFormat != null, "access.log.format must be text, combined or json, not '" + c.access_log_format() + "'", errors);
         check(c.errors_max_bytes() >= 0 && c.errors_max_bytes() <= 1 << 20, "errors.max.bytes must be 0 to 1048576", errors);
+        check(c.h2_max_concurrent_streams() >= 1 && c.h2_max_concurrent_streams() <= 10_000,
+                "h2.max.concurrent.streams must be 1 to 10000", errors);
+        check(c.h2_max_streams_per_connection() >= 1, "h2.max.streams.per.connection must be at least 1", errors);
+        check(c.h2_max_premature_resets() >= 0, "h2.max.premature.resets must not be negative", errors);
+        check(c.h2_max_glitches() >= 0, "h2.max.glitches must not be negative", errors);
+        check(c.h2_connection_window() >= 65_535, "h2.connection.window must be at least 65535", errors);
+        check(c.h2_max_header_list_bytes() >= 1024, "h2.max.header.list.bytes must be at least 1024", errors);
         if (!errors.isEmpty()) {
             return new Invalid(errors);
         }
+        // A stream's window: the protocol's default (request body memory per stream, see H2Body).
+        int concurrency = c.h2_max_concurrent_streams();
+        H2Limits h2 = new H2Limits(concurrency, 2 * concurrency, c.h2_max_streams_per_connection(),
+                c.h2_max_premature_resets(), c.limits_head_bytes(), c.h2_max_glitches(), H2Limits.DEFAULT.maxQueuedControlFrames(),
+                65_535, c.h2_connection_window());
+        HpackLimits hpack = new HpackLimits(HpackLimits.DEFAULT.maxTableSize(), c.h2_max_header_list_bytes(), c.limits_headers());
         return new Valid(new ProxySettings(listen, loops, chain, c.buffer_size(),
                 new HeadLimits(c.limits_request_line(), c.limits_head_bytes(), c.limits_headers()),
                 ms(c.timeout_header_ms()), ms(c.timeout_idle_ms()), ms(c.timeout_connect_ms()), ms(c.timeout_backend_ms()),
                 ms(c.timeout_grace_ms()), ms(c.timeout_stop_ms()), c.backend_tries(), c.backend_pool_max_idle(),
                 ms(c.backend_pool_idle_ms()), c.health_failures(), ms(c.health_cooldown_ms()), ms(c.health_check_interval_ms()),
-                upgrades, c.forwarded_via(), accessLogFormat, c.errors_dir().trim(), c.errors_max_bytes()));
+                upgrades, c.forwarded_via(), accessLogFormat, c.errors_dir().trim(), c.errors_max_bytes(), c.h2_cleartext(),
+                h2, hpack));
     }
 
     /** Parses a listener address with {@link Addresses} (never resolves); errors name the property. */

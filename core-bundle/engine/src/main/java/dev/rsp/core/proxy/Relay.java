@@ -86,6 +86,14 @@ final class Relay {
         }
     }
 
+    /** A multiplexed downstream (an HTTP/2 stream) can take response bytes or has request bytes: both pipes run. */
+    void downstreamReady() {
+        pumpDown();
+        if (x.relaying() && requestPipe.active()) {
+            pumpUp();
+        }
+    }
+
     /** Readiness of backend connection {@code b} once connected: the request pumped, the response head or body read. */
     void backendReady(BackendSide b, SelectionKey key) {
         if (key.isWritable()) {
