@@ -8,7 +8,7 @@
 # same for both servers and are left out of the comparison.
 #   mvn -B -q package -DskipTests && flock /tmp/rsp-bench.lock bench/testssl.sh      (about 4 to 6 minutes)
 # Not run by CI: one testssl.sh run takes 2 to 3 minutes here, too long for a distribution IT.
-# Knobs: ENGINE=native|jsse HAP=18591 RSP_TLS=18592 BE=18590 KEEP=0 (keep the JSON reports in bench/results/)
+# Knobs: ENGINE=native|jsse HAP=18591 RSP_TLS=18592 BE=18590 KEEP=0 (1: keep the JSON reports in bench/results/)
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 . "$ROOT/bench/lib.sh"
@@ -24,7 +24,7 @@ openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 
 cat "$WORK/certs/default.crt" "$WORK/certs/default.key" >"$WORK/haproxy.pem"
 bench_backend "$BE" "$WORK/be.conf"
 # HSTS is the application's header here, passed on by both proxies (rsp has no HSTS option of its own yet)
-sed -i 's|root $WORK/www;|root $WORK/www; add_header Strict-Transport-Security "max-age=63072000" always;|' "$WORK/be.conf"
+sed -i "s|root $WORK/www;|root $WORK/www; add_header Strict-Transport-Security max-age=63072000 always;|" "$WORK/be.conf"
 
 # Mozilla intermediate, HAProxy 2.6, OpenSSL 3.0 (ssl-config.mozilla.org, config generator 5.7); the DHE suites are
 # kept as generated although an EC certificate never uses them.
@@ -97,6 +97,8 @@ done < <(findings "rsp-$ENGINE")
 echo "  $worse finding(s)"
 if [ "$KEEP" = 1 ]; then
   mkdir -p "$ROOT/bench/results"
-  cp "$WORK/haproxy.json" "$WORK/rsp-$ENGINE.json" "$ROOT/bench/results/" 2>/dev/null || true
+  day=$(date -u +%Y-%m-%d)
+  cp "$WORK/haproxy.json" "$ROOT/bench/results/testssl-haproxy-$day.json"
+  cp "$WORK/rsp-$ENGINE.json" "$ROOT/bench/results/testssl-rsp-$ENGINE-$day.json"
 fi
 [ "$worse" -eq 0 ]
