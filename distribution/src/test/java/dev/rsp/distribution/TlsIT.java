@@ -64,9 +64,14 @@ class TlsIT {
     Path certs;
     int tlsPort;
     int adminPort;
+    RspHome home;
+    final List<Process> helpers = new ArrayList<>();
 
     @AfterEach
     void stop() throws Exception {
+        for (Process p : helpers) {
+            p.destroyForcibly();
+        }
         if (rsp != null) {
             rsp.destroy();
             if (!rsp.waitFor(10, TimeUnit.SECONDS)) {
@@ -80,16 +85,33 @@ class TlsIT {
     }
 
     private void start(Identity alice, String tlsConfig) throws Exception {
-        RspHome home = RspHome.copyTo(tmp.resolve("rsp"));
         certs = Files.createDirectories(tmp.resolve("certs"));
         write(alice, "alice.example.com");
+        startWith(tlsConfig);
+    }
+
+    /** A new rsp home whose rsp.tls adds {@code tlsConfig} and serves {@link #certs}, started. */
+    private void startWith(String tlsConfig) throws Exception {
+        home = RspHome.copyTo(tmp.resolve("rsp"));
         tlsPort = home.tlsPort;
         adminPort = home.adminPort;
         Path cfg = home.etc().resolve("rsp.tls.cfg");
         Files.writeString(cfg, Files.readString(cfg) + "\n" + tlsConfig + "\ncerts.dir = " + certs
                 + "\ncerts.poll.ms = 200\nselfsigned.default = false\n");
         log = tmp.resolve("rsp.log");
-        rsp = new ProcessBuilder(home.dir.resolve("bin/rsp").toString()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        launch();
+    }
+
+    /** Stops rsp and starts it again on the same home (a restart); the log goes on in the same file. */
+    private void restart() throws Exception {
+        rsp.destroy();
+        assertTrue(rsp.waitFor(20, TimeUnit.SECONDS), "rsp stops");
+        launch();
+    }
+
+    private void launch() throws Exception {
+        rsp = new ProcessBuilder(home.dir.resolve("bin/rsp").toString()).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
         Waits.until("the TLS listener", () -> {
             try (Socket s = new Socket()) {
                 s.connect(new InetSocketAddress("127.0.0.1", tlsPort), 200);
@@ -295,6 +317,183 @@ class TlsIT {
                 assertEquals(-1, g.getInputStream().read());
             }
         }
+    }
+
+    // ---------------------------------------------------------------- resumption
+
+    @Test
+    void sessionsResumeAcrossARestartWithTheTicketKeyFileAndSurviveARotation() throws Exception {
+        Assumptions.assumeTrue(expectedEngine("auto").equals("boringssl"), "BoringSSL does not load here");
+        Identity alice = Identity.make("alice.example.com");
+        Path keys = tmp.resolve("tickets.keys");
+        String first = ticketKey();
+        RspHome.writeAtomically(keys, first + "\n");
+        start(alice, "mode = terminate\nengine = native\ntickets.keys.file = " + keys);
+        Path ca = trust(alice);
+        Path session = tmp.resolve("session.pem");
+        assertHandshake("New, TLSv1.3", ca, "-sess_out", session.toString());
+        assertHandshake("Reused, TLSv1.3", ca, "-sess_in", session.toString());
+        awaitCount("tls.handshake.full", 1);
+        awaitCount("tls.handshake.resumed", 1);
+
+        restart();
+        assertHandshake("Reused, TLSv1.3", ca, "-sess_in", session.toString());
+        awaitCount("tls.handshake.resumed", 1);
+        awaitCount("tls.handshake.full", 0);
+
+        // Rotation: a new key encrypts, the previous one still decrypts; once dropped, its tickets get a full handshake.
+        RspHome.writeAtomically(keys, ticketKey() + "\n" + first + "\n");
+        Waits.until("the rotated file read", () -> readQuietly(log).contains("2 keys (digest"), log);
+        assertHandshake("Reused, TLSv1.3", ca, "-sess_in", session.toString());
+        RspHome.writeAtomically(keys, ticketKey() + "\n");
+        Waits.until("the old key dropped", () -> readQuietly(log).contains("1 key (digest") 
+                && readQuietly(log).contains("replacing 2 keys"), log);
+        assertHandshake("New, TLSv1.3", ca, "-sess_in", session.toString());
+
+        // A broken file keeps the keys in force.
+        RspHome.writeAtomically(keys, "not base64 !\n");
+        Waits.until("an ERROR naming the key file", () -> readQuietly(log).contains("tickets.keys.file: " + keys + " line 1"), log);
+        Path again = tmp.resolve("again.pem");
+        assertHandshake("New, TLSv1.3", ca, "-sess_out", again.toString());
+        assertHandshake("Reused, TLSv1.3", ca, "-sess_in", again.toString());
+    }
+
+    @Test
+    void theJdkEngineResumesWithinOneProcessOnlyAndSaysSo() throws Exception {
+        Identity alice = Identity.make("alice.example.com");
+        Path keys = tmp.resolve("tickets.keys");
+        RspHome.writeAtomically(keys, ticketKey() + "\n");
+        start(alice, "mode = terminate\nengine = jsse\ntickets.keys.file = " + keys);
+        Waits.until("the WARN about the key file", () -> readQuietly(log).contains("cannot take ticket keys"), log);
+        Path ca = trust(alice);
+        Path session = tmp.resolve("session.pem");
+        Path session12 = tmp.resolve("session12.pem");
+        assertHandshake("New, TLSv1.3", ca, "-sess_out", session.toString());
+        assertHandshake("Reused, TLSv1.3", ca, "-sess_in", session.toString());
+        // TLS 1.2 without tickets: the session cache (resumption by session id)
+        assertHandshake("New, TLSv1.2", ca, "-tls1_2", "-no_ticket", "-sess_out", session12.toString());
+        assertHandshake("Reused, TLSv1.2", ca, "-tls1_2", "-no_ticket", "-sess_in", session12.toString());
+        awaitCount("tls.handshake.full", 2);
+        awaitCount("tls.handshake.resumed", 2);
+        restart();
+        assertHandshake("New, TLSv1.3", ca, "-sess_in", session.toString());
+    }
+
+    @Test
+    void aWrongSessionSettingFailsTheStart() throws Exception {
+        Identity alice = Identity.make("alice.example.com");
+        certs = Files.createDirectories(tmp.resolve("certs"));
+        write(alice, "alice.example.com");
+        Path keys = tmp.resolve("short.keys");
+        Files.writeString(keys, java.util.Base64.getEncoder().encodeToString(new byte[32]) + "\n");
+        home = RspHome.copyTo(tmp.resolve("rsp"));
+        Path cfg = home.etc().resolve("rsp.tls.cfg");
+        Files.writeString(cfg, Files.readString(cfg) + "\ncerts.dir = " + certs + "\ntickets.keys.file = " + keys
+                + "\nsession.timeout.ms = 0\n");
+        log = tmp.resolve("rsp.log");
+        rsp = new ProcessBuilder(home.dir.resolve("bin/rsp").toString()).redirectErrorStream(true)
+                .redirectOutput(log.toFile()).start();
+        assertTrue(rsp.waitFor(60, TimeUnit.SECONDS), "rsp exits");
+        assertEquals(1, rsp.exitValue());
+        String out = readQuietly(log);
+        assertTrue(out.contains("session.timeout.ms = '0'"), out);
+    }
+
+    // ---------------------------------------------------------------- OCSP stapling
+
+    @Test
+    void theNativeEngineStaplesTheResponderAnswerAndServesWithoutAStapleWhenThereIsNone() throws Exception {
+        Assumptions.assumeTrue(expectedEngine("auto").equals("boringssl"), "BoringSSL does not load here");
+        String openssl = tool("openssl");
+        Path pki = Files.createDirectories(tmp.resolve("pki"));
+        run(List.of(openssl, "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+                "-days", "3", "-subj", "/CN=rsp test CA", "-addext", "basicConstraints=critical,CA:true",
+                "-addext", "keyUsage=critical,keyCertSign,cRLSign", "-keyout", pki.resolve("ca.key").toString(),
+                "-out", pki.resolve("ca.crt").toString()), "");
+        // The responder knows serial 1001 (alice) as valid; it reads its index at start.
+        Files.writeString(pki.resolve("index.txt"), "V\t491231235959Z\t\t1001\tunknown\t/CN=alice.example.com\n");
+        Path responderOut = pki.resolve("ocsp.out");
+        Process responder = new ProcessBuilder(openssl, "ocsp", "-index", pki.resolve("index.txt").toString(), "-port", "0",
+                "-rsigner", pki.resolve("ca.crt").toString(), "-rkey", pki.resolve("ca.key").toString(),
+                "-CA", pki.resolve("ca.crt").toString(), "-nmin", "10").redirectErrorStream(true)
+                .redirectOutput(responderOut.toFile()).start();
+        helpers.add(responder);
+        Waits.until("the OCSP responder's port", () -> readQuietly(responderOut).matches("(?s).*ACCEPT \\S*:\\d+.*"), responderOut);
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("ACCEPT \\S*:(\\d+)").matcher(readQuietly(responderOut));
+        assertTrue(m.find());
+        int port = Integer.parseInt(m.group(1));
+        int closed;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            closed = s.getLocalPort();
+        }
+        certs = Files.createDirectories(tmp.resolve("certs"));
+        issue(openssl, pki, "alice.example.com", "1001", "http://127.0.0.1:" + port + "/");
+        issue(openssl, pki, "bob.example.com", "1002", "http://127.0.0.1:" + closed + "/");
+        startWith("mode = terminate\nengine = native");
+
+        Waits.until("alice's handshake with a stapled good response", () -> {
+            String out = statusOf("alice.example.com", pki.resolve("ca.crt"));
+            return out.contains("OCSP Response Status: successful") && out.contains("Cert Status: good");
+        }, log);
+        Waits.until("the WARN about bob's responder", () -> readQuietly(log).contains("OCSP: bob.example.com.crt"), log);
+        String bob = statusOf("bob.example.com", pki.resolve("ca.crt"));
+        assertTrue(bob.contains("OCSP response: no response sent"), bob);
+        assertTrue(bob.contains("Verify return code: 0 (ok)"), "served all the same: " + bob);
+        String warn = readQuietly(log).lines().filter(l -> l.contains("OCSP: bob.example.com.crt")).findFirst().orElse("");
+        assertTrue(warn.contains("WARN") && warn.contains("served without a staple"), warn);
+    }
+
+    /** An EC leaf for {@code name} issued by the test CA with serial {@code serialHex} and an OCSP responder URL. */
+    private void issue(String openssl, Path pki, String name, String serialHex, String responder) throws Exception {
+        Path key = certs.resolve(name + ".key");
+        Path csr = pki.resolve(name + ".csr");
+        Path ext = pki.resolve(name + ".ext");
+        Path leaf = pki.resolve(name + ".leaf");
+        run(List.of(openssl, "req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-subj",
+                "/CN=" + name, "-keyout", key.toString(), "-out", csr.toString()), "");
+        Files.writeString(ext, "subjectAltName=DNS:" + name + "\nauthorityInfoAccess=OCSP;URI:" + responder + "\n");
+        run(List.of(openssl, "x509", "-req", "-in", csr.toString(), "-CA", pki.resolve("ca.crt").toString(), "-CAkey",
+                pki.resolve("ca.key").toString(), "-set_serial", "0x" + serialHex, "-days", "2", "-extfile", ext.toString(),
+                "-out", leaf.toString()), "");
+        RspHome.writeAtomically(certs.resolve(name + ".crt"), Files.readString(leaf) + Files.readString(pki.resolve("ca.crt")));
+    }
+
+    private String statusOf(String name, Path ca) {
+        try {
+            return run(List.of(tool("openssl"), "s_client", "-connect", "127.0.0.1:" + tlsPort, "-servername", name,
+                    "-CAfile", ca.toString(), "-status"), "");
+        } catch (Exception e) {
+            return e.toString();
+        }
+    }
+
+    private Path trust(Identity id) throws IOException {
+        Path ca = tmp.resolve("trust-" + System.nanoTime() + ".pem");
+        Files.writeString(ca, pem(id.certificate));
+        return ca;
+    }
+
+    /** One handshake and request by openssl s_client (with {@code more} options); asserts its "New"/"Reused" line. */
+    private void assertHandshake(String expected, Path ca, String... more) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(tool("openssl"), "s_client", "-connect", "127.0.0.1:" + tlsPort,
+                "-servername", "alice.example.com", "-CAfile", ca.toString(), "-verify_return_error", "-ign_eof"));
+        cmd.addAll(List.of(more));
+        // a request, so that BoringSSL sends its tickets (after the client's first data) before the answer
+        String out = run(cmd, "GET /r HTTP/1.1\r\nHost: alice.example.com\r\nConnection: close\r\n\r\n");
+        assertTrue(out.contains(expected + ", Cipher is"), "expected " + expected + ": " + out);
+        assertTrue(out.contains("HTTP/1.1 200 "), out);
+    }
+
+    private void awaitCount(String event, long n) {
+        String line = "rsp_events_total{event=\"" + event + "\"} " + n + "\n";
+        Waits.until(line.strip(), () -> metricsQuietly().contains(line), log);
+    }
+
+    /** A session ticket key as tickets.keys.file takes it: 48 random bytes in base64. */
+    private static String ticketKey() {
+        byte[] key = new byte[48];
+        new SecureRandom().nextBytes(key);
+        return java.util.Base64.getEncoder().encodeToString(key);
     }
 
     // ---------------------------------------------------------------- helpers

@@ -39,6 +39,12 @@ final class AuditCommand {
      * @param defaultDir audited when no file or directory is given (the Gogo command's etc/certs); empty: required
      */
     static Outcome run(List<String> args, Optional<Path> defaultDir, Instant now) {
+        return run(args, defaultDir, now, leaf -> Optional.empty());
+    }
+
+    /** As above, with the running listener's stapling state ({@link AuditPolicy#stapling}). */
+    static Outcome run(List<String> args, Optional<Path> defaultDir, Instant now,
+            java.util.function.Function<java.security.cert.X509Certificate, Optional<String>> stapling) {
         List<Path> paths = new ArrayList<>();
         ReportWriter format = ReportWriter.TABLE;
         Optional<String> trust = Optional.empty();
@@ -100,7 +106,7 @@ final class AuditCommand {
         } catch (IOException | GeneralSecurityException e) {
             return usage("cannot load the trust store: " + e.getMessage());
         }
-        Auditor auditor = new Auditor(new AuditPolicy(store, distrusted, soonDays, now));
+        Auditor auditor = new Auditor(new AuditPolicy(store, distrusted, soonDays, now, stapling));
         List<FileReport> reports = new ArrayList<>();
         for (AuditInputs.Input in : AuditInputs.expand(paths, domain)) {
             reports.add(auditor.audit(in.file(), in.domain()));

@@ -1,7 +1,10 @@
 package dev.rsp.tls.audit;
 
+import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * What the audit checks against.
@@ -11,8 +14,11 @@ import java.util.List;
  *                        certificate of the served or best chain, or in a root's subject
  * @param expiresSoonDays EXPIRES_SOON when fewer days than this are left
  * @param now             the instant the audit looks at
+ * @param stapling        why a leaf the running listener serves names an OCSP responder but goes out without a staple;
+ *                        empty for every other certificate (and always for the offline command, which fetches nothing)
  */
-record AuditPolicy(TrustStore trust, List<String> distrusted, int expiresSoonDays, Instant now) {
+record AuditPolicy(TrustStore trust, List<String> distrusted, int expiresSoonDays, Instant now,
+        Function<X509Certificate, Optional<String>> stapling) {
 
     static final List<String> DEFAULT_DISTRUSTED = List.of("StartCom", "WoSign");
     static final int DEFAULT_EXPIRES_SOON_DAYS = 30;
@@ -21,5 +27,10 @@ record AuditPolicy(TrustStore trust, List<String> distrusted, int expiresSoonDay
 
     public AuditPolicy {
         distrusted = List.copyOf(distrusted);
+    }
+
+    /** Without a running listener: no stapling to report. */
+    AuditPolicy(TrustStore trust, List<String> distrusted, int expiresSoonDays, Instant now) {
+        this(trust, distrusted, expiresSoonDays, now, leaf -> Optional.empty());
     }
 }

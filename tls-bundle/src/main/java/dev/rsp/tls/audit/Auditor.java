@@ -108,6 +108,10 @@ final class Auditor {
                 flags.add(Flag.DISTRUSTED_ISSUER);
             }
         }
+        policy.stapling().apply(leaf).ifPresent(problem -> {
+            flags.add(Flag.OCSP_NO_STAPLE);
+            notes.add("served without an OCSP staple: " + problem);
+        });
         if (domain.isEmpty()) {
             notes.add("no domain: names not checked");
         } else if (!NameMatch.covers(CertificateFacts.dnsNames(leaf), domain.get())) {

@@ -1,6 +1,7 @@
 package dev.rsp.tls.audit;
 
 import java.nio.file.Path;
+import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -18,16 +19,27 @@ import org.apache.felix.service.command.Function;
 public final class CertsAuditCommand implements Function {
 
     private final Supplier<Path> servedDir;
+    private final java.util.function.Function<X509Certificate, Optional<String>> stapling;
 
     /** @param servedDir the directory audited when no file or directory is named: the one in force */
     public CertsAuditCommand(Supplier<Path> servedDir) {
+        this(servedDir, leaf -> Optional.empty());
+    }
+
+    /**
+     * @param stapling why a served leaf that names an OCSP responder goes out without a staple (flagged
+     *                 {@link Flag#OCSP_NO_STAPLE}); empty when it is stapled or names none
+     */
+    public CertsAuditCommand(Supplier<Path> servedDir,
+            java.util.function.Function<X509Certificate, Optional<String>> stapling) {
         this.servedDir = servedDir;
+        this.stapling = stapling;
     }
 
     @Override
     public Object execute(CommandSession session, List<Object> arguments) {
         List<String> args = arguments.stream().map(String::valueOf).toList();
-        AuditCommand.Outcome o = AuditCommand.run(args, Optional.of(servedDir.get()), Instant.now());
+        AuditCommand.Outcome o = AuditCommand.run(args, Optional.of(servedDir.get()), Instant.now(), stapling);
         return o.out() + o.err() + "exit status " + o.exit() + System.lineSeparator();
     }
 

@@ -20,6 +20,12 @@ public enum Flag {
     CHAIN_ORDER,
     /** The leaf is self-signed. */
     SELF_SIGNED,
+    /**
+     * The leaf names an OCSP responder, stapling is on, and the running listener has no good response to staple (the
+     * responder cannot be reached, answers an error, revoked or unknown, or the issuer is missing from the chain).
+     * Only the Gogo command {@code rsp:certs-audit} knows it; the offline command fetches nothing.
+     */
+    OCSP_NO_STAPLE,
     /** The file could not be read or holds no certificate. */
     UNREADABLE
 }

@@ -27,11 +27,12 @@ final class NativeContexts {
      * Contexts for {@code certificates}; one that BoringSSL refuses is left out with a line in {@code problems} (that
      * certificate is served by the JDK's engine).
      */
-    static NativeContexts build(List<ServedCertificate> certificates, TlsSettings settings, List<String> problems) {
+    static NativeContexts build(List<ServedCertificate> certificates, TlsSettings settings,
+            java.util.Optional<TicketKeys> ticketKeys, List<String> problems) {
         Map<ServedCertificate, SslContext> built = new IdentityHashMap<>();
         for (ServedCertificate c : certificates) {
             try {
-                built.put(c, NativeTls.context(c, settings));
+                built.put(c, NativeTls.context(c, settings, ticketKeys));
             } catch (Exception | LinkageError e) {
                 problems.add(c.summary() + ": BoringSSL refuses it (" + e.getMessage() + "); the JDK's engine serves it");
             }
@@ -43,9 +44,16 @@ final class NativeContexts {
      * A native engine for {@code certificate}; null when it has no native context, or its context was released
      * meanwhile (a newer set is in force: ask that one).
      */
-    SSLEngine newEngine(ServedCertificate certificate) {
+    SSLEngine newEngine(ServedCertificate certificate, byte[] ocspResponse) {
         SslContext context = byCertificate.get(certificate);
-        return context == null ? null : NativeTls.newEngine(context, preferClientCiphers);
+        return context == null ? null : NativeTls.newEngine(context, preferClientCiphers, ocspResponse);
+    }
+
+    /** New ticket keys for every context, for the next handshakes. Off the loop. */
+    void ticketKeys(TicketKeys keys) {
+        for (SslContext c : byCertificate.values()) {
+            NativeTls.ticketKeys(c, keys);
+        }
     }
 
     boolean covers(ServedCertificate certificate) {

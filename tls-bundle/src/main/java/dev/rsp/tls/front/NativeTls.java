@@ -8,6 +8,8 @@ import io.netty.handler.ssl.ApplicationProtocolConfig.Protocol;
 import io.netty.handler.ssl.ApplicationProtocolConfig.SelectedListenerFailureBehavior;
 import io.netty.handler.ssl.ApplicationProtocolConfig.SelectorFailureBehavior;
 import io.netty.handler.ssl.OpenSsl;
+import io.netty.handler.ssl.OpenSslSessionContext;
+import io.netty.handler.ssl.OpenSslSessionTicketKey;
 import io.netty.handler.ssl.ReferenceCountedOpenSslEngine;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
@@ -18,6 +20,7 @@ import io.netty.util.IllegalReferenceCountException;
 import io.netty.util.ReferenceCounted;
 import java.security.cert.X509Certificate;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.net.ssl.SSLEngine;
@@ -64,6 +67,18 @@ final class NativeTls {
             }
         }
 
+        /** BoringSSL's own answer (SSL_session_reused): its sessions keep their creation time in whole seconds only. */
+        @Override
+        public boolean resumed(SSLEngine engine, long begunMillis) {
+            if (engine instanceof ReferenceCountedOpenSslEngine openSsl) {
+                synchronized (openSsl) {
+                    long ssl = openSsl.sslPointer();
+                    return ssl != 0 && SSL.isSessionReused(ssl);
+                }
+            }
+            return false;
+        }
+
         @Override
         public String toString() {
             return name();
@@ -101,16 +116,38 @@ final class NativeTls {
      * A server context over one certificate with the settings' protocols, suites and ALPN list (server's preference
      * among the client's, no ALPN in the answer when none is common). Off the loop: it parses the key.
      */
-    static SslContext context(ServedCertificate certificate, TlsSettings settings) throws SSLException {
+    static SslContext context(ServedCertificate certificate, TlsSettings settings, Optional<TicketKeys> ticketKeys)
+            throws SSLException {
         ApplicationProtocolConfig alpn = settings.alpn().isEmpty() ? ApplicationProtocolConfig.DISABLED
                 : new ApplicationProtocolConfig(Protocol.ALPN, SelectorFailureBehavior.NO_ADVERTISE,
                         SelectedListenerFailureBehavior.ACCEPT, settings.alpn());
-        return SslContextBuilder.forServer(certificate.key(), certificate.chain().toArray(new X509Certificate[0]))
+        SslContext context = SslContextBuilder.forServer(certificate.key(), certificate.chain().toArray(new X509Certificate[0]))
                 .sslProvider(SslProvider.OPENSSL_REFCNT)
                 .protocols(settings.protocols())
                 .ciphers(settings.ciphers(), SupportedCipherSuiteFilter.INSTANCE)
                 .applicationProtocolConfig(alpn)
+                .enableOcsp(settings.ocspStapling())
+                .sessionCacheSize(settings.sessionCacheSize())
+                .sessionTimeout(settings.sessionTimeout().toSeconds())
                 .build();
+        try {
+            ticketKeys.ifPresent(keys -> ticketKeys(context, keys));
+        } catch (RuntimeException e) {
+            release(context);
+            throw e;
+        }
+        return context;
+    }
+
+    /**
+     * Sets the session ticket keys of a context made by {@link #context}: the first encrypts, all decrypt. Takes
+     * effect for the next handshakes; any thread (Netty takes the context's lock).
+     */
+    static void ticketKeys(SslContext context, TicketKeys keys) {
+        OpenSslSessionTicketKey[] native_ = keys.keys().stream()
+                .map(k -> new OpenSslSessionTicketKey(k.name(), k.hmac(), k.aes()))
+                .toArray(OpenSslSessionTicketKey[]::new);
+        ((OpenSslSessionContext) context.sessionContext()).setTicketKeys(native_);
     }
 
     /**
@@ -118,7 +155,7 @@ final class NativeTls {
      * the caller looks again). Cheap enough for the loop: the context is taken before use, so a concurrent release can
      * only refuse it, never free it under the new engine.
      */
-    static SSLEngine newEngine(SslContext context, boolean preferClientCiphers) {
+    static SSLEngine newEngine(SslContext context, boolean preferClientCiphers, byte[] ocspResponse) {
         ReferenceCounted counted = (ReferenceCounted) context;
         try {
             counted.retain();
@@ -134,6 +171,10 @@ final class NativeTls {
                     synchronized (openSsl) {
                         SSL.clearOptions(openSsl.sslPointer(), SSL.SSL_OP_CIPHER_SERVER_PREFERENCE);
                     }
+                }
+                if (ocspResponse != null && engine instanceof ReferenceCountedOpenSslEngine openSsl) {
+                    // sent only to a client that asks (status_request); the context has OCSP enabled
+                    openSsl.setOcspResponse(ocspResponse);
                 }
             } catch (RuntimeException e) {
                 KIND.release(engine);

@@ -5,11 +5,15 @@ import dev.rsp.spi.tls.Inspection;
 import dev.rsp.spi.tls.TlsEngine;
 import dev.rsp.tls.certs.CertificateSnapshot;
 import dev.rsp.tls.certs.ServedCertificate;
+import dev.rsp.tls.ocsp.OcspExchange;
+import dev.rsp.tls.ocsp.OcspStapler;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSessionContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,10 +32,18 @@ final class ServerEngines {
     private static final Logger log = LoggerFactory.getLogger(ServerEngines.class);
 
     /** What engines are made from now. {@code natives} is null when the JDK's engine serves everything. */
-    private record Built(TlsSettings settings, EngineKind kind, NativeContexts natives) {
+    private record Built(TlsSettings settings, CertificateSnapshot certificates, EngineKind kind, NativeContexts natives) {
     }
 
     private volatile Built built;
+    private final OcspStapler stapler;
+    /** The keys of tickets.keys.file in force; empty: each native context's own random keys. Guarded by this. */
+    private Optional<TicketKeys> ticketKeys = Optional.empty();
+
+    /** @param stapler where native engines get their OCSP responses from (tracked by the caller) */
+    ServerEngines(OcspStapler stapler) {
+        this.stapler = stapler;
+    }
     /** What the last INFO line said; a new one is logged when it changes. */
     private String announced;
 
@@ -50,11 +62,38 @@ final class ServerEngines {
      * from it keep their contexts until released). Off the loop; serialized by the caller's lock or thread.
      */
     synchronized void rebuild(TlsSettings settings, CertificateSnapshot certificates) {
+        for (ServedCertificate c : certificates.all()) {
+            // the JDK's engine: its session cache (resumption by id, and the lifetime of its tickets)
+            SSLSessionContext sessions = c.context().getServerSessionContext();
+            sessions.setSessionCacheSize(settings.sessionCacheSize());
+            sessions.setSessionTimeout((int) settings.sessionTimeout().toSeconds());
+        }
         Built before = built;
         Built next = build(settings, certificates);
         built = next;
         if (before != null && before.natives() != null) {
             before.natives().release();
+        }
+    }
+
+    /**
+     * New session ticket keys (tickets.keys.file changed), or none (the property was removed): set on the native
+     * contexts in force, which then encrypt new tickets with the first key and accept tickets of every key; going back
+     * to none rebuilds the contexts (each makes its own random keys). Off the loop.
+     */
+    synchronized void ticketKeys(Optional<TicketKeys> keys) {
+        if (keys.equals(ticketKeys)) {
+            return;
+        }
+        ticketKeys = keys;
+        Built b = built;
+        if (b == null || b.natives() == null) {
+            return;
+        }
+        if (keys.isPresent()) {
+            b.natives().ticketKeys(keys.get());
+        } else {
+            rebuild(b.settings(), b.certificates());
         }
     }
 
@@ -71,7 +110,8 @@ final class ServerEngines {
         String choice = settings.engine().name().toLowerCase(Locale.ROOT);
         if (settings.engine() == TlsSettings.Engine.JSSE) {
             announce("rsp.tls: TLS engine jsse (the JDK's; engine = jsse)");
-            return new Built(settings, EngineKind.JSSE, null);
+            jsseLimits(settings, certificates);
+            return new Built(settings, certificates, EngineKind.JSSE, null);
         }
         java.util.Optional<String> unavailable = nativeUnavailable();
         if (unavailable.isPresent()) {
@@ -82,24 +122,39 @@ final class ServerEngines {
                 log.error("{}", line);
             }
             announce(line);
-            return new Built(settings, EngineKind.JSSE, null);
+            jsseLimits(settings, certificates);
+            return new Built(settings, certificates, EngineKind.JSSE, null);
         }
         List<String> problems = new ArrayList<>();
         NativeContexts natives;
         List<String> unsupported;
         try {
             unsupported = NativeTls.unsupportedCiphers(settings.ciphers());
-            natives = NativeContexts.build(certificates.all(), settings, problems);
+            natives = NativeContexts.build(certificates.all(), settings, ticketKeys, problems);
         } catch (LinkageError e) {
             announce("rsp.tls: TLS engine jsse (the JDK's; BoringSSL failed: " + e + ")");
-            return new Built(settings, EngineKind.JSSE, null);
+            jsseLimits(settings, certificates);
+            return new Built(settings, certificates, EngineKind.JSSE, null);
         }
         if (!unsupported.isEmpty()) {
             log.warn("rsp.tls: BoringSSL does not support the cipher suites {}; its engines leave them out", unsupported);
         }
         problems.forEach(p -> log.warn("rsp.tls: {}", p));
         announce("rsp.tls: TLS engine boringssl (" + nativeVersion() + "; engine = " + choice + ")");
-        return new Built(settings, NativeTls.KIND, natives);
+        return new Built(settings, certificates, NativeTls.KIND, natives);
+    }
+
+    /** What the JDK's engine cannot do of the settings: said once per build that serves with it. */
+    private void jsseLimits(TlsSettings settings, CertificateSnapshot certificates) {
+        if (ticketKeys.isPresent()) {
+            log.warn("rsp.tls: tickets.keys.file is set, but the JDK's engine cannot take ticket keys (it makes its "
+                    + "own): sessions resume only within this process, not across restarts or instances");
+        }
+        if (settings.ocspStapling() && certificates.all().stream()
+                .anyMatch(c -> OcspExchange.responder(c.leaf()).isPresent())) {
+            log.warn("rsp.tls: ocsp.stapling is on, but the JDK's engine does not staple: its handshakes go out "
+                    + "without OCSP responses (the BoringSSL engine staples)");
+        }
     }
 
     private static String nativeVersion() {
@@ -134,7 +189,8 @@ final class ServerEngines {
             if (b == null || b.natives() == null) {
                 break;
             }
-            SSLEngine engine = b.natives().newEngine(certificate);
+            byte[] staple = b.settings().ocspStapling() ? stapler.staple(certificate.leaf()) : null;
+            SSLEngine engine = b.natives().newEngine(certificate, staple);
             if (engine != null) {
                 return new TlsEngine(engine, NativeTls.KIND);
             }

@@ -7,6 +7,7 @@ import dev.rsp.config.StartFailure;
 import dev.rsp.spi.tls.TlsFront;
 import dev.rsp.tls.audit.CertsAuditCommand;
 import dev.rsp.tls.certs.CertificateStore;
+import dev.rsp.tls.ocsp.OcspStapler;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -63,6 +64,8 @@ public final class TlsComponent {
     private TlsFrontService front;
     private ServiceRegistration<TlsFront> frontRegistration;
     private ServiceRegistration<Function> auditRegistration;
+    private final TicketKeyFile ticketKeyFile = new TicketKeyFile();
+    private OcspStapler stapler;
     /**
      * Where configurations are applied: the poll thread, so that loading certificates (and making the self-signed
      * default: key generation, class loading) never holds up Configuration Admin's single dispatch thread, which
@@ -83,6 +86,7 @@ public final class TlsComponent {
             applier = poller;
         }
         active = true;
+        stapler = OcspStapler.overHttp();
         java.util.Optional<TlsSettings> initial = parsed(properties, "the TLS listener is not started");
         if (initial.isPresent()) {
             applyLater(initial.get());
@@ -94,7 +98,8 @@ public final class TlsComponent {
         command.put("osgi.command.scope", "rsp");
         command.put("osgi.command.function", "certs-audit");
         auditRegistration = context.registerService(Function.class,
-                new CertsAuditCommand(() -> store.directory().orElseGet(CertsAuditCommand::homeCertsDir)), command);
+                new CertsAuditCommand(() -> store.directory().orElseGet(CertsAuditCommand::homeCertsDir),
+                        stapler::problem), command);
     }
 
     @Modified
@@ -123,6 +128,7 @@ public final class TlsComponent {
         frontRegistration = null;
         auditRegistration = null;
         poller.shutdownNow();
+        stapler.close();
         log.info("rsp.tls stopped");
     }
 
@@ -145,9 +151,16 @@ public final class TlsComponent {
             parsed = TlsSettings.parse(typed, supported);
             if (parsed instanceof TlsSettings.Invalid invalid) {
                 invalid.errors().forEach(e -> errors.add(PID + ": " + e));
-            } else if (((TlsSettings.Valid) parsed).settings().engine() == TlsSettings.Engine.NATIVE) {
-                ServerEngines.nativeUnavailable().ifPresent(why -> errors.add(PID + ": engine = native: BoringSSL "
-                        + "cannot run here (" + why + "); use auto to fall back to the JDK's engine"));
+            } else {
+                TlsSettings s = ((TlsSettings.Valid) parsed).settings();
+                if (s.engine() == TlsSettings.Engine.NATIVE) {
+                    ServerEngines.nativeUnavailable().ifPresent(why -> errors.add(PID + ": engine = native: BoringSSL "
+                            + "cannot run here (" + why + "); use auto to fall back to the JDK's engine"));
+                }
+                if (s.ticketKeysFile().isPresent()
+                        && TicketKeys.read(s.ticketKeysFile().get()) instanceof TicketKeys.Refused refused) {
+                    errors.add(PID + ": tickets.keys.file: " + refused.reason());
+                }
             }
         }
         if (!errors.isEmpty()) {
@@ -180,7 +193,7 @@ public final class TlsComponent {
             if (front != null) {
                 front.close();
             }
-            front = new TlsFrontService(next, store);
+            front = new TlsFrontService(next, store, stapler, ticketKeyFile.poll(next.ticketKeysFile()));
             Hashtable<String, Object> props = new Hashtable<>();
             props.put("rsp.tls.listen", next.listen().toString());
             props.put("rsp.tls.mode", next.mode().name().toLowerCase(java.util.Locale.ROOT));
@@ -188,6 +201,7 @@ public final class TlsComponent {
             log.info("rsp.tls: {} on {} ({} certificate(s) from {})", next.mode().name().toLowerCase(java.util.Locale.ROOT),
                     next.listen(), store.snapshot().all().size(), next.certsDir());
         } else {
+            front.ticketKeys(ticketKeyFile.poll(next.ticketKeysFile()));
             front.settings(next);
             log.info("rsp.tls configuration applied");
         }
@@ -195,9 +209,11 @@ public final class TlsComponent {
 
     /** On the poll thread: new certificates get their engines' contexts (native ones) built here, off the loop. */
     private void reload() {
-        if (store.reload()) {
-            synchronized (this) {
-                if (active && front != null) {
+        boolean changed = store.reload();
+        synchronized (this) {
+            if (active && front != null && settings != null) {
+                front.ticketKeys(ticketKeyFile.poll(settings.ticketKeysFile()));
+                if (changed) {
                     front.certificatesChanged();
                 }
             }

@@ -64,6 +64,25 @@ public @interface TlsConfig {
             + "true: the client's; false: rsp's")
     String prefer_client_ciphers() default TlsSettings.DEFAULT_PREFER_CLIENT_CIPHERS;
 
+    @AttributeDefinition(name = "tickets.keys.file", required = false, description = "terminate: a file of session "
+            + "ticket keys, one per line, each 48 random bytes in base64 (openssl rand -base64 48); the first encrypts "
+            + "new tickets, all decrypt. Re-read when it changes (every certs.poll.ms). Several instances sharing it "
+            + "resume each other's sessions, also across restarts (BoringSSL engine only: the JDK's keeps its own "
+            + "keys). Empty: each engine's own random keys. A relative path is resolved against the rsp home")
+    String tickets_keys_file() default "";
+
+    @AttributeDefinition(name = "session.cache.size", description = "terminate: sessions kept per certificate for "
+            + "resumption by session id (TLS 1.2 clients without tickets); 0: no limit")
+    int session_cache_size() default TlsSettings.DEFAULT_SESSION_CACHE_SIZE;
+
+    @AttributeDefinition(name = "session.timeout.ms", description = "terminate: how long a session may be resumed, "
+            + "by id or by ticket (whole seconds, 1 s to 7 days)")
+    long session_timeout_ms() default TlsSettings.DEFAULT_SESSION_TIMEOUT_MS;
+
+    @AttributeDefinition(name = "ocsp.stapling", description = "terminate: fetch OCSP responses for certificates that "
+            + "name a responder and staple them to handshakes (BoringSSL engine only)")
+    boolean ocsp_stapling() default true;
+
     @AttributeDefinition(name = "passthrough.default.backend", required = false, description = "passthrough: the "
             + "backend that gets connections without SNI; empty closes them")
     String passthrough_default_backend() default "";

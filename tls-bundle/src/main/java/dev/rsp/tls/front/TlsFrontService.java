@@ -7,13 +7,16 @@ import dev.rsp.spi.tls.Termination;
 import dev.rsp.spi.tls.TlsEngine;
 import dev.rsp.spi.tls.TlsFront;
 import dev.rsp.spi.tls.TlsHandling;
+import dev.rsp.tls.certs.CertificateSnapshot;
 import dev.rsp.tls.certs.CertificateStore;
 import dev.rsp.tls.certs.ServedCertificate;
+import dev.rsp.tls.ocsp.OcspStapler;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import javax.net.ssl.SSLSession;
 import org.slf4j.Logger;
@@ -42,16 +45,32 @@ final class TlsFrontService implements TlsFront {
     private final TlsSettings.Mode mode;
     private final TlsHandling handling;
     private final CertificateStore store;
-    private final ServerEngines engines = new ServerEngines();
+    private final ServerEngines engines;
+    private final OcspStapler stapler;
     private volatile TlsSettings settings;
+    private boolean ownStapler;
 
-    /** Builds the engines' contexts (native ones included) for the certificates in force: off the loop. */
+    /** A front without ticket keys and with a stapler of its own that fetches nothing (tests). */
     TlsFrontService(TlsSettings settings, CertificateStore store) {
+        this(settings, store, new OcspStapler((uri, request) -> {
+            throw new java.io.IOException("no OCSP fetching here");
+        }, java.time.Clock.systemUTC()), Optional.empty());
+        ownStapler = true;
+    }
+
+    /**
+     * Builds the engines' contexts (native ones included) for the certificates in force, with {@code ticketKeys}
+     * (empty: the engines' own): off the loop. {@code stapler} is the component's; this front tells it what to track.
+     */
+    TlsFrontService(TlsSettings settings, CertificateStore store, OcspStapler stapler, Optional<TicketKeys> ticketKeys) {
         this.listen = settings.listen();
         this.mode = settings.mode();
         this.store = store;
         this.settings = settings;
+        this.stapler = stapler;
+        this.engines = new ServerEngines(stapler);
         this.handling = mode == TlsSettings.Mode.TERMINATE ? new Terminate() : new Relay();
+        engines.ticketKeys(ticketKeys);
         certificatesChanged();
     }
 
@@ -95,13 +114,25 @@ final class TlsFrontService implements TlsFront {
     /** The store published new certificates (or settings changed): rebuilds the engines' contexts, off the loop. */
     void certificatesChanged() {
         if (mode == TlsSettings.Mode.TERMINATE) {
-            engines.rebuild(settings, store.snapshot());
+            CertificateSnapshot certificates = store.snapshot();
+            stapler.track(settings.ocspStapling() ? certificates.all() : List.of());
+            engines.rebuild(settings, certificates);
+        } else {
+            stapler.track(List.of());
         }
+    }
+
+    /** The keys of tickets.keys.file changed (or it was unset): off the loop. */
+    void ticketKeys(Optional<TicketKeys> keys) {
+        engines.ticketKeys(keys);
     }
 
     /** The registration is gone: gives back the native contexts (open connections keep theirs). */
     void close() {
         engines.close();
+        if (ownStapler) {
+            stapler.close();
+        }
     }
 
     /** The kind of engine new connections get. */

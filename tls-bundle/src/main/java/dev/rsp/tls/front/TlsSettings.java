@@ -26,7 +26,8 @@ import javax.net.ssl.SSLParameters;
 public record TlsSettings(InetSocketAddress listen, Mode mode, Path certsDir, String keyPassword, Duration certsPoll,
         boolean selfSignedDefault, int helloMaxBytes, Duration helloTimeout, List<String> protocols,
         List<String> ciphers, Optional<String> defaultBackend, int backendPort, Engine engine, List<String> alpn,
-        boolean preferClientCiphers) {
+        boolean preferClientCiphers, Optional<Path> ticketKeysFile, int sessionCacheSize, Duration sessionTimeout,
+        boolean ocspStapling) {
 
     /** What the listener does after the ClientHello (etc/rsp.tls.cfg {@code mode}). */
     public enum Mode { TERMINATE, PASSTHROUGH }
@@ -52,6 +53,12 @@ public record TlsSettings(InetSocketAddress listen, Mode mode, Path certsDir, St
             + "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384, TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256";
 
     static final String DEFAULT_ALPN = "http/1.1";
+    /** Sessions kept for resumption by id, per certificate: nginx's 1 MB shared cache holds about 4,000, HAProxy 20,000. */
+    static final int DEFAULT_SESSION_CACHE_SIZE = 20_000;
+    /** How long a session may be resumed (by id or ticket): nginx's and HAProxy's 300 s. */
+    static final long DEFAULT_SESSION_TIMEOUT_MS = 300_000;
+    /** RFC 8446 4.6.1: a ticket lives at most 7 days. */
+    static final long MAX_SESSION_TIMEOUT_MS = 604_800_000L;
     static final String DEFAULT_PREFER_CLIENT_CIPHERS = "auto";
     /** An ALPN protocol id as configured: 1 to 255 visible ASCII characters (RFC 7301 allows any bytes; names are ASCII). */
     private static final Pattern ALPN_ID = Pattern.compile("[\\x21-\\x7e]{1,255}");
@@ -61,7 +68,8 @@ public record TlsSettings(InetSocketAddress listen, Mode mode, Path certsDir, St
     private static final Pattern BACKEND_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
     /** Names a reader of the brief might write; the repository's durations are milliseconds named *.ms. */
     private static final Map<String, String> RENAMED = Map.of("hello.timeout", "hello.timeout.ms",
-            "certs.poll", "certs.poll.ms");
+            "certs.poll", "certs.poll.ms", "session.timeout", "session.timeout.ms", "session.timeout.s",
+            "session.timeout.ms");
 
     /** The outcome of {@link #parse}. */
     public sealed interface Parsed {
@@ -95,7 +103,9 @@ public record TlsSettings(InetSocketAddress listen, Mode mode, Path certsDir, St
                 + ", protocols=" + protocols + ", ciphers=" + ciphers + ", passthrough.default.backend="
                 + defaultBackend.orElse("") + ", passthrough.backend.port=" + backendPort + ", engine="
                 + engine.name().toLowerCase(java.util.Locale.ROOT) + ", alpn=" + alpn + ", prefer.client.ciphers="
-                + preferClientCiphers + "]";
+                + preferClientCiphers + ", tickets.keys.file=" + ticketKeysFile.map(Path::toString).orElse("")
+                + ", session.cache.size=" + sessionCacheSize + ", session.timeout=" + sessionTimeout + ", ocsp.stapling="
+                + ocspStapling + "]";
     }
 
     /**
@@ -175,12 +185,18 @@ public record TlsSettings(InetSocketAddress listen, Mode mode, Path certsDir, St
                 yield false;
             }
         };
+        String ticketKeys = r.string("tickets.keys.file", "");
+        long cacheSize = r.number("session.cache.size", DEFAULT_SESSION_CACHE_SIZE, 0, 10_000_000);
+        long sessionTimeout = r.number("session.timeout.ms", DEFAULT_SESSION_TIMEOUT_MS, 1_000, MAX_SESSION_TIMEOUT_MS);
+        boolean stapling = r.bool("ocsp.stapling", true);
         if (!r.errors.isEmpty()) {
             return new Invalid(List.copyOf(r.errors));
         }
         return new Valid(new TlsSettings(listen, mode, certsDir, password, Duration.ofMillis(poll), selfSigned,
                 (int) maxBytes, Duration.ofMillis(timeout), protocols, ciphers,
-                backend.isEmpty() ? Optional.empty() : Optional.of(backend), (int) port, engine, alpn, preferClient),
+                backend.isEmpty() ? Optional.empty() : Optional.of(backend), (int) port, engine, alpn, preferClient,
+                ticketKeys.isEmpty() ? Optional.empty() : Optional.of(resolveHome(ticketKeys)), (int) cacheSize,
+                Duration.ofSeconds(sessionTimeout / 1000), stapling),
                 List.copyOf(warnings));
     }
 

@@ -153,6 +153,21 @@ class AuditMainTest {
     }
 
     @Test
+    void gogoCommandFlagsALeafTheRunningListenerCannotStaple() {
+        String path = certs.resolve("good.example.com.pem").toString();
+        String flagged = (String) new CertsAuditCommand(CertsAuditCommand::homeCertsDir,
+                leaf -> leaf.getSubjectX500Principal().getName().contains("good.example.com")
+                        ? Optional.of("no answer from http://ocsp.example/ (ConnectException)") : Optional.empty())
+                .execute(null, List.of(path, "--trust", roots.toString(), "--expires-soon-days", "0"));
+        assertTrue(flagged.contains("good.example.com.pem  (domain good.example.com)  OCSP_NO_STAPLE"), flagged);
+        assertTrue(flagged.contains("served without an OCSP staple: no answer from http://ocsp.example/"), flagged);
+        assertTrue(flagged.endsWith("exit status 1" + System.lineSeparator()), flagged);
+        String stapled = (String) new CertsAuditCommand(CertsAuditCommand::homeCertsDir, leaf -> Optional.empty())
+                .execute(null, List.of(path, "--trust", roots.toString(), "--expires-soon-days", "0"));
+        assertTrue(stapled.endsWith("exit status 0" + System.lineSeparator()), stapled);
+    }
+
+    @Test
     void gogoCommandAuditsEtcCertsByDefault() throws Exception {
         String before = System.getProperty("rsp.home");
         System.setProperty("rsp.home", tmp.toString());

@@ -161,4 +161,36 @@ class TlsSettingsTest {
         assertTrue(v.warnings().stream().anyMatch(w -> w.contains("'h2'") && w.contains("tls.alpn.unspoken")), v.warnings().toString());
         assertTrue(assertInstanceOf(TlsSettings.Valid.class, TlsSettings.parse(Map.of(), JDK)).warnings().isEmpty());
     }
+
+    @Test
+    void sessionAndStaplingDefaultsAreThoseOfNginxAndHaproxyWithStaplingOn() {
+        TlsSettings s = valid(Map.of());
+        assertEquals(Optional.empty(), s.ticketKeysFile());
+        assertEquals(20_000, s.sessionCacheSize());
+        assertEquals(Duration.ofSeconds(300), s.sessionTimeout());
+        assertTrue(s.ocspStapling());
+    }
+
+    @Test
+    void sessionAndStaplingPropertiesAreRead() {
+        TlsSettings s = valid(Map.of("tickets.keys.file", "/etc/rsp/tickets.keys", "session.cache.size", "0",
+                "session.timeout.ms", "3600000", "ocsp.stapling", "false"));
+        assertEquals(Optional.of(Path.of("/etc/rsp/tickets.keys")), s.ticketKeysFile());
+        assertEquals(0, s.sessionCacheSize());
+        assertEquals(Duration.ofHours(1), s.sessionTimeout());
+        assertFalse(s.ocspStapling());
+        assertEquals(Optional.of(TlsSettings.resolveHome("etc/tickets.keys")),
+                valid(Map.of("tickets.keys.file", "etc/tickets.keys")).ticketKeysFile(), "relative to the rsp home");
+    }
+
+    @Test
+    void badSessionAndStaplingValuesAreNamed() {
+        List<String> errors = errors(Map.of("session.cache.size", "-1", "session.timeout.ms", "500",
+                "ocsp.stapling", "sometimes"));
+        assertTrue(errors.stream().anyMatch(e -> e.startsWith("session.cache.size = '-1'")), errors.toString());
+        assertTrue(errors.stream().anyMatch(e -> e.startsWith("session.timeout.ms = '500'")), errors.toString());
+        assertTrue(errors.stream().anyMatch(e -> e.startsWith("ocsp.stapling = 'sometimes'")), errors.toString());
+        assertTrue(errors(Map.of("session.timeout.ms", "604800001")).get(0).startsWith("session.timeout.ms"), "7 days at most");
+        assertTrue(errors(Map.of("session.timeout.s", "300")).get(0).contains("use session.timeout.ms"));
+    }
 }

@@ -1,6 +1,7 @@
 package dev.rsp.spi.tls;
 
 import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLSession;
 import org.osgi.annotation.versioning.ConsumerType;
 
 /**
@@ -32,6 +33,24 @@ public interface EngineKind {
             return name();
         }
     };
+
+    /**
+     * Whether the handshake {@code engine} completed resumed an earlier session (a session ticket, a TLS 1.3 pre-shared
+     * key from one, or a TLS 1.2 session id) instead of making a new one with a key exchange and a certificate
+     * signature. The core calls it once per engine, on its loop, right after the handshake completed, and counts
+     * {@code tls.handshake.resumed} or {@code tls.handshake.full}. Cheap, never blocking; an exception counts as full.
+     *
+     * <p>The default reads the session's creation time: a session created before the handshake began was resumed.
+     * That is right for the JDK's engine, whose sessions keep their creation time (in milliseconds) when resumed from
+     * its cache or from a ticket. A kind whose sessions do not (BoringSSL's keep seconds) overrides it.
+     *
+     * @param begunMillis {@link System#currentTimeMillis()} taken before the engine saw the ClientHello
+     * @since 0.4.0
+     */
+    default boolean resumed(SSLEngine engine, long begunMillis) {
+        SSLSession session = engine.getSession();
+        return session != null && session.getCreationTime() < begunMillis;
+    }
 
     /** A short stable name, e.g. {@code jsse} or {@code boringssl}: shown in metrics, counters and logs. */
     String name();

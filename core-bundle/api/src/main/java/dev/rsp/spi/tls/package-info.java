@@ -16,6 +16,9 @@
  *       does not cover ({@link dev.rsp.spi.tls.Termination#covers}) gets 421.</li>
  * </ul>
  *
+ * <p>0.4.0: {@link dev.rsp.spi.tls.EngineKind#resumed} tells a resumed handshake from a full one (a default method:
+ * a kind whose sessions keep their creation time need not implement it).
+ *
  * <p>0.3.0: {@link dev.rsp.spi.tls.Termination#newEngine} returns a {@link dev.rsp.spi.tls.TlsEngine}, the engine with
  * its {@link dev.rsp.spi.tls.EngineKind} (which the core releases exactly once per engine), and
  * {@link dev.rsp.spi.tls.Termination#engineKind()} names the kind in force (a breaking change).
@@ -26,7 +29,7 @@
  * <p>Removing the service closes the listener; connections already open finish.
  */
 @Export
-@Version("0.3.0")
+@Version("0.4.0")
 package dev.rsp.spi.tls;
 
 import org.osgi.annotation.bundle.Export;

@@ -110,6 +110,14 @@ public final class Endpoint implements ByteSource, ByteSink {
     }
 
     /**
+     * Whether the completed TLS handshake resumed an earlier session rather than making a new one (as the engine's
+     * kind tells it, {@link TlsEngineKind#resumed}); false for a plain endpoint and during a handshake.
+     */
+    public boolean tlsResumed() {
+        return transport.resumed();
+    }
+
+    /**
      * The application protocol ALPN chose once the TLS handshake completed ({@code ""} when the client offered none or
      * the front answered none), else null (plain, or still handshaking).
      */

@@ -50,6 +50,18 @@ public final class TlsEngineKind {
     }
 
     /**
+     * Whether {@code engine}'s completed handshake resumed an earlier session ({@link EngineKind#resumed}); false when
+     * the kind fails to tell.
+     */
+    public boolean resumed(SSLEngine engine, long begunMillis) {
+        try {
+            return spi.resumed(engine, begunMillis);
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    /**
      * Gives back what {@code engine} holds outside the Java heap; called exactly once per engine, when its connection
      * closes (or when it could not be started). A failing release is swallowed: the connection is going anyway.
      */

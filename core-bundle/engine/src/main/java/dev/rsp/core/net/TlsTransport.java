@@ -46,6 +46,8 @@ final class TlsTransport implements Transport {
     private final TlsRecords records;
     private final DelegatedTasks tasks;
     private final int minPlainRoom;
+    /** Wall-clock milliseconds before the engine saw the ClientHello: what a resumed session was created before. */
+    private final long begunMillis = System.currentTimeMillis();
     private boolean handshakeDone;
     /** The handshake is done and the protocol has renegotiation (below TLS 1.3): handshake records are refused. */
     private boolean refuseHandshakeRecords;
@@ -77,6 +79,11 @@ final class TlsTransport implements Transport {
     @Override
     public SSLSession session() {
         return handshakeDone ? engine.getSession() : null;
+    }
+
+    @Override
+    public boolean resumed() {
+        return handshakeDone && kind.resumed(engine, begunMillis);
     }
 
     @Override

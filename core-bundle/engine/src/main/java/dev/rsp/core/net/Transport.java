@@ -49,6 +49,11 @@ interface Transport {
         return null;
     }
 
+    /** Whether the completed TLS handshake resumed an earlier session; false for a plain transport and during a handshake. */
+    default boolean resumed() {
+        return false;
+    }
+
     /** Ends the output after what is pending (TLS: close_notify), then shuts the socket's output. */
     void shutdownOutput();
 

@@ -133,6 +133,7 @@ final class Http1Connection implements ClientConnection, Downstream {
         if (!handshakeCounted && !client.tlsHandshaking()) {
             handshakeCounted = true;
             count(Counter.TLS_HANDSHAKE_DONE);
+            count(client.tlsResumed() ? Counter.TLS_HANDSHAKE_RESUMED : Counter.TLS_HANDSHAKE_FULL);
             String alpn = client.tlsApplicationProtocol();
             if ("h2".equals(alpn)) {
                 toHttp2();

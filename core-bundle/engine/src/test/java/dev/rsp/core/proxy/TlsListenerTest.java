@@ -114,6 +114,27 @@ class TlsListenerTest {
         assertEquals(20, proxy.engine.metrics().listener().requests);
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"TLSv1.2", "TLSv1.3"})
+    void aReturningClientResumesAndEachHandshakeIsCountedAsFullOrResumed(String protocol) throws Exception {
+        terminating(Duration.ofSeconds(10));
+        SSLContext client = alice.clientContext();
+        byte[] firstId;
+        try (SSLSocket s = connect(tls, client, "alice.example.com", protocol); TestClient c = new TestClient(s)) {
+            assertEquals(200, c.get("alice.example.com", "/first").status(), "a read takes TLS 1.3's ticket in");
+            firstId = s.getSession().getId();
+        }
+        try (SSLSocket s = connect(tls, client, "alice.example.com", protocol); TestClient c = new TestClient(s)) {
+            assertEquals(200, c.get("alice.example.com", "/again").status());
+            if (protocol.equals("TLSv1.2")) {
+                assertArrayEquals(firstId, s.getSession().getId(), "the client resumed by session id");
+            }
+        }
+        assertTrue(ProxyHarness.await(() -> proxy.engine.counters().get("tls.handshake.done") == 2, 2000));
+        assertEquals(1, proxy.engine.counters().get("tls.handshake.full"));
+        assertEquals(1, proxy.engine.counters().get("tls.handshake.resumed"));
+    }
+
     @Test
     void aHostTheCertificateDoesNotCoverGets421() throws Exception {
         terminating(Duration.ofSeconds(10));
