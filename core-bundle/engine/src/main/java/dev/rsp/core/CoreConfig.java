@@ -82,6 +82,12 @@ public @interface CoreConfig {
     @AttributeDefinition(description = "Largest custom error page in bytes")
     int errors_max_bytes() default 65536;
 
+    @AttributeDefinition(description = "Strict-Transport-Security value added to responses over TLS rsp terminates, unless the backend sent one (max-age=N[; includeSubDomains][; preload]); empty: off")
+    String hsts() default "";
+
+    @AttributeDefinition(description = "Hosts the hsts value applies to (example.com, *.example.com), comma-separated; empty: every host")
+    String hsts_hosts() default "";
+
     @AttributeDefinition(description = "Accept HTTP/2 with prior knowledge (h2c) on the plain listener: a connection that starts with the HTTP/2 preface speaks HTTP/2, any other HTTP/1.1")
     boolean h2_cleartext() default true;
 

@@ -168,8 +168,9 @@ final class H2Downstream implements Downstream, ByteSink {
     }
 
     @Override
-    public boolean encodeResponseHead(ByteBuffer source, HttpHead head, HeadWriter.ClientConnection kind, ByteBuffer out) {
-        if (!H2Heads.response(source, head, out)) {
+    public boolean encodeResponseHead(ByteBuffer source, HttpHead head, HeadWriter.ClientConnection kind, String addField,
+            ByteBuffer out) {
+        if (!H2Heads.response(source, head, addField, out)) {
             return false;
         }
         headLines = out.remaining();

@@ -25,7 +25,7 @@ final class H2Heads {
      *
      * @return false when it does not fit {@code out}
      */
-    static boolean response(ByteBuffer src, HttpHead h, ByteBuffer out) {
+    static boolean response(ByteBuffer src, HttpHead h, String addField, ByteBuffer out) {
         out.clear();
         try {
             status(out, h.status());
@@ -43,6 +43,11 @@ final class H2Heads {
             }
             if (!h.chunked() && h.contentLength() >= 0) {
                 HeadWriter.ascii(out, "content-length:" + h.contentLength() + "\n");
+            }
+            if (addField != null) {
+                int colon = addField.indexOf(':');
+                HeadWriter.ascii(out, addField.substring(0, colon).toLowerCase(java.util.Locale.ROOT) + ":"
+                        + addField.substring(colon + 1).trim() + "\n");
             }
         } catch (BufferOverflowException e) {
             return false;

@@ -98,7 +98,7 @@ final class HeadWriter {
      *
      * @return false when it does not fit {@code out}
      */
-    static boolean response(ByteBuffer src, HttpHead h, ClientConnection connection, ByteBuffer out) {
+    static boolean response(ByteBuffer src, HttpHead h, ClientConnection connection, String addField, ByteBuffer out) {
         out.clear();
         try {
             ascii(out, "HTTP/1.1");
@@ -112,6 +112,10 @@ final class HeadWriter {
             }
             if (h.rewritesFraming()) {
                 framing(h.transferCodings(), h.contentLength(), out);
+            }
+            if (addField != null) {
+                ascii(out, addField);
+                out.put(CRLF);
             }
             switch (connection) {
                 case CLOSE -> ascii(out, "Connection: close\r\n");

@@ -291,8 +291,9 @@ final class Http1Connection implements ClientConnection, Downstream {
     }
 
     @Override
-    public boolean encodeResponseHead(ByteBuffer source, HttpHead head, HeadWriter.ClientConnection kind, ByteBuffer out) {
-        return HeadWriter.response(source, head, kind, out);
+    public boolean encodeResponseHead(ByteBuffer source, HttpHead head, HeadWriter.ClientConnection kind, String addField,
+            ByteBuffer out) {
+        return HeadWriter.response(source, head, kind, addField, out);
     }
 
     @Override

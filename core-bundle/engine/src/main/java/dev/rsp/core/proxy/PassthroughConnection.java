@@ -88,7 +88,8 @@ final class PassthroughConnection implements ClientConnection, Downstream {
 
     /** A relayed TLS stream has no HTTP response head. */
     @Override
-    public boolean encodeResponseHead(ByteBuffer source, HttpHead head, HeadWriter.ClientConnection kind, ByteBuffer out) {
+    public boolean encodeResponseHead(ByteBuffer source, HttpHead head, HeadWriter.ClientConnection kind, String addField,
+            ByteBuffer out) {
         return false;
     }
 

@@ -40,7 +40,8 @@ public record ProxySettings(
         int errorsMaxBytes,
         boolean h2Cleartext,
         H2Limits h2Limits,
-        HpackLimits h2Hpack) {
+        HpackLimits h2Hpack,
+        Hsts hsts) {
 
     /** The outcome of reading a configuration. */
     public sealed interface Parsed permits Valid, Invalid {
@@ -90,6 +91,7 @@ public record ProxySettings(
         check(c.h2_max_glitches() >= 0, "h2.max.glitches must not be negative", errors);
         check(c.h2_connection_window() >= 65_535, "h2.connection.window must be at least 65535", errors);
         check(c.h2_max_header_list_bytes() >= 1024, "h2.max.header.list.bytes must be at least 1024", errors);
+        Hsts hsts = Hsts.parse(c.hsts(), c.hsts_hosts(), errors);
         if (!errors.isEmpty()) {
             return new Invalid(errors);
         }
@@ -105,7 +107,7 @@ public record ProxySettings(
                 ms(c.timeout_grace_ms()), ms(c.timeout_stop_ms()), c.backend_tries(), c.backend_pool_max_idle(),
                 ms(c.backend_pool_idle_ms()), c.health_failures(), ms(c.health_cooldown_ms()), ms(c.health_check_interval_ms()),
                 upgrades, c.forwarded_via(), accessLogFormat, c.errors_dir().trim(), c.errors_max_bytes(), c.h2_cleartext(),
-                h2, hpack));
+                h2, hpack, hsts));
     }
 
     /** Parses a listener address with {@link Addresses} (never resolves); errors name the property. */

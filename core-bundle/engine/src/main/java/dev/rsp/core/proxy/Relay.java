@@ -183,7 +183,7 @@ final class Relay {
             responseHead = ctx.loop.buffers().acquire();
         }
         if (status < 200 && status != 101) {
-            down.encodeResponseHead(be.input(), rh, HeadWriter.ClientConnection.INTERIM, responseHead);
+            down.encodeResponseHead(be.input(), rh, HeadWriter.ClientConnection.INTERIM, null, responseHead);
             be.input().position(rh.headEnd());
             backend.parser().reset();
             facts.interim = true;
@@ -211,7 +211,9 @@ final class Relay {
         HeadWriter.ClientConnection cc = facts.upgraded ? HeadWriter.ClientConnection.UPGRADE
                 : facts.closeAfter ? HeadWriter.ClientConnection.CLOSE
                 : facts.http10 ? HeadWriter.ClientConnection.KEEP_ALIVE_10 : HeadWriter.ClientConnection.KEEP_ALIVE_11;
-        if (!down.encodeResponseHead(be.input(), rh, cc, responseHead)) {
+        String hsts = down.tls() && rh.firstValue(be.input(), "strict-transport-security").isEmpty()
+                ? engine.settings().hsts().fieldFor(facts.host) : null;
+        if (!down.encodeResponseHead(be.input(), rh, cc, hsts, responseHead)) {
             x.count(Counter.BACKEND_HEAD_TOO_LARGE);
             upstream.drop();
             x.fail(502, "response head too large once rewritten");

@@ -2,6 +2,7 @@ package dev.rsp.core.proxy;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -58,13 +59,17 @@ class TlsListenerTest {
 
     /** A proxy with one backend that echoes what it saw, and a terminating TLS listener for alice (default: other). */
     private TestTlsFront terminating(Duration helloTimeout) throws Exception {
+        return terminating(helloTimeout, Map.of());
+    }
+
+    private TestTlsFront terminating(Duration helloTimeout, Map<String, ?> core) throws Exception {
         stub = new StubBackend("a", (r, in, out) -> {
             byte[] body = StubBackend.readBody(r, in);
             StubBackend.respond(out, 200, "host=" + r.header("host") + " proto=" + r.header("x-forwarded-proto")
                     + " target=" + r.target() + " sha=" + sha(body));
             return true;
         });
-        proxy = new ProxyHarness().withStrategy().backend("a", stub.port());
+        proxy = new ProxyHarness(core).withStrategy().backend("a", stub.port());
         TestTlsFront front = TestTlsFront.terminate(Map.of("alice.example.com", alice.serverContext()),
                 other.serverContext(), helloTimeout);
         proxy.engine.addTlsFront(front);
@@ -133,6 +138,31 @@ class TlsListenerTest {
         assertTrue(ProxyHarness.await(() -> proxy.engine.counters().get("tls.handshake.done") == 2, 2000));
         assertEquals(1, proxy.engine.counters().get("tls.handshake.full"));
         assertEquals(1, proxy.engine.counters().get("tls.handshake.resumed"));
+    }
+
+    @Test
+    void hstsIsAddedOverTlsForTheListedHostsOnlyAndNeverOverPlainHttp() throws Exception {
+        terminating(Duration.ofSeconds(10), Map.of("hsts", "max-age=31536000; includeSubDomains",
+                "hsts.hosts", "alice.example.com, *.alice.example.com"));
+        try (SSLSocket s = connect(tls, alice.clientContext(), "alice.example.com", "TLSv1.3");
+             TestClient c = new TestClient(s)) {
+            TestClient.Response r = c.get("alice.example.com", "/");
+            assertEquals("max-age=31536000; includeSubDomains", r.header("strict-transport-security"));
+        }
+        try (TestClient c = new TestClient(proxy.address())) {
+            assertNull(c.get("alice.example.com", "/").header("strict-transport-security"), "never over plain HTTP");
+        }
+        try (SSLSocket s = connect(tls, other.clientContext(), null, "TLSv1.3"); TestClient c = new TestClient(s)) {
+            TestClient.Response r = c.get("other.example.com", "/");
+            assertEquals(200, r.status());
+            assertNull(r.header("strict-transport-security"), "not a listed host");
+        }
+    }
+
+    @Test
+    void aWrongHstsValueIsRefused() {
+        ProxySettings.Parsed p = ProxySettings.from(dev.rsp.core.CoreConfigs.with(Map.of("hsts", "max-age=forever")));
+        assertTrue(p instanceof ProxySettings.Invalid i && i.errors().get(0).startsWith("hsts = 'max-age=forever'"), p.toString());
     }
 
     @Test
