@@ -45,6 +45,7 @@ final class MetricsExposition {
         p.family("rsp_backend_weight", "gauge", "Configured weight of the backend");
         engine.backendStatus().forEach(b -> p.sample("rsp_backend_weight", b.backend().weight(), "backend", b.backend().name()));
         traffic(p, "rsp_strategy", "strategy", new TreeMap<>(m.strategies()), null);
+        traffic(p, "rsp_protocol", "protocol", new TreeMap<>(m.protocols()), null);
         Map<String, StrategyStats> stats = new TreeMap<>(core.routing().stats());
         p.family("rsp_strategy_decisions_total", "counter", "Answers of each routing strategy, by result (error includes exceptions, e.g. Lua errors)");
         stats.forEach((n, s) -> ReadApi.decisions(s).forEach((result, v) -> p.sample("rsp_strategy_decisions_total", v,

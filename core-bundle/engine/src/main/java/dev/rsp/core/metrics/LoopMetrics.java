@@ -31,6 +31,7 @@ public final class LoopMetrics {
     private final TrafficStats tls = new TrafficStats();
     private final Map<String, TrafficStats> backends = new HashMap<>();
     private final Map<String, TrafficStats> strategies = new HashMap<>();
+    private final Map<String, TrafficStats> protocols = new HashMap<>();
     /** What every backend and strategy share when {@link #DISABLED}; never part of a snapshot. */
     private final TrafficStats sink = new TrafficStats();
 
@@ -50,6 +51,14 @@ public final class LoopMetrics {
             return sink;
         }
         return scope(backends, name, MAX_BACKENDS);
+    }
+
+    /** The statistics of client protocol {@code name} ({@code HTTP/1.1}, {@code HTTP/2}, {@code tls} for passthrough). */
+    public TrafficStats protocol(String name) {
+        if (DISABLED) {
+            return sink;
+        }
+        return scope(protocols, name, MAX_STRATEGIES);
     }
 
     /** The statistics of strategy {@code name}, created on first use. */
@@ -88,7 +97,9 @@ public final class LoopMetrics {
         backends.forEach((k, v) -> b.put(k, v.copy()));
         Map<String, TrafficStats> s = new HashMap<>();
         strategies.forEach((k, v) -> s.put(k, v.copy()));
-        return new Snapshot(l, t, b, s);
+        Map<String, TrafficStats> p = new HashMap<>();
+        protocols.forEach((k, v) -> p.put(k, v.copy()));
+        return new Snapshot(l, t, b, s, p);
     }
 
     /**
@@ -96,10 +107,10 @@ public final class LoopMetrics {
      * traffic, {@code tls} the TLS listeners' part of it.
      */
     public record Snapshot(TrafficStats listener, TrafficStats tls, Map<String, TrafficStats> backends,
-            Map<String, TrafficStats> strategies) {
+            Map<String, TrafficStats> strategies, Map<String, TrafficStats> protocols) {
 
         public static Snapshot empty() {
-            return new Snapshot(new TrafficStats(), new TrafficStats(), new HashMap<>(), new HashMap<>());
+            return new Snapshot(new TrafficStats(), new TrafficStats(), new HashMap<>(), new HashMap<>(), new HashMap<>());
         }
 
         /** The plain HTTP listener's traffic: all minus TLS. */
@@ -113,6 +124,7 @@ public final class LoopMetrics {
             other.tls.addTo(tls);
             other.backends.forEach((k, v) -> v.addTo(backends.computeIfAbsent(k, n -> new TrafficStats())));
             other.strategies.forEach((k, v) -> v.addTo(strategies.computeIfAbsent(k, n -> new TrafficStats())));
+            other.protocols.forEach((k, v) -> v.addTo(protocols.computeIfAbsent(k, n -> new TrafficStats())));
             return this;
         }
     }

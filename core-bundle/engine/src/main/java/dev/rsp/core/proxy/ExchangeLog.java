@@ -34,6 +34,7 @@ final class ExchangeLog {
         if (!f.strategy.isEmpty()) {
             ctx.metrics.strategy(f.strategy).record(f.status, in, out, micros);
         }
+        ctx.metrics.protocol(f.passthrough ? "tls" : f.http10 ? "HTTP/1.0" : down.protocol()).record(f.status, in, out, micros);
         if (backendInUse) {
             ctx.metrics.backend(f.backendName).record(f.status, in, out, micros);
         }
