@@ -1,7 +1,6 @@
 package dev.rsp.core.proxy;
 
 import dev.rsp.core.h2.ErrorCode;
-import dev.rsp.core.h2.FrameType;
 import dev.rsp.core.h2.H2Session;
 import dev.rsp.core.h2.H2SessionListener;
 import dev.rsp.core.h2.H2Stream;
@@ -10,16 +9,13 @@ import dev.rsp.core.h2.Settings;
 import dev.rsp.core.h2.hpack.DecodeStatus;
 import dev.rsp.core.h2.hpack.FieldSink;
 import dev.rsp.core.h2.hpack.HpackDecoder;
-import dev.rsp.core.h2.hpack.HpackEncoder;
 import dev.rsp.core.net.BufferPool;
-import dev.rsp.core.net.Deadline;
 import dev.rsp.core.net.Endpoint;
 import dev.rsp.spi.tls.Termination;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -45,7 +41,6 @@ import javax.net.ssl.SSLSession;
 final class H2Connection implements ClientConnection, H2SessionListener, HeaderBlockDecoder {
 
     private static final FieldSink DISCARD = (n, nl, v, vl, s) -> { };
-    private static final long DRAIN_GRACE_NANOS = 1_000_000_000L;
 
     private final ProxyEngine engine;
     private final LoopContext ctx;
@@ -57,23 +52,14 @@ final class H2Connection implements ClientConnection, H2SessionListener, HeaderB
     private final boolean onTlsListener;
     private final H2Session session;
     private final HpackDecoder hpackIn;
-    private final HpackEncoder hpackOut = new HpackEncoder();
     private final Set<H2Downstream> live = new HashSet<>();
-    private final ArrayDeque<H2Downstream> waiters = new ArrayDeque<>();
-    private final Deadline timer = new Deadline(this);
+    private final H2Timers timers;
     private H2Request decoding;
-    private ByteBuffer out;
-    private boolean outPooled;
     private boolean windowsOpened;
-    /** A flush is queued on the loop: frames written from a backend's readiness go out once per loop turn. */
-    private boolean flushQueued;
-    private final Runnable flushTask = this::queuedFlush;
+    private final H2Output output;
     private boolean readPaused;
     private boolean closed;
     private boolean draining;
-    private long lastProgress = System.nanoTime();
-    private long headerSince;
-    private long drainSince;
 
     H2Connection(ProxyEngine engine, LoopContext ctx, Endpoint client, InetSocketAddress remote, Termination termination,
             boolean onTlsListener, Optional<String> sni) {
@@ -88,6 +74,8 @@ final class H2Connection implements ClientConnection, H2SessionListener, HeaderB
         ProxySettings s = engine.settings();
         this.hpackIn = new HpackDecoder(s.h2Hpack());
         this.session = new H2Session(s.h2Limits(), this, this, engine.counters()::count);
+        this.timers = new H2Timers(ctx.loop, s, this);
+        this.output = new H2Output(ctx, client, session, this::afterInput, this::writeFailed);
     }
 
     /** Takes over the endpoint: rsp's SETTINGS go out, and what the client sent already is read. */
@@ -102,9 +90,9 @@ final class H2Connection implements ClientConnection, H2SessionListener, HeaderB
 
     @Override
     public void onReady(SelectionKey key) {
-        lastProgress = System.nanoTime();
-        if (key.isValid() && key.isWritable() && flush()) {
-            runWaiters();
+        timers.progress();
+        if (key.isValid() && key.isWritable() && output.flush()) {
+            output.runWaiters();
         }
         if (!closed && !readPaused) {
             readInput();
@@ -116,18 +104,18 @@ final class H2Connection implements ClientConnection, H2SessionListener, HeaderB
         if (closed) {
             return;
         }
-        writeControl();
+        output.writeControl();
         // Streams wait for a window or for the output: a flush that empties it (here, not only on OP_WRITE) runs them.
-        if (windowsOpened || !waiters.isEmpty() && flush()) {
+        if (windowsOpened || output.hasWaiters() && output.flush()) {
             windowsOpened = false;
-            runWaiters();
+            output.runWaiters();
         }
-        flush();
-        if (session.finished() && (out == null || out.position() == 0)) {
+        output.flush();
+        if (session.finished() && output.empty()) {
             close();
             return;
         }
-        rearm();
+        timers.rearm();
     }
 
     private void readInput() {
@@ -135,15 +123,15 @@ final class H2Connection implements ClientConnection, H2SessionListener, HeaderB
             ByteBuffer w = client.input();
             if (w.hasRemaining()) {
                 H2Session.Progress p = session.onInput(w);
-                trackHeaderBlock();
+                timers.headerBlock(session.headerBlockInProgress());
                 if (p == H2Session.Progress.CLOSE) {
-                    writeControl();
-                    flush();
+                    output.writeControl();
+                    output.flush();
                     close();
                     return;
                 }
                 if (p == H2Session.Progress.BLOCKED) {
-                    if (!writeControl() || !flush()) {
+                    if (!output.writeControl() || !output.flush()) {
                         readPaused = true;
                         client.wantRead(false);
                         return;
@@ -174,40 +162,26 @@ final class H2Connection implements ClientConnection, H2SessionListener, HeaderB
         }
     }
 
-    private void trackHeaderBlock() {
-        boolean inProgress = session.headerBlockInProgress();
-        if (inProgress && headerSince == 0) {
-            headerSince = System.nanoTime();
-        } else if (!inProgress) {
-            headerSince = 0;
-        }
-    }
-
     @Override
     public void onDeadline(long now) {
-        ProxySettings s = engine.settings();
-        if (headerSince != 0 && now - headerSince > s.headerTimeoutNanos()) {
-            count(Counter.CLIENT_TIMEOUT_HEADER);
-            session.goAway(false);
-        } else if (live.isEmpty() && now - lastProgress > s.idleTimeoutNanos()) {
-            count(Counter.H2_TIMEOUT_IDLE);
-            session.goAway(false);
-        } else if (draining && now - drainSince > DRAIN_GRACE_NANOS) {
-            session.goAway(false);
+        switch (timers.expired(now, live.isEmpty())) {
+            case HEADER_BLOCK -> {
+                count(Counter.CLIENT_TIMEOUT_HEADER);
+                session.goAway(false);
+            }
+            case IDLE -> {
+                count(Counter.H2_TIMEOUT_IDLE);
+                session.goAway(false);
+            }
+            case DRAIN_GRACE -> session.goAway(false);
+            case NONE -> { }
         }
         afterInput();
     }
 
-    private void rearm() {
-        ProxySettings s = engine.settings();
-        long next = lastProgress + s.idleTimeoutNanos();
-        if (headerSince != 0) {
-            next = Math.min(next, headerSince + s.headerTimeoutNanos());
-        }
-        if (draining) {
-            next = Math.min(next, drainSince + DRAIN_GRACE_NANOS);
-        }
-        ctx.loop.armNoLaterThan(timer, next);
+    private void writeFailed() {
+        count(Counter.CLIENT_WRITE_FAILED);
+        close();
     }
 
     @Override
@@ -220,7 +194,7 @@ final class H2Connection implements ClientConnection, H2SessionListener, HeaderB
     public void drain() {
         if (!draining) {
             draining = true;
-            drainSince = System.nanoTime();
+            timers.draining();
             session.goAway(true);
         }
         afterInput();
@@ -236,152 +210,14 @@ final class H2Connection implements ClientConnection, H2SessionListener, HeaderB
             ds.gone();
         }
         live.clear();
-        waiters.clear();
-        releaseOut();
+        output.close();
         client.close();
         ctx.clients.remove(this);
         if (onTlsListener) {
             ctx.tlsClients--;
         }
-        ctx.loop.disarm(timer);
+        timers.cancel();
         engine.counters().activeClients.decrement();
-    }
-
-    // ---------------------------------------------------------------- output
-
-    /** Writes the control frames the session owes; false when the socket cannot take them all now. */
-    private boolean writeControl() {
-        while (session.hasControlOutput()) {
-            if (!room(FrameType.HEADER_LENGTH + 8)) {
-                return false;
-            }
-            if (!session.writeControl(out) && !flush()) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /** Frames were written outside the connection's own readiness: flush them before the loop selects again. */
-    private void flushSoon() {
-        if (!flushQueued) {
-            flushQueued = true;
-            ctx.loop.execute(flushTask);
-        }
-    }
-
-    private void queuedFlush() {
-        flushQueued = false;
-        if (!closed) {
-            afterInput();
-        }
-    }
-
-    /** Sends what the output holds; true when all of it went. */
-    private boolean flush() {
-        if (out == null || out.position() == 0) {
-            return true;
-        }
-        out.flip();
-        try {
-            client.write(out);
-        } catch (IOException e) {
-            out.clear();
-            count(Counter.CLIENT_WRITE_FAILED);
-            close();
-            return false;
-        }
-        boolean all = !out.hasRemaining();
-        out.compact();
-        client.wantWrite(!all);
-        if (all) {
-            releaseOut();
-        }
-        return all;
-    }
-
-    /** At least {@code need} bytes free in the output (a larger one-off buffer for a large head); false if blocked. */
-    private boolean room(int need) {
-        if (out != null && out.remaining() >= need) {
-            return true;
-        }
-        if (!flush()) {
-            return false;
-        }
-        if (out == null) {
-            BufferPool pool = ctx.loop.buffers();
-            outPooled = pool.bufferSize() >= need;
-            out = outPooled ? pool.acquire() : ByteBuffer.allocate(need);
-            out.clear();
-        }
-        return out.remaining() >= need;
-    }
-
-    private void releaseOut() {
-        if (out != null && outPooled) {
-            ctx.loop.buffers().release(out);
-        }
-        out = null;
-    }
-
-    /** HPACK-encodes {@code lines} (see {@link H2Heads}) into HEADERS now; false, encoding nothing, when blocked. */
-    boolean writeHead(H2Stream s, ByteBuffer lines, boolean endStream) {
-        if (closed || !s.state().weMaySend()) {
-            return true;
-        }
-        int bound = H2Heads.bound(lines);
-        int frames = FrameType.HEADER_LENGTH * (2 + bound / session.peerSettings().maxFrameSize());
-        if (!writeControl() || !room(bound + frames)) {
-            return false;
-        }
-        ByteBuffer block = ByteBuffer.allocate(bound);
-        H2Heads.encode(lines, hpackOut, block);
-        block.flip();
-        session.writeHeaders(s, block, endStream, out);
-        flushSoon();
-        return true;
-    }
-
-    /** Writes what it can of {@code src} as DATA; returns the bytes taken. */
-    int writeData(H2Stream s, ByteBuffer src, boolean endStream) {
-        int taken = 0;
-        while (!closed && s.state().weMaySend()) {
-            if (!room(FrameType.HEADER_LENGTH + 1)) {
-                break;
-            }
-            int n = session.writeData(s, src, endStream, out);
-            taken += n;
-            flushSoon();
-            boolean ended = !s.state().weMaySend();
-            if (ended || !src.hasRemaining() && !endStream || session.sendable(s) == 0 && src.hasRemaining()) {
-                break;
-            }
-            if (n == 0 && out.remaining() > FrameType.HEADER_LENGTH && !flush()) {
-                break;
-            }
-        }
-        return taken;
-    }
-
-    /** {@code ds} could not write all it has: it runs again once the socket drained or a window opened. */
-    void waitToWrite(H2Downstream ds) {
-        if (!ds.waiting) {
-            ds.waiting = true;
-            waiters.add(ds);
-        }
-    }
-
-    private void runWaiters() {
-        for (int n = waiters.size(); n > 0 && !closed; n--) {
-            if (out != null && out.remaining() < FrameType.HEADER_LENGTH + 1) {
-                if (!flush()) {
-                    return;
-                }
-            }
-            H2Downstream ds = waiters.poll();
-            ds.waiting = false;
-            ds.writable();
-        }
     }
 
     // ---------------------------------------------------------------- HPACK in (HeaderBlockDecoder)
@@ -479,14 +315,14 @@ final class H2Connection implements ClientConnection, H2SessionListener, HeaderB
 
     @Override
     public void onPeerSettings(Settings peer) {
-        hpackOut.peerMaxTableSize((int) Math.min(peer.headerTableSize(), HpackEncoder.DEFAULT_TABLE_SIZE));
+        output.peerSettings(peer);
     }
 
     @Override
     public void onGoAway(int lastStreamId, ErrorCode code) {
         if (!draining) {
             draining = true;
-            drainSince = System.nanoTime();
+            timers.draining();
         }
     }
 
@@ -499,29 +335,25 @@ final class H2Connection implements ClientConnection, H2SessionListener, HeaderB
     void credit(H2Stream stream, int bytes) {
         session.consumed(stream, bytes);
         if (session.hasControlOutput()) {
-            flushSoon();
+            output.flushSoon();
         }
     }
 
     void resetStream(H2Downstream ds, ErrorCode code) {
         session.reset(ds.stream, code);
-        flushSoon();
+        output.flushSoon();
     }
 
     void forget(H2Downstream ds) {
         live.remove(ds);
     }
 
+    H2Output output() {
+        return output;
+    }
+
     BufferPool buffers() {
         return ctx.loop.buffers();
-    }
-
-    ByteBuffer scratch() {
-        return ctx.loop.buffers().acquire();
-    }
-
-    void giveScratch(ByteBuffer b) {
-        ctx.loop.buffers().release(b);
     }
 
     ByteBuffer errorPage(int status) {

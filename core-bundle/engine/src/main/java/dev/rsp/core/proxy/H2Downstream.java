@@ -202,17 +202,16 @@ final class H2Downstream implements Downstream, ByteSink {
         }
         boolean done;
         if (chunked && !chunks.trailers().isEmpty()) {
-            ByteBuffer lines = conn.scratch();
-            done = H2Heads.trailers(chunks.trailers(), lines) && conn.writeHead(stream, lines, true);
-            conn.giveScratch(lines);
+            ByteBuffer lines = ByteBuffer.allocate(16_384);
+            done = H2Heads.trailers(chunks.trailers(), lines) && conn.output().writeHead(stream, lines, true);
         } else {
-            done = conn.writeData(stream, EMPTY, true) >= 0 && !stream.state().weMaySend();
+            done = conn.output().writeData(stream, EMPTY, true) >= 0 && !stream.state().weMaySend();
         }
         if (done) {
             finished();
         } else {
             ending = Ending.PENDING;
-            conn.waitToWrite(this);
+            conn.output().waitToWrite(this);
         }
     }
 
@@ -248,15 +247,15 @@ final class H2Downstream implements Downstream, ByteSink {
 
     private void continueReply() {
         if (replyHead != null) {
-            if (!conn.writeHead(stream, replyHead, false)) {
-                conn.waitToWrite(this);
+            if (!conn.output().writeHead(stream, replyHead, false)) {
+                conn.output().waitToWrite(this);
                 return;
             }
             replyHead = null;
         }
-        conn.writeData(stream, replyBody, true);
+        conn.output().writeData(stream, replyBody, true);
         if (stream.state().weMaySend()) {
-            conn.waitToWrite(this);
+            conn.output().waitToWrite(this);
             return;
         }
         replyBody = null;
@@ -290,7 +289,7 @@ final class H2Downstream implements Downstream, ByteSink {
                 ByteBuffer lines = b.duplicate();
                 lines.limit(b.position() + headLines);
                 boolean interim = H2Heads.status(lines) < 200;
-                if (!conn.writeHead(stream, lines, noBody && !interim)) {
+                if (!conn.output().writeHead(stream, lines, noBody && !interim)) {
                     return taken;
                 }
                 b.position(b.position() + headLines);
@@ -320,7 +319,7 @@ final class H2Downstream implements Downstream, ByteSink {
         if (!chunked) {
             int before = b.remaining();
             boolean last = bodyLeft >= 0 && before >= bodyLeft;
-            conn.writeData(stream, b, last);
+            conn.output().writeData(stream, b, last);
             if (bodyLeft >= 0) {
                 bodyLeft -= before - b.remaining();
             }
@@ -333,7 +332,7 @@ final class H2Downstream implements Downstream, ByteSink {
             }
             ByteBuffer piece = b.duplicate();
             piece.limit(b.position() + n);
-            int m = conn.writeData(stream, piece, false);
+            int m = conn.output().writeData(stream, piece, false);
             b.position(b.position() + Math.max(m, 0));
             chunks.took(Math.max(m, 0));
             if (m < n) {
@@ -346,7 +345,7 @@ final class H2Downstream implements Downstream, ByteSink {
     @Override
     public void wantWrite(boolean on) {
         if (on) {
-            conn.waitToWrite(this);
+            conn.output().waitToWrite(this);
         }
     }
 

@@ -1,0 +1,198 @@
+package dev.rsp.core.proxy;
+
+import dev.rsp.core.h2.FrameType;
+import dev.rsp.core.h2.H2Session;
+import dev.rsp.core.h2.H2Stream;
+import dev.rsp.core.h2.Settings;
+import dev.rsp.core.h2.hpack.HpackEncoder;
+import dev.rsp.core.net.BufferPool;
+import dev.rsp.core.net.Endpoint;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
+
+/**
+ * The output side of an {@link H2Connection}: one pooled buffer (a larger one-off one for a head that needs it),
+ * filled with the control frames the session owes first, then the streams' HEADERS (HPACK-encoded only now, in the
+ * order they are written, which the client's decoder requires) and DATA within the windows; flushed to the socket
+ * when the connection's readiness ends, or once per loop turn when frames were written from a backend's readiness.
+ * Streams that could not write all they had wait here and run again when a flush empties the buffer or a window
+ * opens. Loop thread only.
+ */
+final class H2Output {
+
+    private final LoopContext ctx;
+    private final Endpoint client;
+    private final H2Session session;
+    private final HpackEncoder hpack = new HpackEncoder();
+    private final ArrayDeque<H2Downstream> waiters = new ArrayDeque<>();
+    /** Runs on the loop after frames were written outside the connection's readiness (it flushes). */
+    private final Runnable flushTask;
+    /** The socket failed: the connection closes. */
+    private final Runnable failed;
+    private ByteBuffer out;
+    private boolean outPooled;
+    private boolean flushQueued;
+    private boolean closed;
+
+    H2Output(LoopContext ctx, Endpoint client, H2Session session, Runnable queuedFlush, Runnable failed) {
+        this.ctx = ctx;
+        this.client = client;
+        this.session = session;
+        this.flushTask = () -> {
+            flushQueued = false;
+            if (!closed) {
+                queuedFlush.run();
+            }
+        };
+        this.failed = failed;
+    }
+
+    /** The client's HPACK table size changed (its SETTINGS). */
+    void peerSettings(Settings peer) {
+        hpack.peerMaxTableSize((int) Math.min(peer.headerTableSize(), HpackEncoder.DEFAULT_TABLE_SIZE));
+    }
+
+    /** True when nothing waits in the buffer. */
+    boolean empty() {
+        return out == null || out.position() == 0;
+    }
+
+    boolean hasWaiters() {
+        return !waiters.isEmpty();
+    }
+
+    /** The connection closed: the buffer goes back, nobody waits any more. */
+    void close() {
+        closed = true;
+        waiters.clear();
+        release();
+    }
+
+    /** Writes the control frames the session owes; false when the socket cannot take them all now. */
+    boolean writeControl() {
+        while (session.hasControlOutput()) {
+            if (!room(FrameType.HEADER_LENGTH + 8)) {
+                return false;
+            }
+            if (!session.writeControl(out) && !flush()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Frames were written outside the connection's own readiness: flush them before the loop selects again. */
+    void flushSoon() {
+        if (!flushQueued) {
+            flushQueued = true;
+            ctx.loop.execute(flushTask);
+        }
+    }
+
+    /** Sends what the output holds; true when all of it went. */
+    boolean flush() {
+        if (out == null || out.position() == 0) {
+            return true;
+        }
+        out.flip();
+        try {
+            client.write(out);
+        } catch (IOException e) {
+            out.clear();
+            failed.run();
+            return false;
+        }
+        boolean all = !out.hasRemaining();
+        out.compact();
+        client.wantWrite(!all);
+        if (all) {
+            release();
+        }
+        return all;
+    }
+
+    /** At least {@code need} bytes free in the output (a larger one-off buffer for a large head); false if blocked. */
+    private boolean room(int need) {
+        if (out != null && out.remaining() >= need) {
+            return true;
+        }
+        if (!flush()) {
+            return false;
+        }
+        if (out == null) {
+            BufferPool pool = ctx.loop.buffers();
+            outPooled = pool.bufferSize() >= need;
+            out = outPooled ? pool.acquire() : ByteBuffer.allocate(need);
+            out.clear();
+        }
+        return out.remaining() >= need;
+    }
+
+    private void release() {
+        if (out != null && outPooled) {
+            ctx.loop.buffers().release(out);
+        }
+        out = null;
+    }
+
+    /** HPACK-encodes {@code lines} (see {@link H2Heads}) into HEADERS now; false, encoding nothing, when blocked. */
+    boolean writeHead(H2Stream s, ByteBuffer lines, boolean endStream) {
+        if (closed || !s.state().weMaySend()) {
+            return true;
+        }
+        int bound = H2Heads.bound(lines);
+        int frames = FrameType.HEADER_LENGTH * (2 + bound / session.peerSettings().maxFrameSize());
+        if (!writeControl() || !room(bound + frames)) {
+            return false;
+        }
+        ByteBuffer block = ByteBuffer.allocate(bound);
+        H2Heads.encode(lines, hpack, block);
+        block.flip();
+        session.writeHeaders(s, block, endStream, out);
+        flushSoon();
+        return true;
+    }
+
+    /** Writes what it can of {@code src} as DATA; returns the bytes taken. */
+    int writeData(H2Stream s, ByteBuffer src, boolean endStream) {
+        int taken = 0;
+        while (!closed && s.state().weMaySend()) {
+            if (!room(FrameType.HEADER_LENGTH + 1)) {
+                break;
+            }
+            int n = session.writeData(s, src, endStream, out);
+            taken += n;
+            flushSoon();
+            boolean ended = !s.state().weMaySend();
+            if (ended || !src.hasRemaining() && !endStream || session.sendable(s) == 0 && src.hasRemaining()) {
+                break;
+            }
+            if (n == 0 && out.remaining() > FrameType.HEADER_LENGTH && !flush()) {
+                break;
+            }
+        }
+        return taken;
+    }
+
+    /** {@code ds} could not write all it has: it runs again once the socket drained or a window opened. */
+    void waitToWrite(H2Downstream ds) {
+        if (!ds.waiting) {
+            ds.waiting = true;
+            waiters.add(ds);
+        }
+    }
+
+    void runWaiters() {
+        for (int n = waiters.size(); n > 0 && !closed; n--) {
+            if (out != null && out.remaining() < FrameType.HEADER_LENGTH + 1) {
+                if (!flush()) {
+                    return;
+                }
+            }
+            H2Downstream ds = waiters.poll();
+            ds.waiting = false;
+            ds.writable();
+        }
+    }
+}

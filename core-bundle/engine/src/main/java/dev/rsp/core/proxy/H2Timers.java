@@ -1,0 +1,82 @@
+package dev.rsp.core.proxy;
+
+import dev.rsp.core.net.Deadline;
+import dev.rsp.core.net.EventLoop;
+import dev.rsp.core.net.LoopHandler;
+
+/**
+ * Which of an HTTP/2 connection's own timeouts applies, and when: a header block that does not complete
+ * ({@code timeout.header.ms}), no stream and no traffic ({@code timeout.idle.ms}), and the grace a drain gives the
+ * client to stop opening streams before the final GOAWAY. Streams in flight are watched by their exchanges' timers.
+ * One {@link Deadline} in the loop's queue; the connection decides what an expired timeout means. Loop thread only.
+ */
+final class H2Timers {
+
+    /** What fell due at a deadline. */
+    enum Expired { NONE, HEADER_BLOCK, IDLE, DRAIN_GRACE }
+
+    /** Time between the first (announcing) GOAWAY of a drain and the final one. */
+    static final long DRAIN_GRACE_NANOS = 1_000_000_000L;
+
+    private final EventLoop loop;
+    private final ProxySettings settings;
+    private final Deadline timer;
+    private long lastProgress = System.nanoTime();
+    private long headerSince;
+    private long drainSince;
+
+    H2Timers(EventLoop loop, ProxySettings settings, LoopHandler owner) {
+        this.loop = loop;
+        this.settings = settings;
+        this.timer = new Deadline(owner);
+    }
+
+    void progress() {
+        lastProgress = System.nanoTime();
+    }
+
+    /** Whether a header block is being received: its timeout runs from its first frame. */
+    void headerBlock(boolean inProgress) {
+        if (inProgress && headerSince == 0) {
+            headerSince = System.nanoTime();
+        } else if (!inProgress) {
+            headerSince = 0;
+        }
+    }
+
+    /** A drain began: the final GOAWAY follows after the grace. */
+    void draining() {
+        if (drainSince == 0) {
+            drainSince = System.nanoTime();
+        }
+    }
+
+    /** What is due at {@code now}; {@code noStreams}: no stream is open. */
+    Expired expired(long now, boolean noStreams) {
+        if (headerSince != 0 && now - headerSince > settings.headerTimeoutNanos()) {
+            return Expired.HEADER_BLOCK;
+        }
+        if (noStreams && now - lastProgress > settings.idleTimeoutNanos()) {
+            return Expired.IDLE;
+        }
+        if (drainSince != 0 && now - drainSince > DRAIN_GRACE_NANOS) {
+            return Expired.DRAIN_GRACE;
+        }
+        return Expired.NONE;
+    }
+
+    void rearm() {
+        long next = lastProgress + settings.idleTimeoutNanos();
+        if (headerSince != 0) {
+            next = Math.min(next, headerSince + settings.headerTimeoutNanos());
+        }
+        if (drainSince != 0) {
+            next = Math.min(next, drainSince + DRAIN_GRACE_NANOS);
+        }
+        loop.armNoLaterThan(timer, next);
+    }
+
+    void cancel() {
+        loop.disarm(timer);
+    }
+}
