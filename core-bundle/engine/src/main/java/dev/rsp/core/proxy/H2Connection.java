@@ -68,12 +68,18 @@ final class H2Connection implements ClientConnection, H2SessionListener, HeaderB
     /** A flush is queued on the loop: frames written from a backend's readiness go out once per loop turn. */
     private boolean flushQueued;
     private final Runnable flushTask = this::queuedFlush;
+    /** Reading stopped until the output owed to the client is written (H2Session BLOCKED); flush() resumes it. */
     private boolean readPaused;
+    /** A read is queued on the loop: input waits that no readiness will announce (see {@link #resumeSoon}). */
+    private boolean resumeQueued;
+    private final Runnable resumeTask = this::resumeReading;
     private boolean closed;
     private boolean draining;
     private long lastProgress = System.nanoTime();
     private long headerSince;
     private long drainSince;
+    /** The drain's grace ran out and the final GOAWAY went: no drain deadline any more. */
+    private boolean drainGraceOver;
 
     H2Connection(ProxyEngine engine, LoopContext ctx, Endpoint client, InetSocketAddress remote, Termination termination,
             boolean onTlsListener, Optional<String> sni) {
@@ -171,6 +177,9 @@ final class H2Connection implements ClientConnection, H2SessionListener, HeaderB
                 return;
             }
         }
+        if (!closed) {
+            resumeSoon(); // the rounds ran out, maybe with input in the window: go on after the loop served others
+        }
     }
 
     private void trackHeaderBlock() {
@@ -186,12 +195,20 @@ final class H2Connection implements ClientConnection, H2SessionListener, HeaderB
     public void onDeadline(long now) {
         ProxySettings s = engine.settings();
         if (headerSince != 0 && now - headerSince > s.headerTimeoutNanos()) {
+            // Nothing but the rest of the block may come (RFC 9113 §6.10), and its stream keeps the session from
+            // finishing: close.
             count(Counter.CLIENT_TIMEOUT_HEADER);
             session.goAway(false);
-        } else if (live.isEmpty() && now - lastProgress > s.idleTimeoutNanos()) {
+            writeControl();
+            flush();
+            close();
+            return;
+        }
+        if (live.isEmpty() && now - lastProgress > s.idleTimeoutNanos()) {
             count(Counter.H2_TIMEOUT_IDLE);
             session.goAway(false);
-        } else if (draining && now - drainSince > DRAIN_GRACE_NANOS) {
+        } else if (draining && !drainGraceOver && now - drainSince > DRAIN_GRACE_NANOS) {
+            drainGraceOver = true;
             session.goAway(false);
         }
         afterInput();
@@ -199,14 +216,20 @@ final class H2Connection implements ClientConnection, H2SessionListener, HeaderB
 
     private void rearm() {
         ProxySettings s = engine.settings();
-        long next = lastProgress + s.idleTimeoutNanos();
+        // Only timeouts that can still fire: one armed in the past again and again would fire on every loop turn.
+        long next = Long.MAX_VALUE;
+        if (live.isEmpty()) {
+            next = lastProgress + s.idleTimeoutNanos();
+        }
         if (headerSince != 0) {
             next = Math.min(next, headerSince + s.headerTimeoutNanos());
         }
-        if (draining) {
+        if (draining && !drainGraceOver) {
             next = Math.min(next, drainSince + DRAIN_GRACE_NANOS);
         }
-        ctx.loop.armNoLaterThan(timer, next);
+        if (next != Long.MAX_VALUE) {
+            ctx.loop.armNoLaterThan(timer, next);
+        }
     }
 
     @Override
@@ -295,8 +318,28 @@ final class H2Connection implements ClientConnection, H2SessionListener, HeaderB
         client.wantWrite(!all);
         if (all) {
             releaseOut();
+            if (readPaused) {
+                readPaused = false;
+                resumeSoon();
+            }
         }
         return all;
+    }
+
+    /** Reads on from the loop's task queue: for input already in the endpoint's window, which no readiness announces. */
+    private void resumeSoon() {
+        if (!resumeQueued) {
+            resumeQueued = true;
+            ctx.loop.execute(resumeTask);
+        }
+    }
+
+    private void resumeReading() {
+        resumeQueued = false;
+        if (!closed && !readPaused) {
+            readInput();
+            afterInput();
+        }
     }
 
     /** At least {@code need} bytes free in the output (a larger one-off buffer for a large head); false if blocked. */
@@ -491,8 +534,12 @@ final class H2Connection implements ClientConnection, H2SessionListener, HeaderB
 
     // ---------------------------------------------------------------- for the streams
 
+    /** Body bytes the backend side took: the WINDOW_UPDATE it earns goes out this loop turn, not with the next input. */
     void credit(H2Stream stream, int bytes) {
         session.consumed(stream, bytes);
+        if (session.hasControlOutput()) {
+            flushSoon();
+        }
     }
 
     void resetStream(H2Downstream ds, ErrorCode code) {
@@ -500,7 +547,9 @@ final class H2Connection implements ClientConnection, H2SessionListener, HeaderB
     }
 
     void forget(H2Downstream ds) {
-        live.remove(ds);
+        if (live.remove(ds) && live.isEmpty()) {
+            lastProgress = System.nanoTime(); // the idle timeout runs from the last stream's end
+        }
     }
 
     BufferPool buffers() {
