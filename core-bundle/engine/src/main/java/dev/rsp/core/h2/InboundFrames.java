@@ -14,7 +14,8 @@ import java.nio.ByteBuffer;
  * recently, or above a final GOAWAY's last stream, are ignored (DATA still counts against the connection window and is
  * credited back at once); DATA or HEADERS on another closed stream is a connection error STREAM_CLOSED, except HEADERS
  * on an identifier below the highest that rsp does not remember closing: PROTOCOL_ERROR (§5.1.1); WINDOW_UPDATE,
- * RST_STREAM and PRIORITY on a closed stream are ignored. Loop thread only.
+ * RST_STREAM and PRIORITY on a closed stream are ignored (a WINDOW_UPDATE of 0 there counts as a glitch: nothing
+ * else bounds a flood of them). Loop thread only.
  */
 final class InboundFrames implements FrameListener {
 
@@ -314,6 +315,8 @@ final class InboundFrames implements FrameListener {
             StreamTable.Idle kind = s.idle(streamId);
             if (kind == StreamTable.Idle.NEW || kind == StreamTable.Idle.INVALID) {
                 s.fail(ErrorCode.PROTOCOL_ERROR, Counter.H2_CONNECTION_ERROR);
+            } else if (increment == 0) {
+                s.glitch();
             }
             return;
         }

@@ -16,9 +16,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One selector thread. An iteration is a fixed sequence: select (waiting at most until the earliest armed
- * {@link Deadline}), dispatch the ready keys through their attachments, run queued tasks (bounded), and fire the
- * deadlines that are due. Nothing in an iteration may block; {@link #longestBusyNanos()} records the longest iteration
- * excluding the wait in select, so a test can prove that.
+ * {@link Deadline}, not at all while tasks wait), dispatch the ready keys through their attachments, run the tasks
+ * queued so far (bounded), and fire the deadlines that are due. Nothing in an iteration may block;
+ * {@link #longestBusyNanos()} records the longest iteration excluding the wait in select, so a test can prove that.
  *
  * <p>Everything registered with this loop is touched only by its thread; other threads talk to it through
  * {@link #execute}.
@@ -122,7 +122,9 @@ public final class EventLoop {
         try {
             while (running) {
                 Deadline next = deadlines.peek();
-                if (next == null) {
+                if (!tasks.isEmpty()) {
+                    selector.selectNow(); // queued in the last iteration, from the loop itself: no wakeup announces them
+                } else if (next == null) {
                     selector.select();
                 } else {
                     long waitNanos = next.at - System.nanoTime();
@@ -192,8 +194,13 @@ public final class EventLoop {
         }
     }
 
+    /**
+     * Runs the tasks queued before it began (at most {@link #MAX_TASKS_PER_ITERATION}); those they queue wait for the
+     * next iteration, after its ready keys, so a task that queues itself again cannot hold the loop.
+     */
     private void runTasks() {
-        for (int i = 0; i < MAX_TASKS_PER_ITERATION; i++) {
+        int queued = Math.min(tasks.size(), MAX_TASKS_PER_ITERATION);
+        for (int i = 0; i < queued; i++) {
             Runnable r = tasks.poll();
             if (r == null) {
                 return;
@@ -206,10 +213,14 @@ public final class EventLoop {
         }
     }
 
-    /** Fires the deadlines due at {@code now}; one that is armed again while firing waits for its new time. */
+    /**
+     * Fires the deadlines due at {@code now}; one that is armed again while firing waits for its new time. The pass
+     * is bounded by the deadlines queued when it began, so a handler that re-arms for a time already past costs loop
+     * turns, never the loop.
+     */
     private void fireDeadlines(long now) {
         Deadline d;
-        while ((d = deadlines.pollDue(now)) != null) {
+        for (int budget = deadlines.size(); budget > 0 && (d = deadlines.pollDue(now)) != null; budget--) {
             try {
                 d.owner.onDeadline(now);
             } catch (Throwable t) {

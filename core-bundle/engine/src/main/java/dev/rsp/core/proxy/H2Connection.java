@@ -57,7 +57,11 @@ final class H2Connection implements ClientConnection, H2SessionListener, HeaderB
     private H2Request decoding;
     private boolean windowsOpened;
     private final H2Output output;
+    /** Reading stopped until the output owed to the client is written (H2Session BLOCKED); a drained flush resumes it. */
     private boolean readPaused;
+    /** A read is queued on the loop: input waits that no readiness will announce (see {@link #resumeSoon}). */
+    private boolean resumeQueued;
+    private final Runnable resumeTask = this::resumeReading;
     private boolean closed;
     private boolean draining;
 
@@ -75,7 +79,7 @@ final class H2Connection implements ClientConnection, H2SessionListener, HeaderB
         this.hpackIn = new HpackDecoder(s.h2Hpack());
         this.session = new H2Session(s.h2Limits(), this, this, engine.counters()::count);
         this.timers = new H2Timers(ctx.loop, s, this);
-        this.output = new H2Output(ctx, client, session, this::afterInput, this::writeFailed);
+        this.output = new H2Output(ctx, client, session, this::afterInput, this::writeFailed, this::outputDrained);
     }
 
     /** Takes over the endpoint: rsp's SETTINGS go out, and what the client sent already is read. */
@@ -115,7 +119,7 @@ final class H2Connection implements ClientConnection, H2SessionListener, HeaderB
             close();
             return;
         }
-        timers.rearm();
+        timers.rearm(live.isEmpty());
     }
 
     private void readInput() {
@@ -160,14 +164,23 @@ final class H2Connection implements ClientConnection, H2SessionListener, HeaderB
                 return;
             }
         }
+        if (!closed) {
+            resumeSoon(); // the rounds ran out, maybe with input in the window: go on after the loop served others
+        }
     }
 
     @Override
     public void onDeadline(long now) {
         switch (timers.expired(now, live.isEmpty())) {
             case HEADER_BLOCK -> {
+                // Nothing but the rest of the block may come (RFC 9113 6.10), and its stream keeps the session from
+                // finishing: the GOAWAY goes out and the connection closes.
                 count(Counter.CLIENT_TIMEOUT_HEADER);
                 session.goAway(false);
+                output.writeControl();
+                output.flush();
+                close();
+                return;
             }
             case IDLE -> {
                 count(Counter.H2_TIMEOUT_IDLE);
@@ -177,6 +190,30 @@ final class H2Connection implements ClientConnection, H2SessionListener, HeaderB
             case NONE -> { }
         }
         afterInput();
+    }
+
+    /** The output was written: reading that stopped for it (H2Session BLOCKED) goes on. */
+    private void outputDrained() {
+        if (readPaused) {
+            readPaused = false;
+            resumeSoon();
+        }
+    }
+
+    /** Reads on from the loop's task queue: for input already in the endpoint's window, which no readiness announces. */
+    private void resumeSoon() {
+        if (!resumeQueued) {
+            resumeQueued = true;
+            ctx.loop.execute(resumeTask);
+        }
+    }
+
+    private void resumeReading() {
+        resumeQueued = false;
+        if (!closed && !readPaused) {
+            readInput();
+            afterInput();
+        }
     }
 
     private void writeFailed() {
@@ -345,7 +382,9 @@ final class H2Connection implements ClientConnection, H2SessionListener, HeaderB
     }
 
     void forget(H2Downstream ds) {
-        live.remove(ds);
+        if (live.remove(ds) && live.isEmpty()) {
+            timers.progress(); // the idle timeout runs from the last stream's end
+        }
     }
 
     H2Output output() {

@@ -70,12 +70,11 @@ final class H2Downstream implements Downstream, ByteSink {
         }
         if (declared >= 0 && (received > declared || endStream && received != declared)) {
             conn.count(Counter.H2_CONTENT_LENGTH_MISMATCH);
-            conn.resetStream(this, ErrorCode.PROTOCOL_ERROR);
+            resetForBody(ErrorCode.PROTOCOL_ERROR, n);
             return false;
         }
         if (!body().append(data)) {
-            conn.credit(stream, n);
-            conn.resetStream(this, ErrorCode.FLOW_CONTROL_ERROR);
+            resetForBody(ErrorCode.FLOW_CONTROL_ERROR, n);
             return false;
         }
         if (endStream) {
@@ -83,6 +82,16 @@ final class H2Downstream implements Downstream, ByteSink {
         }
         exchange.onDownstreamReady();
         return true;
+    }
+
+    /**
+     * The request body broke the stream's rules: RST_STREAM, and the exchange is abandoned (its backend would wait for
+     * a body that never comes); the {@code n} bytes just received go back to the connection's window.
+     */
+    private void resetForBody(ErrorCode code, int n) {
+        conn.resetStream(this, code);
+        conn.credit(stream, n);
+        gone();
     }
 
     /** The client's trailers end the request body (they reach the backend after the last chunk). */

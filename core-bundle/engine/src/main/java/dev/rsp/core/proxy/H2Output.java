@@ -30,12 +30,15 @@ final class H2Output {
     private final Runnable flushTask;
     /** The socket failed: the connection closes. */
     private final Runnable failed;
+    /** A flush emptied the buffer: a connection that stopped reading until then reads on. */
+    private final Runnable drained;
     private ByteBuffer out;
     private boolean outPooled;
     private boolean flushQueued;
     private boolean closed;
 
-    H2Output(LoopContext ctx, Endpoint client, H2Session session, Runnable queuedFlush, Runnable failed) {
+    H2Output(LoopContext ctx, Endpoint client, H2Session session, Runnable queuedFlush, Runnable failed,
+            Runnable drained) {
         this.ctx = ctx;
         this.client = client;
         this.session = session;
@@ -46,6 +49,7 @@ final class H2Output {
             }
         };
         this.failed = failed;
+        this.drained = drained;
     }
 
     /** The client's HPACK table size changed (its SETTINGS). */
@@ -108,6 +112,7 @@ final class H2Output {
         client.wantWrite(!all);
         if (all) {
             release();
+            drained.run();
         }
         return all;
     }

@@ -24,6 +24,8 @@ final class H2Timers {
     private long lastProgress = System.nanoTime();
     private long headerSince;
     private long drainSince;
+    /** The drain's grace ran out (the final GOAWAY went): it is not armed again. */
+    private boolean drainOver;
 
     H2Timers(EventLoop loop, ProxySettings settings, LoopHandler owner) {
         this.loop = loop;
@@ -51,7 +53,11 @@ final class H2Timers {
         }
     }
 
-    /** What is due at {@code now}; {@code noStreams}: no stream is open. */
+    /**
+     * What is due at {@code now}; {@code noStreams}: no stream is open (the idle timeout applies only then, counted
+     * from the end of the last stream). Each timeout acts once: a deadline re-armed in the past would fire on every
+     * loop turn.
+     */
     Expired expired(long now, boolean noStreams) {
         if (headerSince != 0 && now - headerSince > settings.headerTimeoutNanos()) {
             return Expired.HEADER_BLOCK;
@@ -59,21 +65,28 @@ final class H2Timers {
         if (noStreams && now - lastProgress > settings.idleTimeoutNanos()) {
             return Expired.IDLE;
         }
-        if (drainSince != 0 && now - drainSince > DRAIN_GRACE_NANOS) {
+        if (drainSince != 0 && !drainOver && now - drainSince > DRAIN_GRACE_NANOS) {
+            drainOver = true;
             return Expired.DRAIN_GRACE;
         }
         return Expired.NONE;
     }
 
-    void rearm() {
-        long next = lastProgress + settings.idleTimeoutNanos();
+    /** Arms the earliest timeout that can still fire; {@code noStreams} as for {@link #expired}. */
+    void rearm(boolean noStreams) {
+        long next = Long.MAX_VALUE;
+        if (noStreams) {
+            next = lastProgress + settings.idleTimeoutNanos();
+        }
         if (headerSince != 0) {
             next = Math.min(next, headerSince + settings.headerTimeoutNanos());
         }
-        if (drainSince != 0) {
+        if (drainSince != 0 && !drainOver) {
             next = Math.min(next, drainSince + DRAIN_GRACE_NANOS);
         }
-        loop.armNoLaterThan(timer, next);
+        if (next != Long.MAX_VALUE) {
+            loop.armNoLaterThan(timer, next);
+        }
     }
 
     void cancel() {

@@ -159,6 +159,19 @@ class H2AbuseLimitsTest {
         assertEquals(1, h.count(Counter.H2_GLITCHES));
     }
 
+    /** A WINDOW_UPDATE of 0 on a closed stream cannot be answered (the stream is gone): it is a glitch. */
+    @Test
+    void zeroWindowUpdatesOnAClosedStreamAreGlitches() {
+        SessionHarness h = H2SessionTest.started(limits(100, 200, 1000, 100, 16_384, 2, 1000));
+        h.feed(f().request(1, "GET /", true).rst(1, ErrorCode.CANCEL).windowUpdate(1, 5));
+        h.feed(f().windowUpdate(1, 0).windowUpdate(1, 0));
+        assertEquals(ErrorCode.NO_ERROR, h.session.failure(), "a non-zero one is ignored; 2 glitches are allowed");
+        assertEquals(H2Session.Progress.CLOSE, h.feed(f().windowUpdate(1, 0)));
+        List<String> written = h.written();
+        assertEquals("GOAWAY 1 ENHANCE_YOUR_CALM", written.get(written.size() - 1), written.toString());
+        assertEquals(1, h.count(Counter.H2_GLITCHES));
+    }
+
     @Test
     void aFrameOverTheMaximumSizeIsCounted() {
         SessionHarness h = H2SessionTest.started(D);

@@ -93,6 +93,63 @@ class EventLoopDeadlineTest {
         assertEquals(List.of("boom", "boom failed: boom", "after"), fired);
     }
 
+    /** A handler that re-arms for a time already past (a bug) costs loop turns, not the loop: tasks still run. */
+    @Test
+    void aDeadlineReArmedInThePastDoesNotHoldTheLoop() {
+        loop.start();
+        long giveUp = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
+        java.util.concurrent.atomic.AtomicInteger fires = new java.util.concurrent.atomic.AtomicInteger();
+        final class Stubborn implements LoopHandler {
+            final Deadline d = new Deadline(this);
+
+            @Override
+            public void onReady(SelectionKey key) {
+            }
+
+            @Override
+            public void onDeadline(long now) {
+                fires.incrementAndGet();
+                if (!fired.contains("task") && now - giveUp < 0) {
+                    loop.arm(d, now - 1);
+                }
+            }
+
+            @Override
+            public void onFailure(Throwable t) {
+            }
+        }
+        Stubborn stubborn = new Stubborn();
+        loop.execute(() -> loop.arm(stubborn.d, System.nanoTime()));
+        assertTrue(await(() -> fires.get() > 0, 2000));
+        long queued = System.nanoTime();
+        loop.execute(() -> fired.add("task"));
+        assertTrue(await(() -> fired.contains("task"), 5000), "the loop ran its task");
+        assertTrue(System.nanoTime() - queued < TimeUnit.SECONDS.toNanos(2), "at once, not when the handler gave up");
+    }
+
+    /** A task queued from a deadline handler (after the iteration's tasks ran) runs without waiting for I/O. */
+    @Test
+    void aTaskQueuedByADeadlineRunsOnTheNextTurn() {
+        loop.start();
+        LoopHandler queuer = new LoopHandler() {
+            @Override
+            public void onReady(SelectionKey key) {
+            }
+
+            @Override
+            public void onDeadline(long now) {
+                loop.execute(() -> fired.add("queued by a deadline"));
+            }
+
+            @Override
+            public void onFailure(Throwable t) {
+            }
+        };
+        Deadline d = new Deadline(queuer);
+        loop.execute(() -> loop.arm(d, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(10)));
+        assertTrue(await(() -> fired.contains("queued by a deadline"), 2000), fired.toString());
+    }
+
     static boolean await(BooleanSupplier c, long ms) {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ms);
         while (!c.getAsBoolean()) {
