@@ -74,6 +74,8 @@ final class H2Connection implements ClientConnection, H2SessionListener, HeaderB
     private long lastProgress = System.nanoTime();
     private long headerSince;
     private long drainSince;
+    /** The drain's grace passed and the final GOAWAY went out: no drain deadline any more. */
+    private boolean drainGraceOver;
 
     H2Connection(ProxyEngine engine, LoopContext ctx, Endpoint client, InetSocketAddress remote, Termination termination,
             boolean onTlsListener, Optional<String> sni) {
@@ -182,16 +184,26 @@ final class H2Connection implements ClientConnection, H2SessionListener, HeaderB
         }
     }
 
+    /**
+     * Each expiry acts once and moves its own deadline out of the past: the loop fires a deadline again at once while
+     * it is due, so one left in the past would keep the loop thread in this method (a drain that outlasted its grace
+     * stopped every connection of the loop). A connection with streams is not idle: its idle clock starts again.
+     */
     @Override
     public void onDeadline(long now) {
         ProxySettings s = engine.settings();
         if (headerSince != 0 && now - headerSince > s.headerTimeoutNanos()) {
             count(Counter.CLIENT_TIMEOUT_HEADER);
+            headerSince = 0;
             session.goAway(false);
-        } else if (live.isEmpty() && now - lastProgress > s.idleTimeoutNanos()) {
-            count(Counter.H2_TIMEOUT_IDLE);
-            session.goAway(false);
-        } else if (draining && now - drainSince > DRAIN_GRACE_NANOS) {
+        } else if (now - lastProgress > s.idleTimeoutNanos()) {
+            lastProgress = now;
+            if (live.isEmpty()) {
+                count(Counter.H2_TIMEOUT_IDLE);
+                session.goAway(false);
+            }
+        } else if (draining && !drainGraceOver && now - drainSince > DRAIN_GRACE_NANOS) {
+            drainGraceOver = true;
             session.goAway(false);
         }
         afterInput();
@@ -203,7 +215,7 @@ final class H2Connection implements ClientConnection, H2SessionListener, HeaderB
         if (headerSince != 0) {
             next = Math.min(next, headerSince + s.headerTimeoutNanos());
         }
-        if (draining) {
+        if (draining && !drainGraceOver) {
             next = Math.min(next, drainSince + DRAIN_GRACE_NANOS);
         }
         ctx.loop.armNoLaterThan(timer, next);
