@@ -12,6 +12,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
@@ -282,8 +283,9 @@ class Http2IT {
                 body.destroyForcibly();
             }
             String out = read(transcript);
+            // Kept for a look after the run, like AdminIT's screenshot.
             Files.copy(transcript, Files.createDirectories(Path.of("target")).resolve("http2it-stop-nghttp.out"),
-                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                    StandardCopyOption.REPLACE_EXISTING);
             assertEquals(0, frames.exitValue(), tail(out));
             Matcher sent = Pattern.compile("send HEADERS frame <[^>]*stream_id=(\\d+)>").matcher(out);
             assertTrue(sent.find(), out);
