@@ -53,7 +53,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * TLS termination by a real {@code bin/rsp} with the TLS bundle from deploy/: certificates chosen by SNI from a
  * certs directory, requests answered by the demo backends, checked with the JDK's TLS client, curl and
  * {@code openssl s_client}; certificates replaced while a connection stays open; a broken file keeps the old one;
- * both engines (BoringSSL, the default here, and the JDK's forced by {@code engine = jsse}) and their ALPN answers.
+ * both engines (BoringSSL, the default here, and the JDK's forced by {@code engine = jsse}) and their ALPN answers
+ * (h2 first, then http/1.1; HTTP/2 itself is {@link Http2IT}'s).
  */
 class TlsIT {
 
@@ -199,24 +200,34 @@ class TlsIT {
         assertTrue(out.contains("Verify return code: 0 (ok)"), out);
         assertTrue(out.contains("HTTP/1.1 200 "), out);
         assertTrue(out.contains("No ALPN negotiated"), "s_client offers none here: " + out);
-        // curl offers h2 and http/1.1 and gets http/1.1 (rsp's list)
+        // curl offers h2 and http/1.1 and gets h2 (rsp's preference), or http/1.1 when it asks for that alone
         String version = run(List.of(curl, "-sS", "--http2", "-o", "/dev/null", "-w", "%{http_version}", "--max-time", "10",
                 "--cacert", ca.toString(), "--resolve", "alice.example.com:" + tlsPort + ":127.0.0.1",
                 "https://alice.example.com:" + tlsPort + "/v"), "");
-        assertEquals("1.1", version.strip());
+        assertEquals("2", version.strip());
+        String http11 = run(List.of(curl, "-sS", "--http1.1", "-o", "/dev/null", "-w", "%{http_version}", "--max-time", "10",
+                "--cacert", ca.toString(), "--resolve", "alice.example.com:" + tlsPort + ":127.0.0.1",
+                "https://alice.example.com:" + tlsPort + "/v"), "");
+        assertEquals("1.1", http11.strip());
         String made = "rsp_events_total{event=\"tls.engine." + expected + "\"} ";
         assertTrue(metricsQuietly().contains(made), "engines made are counted: " + made);
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"auto", "jsse"})
-    void anH2OnlyClientSeesWhatEachEngineDoesWithoutACommonProtocol(String engine) throws Exception {
+    void alpnAnswersH2FirstAndAClientWithoutACommonProtocolSeesWhatEachEngineDoes(String engine) throws Exception {
         Identity alice = Identity.make("alice.example.com");
         start(alice, "mode = terminate\nengine = " + engine);
         Path ca = tmp.resolve("alice-ca.pem");
         Files.writeString(ca, pem(alice.certificate));
-        String out = run(List.of(tool("openssl"), "s_client", "-connect", "127.0.0.1:" + tlsPort, "-servername",
+        String both = run(List.of(tool("openssl"), "s_client", "-connect", "127.0.0.1:" + tlsPort, "-servername",
+                "alice.example.com", "-CAfile", ca.toString(), "-alpn", "http/1.1,h2"), "");
+        assertTrue(both.contains("ALPN protocol: h2"), "rsp's preference among the client's: " + both);
+        String h2Only = run(List.of(tool("openssl"), "s_client", "-connect", "127.0.0.1:" + tlsPort, "-servername",
                 "alice.example.com", "-CAfile", ca.toString(), "-alpn", "h2"), "");
+        assertTrue(h2Only.contains("ALPN protocol: h2"), "an h2-only client is served: " + h2Only);
+        String out = run(List.of(tool("openssl"), "s_client", "-connect", "127.0.0.1:" + tlsPort, "-servername",
+                "alice.example.com", "-CAfile", ca.toString(), "-alpn", "spdy/3.1"), "");
         if (expectedEngine(engine).equals("boringssl")) {
             assertTrue(out.contains("No ALPN negotiated") && out.contains("Verify return code: 0 (ok)"),
                     "BoringSSL completes the handshake without ALPN: " + out);
@@ -226,17 +237,22 @@ class TlsIT {
     }
 
     @Test
-    void aConfiguredH2IsNegotiatedAndClosedUntilRspSpeaksIt() throws Exception {
+    void aConfiguredProtocolRspDoesNotSpeakIsNegotiatedThenClosedAndCounted() throws Exception {
         Identity alice = Identity.make("alice.example.com");
-        start(alice, "mode = terminate\nalpn = h2, http/1.1");
+        start(alice, "mode = terminate\nalpn = spdy/3.1, h2, http/1.1");
         Path ca = tmp.resolve("alice-ca.pem");
         Files.writeString(ca, pem(alice.certificate));
-        Waits.until("the warning about h2", () -> readQuietly(log).contains("rsp does not speak 'h2'"), log);
+        Waits.until("the warning about spdy/3.1", () -> readQuietly(log).contains("rsp does not speak 'spdy/3.1'"), log);
+        assertFalse(readQuietly(log).contains("rsp does not speak 'h2'"), "h2 is spoken");
         String out = run(List.of(tool("openssl"), "s_client", "-connect", "127.0.0.1:" + tlsPort, "-servername",
-                "alice.example.com", "-CAfile", ca.toString(), "-alpn", "http/1.1,h2"), "");
-        assertTrue(out.contains("ALPN protocol: h2"), "rsp's preference among the client's: " + out);
+                "alice.example.com", "-CAfile", ca.toString(), "-alpn", "http/1.1,spdy/3.1"), "");
+        assertTrue(out.contains("ALPN protocol: spdy/3.1"), "rsp's preference among the client's: " + out);
         String closed = "rsp_events_total{event=\"tls.alpn.unspoken\"} 1";
         Waits.until("the connection closed and counted (" + closed + ")", () -> metricsQuietly().contains(closed), log);
+        String version = run(List.of(tool("curl"), "-sS", "--http2", "-o", "/dev/null", "-w", "%{http_version}", "--max-time", "10",
+                "--cacert", ca.toString(), "--resolve", "alice.example.com:" + tlsPort + ":127.0.0.1",
+                "https://alice.example.com:" + tlsPort + "/one"), "");
+        assertEquals("2", version.strip(), "an h2 client is served");
         String body = run(List.of(tool("curl"), "-sS", "--http1.1", "--max-time", "10", "--cacert", ca.toString(), "--resolve",
                 "alice.example.com:" + tlsPort + ":127.0.0.1", "https://alice.example.com:" + tlsPort + "/one"), "");
         assertTrue(body.contains("demo-"), "an http/1.1 client is served: " + body);
@@ -574,12 +590,17 @@ class TlsIT {
     }
 
     static String tool(String name) {
+        return tool(name, name);
+    }
+
+    /** The path of a command-line tool; in CI (env CI set) a missing one fails the test, elsewhere it skips it. */
+    static String tool(String name, String debianPackage) {
         for (String dir : new String[] {"/usr/bin", "/usr/local/bin", "/bin"}) {
             if (new File(dir, name).canExecute()) {
                 return dir + "/" + name;
             }
         }
-        String message = name + " is not installed (apt-get install " + name + "; .ci/run does)";
+        String message = name + " is not installed (apt-get install " + debianPackage + "; .ci/run does)";
         if (System.getenv("CI") != null) {
             fail(message);
         }

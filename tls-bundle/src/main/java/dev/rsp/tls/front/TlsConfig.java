@@ -56,7 +56,7 @@ public @interface TlsConfig {
     String engine() default "auto";
 
     @AttributeDefinition(description = "terminate: application protocols answered by ALPN, comma-separated, in "
-            + "preference order; empty answers none")
+            + "preference order (rsp speaks h2 and http/1.1); empty answers none")
     String alpn() default TlsSettings.DEFAULT_ALPN;
 
     @AttributeDefinition(name = "prefer.client.ciphers", description = "terminate: whose cipher suite order decides. "

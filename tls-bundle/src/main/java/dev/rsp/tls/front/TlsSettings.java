@@ -52,7 +52,8 @@ public record TlsSettings(InetSocketAddress listen, Mode mode, Path certsDir, St
             + "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256, TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256, "
             + "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384, TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256";
 
-    static final String DEFAULT_ALPN = "http/1.1";
+    /** HTTP/2 first, then HTTP/1.1: what browsers and nginx, HAProxy (alpn h2,http/1.1) and Caddy offer. */
+    static final String DEFAULT_ALPN = "h2, http/1.1";
     /** Sessions kept for resumption by id, per certificate: nginx's 1 MB shared cache holds about 4,000, HAProxy 20,000. */
     static final int DEFAULT_SESSION_CACHE_SIZE = 20_000;
     /** How long a session may be resumed (by id or ticket): nginx's and HAProxy's 300 s. */
@@ -62,8 +63,8 @@ public record TlsSettings(InetSocketAddress listen, Mode mode, Path certsDir, St
     static final String DEFAULT_PREFER_CLIENT_CIPHERS = "auto";
     /** An ALPN protocol id as configured: 1 to 255 visible ASCII characters (RFC 7301 allows any bytes; names are ASCII). */
     private static final Pattern ALPN_ID = Pattern.compile("[\\x21-\\x7e]{1,255}");
-    /** The application protocol rsp speaks behind TLS today; a connection that agrees on another is closed. */
-    static final String SPOKEN_ALPN = "http/1.1";
+    /** The application protocols rsp speaks behind TLS; a connection that agrees on another is closed. */
+    static final Set<String> SPOKEN_ALPN = Set.of("h2", "http/1.1");
 
     private static final Pattern BACKEND_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
     /** Names a reader of the brief might write; the repository's durations are milliseconds named *.ms. */
@@ -172,8 +173,8 @@ public record TlsSettings(InetSocketAddress listen, Mode mode, Path certsDir, St
         List<String> alpn = list(r.string("alpn", DEFAULT_ALPN));
         alpn.stream().filter(a -> !ALPN_ID.matcher(a).matches()).forEach(a -> r.errors.add("alpn: '" + a
                 + "' is not a protocol id (1 to 255 visible ASCII characters, e.g. h2, http/1.1)"));
-        alpn.stream().filter(a -> !a.equals(SPOKEN_ALPN)).filter(a -> ALPN_ID.matcher(a).matches()).forEach(a -> warnings.add(
-                "alpn: rsp does not speak '" + a + "' behind TLS yet: a connection that agrees on it is closed "
+        alpn.stream().filter(a -> !SPOKEN_ALPN.contains(a)).filter(a -> ALPN_ID.matcher(a).matches()).forEach(a -> warnings.add(
+                "alpn: rsp does not speak '" + a + "' behind TLS: a connection that agrees on it is closed "
                         + "(counted as tls.alpn.unspoken)"));
         String order = r.string("prefer.client.ciphers", DEFAULT_PREFER_CLIENT_CIPHERS);
         boolean preferClient = switch (order.toLowerCase(java.util.Locale.ROOT)) {

@@ -187,36 +187,38 @@ class TerminationHandshakeTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"jsse", "native"})
-    void alpnIsAnsweredHttp11ByDefault(String engine) throws Exception {
+    void alpnIsAnsweredH2ThenHttp11ByDefault(String engine) throws Exception {
         TlsFrontService front = front(engine);
-        EnginePair d = handshake(front, "shop.example.com", "TLSv1.3", "h2", "http/1.1");
-        assertEquals("http/1.1", d.client.getApplicationProtocol());
-        assertEquals("http/1.1", chosen(d.server), "what the core reads after the handshake");
+        EnginePair d = handshake(front, "shop.example.com", "TLSv1.3", "http/1.1", "h2");
+        assertEquals("h2", d.client.getApplicationProtocol(), "rsp's preference among the client's offers");
+        assertEquals("h2", chosen(d.server), "what the core reads after the handshake");
+        assertEquals("http/1.1", chosen(handshake(front, "shop.example.com", "TLSv1.3", "http/1.1").server));
+        assertEquals("h2", chosen(handshake(front, "shop.example.com", "TLSv1.3", "h2").server), "an h2-only client");
         EnginePair none = handshake(front, "shop.example.com", "TLSv1.3");
         assertEquals("", none.client.getApplicationProtocol(), "no ALPN offered, none answered");
         assertEquals("", chosen(none.server));
     }
 
     @Test
-    void anH2OnlyClientGetsAnAlertFromTheJdkEngine() throws Exception {
+    void aClientWithoutACommonProtocolGetsAnAlertFromTheJdkEngine() throws Exception {
         TlsFrontService front = front("jsse");
-        assertThrows(SSLException.class, () -> handshake(front, "shop.example.com", "TLSv1.3", "h2"),
+        assertThrows(SSLException.class, () -> handshake(front, "shop.example.com", "TLSv1.3", "spdy/3.1"),
                 "no_application_protocol");
     }
 
     @Test
-    void anH2OnlyClientGetsAHandshakeWithoutAlpnFromBoringSsl() throws Exception {
+    void aClientWithoutACommonProtocolGetsAHandshakeWithoutAlpnFromBoringSsl() throws Exception {
         TlsFrontService front = front("native");
-        EnginePair d = handshake(front, "shop.example.com", "TLSv1.3", "h2");
+        EnginePair d = handshake(front, "shop.example.com", "TLSv1.3", "spdy/3.1");
         assertEquals("", d.client.getApplicationProtocol(), "BoringSSL answers no ALPN and goes on");
         assertEquals(null, d.server.getApplicationProtocol(), "Netty's engine says null for none");
     }
 
     @ParameterizedTest
     @CsvSource({"jsse, TLSv1.3", "jsse, TLSv1.2", "native, TLSv1.3", "native, TLSv1.2"})
-    void aConfiguredH2ListIsChosenFromPerConnection(String engine, String protocol) throws Exception {
-        TlsFrontService front = front(engine, "alpn", "h2, http/1.1");
-        assertEquals("h2", chosen(handshake(front, "shop.example.com", protocol, "http/1.1", "h2").server),
+    void aConfiguredAlpnListIsChosenFromPerConnection(String engine, String protocol) throws Exception {
+        TlsFrontService front = front(engine, "alpn", "http/1.1, h2");
+        assertEquals("http/1.1", chosen(handshake(front, "shop.example.com", protocol, "h2", "http/1.1").server),
                 "rsp's preference among the client's offers");
         assertEquals("http/1.1", chosen(handshake(front, "shop.example.com", protocol, "http/1.1").server));
         assertEquals("h2", chosen(handshake(front, "shop.example.com", protocol, "h2").server));

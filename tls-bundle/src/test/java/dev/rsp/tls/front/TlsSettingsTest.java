@@ -121,15 +121,15 @@ class TlsSettingsTest {
     void engineAlpnAndCipherOrderDefaults() {
         TlsSettings s = valid(Map.of());
         assertEquals(TlsSettings.Engine.AUTO, s.engine());
-        assertEquals(List.of("http/1.1"), s.alpn());
+        assertEquals(List.of("h2", "http/1.1"), s.alpn());
         assertTrue(s.preferClientCiphers(), "the default suites are all strong: the client's order decides");
     }
 
     @Test
     void engineAlpnAndCipherOrderAreRead() {
-        TlsSettings s = valid(Map.of("engine", "NATIVE", "alpn", "h2, http/1.1", "prefer.client.ciphers", "false"));
+        TlsSettings s = valid(Map.of("engine", "NATIVE", "alpn", "http/1.1", "prefer.client.ciphers", "false"));
         assertEquals(TlsSettings.Engine.NATIVE, s.engine());
-        assertEquals(List.of("h2", "http/1.1"), s.alpn());
+        assertEquals(List.of("http/1.1"), s.alpn());
         assertFalse(s.preferClientCiphers());
         assertEquals(TlsSettings.Engine.JSSE, valid(Map.of("engine", "jsse")).engine());
         assertEquals(List.of(), valid(Map.of("alpn", "")).alpn(), "empty: ALPN answered with nothing");
@@ -157,9 +157,12 @@ class TlsSettingsTest {
 
     @Test
     void anAlpnProtocolRspDoesNotSpeakIsAWarning() {
-        TlsSettings.Valid v = assertInstanceOf(TlsSettings.Valid.class, TlsSettings.parse(Map.of("alpn", "h2, http/1.1"), JDK));
-        assertTrue(v.warnings().stream().anyMatch(w -> w.contains("'h2'") && w.contains("tls.alpn.unspoken")), v.warnings().toString());
-        assertTrue(assertInstanceOf(TlsSettings.Valid.class, TlsSettings.parse(Map.of(), JDK)).warnings().isEmpty());
+        TlsSettings.Valid v = assertInstanceOf(TlsSettings.Valid.class, TlsSettings.parse(Map.of("alpn", "h3, h2, http/1.1"), JDK));
+        assertEquals(1, v.warnings().size(), v.warnings().toString());
+        assertTrue(v.warnings().get(0).contains("'h3'") && v.warnings().get(0).contains("tls.alpn.unspoken"), v.warnings().toString());
+        assertTrue(assertInstanceOf(TlsSettings.Valid.class, TlsSettings.parse(Map.of(), JDK)).warnings().isEmpty(),
+                "rsp speaks both protocols of the default list");
+        assertTrue(assertInstanceOf(TlsSettings.Valid.class, TlsSettings.parse(Map.of("alpn", "http/1.1"), JDK)).warnings().isEmpty());
     }
 
     @Test

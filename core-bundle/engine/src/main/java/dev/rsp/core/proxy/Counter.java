@@ -87,7 +87,7 @@ public enum Counter {
     TLS_HANDSHAKE_FAILED("tls.handshake.failed", "A TLS handshake that failed"),
     TLS_HANDSHAKE_CLOSED("tls.handshake.closed", "A client that closed its connection during the TLS handshake"),
     TLS_ALPN_UNSPOKEN("tls.alpn.unspoken",
-            "A TLS connection whose handshake chose an application protocol (ALPN) rsp does not speak there yet, e.g. h2 (closed)"),
+            "A TLS connection whose handshake chose an application protocol (ALPN) rsp does not speak, e.g. spdy/3.1 (closed)"),
     TLS_HANDSHAKE_TIMEOUT("tls.handshake.timeout", "A TLS handshake not completed within the hello timeout"),
     TLS_READ_ERROR("tls.read_error", "A TLS read from a client failed between requests"),
     TLS_RENEGOTIATION_REFUSED("tls.renegotiation.refused",
