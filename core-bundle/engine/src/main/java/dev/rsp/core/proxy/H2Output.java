@@ -162,12 +162,8 @@ final class H2Output {
     /** Writes what it can of {@code src} as DATA; returns the bytes taken. */
     int writeData(H2Stream s, ByteBuffer src, boolean endStream) {
         int taken = 0;
-        int fullFrame = Math.min(session.peerSettings().maxFrameSize(), ctx.loop.buffers().bufferSize() - FrameType.HEADER_LENGTH);
         while (!closed && s.state().weMaySend()) {
-            // Room for the whole next frame (flushing first when the buffer is partly full), not for whatever fits:
-            // otherwise frame sizes follow the buffer's leftovers and a download pays a frame header per few bytes.
-            int next = (int) Math.min(Math.min(src.remaining(), session.sendable(s)), fullFrame);
-            if (!room(FrameType.HEADER_LENGTH + Math.max(1, next))) {
+            if (!room(FrameType.HEADER_LENGTH + 1)) {
                 break;
             }
             int n = session.writeData(s, src, endStream, out);
