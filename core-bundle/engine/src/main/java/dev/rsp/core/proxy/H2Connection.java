@@ -4,11 +4,7 @@ import dev.rsp.core.h2.ErrorCode;
 import dev.rsp.core.h2.H2Session;
 import dev.rsp.core.h2.H2SessionListener;
 import dev.rsp.core.h2.H2Stream;
-import dev.rsp.core.h2.HeaderBlockDecoder;
 import dev.rsp.core.h2.Settings;
-import dev.rsp.core.h2.hpack.DecodeStatus;
-import dev.rsp.core.h2.hpack.FieldSink;
-import dev.rsp.core.h2.hpack.HpackDecoder;
 import dev.rsp.core.net.BufferPool;
 import dev.rsp.core.net.Endpoint;
 import dev.rsp.spi.tls.Termination;
@@ -38,9 +34,8 @@ import javax.net.ssl.SSLSession;
  * <p>Its own timeouts: idle without a stream ({@code timeout.idle.ms}: GOAWAY, close), a header block that does not
  * complete ({@code timeout.header.ms}), and the drain after a stop. Loop thread only.
  */
-final class H2Connection implements ClientConnection, H2SessionListener, HeaderBlockDecoder {
+final class H2Connection implements ClientConnection, H2SessionListener {
 
-    private static final FieldSink DISCARD = (n, nl, v, vl, s) -> { };
 
     private final ProxyEngine engine;
     private final LoopContext ctx;
@@ -48,13 +43,11 @@ final class H2Connection implements ClientConnection, H2SessionListener, HeaderB
     private final InetSocketAddress remote;
     private final String clientIp;
     private final Termination termination;
-    private final Optional<String> sni;
     private final boolean onTlsListener;
     private final H2Session session;
-    private final HpackDecoder hpackIn;
+    private final H2HeaderDecoder headers;
     private final Set<H2Downstream> live = new HashSet<>();
     private final H2Timers timers;
-    private H2Request decoding;
     private boolean windowsOpened;
     private final H2Output output;
     /** Reading stopped until the output owed to the client is written (H2Session BLOCKED); a drained flush resumes it. */
@@ -73,11 +66,10 @@ final class H2Connection implements ClientConnection, H2SessionListener, HeaderB
         this.remote = remote;
         this.clientIp = remote.getAddress().getHostAddress();
         this.termination = termination;
-        this.sni = sni;
         this.onTlsListener = onTlsListener;
         ProxySettings s = engine.settings();
-        this.hpackIn = new HpackDecoder(s.h2Hpack());
-        this.session = new H2Session(s.h2Limits(), this, this, engine.counters()::count);
+        this.headers = new H2HeaderDecoder(s.h2Hpack(), remote, sni);
+        this.session = new H2Session(s.h2Limits(), headers, this, engine.counters()::count);
         this.timers = new H2Timers(ctx.loop, s, this);
         this.output = new H2Output(ctx, client, session, this::afterInput, this::writeFailed, this::outputDrained);
     }
@@ -257,25 +249,11 @@ final class H2Connection implements ClientConnection, H2SessionListener, HeaderB
         engine.counters().activeClients.decrement();
     }
 
-    // ---------------------------------------------------------------- HPACK in (HeaderBlockDecoder)
-
-    @Override
-    public Outcome decode(ByteBuffer block, boolean keep) {
-        decoding = keep ? new H2Request(remote, sni) : null;
-        DecodeStatus status = hpackIn.decode(block, keep ? decoding : DISCARD);
-        return switch (status) {
-            case DONE -> Outcome.DECODED;
-            case HEADER_LIST_TOO_LARGE -> Outcome.TOO_LARGE;
-            default -> Outcome.COMPRESSION_ERROR;
-        };
-    }
-
     // ---------------------------------------------------------------- the session's events (H2SessionListener)
 
     @Override
     public void onRequestHead(H2Stream stream, boolean endStream) {
-        H2Request req = decoding;
-        decoding = null;
+        H2Request req = headers.take();
         count(Counter.H2_STREAMS);
         engine.counters().requests.increment();
         H2Downstream ds = new H2Downstream(this, stream, req);
@@ -306,8 +284,8 @@ final class H2Connection implements ClientConnection, H2SessionListener, HeaderB
 
     @Override
     public void onTrailers(H2Stream stream) {
-        List<String[]> fields = decoding == null ? List.of() : decoding.trailerFields();
-        decoding = null;
+        H2Request trailers = headers.take();
+        List<String[]> fields = trailers == null ? List.of() : trailers.trailerFields();
         if (stream.attachment() instanceof H2Downstream ds) {
             ds.trailers(fields);
         }
@@ -315,7 +293,7 @@ final class H2Connection implements ClientConnection, H2SessionListener, HeaderB
 
     @Override
     public void onHeadTooLarge(H2Stream stream) {
-        decoding = null;
+        headers.take();
         H2Downstream ds = new H2Downstream(this, stream, new H2Request(remote, Optional.empty()));
         stream.attach(ds);
         live.add(ds);
