@@ -15,22 +15,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** A stop drains HTTP/2 connections: GOAWAY first, the stream in flight still answered, then the close. */
-class H2DrainTest {
+class H2DrainTest extends StubProxyFixture {
 
-    StubBackend a;
-    ProxyHarness proxy;
-    @TempDir
-    Path dir;
-
-    @AfterEach
-    void tearDown() throws IOException {
-        if (proxy != null) {
-            proxy.close();
-        }
-        if (a != null) {
-            a.close();
-        }
-    }
 
     @Test
     void aStopSendsGoAwayAndLetsTheStreamInFlightFinish() throws Exception {

@@ -17,31 +17,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Flow control end to end: a slow stream never stalls the others, and large bodies pass one stream intact. */
-class H2FlowTest {
+class H2FlowTest extends StubProxyFixture {
 
-    StubBackend a;
-    ProxyHarness proxy;
-    @TempDir
-    Path dir;
-
-    @AfterEach
-    void tearDown() throws IOException {
-        if (proxy != null) {
-            proxy.close();
-        }
-        if (a != null) {
-            a.close();
-        }
-    }
-
-    private String run(long timeoutSeconds, String... cmd) throws Exception {
-        Path outFile = dir.resolve("run-" + System.nanoTime());
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(outFile.toFile()).start();
-        assertTrue(p.waitFor(timeoutSeconds, TimeUnit.SECONDS), String.join(" ", cmd) + " finished");
-        String out = Files.readString(outFile, StandardCharsets.ISO_8859_1);
-        assertEquals(0, p.exitValue(), "exit status; output: " + out);
-        return out;
-    }
 
     /** A deterministic body of {@code length} bytes (seeded), written in 64 KiB pieces, and its SHA-256. */
     static final class Seeded {
@@ -81,8 +58,7 @@ class H2FlowTest {
             return true;
         });
         proxy = new ProxyHarness().withStrategy().backend("a", a.port());
-        String script = Path.of("src/test/resources/h2/slow_reader.py").toAbsolutePath().toString();
-        String out = run(30, "/usr/bin/python3", script, String.valueOf(proxy.port()));
+        String out = run(30, "/usr/bin/python3", resource("h2/slow_reader.py"), String.valueOf(proxy.port()));
         assertTrue(out.contains("small small answer"), out);
         assertTrue(out.contains("stream1_bytes 65535"), "stream 1 got exactly its window and no more: " + out);
     }

@@ -16,22 +16,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Trailers both ways: the client's after the last chunk to the backend, the backend's as a trailing HEADERS. */
-class H2TrailersTest {
+class H2TrailersTest extends StubProxyFixture {
 
-    StubBackend a;
-    ProxyHarness proxy;
-    @TempDir
-    Path dir;
-
-    @AfterEach
-    void tearDown() throws IOException {
-        if (proxy != null) {
-            proxy.close();
-        }
-        if (a != null) {
-            a.close();
-        }
-    }
 
     @Test
     void requestAndResponseTrailersCrossTheProxy() throws Exception {
@@ -57,12 +43,7 @@ class H2TrailersTest {
             return true;
         });
         proxy = new ProxyHarness().withStrategy().backend("a", a.port());
-        Path log = dir.resolve("out");
-        String script = Path.of("src/test/resources/h2/trailers.py").toAbsolutePath().toString();
-        Process p = new ProcessBuilder("/usr/bin/python3", script, String.valueOf(proxy.port()))
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        assertTrue(p.waitFor(20, TimeUnit.SECONDS));
-        String out = Files.readString(log);
+        String out = run(20, "/usr/bin/python3", resource("h2/trailers.py"), String.valueOf(proxy.port()));
         assertTrue(out.contains("status 200"), out);
         assertTrue(out.contains("trailers grpc-status=0;grpc-message=fine"), out);
         assertTrue(out.contains("body reply"), out);

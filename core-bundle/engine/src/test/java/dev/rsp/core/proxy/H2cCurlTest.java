@@ -19,42 +19,14 @@ import org.junit.jupiter.api.io.TempDir;
  * HTTP/2 with prior knowledge (h2c) on the plain listener, against curl, the client users have: requests and bodies
  * reach the HTTP/1.1 backend as over HTTP/1.1, responses come back intact, HTTP/1.1 keeps working on the same port.
  */
-class H2cCurlTest {
+class H2cCurlTest extends StubProxyFixture {
 
-    StubBackend a;
-    ProxyHarness proxy;
-    @TempDir
-    Path dir;
 
-    @AfterEach
-    void tearDown() throws IOException {
-        if (proxy != null) {
-            proxy.close();
-        }
-        if (a != null) {
-            a.close();
-        }
-    }
-
-    private void start(StubBackend.Handler handler) throws IOException {
-        a = new StubBackend("a", handler);
-        proxy = new ProxyHarness().withStrategy().backend("a", a.port());
-    }
-
-    /** Runs curl with a deadline; returns its stdout. */
+    /** Runs curl with a deadline; returns its output. */
     private String curl(String... args) throws Exception {
         List<String> cmd = new ArrayList<>(List.of("curl", "-sS", "--max-time", "20"));
         cmd.addAll(List.of(args));
-        Path outFile = dir.resolve("out-" + System.nanoTime());
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(outFile.toFile()).start();
-        assertTrue(p.waitFor(30, TimeUnit.SECONDS), "curl finished");
-        String out = Files.readString(outFile, StandardCharsets.ISO_8859_1);
-        assertEquals(0, p.exitValue(), "curl exit status; output: " + out);
-        return out;
-    }
-
-    private String url(String path) {
-        return "http://127.0.0.1:" + proxy.port() + path;
+        return run(30, cmd.toArray(String[]::new));
     }
 
     @Test
@@ -93,16 +65,6 @@ class H2cCurlTest {
         assertBody(body, unsized, "chunked");
     }
 
-    /** Runs a command with a deadline; returns its output. */
-    private String run(String... cmd) throws Exception {
-        Path outFile = dir.resolve("run-" + System.nanoTime());
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(outFile.toFile()).start();
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS), String.join(" ", cmd) + " finished");
-        String out = Files.readString(outFile, StandardCharsets.ISO_8859_1);
-        assertEquals(0, p.exitValue(), "exit status; output: " + out);
-        return out;
-    }
-
     private static void assertBody(byte[] sent, String echo, String what) {
         String got = echo.substring(echo.indexOf("body=") + 5);
         String want = new String(sent, StandardCharsets.ISO_8859_1);
@@ -122,7 +84,7 @@ class H2cCurlTest {
         for (int i = 0; i < 40; i++) {
             args.add(url("/s" + i));
         }
-        String out = run(args.toArray(String[]::new));
+        String out = run(60, args.toArray(String[]::new));
         for (int i = 0; i < 40; i++) {
             assertTrue(out.contains("GET /s" + i + " "), "stream " + i + " answered: " + out);
         }
@@ -136,7 +98,7 @@ class H2cCurlTest {
             StubBackend.respond(out, 200, "ok");
             return true;
         });
-        String out = run("h2load", "-n", "2000", "-c", "4", "-m", "10", url("/load"));
+        String out = run(60, "h2load", "-n", "2000", "-c", "4", "-m", "10", url("/load"));
         assertTrue(out.contains("2000 succeeded, 0 failed, 0 errored"), out);
     }
 
