@@ -16,6 +16,10 @@ for b in "$@"; do
   i=$((i + 1))
   echo "backend.be${b##*:} = $b" >>"$dir/etc/rsp.backends.cfg"
 done
-sed -i -e 's|<logger name="rsp.access" level="INFO"/>|<logger name="rsp.access" level="OFF"/>|' \
+# The access log off whatever else its logger element says (c50feb1 gave it an appender and additivity, and a sed that
+# matched the whole element left it on: every benchmark of rsp since then wrote an access line per request to a file).
+sed -i -e 's|<logger name="rsp.access" level="INFO"|<logger name="rsp.access" level="OFF"|' \
        -e 's|<root level="INFO">|<root level="WARN">|' "$dir/etc/logback.xml"
+grep -q '<logger name="rsp.access" level="OFF"' "$dir/etc/logback.xml" && grep -q '<root level="WARN">' "$dir/etc/logback.xml" ||
+  { echo "rsp-home.sh: could not switch the access log off and the root logger to WARN in $dir/etc/logback.xml" >&2; exit 1; }
 echo "$dir"

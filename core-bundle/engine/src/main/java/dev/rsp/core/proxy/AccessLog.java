@@ -76,9 +76,10 @@ final class AccessLog {
         sb.append(ISO.format(time)).append(' ').append(e.client()).append(' ').append(e.scheme()).append(' ')
                 .append(e.host()).append(' ').append(e.method()).append(' ').append(e.target()).append(' ')
                 .append(e.version()).append(' ').append(e.status()).append(' ').append(e.requestBytes()).append(' ')
-                .append(e.responseBytes()).append(' ').append(e.backend()).append(' ').append(e.strategy()).append(' ')
-                .append(millis(e.connectMicros())).append('/').append(millis(e.firstByteMicros())).append('/')
-                .append(millis(e.totalMicros())).append("ms ");
+                .append(e.responseBytes()).append(' ').append(e.backend()).append(' ').append(e.strategy()).append(' ');
+        millis(sb, e.connectMicros()).append('/');
+        millis(sb, e.firstByteMicros()).append('/');
+        millis(sb, e.totalMicros()).append("ms ");
         quoted(sb, e.userAgent()).append(' ');
         quoted(sb, e.referer());
         if (e.tunnel()) {
@@ -128,11 +129,18 @@ final class AccessLog {
         return s.isEmpty() || s.equals("-") ? null : s;
     }
 
-    private static String millis(long micros) {
+    /**
+     * Appends {@code micros} as milliseconds with two decimals, rounded half up (what {@code %.2f} writes for
+     * {@code micros / 1000.0}), or "-" when negative. Not String.format: three of those were a
+     * fifth of the loop's profile samples under keep-alive load with the log on.
+     */
+    static StringBuilder millis(StringBuilder sb, long micros) {
         if (micros < 0) {
-            return "-";
+            return sb.append('-');
         }
-        return String.format(Locale.ROOT, "%.2f", micros / 1000.0);
+        long hundredths = micros / 10 + (micros % 10 >= 5 ? 1 : 0);
+        long frac = hundredths % 100;
+        return sb.append(hundredths / 100).append(frac < 10 ? ".0" : ".").append(frac);
     }
 
     /** Appends {@code s} in double quotes, with quotes, backslashes and control bytes escaped; "-" when empty. */

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import java.time.ZoneId;
+import java.util.Locale;
 import org.junit.jupiter.api.Test;
 
 /** The three access log formats, for fixed entries in a fixed zone. */
@@ -32,6 +33,22 @@ class AccessLogTest {
         assertEquals("2026-12-07T02:02:03.456+01:00 10.0.0.7 http x.example GET / HTTP/1.1 502 0 0 app host-hash -/-/5.00ms"
                 + " \"-\" \"-\" error=\"no backend reachable for x.example (tried app)\"",
                 AccessLog.line(AccessLog.Format.TEXT, e, ZONE));
+    }
+
+    @Test
+    void millisAreWhatPercentTwoFWrites() {
+        for (long micros = 0; micros < 200_000; micros++) {
+            assertMillis(micros);
+        }
+        for (long micros : new long[] {999_995, 1_000_004, 1_000_005, 123_456_789, 86_400_000_000L}) {
+            assertMillis(micros);
+        }
+        assertEquals("-", AccessLog.millis(new StringBuilder(), -1).toString());
+    }
+
+    private static void assertMillis(long micros) {
+        assertEquals(String.format(Locale.ROOT, "%.2f", micros / 1000.0), AccessLog.millis(new StringBuilder(), micros).toString(),
+                () -> micros + " us");
     }
 
     @Test
