@@ -35,6 +35,14 @@ final class H2Output {
     private ByteBuffer out;
     private boolean outPooled;
     private boolean flushQueued;
+    /** A run of the waiting streams is queued: a flush emptied the buffer (OP_WRITE is off from then on). */
+    private boolean waitersQueued;
+    private final Runnable waitersTask = () -> {
+        waitersQueued = false;
+        if (!this.closed) {
+            runWaiters();
+        }
+    };
     private boolean closed;
 
     H2Output(LoopContext ctx, Endpoint client, H2Session session, Runnable queuedFlush, Runnable failed,
@@ -113,6 +121,12 @@ final class H2Output {
         if (all) {
             release();
             drained.run();
+            // Whoever emptied the buffer (not only OP_WRITE, which is off now) owes the waiting streams a run: a
+            // stream blocked on a full buffer is woken by nothing else.
+            if (!waiters.isEmpty() && !waitersQueued) {
+                waitersQueued = true;
+                ctx.loop.execute(waitersTask);
+            }
         }
         return all;
     }
