@@ -1,6 +1,5 @@
 package dev.rsp.core.proxy;
 
-import dev.rsp.core.h2.Preface;
 import dev.rsp.core.http.HttpHead;
 import dev.rsp.core.http.Rejection;
 import dev.rsp.core.http.RequestHeadParser;
@@ -134,25 +133,27 @@ final class Http1Connection implements ClientConnection, Downstream {
             handshakeCounted = true;
             count(Counter.TLS_HANDSHAKE_DONE);
             count(client.tlsResumed() ? Counter.TLS_HANDSHAKE_RESUMED : Counter.TLS_HANDSHAKE_FULL);
-            String alpn = client.tlsApplicationProtocol();
-            if ("h2".equals(alpn)) {
-                toHttp2();
-                return;
-            }
-            if (!speaksHttp1(alpn)) {
-                // Nothing here can parse what the client sends (the TLS front offered a protocol rsp does not speak).
-                count(Counter.TLS_ALPN_UNSPOKEN);
-                close();
-                return;
+            switch (ProtocolChoice.alpn(client.tlsApplicationProtocol())) {
+                case HTTP2 -> {
+                    toHttp2();
+                    return;
+                }
+                case UNSPOKEN -> {
+                    // Nothing here can parse what the client sends (the front offered a protocol rsp does not speak).
+                    count(Counter.TLS_ALPN_UNSPOKEN);
+                    close();
+                    return;
+                }
+                default -> { }
             }
         }
         if (firstHead && !client.isTls() && client.hasInput() && engine.settings().h2Cleartext()) {
-            Preface.Match m = Preface.match(client.input());
-            if (m == Preface.Match.PREFACE) {
+            ProtocolChoice.Choice c = ProtocolChoice.preface(client.input());
+            if (c == ProtocolChoice.Choice.HTTP2) {
                 toHttp2();
                 return;
             }
-            if (m == Preface.Match.PREFIX && outcome != HeadReader.Outcome.CLOSED && outcome != HeadReader.Outcome.FAILED) {
+            if (c == ProtocolChoice.Choice.WAIT && outcome != HeadReader.Outcome.CLOSED && outcome != HeadReader.Outcome.FAILED) {
                 timers.headBegun();
                 return;
             }
@@ -204,15 +205,8 @@ final class Http1Connection implements ClientConnection, Downstream {
                 view.sni());
         state = State.CLOSED;
         timers.cancel();
-        client.attach(h2);
-        ctx.clients.remove(this);
-        ctx.clients.add(h2);
+        ctx.handOver(client, this, h2);
         h2.start();
-    }
-
-    /** No ALPN (plain HTTP, or a TLS client that offered none or was answered none), or {@code http/1.1}. */
-    private static boolean speaksHttp1(String alpn) {
-        return alpn == null || alpn.isEmpty() || alpn.equals("http/1.1");
     }
 
     /** The counter of a failed read from this client between requests. */

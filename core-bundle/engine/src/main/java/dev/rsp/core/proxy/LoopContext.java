@@ -19,6 +19,13 @@ final class LoopContext {
     final EventLoop loop;
     final BackendPool pool;
     final Set<ClientConnection> clients = new HashSet<>();
+    /** {@code from} gives its endpoint to {@code to}: readiness goes to {@code to}, which replaces it in {@link #clients}. */
+    void handOver(dev.rsp.core.net.Endpoint client, ClientConnection from, ClientConnection to) {
+        client.attach(to);
+        clients.remove(from);
+        clients.add(to);
+    }
+
     /** How many of {@link #clients} came through a TLS listener. */
     int tlsClients;
     /** Exchanges waiting for a routing strategy to appear. */

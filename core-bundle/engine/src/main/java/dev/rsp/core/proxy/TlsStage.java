@@ -166,9 +166,7 @@ final class TlsStage implements ClientConnection {
     private void handOver(ClientConnection next) {
         over = true;
         ctx.loop.disarm(timer);
-        client.attach(next);
-        ctx.clients.remove(this);
-        ctx.clients.add(next);
+        ctx.handOver(client, this, next);
     }
 
     @Override
