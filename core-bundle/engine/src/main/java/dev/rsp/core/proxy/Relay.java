@@ -211,8 +211,11 @@ final class Relay {
         HeadWriter.ClientConnection cc = facts.upgraded ? HeadWriter.ClientConnection.UPGRADE
                 : facts.closeAfter ? HeadWriter.ClientConnection.CLOSE
                 : facts.http10 ? HeadWriter.ClientConnection.KEEP_ALIVE_10 : HeadWriter.ClientConnection.KEEP_ALIVE_11;
-        String hsts = down.tls() && rh.firstValue(be.input(), "strict-transport-security").isEmpty()
-                ? engine.settings().hsts().fieldFor(facts.host) : null;
+        // The backend's own field wins; its head is searched only when HSTS applies to this response at all.
+        String hsts = down.tls() ? engine.settings().hsts().fieldFor(facts.host) : null;
+        if (hsts != null && !rh.firstValue(be.input(), "strict-transport-security").isEmpty()) {
+            hsts = null;
+        }
         if (!down.encodeResponseHead(be.input(), rh, cc, hsts, responseHead)) {
             x.count(Counter.BACKEND_HEAD_TOO_LARGE);
             upstream.drop();
