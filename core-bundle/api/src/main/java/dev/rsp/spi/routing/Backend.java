@@ -10,11 +10,27 @@ import java.util.Objects;
  * @param host   host name or address literal
  * @param port   TCP port, 1 to 65535
  * @param weight relative weight, at least 1
+ * @param protocol what rsp speaks to it; strategies may look at it (a Lua rule may send gRPC only to h2 backends)
  */
-public record Backend(String name, String host, int port, int weight) {
+public record Backend(String name, String host, int port, int weight, Protocol protocol) {
+
+    /** The protocol rsp speaks to a backend. */
+    public enum Protocol {
+        /** HTTP/1.1, a request at a time per connection: the default. */
+        HTTP1,
+        /** HTTP/2 without TLS (h2c, prior knowledge), many requests multiplexed per connection: {@code ;proto=h2}. */
+        H2
+    }
+
+    /** A backend spoken to in HTTP/1.1. */
+    public Backend(String name, String host, int port, int weight) {
+        this(name, host, port, weight, Protocol.HTTP1);
+    }
+
     public Backend {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(host, "host");
+        Objects.requireNonNull(protocol, "protocol");
         if (port < 1 || port > 65535) {
             throw new IllegalArgumentException("port out of range: " + port);
         }

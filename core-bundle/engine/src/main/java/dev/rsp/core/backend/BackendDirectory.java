@@ -16,8 +16,9 @@ import java.util.Map;
  * @param addresses socket address by backend name, including the backends the previous publication had and this one
  *                  lacks (see {@link #keepingRemoved}); a name that never resolved maps to an unresolved address, which
  *                  fails to connect like a refused connection
- * @param poolKeys  the connection-pool key by configured backend name: name, host, port and resolved address, so a
- *                  backend that moves (in the configuration or in DNS) gets new connections
+ * @param poolKeys  the connection-pool key by configured backend name: name, host, port, resolved address and
+ *                  protocol, so a backend that moves (in the configuration or in DNS) or changes protocol gets new
+ *                  connections
  */
 public record BackendDirectory(Backends backends, Map<String, InetSocketAddress> addresses,
                                Map<String, String> poolKeys) {
@@ -40,7 +41,7 @@ public record BackendDirectory(Backends backends, Map<String, InetSocketAddress>
             }
             addresses.put(b.name(), a);
             keys.put(b.name(), b.name() + "@" + b.host() + ":" + b.port()
-                    + (a.isUnresolved() ? "" : "/" + a.getAddress().getHostAddress()));
+                    + (a.isUnresolved() ? "" : "/" + a.getAddress().getHostAddress()) + protocolTag(b));
         }
         return new BackendDirectory(backends, addresses, keys);
     }
@@ -78,6 +79,11 @@ public record BackendDirectory(Backends backends, Map<String, InetSocketAddress>
 
     public String poolKey(Backend b) {
         String k = poolKeys.get(b.name());
-        return k != null ? k : b.name() + "@" + b.host() + ":" + b.port();
+        return k != null ? k : b.name() + "@" + b.host() + ":" + b.port() + protocolTag(b);
+    }
+
+    /** A backend switched to another protocol gets new connections: the protocol is part of the key. */
+    private static String protocolTag(Backend b) {
+        return b.protocol() == Backend.Protocol.H2 ? ";h2" : "";
     }
 }

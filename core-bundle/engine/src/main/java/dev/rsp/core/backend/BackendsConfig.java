@@ -14,7 +14,7 @@ import java.util.TreeMap;
 /**
  * Parses the backend configuration, PID {@code rsp.backends} ({@code etc/rsp.backends.cfg}).
  *
- * <p>Each backend is one property {@code backend.<name> = host:port[;weight=N]}; whitespace around the host, the
+ * <p>Each backend is one property {@code backend.<name> = host:port[;weight=N][;proto=h2]}; whitespace around the host, the
  * port, each option and around {@code =} is tolerated. Keys not starting with {@code backend.} (such as
  * {@code service.pid} or {@code felix.fileinstall.filename}) are ignored.
  * <ul>
@@ -24,7 +24,8 @@ import java.util.TreeMap;
  *       brackets such as {@code [::1]}; no scheme, no path. An IPv6 host is stored in {@link Backend#host()}
  *       <em>without</em> its brackets;</li>
  *   <li>port: required, 1 to 65535;</li>
- *   <li>options after {@code ;}: only {@code weight=N}, N from 1 to 1000, default 1, at most once.</li>
+ *   <li>options after {@code ;}, each at most once: {@code weight=N}, N from 1 to 1000, default 1; {@code proto=h2}
+ *       (HTTP/2 with prior knowledge, h2c) or {@code proto=http1} (the default).</li>
  * </ul>
  * Each value must be a single string; an array or collection (FileInstall's {@code [a, b]} syntax) is an error.
  * The same host:port under two names is allowed.
@@ -47,7 +48,7 @@ public final class BackendsConfig {
     public static final int DEFAULT_WEIGHT = 1;
 
     static final int MAX_SHOWN = 200;
-    private static final String FORMAT = "host:port[;weight=N]";
+    private static final String FORMAT = "host:port[;weight=N][;proto=h2]";
 
     private BackendsConfig() {
     }
@@ -108,11 +109,11 @@ public final class BackendsConfig {
         int semicolon = text.indexOf(';');
         String address = (semicolon < 0 ? text : text.substring(0, semicolon)).trim();
         Optional<HostPort> hostPort = dev.rsp.config.Addresses.parse(address, dev.rsp.config.Addresses.Ports.CONNECT, problems).map(a -> new HostPort(a.host(), a.port()));
-        int weight = semicolon < 0 ? DEFAULT_WEIGHT : parseOptions(text.substring(semicolon + 1), problems);
+        Options options = semicolon < 0 ? Options.DEFAULT : parseOptions(text.substring(semicolon + 1), problems);
         if (!problems.isEmpty() || hostPort.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(new Backend(name, hostPort.get().host(), hostPort.get().port(), weight));
+        return Optional.of(new Backend(name, hostPort.get().host(), hostPort.get().port(), options.weight, options.protocol));
     }
 
     private record HostPort(String host, int port) {
@@ -139,42 +140,55 @@ public final class BackendsConfig {
         }
     }
 
-    /** Parses the part after the first {@code ;}; returns the weight (the default if absent or invalid). */
-    private static int parseOptions(String options, List<String> problems) {
+    private record Options(int weight, Backend.Protocol protocol) {
+        static final Options DEFAULT = new Options(DEFAULT_WEIGHT, Backend.Protocol.HTTP1);
+    }
+
+    /** Parses the part after the first {@code ;}; an option absent or invalid keeps its default. */
+    private static Options parseOptions(String options, List<String> problems) {
         int weight = DEFAULT_WEIGHT;
-        boolean weightSeen = false;
+        Backend.Protocol protocol = Backend.Protocol.HTTP1;
+        List<String> seen = new ArrayList<>(2);
         for (String option : options.split(";", -1)) {
             String trimmed = option.trim();
             if (trimmed.isEmpty()) {
-                problems.add("empty option after ';'; options are ;weight=N");
+                problems.add("empty option after ';'; options are ;weight=N and ;proto=h2");
                 continue;
             }
             int eq = trimmed.indexOf('=');
             String optionName = (eq < 0 ? trimmed : trimmed.substring(0, eq)).trim();
-            if (!optionName.equals("weight")) {
-                problems.add("unknown option " + show(trimmed) + "; the only option is weight=N");
+            if (!optionName.equals("weight") && !optionName.equals("proto")) {
+                problems.add("unknown option " + show(trimmed) + "; options are weight=N and proto=h2");
                 continue;
             }
-            if (weightSeen) {
-                problems.add("option 'weight' given more than once");
+            if (seen.contains(optionName)) {
+                problems.add("option '" + optionName + "' given more than once");
                 continue;
             }
-            weightSeen = true;
+            seen.add(optionName);
             if (eq < 0) {
-                problems.add("option 'weight' needs a value, e.g. weight=5");
+                problems.add("option '" + optionName + "' needs a value, e.g. " + (optionName.equals("weight") ? "weight=5" : "proto=h2"));
                 continue;
             }
-            String number = trimmed.substring(eq + 1).trim();
-            long parsed = parseDecimal(number, 4);
+            String value = trimmed.substring(eq + 1).trim();
+            if (optionName.equals("proto")) {
+                switch (value) {
+                    case "h2" -> protocol = Backend.Protocol.H2;
+                    case "http1" -> protocol = Backend.Protocol.HTTP1;
+                    default -> problems.add("proto " + show(value) + " is not one of h2, http1");
+                }
+                continue;
+            }
+            long parsed = parseDecimal(value, 4);
             if (parsed == NOT_A_NUMBER) {
-                problems.add("weight " + show(number) + " is not an integer");
+                problems.add("weight " + show(value) + " is not an integer");
             } else if (parsed < MIN_WEIGHT || parsed > MAX_WEIGHT) {
-                problems.add("weight " + number + " out of range (" + MIN_WEIGHT + "-" + MAX_WEIGHT + ")");
+                problems.add("weight " + value + " out of range (" + MIN_WEIGHT + "-" + MAX_WEIGHT + ")");
             } else {
                 weight = (int) parsed;
             }
         }
-        return weight;
+        return new Options(weight, protocol);
     }
 
     private static final long NOT_A_NUMBER = -1;

@@ -22,7 +22,7 @@ import java.util.function.Consumer;
  * HPACK table). {@code goAway(false)} sends the final GOAWAY at once. Either way the active streams finish;
  * {@link #finished()} says when the connection may close. Loop thread only.
  */
-public final class H2Session {
+public final class H2Session implements H2Sender {
 
     /** What the caller does after {@link #onInput}. */
     public enum Progress {
@@ -163,16 +163,19 @@ public final class H2Session {
 
     // ---------------------------------------------------------------- output
 
+    @Override
     public boolean hasControlOutput() {
         return control.size() > 0;
     }
 
     /** Writes the queued control frames that fit into {@code out}, in order; true when none is left. */
+    @Override
     public boolean writeControl(ByteBuffer out) {
         return control.writeTo(out, local);
     }
 
     /** DATA bytes the stream may send now: the smaller of its window and the connection's, at least 0. */
+    @Override
     public int sendable(H2Stream stream) {
         return (int) Math.max(0, Math.min(stream.send.window(), connectionSend.window()));
     }
@@ -184,6 +187,7 @@ public final class H2Session {
      *
      * @throws IllegalStateException when the stream can no longer send (the glue was told by {@code onReset})
      */
+    @Override
     public boolean writeHeaders(H2Stream stream, ByteBuffer fieldBlock, boolean endStream, ByteBuffer out) {
         requireSending(stream);
         if (!FrameWriter.headers(out, stream.id(), fieldBlock, endStream, peer.maxFrameSize())) {
@@ -204,6 +208,7 @@ public final class H2Session {
      * @return the bytes of {@code src} taken
      * @throws IllegalStateException when the stream can no longer send
      */
+    @Override
     public int writeData(H2Stream stream, ByteBuffer src, boolean endStream, ByteBuffer out) {
         requireSending(stream);
         int taken = 0;
@@ -267,6 +272,7 @@ public final class H2Session {
     }
 
     /** The client's settings as they stand. */
+    @Override
     public Settings peerSettings() {
         return peer;
     }

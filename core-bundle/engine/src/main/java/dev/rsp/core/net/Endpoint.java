@@ -20,7 +20,7 @@ import javax.net.ssl.SSLSession;
  * <p>The transport is plain until {@link #startTls}; then reads return decrypted bytes, writes encrypt, and everything
  * above (parsers, pipes) is unchanged; see {@link TlsTransport}. Loop thread only.
  */
-public final class Endpoint implements ByteSource, ByteSink {
+public final class Endpoint implements MessageChannel {
 
     private final SocketChannel channel;
     private BufferPool pool;

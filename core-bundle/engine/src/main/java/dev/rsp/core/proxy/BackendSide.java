@@ -19,7 +19,7 @@ import java.nio.channels.SocketChannel;
  * it idles in the {@link BackendPool}, any readiness means the backend closed it or sent something unasked, and it
  * is closed ({@link #closeIdle}). Loop thread only.
  */
-final class BackendSide implements LoopHandler {
+final class BackendSide implements LoopHandler, BackendLink {
 
     private final Backend backend;
     private final String poolKey;
@@ -68,8 +68,8 @@ final class BackendSide implements LoopHandler {
         return b;
     }
 
-    /** Completes a pending connect; throws when the connect failed. */
-    boolean finishConnect() throws IOException {
+    @Override
+    public boolean finishConnect() throws IOException {
         if (endpoint.channel().finishConnect()) {
             connected = true;
             endpoint.clearInterest();
@@ -77,11 +77,13 @@ final class BackendSide implements LoopHandler {
         return connected;
     }
 
-    boolean connected() {
+    @Override
+    public boolean connected() {
         return connected;
     }
 
-    Backend backend() {
+    @Override
+    public Backend backend() {
         return backend;
     }
 
@@ -93,12 +95,18 @@ final class BackendSide implements LoopHandler {
         return endpoint;
     }
 
-    ResponseHeadParser parser() {
+    @Override
+    public Endpoint channel() {
+        return endpoint;
+    }
+
+    @Override
+    public ResponseHeadParser parser() {
         return parser;
     }
 
-    /** Number of exchanges this connection carried before the current one (0 for a fresh connection). */
-    int reuses() {
+    @Override
+    public int reuses() {
         return exchanges;
     }
 
@@ -163,7 +171,8 @@ final class BackendSide implements LoopHandler {
         }
     }
 
-    void close() {
+    @Override
+    public void close() {
         if (!endpoint.isClosed()) {
             endpoint.close();
             counters.activeBackends.decrement();

@@ -132,7 +132,14 @@ public enum Counter {
     H2_STREAMS("h2.streams",
             "HTTP/2 streams that carried a request to an exchange"),
     H2_TIMEOUT_IDLE("h2.timeout_idle",
-            "HTTP/2 connections closed (GOAWAY) after timeout.idle.ms without a stream");
+            "HTTP/2 connections closed (GOAWAY) after timeout.idle.ms without a stream"),
+    H2_BACKEND_CONNECTIONS("h2.backend.connections",
+            "HTTP/2 connections opened to backends marked ;proto=h2"),
+    H2_BACKEND_STREAMS("h2.backend.streams",
+            "Exchanges sent to an HTTP/2 backend, each on a stream of a shared connection"),
+    H2_BACKEND_MALFORMED("h2.backend.malformed",
+            "An HTTP/2 backend response that RFC 9113 calls malformed (no or a bad :status, a connection-specific"
+            + " field, a 101): RST_STREAM PROTOCOL_ERROR and 502");
 
     private static final Map<String, Counter> BY_ID = new HashMap<>();
 

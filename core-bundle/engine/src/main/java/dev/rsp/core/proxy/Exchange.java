@@ -191,7 +191,7 @@ final class Exchange implements LoopHandler {
 
     private void onConnected() {
         facts.connectedAt = System.nanoTime();
-        BackendSide backend = upstream.backend();
+        BackendLink backend = upstream.backend();
         if (facts.passthrough) {
             relay.startTunnel(Counter.TLS_PASSTHROUGH);
             return;
@@ -206,7 +206,7 @@ final class Exchange implements LoopHandler {
             return;
         }
         backend.parser().reset();
-        backend.endpoint().wantRead(true);
+        backend.channel().wantRead(true);
         timers.awaitingResponse();
         relay.sendRequest(head);
     }
@@ -241,13 +241,31 @@ final class Exchange implements LoopHandler {
         rearm();
     }
 
+    /**
+     * A multiplexed backend stream may move bytes either way (its connection connected, response frames arrived, a
+     * window opened), or it was reset (then reading it reports the break).
+     */
+    void onBackendReady(BackendLink stream) {
+        timers.progress();
+        if (stream != upstream.backend()) {
+            return;
+        }
+        if (state == State.CONNECT) {
+            proceed(upstream.connectReady());
+        } else {
+            relay.backendStreamReady();
+        }
+        rearm();
+    }
+
     // ---------------------------------------------------------------- the two directions
 
     /** The backend connection broke before a response began: retry where that is safe, else 502. */
     void backendBroke(String why) {
-        BackendSide backend = upstream.backend();
+        BackendLink backend = upstream.backend();
         Backend b = backend.backend();
-        boolean stalePooled = backend.reuses() > 0 && !facts.responseHeadSeen && facts.requestFraming == Pipe.Framing.NONE;
+        boolean stalePooled = (backend.reuses() > 0 || backend.refused()) && !facts.responseHeadSeen
+                && facts.requestFraming == Pipe.Framing.NONE;
         upstream.drop();
         if (facts.responseStarted) {
             count(Counter.BACKEND_BROKE_MID_RESPONSE);

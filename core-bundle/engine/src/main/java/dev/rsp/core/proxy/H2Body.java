@@ -38,8 +38,9 @@ final class H2Body implements ByteSource {
     private static final int HEADER = 6;
 
     private final BufferPool pool;
-    private final boolean chunked;
+    private boolean chunked;
     private final Credit credit;
+    private final int maxBytes;
     /** position..limit: shown to the pipe, not yet taken; limit..staged: received, not yet shown. */
     private ByteBuffer buf;
     private boolean pooled;
@@ -53,9 +54,42 @@ final class H2Body implements ByteSource {
     private boolean shutdown;
 
     H2Body(BufferPool pool, boolean chunked, Credit credit) {
+        this(pool, chunked, credit, MAX_BYTES);
+    }
+
+    /** @param maxBytes the largest the buffer grows: the receive window, its framing, and any head staged before it */
+    H2Body(BufferPool pool, boolean chunked, Credit credit, int maxBytes) {
         this.pool = pool;
         this.chunked = chunked;
         this.credit = credit;
+        this.maxBytes = maxBytes;
+    }
+
+    /**
+     * Stages bytes that are not payload (a response head an HTTP/2 backend stream wrote as HTTP/1.1) and shows them
+     * at once; never credited; only while no payload waits unshown. False when they do not fit.
+     */
+    boolean appendHead(ByteBuffer head) {
+        if (stagedPayload > 0) {
+            throw new IllegalStateException("a head after unshown payload");
+        }
+        input();
+        if (!room(head.remaining())) {
+            return false;
+        }
+        ByteBuffer b = buf;
+        int pos = b.position();
+        b.limit(b.capacity()).position(staged);
+        b.put(head);
+        staged = b.position();
+        // Shown at once: a chunk header is reserved where the unshown region starts, so nothing may stay unshown.
+        b.position(pos).limit(staged);
+        return true;
+    }
+
+    /** Whether payload staged from now on is framed as chunks (set by the head that precedes it). */
+    void chunked(boolean on) {
+        chunked = on;
     }
 
     /** Stages a DATA payload; false when it does not fit (more than the credit rsp gave: a flow-control error). */
@@ -134,10 +168,10 @@ final class H2Body implements ByteSource {
         if (b.capacity() - staged >= need) {
             return true;
         }
-        if (staged + need > MAX_BYTES) {
+        if (staged + need > maxBytes) {
             return false;
         }
-        int grown = Math.min(Math.max(b.capacity() * 2, staged + need), MAX_BYTES);
+        int grown = Math.min(Math.max(b.capacity() * 2, staged + need), maxBytes);
         ByteBuffer bigger = ByteBuffer.allocate(grown);
         int pos = b.position();
         int lim = b.limit();

@@ -2,7 +2,6 @@ package dev.rsp.core.proxy;
 
 import dev.rsp.core.h2.ErrorCode;
 import dev.rsp.core.h2.H2Stream;
-import dev.rsp.core.http.ChunkDecoder;
 import dev.rsp.core.http.HttpHead;
 import dev.rsp.core.net.ByteSink;
 import dev.rsp.core.net.ByteSource;
@@ -12,13 +11,13 @@ import java.nio.charset.StandardCharsets;
 /**
  * One HTTP/2 stream as the {@link Downstream} of its {@link Exchange}, and the {@link ByteSink} its response pipe
  * writes to. The response head reaches the sink as lines ({@link H2Heads}) ahead of the body and becomes a HEADERS
- * frame when the connection's output takes it; a chunked body loses its framing ({@link ChunkDecoder}) and becomes
+ * frame when the connection's output takes it; a chunked body loses its framing ({@link BodyFrames}) and becomes
  * DATA within the stream's and the connection's windows; backend trailers become a trailing HEADERS; the end of the
  * exchange ends the stream. rsp's own answers are a HEADERS and a DATA frame. What the sink cannot write now waits
  * for the connection ({@link H2Connection#waitToWrite}), which runs the stream again when its window or the socket
  * opens. Loop thread only.
  */
-final class H2Downstream implements Downstream, ByteSink {
+final class H2Downstream extends H2Waiter implements Downstream, ByteSink {
 
     private enum Ending { NONE, PENDING, DONE }
 
@@ -33,17 +32,15 @@ final class H2Downstream implements Downstream, ByteSink {
     private int headLines;
     private boolean headSent;
     private boolean noBody;
-    private boolean chunked;
-    /** Body bytes of a sized response still to send (-1: not sized): the last DATA frame carries END_STREAM. */
-    private long bodyLeft = -1;
-    private final ChunkDecoder chunks = new ChunkDecoder();
+    /** The response body as DATA: a sized body's last frame carries END_STREAM, a chunked one's trailers are kept. */
+    private final BodyFrames frames = new BodyFrames();
+    private final BodyFrames.Data data = (piece, end) -> conn.output().writeData(stream, piece, end);
     private Ending ending = Ending.NONE;
     /** rsp's own answer: head lines, then its body, until written. */
     private ByteBuffer replyHead;
     private ByteBuffer replyBody;
     private long received;
     private final ByteBuffer[] one = new ByteBuffer[1];
-    boolean waiting;
 
     H2Downstream(H2Connection conn, H2Stream stream, H2Request request) {
         this.conn = conn;
@@ -129,6 +126,7 @@ final class H2Downstream implements Downstream, ByteSink {
     }
 
     /** The connection can take more now: the exchange pumps, or a pending end or reply goes on. */
+    @Override
     void writable() {
         if (exchange != null) {
             exchange.onDownstreamReady();
@@ -185,10 +183,9 @@ final class H2Downstream implements Downstream, ByteSink {
         headLines = out.remaining();
         int status = head.status();
         boolean interim = kind == HeadWriter.ClientConnection.INTERIM;
-        chunked = !interim && head.chunked();
-        bodyLeft = interim || chunked ? -1 : head.contentLength();
         noBody = !interim && (status == 204 || status == 304 || "HEAD".equals(request.method())
                 || !head.chunked() && head.contentLength() == 0);
+        frames.start(noBody, !interim && head.chunked(), interim ? -1 : head.contentLength());
         return true;
     }
 
@@ -210,9 +207,9 @@ final class H2Downstream implements Downstream, ByteSink {
             return;
         }
         boolean done;
-        if (chunked && !chunks.trailers().isEmpty()) {
+        if (frames.chunked() && !frames.trailers().isEmpty()) {
             ByteBuffer lines = ByteBuffer.allocate(16_384);
-            done = H2Heads.trailers(chunks.trailers(), lines) && conn.output().writeHead(stream, lines, true);
+            done = H2Heads.trailers(frames.trailers(), lines) && conn.output().writeHead(stream, lines, true);
         } else {
             done = conn.output().writeData(stream, EMPTY, true) >= 0 && !stream.state().weMaySend();
         }
@@ -321,34 +318,7 @@ final class H2Downstream implements Downstream, ByteSink {
 
     /** Writes body bytes from {@code b}; true when all of them went. */
     private boolean body(ByteBuffer b) {
-        if (noBody) {
-            b.position(b.limit());
-            return true;
-        }
-        if (!chunked) {
-            int before = b.remaining();
-            boolean last = bodyLeft >= 0 && before >= bodyLeft;
-            conn.output().writeData(stream, b, last);
-            if (bodyLeft >= 0) {
-                bodyLeft -= before - b.remaining();
-            }
-            return !b.hasRemaining();
-        }
-        while (b.hasRemaining() && !chunks.done()) {
-            int n = chunks.advance(b);
-            if (n == 0) {
-                continue;
-            }
-            ByteBuffer piece = b.duplicate();
-            piece.limit(b.position() + n);
-            int m = conn.output().writeData(stream, piece, false);
-            b.position(b.position() + Math.max(m, 0));
-            chunks.took(Math.max(m, 0));
-            if (m < n) {
-                return false;
-            }
-        }
-        return true;
+        return frames.write(b, data);
     }
 
     @Override

@@ -7,7 +7,7 @@ import java.nio.ByteBuffer;
 import java.util.List;
 
 /**
- * Response heads for HTTP/2 clients in two steps. First a head is written as plain lines into a buffer the exchange
+ * Heads for HTTP/2 peers in two steps: responses for clients, requests for HTTP/2 backends. First a head is written as plain lines into a buffer the exchange
  * owns ({@link #response}, {@link #reply}, {@link #trailers}): the status (empty for trailers) on the first line,
  * then one {@code name:value} line per field, names lower-cased, without the fields HTTP/2 forbids. Then, at the
  * moment it goes into the connection's output, it is HPACK-encoded ({@link #encode}). Encoding only then keeps the
@@ -32,11 +32,7 @@ final class H2Heads {
             for (int i = 0; i < h.headerCount(); i++) {
                 if (h.forwardedAsSent(i) && !h.nameIs(src, i, "content-length") && !h.nameIs(src, i, "transfer-encoding")
                         && !connectionSpecific(src, h, i)) {
-                    for (int p = h.nameStart(i); p < h.nameEnd(i); p++) {
-                        byte b = src.get(p);
-                        out.put(b >= 'A' && b <= 'Z' ? (byte) (b + 32) : b);
-                    }
-                    out.put((byte) ':');
+                    lowerCaseName(src, h, i, out);
                     HeadWriter.copy(src, h.valueStart(i), h.valueEnd(i), out);
                     out.put((byte) '\n');
                 }
@@ -54,6 +50,51 @@ final class H2Heads {
         }
         out.flip();
         return true;
+    }
+
+    /**
+     * The request head for an HTTP/2 backend as lines, from the HTTP/1.1 head rsp wrote for it ({@code h} in
+     * {@code src}, see {@link HeadWriter#request}): the pseudo-headers first (":scheme" http, the backend connection
+     * being cleartext; the client's scheme is in X-Forwarded-Proto), "te: trailers" (rsp, the recipient of the
+     * response, takes trailers on every stream, and gRPC servers require the field), then its fields without Host (it
+     * is ":authority") and without the connection-specific ones (RFC 9113 8.2.2; a chunked body goes as DATA frames,
+     * its length unknown).
+     *
+     * @return false when it does not fit {@code out}
+     */
+    static boolean request(ByteBuffer src, HttpHead h, ByteBuffer out) {
+        out.clear();
+        try {
+            out.put((byte) '\n');
+            HeadWriter.ascii(out, ":method:");
+            HeadWriter.ascii(out, h.method());
+            HeadWriter.ascii(out, "\n:scheme:http\n:authority:");
+            HeadWriter.ascii(out, h.host() == null ? "" : h.host());
+            HeadWriter.ascii(out, "\n:path:");
+            HeadWriter.copy(src, h.targetStart(), h.targetEnd(), out);
+            HeadWriter.ascii(out, "\nte:trailers\n");
+            for (int i = 0; i < h.headerCount(); i++) {
+                if (h.nameIs(src, i, "host") || h.nameIs(src, i, "transfer-encoding") || h.chunked() && h.nameIs(src, i, "content-length")
+                        || connectionSpecific(src, h, i)) {
+                    continue;
+                }
+                lowerCaseName(src, h, i, out);
+                HeadWriter.copy(src, h.valueStart(i), h.valueEnd(i), out);
+                out.put((byte) '\n');
+            }
+        } catch (BufferOverflowException e) {
+            return false;
+        }
+        out.flip();
+        return true;
+    }
+
+    private static void lowerCaseName(ByteBuffer src, HttpHead h, int i, ByteBuffer out) {
+        for (int p = h.nameStart(i); p < h.nameEnd(i); p++) {
+            byte b = src.get(p);
+            out.put(b >= 'A' && b <= 'Z' ? (byte) (b + 32) : b);
+        }
+        out.put((byte) ':');
     }
 
     private static boolean connectionSpecific(ByteBuffer src, HttpHead h, int i) {
@@ -122,7 +163,7 @@ final class H2Heads {
         p = nl + 1;
         while (p < end) {
             nl = next(lines, p, end);
-            int colon = p;
+            int colon = p + 1; // a name is never empty: a pseudo-header's own ':' is not the separator
             while (lines.get(colon) != ':') {
                 colon++;
             }

@@ -1,7 +1,7 @@
 package dev.rsp.core.proxy;
 
 import dev.rsp.core.h2.FrameType;
-import dev.rsp.core.h2.H2Session;
+import dev.rsp.core.h2.H2Sender;
 import dev.rsp.core.h2.H2Stream;
 import dev.rsp.core.h2.Settings;
 import dev.rsp.core.h2.hpack.HpackEncoder;
@@ -12,7 +12,8 @@ import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 
 /**
- * The output side of an {@link H2Connection}: one pooled buffer (a larger one-off one for a head that needs it),
+ * The output side of an HTTP/2 connection, to a client ({@link H2Connection}) or to a backend
+ * ({@link H2BackendConnection}): one pooled buffer (a larger one-off one for a head that needs it),
  * filled with the control frames the session owes first, then the streams' HEADERS (HPACK-encoded only now, in the
  * order they are written, which the client's decoder requires) and DATA within the windows; flushed to the socket
  * when the connection's readiness ends, or once per loop turn when frames were written from a backend's readiness.
@@ -22,10 +23,10 @@ import java.util.ArrayDeque;
 final class H2Output {
 
     private final LoopContext ctx;
-    private final Endpoint client;
-    private final H2Session session;
+    private final Endpoint peer;
+    private final H2Sender session;
     private final HpackEncoder hpack = new HpackEncoder();
-    private final ArrayDeque<H2Downstream> waiters = new ArrayDeque<>();
+    private final ArrayDeque<H2Waiter> waiters = new ArrayDeque<>();
     /** Runs on the loop after frames were written outside the connection's readiness (it flushes). */
     private final Runnable flushTask;
     /** The socket failed: the connection closes. */
@@ -45,10 +46,10 @@ final class H2Output {
     };
     private boolean closed;
 
-    H2Output(LoopContext ctx, Endpoint client, H2Session session, Runnable queuedFlush, Runnable failed,
+    H2Output(LoopContext ctx, Endpoint peer, H2Sender session, Runnable queuedFlush, Runnable failed,
             Runnable drained) {
         this.ctx = ctx;
-        this.client = client;
+        this.peer = peer;
         this.session = session;
         this.flushTask = () -> {
             flushQueued = false;
@@ -60,7 +61,7 @@ final class H2Output {
         this.drained = drained;
     }
 
-    /** The client's HPACK table size changed (its SETTINGS). */
+    /** The peer's HPACK table size changed (its SETTINGS). */
     void peerSettings(Settings peer) {
         hpack.peerMaxTableSize((int) Math.min(peer.headerTableSize(), HpackEncoder.DEFAULT_TABLE_SIZE));
     }
@@ -109,7 +110,7 @@ final class H2Output {
         }
         out.flip();
         try {
-            client.write(out);
+            peer.write(out);
         } catch (IOException e) {
             out.clear();
             failed.run();
@@ -117,7 +118,7 @@ final class H2Output {
         }
         boolean all = !out.hasRemaining();
         out.compact();
-        client.wantWrite(!all);
+        peer.wantWrite(!all);
         if (all) {
             release();
             drained.run();
@@ -173,6 +174,28 @@ final class H2Output {
         return true;
     }
 
+    /**
+     * Opens a stream ({@code open}, called only once the HEADERS are sure to fit, so stream ids go out in order) and
+     * writes its head; null, opening nothing, when blocked.
+     */
+    H2Stream writeNewHead(java.util.function.Supplier<H2Stream> open, ByteBuffer lines, boolean endStream) {
+        if (closed) {
+            return null;
+        }
+        int bound = H2Heads.bound(lines);
+        int frames = FrameType.HEADER_LENGTH * (2 + bound / session.peerSettings().maxFrameSize());
+        if (!writeControl() || !room(bound + frames)) {
+            return null;
+        }
+        H2Stream s = open.get();
+        ByteBuffer block = ByteBuffer.allocate(bound);
+        H2Heads.encode(lines, hpack, block);
+        block.flip();
+        session.writeHeaders(s, block, endStream, out);
+        flushSoon();
+        return s;
+    }
+
     /** Writes what it can of {@code src} as DATA; returns the bytes taken. */
     int writeData(H2Stream s, ByteBuffer src, boolean endStream) {
         int taken = 0;
@@ -195,7 +218,7 @@ final class H2Output {
     }
 
     /** {@code ds} could not write all it has: it runs again once the socket drained or a window opened. */
-    void waitToWrite(H2Downstream ds) {
+    void waitToWrite(H2Waiter ds) {
         if (!ds.waiting) {
             ds.waiting = true;
             waiters.add(ds);
@@ -209,7 +232,7 @@ final class H2Output {
                     return;
                 }
             }
-            H2Downstream ds = waiters.poll();
+            H2Waiter ds = waiters.poll();
             ds.waiting = false;
             ds.writable();
         }

@@ -2,7 +2,7 @@ package dev.rsp.core.proxy;
 
 import dev.rsp.core.http.HeadParser;
 import dev.rsp.core.http.ParseStatus;
-import dev.rsp.core.net.Endpoint;
+import dev.rsp.core.net.MessageChannel;
 import java.io.IOException;
 
 /**
@@ -30,7 +30,7 @@ final class HeadReader {
 
     private IOException failure;
 
-    Outcome read(Endpoint ep, HeadParser parser) {
+    Outcome read(MessageChannel ep, HeadParser parser) {
         while (true) {
             if (ep.hasInput()) {
                 ParseStatus s = parser.parse(ep.input());

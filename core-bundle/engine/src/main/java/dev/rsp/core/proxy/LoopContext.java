@@ -41,6 +41,28 @@ final class LoopContext {
     private final Map<TlsEngineKind, TlsPools> tlsPools = new HashMap<>(2);
 
     static final int RECENT_HOSTS = 512;
+    /** HTTP/2 backend connections, made on first use. */
+    private H2Backends h2Backends;
+
+    H2Backends h2Backends(ProxyEngine engine) {
+        if (h2Backends == null) {
+            h2Backends = new H2Backends(this, engine);
+        }
+        return h2Backends;
+    }
+
+    /** Retires HTTP/2 backend connections whose key is gone (see {@link H2Backends#retain}). */
+    void retainH2(java.util.Set<String> keys) {
+        if (h2Backends != null) {
+            h2Backends.retain(keys);
+        }
+    }
+
+    void closeH2() {
+        if (h2Backends != null) {
+            h2Backends.closeAll();
+        }
+    }
 
     LoopContext(EventLoop loop, BackendPool pool) {
         this.loop = loop;

@@ -199,6 +199,7 @@ public final class ProxyEngine {
             for (LoopContext ctx : loops) {
                 ctx.loop.execute(() -> {
                     ctx.pool.retain(keys);
+                    ctx.retainH2(keys);
                     ctx.metrics.retainBackends(names);
                 });
             }
@@ -254,6 +255,7 @@ public final class ProxyEngine {
             ctx.loop.execute(() -> {
                 new ArrayList<>(ctx.clients).forEach(ClientConnection::close);
                 ctx.pool.closeAll();
+                ctx.closeH2();
             });
             try {
                 ctx.loop.stop(2, TimeUnit.SECONDS);

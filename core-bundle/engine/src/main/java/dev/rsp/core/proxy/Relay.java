@@ -3,7 +3,7 @@ package dev.rsp.core.proxy;
 import dev.rsp.core.http.HttpHead;
 import dev.rsp.core.http.Rejection;
 import dev.rsp.core.http.ResponseHeadParser;
-import dev.rsp.core.net.Endpoint;
+import dev.rsp.core.net.MessageChannel;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 
@@ -42,7 +42,7 @@ final class Relay {
 
     /** Starts sending the request: {@code head} (written by the upstream), then the body from the client. */
     void sendRequest(ByteBuffer head) {
-        requestPipe.start(down.requestSource(), upstream.backend().endpoint(), head, facts.requestFraming, facts.requestLength);
+        requestPipe.start(down.requestSource(), upstream.backend().channel(), head, facts.requestFraming, facts.requestLength);
         pumpUp();
     }
 
@@ -109,6 +109,18 @@ final class Relay {
         }
     }
 
+    /** A multiplexed backend stream has bytes for the response or room for the request: both pipes run. */
+    void backendStreamReady() {
+        pumpUp();
+        if (x.relaying()) {
+            if (x.state() == Exchange.State.EXCHANGE && !facts.responseHeadSeen && !facts.interim) {
+                readResponseHead();
+            } else {
+                pumpDown();
+            }
+        }
+    }
+
     /** The request pipe is no longer needed (the backend answered before the body was through). */
     void abandonRequest() {
         requestPipe.abort();
@@ -122,7 +134,7 @@ final class Relay {
             case DONE -> {
                 facts.requestSent = true;
                 if (x.state() == Exchange.State.TUNNEL) {
-                    upstream.backend().endpoint().shutdownOutput();
+                    upstream.backend().channel().shutdownOutput();
                     endTunnelIfDone();
                 } else {
                     x.completeIfDone();
@@ -149,9 +161,9 @@ final class Relay {
     }
 
     void readResponseHead() {
-        BackendSide backend = upstream.backend();
+        BackendLink backend = upstream.backend();
         ResponseHeadParser rp = backend.parser();
-        switch (heads.read(backend.endpoint(), rp)) {
+        switch (heads.read(backend.channel(), rp)) {
             case DONE -> onResponseHead(rp.head());
             case REJECT -> {
                 engine.counters().count(rp.rejection().counter());
@@ -176,8 +188,8 @@ final class Relay {
         if (facts.firstByteAt == 0) {
             facts.firstByteAt = System.nanoTime();
         }
-        BackendSide backend = upstream.backend();
-        Endpoint be = backend.endpoint();
+        BackendLink backend = upstream.backend();
+        MessageChannel be = backend.channel();
         int status = rh.status();
         if (responseHead == null) {
             responseHead = ctx.loop.buffers().acquire();
@@ -282,7 +294,7 @@ final class Relay {
         facts.tunnel = true;
         x.count(counter);
         x.record();
-        Endpoint be = upstream.backend().endpoint();
+        MessageChannel be = upstream.backend().channel();
         requestPipe.tunnel(down.requestSource(), be);
         responsePipe.tunnel(be, down.responseSink());
         pumpUp();

@@ -26,7 +26,7 @@ final class Upstream {
     private final Exchange owner;
     private List<Backend> candidates = List.of();
     private int tries;
-    private BackendSide backend;
+    private BackendLink backend;
     private ByteBuffer requestHead;
     /** A TLS passthrough: never a pooled connection, and the front's backend port (0: the backend's own). */
     private boolean raw;
@@ -57,7 +57,7 @@ final class Upstream {
         return tries;
     }
 
-    BackendSide backend() {
+    BackendLink backend() {
         return backend;
     }
 
@@ -82,6 +82,16 @@ final class Upstream {
         owner.tried(b.name());
         BackendDirectory dir = engine.directory();
         String key = dir.poolKey(b);
+        if (b.protocol() == Backend.Protocol.H2 && !raw) {
+            try {
+                backend = ctx.h2Backends(engine).stream(b, key, dir.address(b), owner);
+            } catch (IOException | RuntimeException e) {
+                backend = null;
+                connectFailed(b, reason(e));
+                return Step.EXHAUSTED;
+            }
+            return backend.connected() ? Step.CONNECTED : Step.CONNECTING;
+        }
         BackendSide pooled = raw ? null : ctx.pool.take(key);
         if (pooled != null) {
             backend = pooled;
@@ -152,8 +162,7 @@ final class Upstream {
             return;
         }
         // A connection to a backend removed or moved meanwhile is closed: BackendPool.retain already ran for it.
-        if (reusable && engine.directory().hasPoolKey(backend.backend().name(), backend.poolKey())) {
-            BackendSide b = backend;
+        if (reusable && backend instanceof BackendSide b && engine.directory().hasPoolKey(b.backend().name(), b.poolKey())) {
             backend = null;
             ctx.pool.offer(b, System.nanoTime());
         } else {
@@ -161,7 +170,7 @@ final class Upstream {
         }
     }
 
-    /** Closes the connection in use, if any. */
+    /** Gives up the way in use, if any: an HTTP/1.1 connection closes, an HTTP/2 stream ends or is reset. */
     void drop() {
         if (backend != null) {
             backend.close();

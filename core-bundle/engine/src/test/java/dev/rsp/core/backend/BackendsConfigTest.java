@@ -107,15 +107,34 @@ class BackendsConfigTest {
             "web1:80;weight=1.5         | weight '1.5' is not an integer",
             "web1:80;weight             | option 'weight' needs a value, e.g. weight=5",
             "web1:80;weight=2;weight=3  | option 'weight' given more than once",
-            "web1:80;maxconn=5          | unknown option 'maxconn=5'; the only option is weight=N",
+            "web1:80;maxconn=5          | unknown option 'maxconn=5'; options are weight=N and proto=h2",
             "web1:80;Weight=5           | unknown option 'Weight=5'",
-            "web1:80;                   | empty option after ';'; options are ;weight=N",
+            "web1:80;                   | empty option after ';'; options are ;weight=N and ;proto=h2",
+            "web1:80;proto=h3           | proto 'h3' is not one of h2, http1",
+            "web1:80;proto=H2           | proto 'H2' is not one of h2, http1",
+            "web1:80;proto              | option 'proto' needs a value, e.g. proto=h2",
+            "web1:80;proto=h2;proto=h2  | option 'proto' given more than once",
     })
     void invalidValues(String value, String expected) {
         List<String> errors = errors(Map.of("backend.web-1", value));
         assertEquals(1, errors.size(), errors::toString);
         String prefix = "backend.web-1 = " + BackendsConfig.show(value) + ": ";
         assertTrue(errors.get(0).startsWith(prefix + expected), () -> errors.get(0) + "\n expected " + expected);
+    }
+
+    @Test
+    void protoOptionSelectsHttp2AndDefaultsToHttp1() {
+        ParsedBackends.Valid v = (ParsedBackends.Valid) BackendsConfig.parse(Map.of(
+                "backend.grpc", "g1:50051; proto = h2 ;weight=3",
+                "backend.web", "w1:80",
+                "backend.old", "w2:80;proto=http1"), 0);
+        assertEquals(new Backend("grpc", "g1", 50051, 3, Backend.Protocol.H2), byName(v, "grpc"));
+        assertEquals(Backend.Protocol.HTTP1, byName(v, "web").protocol());
+        assertEquals(Backend.Protocol.HTTP1, byName(v, "old").protocol());
+    }
+
+    private static Backend byName(ParsedBackends.Valid v, String name) {
+        return v.backends().all().stream().filter(b -> b.name().equals(name)).findFirst().orElseThrow();
     }
 
     @Test
@@ -178,7 +197,7 @@ class BackendsConfigTest {
                 "backend.a = 'a..b:99999': host 'a..b' has an empty label",
                 "backend.a = 'a..b:99999': port 99999 out of range (1-65535)",
                 "backend.b = 'b:80;weight=0;color=red': weight 0 out of range (1-1000)",
-                "backend.b = 'b:80;weight=0;color=red': unknown option 'color=red'; the only option is weight=N",
+                "backend.b = 'b:80;weight=0;color=red': unknown option 'color=red'; options are weight=N and proto=h2",
                 "backend.c = 'http://c:80': drop the scheme 'http://'; write host:port only"), errors);
     }
 

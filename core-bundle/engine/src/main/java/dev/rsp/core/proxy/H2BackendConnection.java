@@ -1,0 +1,479 @@
+package dev.rsp.core.proxy;
+
+import dev.rsp.core.h2.ErrorCode;
+import dev.rsp.core.h2.H2ClientLimits;
+import dev.rsp.core.h2.H2ClientListener;
+import dev.rsp.core.h2.H2ClientSession;
+import dev.rsp.core.h2.H2Stream;
+import dev.rsp.core.h2.Settings;
+import dev.rsp.core.http.RequestHeadParser;
+import dev.rsp.core.metrics.TrafficStats;
+import dev.rsp.core.net.BufferPool;
+import dev.rsp.core.net.Deadline;
+import dev.rsp.core.net.Endpoint;
+import dev.rsp.core.net.LoopHandler;
+import dev.rsp.spi.routing.Backend;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.SocketChannel;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * One HTTP/2 connection (h2c, prior knowledge) to a backend marked {@code ;proto=h2}, on one loop: the socket side of
+ * an {@link H2ClientSession}, carrying the streams of many exchanges ({@link H2BackendStream}). Streams attach while
+ * it connects and open (take their ids) when they write their heads. Output goes through an {@link H2Output} as for
+ * clients; input is read in bounded rounds and dispatched to the streams by the session.
+ *
+ * <p>Its end: a connect or socket failure, a connection error or the backend's GOAWAY break the streams it had not
+ * processed (refused: their exchanges may send them again elsewhere) and the connection leaves its
+ * {@link H2Backends}; with no stream left for the pool's idle time ({@code backend.pool.idle.ms}), it says GOAWAY and
+ * closes. Memory: the output buffer and, per stream, a response buffer bounded by the stream window rsp grants
+ * ({@link H2ClientLimits#initialStreamWindow}). Loop thread only.
+ */
+final class H2BackendConnection implements LoopHandler, H2ClientListener {
+
+    /** What rsp grants an HTTP/2 backend and how far it trusts one (see {@link H2ClientLimits}). */
+    static final H2ClientLimits LIMITS = H2ClientLimits.DEFAULT;
+
+    private final H2Backends registry;
+    private final LoopContext ctx;
+    private final ProxyEngine engine;
+    private final Backend backend;
+    private final String poolKey;
+    private final Endpoint endpoint;
+    private final TrafficStats stats;
+    private final H2ClientSession session;
+    private final H2ResponseDecoder decoder;
+    private final H2Output output;
+    private final RequestHeadParser requestParser;
+    /** Streams attached: waiting to open, or open. */
+    private final Set<H2BackendStream> streams = new LinkedHashSet<>();
+    private final Deadline idle = new Deadline(this);
+    private boolean connected;
+    private boolean closed;
+    private boolean readPaused;
+    private boolean resumeQueued;
+    private final Runnable resumeTask = this::resumeReading;
+    private boolean windowsOpened;
+    /** A GOAWAY was sent or received: no new stream attaches. */
+    private boolean goneAway;
+    /** Streams this connection opened so far (for {@link BackendLink#reuses}). */
+    private int opened;
+
+    private H2BackendConnection(H2Backends registry, LoopContext ctx, ProxyEngine engine, Backend backend, String poolKey,
+            SocketChannel channel) {
+        this.registry = registry;
+        this.ctx = ctx;
+        this.engine = engine;
+        this.backend = backend;
+        this.poolKey = poolKey;
+        this.endpoint = new Endpoint(channel, ctx.loop.buffers());
+        this.stats = ctx.metrics.backend(backend.name());
+        ProxySettings s = engine.settings();
+        this.decoder = new H2ResponseDecoder(s.h2Hpack(), s.headLimits().maxHeadBytes());
+        this.session = new H2ClientSession(LIMITS, decoder, this, engine.counters()::count);
+        this.output = new H2Output(ctx, endpoint, session, this::afterInput, this::writeFailed, this::outputDrained);
+        this.requestParser = new RequestHeadParser(s.headLimits());
+    }
+
+    /** Opens a non-blocking connection to {@code address} (already resolved: resolving here would block the loop). */
+    static H2BackendConnection connect(H2Backends registry, LoopContext ctx, ProxyEngine engine, Backend backend,
+            String poolKey, InetSocketAddress address) throws IOException {
+        SocketChannel ch = SocketChannel.open();
+        H2BackendConnection c;
+        try {
+            ch.configureBlocking(false);
+            ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            c = new H2BackendConnection(registry, ctx, engine, backend, poolKey, ch);
+            c.connected = ch.connect(address);
+            c.endpoint.register(ctx.loop, c, c.connected ? SelectionKey.OP_READ : SelectionKey.OP_CONNECT);
+        } catch (IOException | RuntimeException e) {
+            ch.close();
+            throw e;
+        }
+        engine.counters().activeBackends.increment();
+        engine.counters().count(Counter.H2_BACKEND_CONNECTIONS);
+        c.stats.active++;
+        if (c.connected) {
+            c.afterInput();
+        }
+        return c;
+    }
+
+    // ---------------------------------------------------------------- for the registry and the streams
+
+    Backend backend() {
+        return backend;
+    }
+
+    String poolKey() {
+        return poolKey;
+    }
+
+    boolean connected() {
+        return connected;
+    }
+
+    /**
+     * True when one more stream may attach: not closing, no GOAWAY either way, and fewer streams attached than the
+     * backend allows at once (its MAX_CONCURRENT_STREAMS, 100 until its SETTINGS say, and rsp's own bound).
+     */
+    boolean canTake() {
+        long peerMax = session.peerSettings().get(Settings.MAX_CONCURRENT_STREAMS);
+        return !closed && !goneAway && streams.size() < Math.min(peerMax, LIMITS.maxConcurrentStreams());
+    }
+
+    /** A stream for {@code owner}'s exchange, attached now, opened when it writes its head. */
+    H2BackendStream attach(Exchange owner) {
+        H2BackendStream s = new H2BackendStream(this, owner, engine.settings().headLimits());
+        streams.add(s);
+        ctx.loop.disarm(idle);
+        engine.counters().count(Counter.H2_BACKEND_STREAMS);
+        return s;
+    }
+
+    /**
+     * Opens {@code s}'s stream with its head ({@code lines}, see {@link H2Heads}); null, writing nothing, when the
+     * output is full or the backend's concurrency is reached for now (the stream waits for the output).
+     */
+    H2Stream open(H2BackendStream s, ByteBuffer lines, boolean endStream) {
+        if (closed || !connected || !session.canOpen()) {
+            return null;
+        }
+        H2Stream stream = output.writeNewHead(session::open, lines, endStream);
+        if (stream != null) {
+            stream.attach(s);
+            opened++;
+        }
+        return stream;
+    }
+
+    int streamsBefore(H2BackendStream s) {
+        return s.stream() == null ? opened : Math.max(0, (s.stream().id() - 1) / 2);
+    }
+
+    H2Output output() {
+        return output;
+    }
+
+    BufferPool buffers() {
+        return ctx.loop.buffers();
+    }
+
+    RequestHeadParser requestParser() {
+        return requestParser;
+    }
+
+    /** The most a stream's response buffer holds: its window, a head, chunk framing and trailers. */
+    int responseBufferBytes() {
+        return LIMITS.initialStreamWindow() + 2 * engine.settings().headLimits().maxHeadBytes();
+    }
+
+    void consumed(H2BackendStream s, int bytes) {
+        if (s.stream() != null && !closed) {
+            session.consumed(s.stream(), bytes);
+            if (session.hasControlOutput()) {
+                output.flushSoon();
+            }
+        }
+    }
+
+    void reset(H2BackendStream s, ErrorCode code) {
+        if (!closed && s.stream() != null) {
+            session.reset(s.stream(), code);
+            output.flushSoon();
+        }
+    }
+
+    /** The exchange let go of {@code s}: with no stream left the idle timeout starts. */
+    void forget(H2BackendStream s) {
+        if (streams.remove(s) && streams.isEmpty() && !closed) {
+            if (session.finished()) {
+                close();
+            } else {
+                ctx.loop.arm(idle, System.nanoTime() + engine.settings().poolIdleNanos());
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- the loop's calls
+
+    @Override
+    public void onReady(SelectionKey key) {
+        if (!connected) {
+            if (key.isValid() && key.isConnectable()) {
+                finishConnect();
+            }
+            return;
+        }
+        if (key.isValid() && key.isWritable() && output.flush()) {
+            output.runWaiters();
+        }
+        if (!closed && !readPaused) {
+            readInput();
+        }
+        afterInput();
+    }
+
+    private void finishConnect() {
+        try {
+            if (!endpoint.channel().finishConnect()) {
+                return;
+            }
+        } catch (IOException | RuntimeException e) {
+            fail("connect: " + Upstream.reason(e), true);
+            return;
+        }
+        connected = true;
+        endpoint.clearInterest();
+        endpoint.wantRead(true);
+        afterInput();
+        for (H2BackendStream s : new ArrayList<>(streams)) {
+            s.notifyOwner();
+        }
+    }
+
+    private void afterInput() {
+        if (closed) {
+            return;
+        }
+        output.writeControl();
+        if (windowsOpened || output.hasWaiters() && output.flush()) {
+            windowsOpened = false;
+            output.runWaiters();
+        }
+        output.flush();
+        if (session.finished() && output.empty() && streams.isEmpty()) {
+            close();
+        }
+    }
+
+    private void readInput() {
+        for (int round = 0; round < 16 && !closed; round++) {
+            ByteBuffer w = endpoint.input();
+            if (w.hasRemaining()) {
+                H2ClientSession.Progress p = session.onInput(w);
+                if (p == H2ClientSession.Progress.CLOSE) {
+                    output.writeControl();
+                    output.flush();
+                    fail("HTTP/2 connection error: " + session.failure(), false);
+                    return;
+                }
+                if (p == H2ClientSession.Progress.BLOCKED) {
+                    if (!output.writeControl() || !output.flush()) {
+                        readPaused = true;
+                        endpoint.wantRead(false);
+                        return;
+                    }
+                    continue;
+                }
+            }
+            if (endpoint.inputFull()) {
+                endpoint.compactInput();
+            }
+            int n;
+            try {
+                n = endpoint.read();
+            } catch (IOException e) {
+                fail("read failed: " + Upstream.reason(e), false);
+                return;
+            }
+            if (n < 0) {
+                fail("closed the connection", false);
+                return;
+            }
+            if (n == 0) {
+                endpoint.releaseInputIfEmpty();
+                endpoint.wantRead(true);
+                return;
+            }
+        }
+        if (!closed && !resumeQueued) {
+            resumeQueued = true;
+            ctx.loop.execute(resumeTask);
+        }
+    }
+
+    private void resumeReading() {
+        resumeQueued = false;
+        if (!closed && !readPaused) {
+            readInput();
+            afterInput();
+        }
+    }
+
+    private void outputDrained() {
+        if (readPaused) {
+            readPaused = false;
+            if (!resumeQueued) {
+                resumeQueued = true;
+                ctx.loop.execute(resumeTask);
+            }
+        }
+    }
+
+    private void writeFailed() {
+        fail("write failed", false);
+    }
+
+    /** Idle with no stream for the pool's idle time: GOAWAY, then close. */
+    @Override
+    public void onDeadline(long now) {
+        if (!closed && streams.isEmpty()) {
+            engine.counters().count(Counter.BACKEND_POOL_IDLE_TIMEOUT);
+            session.goAway();
+            output.writeControl();
+            output.flush();
+            close();
+        }
+    }
+
+    @Override
+    public void onFailure(Throwable t) {
+        fail("internal error", false);
+    }
+
+    /**
+     * The connection cannot go on: every stream attached breaks ({@code refusedAll}: none was processed, as when the
+     * connect failed), the failure is counted against the backend, and it closes.
+     */
+    private void fail(String why, boolean refusedAll) {
+        if (closed) {
+            return;
+        }
+        engine.health().recordFailure(backend.name(), why);
+        ProxyEngine.log.debug("HTTP/2 connection to backend {} ended: {}", backend.name(), why);
+        List<H2BackendStream> attached = new ArrayList<>(streams);
+        close();
+        for (H2BackendStream s : attached) {
+            s.broken(why, refusedAll || s.stream() == null);
+        }
+    }
+
+    /** Says GOAWAY when streams are active (they finish) or closes now; the registry forgets it either way. */
+    void retire() {
+        goneAway = true;
+        registry.remove(this);
+        if (streams.isEmpty()) {
+            close();
+        } else {
+            session.goAway();
+            afterInput();
+        }
+    }
+
+    void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        registry.remove(this);
+        ctx.loop.disarm(idle);
+        output.close();
+        endpoint.close();
+        engine.counters().activeBackends.decrement();
+        stats.active--;
+    }
+
+    // ---------------------------------------------------------------- the session's events (H2ClientListener)
+
+    @Override
+    public void onResponseHead(H2Stream stream, boolean endStream) {
+        if (!(stream.attachment() instanceof H2BackendStream s)) {
+            return;
+        }
+        String malformed = decoder.malformed(false);
+        int status = decoder.status();
+        boolean interim = status < 200;
+        if (malformed != null) {
+            malformedResponse(s, malformed);
+            return;
+        }
+        boolean chunked = !interim && !decoder.sized() && !endStream;
+        ByteBuffer head = decoder.head(chunked);
+        if (head == null || !s.head(head, chunked, interim, endStream)) {
+            engine.counters().count(Counter.BACKEND_HEAD_TOO_LARGE);
+            session.reset(stream, ErrorCode.INTERNAL_ERROR);
+            s.broken("response head too large", false);
+        }
+    }
+
+    private void malformedResponse(H2BackendStream s, String why) {
+        engine.counters().count(Counter.H2_BACKEND_MALFORMED);
+        ProxyEngine.log.debug("HTTP/2 response from backend {} malformed: {}", backend.name(), why);
+        session.reset(s.stream(), ErrorCode.PROTOCOL_ERROR);
+        s.broken("malformed response: " + why, false);
+    }
+
+    @Override
+    public void onTrailers(H2Stream stream) {
+        if (!(stream.attachment() instanceof H2BackendStream s)) {
+            return;
+        }
+        String malformed = decoder.malformed(true);
+        if (malformed != null) {
+            malformedResponse(s, malformed);
+            return;
+        }
+        s.trailers(decoder.trailers());
+    }
+
+    @Override
+    public void onData(H2Stream stream, ByteBuffer data, boolean endStream) {
+        if (stream.attachment() instanceof H2BackendStream s && streams.contains(s)) {
+            int n = data.remaining();
+            if (!s.data(data, endStream)) {
+                session.reset(stream, ErrorCode.FLOW_CONTROL_ERROR);
+                session.consumed(stream, n);
+                s.broken("sent more than its window", false);
+            }
+        } else {
+            session.consumed(stream, data.remaining());
+        }
+    }
+
+    @Override
+    public void onReset(H2Stream stream, ErrorCode code, boolean byPeer) {
+        if (stream.attachment() instanceof H2BackendStream s) {
+            s.broken("stream reset (" + code + ")", code == ErrorCode.REFUSED_STREAM);
+        }
+    }
+
+    @Override
+    public void onSendWindowOpened(H2Stream stream) {
+        windowsOpened = true;
+    }
+
+    @Override
+    public void onSendWindowsOpened() {
+        windowsOpened = true;
+    }
+
+    @Override
+    public void onPeerSettings(Settings peer) {
+        output.peerSettings(peer);
+    }
+
+    /** The backend takes no more streams here: new exchanges go to a new connection; the open ones finish. */
+    @Override
+    public void onGoAway(int lastStreamId, ErrorCode code) {
+        goneAway = true;
+        registry.remove(this);
+        for (H2BackendStream s : new ArrayList<>(streams)) {
+            if (s.stream() == null) {
+                s.broken("backend said GOAWAY", true);
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "h2 backend " + backend.name() + " streams " + streams.size();
+    }
+}
