@@ -25,7 +25,7 @@ Methods of /rsp.test.Echo/ (requests and answers are ASCII unless said otherwise
                "no" when it has not within MS milliseconds (a long poll: the client never sleeps)
   Big          "N" -> N bytes of pattern(N) (binary)
   Meet         "GROUP N I" -> "NAME: I" once N calls of GROUP are in the server at the same time; ABORTED (naming how
-               many came) when they are not within 15 s: proves N streams in flight at once
+               many came) when they are not within 7 s: proves N streams in flight at once
 """
 import argparse
 import concurrent.futures
@@ -38,10 +38,11 @@ import uuid
 import grpc
 
 SERVICE = 'rsp.test.Echo'
-CALL_TIMEOUT = 20.0
+CALL_TIMEOUT = 10.0
 BIG = 1024 * 1024
 CONCURRENT = 100
-MEET_SECONDS = 15  # less than CALL_TIMEOUT: the server's ABORTED, which says how many met, reaches the client first
+MEET_SECONDS = 7  # less than CALL_TIMEOUT: the server's ABORTED, which says how many met, reaches the client first
+AWAIT_MS = 5000  # an Await long poll; less than CALL_TIMEOUT
 
 
 def pattern(n):
@@ -228,7 +229,8 @@ class Scenarios:
     def client_stream(self):
         sizes = [i * 1000 for i in range(1, 21)]
         answer = self.method('stream_unary', 'ClientStream')(iter(pattern(n) for n in sizes), timeout=CALL_TIMEOUT)
-        check(answer == b'%d %d' % (len(sizes), sum(sizes)), 'answer %r, expected %d %d' % (answer, len(sizes), sum(sizes)))
+        expected = b'%d %d' % (len(sizes), sum(sizes))
+        check(answer == expected, 'answer %r, expected %r' % (answer, expected))
 
     def bidi(self):
         """Ping-pong: each message is sent only after the answer to the one before, so a proxy that held a stream's
@@ -271,7 +273,8 @@ class Scenarios:
             check(e.code() == grpc.StatusCode.UNIMPLEMENTED, 'status %s %r' % (e.code(), e.details()))
 
     def await_state(self, tag, state):
-        return self.method('unary_unary', 'Await')(('%s %s 10000' % (tag, state)).encode(), timeout=CALL_TIMEOUT) == b'yes'
+        request = ('%s %s %d' % (tag, state, AWAIT_MS)).encode()
+        return self.method('unary_unary', 'Await')(request, timeout=CALL_TIMEOUT) == b'yes'
 
     def deadline(self):
         tag = 'deadline-' + uuid.uuid4().hex
@@ -284,7 +287,8 @@ class Scenarios:
         elapsed = time.monotonic() - start
         check(elapsed < 10, 'DEADLINE_EXCEEDED only after %.1f s (deadline 0.5 s)' % elapsed)
         check(self.await_state(tag, 'started'), 'the server never saw the call')
-        check(self.await_state(tag, 'cancelled'), 'the server kept working on the call 10 s past its deadline')
+        check(self.await_state(tag, 'cancelled'),
+              'the server kept working on the call %d ms past its deadline' % AWAIT_MS)
 
     def cancel(self):
         """A call cancelled by the client (no deadline: only RST_STREAM tells the server) ends on the server too."""
@@ -295,7 +299,7 @@ class Scenarios:
         finally:
             future.cancel()
         check(future.cancelled(), 'the call was not cancelled: %s' % future)
-        check(self.await_state(tag, 'cancelled'), 'the server kept working on the cancelled call for 10 s')
+        check(self.await_state(tag, 'cancelled'), 'the server kept working on the cancelled call for %d ms' % AWAIT_MS)
 
     def big_response(self):
         answer = self.method('unary_unary', 'Big')(b'%d' % BIG, timeout=CALL_TIMEOUT)
