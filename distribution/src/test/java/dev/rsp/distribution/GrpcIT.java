@@ -40,6 +40,8 @@ class GrpcIT {
      * Trailers-Only answer): all 115 but the Slow calls of deadline and cancel, which the client gives up.
      */
     static final int ANSWERED_CALLS_PER_RUN = 113;
+    /** A client run's limit: its 12 scenarios give up after 10 s each when nothing answers (about 2 minutes). */
+    static final int CLIENT_SECONDS = 180;
     /** One backend stream per call. TODO(lead, on merge): the counter's final name. */
     static final String BACKEND_STREAMS_EVENT = "h2.backend.streams";
     static final String RULES = """
@@ -101,7 +103,7 @@ class GrpcIT {
     /** The baseline: the client and server agree without rsp in between. */
     @Test
     void theClientPassesEveryScenarioAgainstAServerDirectly() throws Exception {
-        GrpcPeer.ClientRun run = GrpcPeer.client(tmp, 120, "127.0.0.1:" + a.port(), "--server", "grpc-a");
+        GrpcPeer.ClientRun run = GrpcPeer.client(tmp, CLIENT_SECONDS, "127.0.0.1:" + a.port(), "--server", "grpc-a");
         assertEquals(ALL_OK, run.results(), run.output());
         assertEquals(0, run.exit(), run.output());
     }
@@ -113,7 +115,7 @@ class GrpcIT {
             String host = peer.name + ".example.com";
             long streams = event(BACKEND_STREAMS_EVENT);
             long answered = backendResponses(peer.name, "2xx");
-            GrpcPeer.ClientRun run = GrpcPeer.client(tmp, 120, "127.0.0.1:" + home.httpPort,
+            GrpcPeer.ClientRun run = GrpcPeer.client(tmp, CLIENT_SECONDS, "127.0.0.1:" + home.httpPort,
                     "--authority", host, "--server", peer.name);
             assertEquals(ALL_OK, run.results(),
                     "through rsp's plain listener (h2c) to " + peer.name + ":\n" + run.output());
@@ -137,7 +139,7 @@ class GrpcIT {
         awaitBackends();
         Waits.until("the TLS listener accepting", () -> accepts(home.tlsPort), log);
         long answered = backendResponses("grpc-b", "2xx");
-        GrpcPeer.ClientRun run = GrpcPeer.client(tmp, 120, "127.0.0.1:" + home.tlsPort, "--authority",
+        GrpcPeer.ClientRun run = GrpcPeer.client(tmp, CLIENT_SECONDS, "127.0.0.1:" + home.tlsPort, "--authority",
                 "grpc-b.example.com", "--server", "grpc-b", "--ca", certs.resolve("grpc-b.example.com.crt").toString());
         assertEquals(ALL_OK, run.results(), "through rsp's TLS listener to grpc-b:\n" + run.output());
         assertEquals(0, run.exit(), run.output());
