@@ -97,6 +97,21 @@ abstract class TlsFixture {
         launch();
     }
 
+    /**
+     * A new rsp home whose rsp.tls adds {@code tlsConfig} and serves {@link #certs}, run until it exits (a start that
+     * must fail); returns its exit code. The log is {@link #log}.
+     */
+    int exitOfStartWith(String tlsConfig) throws Exception {
+        home = RspHome.copyTo(tmp.resolve("rsp"));
+        Path cfg = home.etc().resolve("rsp.tls.cfg");
+        Files.writeString(cfg, Files.readString(cfg) + "\n" + tlsConfig + "\ncerts.dir = " + certs + "\n");
+        log = tmp.resolve("rsp.log");
+        rsp = new ProcessBuilder(home.dir.resolve("bin/rsp").toString()).redirectErrorStream(true)
+                .redirectOutput(log.toFile()).start();
+        assertTrue(rsp.waitFor(60, TimeUnit.SECONDS), "rsp exits");
+        return rsp.exitValue();
+    }
+
     /** Stops rsp and starts it again on the same home (a restart); the log goes on in the same file. */
     void restart() throws Exception {
         rsp.destroy();
@@ -150,6 +165,13 @@ abstract class TlsFixture {
         } catch (IOException e) {
             return e.toString();
         }
+    }
+
+    /** The count of {@code event} in /metrics ({@code rsp_events_total}), -1 while it is not there. */
+    long eventCount(String event) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("rsp_events_total\\{event=\"" + java.util.regex.Pattern.quote(event)
+                + "\"\\} (\\d+)").matcher(metricsQuietly());
+        return m.find() ? Long.parseLong(m.group(1)) : -1;
     }
 
     void write(Identity id, String base) throws IOException {
