@@ -92,7 +92,7 @@ class Http2IT {
 
     @Test
     void curlSpeaksHttp2OverTlsAndWithPriorKnowledgeAndHttp11WhenItAsks() throws Exception {
-        awaitEngine(TlsIT.expectedEngine("auto"));
+        awaitEngine(TlsFixture.expectedEngine("auto"));
         Run tls = curl("-k", "--http2", "--resolve", "alice.example.com:" + home.tlsPort + ":127.0.0.1",
                 "https://alice.example.com:" + home.tlsPort + "/over-tls");
         assertEquals("2", tls.version(), tls.output);
@@ -129,7 +129,7 @@ class Http2IT {
 
     @Test
     void nghttpNegotiatesH2ByAlpnAndGetsBothAnswersOnOneConnection() throws Exception {
-        String nghttp = TlsIT.tool("nghttp", "nghttp2-client");
+        String nghttp = TlsFixture.tool("nghttp", "nghttp2-client");
         String base = "https://127.0.0.1:" + home.tlsPort;
         Run r = run(List.of(nghttp, "-nv", "-H", ":authority: alice.example.com", base + "/one", base + "/two"), 30);
         assertEquals(0, r.exit, r.output);
@@ -155,7 +155,7 @@ class Http2IT {
      */
     @Test
     void h2loadGetsEveryAnswerOverTlsAndH2c() throws Exception {
-        String h2load = TlsIT.tool("h2load", "nghttp2-client");
+        String h2load = TlsFixture.tool("h2load", "nghttp2-client");
         String tlsUrl = "https://alice.example.com:" + home.tlsPort + "/h2load";
         String connectTo = "--connect-to=127.0.0.1:" + home.tlsPort;
 
@@ -235,16 +235,16 @@ class Http2IT {
                     "https://alice.example.com:" + home.tlsPort + "/jsse");
             assertEquals("2", curl.version(), curl.output);
             assertTrue(curl.output.contains("demo-") && curl.output.contains("path: /jsse"), curl.output);
-            Run nghttp = run(List.of(TlsIT.tool("nghttp", "nghttp2-client"), "-nv", "-H", ":authority: alice.example.com",
+            Run nghttp = run(List.of(TlsFixture.tool("nghttp", "nghttp2-client"), "-nv", "-H", ":authority: alice.example.com",
                     "https://127.0.0.1:" + home.tlsPort + "/jsse-nghttp"), 30);
             assertTrue(nghttp.output.contains("The negotiated protocol: h2") && nghttp.output.contains(":status: 200"), nghttp.output);
-            Run load = run(List.of(TlsIT.tool("h2load", "nghttp2-client"), "-n", "2000", "-c", "2", "-m", "10",
+            Run load = run(List.of(TlsFixture.tool("h2load", "nghttp2-client"), "-n", "2000", "-c", "2", "-m", "10",
                     "--connect-to=127.0.0.1:" + home.tlsPort, "https://alice.example.com:" + home.tlsPort + "/jsse-load"), 60);
             assertTrue(load.output.contains("2000 succeeded, 0 failed, 0 errored"), load.output);
         } finally {
             // A key taken out of the file keeps its running value: auto is written back explicitly.
             RspHome.writeAtomically(cfg, shipped + "\nengine = auto\n");
-            awaitEngine(TlsIT.expectedEngine("auto"));
+            awaitEngine(TlsFixture.expectedEngine("auto"));
         }
     }
 
@@ -256,8 +256,8 @@ class Http2IT {
      */
     @Test
     void aStopSendsGoawayAndTheH2DownloadsInFlightCompleteThenExitIsZero() throws Exception {
-        String nghttp = TlsIT.tool("nghttp", "nghttp2-client");
-        String curl = TlsIT.tool("curl");
+        String nghttp = TlsFixture.tool("nghttp", "nghttp2-client");
+        String curl = TlsFixture.tool("curl");
         RspHome stopping = RspHome.copyTo(tmp.resolve("rsp-stop"));
         Files.writeString(stopping.etc().resolve("rsp.backends.cfg"), "backend.page = 127.0.0.1:" + page.port() + "\n");
         Path stopLog = tmp.resolve("rsp-stop.log");
@@ -424,7 +424,7 @@ class Http2IT {
     }
 
     private static Run curl(String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(TlsIT.tool("curl"), "-sS", "--max-time", "10", "-w", "\nhttp_version=%{http_version}\n"));
+        List<String> cmd = new ArrayList<>(List.of(TlsFixture.tool("curl"), "-sS", "--max-time", "10", "-w", "\nhttp_version=%{http_version}\n"));
         cmd.addAll(List.of(args));
         return run(cmd, 30);
     }

@@ -73,7 +73,7 @@ class SmugglingIT {
     }
 
     private String curl(String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(TlsIT.tool("curl"), "--max-time", "10"));
+        List<String> cmd = new ArrayList<>(List.of(TlsFixture.tool("curl"), "--max-time", "10"));
         cmd.addAll(List.of(args));
         Path out = Files.createTempFile(tmp, "curl", ".out");
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile()).start();

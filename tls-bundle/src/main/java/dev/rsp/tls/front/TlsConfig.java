@@ -83,6 +83,11 @@ public @interface TlsConfig {
             + "name a responder and staple them to handshakes (BoringSSL engine only)")
     boolean ocsp_stapling() default true;
 
+    @AttributeDefinition(name = "ocsp.fetch.timeout.ms", description = "terminate: how long one OCSP fetch may take as "
+            + "a whole (connect, request, the answer's head and body, at most 64 KiB); a responder that stalls or "
+            + "trickles is given up then, and the certificate is served without a staple until a retry succeeds")
+    long ocsp_fetch_timeout_ms() default TlsSettings.DEFAULT_OCSP_FETCH_TIMEOUT_MS;
+
     @AttributeDefinition(name = "passthrough.default.backend", required = false, description = "passthrough: the "
             + "backend that gets connections without SNI; empty closes them")
     String passthrough_default_backend() default "";

@@ -52,7 +52,7 @@ final class TlsFrontService implements TlsFront {
 
     /** A front without ticket keys and with a stapler of its own that fetches nothing (tests). */
     TlsFrontService(TlsSettings settings, CertificateStore store) {
-        this(settings, store, new OcspStapler((uri, request) -> {
+        this(settings, store, new OcspStapler((uri, request, within) -> {
             throw new java.io.IOException("no OCSP fetching here");
         }, java.time.Clock.systemUTC()), Optional.empty());
         ownStapler = true;
@@ -115,10 +115,10 @@ final class TlsFrontService implements TlsFront {
     void certificatesChanged() {
         if (mode == TlsSettings.Mode.TERMINATE) {
             CertificateSnapshot certificates = store.snapshot();
-            stapler.track(settings.ocspStapling() ? certificates.all() : List.of());
+            stapler.track(settings.ocspStapling() ? certificates.all() : List.of(), settings.ocspFetchTimeout());
             engines.rebuild(settings, certificates);
         } else {
-            stapler.track(List.of());
+            stapler.track(List.of(), settings.ocspFetchTimeout());
         }
     }
 
@@ -167,6 +167,12 @@ final class TlsFrontService implements TlsFront {
     @Override
     public Inspection inspect(ByteBuffer received) {
         return HelloInspector.inspect(received, settings.helloMaxBytes());
+    }
+
+    /** Terminating: the stapler's fetch outcomes ({@code tls.ocsp.*}, see {@link dev.rsp.tls.ocsp.OcspOutcome}). */
+    @Override
+    public java.util.Map<String, Long> events() {
+        return mode == TlsSettings.Mode.TERMINATE ? stapler.counts() : java.util.Map.of();
     }
 
     /**

@@ -27,7 +27,7 @@ public record TlsSettings(InetSocketAddress listen, Mode mode, Path certsDir, St
         boolean selfSignedDefault, int helloMaxBytes, Duration helloTimeout, List<String> protocols,
         List<String> ciphers, Optional<String> defaultBackend, int backendPort, Engine engine, List<String> alpn,
         boolean preferClientCiphers, Optional<Path> ticketKeysFile, int sessionCacheSize, Duration sessionTimeout,
-        boolean ocspStapling) {
+        boolean ocspStapling, Duration ocspFetchTimeout) {
 
     /** What the listener does after the ClientHello (etc/rsp.tls.cfg {@code mode}). */
     public enum Mode { TERMINATE, PASSTHROUGH }
@@ -61,6 +61,14 @@ public record TlsSettings(InetSocketAddress listen, Mode mode, Path certsDir, St
     /** RFC 8446 4.6.1: a ticket lives at most 7 days. */
     static final long MAX_SESSION_TIMEOUT_MS = 604_800_000L;
     static final String DEFAULT_PREFER_CLIENT_CIPHERS = "auto";
+    /**
+     * One whole OCSP fetch (connect, request, head and body): Apache httpd's SSLStaplingResponderTimeout is 10 s;
+     * nginx arms 60 s once per fetch, HAProxy's HTTP client connects within 5 s. A response is a few KB, so 10 s is
+     * ample even far away, and the fetches share one thread: a stalled responder delays the other certificates' fetches
+     * by at most this much.
+     */
+    static final long DEFAULT_OCSP_FETCH_TIMEOUT_MS = 10_000;
+    static final long MAX_OCSP_FETCH_TIMEOUT_MS = 300_000;
     /** An ALPN protocol id as configured: 1 to 255 visible ASCII characters (RFC 7301 allows any bytes; names are ASCII). */
     private static final Pattern ALPN_ID = Pattern.compile("[\\x21-\\x7e]{1,255}");
     /** The application protocols rsp speaks behind TLS; a connection that agrees on another is closed. */
@@ -70,7 +78,7 @@ public record TlsSettings(InetSocketAddress listen, Mode mode, Path certsDir, St
     /** Names a reader of the brief might write; the repository's durations are milliseconds named *.ms. */
     private static final Map<String, String> RENAMED = Map.of("hello.timeout", "hello.timeout.ms",
             "certs.poll", "certs.poll.ms", "session.timeout", "session.timeout.ms", "session.timeout.s",
-            "session.timeout.ms");
+            "session.timeout.ms", "ocsp.fetch.timeout", "ocsp.fetch.timeout.ms");
 
     /** The outcome of {@link #parse}. */
     public sealed interface Parsed {
@@ -106,7 +114,7 @@ public record TlsSettings(InetSocketAddress listen, Mode mode, Path certsDir, St
                 + engine.name().toLowerCase(java.util.Locale.ROOT) + ", alpn=" + alpn + ", prefer.client.ciphers="
                 + preferClientCiphers + ", tickets.keys.file=" + ticketKeysFile.map(Path::toString).orElse("")
                 + ", session.cache.size=" + sessionCacheSize + ", session.timeout=" + sessionTimeout + ", ocsp.stapling="
-                + ocspStapling + "]";
+                + ocspStapling + ", ocsp.fetch.timeout=" + ocspFetchTimeout + "]";
     }
 
     /**
@@ -190,6 +198,7 @@ public record TlsSettings(InetSocketAddress listen, Mode mode, Path certsDir, St
         long cacheSize = r.number("session.cache.size", DEFAULT_SESSION_CACHE_SIZE, 0, 10_000_000);
         long sessionTimeout = r.number("session.timeout.ms", DEFAULT_SESSION_TIMEOUT_MS, 1_000, MAX_SESSION_TIMEOUT_MS);
         boolean stapling = r.bool("ocsp.stapling", true);
+        long ocspFetch = r.number("ocsp.fetch.timeout.ms", DEFAULT_OCSP_FETCH_TIMEOUT_MS, 100, MAX_OCSP_FETCH_TIMEOUT_MS);
         if (!r.errors.isEmpty()) {
             return new Invalid(List.copyOf(r.errors));
         }
@@ -197,7 +206,7 @@ public record TlsSettings(InetSocketAddress listen, Mode mode, Path certsDir, St
                 (int) maxBytes, Duration.ofMillis(timeout), protocols, ciphers,
                 backend.isEmpty() ? Optional.empty() : Optional.of(backend), (int) port, engine, alpn, preferClient,
                 ticketKeys.isEmpty() ? Optional.empty() : Optional.of(resolveHome(ticketKeys)), (int) cacheSize,
-                Duration.ofSeconds(sessionTimeout / 1000), stapling),
+                Duration.ofSeconds(sessionTimeout / 1000), stapling, Duration.ofMillis(ocspFetch)),
                 List.copyOf(warnings));
     }
 

@@ -2,16 +2,14 @@ package dev.rsp.tls.ocsp;
 
 import dev.rsp.tls.certs.ServedCertificate;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -20,6 +18,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,8 +26,9 @@ import org.slf4j.LoggerFactory;
  * Keeps an OCSP response for every served certificate that names a responder, for the native engine to staple.
  *
  * <p>Build vs select: fetching, checking and scheduling run on this stapler's own thread ({@code rsp-tls-ocsp}), one
- * request at a time, each bounded ({@link #CONNECT_TIMEOUT}, {@link #REQUEST_TIMEOUT}, {@link #MAX_RESPONSE_BYTES});
- * the loops only read the published response with {@link #staple}, a map lookup and a clock read.
+ * request at a time, each bounded as a whole by the fetch timeout {@link #track} is given ({@code ocsp.fetch.timeout.ms}:
+ * connect, request, head and body) and in size ({@link OcspHttpFetch}); the loops only read the published response
+ * with {@link #staple}, a map lookup and a clock read. Every fetch counts one {@link OcspOutcome}.
  *
  * <p>Schedule: a response is fetched when its certificate is first tracked, then again at the middle of its validity
  * ({@code thisUpdate} to {@code nextUpdate}; every hour when the responder gives no {@code nextUpdate}); a failed fetch
@@ -40,19 +40,21 @@ import org.slf4j.LoggerFactory;
 public final class OcspStapler implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(OcspStapler.class);
-    static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
-    static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(10);
-    static final int MAX_RESPONSE_BYTES = 64 * 1024;
     static final Duration FIRST_RETRY = Duration.ofSeconds(10);
     static final Duration LAST_RETRY = Duration.ofMinutes(10);
     static final Duration WITHOUT_NEXT_UPDATE = Duration.ofHours(1);
     /** The soonest a good response is fetched again (a responder whose responses live for seconds). */
     static final Duration SOONEST_REFRESH = Duration.ofSeconds(30);
 
-    /** Sends a DER request to a responder and returns its DER answer. On the stapler's thread; may block, bounded. */
+    /**
+     * Sends a DER request to a responder and returns its DER answer. On the stapler's thread; blocks at most about
+     * {@code within} for the whole exchange, then fails with {@link OcspFetchFailed} ({@link OcspOutcome#FETCH_TIMEOUT}).
+     * A failure it can name is an {@link OcspFetchFailed}; any other {@link IOException} counts as
+     * {@link OcspOutcome#FETCH_FAILED}.
+     */
     @FunctionalInterface
     public interface Fetch {
-        byte[] post(URI responder, byte[] request) throws IOException, InterruptedException;
+        byte[] post(URI responder, byte[] request, Duration within) throws IOException, InterruptedException;
     }
 
     /** A checked response in force, stapled until {@code until} (exclusive; {@link Instant#MAX} without nextUpdate). */
@@ -83,17 +85,21 @@ public final class OcspStapler implements AutoCloseable {
     private final Clock clock;
     /** By leaf certificate (X509Certificate equality is its encoding): survives reloads that keep a certificate. */
     private final Map<X509Certificate, Entry> entries = new ConcurrentHashMap<>();
+    private final Map<OcspOutcome, LongAdder> counts = new EnumMap<>(OcspOutcome.class);
+    /** The bound of one whole fetch, set by {@link #track} before it schedules any; read on the stapler's thread. */
+    private volatile Duration fetchTimeout;
 
-    /** A stapler over HTTP (the JDK's client) and the system clock, with a daemon thread of its own. */
+    /** A stapler over HTTP ({@link OcspHttpFetch}) and the system clock, with a daemon thread of its own. */
     public static OcspStapler overHttp() {
-        HttpClient client = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT)
-                .followRedirects(HttpClient.Redirect.NEVER).build();
-        return new OcspStapler((uri, request) -> post(client, uri, request), Clock.systemUTC());
+        return new OcspStapler(new OcspHttpFetch(), Clock.systemUTC());
     }
 
     public OcspStapler(Fetch fetch, Clock clock) {
         this.fetch = fetch;
         this.clock = clock;
+        for (OcspOutcome o : OcspOutcome.values()) {
+            counts.put(o, new LongAdder());
+        }
         this.thread = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "rsp-tls-ocsp");
             t.setDaemon(true);
@@ -103,9 +109,11 @@ public final class OcspStapler implements AutoCloseable {
 
     /**
      * Tracks {@code certificates} from now on (stapling on) or none (stapling off): a certificate new here is fetched
-     * at once, one no longer listed is forgotten. Returns at once; the work runs on the stapler's thread.
+     * at once, one no longer listed is forgotten; each fetch from now on is given {@code fetchTimeout} as a whole.
+     * Returns at once; the work runs on the stapler's thread.
      */
-    public void track(List<ServedCertificate> certificates) {
+    public void track(List<ServedCertificate> certificates, Duration fetchTimeout) {
+        this.fetchTimeout = fetchTimeout;
         Map<X509Certificate, ServedCertificate> wanted = new HashMap<>();
         for (ServedCertificate c : certificates) {
             if (OcspExchange.responder(c.leaf()).isPresent()) {
@@ -152,16 +160,23 @@ public final class OcspStapler implements AutoCloseable {
         }
         Instant now = clock.instant();
         OcspExchange.Checked checked;
+        OcspOutcome outcome;
         try {
-            byte[] answer = fetch.post(e.responder, OcspExchange.request(e.leaf, e.issuer));
+            byte[] answer = fetch.post(e.responder, OcspExchange.request(e.leaf, e.issuer), fetchTimeout);
             checked = OcspExchange.check(answer, e.leaf, e.issuer, now);
+            outcome = checked instanceof OcspExchange.Good ? OcspOutcome.FETCHED : OcspOutcome.UNFIT;
+        } catch (OcspFetchFailed ex) {
+            checked = new OcspExchange.Unfit("no answer from " + e.responder + ": " + ex.getMessage());
+            outcome = ex.outcome();
         } catch (IOException ex) {
             checked = new OcspExchange.Unfit("no answer from " + e.responder + " (" + ex.getClass().getSimpleName()
                     + (ex.getMessage() == null ? "" : ": " + ex.getMessage()) + ")");
+            outcome = OcspOutcome.FETCH_FAILED;
         } catch (InterruptedException ex) {
             Thread.currentThread().interrupt();
             return;
         }
+        counts.get(outcome).increment();
         Duration delay;
         if (checked instanceof OcspExchange.Good good) {
             boolean first = e.staple == null;
@@ -235,6 +250,13 @@ public final class OcspStapler implements AutoCloseable {
         return Optional.of(p == null ? "the last OCSP response has expired" : p);
     }
 
+    /** Every {@link OcspOutcome}'s count by its name, in declaration order, from 0. Any thread. */
+    public Map<String, Long> counts() {
+        Map<String, Long> out = new LinkedHashMap<>();
+        counts.forEach((o, n) -> out.put(o.id(), n.sum()));
+        return out;
+    }
+
     /** Whether {@code leaf} is tracked (it names a responder and stapling is on). */
     public boolean tracks(X509Certificate leaf) {
         return entries.containsKey(leaf);
@@ -244,23 +266,5 @@ public final class OcspStapler implements AutoCloseable {
     public void close() {
         thread.shutdownNow();
         entries.clear();
-    }
-
-    /** POSTs a request (RFC 6960 appendix A.1) and reads at most {@link #MAX_RESPONSE_BYTES} of a 200 answer. */
-    static byte[] post(HttpClient client, URI responder, byte[] request) throws IOException, InterruptedException {
-        HttpRequest post = HttpRequest.newBuilder(responder).timeout(REQUEST_TIMEOUT)
-                .header("Content-Type", "application/ocsp-request").header("Accept", "application/ocsp-response")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(request)).build();
-        HttpResponse<InputStream> response = client.send(post, HttpResponse.BodyHandlers.ofInputStream());
-        try (InputStream body = response.body()) {
-            if (response.statusCode() != 200) {
-                throw new IOException("HTTP status " + response.statusCode());
-            }
-            byte[] der = body.readNBytes(MAX_RESPONSE_BYTES + 1);
-            if (der.length > MAX_RESPONSE_BYTES) {
-                throw new IOException("a response larger than " + MAX_RESPONSE_BYTES + " bytes");
-            }
-            return der;
-        }
     }
 }

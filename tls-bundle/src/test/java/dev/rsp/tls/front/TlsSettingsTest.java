@@ -196,4 +196,20 @@ class TlsSettingsTest {
         assertTrue(errors(Map.of("session.timeout.ms", "604800001")).get(0).startsWith("session.timeout.ms"), "7 days at most");
         assertTrue(errors(Map.of("session.timeout.s", "300")).get(0).contains("use session.timeout.ms"));
     }
+
+    @Test
+    void anOcspFetchIsBoundedAsAWholeBy10sByDefaultAndTheBoundIsRead() {
+        assertEquals(Duration.ofSeconds(10), valid(Map.of()).ocspFetchTimeout());
+        assertEquals(Duration.ofMillis(2500), valid(Map.of("ocsp.fetch.timeout.ms", "2500")).ocspFetchTimeout());
+        assertEquals(Duration.ofMinutes(5), valid(Map.of("ocsp.fetch.timeout.ms", 300_000L)).ocspFetchTimeout());
+    }
+
+    @Test
+    void aBadOcspFetchTimeoutIsNamed() {
+        assertTrue(errors(Map.of("ocsp.fetch.timeout.ms", "0")).get(0).startsWith(
+                "ocsp.fetch.timeout.ms = '0': expected a whole number from 100 to 300000"), "no unbounded fetch");
+        assertTrue(errors(Map.of("ocsp.fetch.timeout.ms", "300001")).get(0).startsWith("ocsp.fetch.timeout.ms"));
+        assertTrue(errors(Map.of("ocsp.fetch.timeout.ms", "soon")).get(0).startsWith("ocsp.fetch.timeout.ms = 'soon'"));
+        assertTrue(errors(Map.of("ocsp.fetch.timeout", "10000")).get(0).contains("use ocsp.fetch.timeout.ms"));
+    }
 }

@@ -65,6 +65,8 @@ class OcspTest {
     static final X509Certificate LEAF = cert("CN=shop.example", LEAF_KEYS, "CN=Test CA", CA_KEYS, 4242,
             "http://127.0.0.1:1/ocsp", null);
 
+    static final Duration FETCH_TIMEOUT = Duration.ofSeconds(10);
+
     OcspStapler stapler;
 
     @AfterEach
@@ -207,38 +209,38 @@ class OcspTest {
     void theStaplerPublishesAGoodResponseAndSaysWhyThereIsNone() {
         AtomicInteger asked = new AtomicInteger();
         byte[] der = good();
-        stapler = new OcspStapler((uri, request) -> {
+        stapler = new OcspStapler((uri, request, within) -> {
             asked.incrementAndGet();
             assertEquals(URI.create("http://127.0.0.1:1/ocsp"), uri);
             return der;
         }, Clock.fixed(NOW, ZoneOffset.UTC));
         assertNull(stapler.staple(LEAF));
-        stapler.track(List.of(served(LEAF, CA), served(CA)));
+        stapler.track(List.of(served(LEAF, CA), served(CA)), FETCH_TIMEOUT);
         await(() -> stapler.staple(LEAF) != null);
         assertArrayEquals(der, stapler.staple(LEAF));
         assertEquals(Optional.empty(), stapler.problem(LEAF));
         assertFalse(stapler.tracks(CA), "no responder, nothing to track");
         assertEquals(1, asked.get());
 
-        stapler.track(List.of());
+        stapler.track(List.of(), FETCH_TIMEOUT);
         await(() -> !stapler.tracks(LEAF));
         assertNull(stapler.staple(LEAF), "stapling off");
     }
 
     @Test
     void aCertificateWithoutAResponseIsServedWithoutAStapleAndTheReasonKept() {
-        stapler = new OcspStapler((uri, request) -> {
+        stapler = new OcspStapler((uri, request, within) -> {
             throw new java.net.ConnectException("Connection refused");
         }, Clock.fixed(NOW, ZoneOffset.UTC));
-        stapler.track(List.of(served(LEAF, CA)));
+        stapler.track(List.of(served(LEAF, CA)), FETCH_TIMEOUT);
         await(() -> stapler.problem(LEAF).filter(p -> p.contains("Connection refused")).isPresent());
         assertNull(stapler.staple(LEAF));
         assertTrue(stapler.problem(LEAF).get().startsWith("no answer from http://127.0.0.1:1/ocsp"));
 
-        OcspStapler revoked = new OcspStapler((uri, request) -> response(LEAF, new RevokedStatus(Date.from(NOW), 0), NOW,
+        OcspStapler revoked = new OcspStapler((uri, request, within) -> response(LEAF, new RevokedStatus(Date.from(NOW), 0), NOW,
                 NOW.plusSeconds(3600), CA_KEYS), Clock.fixed(NOW, ZoneOffset.UTC));
         try {
-            revoked.track(List.of(served(LEAF, CA)));
+            revoked.track(List.of(served(LEAF, CA)), FETCH_TIMEOUT);
             await(() -> revoked.problem(LEAF).filter(p -> p.startsWith("REVOKED")).isPresent());
             assertNull(revoked.staple(LEAF));
         } finally {
@@ -248,10 +250,10 @@ class OcspTest {
 
     @Test
     void withoutTheIssuerInTheChainNoRequestCanBeMade() {
-        stapler = new OcspStapler((uri, request) -> {
+        stapler = new OcspStapler((uri, request, within) -> {
             throw new IOException("not asked");
         }, Clock.fixed(NOW, ZoneOffset.UTC));
-        stapler.track(List.of(served(LEAF)));
+        stapler.track(List.of(served(LEAF)), FETCH_TIMEOUT);
         await(() -> stapler.problem(LEAF).filter(p -> p.contains("issuer")).isPresent());
     }
 
@@ -259,8 +261,8 @@ class OcspTest {
     void aResponsePastItsNextUpdateIsNoLongerStapled() {
         byte[] der = response(LEAF, CertificateStatus.GOOD, NOW, NOW.plusSeconds(60), CA_KEYS);
         MovableClock clock = new MovableClock(NOW);
-        stapler = new OcspStapler((uri, request) -> der, clock);
-        stapler.track(List.of(served(LEAF, CA)));
+        stapler = new OcspStapler((uri, request, within) -> der, clock);
+        stapler.track(List.of(served(LEAF, CA)), FETCH_TIMEOUT);
         await(() -> stapler.staple(LEAF) != null);
         clock.now = NOW.plusSeconds(61);
         assertNull(stapler.staple(LEAF));

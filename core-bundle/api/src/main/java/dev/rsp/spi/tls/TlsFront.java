@@ -3,6 +3,7 @@ package dev.rsp.spi.tls;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.Map;
 import org.osgi.annotation.versioning.ConsumerType;
 
 /**
@@ -40,4 +41,18 @@ public interface TlsFront {
      * @return need more, a hello, or a rejection
      */
     Inspection inspect(ByteBuffer received);
+
+    /**
+     * Outcomes this front counts itself, away from the connections (e.g. the OCSP fetches of a terminating front), by
+     * stable dotted name, each with its total so far, from 0. The core shows them beside its own events (in
+     * {@code /metrics} as {@code rsp_events_total{event=...}}, {@code /api/stats}, the status page) while the front is
+     * registered. Called on the core's admin threads: cheap, never blocking; a new map each call.
+     *
+     * <p>The default counts nothing.
+     *
+     * @since 0.5.0
+     */
+    default Map<String, Long> events() {
+        return Map.of();
+    }
 }

@@ -16,6 +16,9 @@
  *       does not cover ({@link dev.rsp.spi.tls.Termination#covers}) gets 421.</li>
  * </ul>
  *
+ * <p>0.5.0: {@link dev.rsp.spi.tls.TlsFront#events()} gives the core the counters a front keeps itself (a default
+ * method: a front that counts nothing need not implement it).
+ *
  * <p>0.4.0: {@link dev.rsp.spi.tls.EngineKind#resumed} tells a resumed handshake from a full one (a default method:
  * a kind whose sessions keep their creation time need not implement it).
  *
@@ -29,7 +32,7 @@
  * <p>Removing the service closes the listener; connections already open finish.
  */
 @Export
-@Version("0.4.0")
+@Version("0.5.0")
 package dev.rsp.spi.tls;
 
 import org.osgi.annotation.bundle.Export;

@@ -318,10 +318,17 @@ public final class ProxyEngine {
         return sum;
     }
 
-    /** Every named outcome counter, plus {@code backend.marked_down} from passive health; sorted by name. */
+    /**
+     * Every named outcome counter, plus {@code backend.marked_down} from passive health and the counters the TLS fronts
+     * keep themselves ({@link TlsFront#events()}, e.g. {@code tls.ocsp.*}; a name the core declares stays the core's);
+     * sorted by name.
+     */
     public Map<String, Long> events() {
         Map<String, Long> m = counters.named();
         m.put(Counter.BACKEND_MARKED_DOWN.id(), health.markedDownCount());
+        synchronized (this) {
+            tls.events().forEach(m::putIfAbsent);
+        }
         return m;
     }
 

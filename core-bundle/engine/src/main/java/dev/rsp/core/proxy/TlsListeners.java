@@ -82,6 +82,22 @@ final class TlsListeners {
     }
 
     /**
+     * The counters the fronts keep themselves ({@link TlsFront#events()}), summed by name over the open listeners; a
+     * front that throws adds nothing.
+     */
+    Map<String, Long> events() {
+        Map<String, Long> out = new java.util.TreeMap<>();
+        for (TlsFront front : listeners.keySet()) {
+            try {
+                front.events().forEach((name, n) -> out.merge(name, n, Long::sum));
+            } catch (RuntimeException e) {
+                // a front's failure must not take the core's metrics with it
+            }
+        }
+        return out;
+    }
+
+    /**
      * Runs SSLEngine delegated tasks (the handshake's signatures and key exchanges) off the loops: one thread per
      * loop, a bounded queue; a handshake whose task is refused is closed. Made on first use.
      */

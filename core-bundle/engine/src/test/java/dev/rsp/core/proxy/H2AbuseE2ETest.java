@@ -11,9 +11,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Every HTTP/2 abuse limit (issue 19) against a running engine, with crafted frames from {@link CraftedH2Client}
@@ -21,30 +19,14 @@ import org.junit.jupiter.api.io.TempDir;
  * closed), the {@code h2.*} counter of the limit, and that a normal client on another connection is answered
  * meanwhile. Limits are set small so that each attack is short.
  */
-class H2AbuseE2ETest {
-
-    StubBackend backend;
-    ProxyHarness proxy;
-    @TempDir
-    Path dir;
-
-    @AfterEach
-    void tearDown() throws IOException {
-        if (proxy != null) {
-            proxy.close();
-        }
-        if (backend != null) {
-            backend.close();
-        }
-    }
+class H2AbuseE2ETest extends StubProxyFixture {
 
     private void start(String... keyValues) throws IOException {
         Map<String, Object> config = new HashMap<>();
         for (int i = 0; i < keyValues.length; i += 2) {
             config.put(keyValues[i], keyValues[i + 1]);
         }
-        backend = new StubBackend("a", ProxyBasicsTest.ECHO);
-        proxy = new ProxyHarness(config).withStrategy().backend("a", backend.port());
+        start(ProxyBasicsTest.ECHO, config);
     }
 
     private CraftedH2Client.Observed run(String scenario, String... args) throws Exception {
@@ -73,7 +55,7 @@ class H2AbuseE2ETest {
         }
         o.expectNot("A GOAWAY");
         assertEquals(3, counter("h2.refused_stream"));
-        assertEquals(5, backend.requests().size(), "the refused streams never reached the backend");
+        assertEquals(5, a.requests().size(), "the refused streams never reached the backend");
     }
 
     /** Streams opened and reset within one read never count against the concurrency: the per-read bound stops them. */
@@ -110,7 +92,7 @@ class H2AbuseE2ETest {
         o.expect("A GOAWAY 1 ENHANCE_YOUR_CALM").expect("A CLOSED");
         assertTrue(o.number("A CONTINUATIONS ") < 10, "cut off after about 4 x 4096 bytes: " + o.text());
         assertEquals(1, counter("h2.header_flood"));
-        assertEquals(0, backend.requests().size());
+        assertEquals(0, a.requests().size());
     }
 
     @Test
@@ -119,7 +101,7 @@ class H2AbuseE2ETest {
         CraftedH2Client.Observed o = run("head-over-limit", "4096");
         o.expect("A HEADERS 1 431").expect("A GOAWAY 1 NO_ERROR").expect("A CLOSED");
         assertEquals(1, counter("h2.head_too_large"));
-        assertEquals(0, backend.requests().size());
+        assertEquals(0, a.requests().size());
     }
 
     /** HpackDecoder stops delivering at the header list limit but keeps its table in step: 431, connection kept. */
@@ -130,8 +112,8 @@ class H2AbuseE2ETest {
         o.expect("A HEADERS 1 431").expect("A HEADERS 3 200").expect("A OPEN True");
         o.expectNot("A GOAWAY");
         assertEquals(1, counter("h2.head_too_large"));
-        assertEquals(1, backend.requests().size());
-        assertEquals("/after-bomb", backend.requests().get(0).target());
+        assertEquals(1, a.requests().size());
+        assertEquals("/after-bomb", a.requests().get(0).target());
     }
 
     @Test
@@ -204,7 +186,7 @@ class H2AbuseE2ETest {
         o.expect("A GOAWAY 9 NO_ERROR").expect("A ANSWERED 1,3,5,7,9").expect("A CLOSED");
         o.expectNot("A RST");
         assertEquals(1, counter("h2.stream_budget"));
-        assertEquals(5, backend.requests().size());
+        assertEquals(5, a.requests().size());
     }
 
     /**
@@ -215,7 +197,7 @@ class H2AbuseE2ETest {
     @Test
     void aResponseTricklingLongerThanTheIdleTimeoutDoesNotSpinTheLoop() throws Exception {
         int chunks = 12;
-        backend = new StubBackend("a", (r, in, out) -> {
+        start((r, in, out) -> {
             out.write("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
             for (int i = 0; i < chunks; i++) {
                 out.write("1\r\nx\r\n".getBytes(StandardCharsets.US_ASCII));
@@ -225,8 +207,7 @@ class H2AbuseE2ETest {
             out.write("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
             out.flush();
             return true;
-        });
-        proxy = new ProxyHarness(Map.of("timeout.idle.ms", "200")).withStrategy().backend("a", backend.port());
+        }, Map.of("timeout.idle.ms", "200"));
         long before = proxy.engine.loopIterations();
         Path outFile = dir.resolve("curl.out");
         Process curl = new ProcessBuilder("curl", "-sS", "--max-time", "20", "--http2-prior-knowledge",
@@ -245,6 +226,6 @@ class H2AbuseE2ETest {
         long after = o.number("A AFTER_MS ");
         assertTrue(after >= 250 && after < 5000, "closed after about 300 ms, not " + after);
         awaitCounter("client.timeout.header", 1);
-        assertEquals(0, backend.requests().size());
+        assertEquals(0, a.requests().size());
     }
 }

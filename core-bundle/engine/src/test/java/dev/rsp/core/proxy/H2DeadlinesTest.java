@@ -12,9 +12,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * An HTTP/2 connection's own deadlines when a stream outlasts them: the idle timeout of a connection whose only
@@ -22,33 +20,17 @@ import org.junit.jupiter.api.io.TempDir;
  * is answered. (A deadline left in the past fired again at once, forever, and held the loop thread.) The backend
  * is slow on purpose: it answers late, or paces its body.
  */
-class H2DeadlinesTest {
-
-    StubBackend slow;
-    ProxyHarness proxy;
-    @TempDir
-    Path dir;
-
-    @AfterEach
-    void tearDown() throws IOException {
-        if (proxy != null) {
-            proxy.close();
-        }
-        if (slow != null) {
-            slow.close();
-        }
-    }
+class H2DeadlinesTest extends StubProxyFixture {
 
     /** The body trickles in (the exchange makes progress) while the client has nothing to send (no readiness). */
     @Test
     void aStreamThatOutlastsTheConnectionsIdleTimeoutIsAnswered() throws Exception {
         int pieces = 25;
-        slow = new StubBackend("slow", (r, in, out) -> {
+        start((r, in, out) -> {
             out.write(("HTTP/1.1 200 OK\r\nContent-Length: " + pieces * 1000 + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
             paced(out, pieces);
             return true;
-        });
-        proxy = new ProxyHarness(Map.of("timeout.idle.ms", "500")).withStrategy().backend("slow", slow.port());
+        }, Map.of("timeout.idle.ms", "500"));
         Process curl = curl(dir.resolve("idle.out"), "/paced");
         assertTrue(curl.waitFor(30, TimeUnit.SECONDS), "curl finished");
         String out = Files.readString(dir.resolve("idle.out"), StandardCharsets.ISO_8859_1);
@@ -59,14 +41,13 @@ class H2DeadlinesTest {
     @Test
     void aStreamThatOutlastsTheDrainGraceFinishesAndNothingIsCut() throws Exception {
         int pieces = 25;
-        slow = new StubBackend("slow", (r, in, out) -> {
+        start((r, in, out) -> {
             out.write(("HTTP/1.1 200 OK\r\nContent-Length: " + pieces * 1000 + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
             paced(out, pieces);
             return true;
-        });
-        proxy = new ProxyHarness(Map.of("timeout.stop.ms", "20000")).withStrategy().backend("slow", slow.port());
+        }, Map.of("timeout.stop.ms", "20000"));
         Process curl = curl(dir.resolve("drain.out"), "/paced");
-        assertTrue(ProxyHarness.await(() -> !slow.requests().isEmpty() || !curl.isAlive(), 10_000), "the request reached the backend");
+        assertTrue(ProxyHarness.await(() -> !a.requests().isEmpty() || !curl.isAlive(), 10_000), "the request reached the backend");
         assertTrue(curl.isAlive(), "still in flight");
         CompletableFuture<Integer> cut = CompletableFuture.supplyAsync(proxy.engine::drain);
         assertTrue(curl.waitFor(30, TimeUnit.SECONDS), "curl finished");

@@ -5,48 +5,29 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Malformed HTTP/2 requests (RFC 9113 §8.1.1, §8.2, §8.3) and stream errors against a running engine, with crafted
  * frames from {@link CraftedH2Client} over h2c: each malformed request is reset (RST_STREAM PROTOCOL_ERROR), counted,
  * and never reaches the backend whole; CONNECT is 405, a request without any host 400; the connection carries on.
  */
-class H2MalformedTest {
+class H2MalformedTest extends StubProxyFixture {
 
     /** Malformed in their head: reset before an exchange starts, so the backend never sees them. */
     static final List<String> HEAD_CASES = List.of("uppercase-name", "pseudo-after-regular", "no-method", "no-path",
             "no-scheme", "unknown-pseudo", "connection", "upgrade", "transfer-encoding", "keep-alive", "te-gzip",
             "duplicate-path", "duplicate-method", "length-no-body");
 
-    StubBackend backend;
-    ProxyHarness proxy;
-    @TempDir
-    Path dir;
-
-    @AfterEach
-    void tearDown() throws IOException {
-        if (proxy != null) {
-            proxy.close();
-        }
-        if (backend != null) {
-            backend.close();
-        }
-    }
-
     /** The backend holds {@code /slow} until rsp has counted a stream error, so the stream is active meanwhile. */
     private void start() throws IOException {
-        backend = new StubBackend("a", (r, in, out) -> {
+        start((r, in, out) -> {
             if (r.target().startsWith("/slow")) {
                 ProxyHarness.await(() -> proxy.engine.counters().get("h2.stream_error") > 0, 5000);
             }
             return ProxyBasicsTest.ECHO.handle(r, in, out);
         });
-        proxy = new ProxyHarness().withStrategy().backend("a", backend.port());
     }
 
     private long counter(String name) {
@@ -66,9 +47,9 @@ class H2MalformedTest {
         o.expect("CASE te-trailers STATUS 200").expect("CASE host-only STATUS 200");
         o.expect("A OPEN True").expectNot("A GOAWAY");
         assertEquals(HEAD_CASES.size(), counter("h2.malformed"));
-        assertEquals(List.of("/ok-te", "/ok-host", "/ok-after"), backend.requests().stream().map(StubBackend.Request::target).toList(),
+        assertEquals(List.of("/ok-te", "/ok-host", "/ok-after"), a.requests().stream().map(StubBackend.Request::target).toList(),
                 "only the well-formed requests reach the backend");
-        assertNull(backend.requests().get(0).header("te"), "te: trailers is accepted, not forwarded");
+        assertNull(a.requests().get(0).header("te"), "te: trailers is accepted, not forwarded");
     }
 
     /**

@@ -2,11 +2,15 @@ package dev.rsp.core.proxy;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.rsp.spi.routing.Decision;
+import dev.rsp.spi.tls.Inspection;
+import dev.rsp.spi.tls.TlsFront;
+import dev.rsp.spi.tls.TlsHandling;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
@@ -289,6 +293,49 @@ class TlsListenerTest {
                 + proxy.engine.counters().get("tls.handshake.closed") == 1, 5000), proxy.engine.counters().named().toString());
         assertEquals(0, stub.requests().size());
         assertTrue(ProxyHarness.await(() -> proxy.engine.counters().activeClients() == 0, 5000));
+    }
+
+    @Test
+    void aFrontsOwnCountersShowWithTheCoresEventsWhileItIsRegistered() throws Exception {
+        proxy = new ProxyHarness();
+        TestTlsFront inner = TestTlsFront.passthrough(Optional.empty(), 0);
+        TlsFront counting = new TlsFront() {
+            @Override
+            public InetSocketAddress listenAddress() {
+                return inner.listenAddress();
+            }
+
+            @Override
+            public TlsHandling handling() {
+                return inner.handling();
+            }
+
+            @Override
+            public int maxHelloBytes() {
+                return inner.maxHelloBytes();
+            }
+
+            @Override
+            public Duration helloTimeout() {
+                return inner.helloTimeout();
+            }
+
+            @Override
+            public Inspection inspect(java.nio.ByteBuffer received) {
+                return inner.inspect(received);
+            }
+
+            @Override
+            public Map<String, Long> events() {
+                return Map.of("tls.ocsp.fetch.timeout", 2L, "tls.hello", 99L);
+            }
+        };
+        proxy.engine.addTlsFront(counting);
+        Map<String, Long> events = proxy.engine.events();
+        assertEquals(2L, events.get("tls.ocsp.fetch.timeout"));
+        assertEquals(0L, events.get("tls.hello"), "a name the core declares stays the core's");
+        proxy.engine.removeTlsFront(counting);
+        assertFalse(proxy.engine.events().containsKey("tls.ocsp.fetch.timeout"), "shown while registered");
     }
 
     @Test
