@@ -1,12 +1,14 @@
-# POSTs a body followed by trailers, prints the response's status, body and trailers. /usr/bin/python3; argv: port.
+# POSTs a body followed by trailers, prints the response's status, body and trailers. /usr/bin/python3; argv: port
+# [path, default /rpc].
 import socket, sys
 import h2.config, h2.connection, h2.events
 
 port = int(sys.argv[1])
+path = sys.argv[2] if len(sys.argv) > 2 else "/rpc"
 s = socket.create_connection(("127.0.0.1", port), timeout=10)
 c = h2.connection.H2Connection(h2.config.H2Configuration(client_side=True))
 c.initiate_connection()
-c.send_headers(1, [(":method", "POST"), (":path", "/rpc"), (":scheme", "http"), (":authority", "127.0.0.1:%d" % port),
+c.send_headers(1, [(":method", "POST"), (":path", path), (":scheme", "http"), (":authority", "127.0.0.1:%d" % port),
                    ("te", "trailers"), ("content-type", "application/grpc")])
 c.send_data(1, b"hello ")
 c.send_data(1, b"world")

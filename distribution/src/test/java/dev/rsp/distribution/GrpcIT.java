@@ -74,10 +74,10 @@ class GrpcIT {
         home.core("routing.chain", "lua");
         certs = Files.createDirectories(tmp.resolve("certs"));
         for (String host : List.of("grpc-a.example.com", "grpc-b.example.com")) {
-            TlsIT.Identity id = TlsIT.Identity.make(host);
+            TlsFixture.Identity id = TlsFixture.Identity.make(host);
             Files.writeString(certs.resolve(host + ".key"),
-                    TlsIT.pem(new JcaPKCS8Generator(id.keys().getPrivate(), null)));
-            Files.writeString(certs.resolve(host + ".crt"), TlsIT.pem(id.certificate()));
+                    TlsFixture.pem(new JcaPKCS8Generator(id.keys().getPrivate(), null)));
+            Files.writeString(certs.resolve(host + ".crt"), TlsFixture.pem(id.certificate()));
         }
         Path tls = home.etc().resolve("rsp.tls.cfg");
         Files.writeString(tls, Files.readString(tls) + "\ncerts.dir = " + certs + "\nselfsigned.default = false\n");

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Assumptions;
  * The gRPC peers of {@code grpc_peer.py} (test resources, beside this class), run by Debian's /usr/bin/python3 with
  * python3-grpcio: a {@linkplain #start server} on 127.0.0.1 and a port of its own choosing, answering with its name,
  * and the scenario {@linkplain #client client}. Without python3-grpcio a test fails when {@code CI} is set and is
- * skipped elsewhere, as with a missing tool ({@link TlsIT#tool}).
+ * skipped elsewhere, as with a missing tool ({@link TlsFixture#tool}).
  */
 final class GrpcPeer implements AutoCloseable {
 

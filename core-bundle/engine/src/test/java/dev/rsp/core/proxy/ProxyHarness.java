@@ -80,6 +80,13 @@ final class ProxyHarness implements AutoCloseable {
         return this;
     }
 
+    /** Adds {@code b} (any protocol) and publishes the set. */
+    ProxyHarness backend(Backend b) {
+        backends.add(b);
+        publish();
+        return this;
+    }
+
     void removeBackend(String name) {
         backends.removeIf(b -> b.name().equals(name));
         publish();
