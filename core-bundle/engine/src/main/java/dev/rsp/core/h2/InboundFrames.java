@@ -139,7 +139,8 @@ final class InboundFrames implements FrameListener {
                     tooLarge(target, stream);
                 }
             }
-            case DECODED -> {
+            case DECODED, INFORMATIONAL -> {
+                // INFORMATIONAL is a response's :status 1xx: a request decoder does not answer it.
                 if (target == Target.HEAD) {
                     stream.announced = true;
                     s.listener.onRequestHead(stream, c.block.endStream());
