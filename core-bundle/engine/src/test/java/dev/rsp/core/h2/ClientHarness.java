@@ -18,8 +18,8 @@ import java.util.Map;
  */
 final class ClientHarness {
 
-    final HpackFieldDecoder decoder = new HpackFieldDecoder();
-    final ClientRecorder recorder = new ClientRecorder(decoder);
+    final HpackFieldDecoder decoder;
+    final ClientRecorder recorder;
     final Map<Counter, Integer> counts = new EnumMap<>(Counter.class);
     final H2ClientSession session;
     /** The crafted server's HPACK encoder: every block made with it must reach the client, in order. */
@@ -30,13 +30,22 @@ final class ClientHarness {
     private final ByteBuffer out = ByteBuffer.allocate(1 << 21);
 
     ClientHarness(H2ClientLimits limits) {
+        this(limits, new HpackFieldDecoder());
+    }
+
+    ClientHarness(H2ClientLimits limits, HpackFieldDecoder decoder) {
+        this.decoder = decoder;
+        this.recorder = new ClientRecorder(decoder);
         session = new H2ClientSession(limits, decoder, recorder, c -> counts.merge(c, 1, Integer::sum));
         recorder.session = session;
     }
 
     /** A harness past the opening: the client's preface and SETTINGS written, the server's SETTINGS and ACK read. */
     static ClientHarness started(H2ClientLimits limits) {
-        ClientHarness h = new ClientHarness(limits);
+        return started(new ClientHarness(limits));
+    }
+
+    static ClientHarness started(ClientHarness h) {
         h.written();
         assertEquals(H2ClientSession.Progress.NEED_INPUT, h.feed(Frames.server().settingsAck()));
         h.written();
@@ -86,11 +95,15 @@ final class ClientHarness {
         return out;
     }
 
-    /** Opens a stream and writes its request head (GET {@code path}); {@code endStream}: no body. */
+    /**
+     * Opens a stream and writes its request head (GET {@code path}; {@code endStream}: no body) after the control
+     * frames owed, and takes both out of the output: {@link #written} shows what follows.
+     */
     H2Stream request(String path, boolean endStream) {
         assertTrue(session.canOpen());
         H2Stream s = session.open();
         assertTrue(session.writeHeaders(s, requestBlock(path), endStream, out));
+        written();
         return s;
     }
 
