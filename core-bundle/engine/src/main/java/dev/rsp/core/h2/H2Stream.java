@@ -12,7 +12,10 @@ public final class H2Stream {
     private StreamState state;
     final SendWindow send;
     final ReceiveWindow receive;
-    /** A response HEADERS (interim ones included) was written: a reset by the client no longer counts as premature. */
+    /**
+     * Server side: a response HEADERS (interim ones included) was written, so a reset by the client no longer counts as
+     * premature. Always false on the client side.
+     */
     boolean responseStarted;
     /**
      * The listener knows the stream (its head was delivered, or answered 431; on the client side from its opening): it
