@@ -3,8 +3,8 @@ package dev.rsp.core.h2;
 import java.nio.ByteBuffer;
 
 /**
- * The control frames a session has to send and has not written yet (SETTINGS, their ACK, PINGs, WINDOW_UPDATE,
- * RST_STREAM, GOAWAY), in order, as a bounded ring of small records: nothing is allocated per frame once the ring has
+ * The control frames a session has to send and has not written yet (the client preface, SETTINGS, their ACK, PINGs,
+ * WINDOW_UPDATE, RST_STREAM, GOAWAY), in order, as a bounded ring of small records: nothing is allocated per frame once the ring has
  * grown to what the connection needs. Bounded by {@code capacity}; a GOAWAY always finds room (it is the answer to
  * a full queue). Loop thread only.
  */
@@ -17,6 +17,8 @@ final class ControlQueue {
     static final byte WINDOW_UPDATE = 4;
     static final byte RST_STREAM = 5;
     static final byte GOAWAY = 6;
+    /** The client connection preface (not a frame, but owed first, and written whole like one). */
+    static final byte PREFACE = 7;
 
     /** Room beyond the capacity for GOAWAYs: the drain's two and a connection error's. */
     private static final int RESERVE = 3;
@@ -27,7 +29,7 @@ final class ControlQueue {
     private long[] values = new long[8];
     private int head;
     private int size;
-    private final int[] perKind = new int[GOAWAY + 1];
+    private final int[] perKind = new int[PREFACE + 1];
 
     /** @param capacity the most frames queued at once (GOAWAY aside) */
     ControlQueue(int capacity) {
@@ -80,6 +82,7 @@ final class ControlQueue {
                 case PING_ACK -> FrameWriter.ping(out, value, true);
                 case WINDOW_UPDATE -> FrameWriter.windowUpdate(out, id, (int) value);
                 case RST_STREAM -> FrameWriter.rstStream(out, id, ErrorCode.of((int) value));
+                case PREFACE -> Preface.write(out);
                 default -> FrameWriter.goAway(out, id, ErrorCode.of((int) value));
             };
             if (!written) {

@@ -39,7 +39,7 @@ package dev.rsp.core.h2;
  */
 public record H2Limits(int maxConcurrentStreams, int maxNewStreamsPerRead, int maxStreamsPerConnection,
         int maxPrematureResets, int maxHeaderBlockBytes, int maxGlitches, int maxQueuedControlFrames,
-        int initialStreamWindow, int connectionWindow) {
+        int initialStreamWindow, int connectionWindow) implements ConnectionLimits {
 
     public static final H2Limits DEFAULT = new H2Limits(100, 200, 1000, 100, 16_384, 1000, 1000, 65_535, 1 << 20);
 

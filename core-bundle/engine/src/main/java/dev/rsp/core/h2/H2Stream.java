@@ -1,9 +1,10 @@
 package dev.rsp.core.h2;
 
 /**
- * One stream of an {@link H2Session}, from the HEADERS that opened it until it closes: its state, its two flow-control
- * windows and an attachment for the connection glue (the stream's downstream), so that the glue keeps no map of its
- * own. Created and changed by the session only; the glue reads it and attaches. Loop thread only.
+ * One stream of an {@link H2Session} or an {@link H2ClientSession}, from the HEADERS that opened it (on the client side:
+ * from {@link H2ClientSession#open}) until it closes: its state, its two flow-control windows and an attachment for
+ * the connection glue (the stream's exchange), so that the glue keeps no map of its own. Created and changed by the
+ * session only; the glue reads it and attaches. Loop thread only.
  */
 public final class H2Stream {
 
@@ -11,10 +12,18 @@ public final class H2Stream {
     private StreamState state;
     final SendWindow send;
     final ReceiveWindow receive;
-    /** A response HEADERS (interim ones included) was written: a reset by the client no longer counts as premature. */
+    /**
+     * Server side: a response HEADERS (interim ones included) was written, so a reset by the client no longer counts as
+     * premature. Always false on the client side.
+     */
     boolean responseStarted;
-    /** The listener knows the stream (its head was delivered, or answered 431): it hears of its reset. */
+    /**
+     * The listener knows the stream (its head was delivered, or answered 431; on the client side from its opening): it
+     * hears of its reset.
+     */
     boolean announced;
+    /** Client side: the final (not 1xx) response head arrived; DATA may follow, and a HEADERS must be trailers. */
+    boolean finalHead;
     private Object attachment;
 
     H2Stream(int id, int sendWindow, int receiveWindow) {

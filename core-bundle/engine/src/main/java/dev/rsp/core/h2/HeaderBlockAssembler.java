@@ -4,7 +4,7 @@ import java.nio.ByteBuffer;
 
 /**
  * Gathers one field block from the fragments of a HEADERS frame and its CONTINUATION frames, against the byte limit
- * ({@link H2Limits#maxHeaderBlockBytes}). A block that arrives whole in one piece (one HEADERS frame with END_HEADERS,
+ * ({@link ConnectionLimits#maxHeaderBlockBytes}). A block that arrives whole in one piece (one HEADERS frame with END_HEADERS,
  * all in the read window: the usual case) is handed on in place, not copied; otherwise the pieces are copied into a
  * buffer of the limit's size, taken on first need and kept for the connection. Past the limit the rest of the block is
  * counted but not kept ({@link #overflowed()}). Loop thread only.
@@ -13,8 +13,8 @@ final class HeaderBlockAssembler {
 
     /** What the block is for, decided when its HEADERS frame arrives. */
     enum Target {
-        /** The request head of a new stream. */
-        REQUEST,
+        /** A stream's head: a new stream's request on the server side, a response head (1xx or final) on the client's. */
+        HEAD,
         /** The trailers of an active stream. */
         TRAILERS,
         /** A block of a refused, ignored or reset stream: decoded for the HPACK table only. */

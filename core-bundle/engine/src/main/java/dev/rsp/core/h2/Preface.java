@@ -42,7 +42,16 @@ public final class Preface {
         return n == LENGTH ? Match.PREFACE : Match.PREFIX;
     }
 
-    /** The preface in a new buffer ready to read, for a client side and for tests. */
+    /** Writes the preface into {@code out}, whole, or nothing (false) when it lacks room. */
+    static boolean write(ByteBuffer out) {
+        if (out.remaining() < LENGTH) {
+            return false;
+        }
+        out.put(BYTES);
+        return true;
+    }
+
+    /** The preface in a new buffer ready to read, for tests. */
     public static ByteBuffer bytes() {
         return ByteBuffer.wrap(BYTES.clone());
     }

@@ -1,8 +1,9 @@
 package dev.rsp.core.h2;
 
 /**
- * The states of a stream as a server sees them (RFC 9113 §5.1). The reserved states are missing: rsp never pushes.
- * Transitions are pure functions so that the table of §5.1 can be tested on its own.
+ * The states of a stream (RFC 9113 §5.1), from this endpoint's side: "remote" is the peer. The reserved states are
+ * missing: push is off both ways. Transitions are pure functions so that the table of §5.1 can be tested on its own;
+ * {@link #opened} is the server side's (the client side's stream goes from IDLE to OPEN when it sends its HEADERS).
  */
 public enum StreamState {
     IDLE, OPEN, HALF_CLOSED_REMOTE, HALF_CLOSED_LOCAL, CLOSED;

@@ -1,12 +1,14 @@
 package dev.rsp.core.h2;
 
 /**
- * The streams of one connection as the server side sees the client's stream identifiers (RFC 9113 §5.1, §5.1.1): the
- * active streams by id (open addressing, no boxing), the highest identifier the client has used (every lower idle
- * one is closed by it), and a memory of the streams closed last, telling those rsp reset (frames the client sent
+ * The streams of one connection by the client's stream identifiers, the odd ones (RFC 9113 §5.1, §5.1.1; no stream is
+ * server-initiated, since rsp neither pushes nor lets a server push): the active streams by id (open addressing, no
+ * boxing), the highest identifier the client has used (every lower idle one is closed by it; on the client side, the
+ * highest rsp opened), and a memory of the streams closed last, telling those rsp reset (frames the peer sent
  * before it saw the RST_STREAM are ignored, not taken for errors, §5.1 "closed") from those closed otherwise. The
  * memory holds a fixed number of identifiers, the most recent; "for a while" means for that many later closes.
- * Loop thread only.
+ * The names below speak as the server side; the client side reads {@link Idle#NEW} as "never opened". Loop thread
+ * only.
  */
 final class StreamTable {
 

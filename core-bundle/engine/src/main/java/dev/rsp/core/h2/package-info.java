@@ -1,11 +1,13 @@
 /**
  * HTTP/2 (RFC 9113) without sockets: frames ({@link dev.rsp.core.h2.FrameReader}, {@link dev.rsp.core.h2.FrameWriter}),
- * settings, flow-control windows, stream states, and the server side of a connection as a protocol engine
- * ({@link dev.rsp.core.h2.H2Session}) with the abuse limits of {@link dev.rsp.core.h2.H2Limits}. HPACK is not here:
- * field blocks are opaque bytes handed to a {@link dev.rsp.core.h2.HeaderBlockDecoder}, and response blocks arrive
- * encoded. Private to the core bundle.
+ * settings, flow-control windows, stream states, and both sides of a connection as protocol engines: the server side
+ * ({@link dev.rsp.core.h2.H2Session}, clients to rsp) with the abuse limits of {@link dev.rsp.core.h2.H2Limits}, and
+ * the client side ({@link dev.rsp.core.h2.H2ClientSession}, rsp to h2c backends; see its class comment for how a glue
+ * drives it) with {@link dev.rsp.core.h2.H2ClientLimits}. What both do alike is one package-private
+ * {@code SessionCore}. HPACK is not here: field blocks are opaque bytes handed to a
+ * {@link dev.rsp.core.h2.HeaderBlockDecoder}, and outgoing blocks arrive encoded. Private to the core bundle.
  *
- * <p>How a connection drives it (the glue that sits on an {@code Endpoint}; one request, one response):
+ * <p>How a server connection drives its session (the glue that sits on an {@code Endpoint}; one request, one response):
  * <ol>
  * <li>Create the session ({@code new H2Session(limits, decoder, listener, counters::count)}); write
  *     {@code writeControl(out)} (rsp's SETTINGS and connection WINDOW_UPDATE) before anything else.</li>

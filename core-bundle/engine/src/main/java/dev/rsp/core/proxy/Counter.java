@@ -139,7 +139,25 @@ public enum Counter {
             "Exchanges sent to an HTTP/2 backend, each on a stream of a shared connection"),
     H2_BACKEND_MALFORMED("h2.backend.malformed",
             "An HTTP/2 backend response that RFC 9113 calls malformed (no or a bad :status, a connection-specific"
-            + " field, a 101): RST_STREAM PROTOCOL_ERROR and 502");
+            + " field, a 101): RST_STREAM PROTOCOL_ERROR and 502"),
+    H2_BACKEND_CONNECTION_ERROR("h2.backend.connection_error",
+            "An HTTP/2 backend connection ended with GOAWAY for a protocol error of the backend"),
+    H2_BACKEND_STREAM_ERROR("h2.backend.stream_error",
+            "An HTTP/2 backend stream reset by rsp for a protocol error of the backend"),
+    H2_BACKEND_REFUSED_STREAM("h2.backend.refused_stream",
+            "An HTTP/2 backend stream the backend refused (RST_STREAM REFUSED_STREAM, or above the last stream of its"
+            + " GOAWAY): the request may be retried"),
+    H2_BACKEND_HEAD_TOO_LARGE("h2.backend.head_too_large",
+            "An HTTP/2 response head or trailers from a backend over the head limit (stream reset CANCEL)"),
+    H2_BACKEND_HEADER_FLOOD("h2.backend.header_flood",
+            "An HTTP/2 backend header block far over the head limit, a CONTINUATION flood (ENHANCE_YOUR_CALM)"),
+    H2_BACKEND_GLITCHES("h2.backend.glitches",
+            "An HTTP/2 backend connection closed after too many empty, PRIORITY or unknown frames, or WINDOW_UPDATEs of"
+            + " 0 on closed streams (ENHANCE_YOUR_CALM)"),
+    H2_BACKEND_CONTROL_QUEUE_FULL("h2.backend.control_queue_full",
+            "An HTTP/2 backend connection closed with more control frames owed than allowed (ENHANCE_YOUR_CALM)"),
+    H2_BACKEND_READ_PAUSED("h2.backend.read_paused",
+            "HTTP/2 backend input left unread until rsp's pending ACK or control frames are written to the backend");
 
     private static final Map<String, Counter> BY_ID = new HashMap<>();
 

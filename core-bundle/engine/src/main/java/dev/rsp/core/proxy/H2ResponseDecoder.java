@@ -58,7 +58,7 @@ final class H2ResponseDecoder implements HeaderBlockDecoder, FieldSink {
         first = true;
         DecodeStatus s = hpack.decode(block, keep ? this : DISCARD);
         return switch (s) {
-            case DONE -> Outcome.DECODED;
+            case DONE -> keep && !trailerBlock && status >= 100 && status < 200 ? Outcome.INFORMATIONAL : Outcome.DECODED;
             case HEADER_LIST_TOO_LARGE -> Outcome.TOO_LARGE;
             default -> Outcome.COMPRESSION_ERROR;
         };

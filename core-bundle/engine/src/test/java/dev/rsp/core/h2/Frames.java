@@ -46,6 +46,11 @@ final class Frames {
         return frame(FrameType.HEADERS, flags, streamId, ascii(block));
     }
 
+    /** A whole field block (real HPACK bytes) in one HEADERS frame. */
+    Frames headers(int streamId, byte[] block, boolean endStream) {
+        return frame(FrameType.HEADERS, (endStream ? Flags.END_STREAM : 0) | Flags.END_HEADERS, streamId, block);
+    }
+
     Frames continuation(int streamId, String fragment, boolean endHeaders) {
         return frame(FrameType.CONTINUATION, endHeaders ? Flags.END_HEADERS : 0, streamId, ascii(fragment));
     }
@@ -76,6 +81,11 @@ final class Frames {
 
     Frames ping(long opaque, boolean ack) {
         return frame(FrameType.PING, ack ? Flags.ACK : 0, 0, ByteBuffer.allocate(8).putLong(opaque).array());
+    }
+
+    /** What a server's connection starts with: an empty SETTINGS. */
+    static Frames server() {
+        return new Frames().frame(FrameType.SETTINGS, 0, 0, new byte[0]);
     }
 
     Frames settings(int... idValuePairs) {
