@@ -61,7 +61,7 @@ public enum Counter {
 
     BACKEND_POOL_REUSED("backend.pool.reused", "A request sent on a pooled backend connection"),
     BACKEND_POOL_STALE_RETRY("backend.pool.stale_retry",
-            "A pooled connection found closed by the backend; the request sent on a new one"),
+            "A pooled connection found closed by the backend, or an HTTP/2 stream the backend refused unprocessed; the request sent again"),
     BACKEND_POOL_IDLE_TIMEOUT("backend.pool.idle_timeout", "A pooled backend connection closed after its idle timeout"),
     BACKEND_POOL_CLOSED_BY_BACKEND("backend.pool.closed_by_backend", "A pooled backend connection the backend closed"),
     BACKEND_POOL_UNEXPECTED("backend.pool.unexpected",

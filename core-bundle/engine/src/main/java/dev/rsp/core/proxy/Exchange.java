@@ -264,8 +264,10 @@ final class Exchange implements LoopHandler {
     void backendBroke(String why) {
         BackendLink backend = upstream.backend();
         Backend b = backend.backend();
-        boolean stalePooled = (backend.reuses() > 0 || backend.refused()) && !facts.responseHeadSeen
-                && facts.requestFraming == Pipe.Framing.NONE;
+        // A pooled connection the backend had closed, or a stream it refused unprocessed (at most twice, so that a
+        // backend that refuses everything is not asked without end): the request, still whole, may go again.
+        boolean resend = backend.refused() ? upstream.refusedOnce() : backend.reuses() > 0;
+        boolean stalePooled = resend && !facts.responseHeadSeen && facts.requestFraming == Pipe.Framing.NONE;
         upstream.drop();
         if (facts.responseStarted) {
             count(Counter.BACKEND_BROKE_MID_RESPONSE);
@@ -273,7 +275,6 @@ final class Exchange implements LoopHandler {
             return;
         }
         if (stalePooled) {
-            // A pooled connection the backend had closed; the request is still whole, so send it on a new one.
             count(Counter.BACKEND_POOL_STALE_RETRY);
             Upstream.Step step = upstream.connect(b);
             proceed(step == Upstream.Step.EXHAUSTED ? upstream.connectNext() : step);

@@ -63,6 +63,8 @@ final class H2BackendConnection implements LoopHandler, H2ClientListener {
     private boolean windowsOpened;
     /** A GOAWAY was sent or received: no new stream attaches. */
     private boolean goneAway;
+    /** The backend's SETTINGS arrived. */
+    private boolean settingsSeen;
     /** Streams this connection opened so far (for {@link BackendLink#reuses}). */
     private int opened;
 
@@ -122,10 +124,12 @@ final class H2BackendConnection implements LoopHandler, H2ClientListener {
 
     /**
      * True when one more stream may attach: not closing, no GOAWAY either way, and fewer streams attached than the
-     * backend allows at once (its MAX_CONCURRENT_STREAMS, 100 until its SETTINGS say, and rsp's own bound).
+     * backend allows at once (its MAX_CONCURRENT_STREAMS; until its SETTINGS came, what another connection to it
+     * learnt, else 100; and rsp's own bound). Streams over what the backend allows would be refused.
      */
     boolean canTake() {
-        long peerMax = session.peerSettings().get(Settings.MAX_CONCURRENT_STREAMS);
+        long peerMax = settingsSeen ? session.peerSettings().get(Settings.MAX_CONCURRENT_STREAMS)
+                : registry.concurrencyHint(poolKey);
         return !closed && !goneAway && streams.size() < Math.min(peerMax, LIMITS.maxConcurrentStreams());
     }
 
@@ -457,7 +461,9 @@ final class H2BackendConnection implements LoopHandler, H2ClientListener {
 
     @Override
     public void onPeerSettings(Settings peer) {
+        settingsSeen = true;
         output.peerSettings(peer);
+        registry.concurrencyLearnt(poolKey, peer.get(Settings.MAX_CONCURRENT_STREAMS));
     }
 
     /** The backend takes no more streams here: new exchanges go to a new connection; the open ones finish. */

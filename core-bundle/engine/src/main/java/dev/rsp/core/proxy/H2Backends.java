@@ -20,6 +20,8 @@ final class H2Backends {
     private final LoopContext ctx;
     private final ProxyEngine engine;
     private final Map<String, List<H2BackendConnection>> byKey = new HashMap<>();
+    /** The MAX_CONCURRENT_STREAMS a backend said last, by pool key: a new connection uses it until its own SETTINGS. */
+    private final Map<String, Long> concurrency = new HashMap<>();
 
     H2Backends(LoopContext ctx, ProxyEngine engine) {
         this.ctx = ctx;
@@ -41,6 +43,14 @@ final class H2Backends {
         return c.attach(owner);
     }
 
+    long concurrencyHint(String poolKey) {
+        return concurrency.getOrDefault(poolKey, 100L);
+    }
+
+    void concurrencyLearnt(String poolKey, long maxConcurrentStreams) {
+        concurrency.put(poolKey, maxConcurrentStreams);
+    }
+
     void remove(H2BackendConnection c) {
         List<H2BackendConnection> list = byKey.get(c.poolKey());
         if (list != null && list.remove(c) && list.isEmpty()) {
@@ -56,6 +66,7 @@ final class H2Backends {
                 gone.addAll(list);
             }
         });
+        concurrency.keySet().retainAll(keys);
         gone.forEach(H2BackendConnection::retire);
     }
 

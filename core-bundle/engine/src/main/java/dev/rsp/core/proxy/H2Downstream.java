@@ -34,7 +34,7 @@ final class H2Downstream extends H2Waiter implements Downstream, ByteSink {
     private boolean noBody;
     /** The response body as DATA: a sized body's last frame carries END_STREAM, a chunked one's trailers are kept. */
     private final BodyFrames frames = new BodyFrames();
-    private final BodyFrames.Data data = (piece, end) -> conn.output().writeData(stream, piece, end);
+    private final BodyFrames.Data data;
     private Ending ending = Ending.NONE;
     /** rsp's own answer: head lines, then its body, until written. */
     private ByteBuffer replyHead;
@@ -46,6 +46,7 @@ final class H2Downstream extends H2Waiter implements Downstream, ByteSink {
         this.conn = conn;
         this.stream = stream;
         this.request = request;
+        this.data = (piece, end) -> conn.output().writeData(stream, piece, end);
     }
 
     void start(Exchange x) {

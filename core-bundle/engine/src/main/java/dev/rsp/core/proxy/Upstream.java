@@ -31,6 +31,8 @@ final class Upstream {
     /** A TLS passthrough: never a pooled connection, and the front's backend port (0: the backend's own). */
     private boolean raw;
     private int port;
+    /** Streams of this exchange an HTTP/2 backend refused unprocessed, and sent again. */
+    private int refusals;
 
     Upstream(ProxyEngine engine, LoopContext ctx, Exchange owner) {
         this.engine = engine;
@@ -47,6 +49,11 @@ final class Upstream {
     void raw(int backendPort) {
         raw = true;
         port = backendPort;
+    }
+
+    /** Counts a refused stream; true while it may be sent again (twice). */
+    boolean refusedOnce() {
+        return ++refusals <= 2;
     }
 
     List<Backend> candidates() {

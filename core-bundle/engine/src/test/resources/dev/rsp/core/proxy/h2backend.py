@@ -13,8 +13,8 @@ killed. What it serves depends on the request's path (the query chooses the deta
 /goaway, it answers once the request has ended:
   /echo              200; x-seen-method, x-seen-path, x-seen-scheme, x-seen-authority (the pseudo-headers, when
                      present) and x-seen-NAME for every other request field NAME (repeated fields joined with ", ",
-                     cookie with "; "); the request body, with content-length; the request's trailers, if any, come
-                     back as trailers named x-seen-NAME
+                     cookie with "; "); the request body, with content-length unless &length=0; the request's
+                     trailers, if any, come back as trailers named x-seen-NAME
   /duplex            200 at once, then each DATA payload echoed as it arrives; a received payload is acknowledged
                      (WINDOW_UPDATE) only once its echo is sent, so a peer that does not read stalls the sender.
                      Ends when the request has ended and all of it is echoed
@@ -230,7 +230,9 @@ class Connection(asyncio.Protocol):
 
     def answer(self, s):
         if s.path == '/echo':
-            head = [(b':status', b'200'), (b'content-length', str(len(s.body)).encode())]
+            head = [(b':status', b'200')]
+            if s.query.get('length') != '0':
+                head.append((b'content-length', str(len(s.body)).encode()))
             for name in (b':method', b':path', b':scheme', b':authority'):
                 if name in s.pseudo:
                     head.append((b'x-seen-' + name[1:], s.pseudo[name]))
