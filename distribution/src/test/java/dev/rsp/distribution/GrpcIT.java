@@ -42,7 +42,7 @@ class GrpcIT {
     static final int ANSWERED_CALLS_PER_RUN = 113;
     /** A client run's limit: its 12 scenarios give up after 10 s each when nothing answers (about 2 minutes). */
     static final int CLIENT_SECONDS = 180;
-    /** One backend stream per call. TODO(lead, on merge): the counter's final name. */
+    /** One backend stream per call. */
     static final String BACKEND_STREAMS_EVENT = "h2.backend.streams";
     static final String RULES = """
             -- GrpcIT: each test host to its gRPC server.
@@ -76,8 +76,8 @@ class GrpcIT {
         for (String host : List.of("grpc-a.example.com", "grpc-b.example.com")) {
             TlsFixture.Identity id = TlsFixture.Identity.make(host);
             Files.writeString(certs.resolve(host + ".key"),
-                    TlsFixture.pem(new JcaPKCS8Generator(id.keys().getPrivate(), null)));
-            Files.writeString(certs.resolve(host + ".crt"), TlsFixture.pem(id.certificate()));
+                    TlsFixture.pem(new JcaPKCS8Generator(id.keys.getPrivate(), null)));
+            Files.writeString(certs.resolve(host + ".crt"), TlsFixture.pem(id.certificate));
         }
         Path tls = home.etc().resolve("rsp.tls.cfg");
         Files.writeString(tls, Files.readString(tls) + "\ncerts.dir = " + certs + "\nselfsigned.default = false\n");
@@ -124,7 +124,6 @@ class GrpcIT {
             assertTrue(backendResponses(peer.name, "2xx") - answered >= ANSWERED_CALLS_PER_RUN,
                     "rsp_backend_responses_total of " + peer.name + " grew by every answered call: "
                     + metrics(peer.name));
-            // TODO(lead, on merge): adjust BACKEND_STREAMS_EVENT to the counter's name.
             assertTrue(event(BACKEND_STREAMS_EVENT) - streams >= ANSWERED_CALLS_PER_RUN,
                     "rsp_events_total{event=\"" + BACKEND_STREAMS_EVENT + "\"} counted a backend stream per call: "
                     + metrics("h2."));

@@ -400,7 +400,7 @@ final class H2BackendConnection implements LoopHandler, H2ClientListener {
             return;
         }
         boolean chunked = !interim && !decoder.sized() && !endStream;
-        ByteBuffer head = decoder.head(chunked);
+        ByteBuffer head = decoder.head(chunked, endStream);
         if (head == null || !s.head(head, chunked, interim, endStream)) {
             engine.counters().count(Counter.BACKEND_HEAD_TOO_LARGE);
             session.reset(stream, ErrorCode.INTERNAL_ERROR);

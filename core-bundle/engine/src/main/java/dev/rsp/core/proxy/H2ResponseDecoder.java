@@ -148,13 +148,17 @@ final class H2ResponseDecoder implements HeaderBlockDecoder, FieldSink {
     }
 
     /**
-     * The last kept head as HTTP/1.1 bytes (read mode): with {@code Transfer-Encoding: chunked} added when
-     * {@code chunked}; null when that does not fit.
+     * The last kept head as HTTP/1.1 bytes (read mode), its framing added where the backend gave no length: chunked
+     * when a body follows ({@code chunked}), a length of 0 when the head ended the stream ({@code empty}: a gRPC
+     * "Trailers-Only" answer, which then reaches an HTTP/2 client as one HEADERS with END_STREAM); null when that does
+     * not fit.
      */
-    ByteBuffer head(boolean chunked) {
+    ByteBuffer head(boolean chunked, boolean empty) {
         try {
             if (chunked) {
                 HeadWriter.ascii(head, "transfer-encoding: chunked\r\n");
+            } else if (empty && !hasLength && status != 204 && status != 304 && status >= 200) {
+                HeadWriter.ascii(head, "content-length: 0\r\n");
             }
             head.put((byte) '\r').put((byte) '\n');
         } catch (BufferOverflowException e) {
