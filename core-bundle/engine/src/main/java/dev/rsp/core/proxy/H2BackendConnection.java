@@ -2,7 +2,6 @@ package dev.rsp.core.proxy;
 
 import dev.rsp.core.h2.ErrorCode;
 import dev.rsp.core.h2.H2ClientLimits;
-import dev.rsp.core.h2.H2ClientListener;
 import dev.rsp.core.h2.H2ClientSession;
 import dev.rsp.core.h2.H2Stream;
 import dev.rsp.core.h2.Settings;
@@ -28,7 +27,8 @@ import java.util.Set;
  * One HTTP/2 connection (h2c, prior knowledge) to a backend marked {@code ;proto=h2}, on one loop: the socket side of
  * an {@link H2ClientSession}, carrying the streams of many exchanges ({@link H2BackendStream}). Streams attach while
  * it connects and open (take their ids) when they write their heads. Output goes through an {@link H2Output} as for
- * clients; input is read in bounded rounds and dispatched to the streams by the session.
+ * clients; input is read in bounded rounds, and what the session makes of it reaches the streams through
+ * {@link H2BackendEvents}.
  *
  * <p>Its end: a connect or socket failure, a connection error or the backend's GOAWAY break the streams it had not
  * processed (refused: their exchanges may send them again elsewhere) and the connection leaves its
@@ -36,7 +36,7 @@ import java.util.Set;
  * closes. Memory: the output buffer and, per stream, a response buffer bounded by the stream window rsp grants
  * ({@link H2ClientLimits#initialStreamWindow}). Loop thread only.
  */
-final class H2BackendConnection implements LoopHandler, H2ClientListener {
+final class H2BackendConnection implements LoopHandler {
 
     /** What rsp grants an HTTP/2 backend and how far it trusts one (see {@link H2ClientLimits}). */
     static final H2ClientLimits LIMITS = H2ClientLimits.DEFAULT;
@@ -79,7 +79,9 @@ final class H2BackendConnection implements LoopHandler, H2ClientListener {
         this.stats = ctx.metrics.backend(backend.name());
         ProxySettings s = engine.settings();
         this.decoder = new H2ResponseDecoder(s.h2Hpack(), s.headLimits().maxHeadBytes());
-        this.session = new H2ClientSession(LIMITS, decoder, this, engine.counters()::count);
+        H2BackendEvents events = new H2BackendEvents(this, decoder);
+        this.session = new H2ClientSession(LIMITS, decoder, events, engine.counters()::count);
+        events.session(session);
         this.output = new H2Output(ctx, endpoint, session, this::afterInput, this::writeFailed, this::outputDrained);
         this.requestParser = new RequestHeadParser(s.headLimits());
     }
@@ -385,90 +387,20 @@ final class H2BackendConnection implements LoopHandler, H2ClientListener {
         stats.active--;
     }
 
-    // ---------------------------------------------------------------- the session's events (H2ClientListener)
+    // ---------------------------------------------------------------- connection events (from H2BackendEvents)
 
-    @Override
-    public void onResponseHead(H2Stream stream, boolean endStream) {
-        if (!(stream.attachment() instanceof H2BackendStream s)) {
-            return;
-        }
-        String malformed = decoder.malformed(false);
-        int status = decoder.status();
-        boolean interim = status < 200;
-        if (malformed != null) {
-            malformedResponse(s, malformed);
-            return;
-        }
-        boolean chunked = !interim && !decoder.sized() && !endStream;
-        ByteBuffer head = decoder.head(chunked, endStream);
-        if (head == null || !s.head(head, chunked, interim, endStream)) {
-            engine.counters().count(Counter.BACKEND_HEAD_TOO_LARGE);
-            session.reset(stream, ErrorCode.INTERNAL_ERROR);
-            s.broken("response head too large", false);
-        }
-    }
-
-    private void malformedResponse(H2BackendStream s, String why) {
-        engine.counters().count(Counter.H2_BACKEND_MALFORMED);
-        ProxyEngine.log.debug("HTTP/2 response from backend {} malformed: {}", backend.name(), why);
-        session.reset(s.stream(), ErrorCode.PROTOCOL_ERROR);
-        s.broken("malformed response: " + why, false);
-    }
-
-    @Override
-    public void onTrailers(H2Stream stream) {
-        if (!(stream.attachment() instanceof H2BackendStream s)) {
-            return;
-        }
-        String malformed = decoder.malformed(true);
-        if (malformed != null) {
-            malformedResponse(s, malformed);
-            return;
-        }
-        s.trailers(decoder.trailers());
-    }
-
-    @Override
-    public void onData(H2Stream stream, ByteBuffer data, boolean endStream) {
-        if (stream.attachment() instanceof H2BackendStream s && streams.contains(s)) {
-            int n = data.remaining();
-            if (!s.data(data, endStream)) {
-                session.reset(stream, ErrorCode.FLOW_CONTROL_ERROR);
-                session.consumed(stream, n);
-                s.broken("sent more than its window", false);
-            }
-        } else {
-            session.consumed(stream, data.remaining());
-        }
-    }
-
-    @Override
-    public void onReset(H2Stream stream, ErrorCode code, boolean byPeer) {
-        if (stream.attachment() instanceof H2BackendStream s) {
-            s.broken("stream reset (" + code + ")", code == ErrorCode.REFUSED_STREAM);
-        }
-    }
-
-    @Override
-    public void onSendWindowOpened(H2Stream stream) {
+    void windowsOpened() {
         windowsOpened = true;
     }
 
-    @Override
-    public void onSendWindowsOpened() {
-        windowsOpened = true;
-    }
-
-    @Override
-    public void onPeerSettings(Settings peer) {
+    void peerSettings(Settings peer) {
         settingsSeen = true;
         output.peerSettings(peer);
         registry.concurrencyLearnt(poolKey, peer.get(Settings.MAX_CONCURRENT_STREAMS));
     }
 
     /** The backend takes no more streams here: new exchanges go to a new connection; the open ones finish. */
-    @Override
-    public void onGoAway(int lastStreamId, ErrorCode code) {
+    void goneAway() {
         goneAway = true;
         registry.remove(this);
         for (H2BackendStream s : new ArrayList<>(streams)) {
@@ -476,6 +408,14 @@ final class H2BackendConnection implements LoopHandler, H2ClientListener {
                 s.broken("backend said GOAWAY", true);
             }
         }
+    }
+
+    boolean carries(H2BackendStream s) {
+        return streams.contains(s);
+    }
+
+    ProxyEngine engine() {
+        return engine;
     }
 
     @Override
