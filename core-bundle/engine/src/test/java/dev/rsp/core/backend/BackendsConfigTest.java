@@ -255,7 +255,7 @@ class BackendsConfigTest {
 
     @Test
     void rejectsNonStringValues() {
-        assertEquals(List.of("backend.web = 8080: expected a string host:port[;weight=N], got a Integer"),
+        assertEquals(List.of("backend.web = 8080: expected a string host:port[;weight=N][;proto=h2], got a Integer"),
                 errors(Map.of("backend.web", 8080)));
         Map<String, Object> props = new HashMap<>();
         props.put("backend.web", null);
