@@ -243,13 +243,13 @@ class BackendsConfigTest {
     @Test
     void rejectsArraysAndCollections() {
         assertEquals(List.of("backend.web = ['a:80', 'b:80']: one value per key, got an array of 2; "
-                        + "write backend.web = host:port[;weight=N]"),
+                        + "write backend.web = host:port[;weight=N][;proto=h2]"),
                 errors(Map.of("backend.web", new String[] {"a:80", "b:80"})));
         assertEquals(List.of("backend.web = ['a:80']: one value per key, got an array of 1; "
-                        + "write backend.web = host:port[;weight=N]"),
+                        + "write backend.web = host:port[;weight=N][;proto=h2]"),
                 errors(Map.of("backend.web", new String[] {"a:80"})));
         assertEquals(List.of("backend.web = ['a:80', 'b:80']: one value per key, got a list of 2; "
-                        + "write backend.web = host:port[;weight=N]"),
+                        + "write backend.web = host:port[;weight=N][;proto=h2]"),
                 errors(Map.of("backend.web", List.of("a:80", "b:80"))));
     }
 
