@@ -259,7 +259,7 @@ class BackendsConfigTest {
                 errors(Map.of("backend.web", 8080)));
         Map<String, Object> props = new HashMap<>();
         props.put("backend.web", null);
-        assertEquals(List.of("backend.web = null: expected a string host:port[;weight=N], got no value"),
+        assertEquals(List.of("backend.web = null: expected a string host:port[;weight=N][;proto=h2], got no value"),
                 errors(props));
     }
 
