@@ -190,6 +190,8 @@ final class ClientInboundFrames implements FrameListener {
             StreamTable.Idle kind = kind(streamId);
             if (kind == StreamTable.Idle.NEW || kind == StreamTable.Idle.INVALID) {
                 c.connectionError(ErrorCode.PROTOCOL_ERROR);
+            } else {
+                c.glitch(); // a stream already closed: a race now and then, a flood otherwise
             }
             return;
         }

@@ -23,7 +23,7 @@ package dev.rsp.core.h2;
  *                                times it, GOAWAY ENHANCE_YOUR_CALM at once (CONTINUATION flood; nginx bounds a
  *                                block at 4 x 8 KiB). 16384: rsp's head limit, HAProxy's buffer size.
  * @param maxGlitches             frames that do nothing useful (empty DATA without END_STREAM, empty field-block
- *                                fragments without END_HEADERS, PRIORITY, unknown types, WINDOW_UPDATE of 0 on a
+ *                                fragments without END_HEADERS, PRIORITY, unknown types, WINDOW_UPDATE of 0 or RST_STREAM on a
  *                                closed stream) per connection; past it, GOAWAY ENHANCE_YOUR_CALM. 1000: HAProxy's
  *                                "glitches" counting, nginx's empty-frame flood check; a browser sends a handful.
  * @param maxQueuedControlFrames  control frames rsp may owe the client (ACKs, WINDOW_UPDATE, RST_STREAM); reading

@@ -186,6 +186,8 @@ final class InboundFrames implements FrameListener {
             StreamTable.Idle kind = s.idle(streamId);
             if (kind == StreamTable.Idle.NEW || kind == StreamTable.Idle.INVALID) {
                 c.connectionError(ErrorCode.PROTOCOL_ERROR);
+            } else {
+                c.glitch(); // a stream already closed: a race now and then, a flood otherwise
             }
             return;
         }

@@ -116,8 +116,8 @@ public enum Counter {
     H2_HEADER_FLOOD("h2.header_flood",
             "An HTTP/2 header block far over the head limit, a CONTINUATION flood (ENHANCE_YOUR_CALM)"),
     H2_GLITCHES("h2.glitches",
-            "An HTTP/2 connection closed after too many empty, PRIORITY or unknown frames, or WINDOW_UPDATEs of 0 on"
-            + " closed streams (ENHANCE_YOUR_CALM)"),
+            "An HTTP/2 connection closed after too many empty, PRIORITY or unknown frames, or RST_STREAMs or"
+            + " WINDOW_UPDATEs of 0 on closed streams (ENHANCE_YOUR_CALM)"),
     H2_CONTROL_QUEUE_FULL("h2.control_queue_full",
             "An HTTP/2 connection closed with more control frames owed than allowed (ENHANCE_YOUR_CALM)"),
     H2_READ_PAUSED("h2.read_paused",
@@ -152,8 +152,8 @@ public enum Counter {
     H2_BACKEND_HEADER_FLOOD("h2.backend.header_flood",
             "An HTTP/2 backend header block far over the head limit, a CONTINUATION flood (ENHANCE_YOUR_CALM)"),
     H2_BACKEND_GLITCHES("h2.backend.glitches",
-            "An HTTP/2 backend connection closed after too many empty, PRIORITY or unknown frames, or WINDOW_UPDATEs of"
-            + " 0 on closed streams (ENHANCE_YOUR_CALM)"),
+            "An HTTP/2 backend connection closed after too many empty, PRIORITY or unknown frames, or RST_STREAMs or"
+            + " WINDOW_UPDATEs of 0 on closed streams (ENHANCE_YOUR_CALM)"),
     H2_BACKEND_CONTROL_QUEUE_FULL("h2.backend.control_queue_full",
             "An HTTP/2 backend connection closed with more control frames owed than allowed (ENHANCE_YOUR_CALM)"),
     H2_BACKEND_READ_PAUSED("h2.backend.read_paused",

@@ -172,6 +172,19 @@ class H2AbuseLimitsTest {
         assertEquals(1, h.count(Counter.H2_GLITCHES));
     }
 
+    /** RST_STREAM on a stream already closed asks for nothing: a few are races, a flood is a glitch flood. */
+    @Test
+    void resetsOfAClosedStreamAreGlitches() {
+        SessionHarness h = H2SessionTest.started(limits(100, 200, 1000, 100, 16_384, 2, 1000));
+        h.feed(f().request(1, "GET /", true).rst(1, ErrorCode.CANCEL));
+        h.feed(f().rst(1, ErrorCode.CANCEL).rst(1, ErrorCode.CANCEL));
+        assertEquals(ErrorCode.NO_ERROR, h.session.failure(), "2 glitches are allowed");
+        assertEquals(H2Session.Progress.CLOSE, h.feed(f().rst(1, ErrorCode.CANCEL)));
+        List<String> written = h.written();
+        assertEquals("GOAWAY 1 ENHANCE_YOUR_CALM", written.get(written.size() - 1), written.toString());
+        assertEquals(1, h.count(Counter.H2_GLITCHES));
+    }
+
     @Test
     void aFrameOverTheMaximumSizeIsCounted() {
         SessionHarness h = H2SessionTest.started(D);
