@@ -107,7 +107,7 @@ start_servers() {
       rsp)
         home="$WORK/rsp"
         "$ROOT/bench/rsp-home.sh" "$home" "${H2C[rsp]}" "127.0.0.1:$BE" >/dev/null
-        printf 'h2.cleartext = true\nh2.max.streams.per.connection = 1000000000\n' >>"$home/etc/rsp.core.cfg"
+        printf 'h2.cleartext = true\nh2.max.streams.per.connection = 1000000000\n%b' "${RSP_CORE_EXTRA:-}" >>"$home/etc/rsp.core.cfg"
         printf 'listen = 127.0.0.1:%s\nmode = terminate\ncerts.dir = %s\nengine = %s\nalpn = h2, http/1.1\nocsp.stapling = false\n' \
           "${TLS[rsp]}" "$d" "$RSP_ENGINE" >"$home/etc/rsp.tls.cfg"
         printf 'listen = 127.0.0.1:%s\n' "${ADMIN[rsp]}" >"$home/etc/rsp.admin.cfg"

@@ -53,7 +53,7 @@ public @interface CoreConfig {
     int backend_tries() default 3;
 
     @AttributeDefinition(description = "Most idle keep-alive connections kept per backend and loop")
-    int backend_pool_max_idle() default 64;
+    int backend_pool_max_idle() default 1024;
 
     @AttributeDefinition(description = "Time an idle pooled backend connection is kept")
     long backend_pool_idle_ms() default 30_000;
