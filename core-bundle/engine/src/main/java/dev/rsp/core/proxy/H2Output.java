@@ -141,7 +141,7 @@ final class H2Output {
             return false;
         }
         if (out == null) {
-            BufferPool pool = ctx.loop.buffers();
+            BufferPool pool = ctx.h2Output();
             outPooled = pool.bufferSize() >= need;
             out = outPooled ? pool.acquire() : ByteBuffer.allocate(need);
             out.clear();
@@ -151,7 +151,7 @@ final class H2Output {
 
     private void release() {
         if (out != null && outPooled) {
-            ctx.loop.buffers().release(out);
+            ctx.h2Output().release(out);
         }
         out = null;
     }

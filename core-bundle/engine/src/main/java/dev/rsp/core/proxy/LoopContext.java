@@ -41,6 +41,19 @@ final class LoopContext {
     private final Map<TlsEngineKind, TlsPools> tlsPools = new HashMap<>(2);
 
     static final int RECENT_HOSTS = 512;
+    /**
+     * Output buffers of HTTP/2 connections: four I/O buffers each, so that DATA of many streams (or one large
+     * response) goes out in few writes; taken while output waits, given back when a flush empties it.
+     */
+    private BufferPool h2Output;
+
+    BufferPool h2Output() {
+        if (h2Output == null) {
+            h2Output = new BufferPool(4 * loop.buffers().bufferSize(), 256);
+        }
+        return h2Output;
+    }
+
     /** HTTP/2 backend connections, made on first use. */
     private H2Backends h2Backends;
 
