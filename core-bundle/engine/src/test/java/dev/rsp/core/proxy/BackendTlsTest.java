@@ -70,6 +70,7 @@ class BackendTlsTest extends StubProxyFixture {
             }
         }
         assertEquals(1, tlsBackend.handshakes.get(), "one TLS connection carried the three requests");
+        assertEquals(List.of("TLSv1.3"), tlsBackend.protocols);
         assertEquals(List.of("localhost"), tlsBackend.serverNames, "the backend's host name is the SNI");
         assertEquals(1, counter(Counter.BACKEND_TLS_HANDSHAKES));
         assertEquals(2, counter(Counter.BACKEND_POOL_REUSED));
@@ -78,6 +79,21 @@ class BackendTlsTest extends StubProxyFixture {
         assertTrue(ProxyHarness.await(() -> proxy.engine.tlsBuffersInUse() == 0 && proxy.engine.bufferUse().inUse() == 0,
                 5000), "the idle pooled TLS connection holds no buffer: " + proxy.engine.tlsBuffersInUse() + " TLS, "
                 + proxy.engine.bufferUse());
+    }
+
+    @Test
+    void aTls12BackendIsReachedAndReusedToo() throws Exception {
+        TestPki.Identity localhost = TestPki.selfSigned("localhost");
+        tlsBackend = new TlsBackend(localhost.serverContext(), "old").only("TLSv1.2");
+        startProxy(localhost);
+        proxy.backend(tls("old", tlsBackend.port(), Backend.Protocol.HTTP1, Backend.Tls.VERIFIED));
+        for (String path : List.of("/one", "/two")) {
+            try (TestClient c = new TestClient(proxy.address())) {
+                assertEquals("old " + path, c.get("a.example", path).text());
+            }
+        }
+        assertEquals(List.of("TLSv1.2"), tlsBackend.protocols, "one TLS 1.2 connection carried both");
+        assertEquals(1, counter(Counter.BACKEND_POOL_REUSED));
     }
 
     @Test

@@ -26,6 +26,8 @@ final class TlsBackend implements AutoCloseable {
     final AtomicInteger handshakes = new AtomicInteger();
     final AtomicInteger failedHandshakes = new AtomicInteger();
     final List<String> serverNames = new CopyOnWriteArrayList<>();
+    /** The protocol of each completed handshake (TLSv1.3, TLSv1.2). */
+    final List<String> protocols = new CopyOnWriteArrayList<>();
 
     private final StubBackend.Handler handler;
 
@@ -66,6 +68,7 @@ final class TlsBackend implements AutoCloseable {
             }
             handshakes.incrementAndGet();
             serverNames.add(serverName(s));
+            protocols.add(s.getSession().getProtocol());
             InputStream in = s.getInputStream();
             OutputStream out = s.getOutputStream();
             while (true) {
@@ -88,6 +91,12 @@ final class TlsBackend implements AutoCloseable {
             }
         }
         return "-";
+    }
+
+    /** Accepts only {@code protocols} from now on, e.g. TLSv1.2. */
+    TlsBackend only(String... protocols) {
+        server.setEnabledProtocols(protocols);
+        return this;
     }
 
     int port() {
