@@ -84,7 +84,7 @@ class BackendTlsTest extends StubProxyFixture {
     @Test
     void aTls12BackendIsReachedAndReusedToo() throws Exception {
         TestPki.Identity localhost = TestPki.selfSigned("localhost");
-        tlsBackend = new TlsBackend(localhost.serverContext(), "old").only("TLSv1.2");
+        tlsBackend = TlsBackend.only(localhost.serverContext(), "old", "TLSv1.2");
         startProxy(localhost);
         proxy.backend(tls("old", tlsBackend.port(), Backend.Protocol.HTTP1, Backend.Tls.VERIFIED));
         for (String path : List.of("/one", "/two")) {

@@ -40,8 +40,24 @@ final class TlsBackend implements AutoCloseable {
 
     /** A backend whose requests {@code handler} answers, as {@link StubBackend}'s. */
     TlsBackend(SSLContext ctx, String name, StubBackend.Handler handler) throws IOException {
+        this(ctx, name, handler, new String[0]);
+    }
+
+    /** A backend that accepts only {@code protocols} (e.g. TLSv1.2), answering "name target". */
+    static TlsBackend only(SSLContext ctx, String name, String... protocols) throws IOException {
+        return new TlsBackend(ctx, name, (r, in, out) -> {
+            StubBackend.respond(out, 200, name + " " + r.target());
+            return true;
+        }, protocols);
+    }
+
+    private TlsBackend(SSLContext ctx, String name, StubBackend.Handler handler, String[] protocols) throws IOException {
         this.handler = handler;
         server = (SSLServerSocket) ctx.getServerSocketFactory().createServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        if (protocols.length > 0) {
+            // before the accepting thread starts: a socket takes the server's settings when accept() is entered
+            server.setEnabledProtocols(protocols);
+        }
         Thread t = new Thread(() -> {
             while (!server.isClosed()) {
                 try {
@@ -91,12 +107,6 @@ final class TlsBackend implements AutoCloseable {
             }
         }
         return "-";
-    }
-
-    /** Accepts only {@code protocols} from now on, e.g. TLSv1.2. */
-    TlsBackend only(String... protocols) {
-        server.setEnabledProtocols(protocols);
-        return this;
     }
 
     int port() {
