@@ -58,6 +58,9 @@ public @interface CoreConfig {
     @AttributeDefinition(description = "Time an idle pooled backend connection is kept")
     long backend_pool_idle_ms() default 30_000;
 
+    @AttributeDefinition(description = "PEM file of the certificate authorities that backends marked ;tls must be signed by (relative to rsp's home); empty: the JDK's default trust store")
+    String backend_tls_ca() default "";
+
     @AttributeDefinition(description = "Consecutive failures that mark a backend down")
     int health_failures() default 3;
 

@@ -11,26 +11,52 @@ import java.util.Objects;
  * @param port   TCP port, 1 to 65535
  * @param weight relative weight, at least 1
  * @param protocol what rsp speaks to it; strategies may look at it (a Lua rule may send gRPC only to h2 backends)
+ * @param tls      whether rsp's connections to it are encrypted, and whether its certificate is verified
  */
-public record Backend(String name, String host, int port, int weight, Protocol protocol) {
+public record Backend(String name, String host, int port, int weight, Protocol protocol, Tls tls) {
 
     /** The protocol rsp speaks to a backend. */
     public enum Protocol {
         /** HTTP/1.1, a request at a time per connection: the default. */
         HTTP1,
-        /** HTTP/2 without TLS (h2c, prior knowledge), many requests multiplexed per connection: {@code ;proto=h2}. */
+        /**
+         * HTTP/2, many requests multiplexed per connection: {@code ;proto=h2}. In cleartext with prior knowledge (h2c);
+         * over TLS ({@link Tls#VERIFIED}, {@link Tls#INSECURE}) agreed by ALPN.
+         */
         H2
     }
 
-    /** A backend spoken to in HTTP/1.1. */
+    /** Whether rsp speaks to a backend over TLS, and how far it checks who answers. */
+    public enum Tls {
+        /** Cleartext: the default. */
+        NONE,
+        /**
+         * TLS, the backend's certificate verified: signed by a trusted authority and naming {@link #host()}
+         * ({@code ;tls}).
+         */
+        VERIFIED,
+        /**
+         * TLS without any check of the backend's certificate ({@code ;tls=insecure}): the traffic is encrypted, but
+         * anyone on the path can pose as the backend. For test labs.
+         */
+        INSECURE
+    }
+
+    /** A backend spoken to in HTTP/1.1, in cleartext. */
     public Backend(String name, String host, int port, int weight) {
-        this(name, host, port, weight, Protocol.HTTP1);
+        this(name, host, port, weight, Protocol.HTTP1, Tls.NONE);
+    }
+
+    /** A backend spoken to in {@code protocol}, in cleartext. */
+    public Backend(String name, String host, int port, int weight, Protocol protocol) {
+        this(name, host, port, weight, protocol, Tls.NONE);
     }
 
     public Backend {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(host, "host");
         Objects.requireNonNull(protocol, "protocol");
+        Objects.requireNonNull(tls, "tls");
         if (port < 1 || port > 65535) {
             throw new IllegalArgumentException("port out of range: " + port);
         }

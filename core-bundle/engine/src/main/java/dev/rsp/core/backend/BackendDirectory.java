@@ -16,9 +16,9 @@ import java.util.Map;
  * @param addresses socket address by backend name, including the backends the previous publication had and this one
  *                  lacks (see {@link #keepingRemoved}); a name that never resolved maps to an unresolved address, which
  *                  fails to connect like a refused connection
- * @param poolKeys  the connection-pool key by configured backend name: name, host, port, resolved address and
- *                  protocol, so a backend that moves (in the configuration or in DNS) or changes protocol gets new
- *                  connections
+ * @param poolKeys  the connection-pool key by configured backend name: name, host, port, resolved address, protocol
+ *                  and TLS, so a backend that moves (in the configuration or in DNS), changes protocol or switches TLS
+ *                  gets new connections
  */
 public record BackendDirectory(Backends backends, Map<String, InetSocketAddress> addresses,
                                Map<String, String> poolKeys) {
@@ -82,8 +82,16 @@ public record BackendDirectory(Backends backends, Map<String, InetSocketAddress>
         return k != null ? k : b.name() + "@" + b.host() + ":" + b.port() + protocolTag(b);
     }
 
-    /** A backend switched to another protocol gets new connections: the protocol is part of the key. */
+    /**
+     * A backend switched to another protocol, to or from TLS, or between verified and unverified TLS gets new
+     * connections: all three are part of the key.
+     */
     private static String protocolTag(Backend b) {
-        return b.protocol() == Backend.Protocol.H2 ? ";h2" : "";
+        String proto = b.protocol() == Backend.Protocol.H2 ? ";h2" : "";
+        return switch (b.tls()) {
+            case NONE -> proto;
+            case VERIFIED -> proto + ";tls";
+            case INSECURE -> proto + ";tls=insecure";
+        };
     }
 }

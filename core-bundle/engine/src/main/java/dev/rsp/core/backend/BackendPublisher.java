@@ -1,6 +1,9 @@
 package dev.rsp.core.backend;
 
+import dev.rsp.config.Addresses;
+import dev.rsp.spi.routing.Backend;
 import dev.rsp.spi.routing.Backends;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.Executor;
@@ -21,6 +24,8 @@ import org.slf4j.LoggerFactory;
  * the executor given to the constructor (a single thread in production, {@code rsp-backends}), where resolving (which
  * blocks on DNS) and the consumer run, one at a time. Offers queued behind a slow lookup are coalesced: only the
  * latest set of a source is applied.
+ *
+ * <p>A backend that becomes {@code ;tls=insecure} is logged at WARN once, when the set that makes it so is applied.
  *
  * <p>Sources: one at a time for now. The first source to offer is the one in force; a set from another source is
  * refused with an ERROR line (choosing or merging between several is for when a second kind exists).
@@ -109,6 +114,20 @@ public final class BackendPublisher implements BackendSink {
         handOver(directory);
         LOG.info("{}: {} backends (added {}, removed {}, changed {})", source, next.all().size(), diff.added(),
                 diff.removed(), diff.changed());
+        warnInsecure(before == null ? BackendDirectory.EMPTY.backends() : before.backends(), next);
+    }
+
+    /** One WARN per backend that becomes {@code ;tls=insecure}: nothing checks who answers its connections. */
+    private static void warnInsecure(Backends before, Backends next) {
+        Map<String, Backend> old = before.byName();
+        for (Backend b : next.all()) {
+            Backend was = old.get(b.name());
+            if (b.tls() == Backend.Tls.INSECURE && (was == null || was.tls() != Backend.Tls.INSECURE)) {
+                LOG.warn("Backend {} ({}) is spoken to over TLS without checking its certificate (;tls=insecure): "
+                        + "anyone on the path can pose as it; for test labs only", b.name(),
+                        new Addresses.Address(b.host(), b.port()));
+            }
+        }
     }
 
     private void handOver(BackendDirectory directory) {

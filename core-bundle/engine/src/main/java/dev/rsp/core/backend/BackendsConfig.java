@@ -14,7 +14,8 @@ import java.util.TreeMap;
 /**
  * Parses the backend configuration, PID {@code rsp.backends} ({@code etc/rsp.backends.cfg}).
  *
- * <p>Each backend is one property {@code backend.<name> = host:port[;weight=N][;proto=h2]}; whitespace around the host, the
+ * <p>Each backend is one property {@code backend.<name> = host:port[;weight=N][;proto=h2][;tls[=insecure]]}; whitespace
+ * around the host, the
  * port, each option and around {@code =} is tolerated. Keys not starting with {@code backend.} (such as
  * {@code service.pid} or {@code felix.fileinstall.filename}) are ignored.
  * <ul>
@@ -25,7 +26,9 @@ import java.util.TreeMap;
  *       <em>without</em> its brackets;</li>
  *   <li>port: required, 1 to 65535;</li>
  *   <li>options after {@code ;}, each at most once: {@code weight=N}, N from 1 to 1000, default 1; {@code proto=h2}
- *       (HTTP/2 with prior knowledge, h2c) or {@code proto=http1} (the default).</li>
+ *       (HTTP/2: h2c with prior knowledge, or agreed by ALPN over TLS) or {@code proto=http1} (the default);
+ *       {@code tls} (TLS, the certificate verified) or {@code tls=insecure} (TLS, the certificate not checked: test
+ *       labs only).</li>
  * </ul>
  * Each value must be a single string; an array or collection (FileInstall's {@code [a, b]} syntax) is an error.
  * The same host:port under two names is allowed.
@@ -48,7 +51,7 @@ public final class BackendsConfig {
     public static final int DEFAULT_WEIGHT = 1;
 
     static final int MAX_SHOWN = 200;
-    private static final String FORMAT = "host:port[;weight=N][;proto=h2]";
+    private static final String FORMAT = "host:port[;weight=N][;proto=h2][;tls[=insecure]]";
 
     private BackendsConfig() {
     }
@@ -113,7 +116,8 @@ public final class BackendsConfig {
         if (!problems.isEmpty() || hostPort.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(new Backend(name, hostPort.get().host(), hostPort.get().port(), options.weight, options.protocol));
+        return Optional.of(new Backend(name, hostPort.get().host(), hostPort.get().port(), options.weight, options.protocol,
+                options.tls));
     }
 
     private record HostPort(String host, int port) {
@@ -140,25 +144,28 @@ public final class BackendsConfig {
         }
     }
 
-    private record Options(int weight, Backend.Protocol protocol) {
-        static final Options DEFAULT = new Options(DEFAULT_WEIGHT, Backend.Protocol.HTTP1);
+    private record Options(int weight, Backend.Protocol protocol, Backend.Tls tls) {
+        static final Options DEFAULT = new Options(DEFAULT_WEIGHT, Backend.Protocol.HTTP1, Backend.Tls.NONE);
     }
+
+    private static final List<String> OPTION_NAMES = List.of("weight", "proto", "tls");
 
     /** Parses the part after the first {@code ;}; an option absent or invalid keeps its default. */
     private static Options parseOptions(String options, List<String> problems) {
         int weight = DEFAULT_WEIGHT;
         Backend.Protocol protocol = Backend.Protocol.HTTP1;
-        List<String> seen = new ArrayList<>(2);
+        Backend.Tls tls = Backend.Tls.NONE;
+        List<String> seen = new ArrayList<>(3);
         for (String option : options.split(";", -1)) {
             String trimmed = option.trim();
             if (trimmed.isEmpty()) {
-                problems.add("empty option after ';'; options are ;weight=N and ;proto=h2");
+                problems.add("empty option after ';'; options are ;weight=N, ;proto=h2 and ;tls");
                 continue;
             }
             int eq = trimmed.indexOf('=');
             String optionName = (eq < 0 ? trimmed : trimmed.substring(0, eq)).trim();
-            if (!optionName.equals("weight") && !optionName.equals("proto")) {
-                problems.add("unknown option " + show(trimmed) + "; options are weight=N and proto=h2");
+            if (!OPTION_NAMES.contains(optionName)) {
+                problems.add("unknown option " + show(trimmed) + "; options are weight=N, proto=h2 and tls[=insecure]");
                 continue;
             }
             if (seen.contains(optionName)) {
@@ -166,6 +173,18 @@ public final class BackendsConfig {
                 continue;
             }
             seen.add(optionName);
+            if (optionName.equals("tls")) {
+                String value = eq < 0 ? "" : trimmed.substring(eq + 1).trim();
+                if (eq < 0) {
+                    tls = Backend.Tls.VERIFIED;
+                } else if (value.equals("insecure")) {
+                    tls = Backend.Tls.INSECURE;
+                } else {
+                    problems.add("tls " + show(value) + " is not insecure; write ;tls (the certificate verified) or"
+                            + " ;tls=insecure (not checked, for test labs)");
+                }
+                continue;
+            }
             if (eq < 0) {
                 problems.add("option '" + optionName + "' needs a value, e.g. " + (optionName.equals("weight") ? "weight=5" : "proto=h2"));
                 continue;
@@ -188,7 +207,7 @@ public final class BackendsConfig {
                 weight = (int) parsed;
             }
         }
-        return new Options(weight, protocol);
+        return new Options(weight, protocol, tls);
     }
 
     private static final long NOT_A_NUMBER = -1;

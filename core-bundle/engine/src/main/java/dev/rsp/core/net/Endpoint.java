@@ -131,6 +131,14 @@ public final class Endpoint implements MessageChannel {
     }
 
     /**
+     * Bytes in the window, or (TLS) ciphertext below it, whole records or part of one: anything received and not yet
+     * consumed. A connection that holds input must not be reused for another exchange.
+     */
+    public boolean holdsInput() {
+        return hasInput() || transport.holdsInput();
+    }
+
+    /**
      * True when the last select reported this endpoint ready and the loop has not dispatched that readiness yet (it
      * is later in the same batch). Loop thread only; a set lookup, no system call.
      */

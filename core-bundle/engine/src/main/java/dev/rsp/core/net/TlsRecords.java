@@ -36,6 +36,11 @@ final class TlsRecords {
         return in != null && in.hasRemaining() && !inPartial;
     }
 
+    /** True when {@code in} holds ciphertext, whole records or part of one. */
+    boolean holdsInput() {
+        return in != null && in.hasRemaining();
+    }
+
     /** True when decrypting needs more bytes from the socket first. */
     boolean needsSocket() {
         return in == null || !in.hasRemaining() || inPartial;

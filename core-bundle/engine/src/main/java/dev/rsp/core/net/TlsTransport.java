@@ -115,6 +115,11 @@ final class TlsTransport implements Transport {
     }
 
     @Override
+    public boolean holdsInput() {
+        return records.holdsInput();
+    }
+
+    @Override
     public boolean pendingOutput() {
         return records.hasOutput() || closeNotifyWanted && !outputShut;
     }

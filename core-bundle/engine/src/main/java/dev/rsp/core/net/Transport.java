@@ -35,6 +35,11 @@ interface Transport {
     /** True when input waits below the window (whole TLS records), so the owner has something to read. */
     boolean hasBufferedInput();
 
+    /** True when received bytes wait below the window, whole records or part of one (TLS). */
+    default boolean holdsInput() {
+        return false;
+    }
+
     /** True when written bytes wait below the socket. */
     boolean pendingOutput();
 

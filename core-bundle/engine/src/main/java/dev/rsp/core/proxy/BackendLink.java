@@ -24,10 +24,13 @@ interface BackendLink {
     /** Number of exchanges this connection carried before the current one (0 for a fresh connection). */
     int reuses();
 
-    /** True once the way is open (the TCP connect, or an HTTP/2 connection's, completed). */
+    /**
+     * True once the way is open: the TCP connect (or an HTTP/2 connection's) completed, and so did the TLS handshake
+     * of a {@code ;tls} backend. Nothing is written before.
+     */
     boolean connected();
 
-    /** Completes a pending connect; throws when it failed. */
+    /** Completes a pending connect (and TLS handshake); throws when it failed. */
     boolean finishConnect() throws IOException;
 
     /**

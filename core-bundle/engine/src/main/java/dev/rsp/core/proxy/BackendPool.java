@@ -36,14 +36,14 @@ final class BackendPool implements LoopHandler {
     /**
      * An idle connection for {@code key}, or null when there is none. A connection whose readiness the current
      * select reported but the loop has not dispatched yet (bytes or a close from the backend that arrived while it
-     * idled) is closed here instead of being handed out: those bytes would otherwise be read as the next response.
+     * idled) is read here first and closed, instead of being handed out: those bytes would otherwise be read as the
+     * next response. Over TLS a record without data (a session ticket) leaves it usable.
      */
     BackendSide take(String key) {
         ArrayDeque<BackendSide> q = idle.get(key);
         while (q != null && !q.isEmpty()) {
             BackendSide b = q.pollFirst();
-            if (b.endpoint().readinessPending()) {
-                b.closeIdle();
+            if (b.endpoint().readinessPending() && !b.idleReadiness()) {
                 continue;
             }
             counters.count(Counter.BACKEND_POOL_REUSED);
@@ -54,11 +54,17 @@ final class BackendPool implements LoopHandler {
 
     /**
      * Parks a connection whose exchange ended cleanly; closes it when the pool for its key is full, or when the
-     * backend sent more than the response it framed (bytes still in the input window after the response ended:
-     * RFC 9112 6.3 forbids reading them as another response, and the next client would receive them).
+     * backend sent more than the response it framed (bytes still in the input window after the response ended, or
+     * TLS records below it, whole or partial: RFC 9112 6.3 forbids reading them as another response, and the next
+     * client would receive them). Only a connection whose TLS handshake completed can have carried an exchange, and
+     * TLS renegotiation is refused, so a parked connection is never mid-handshake.
      */
     void offer(BackendSide b, long nowNanos) {
-        if (b.endpoint().hasBufferedInput()) {
+        if (!b.connected() || b.endpoint().tlsHandshaking()) {
+            b.close();
+            return;
+        }
+        if (b.endpoint().holdsInput()) {
             counters.count(Counter.BACKEND_EXCESS_BYTES);
             b.close();
             return;

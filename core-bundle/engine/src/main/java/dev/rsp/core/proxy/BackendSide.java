@@ -1,11 +1,8 @@
 package dev.rsp.core.proxy;
 
-import dev.rsp.core.http.HeadLimits;
 import dev.rsp.core.http.ResponseHeadParser;
 import dev.rsp.core.metrics.TrafficStats;
-import dev.rsp.core.net.BufferPool;
 import dev.rsp.core.net.Endpoint;
-import dev.rsp.core.net.EventLoop;
 import dev.rsp.core.net.LoopHandler;
 import dev.rsp.spi.routing.Backend;
 import java.io.IOException;
@@ -17,7 +14,9 @@ import java.nio.channels.SocketChannel;
 /**
  * A connection to a backend, on one loop. While a client exchange uses it, readiness goes to that exchange; while
  * it idles in the {@link BackendPool}, any readiness means the backend closed it or sent something unasked, and it
- * is closed ({@link #closeIdle}). Loop thread only.
+ * is closed ({@link #idleReadiness}); over TLS, a record that carries no data (a TLS 1.3 session ticket) is let be.
+ * To a backend marked {@code ;tls} it is connected only once its TLS handshake completed ({@link BackendHandshake}),
+ * so the exchange writes nothing before. Loop thread only.
  */
 final class BackendSide implements LoopHandler, BackendLink {
 
@@ -27,59 +26,71 @@ final class BackendSide implements LoopHandler, BackendLink {
     private final ResponseHeadParser parser;
     private final ProxyCounters counters;
     private final TrafficStats stats;
+    private final BackendOpening opening;
     private Exchange owner;
     private BackendPool pool;
     private long idleSinceNanos;
-    private boolean connected;
     private int exchanges;
 
-    private BackendSide(Backend backend, String poolKey, SocketChannel channel, BufferPool buffers, HeadLimits limits,
-            ProxyCounters counters, TrafficStats stats) {
+    private BackendSide(Backend backend, String poolKey, SocketChannel channel, ProxyEngine engine, LoopContext ctx,
+            boolean encrypted) {
         this.backend = backend;
         this.poolKey = poolKey;
-        this.endpoint = new Endpoint(channel, buffers);
-        this.parser = new ResponseHeadParser(limits);
-        this.counters = counters;
-        this.stats = stats;
+        this.endpoint = new Endpoint(channel, ctx.loop.buffers());
+        this.parser = new ResponseHeadParser(engine.settings().headLimits());
+        this.counters = engine.counters();
+        this.stats = ctx.metrics.backend(backend.name());
+        this.opening = new BackendOpening(endpoint, backend, encrypted, ALPN, engine, ctx);
     }
+
+    /** What rsp offers an HTTP/1.1 backend over ALPN. */
+    static final String ALPN = "http/1.1";
 
     /**
      * Opens a non-blocking connection. The address must already be resolved: resolving here would block the loop.
      *
-     * @return the connection, connected or connecting (then {@link #connected()} is false and OP_CONNECT is awaited)
+     * @param raw relays bytes as they are (TLS passthrough): no TLS of rsp's own, whatever the backend's {@code ;tls}
+     * @return the connection, connected or connecting (then {@link #connected()} is false and readiness is awaited:
+     * OP_CONNECT, or the TLS handshake's)
      */
-    static BackendSide connect(EventLoop loop, Backend backend, InetSocketAddress address, String poolKey, Exchange owner,
-            HeadLimits limits, ProxyCounters counters, TrafficStats stats) throws IOException {
+    static BackendSide connect(LoopContext ctx, ProxyEngine engine, Backend backend, InetSocketAddress address,
+            String poolKey, Exchange owner, boolean raw) throws IOException {
         SocketChannel ch = SocketChannel.open();
         BackendSide b;
         try {
             ch.configureBlocking(false);
             ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
-            b = new BackendSide(backend, poolKey, ch, loop.buffers(), limits, counters, stats);
+            b = new BackendSide(backend, poolKey, ch, engine, ctx, !raw && backend.tls() != Backend.Tls.NONE);
             b.owner = owner;
-            b.connected = ch.connect(address);
-            b.endpoint.register(loop, b, b.connected ? 0 : SelectionKey.OP_CONNECT);
+            b.opening.connect(address, b);
         } catch (IOException | RuntimeException e) {
             ch.close();
             throw e;
         }
-        counters.activeBackends.increment();
-        stats.active++;
+        engine.counters().activeBackends.increment();
+        b.stats.active++;
+        try {
+            b.opening.advance();
+        } catch (IOException | RuntimeException e) {
+            b.close();
+            throw e;
+        }
         return b;
     }
 
+    /**
+     * Completes a pending connect: the TCP connect, then the TLS handshake of a {@code ;tls} backend.
+     *
+     * @throws BackendHandshake.Failed when the handshake cannot complete (counted, logged)
+     */
     @Override
     public boolean finishConnect() throws IOException {
-        if (endpoint.channel().finishConnect()) {
-            connected = true;
-            endpoint.clearInterest();
-        }
-        return connected;
+        return opening.advance();
     }
 
     @Override
     public boolean connected() {
-        return connected;
+        return opening.open();
     }
 
     @Override
@@ -137,26 +148,36 @@ final class BackendSide implements LoopHandler, BackendLink {
             owner.onBackendReady(this, key);
             return;
         }
+        if (idleReadiness()) {
+            return;
+        }
         if (pool != null) {
             pool.remove(this);
         }
-        closeIdle();
     }
 
     /**
-     * Closes an idle connection the backend has touched: it either closed its side or sent bytes nobody asked for
-     * (RFC 9112 6.3: not a response; the connection can no longer be trusted to frame the next one). One read tells
-     * the two apart for the counters.
+     * Reads what the backend sent to this idle connection. True when it was only TLS housekeeping (a record without
+     * data, such as a TLS 1.3 session ticket, and nothing left over): the connection stays. Otherwise the backend
+     * either closed its side or sent bytes nobody asked for (RFC 9112 6.3: not a response; the connection can no
+     * longer be trusted to frame the next one): counted, and closed.
      */
-    void closeIdle() {
+    boolean idleReadiness() {
         int n;
         try {
             n = endpoint.read();
         } catch (IOException e) {
             n = -1;
         }
+        if (n == 0 && endpoint.isTls()) {
+            endpoint.releaseInputIfEmpty();
+            if (!endpoint.holdsInput()) {
+                return true;
+            }
+        }
         counters.count(n < 0 ? Counter.BACKEND_POOL_CLOSED_BY_BACKEND : Counter.BACKEND_POOL_UNEXPECTED);
         close();
+        return false;
     }
 
     @Override
@@ -173,6 +194,7 @@ final class BackendSide implements LoopHandler, BackendLink {
 
     @Override
     public void close() {
+        opening.closed();
         if (!endpoint.isClosed()) {
             endpoint.close();
             counters.activeBackends.decrement();

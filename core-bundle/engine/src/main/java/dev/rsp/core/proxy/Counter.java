@@ -66,6 +66,13 @@ public enum Counter {
     BACKEND_POOL_CLOSED_BY_BACKEND("backend.pool.closed_by_backend", "A pooled backend connection the backend closed"),
     BACKEND_POOL_UNEXPECTED("backend.pool.unexpected",
             "A pooled backend connection that sent bytes nobody asked for (closed)"),
+    BACKEND_TLS_HANDSHAKES("backend.tls.handshakes",
+            "A TLS handshake with a backend marked ;tls that completed (new connections only: pooled ones are reused)"),
+    BACKEND_TLS_FAILED("backend.tls.failed",
+            "A TLS handshake with a backend that did not complete: certificate not trusted or not naming the host, no h2"
+            + " agreed by ALPN, closed or timed out (also a backend.connect_failed)"),
+    BACKEND_TLS_INSECURE("backend.tls.insecure",
+            "A TLS connection to a ;tls=insecure backend, whose certificate was not checked"),
 
     EXCHANGE_UPGRADED("exchange.upgraded", "An exchange switched protocols (101) and became a tunnel"),
     EXCHANGE_TIMEOUT_IDLE("exchange.timeout.idle",

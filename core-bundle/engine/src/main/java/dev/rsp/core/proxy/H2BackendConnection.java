@@ -24,14 +24,15 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * One HTTP/2 connection (h2c, prior knowledge) to a backend marked {@code ;proto=h2}, on one loop: the socket side of
+ * One HTTP/2 connection to a backend marked {@code ;proto=h2}, on one loop: h2c with prior knowledge, or over TLS
+ * ({@code ;tls}) once the handshake completed with {@code h2} agreed by ALPN ({@link BackendHandshake}). The socket side of
  * an {@link H2ClientSession}, carrying the streams of many exchanges ({@link H2BackendStream}). Streams attach while
  * it connects and open (take their ids) when they write their heads. Output goes through an {@link H2Output} as for
  * clients; input is read in bounded rounds, and what the session makes of it reaches the streams through
  * {@link H2BackendEvents}.
  *
- * <p>Its end: a connect or socket failure, a connection error or the backend's GOAWAY break the streams it had not
- * processed (refused: their exchanges may send them again elsewhere) and the connection leaves its
+ * <p>Its end: a connect, TLS handshake or socket failure, a connection error or the backend's GOAWAY break the streams
+ * it had not processed (refused: their exchanges may send them again elsewhere) and the connection leaves its
  * {@link H2Backends}; with no stream left for the pool's idle time ({@code backend.pool.idle.ms}), it says GOAWAY and
  * closes. Memory: the output buffer and, per stream, a response buffer bounded by the stream window rsp grants
  * ({@link H2ClientLimits#initialStreamWindow}). Loop thread only.
@@ -55,7 +56,8 @@ final class H2BackendConnection implements LoopHandler {
     /** Streams attached: waiting to open, or open. */
     private final Set<H2BackendStream> streams = new LinkedHashSet<>();
     private final Deadline idle = new Deadline(this);
-    private boolean connected;
+    /** TCP connected and, over TLS, the handshake agreed to h2: then frames may be written. */
+    private final BackendOpening opening;
     private boolean closed;
     private boolean readPaused;
     private boolean resumeQueued;
@@ -84,6 +86,7 @@ final class H2BackendConnection implements LoopHandler {
         events.session(session);
         this.output = new H2Output(ctx, endpoint, session, this::afterInput, this::writeFailed, this::outputDrained);
         this.requestParser = new RequestHeadParser(s.headLimits());
+        this.opening = new BackendOpening(endpoint, backend, backend.tls() != Backend.Tls.NONE, ALPN, engine, ctx);
     }
 
     /** Opens a non-blocking connection to {@code address} (already resolved: resolving here would block the loop). */
@@ -95,8 +98,7 @@ final class H2BackendConnection implements LoopHandler {
             ch.configureBlocking(false);
             ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
             c = new H2BackendConnection(registry, ctx, engine, backend, poolKey, ch);
-            c.connected = ch.connect(address);
-            c.endpoint.register(ctx.loop, c, c.connected ? SelectionKey.OP_READ : SelectionKey.OP_CONNECT);
+            c.opening.connect(address, c);
         } catch (IOException | RuntimeException e) {
             ch.close();
             throw e;
@@ -104,11 +106,19 @@ final class H2BackendConnection implements LoopHandler {
         engine.counters().activeBackends.increment();
         engine.counters().count(Counter.H2_BACKEND_CONNECTIONS);
         c.stats.active++;
-        if (c.connected) {
-            c.afterInput();
+        try {
+            if (c.opening.advance()) {
+                c.opened();
+            }
+        } catch (IOException | RuntimeException e) {
+            c.close();
+            throw e;
         }
         return c;
     }
+
+    /** What rsp offers an HTTP/2 backend over ALPN: h2 only (RFC 9113 3.2). */
+    static final String ALPN = "h2";
 
     // ---------------------------------------------------------------- for the registry and the streams
 
@@ -121,7 +131,7 @@ final class H2BackendConnection implements LoopHandler {
     }
 
     boolean connected() {
-        return connected;
+        return opening.open();
     }
 
     /**
@@ -149,7 +159,7 @@ final class H2BackendConnection implements LoopHandler {
      * output is full or the backend's concurrency is reached for now (the stream waits for the output).
      */
     H2Stream open(H2BackendStream s, ByteBuffer lines, boolean endStream) {
-        if (closed || !connected || !session.canOpen()) {
+        if (closed || !opening.open() || !session.canOpen()) {
             return null;
         }
         H2Stream stream = output.writeNewHead(session::open, lines, endStream);
@@ -212,8 +222,8 @@ final class H2BackendConnection implements LoopHandler {
 
     @Override
     public void onReady(SelectionKey key) {
-        if (!connected) {
-            if (key.isValid() && key.isConnectable()) {
+        if (!opening.open()) {
+            if (key.isValid()) {
                 finishConnect();
             }
             return;
@@ -227,21 +237,36 @@ final class H2BackendConnection implements LoopHandler {
         afterInput();
     }
 
+    /**
+     * The TCP connect, then the TLS handshake of a {@code ;tls} backend. A failure refuses every stream attached: none
+     * was sent, so their exchanges try elsewhere.
+     */
     private void finishConnect() {
         try {
-            if (!endpoint.channel().finishConnect()) {
+            if (!opening.advance()) {
                 return;
             }
         } catch (IOException | RuntimeException e) {
             fail("connect: " + Upstream.reason(e), true);
             return;
         }
-        connected = true;
+        opened();
+        if (closed) {
+            return;
+        }
+        for (H2BackendStream s : new ArrayList<>(streams)) {
+            s.notifyOwner();
+        }
+    }
+
+    /** Open: the preface and SETTINGS go out, and what the backend sent with the end of a TLS handshake is read. */
+    private void opened() {
         endpoint.clearInterest();
         endpoint.wantRead(true);
         afterInput();
-        for (H2BackendStream s : new ArrayList<>(streams)) {
-            s.notifyOwner();
+        if (endpoint.hasBufferedInput()) {
+            readInput();
+            afterInput();
         }
     }
 
@@ -331,6 +356,11 @@ final class H2BackendConnection implements LoopHandler {
     /** Idle with no stream for the pool's idle time: GOAWAY, then close. */
     @Override
     public void onDeadline(long now) {
+        if (!closed && streams.isEmpty() && !opening.open()) {
+            // still connecting (or in its TLS handshake) and nobody waits for it: nothing to say
+            close();
+            return;
+        }
         if (!closed && streams.isEmpty()) {
             engine.counters().count(Counter.BACKEND_POOL_IDLE_TIMEOUT);
             session.goAway();
@@ -379,6 +409,7 @@ final class H2BackendConnection implements LoopHandler {
             return;
         }
         closed = true;
+        opening.closed();
         registry.remove(this);
         ctx.loop.disarm(idle);
         output.close();

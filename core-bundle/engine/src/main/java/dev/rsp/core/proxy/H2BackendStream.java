@@ -248,7 +248,7 @@ final class H2BackendStream extends H2Waiter implements BackendLink, MessageChan
         HttpHead h = p.head();
         boolean none = !h.chunked() && h.contentLength() <= 0;
         ByteBuffer lines = ByteBuffer.allocate(h.headLength() + 128);
-        if (!H2Heads.request(b, h, lines)) {
+        if (!H2Heads.request(b, h, conn.backend().tls() != Backend.Tls.NONE, lines)) {
             throw new IOException("request head too large for HTTP/2");
         }
         H2Stream s = conn.open(this, lines, none);

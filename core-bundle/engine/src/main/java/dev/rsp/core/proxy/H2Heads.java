@@ -54,21 +54,22 @@ final class H2Heads {
 
     /**
      * The request head for an HTTP/2 backend as lines, from the HTTP/1.1 head rsp wrote for it ({@code h} in
-     * {@code src}, see {@link HeadWriter#request}): the pseudo-headers first (":scheme" http, the backend connection
-     * being cleartext; the client's scheme is in X-Forwarded-Proto), "te: trailers" (rsp, the recipient of the
+     * {@code src}, see {@link HeadWriter#request}): the pseudo-headers first (":scheme" the backend connection's,
+     * {@code https} over TLS and {@code http} in cleartext; the client's scheme is in X-Forwarded-Proto), "te: trailers"
+     * (rsp, the recipient of the
      * response, takes trailers on every stream, and gRPC servers require the field), then its fields without Host (it
      * is ":authority") and without the connection-specific ones (RFC 9113 8.2.2; a chunked body goes as DATA frames,
      * its length unknown).
      *
      * @return false when it does not fit {@code out}
      */
-    static boolean request(ByteBuffer src, HttpHead h, ByteBuffer out) {
+    static boolean request(ByteBuffer src, HttpHead h, boolean tls, ByteBuffer out) {
         out.clear();
         try {
             out.put((byte) '\n');
             HeadWriter.ascii(out, ":method:");
             HeadWriter.ascii(out, h.method());
-            HeadWriter.ascii(out, "\n:scheme:http\n:authority:");
+            HeadWriter.ascii(out, tls ? "\n:scheme:https\n:authority:" : "\n:scheme:http\n:authority:");
             HeadWriter.ascii(out, h.host() == null ? "" : h.host());
             HeadWriter.ascii(out, "\n:path:");
             HeadWriter.copy(src, h.targetStart(), h.targetEnd(), out);

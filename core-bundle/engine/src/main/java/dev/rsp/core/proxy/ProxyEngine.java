@@ -36,6 +36,7 @@ public final class ProxyEngine {
     private final RoutingTable routing;
     private final PassiveHealth health;
     private final ProxyCounters counters = new ProxyCounters();
+    private final BackendTlsLog backendTlsLog = new BackendTlsLog();
     private final List<LoopContext> loops = new ArrayList<>();
     private volatile ProxySettings settings;
     /** The directory the loops' pools and metrics were last trimmed to; guarded by {@link #retaining}. */
@@ -393,6 +394,10 @@ public final class ProxyEngine {
 
     ProxySettings settings() {
         return settings;
+    }
+
+    BackendTlsLog backendTlsLog() {
+        return backendTlsLog;
     }
 
     RoutingTable routing() {

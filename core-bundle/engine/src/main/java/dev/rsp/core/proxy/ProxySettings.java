@@ -13,7 +13,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The core's settings, validated. Built from {@code rsp.core} by {@link #from}; an invalid configuration yields the
- * list of problems instead, and the engine keeps its previous settings.
+ * list of problems instead, and the engine keeps its previous settings. {@link #from} reads {@code backend.tls.ca}'s
+ * file: call it off the loops.
  */
 public record ProxySettings(
         InetSocketAddress listen,
@@ -41,7 +42,8 @@ public record ProxySettings(
         boolean h2Cleartext,
         H2Limits h2Limits,
         HpackLimits h2Hpack,
-        Hsts hsts) {
+        Hsts hsts,
+        BackendTls backendTls) {
 
     /** The outcome of reading a configuration. */
     public sealed interface Parsed permits Valid, Invalid {
@@ -92,6 +94,7 @@ public record ProxySettings(
         check(c.h2_connection_window() >= 65_535, "h2.connection.window must be at least 65535", errors);
         check(c.h2_max_header_list_bytes() >= 1024, "h2.max.header.list.bytes must be at least 1024", errors);
         Hsts hsts = Hsts.parse(c.hsts(), c.hsts_hosts(), errors);
+        BackendTls backendTls = BackendTls.load(c.backend_tls_ca(), errors);
         if (!errors.isEmpty()) {
             return new Invalid(errors);
         }
@@ -107,7 +110,7 @@ public record ProxySettings(
                 ms(c.timeout_grace_ms()), ms(c.timeout_stop_ms()), c.backend_tries(), c.backend_pool_max_idle(),
                 ms(c.backend_pool_idle_ms()), c.health_failures(), ms(c.health_cooldown_ms()), ms(c.health_check_interval_ms()),
                 upgrades, c.forwarded_via(), accessLogFormat, c.errors_dir().trim(), c.errors_max_bytes(), c.h2_cleartext(),
-                h2, hpack, hsts));
+                h2, hpack, hsts, backendTls));
     }
 
     /** Parses a listener address with {@link Addresses} (never resolves); errors name the property. */

@@ -111,8 +111,7 @@ final class Upstream {
                 address = address.isUnresolved() ? InetSocketAddress.createUnresolved(address.getHostString(), port)
                         : new InetSocketAddress(address.getAddress(), port);
             }
-            backend = BackendSide.connect(ctx.loop, b, address, key, owner, engine.settings().headLimits(), engine.counters(),
-                    ctx.metrics.backend(b.name()));
+            backend = BackendSide.connect(ctx, engine, b, address, key, owner, raw);
         } catch (IOException | RuntimeException e) {
             backend = null;
             connectFailed(b, reason(e));
@@ -199,6 +198,9 @@ final class Upstream {
      * not an exception's class name.
      */
     static String reason(Throwable e) {
+        if (e instanceof BackendHandshake.Failed) {
+            return e.getMessage();
+        }
         if (e instanceof java.net.ConnectException) {
             return "connection refused";
         }

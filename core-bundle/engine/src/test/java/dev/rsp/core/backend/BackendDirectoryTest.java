@@ -39,4 +39,15 @@ class BackendDirectoryTest {
         assertTrue(later.address(A).isUnresolved(), "gone after the next change");
         assertFalse(later.addresses().containsKey("a"));
     }
+
+    @Test
+    void switchingABackendToTlsOrToAnotherTlsModeChangesItsPoolKey() {
+        Backend plain = new Backend("a", "127.0.0.1", 9001, 1);
+        Backend verified = new Backend("a", "127.0.0.1", 9001, 1, Backend.Protocol.HTTP1, Backend.Tls.VERIFIED);
+        Backend insecure = new Backend("a", "127.0.0.1", 9001, 1, Backend.Protocol.HTTP1, Backend.Tls.INSECURE);
+        Backend h2Verified = new Backend("a", "127.0.0.1", 9001, 1, Backend.Protocol.H2, Backend.Tls.VERIFIED);
+        List<String> keys = List.of(plain, verified, insecure, h2Verified).stream()
+                .map(b -> resolve(new Backends(1, List.of(b))).poolKey(b)).toList();
+        assertEquals(4, keys.stream().distinct().count(), "no connection is reused across a switch: " + keys);
+    }
 }

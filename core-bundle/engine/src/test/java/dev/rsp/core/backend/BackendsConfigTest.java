@@ -107,13 +107,19 @@ class BackendsConfigTest {
             "web1:80;weight=1.5         | weight '1.5' is not an integer",
             "web1:80;weight             | option 'weight' needs a value, e.g. weight=5",
             "web1:80;weight=2;weight=3  | option 'weight' given more than once",
-            "web1:80;maxconn=5          | unknown option 'maxconn=5'; options are weight=N and proto=h2",
+            "web1:80;maxconn=5          | unknown option 'maxconn=5'; options are weight=N, proto=h2 and tls[=insecure]",
             "web1:80;Weight=5           | unknown option 'Weight=5'",
-            "web1:80;                   | empty option after ';'; options are ;weight=N and ;proto=h2",
+            "web1:80;                   | empty option after ';'; options are ;weight=N, ;proto=h2 and ;tls",
             "web1:80;proto=h3           | proto 'h3' is not one of h2, http1",
             "web1:80;proto=H2           | proto 'H2' is not one of h2, http1",
             "web1:80;proto              | option 'proto' needs a value, e.g. proto=h2",
             "web1:80;proto=h2;proto=h2  | option 'proto' given more than once",
+            "web1:80;tls=bogus          | tls 'bogus' is not insecure; write ;tls (the certificate verified) or ;tls=insecure",
+            "web1:80;tls=               | tls '' is not insecure",
+            "web1:80;tls=Insecure       | tls 'Insecure' is not insecure",
+            "web1:80;tls;tls            | option 'tls' given more than once",
+            "web1:80;tls;tls=insecure   | option 'tls' given more than once",
+            "web1:80;TLS                | unknown option 'TLS'",
     })
     void invalidValues(String value, String expected) {
         List<String> errors = errors(Map.of("backend.web-1", value));
@@ -131,6 +137,19 @@ class BackendsConfigTest {
         assertEquals(new Backend("grpc", "g1", 50051, 3, Backend.Protocol.H2), byName(v, "grpc"));
         assertEquals(Backend.Protocol.HTTP1, byName(v, "web").protocol());
         assertEquals(Backend.Protocol.HTTP1, byName(v, "old").protocol());
+    }
+
+    @Test
+    void tlsOptionVerifiesByDefaultAndInsecureChecksNothing() {
+        ParsedBackends.Valid v = (ParsedBackends.Valid) BackendsConfig.parse(Map.of(
+                "backend.web", "w1:443;tls",
+                "backend.grpc", "g1:50051; proto=h2 ; tls ;weight=2",
+                "backend.lab", "10.0.0.9:8443;tls = insecure",
+                "backend.plain", "w2:80;weight=3"), 0);
+        assertEquals(new Backend("web", "w1", 443, 1, Backend.Protocol.HTTP1, Backend.Tls.VERIFIED), byName(v, "web"));
+        assertEquals(new Backend("grpc", "g1", 50051, 2, Backend.Protocol.H2, Backend.Tls.VERIFIED), byName(v, "grpc"));
+        assertEquals(new Backend("lab", "10.0.0.9", 8443, 1, Backend.Protocol.HTTP1, Backend.Tls.INSECURE), byName(v, "lab"));
+        assertEquals(Backend.Tls.NONE, byName(v, "plain").tls());
     }
 
     private static Backend byName(ParsedBackends.Valid v, String name) {
@@ -197,7 +216,7 @@ class BackendsConfigTest {
                 "backend.a = 'a..b:99999': host 'a..b' has an empty label",
                 "backend.a = 'a..b:99999': port 99999 out of range (1-65535)",
                 "backend.b = 'b:80;weight=0;color=red': weight 0 out of range (1-1000)",
-                "backend.b = 'b:80;weight=0;color=red': unknown option 'color=red'; options are weight=N and proto=h2",
+                "backend.b = 'b:80;weight=0;color=red': unknown option 'color=red'; options are weight=N, proto=h2 and tls[=insecure]",
                 "backend.c = 'http://c:80': drop the scheme 'http://'; write host:port only"), errors);
     }
 
@@ -243,23 +262,23 @@ class BackendsConfigTest {
     @Test
     void rejectsArraysAndCollections() {
         assertEquals(List.of("backend.web = ['a:80', 'b:80']: one value per key, got an array of 2; "
-                        + "write backend.web = host:port[;weight=N][;proto=h2]"),
+                        + "write backend.web = host:port[;weight=N][;proto=h2][;tls[=insecure]]"),
                 errors(Map.of("backend.web", new String[] {"a:80", "b:80"})));
         assertEquals(List.of("backend.web = ['a:80']: one value per key, got an array of 1; "
-                        + "write backend.web = host:port[;weight=N][;proto=h2]"),
+                        + "write backend.web = host:port[;weight=N][;proto=h2][;tls[=insecure]]"),
                 errors(Map.of("backend.web", new String[] {"a:80"})));
         assertEquals(List.of("backend.web = ['a:80', 'b:80']: one value per key, got a list of 2; "
-                        + "write backend.web = host:port[;weight=N][;proto=h2]"),
+                        + "write backend.web = host:port[;weight=N][;proto=h2][;tls[=insecure]]"),
                 errors(Map.of("backend.web", List.of("a:80", "b:80"))));
     }
 
     @Test
     void rejectsNonStringValues() {
-        assertEquals(List.of("backend.web = 8080: expected a string host:port[;weight=N][;proto=h2], got a Integer"),
+        assertEquals(List.of("backend.web = 8080: expected a string host:port[;weight=N][;proto=h2][;tls[=insecure]], got a Integer"),
                 errors(Map.of("backend.web", 8080)));
         Map<String, Object> props = new HashMap<>();
         props.put("backend.web", null);
-        assertEquals(List.of("backend.web = null: expected a string host:port[;weight=N][;proto=h2], got no value"),
+        assertEquals(List.of("backend.web = null: expected a string host:port[;weight=N][;proto=h2][;tls[=insecure]], got no value"),
                 errors(props));
     }
 

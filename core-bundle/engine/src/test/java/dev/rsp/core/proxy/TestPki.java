@@ -1,6 +1,9 @@
 package dev.rsp.core.proxy;
 
 import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.KeyStore;
@@ -9,6 +12,7 @@ import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.Date;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
@@ -38,6 +42,17 @@ final class TestPki {
             SSLContext ctx = SSLContext.getInstance("TLS");
             ctx.init(kmf.getKeyManagers(), null, new SecureRandom());
             return ctx;
+        }
+
+        /** The certificate as one PEM block. */
+        String certificatePem() throws Exception {
+            return pem("CERTIFICATE", certificate.getEncoded());
+        }
+
+        /** Writes the certificate and its private key (PKCS#8) as PEM files, as OpenSSL-based servers read them. */
+        void writePem(Path certFile, Path keyFile) throws Exception {
+            Files.writeString(certFile, certificatePem(), StandardCharsets.US_ASCII);
+            Files.writeString(keyFile, pem("PRIVATE KEY", keys.getPrivate().getEncoded()), StandardCharsets.US_ASCII);
         }
 
         /** A client context that trusts exactly this certificate. */
@@ -70,6 +85,11 @@ final class TestPki {
         X509Certificate cert = new JcaX509CertificateConverter()
                 .getCertificate(b.build(new JcaContentSignerBuilder("SHA256withECDSA").build(kp.getPrivate())));
         return new Identity(cert, kp);
+    }
+
+    static String pem(String type, byte[] der) {
+        return "-----BEGIN " + type + "-----\n" + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(der)
+                + "\n-----END " + type + "-----\n";
     }
 
     private TestPki() {

@@ -2,11 +2,14 @@
 """An HTTP/2 backend for the engine's tests: h2c with prior knowledge, many streams at once, flow control both ways.
 Run with Debian's /usr/bin/python3 (python3-h2); the Java side is H2Backend.
 
-Usage: h2backend.py [window=N] [max-streams=N] [max-frame=N]
+Usage: h2backend.py [window=N] [max-streams=N] [max-frame=N] [tls=CERTFILE:KEYFILE] [alpn=P1,P2]
   window       SETTINGS_INITIAL_WINDOW_SIZE and the connection window it gives its peer (default 65535)
   max-streams  SETTINGS_MAX_CONCURRENT_STREAMS (default 1000); a stream over it is refused (RST_STREAM
                REFUSED_STREAM), the connection goes on
   max-frame    SETTINGS_MAX_FRAME_SIZE (default 16384)
+  tls          serve over TLS (h2 agreed by ALPN) with this certificate chain and private key, PEM files
+  alpn         with tls: the protocols it agrees to over ALPN, in its order of preference (default h2); a client
+               that offers none of them gets no protocol (the handshake goes on, as OpenSSL does)
 
 Listens on 127.0.0.1 and a free port, prints the port as its first line, then serves until stdin closes or it is
 killed. What it serves depends on the request's path (the query chooses the details); except for /duplex and
@@ -30,7 +33,8 @@ killed. What it serves depends on the request's path (the query chooses the deta
 Request bodies are consumed and acknowledged as they arrive (except /duplex, and empty DATA there too).
 
 Besides the port it prints one line per event, for a test to assert on (C: connection number from 1, S: stream id):
-  CONNECT C              a connection was accepted
+  CONNECT C              a connection was accepted (over TLS: its handshake completed)
+  TLS C ALPN SNI         over TLS, the protocol agreed by ALPN and the server name the client asked for ('-': none)
   REQUEST C S METHOD PATH  a request head
   REFUSED C S            a stream over max-streams, refused
   END C S BYTES          a request ended (END_STREAM), with its body's size
@@ -42,6 +46,7 @@ Besides the port it prints one line per event, for a test to assert on (C: conne
 import asyncio
 import itertools
 import os
+import ssl
 import sys
 from urllib.parse import parse_qs, urlsplit
 
@@ -143,6 +148,9 @@ class Connection(asyncio.Protocol):
     def connection_made(self, transport):
         self.transport = transport
         out('CONNECT', self.number)
+        tls = transport.get_extra_info('ssl_object')
+        if tls is not None:
+            out('TLS', self.number, tls.selected_alpn_protocol() or '-', getattr(tls, 'sni', None) or '-')
         # In force from the first SETTINGS on (h2's update_settings would announce them in a second one, and apply
         # them only once acknowledged): the settings, and what h2 derives from them at construction.
         self.conn.local_settings = AnnouncedSettings(client=False, initial_values={
@@ -336,19 +344,35 @@ def seen(fields):
 
 
 def parse_options(argv):
-    options = {'window': 65535, 'max-streams': 1000, 'max-frame': 16384}
+    options = {'window': 65535, 'max-streams': 1000, 'max-frame': 16384, 'tls': None, 'alpn': 'h2'}
     for arg in argv:
         name, sep, value = arg.partition('=')
         if not sep or name not in options:
-            sys.exit('unknown option %r; options: window=N max-streams=N max-frame=N' % arg)
-        options[name] = int(value)
+            sys.exit('unknown option %r; options: window=N max-streams=N max-frame=N tls=CERT:KEY alpn=P1,P2' % arg)
+        options[name] = value if name in ('tls', 'alpn') else int(value)
     return options
+
+
+def tls_context(options):
+    """A server context for tls=CERT:KEY agreeing to the alpn protocols; it remembers each connection's SNI."""
+    if options['tls'] is None:
+        return None
+    cert, _, key = options['tls'].partition(':')
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    ctx.load_cert_chain(cert, key)
+    ctx.set_alpn_protocols(options['alpn'].split(','))
+
+    def remember_sni(tls, name, _ctx):
+        tls.sni = name
+
+    ctx.sni_callback = remember_sni
+    return ctx
 
 
 async def main():
     options = parse_options(sys.argv[1:])
     loop = asyncio.get_running_loop()
-    server = await loop.create_server(lambda: Connection(options), '127.0.0.1', 0)
+    server = await loop.create_server(lambda: Connection(options), '127.0.0.1', 0, ssl=tls_context(options))
     out(server.sockets[0].getsockname()[1])
     stdin_closed = loop.create_future()
 
