@@ -170,6 +170,11 @@ final class H2BackendConnection implements LoopHandler {
         return stream;
     }
 
+    /** Runs {@code s}'s exchange again from the loop's task queue (see {@link H2Body.Credit#runAgain}). */
+    void runSoon(H2BackendStream s) {
+        ctx.loop.execute(s::notifyOwner);
+    }
+
     int streamsBefore(H2BackendStream s) {
         return s.stream() == null ? opened : Math.max(0, (s.stream().id() - 1) / 2);
     }

@@ -52,7 +52,17 @@ final class H2BackendStream extends H2Waiter implements BackendLink, MessageChan
         this.conn = conn;
         this.owner = owner;
         this.limits = limits;
-        this.response = new H2Body(conn.buffers(), false, this::credit, conn.responseBufferBytes());
+        this.response = new H2Body(conn.buffers(), false, new H2Body.Credit() {
+            @Override
+            public void consumed(int bytes) {
+                credit(bytes);
+            }
+
+            @Override
+            public void runAgain() {
+                conn.runSoon(H2BackendStream.this);
+            }
+        }, conn.responseBufferBytes());
         this.data = (piece, end) -> conn.output().writeData(stream, piece, end);
     }
 

@@ -31,6 +31,14 @@ final class H2Body implements ByteSource {
     /** Gives the client credit back for body bytes the backend side took (or that were dropped). */
     interface Credit {
         void consumed(int bytes);
+
+        /**
+         * The pipe stopped while this body still has something for it (bytes staged, or credit owed once it reads
+         * again) and asked to be run when more can be read ({@link #wantRead}): no socket readiness will say so, and
+         * no DATA will come while the credit is owed, so the owner runs the pipe again from the loop's task queue.
+         */
+        default void runAgain() {
+        }
     }
 
     private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
@@ -268,9 +276,17 @@ final class H2Body implements ByteSource {
         return shutdown;
     }
 
-    /** Nothing to switch: data arrives as the client's credit allows, and credit follows {@link #read}. */
+    /**
+     * Data arrives as the peer's credit allows, and credit follows {@link #read}: there is no read interest to
+     * switch. But a pipe that yields after its rounds ({@link Pipe#ROUNDS_PER_PUMP}) with bytes still staged, or
+     * with its window drained and credit not yet given, would wait for a DATA frame the peer cannot send: then the
+     * owner runs it again ({@link Credit#runAgain}).
+     */
     @Override
     public void wantRead(boolean on) {
-        // see read()
+        if (on && buf != null && !shutdown && (staged > buf.limit() || !buf.hasRemaining() && shownPayload > 0
+                || ended && (!chunked || !lastShown))) {
+            credit.runAgain();
+        }
     }
 }

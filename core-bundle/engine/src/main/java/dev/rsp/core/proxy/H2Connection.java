@@ -354,6 +354,16 @@ final class H2Connection implements ClientConnection, H2SessionListener {
         }
     }
 
+    /** Runs {@code ds}'s exchange again from the loop's task queue (see {@link H2Body.Credit#runAgain}). */
+    void runSoon(H2Downstream ds) {
+        ctx.loop.execute(() -> {
+            Exchange x = ds.exchange();
+            if (x != null) {
+                x.onDownstreamReady();
+            }
+        });
+    }
+
     void resetStream(H2Downstream ds, ErrorCode code) {
         session.reset(ds.stream, code);
         output.flushSoon();

@@ -102,7 +102,17 @@ final class H2Downstream extends H2Waiter implements Downstream, ByteSink {
 
     private H2Body body() {
         if (body == null) {
-            body = new H2Body(conn.buffers(), request.chunked(), n -> conn.credit(stream, n));
+            body = new H2Body(conn.buffers(), request.chunked(), new H2Body.Credit() {
+                @Override
+                public void consumed(int bytes) {
+                    conn.credit(stream, bytes);
+                }
+
+                @Override
+                public void runAgain() {
+                    conn.runSoon(H2Downstream.this);
+                }
+            });
         }
         return body;
     }

@@ -186,8 +186,11 @@ class H2BackendTest extends StubProxyFixture {
     void aClientThatDoesNotReadStallsOnlyItsOwnStream() throws Exception {
         startH2();
         int size = 8 << 20;
-        try (Socket slow = new Socket("127.0.0.1", proxy.port())) {
+        try (Socket slow = new Socket()) {
+            // set before the connect: shrinking it afterwards leaves TCP a window too small to scale, and the
+            // transfer crawls on zero-window probes (55 s for 8 MiB), whatever the proxy does
             slow.setReceiveBufferSize(16 * 1024);
+            slow.connect(proxy.address());
             slow.getOutputStream().write(("GET /big?bytes=" + size + " HTTP/1.1\r\nHost: a\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
             assertTrue(ProxyHarness.await(() -> backend.events("REQUEST 1 ").size() == 1, 5000));
             // meanwhile, on the same backend connection, other exchanges complete
