@@ -30,7 +30,7 @@ killed. What it serves depends on the request's path (the query chooses the deta
   /slow?ms=N         200, body "slow N\\n", N milliseconds after the request ended (other streams go on meanwhile)
   /status?code=N     status N (200-599), body "status N\\n" (none for 204 and 304)
   anything else      404
-Request bodies are consumed and acknowledged as they arrive (except /duplex, and empty DATA there too).
+A request with expect: 100-continue gets an interim 100 at once. Request bodies are consumed and acknowledged as they arrive (except /duplex, and empty DATA there too).
 
 Besides the port it prints one line per event, for a test to assert on (C: connection number from 1, S: stream id):
   CONNECT C              a connection was accepted (over TLS: its handshake completed)
@@ -197,6 +197,8 @@ class Connection(asyncio.Protocol):
             self.streams[s.sid] = s
             out('REQUEST', self.number, s.sid, s.pseudo.get(b':method', b'-').decode('latin-1'),
                 s.pseudo.get(b':path', b'-').decode('latin-1'))
+            if (b'expect', b'100-continue') in s.fields:
+                self.conn.send_headers(s.sid, [(':status', '100')])
             if s.path == '/duplex':
                 self.conn.send_headers(s.sid, [(':status', '200')])
                 s.body_out, s.then = Bytes(), 'open'
