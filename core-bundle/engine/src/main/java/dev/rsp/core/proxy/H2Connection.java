@@ -17,7 +17,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import javax.net.ssl.SSLSession;
 
 /**
  * An HTTP/2 server connection on one endpoint: the socket side of an {@link H2Session} (bytes in, frames out), HPACK
@@ -42,7 +41,7 @@ final class H2Connection implements ClientConnection, H2SessionListener {
     private final Endpoint client;
     private final InetSocketAddress remote;
     private final String clientIp;
-    private final Termination termination;
+    private final HostCoverage coverage;
     private final boolean onTlsListener;
     private final H2Session session;
     private final H2HeaderDecoder headers;
@@ -65,7 +64,7 @@ final class H2Connection implements ClientConnection, H2SessionListener {
         this.client = client;
         this.remote = remote;
         this.clientIp = remote.getAddress().getHostAddress();
-        this.termination = termination;
+        this.coverage = new HostCoverage(termination, client);
         this.onTlsListener = onTlsListener;
         ProxySettings s = engine.settings();
         this.headers = new H2HeaderDecoder(s.h2Hpack(), remote, sni);
@@ -404,8 +403,7 @@ final class H2Connection implements ClientConnection, H2SessionListener {
     }
 
     boolean covers(String host) {
-        SSLSession s = client.tlsSession();
-        return termination == null || s == null || termination.covers(s, host);
+        return coverage.covers(host);
     }
 
     void count(Counter c) {

@@ -38,6 +38,7 @@ final class Http1Connection implements ClientConnection, Downstream {
     private final HeadReader heads = new HeadReader();
     /** The TLS listener's termination when this connection's TLS is terminated here; null otherwise. */
     private final Termination termination;
+    private final HostCoverage coverage;
     private final boolean onTlsListener;
     private State state = State.HEAD;
     private Exchange exchange;
@@ -61,6 +62,7 @@ final class Http1Connection implements ClientConnection, Downstream {
         this.clientIp = remote.getAddress().getHostAddress();
         this.view = new RequestView(remote);
         this.termination = termination;
+        this.coverage = new HostCoverage(termination, client);
         this.onTlsListener = onTlsListener;
         this.timers = new Http1Timers(ctx.loop, engine.settings(), client, this, tlsDeadline);
         this.handshakeCounted = termination == null;
@@ -280,8 +282,7 @@ final class Http1Connection implements ClientConnection, Downstream {
 
     @Override
     public boolean covers(String host) {
-        SSLSession session = client.tlsSession();
-        return termination == null || session == null || termination.covers(session, host);
+        return coverage.covers(host);
     }
 
     @Override
