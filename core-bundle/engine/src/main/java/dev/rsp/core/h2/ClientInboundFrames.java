@@ -26,24 +26,25 @@ import java.nio.ByteBuffer;
  * answers its client 502). The former was not decoded, so the HPACK table is lost: the session sends GOAWAY and
  * cancels every stream whose next field block arrives, since none can be decoded any more.
  */
-final class ClientInboundFrames implements FrameListener {
+final class ClientInboundFrames extends FrameRules {
 
     private final H2ClientSession s;
-    private final SessionCore c;
 
     ClientInboundFrames(H2ClientSession session) {
+        super(session.core);
         this.s = session;
-        this.c = session.core;
     }
 
-    /** A stream rsp opened and whose HEADERS it sent; null for every other identifier (see {@link #kind}). */
-    private H2Stream sent(int streamId) {
+    /** A stream rsp opened and whose HEADERS it sent; null for every other identifier (see {@link #idle}). */
+    @Override
+    H2Stream known(int streamId) {
         H2Stream stream = c.streams.get(streamId);
         return stream != null && stream.state() != StreamState.IDLE ? stream : null;
     }
 
     /** What an identifier without a sent stream is: opened and not sent is still idle to the server (NEW). */
-    private StreamTable.Idle kind(int streamId) {
+    @Override
+    StreamTable.Idle idle(int streamId) {
         return c.streams.get(streamId) != null ? StreamTable.Idle.NEW : c.streams.classify(streamId);
     }
 
@@ -52,7 +53,7 @@ final class ClientInboundFrames implements FrameListener {
         if (c.failed) {
             return;
         }
-        H2Stream stream = sent(streamId);
+        H2Stream stream = known(streamId);
         if (stream != null) {
             if (!stream.state().peerMaySend()) {
                 c.streamError(stream, ErrorCode.STREAM_CLOSED);
@@ -66,7 +67,7 @@ final class ClientInboundFrames implements FrameListener {
                 c.block.begin(Target.DISCARD, stream, false);
             }
         } else {
-            switch (kind(streamId)) {
+            switch (idle(streamId)) {
                 case IGNORED -> c.block.begin(Target.DISCARD, null, endStream);
                 case CLOSED, PAST -> {
                     c.connectionError(ErrorCode.STREAM_CLOSED);
@@ -81,22 +82,9 @@ final class ClientInboundFrames implements FrameListener {
         c.declare(fragmentLength, endHeaders);
     }
 
-    @Override
-    public void onContinuation(int streamId, boolean endHeaders, int fragmentLength) {
-        if (!c.failed) {
-            c.declare(fragmentLength, endHeaders);
-        }
-    }
-
-    @Override
-    public void onHeaderFragment(int streamId, ByteBuffer piece, boolean last) {
-        if (!c.failed && c.block.add(piece, last)) {
-            complete(c.block.completed());
-        }
-    }
-
     /** A whole field block: decoded (unless it overflowed or the table is lost) and delivered by its target. */
-    private void complete(ByteBuffer fieldBlock) {
+    @Override
+    void complete(ByteBuffer fieldBlock) {
         H2Stream stream = c.block.stream();
         // The glue may have reset the stream while its block was arriving: then the block only feeds the table.
         Target target = stream == null || stream.state() == StreamState.CLOSED ? Target.DISCARD : c.block.target();
@@ -164,7 +152,7 @@ final class ClientInboundFrames implements FrameListener {
         if (c.failed || !c.receive(flowControlled)) {
             return;
         }
-        H2Stream stream = sent(streamId);
+        H2Stream stream = known(streamId);
         if (stream != null) {
             if (!stream.finalHead && stream.state().peerMaySend()) {
                 c.dropData(stream, flowControlled, ErrorCode.PROTOCOL_ERROR);
@@ -173,7 +161,7 @@ final class ClientInboundFrames implements FrameListener {
             }
             return;
         }
-        switch (kind(streamId)) {
+        switch (idle(streamId)) {
             case IGNORED -> c.ignoreData(flowControlled);
             case CLOSED, PAST -> c.connectionError(ErrorCode.STREAM_CLOSED);
             default -> c.connectionError(ErrorCode.PROTOCOL_ERROR);
@@ -185,12 +173,9 @@ final class ClientInboundFrames implements FrameListener {
         if (c.failed) {
             return;
         }
-        H2Stream stream = sent(streamId);
+        H2Stream stream = known(streamId);
         if (stream == null) {
-            StreamTable.Idle kind = kind(streamId);
-            if (kind == StreamTable.Idle.NEW || kind == StreamTable.Idle.INVALID) {
-                c.connectionError(ErrorCode.PROTOCOL_ERROR);
-            } else {
+            if (!idleIsAnError(streamId)) {
                 c.glitch(); // a stream already closed: a race now and then, a flood otherwise
             }
             return;
@@ -216,13 +201,6 @@ final class ClientInboundFrames implements FrameListener {
         c.settings(received);
     }
 
-    @Override
-    public void onSettingsAck() {
-        if (!c.failed) {
-            c.settingsAcknowledged();
-        }
-    }
-
     /** A PING is answered; a PING ACK is a glitch, since this side sends no PING. */
     @Override
     public void onPing(long opaque, boolean ack) {
@@ -243,49 +221,13 @@ final class ClientInboundFrames implements FrameListener {
         }
     }
 
-    @Override
-    public void onWindowUpdate(int streamId, int increment) {
-        if (c.failed) {
-            return;
-        }
-        if (streamId == 0) {
-            c.connectionWindowUpdate(increment);
-            return;
-        }
-        H2Stream stream = sent(streamId);
-        if (stream != null) {
-            c.streamWindowUpdate(stream, increment);
-            return;
-        }
-        StreamTable.Idle kind = kind(streamId);
-        if (kind == StreamTable.Idle.NEW || kind == StreamTable.Idle.INVALID) {
-            c.connectionError(ErrorCode.PROTOCOL_ERROR);
-        } else {
-            c.closedStreamWindowUpdate(increment);
-        }
-    }
-
-    @Override
-    public void onPriority(int streamId) {
-        if (!c.failed) {
-            c.glitch();
-        }
-    }
-
-    @Override
-    public void onUnknown(int type, int streamId, int length) {
-        if (!c.failed) {
-            c.glitch();
-        }
-    }
-
     /** A PRIORITY frame of the wrong length: a stream error on a sent stream; elsewhere only counted. */
     @Override
     public void onStreamError(int streamId, ErrorCode code) {
         if (c.failed) {
             return;
         }
-        H2Stream stream = sent(streamId);
+        H2Stream stream = known(streamId);
         if (stream != null) {
             c.streamError(stream, code);
         } else {

@@ -18,14 +18,23 @@ import java.nio.ByteBuffer;
  * RST_STREAM and PRIORITY on a closed stream are ignored (a WINDOW_UPDATE of 0 there counts as a glitch: nothing
  * else bounds a flood of them). Loop thread only.
  */
-final class InboundFrames implements FrameListener {
+final class InboundFrames extends FrameRules {
 
     private final H2Session s;
-    private final SessionCore c;
 
     InboundFrames(H2Session session) {
+        super(session.core);
         this.s = session;
-        this.c = session.core;
+    }
+
+    @Override
+    H2Stream known(int streamId) {
+        return c.streams.get(streamId);
+    }
+
+    @Override
+    StreamTable.Idle idle(int streamId) {
+        return s.idle(streamId);
     }
 
     @Override
@@ -97,22 +106,9 @@ final class InboundFrames implements FrameListener {
         c.block.begin(Target.DISCARD, null, endStream);
     }
 
-    @Override
-    public void onContinuation(int streamId, boolean endHeaders, int fragmentLength) {
-        if (!c.failed) {
-            c.declare(fragmentLength, endHeaders);
-        }
-    }
-
-    @Override
-    public void onHeaderFragment(int streamId, ByteBuffer piece, boolean last) {
-        if (!c.failed && c.block.add(piece, last)) {
-            complete(c.block.completed());
-        }
-    }
-
     /** A whole field block: decoded (unless it overflowed or the table is lost) and delivered by its target. */
-    private void complete(ByteBuffer fieldBlock) {
+    @Override
+    void complete(ByteBuffer fieldBlock) {
         Target target = c.block.target();
         H2Stream stream = c.block.stream();
         if (c.block.overflowed()) {
@@ -183,10 +179,7 @@ final class InboundFrames implements FrameListener {
         }
         H2Stream stream = c.streams.get(streamId);
         if (stream == null) {
-            StreamTable.Idle kind = s.idle(streamId);
-            if (kind == StreamTable.Idle.NEW || kind == StreamTable.Idle.INVALID) {
-                c.connectionError(ErrorCode.PROTOCOL_ERROR);
-            } else {
+            if (!idleIsAnError(streamId)) {
                 c.glitch(); // a stream already closed: a race now and then, a flood otherwise
             }
             return;
@@ -206,13 +199,6 @@ final class InboundFrames implements FrameListener {
     }
 
     @Override
-    public void onSettingsAck() {
-        if (!c.failed) {
-            c.settingsAcknowledged();
-        }
-    }
-
-    @Override
     public void onPing(long opaque, boolean ack) {
         if (c.failed) {
             return;
@@ -228,42 +214,6 @@ final class InboundFrames implements FrameListener {
     public void onGoAway(int lastStreamId, int errorCode) {
         if (!c.failed) {
             s.listener.onGoAway(lastStreamId, ErrorCode.of(errorCode));
-        }
-    }
-
-    @Override
-    public void onWindowUpdate(int streamId, int increment) {
-        if (c.failed) {
-            return;
-        }
-        if (streamId == 0) {
-            c.connectionWindowUpdate(increment);
-            return;
-        }
-        H2Stream stream = c.streams.get(streamId);
-        if (stream != null) {
-            c.streamWindowUpdate(stream, increment);
-            return;
-        }
-        StreamTable.Idle kind = s.idle(streamId);
-        if (kind == StreamTable.Idle.NEW || kind == StreamTable.Idle.INVALID) {
-            c.connectionError(ErrorCode.PROTOCOL_ERROR);
-        } else {
-            c.closedStreamWindowUpdate(increment);
-        }
-    }
-
-    @Override
-    public void onPriority(int streamId) {
-        if (!c.failed) {
-            c.glitch();
-        }
-    }
-
-    @Override
-    public void onUnknown(int type, int streamId, int length) {
-        if (!c.failed) {
-            c.glitch();
         }
     }
 
