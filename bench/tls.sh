@@ -59,6 +59,10 @@ https_ready() {  # port -> 0 once an https GET answers (bounded: 30 s)
   return 1
 }
 
+# The handshake cases' client, openssl s_time -www, sends "GET /small.bin HTTP/1.0" without Host (and without SNI).
+# rsp refuses such a request itself (400, reject.missing_host) without its backend, so HAProxy and nginx answer it
+# the same way on their handshake ports: every server does the TLS handshake and one local 400, nothing else. (Until
+# 2026-12-07 08:30 they proxied it to the backend while rsp did not, which flattered rsp's CPU per handshake.)
 start_servers() {  # key
   local key=$1 d="$WORK/certs-$1" t
   cat >"$WORK/haproxy.cfg" <<CONF
@@ -78,6 +82,7 @@ frontend hs
   bind 127.0.0.1:${HS[haproxy]} ssl crt $d/haproxy.pem alpn http/1.1
   log global
   log-format "resumed=%[ssl_fc_is_resumed]"
+  http-request return status 400 content-type text/plain string "missing Host" if !{ req.hdr(host) -m found }
   default_backend be
 frontend ka
   bind 127.0.0.1:${KA[haproxy]} ssl crt $d/haproxy.pem alpn http/1.1
@@ -95,6 +100,7 @@ http { $NGTEMP keepalive_requests 100000000;
   ssl_protocols TLSv1.2 TLSv1.3; ssl_session_cache shared:SSL:10m; ssl_session_timeout 300s;
   upstream be { server 127.0.0.1:$BE; keepalive 64; }
   server { listen 127.0.0.1:${HS[nginx]} ssl backlog=4096; access_log $WORK/nginx-tls.access resumed;
+    if (\$http_host = "") { return 400 "missing Host\n"; }
     location / { proxy_pass http://be; proxy_http_version 1.1; proxy_set_header Connection ""; } }
   server { listen 127.0.0.1:${KA[nginx]} ssl backlog=4096; access_log off;
     location / { proxy_pass http://be; proxy_http_version 1.1; proxy_set_header Connection ""; } } }
