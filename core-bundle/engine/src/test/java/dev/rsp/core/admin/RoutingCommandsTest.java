@@ -122,6 +122,14 @@ class RoutingCommandsTest {
                 new WhatIf.Add(new Backend("a", "h", 1, 1)), Set.of()));
     }
 
+    /** A what-if weight change must not turn an HTTP/2 or TLS backend into a plain HTTP/1.1 one in the simulation. */
+    @Test
+    void aWeightChangeKeepsTheProtocolAndTls() {
+        Backend grpc = new Backend("g", "10.0.0.9", 50051, 1, Backend.Protocol.H2, Backend.Tls.VERIFIED);
+        Backends after = new WhatIf.Weight("g", 5).applyTo(new Backends(1, List.of(grpc)));
+        assertEquals(new Backend("g", "10.0.0.9", 50051, 5, Backend.Protocol.H2, Backend.Tls.VERIFIED), after.all().get(0));
+    }
+
     @Test
     void formatListsSharesAndFlows() {
         String text = RoutingCommands.format(WhatIf.analyse(table, RoutingCommands.parse("add", "c", "127.0.0.1:3", "2"), Set.of()));
