@@ -19,23 +19,14 @@ import java.util.function.Consumer;
  * go on the wire in the order they were opened), then the body with {@link #writeData} as {@link #sendable} allows,
  * waiting for {@code onSendWindowOpened}/{@code onSendWindowsOpened} when it is 0. Response bytes delivered by
  * {@code onData} go back through {@link #consumed}. Close the socket once {@link #finished()} and the output is
- * flushed, or at {@link Progress#CLOSE}.
+ * flushed, or at {@link SessionProgress#CLOSE}.
  *
  * <p>Connection errors end the session: GOAWAY (last stream 0: the server opens no streams here) is queued, every
- * active stream is reported reset, and {@link #onInput} answers {@link Progress#CLOSE}. Stream errors reset one stream
- * (RST_STREAM) and go on. Loop thread only.
+ * active stream is reported reset, and {@link #onInput} answers {@link SessionProgress#CLOSE}. Stream errors reset one
+ * stream (RST_STREAM) and go on. Loop thread only.
  */
 public final class H2ClientSession implements H2Sender {
 
-    /** What the caller does after {@link #onInput}; as {@link H2Session.Progress}. */
-    public enum Progress {
-        /** The window was used up (a partial frame header may be left in it): compact, read more, call again. */
-        NEED_INPUT,
-        /** Reading stopped until queued control frames are written: {@link #writeControl}, flush, call again. */
-        BLOCKED,
-        /** A connection error: write what {@link #writeControl} gives (the GOAWAY), then close. */
-        CLOSE
-    }
 
     /** MAX_CONCURRENT_STREAMS assumed until the server's SETTINGS say otherwise (RFC 9113 §6.5.2 suggests 100). */
     static final int CONCURRENCY_BEFORE_SETTINGS = 100;
@@ -79,12 +70,8 @@ public final class H2ClientSession implements H2Sender {
      * Reads the frames in {@code window} (from the server's SETTINGS on), calling the listener as they complete;
      * advances the window's position over what it used.
      */
-    public Progress onInput(ByteBuffer window) {
-        return switch (core.read(window, inbound)) {
-            case NEED_INPUT -> Progress.NEED_INPUT;
-            case BLOCKED -> Progress.BLOCKED;
-            case CLOSE -> Progress.CLOSE;
-        };
+    public SessionProgress onInput(ByteBuffer window) {
+        return core.read(window, inbound);
     }
 
     /** True while a response field block has begun and not ended (a timer of the glue's may run meanwhile). */

@@ -14,7 +14,7 @@ import java.util.function.Consumer;
  * is in {@link InboundFrames}.
  *
  * <p>Connection errors end the session: a GOAWAY is queued, every active stream is reported reset, and
- * {@link #onInput} answers {@link Progress#CLOSE}. Stream errors reset one stream (RST_STREAM) and go on.
+ * {@link #onInput} answers {@link SessionProgress#CLOSE}. Stream errors reset one stream (RST_STREAM) and go on.
  *
  * <p>GOAWAY: {@link #goAway}{@code (true)} drains as §6.8 suggests: a GOAWAY naming 2^31-1 (NO_ERROR) and a PING;
  * when its ACK returns, every stream the client opened before it saw the first GOAWAY has arrived, and a second
@@ -24,18 +24,6 @@ import java.util.function.Consumer;
  */
 public final class H2Session implements H2Sender {
 
-    /** What the caller does after {@link #onInput}. */
-    public enum Progress {
-        /** The window was used up (a partial frame header may be left in it): compact, read more, call again. */
-        NEED_INPUT,
-        /**
-         * Reading stopped before a frame until queued control frames are written (a pending SETTINGS or PING ACK, a
-         * queue at half its bound): {@link #writeControl}, flush, then call again with the same window.
-         */
-        BLOCKED,
-        /** A connection error: write what {@link #writeControl} gives (the GOAWAY), then close. */
-        CLOSE
-    }
 
     /** The payload of the PING that times the graceful drain: "rspdrain". */
     static final long DRAIN_PING = 0x7273_7064_7261_696eL;
@@ -77,7 +65,7 @@ public final class H2Session implements H2Sender {
      * the window's position over what it used. Call once per socket read: the new-streams-per-read bound counts per
      * read, a call after BLOCKED continuing the read before it.
      */
-    public Progress onInput(ByteBuffer window) {
+    public SessionProgress onInput(ByteBuffer window) {
         if (!core.resumesBlockedRead()) {
             newStreamsThisRead = 0;
         }

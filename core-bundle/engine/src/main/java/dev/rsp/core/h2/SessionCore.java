@@ -73,8 +73,8 @@ final class SessionCore {
         return blocked;
     }
 
-    /** Reads the frames in {@code window} into {@code frames}; see {@link H2Session.Progress}. */
-    H2Session.Progress read(ByteBuffer window, FrameListener frames) {
+    /** Reads the frames in {@code window} into {@code frames}; see {@link SessionProgress}. */
+    SessionProgress read(ByteBuffer window, FrameListener frames) {
         blocked = false;
         while (!failed) {
             if (reader.atFrameStart() && mustWriteFirst(window)) {
@@ -82,16 +82,16 @@ final class SessionCore {
                     count(counted.readPaused());
                 }
                 blocked = true;
-                return H2Session.Progress.BLOCKED;
+                return SessionProgress.BLOCKED;
             }
             FrameReader.Status s = reader.next(window, frames);
             if (s == FrameReader.Status.ERROR && !failed) {
                 fail(reader.error(), reader.frameTooLarge() ? counted.frameTooLarge() : counted.connectionError());
             } else if (s == FrameReader.Status.NEED_MORE && !failed) {
-                return H2Session.Progress.NEED_INPUT;
+                return SessionProgress.NEED_INPUT;
             }
         }
-        return H2Session.Progress.CLOSE;
+        return SessionProgress.CLOSE;
     }
 
     /** At most one SETTINGS ACK and one PING ACK owed at a time; and no reading on while the queue is half full. */

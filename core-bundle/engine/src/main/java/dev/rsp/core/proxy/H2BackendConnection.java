@@ -4,6 +4,7 @@ import dev.rsp.core.h2.ErrorCode;
 import dev.rsp.core.h2.H2ClientLimits;
 import dev.rsp.core.h2.H2ClientSession;
 import dev.rsp.core.h2.H2Stream;
+import dev.rsp.core.h2.SessionProgress;
 import dev.rsp.core.h2.Settings;
 import dev.rsp.core.http.RequestHeadParser;
 import dev.rsp.core.metrics.TrafficStats;
@@ -52,6 +53,7 @@ final class H2BackendConnection implements LoopHandler {
     private final H2ClientSession session;
     private final H2ResponseDecoder decoder;
     private final H2Output output;
+    private final H2SocketInput input;
     private final RequestHeadParser requestParser;
     /** Streams attached: waiting to open, or open. */
     private final Set<H2BackendStream> streams = new LinkedHashSet<>();
@@ -85,6 +87,7 @@ final class H2BackendConnection implements LoopHandler {
         this.session = new H2ClientSession(LIMITS, decoder, events, engine.counters()::count);
         events.session(session);
         this.output = new H2Output(ctx, endpoint, session, this::afterInput, this::writeFailed, this::outputDrained);
+        this.input = new H2SocketInput(endpoint, session::onInput, output, () -> closed);
         this.requestParser = new RequestHeadParser(s.headLimits());
         this.opening = new BackendOpening(endpoint, backend, backend.tls() != Backend.Tls.NONE, ALPN, engine, ctx);
     }
@@ -291,48 +294,18 @@ final class H2BackendConnection implements LoopHandler {
     }
 
     private void readInput() {
-        for (int round = 0; round < 16 && !closed; round++) {
-            ByteBuffer w = endpoint.input();
-            if (w.hasRemaining()) {
-                H2ClientSession.Progress p = session.onInput(w);
-                if (p == H2ClientSession.Progress.CLOSE) {
-                    output.writeControl();
-                    output.flush();
-                    fail("HTTP/2 connection error: " + session.failure(), false);
-                    return;
-                }
-                if (p == H2ClientSession.Progress.BLOCKED) {
-                    if (!output.writeControl() || !output.flush()) {
-                        readPaused = true;
-                        endpoint.wantRead(false);
-                        return;
-                    }
-                    continue;
+        switch (input.read()) {
+            case SESSION_CLOSED -> fail("HTTP/2 connection error: " + session.failure(), false);
+            case PEER_CLOSED -> fail("closed the connection", false);
+            case READ_FAILED -> fail("read failed: " + Upstream.reason(input.failure()), false);
+            case PAUSED -> readPaused = true;
+            case YIELDED -> {
+                if (!resumeQueued) {
+                    resumeQueued = true;
+                    ctx.loop.execute(resumeTask);
                 }
             }
-            if (endpoint.inputFull()) {
-                endpoint.compactInput();
-            }
-            int n;
-            try {
-                n = endpoint.read();
-            } catch (IOException e) {
-                fail("read failed: " + Upstream.reason(e), false);
-                return;
-            }
-            if (n < 0) {
-                fail("closed the connection", false);
-                return;
-            }
-            if (n == 0) {
-                endpoint.releaseInputIfEmpty();
-                endpoint.wantRead(true);
-                return;
-            }
-        }
-        if (!closed && !resumeQueued) {
-            resumeQueued = true;
-            ctx.loop.execute(resumeTask);
+            case WAITING, STOPPED -> { }
         }
     }
 

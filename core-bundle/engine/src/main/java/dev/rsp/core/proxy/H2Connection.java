@@ -4,11 +4,11 @@ import dev.rsp.core.h2.ErrorCode;
 import dev.rsp.core.h2.H2Session;
 import dev.rsp.core.h2.H2SessionListener;
 import dev.rsp.core.h2.H2Stream;
+import dev.rsp.core.h2.SessionProgress;
 import dev.rsp.core.h2.Settings;
 import dev.rsp.core.net.BufferPool;
 import dev.rsp.core.net.Endpoint;
 import dev.rsp.spi.tls.Termination;
-import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
@@ -49,6 +49,7 @@ final class H2Connection implements ClientConnection, H2SessionListener {
     private final H2Timers timers;
     private boolean windowsOpened;
     private final H2Output output;
+    private final H2SocketInput input;
     /** Reading stopped until the output owed to the client is written (H2Session BLOCKED); a drained flush resumes it. */
     private boolean readPaused;
     /** A read is queued on the loop: input waits that no readiness will announce (see {@link #resumeSoon}). */
@@ -71,6 +72,11 @@ final class H2Connection implements ClientConnection, H2SessionListener {
         this.session = new H2Session(s.h2Limits(), headers, this, engine.counters()::count);
         this.timers = new H2Timers(ctx.loop, s, this);
         this.output = new H2Output(ctx, client, session, this::afterInput, this::writeFailed, this::outputDrained);
+        this.input = new H2SocketInput(client, w -> {
+            SessionProgress p = session.onInput(w);
+            timers.headerBlock(session.headerBlockInProgress());
+            return p;
+        }, output, () -> closed);
     }
 
     /** Takes over the endpoint: rsp's SETTINGS go out, and what the client sent already is read. */
@@ -114,49 +120,15 @@ final class H2Connection implements ClientConnection, H2SessionListener {
     }
 
     private void readInput() {
-        for (int round = 0; round < 16 && !closed; round++) {
-            ByteBuffer w = client.input();
-            if (w.hasRemaining()) {
-                H2Session.Progress p = session.onInput(w);
-                timers.headerBlock(session.headerBlockInProgress());
-                if (p == H2Session.Progress.CLOSE) {
-                    output.writeControl();
-                    output.flush();
-                    close();
-                    return;
-                }
-                if (p == H2Session.Progress.BLOCKED) {
-                    if (!output.writeControl() || !output.flush()) {
-                        readPaused = true;
-                        client.wantRead(false);
-                        return;
-                    }
-                    continue;
-                }
-            }
-            if (client.inputFull()) {
-                client.compactInput();
-            }
-            int n;
-            try {
-                n = client.read();
-            } catch (IOException e) {
+        switch (input.read()) {
+            case SESSION_CLOSED, PEER_CLOSED -> close();
+            case READ_FAILED -> {
                 count(Counter.CLIENT_READ_ERROR);
                 close();
-                return;
             }
-            if (n < 0) {
-                close();
-                return;
-            }
-            if (n == 0) {
-                client.releaseInputIfEmpty();
-                client.wantRead(true);
-                return;
-            }
-        }
-        if (!closed) {
-            resumeSoon(); // the rounds ran out, maybe with input in the window: go on after the loop served others
+            case PAUSED -> readPaused = true;
+            case YIELDED -> resumeSoon(); // maybe with input in the window: go on after the loop served others
+            case WAITING, STOPPED -> { }
         }
     }
 

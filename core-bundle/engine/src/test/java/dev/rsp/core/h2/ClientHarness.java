@@ -47,7 +47,7 @@ final class ClientHarness {
 
     static ClientHarness started(ClientHarness h) {
         h.written();
-        assertEquals(H2ClientSession.Progress.NEED_INPUT, h.feed(Frames.server().settingsAck()));
+        assertEquals(SessionProgress.NEED_INPUT, h.feed(Frames.server().settingsAck()));
         h.written();
         h.recorder.events.clear();
         return h;
@@ -62,13 +62,13 @@ final class ClientHarness {
     }
 
     /** Feeds the bytes in one read; on BLOCKED writes the control frames and goes on, as a glue would. */
-    H2ClientSession.Progress feed(Frames f) {
+    SessionProgress feed(Frames f) {
         return feed(f.buffer(), true);
     }
 
-    H2ClientSession.Progress feed(ByteBuffer in, boolean writeWhenBlocked) {
-        H2ClientSession.Progress p;
-        while ((p = session.onInput(in)) == H2ClientSession.Progress.BLOCKED && writeWhenBlocked) {
+    SessionProgress feed(ByteBuffer in, boolean writeWhenBlocked) {
+        SessionProgress p;
+        while ((p = session.onInput(in)) == SessionProgress.BLOCKED && writeWhenBlocked) {
             written();
         }
         return p;

@@ -32,8 +32,8 @@ final class ClientServerPair {
     /** Client to server and server to client, each in write mode between pumps. */
     final ByteBuffer toServer = ByteBuffer.allocate(1 << 22);
     final ByteBuffer toClient = ByteBuffer.allocate(1 << 22);
-    H2ClientSession.Progress clientProgress;
-    H2Session.Progress serverProgress;
+    SessionProgress clientProgress;
+    SessionProgress serverProgress;
 
     ClientServerPair(H2ClientLimits clientLimits, H2Limits serverLimits) {
         clientSession = new H2ClientSession(clientLimits, clientDecoder, client, c -> counts.merge(c, 1, Integer::sum));
@@ -59,7 +59,7 @@ final class ClientServerPair {
         clientSession.writeControl(toServer);
         toServer.flip();
         int before = toServer.remaining();
-        while ((serverProgress = serverSession.onInput(toServer)) == H2Session.Progress.BLOCKED) {
+        while ((serverProgress = serverSession.onInput(toServer)) == SessionProgress.BLOCKED) {
             assertTrue(serverSession.writeControl(toClient));
         }
         boolean moved = toServer.remaining() != before;
@@ -72,7 +72,7 @@ final class ClientServerPair {
         serverSession.writeControl(toClient);
         toClient.flip();
         int before = toClient.remaining();
-        while ((clientProgress = clientSession.onInput(toClient)) == H2ClientSession.Progress.BLOCKED) {
+        while ((clientProgress = clientSession.onInput(toClient)) == SessionProgress.BLOCKED) {
             assertTrue(clientSession.writeControl(toServer));
         }
         boolean moved = toClient.remaining() != before;

@@ -82,7 +82,7 @@ class FlowControlTest {
         SessionHarness h = H2SessionTest.started();
         h.feed(f().request(1, "GET /", true).windowUpdate(1, Integer.MAX_VALUE - 65_535));
         assertEquals(Integer.MAX_VALUE, h.session.stream(1).sendWindow());
-        assertEquals(H2Session.Progress.CLOSE, h.feed(f().settings(Settings.INITIAL_WINDOW_SIZE, 65_536)));
+        assertEquals(SessionProgress.CLOSE, h.feed(f().settings(Settings.INITIAL_WINDOW_SIZE, 65_536)));
         assertEquals(List.of("GOAWAY 1 FLOW_CONTROL_ERROR"), h.written());
     }
 
@@ -91,13 +91,13 @@ class FlowControlTest {
         SessionHarness zero = H2SessionTest.started();
         zero.feed(f().request(1, "GET /", true).windowUpdate(1, 0));
         assertEquals(List.of("RST_STREAM 1 PROTOCOL_ERROR"), zero.written());
-        assertEquals(H2Session.Progress.CLOSE, zero.feed(f().windowUpdate(0, 0)));
+        assertEquals(SessionProgress.CLOSE, zero.feed(f().windowUpdate(0, 0)));
         assertEquals(List.of("GOAWAY 1 PROTOCOL_ERROR"), zero.written());
 
         SessionHarness over = H2SessionTest.started();
         over.feed(f().request(1, "GET /", true).windowUpdate(1, Integer.MAX_VALUE));
         assertEquals(List.of("RST_STREAM 1 FLOW_CONTROL_ERROR"), over.written());
-        assertEquals(H2Session.Progress.CLOSE, over.feed(f().windowUpdate(0, Integer.MAX_VALUE)));
+        assertEquals(SessionProgress.CLOSE, over.feed(f().windowUpdate(0, Integer.MAX_VALUE)));
         assertEquals(List.of("GOAWAY 1 FLOW_CONTROL_ERROR"), over.written());
     }
 
@@ -123,7 +123,7 @@ class FlowControlTest {
         }
         c.feed(two.data(1, "x".repeat(1535), false));
         assertEquals(ErrorCode.NO_ERROR, c.session.failure());
-        assertEquals(H2Session.Progress.CLOSE, c.feed(f().data(3, "yy", false)));
+        assertEquals(SessionProgress.CLOSE, c.feed(f().data(3, "yy", false)));
         assertEquals(List.of("GOAWAY 3 FLOW_CONTROL_ERROR"), c.written());
     }
 

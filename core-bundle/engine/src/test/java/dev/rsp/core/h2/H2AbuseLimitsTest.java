@@ -62,9 +62,9 @@ class H2AbuseLimitsTest {
         SessionHarness h = H2SessionTest.started(limits(100, 3, 1000, 100, 16_384, 1000, 1000));
         var in = f().request(1, "a", true).request(3, "b", true).ping(1, false).ping(2, false).request(5, "c", true)
                 .request(7, "d", true).buffer();
-        assertEquals(H2Session.Progress.BLOCKED, h.feed(in, false));
+        assertEquals(SessionProgress.BLOCKED, h.feed(in, false));
         h.written();
-        assertEquals(H2Session.Progress.NEED_INPUT, h.feed(in, false));
+        assertEquals(SessionProgress.NEED_INPUT, h.feed(in, false));
         assertEquals(List.of("PING 2 ACK", "RST_STREAM 7 REFUSED_STREAM"), h.written());
         assertEquals(1, h.count(Counter.H2_STREAMS_PER_READ));
     }
@@ -91,7 +91,7 @@ class H2AbuseLimitsTest {
         for (int id = 1; id <= 11; id += 2) {
             attack.request(id, "GET /", true).rst(id, ErrorCode.CANCEL);
         }
-        assertEquals(H2Session.Progress.CLOSE, h.feed(attack));
+        assertEquals(SessionProgress.CLOSE, h.feed(attack));
         assertEquals(List.of("GOAWAY 11 ENHANCE_YOUR_CALM"), h.written());
         assertEquals(1, h.count(Counter.H2_RAPID_RESET));
     }
@@ -131,7 +131,7 @@ class H2AbuseLimitsTest {
     void trailersAfterTheHpackStateWasLostEndTheConnection() {
         SessionHarness h = H2SessionTest.started(limits(100, 200, 1000, 100, 100, 1000, 1000));
         h.feed(f().request(1, "POST /", false).request(3, "x".repeat(101), true));
-        assertEquals(H2Session.Progress.CLOSE, h.feed(f().request(1, "trailer: 1", true)));
+        assertEquals(SessionProgress.CLOSE, h.feed(f().request(1, "trailer: 1", true)));
         assertEquals(ErrorCode.COMPRESSION_ERROR, h.session.failure());
     }
 
@@ -142,7 +142,7 @@ class H2AbuseLimitsTest {
         for (int i = 0; i < 10; i++) {
             flood.continuation(1, "y".repeat(100), false);
         }
-        assertEquals(H2Session.Progress.CLOSE, h.feed(flood));
+        assertEquals(SessionProgress.CLOSE, h.feed(flood));
         assertEquals(List.of("GOAWAY 1 ENHANCE_YOUR_CALM"), h.written());
         assertEquals(1, h.count(Counter.H2_HEADER_FLOOD));
         assertTrue(h.events.isEmpty());
@@ -154,7 +154,7 @@ class H2AbuseLimitsTest {
         h.feed(f().request(1, "POST /", false).priority(1, 0).data(1, "", false).frame(0x30, 0, 0, new byte[3])
                 .headers(3, "", false, false).continuation(3, "GET /", true));
         assertEquals(ErrorCode.NO_ERROR, h.session.failure(), "4 glitches are allowed");
-        assertEquals(H2Session.Progress.CLOSE, h.feed(f().priority(5, 0)));
+        assertEquals(SessionProgress.CLOSE, h.feed(f().priority(5, 0)));
         assertEquals(List.of("GOAWAY 3 ENHANCE_YOUR_CALM"), h.written());
         assertEquals(1, h.count(Counter.H2_GLITCHES));
     }
@@ -166,7 +166,7 @@ class H2AbuseLimitsTest {
         h.feed(f().request(1, "GET /", true).rst(1, ErrorCode.CANCEL).windowUpdate(1, 5));
         h.feed(f().windowUpdate(1, 0).windowUpdate(1, 0));
         assertEquals(ErrorCode.NO_ERROR, h.session.failure(), "a non-zero one is ignored; 2 glitches are allowed");
-        assertEquals(H2Session.Progress.CLOSE, h.feed(f().windowUpdate(1, 0)));
+        assertEquals(SessionProgress.CLOSE, h.feed(f().windowUpdate(1, 0)));
         List<String> written = h.written();
         assertEquals("GOAWAY 1 ENHANCE_YOUR_CALM", written.get(written.size() - 1), written.toString());
         assertEquals(1, h.count(Counter.H2_GLITCHES));
@@ -179,7 +179,7 @@ class H2AbuseLimitsTest {
         h.feed(f().request(1, "GET /", true).rst(1, ErrorCode.CANCEL));
         h.feed(f().rst(1, ErrorCode.CANCEL).rst(1, ErrorCode.CANCEL));
         assertEquals(ErrorCode.NO_ERROR, h.session.failure(), "2 glitches are allowed");
-        assertEquals(H2Session.Progress.CLOSE, h.feed(f().rst(1, ErrorCode.CANCEL)));
+        assertEquals(SessionProgress.CLOSE, h.feed(f().rst(1, ErrorCode.CANCEL)));
         List<String> written = h.written();
         assertEquals("GOAWAY 1 ENHANCE_YOUR_CALM", written.get(written.size() - 1), written.toString());
         assertEquals(1, h.count(Counter.H2_GLITCHES));
@@ -188,7 +188,7 @@ class H2AbuseLimitsTest {
     @Test
     void aFrameOverTheMaximumSizeIsCounted() {
         SessionHarness h = H2SessionTest.started(D);
-        assertEquals(H2Session.Progress.CLOSE, h.feed(f().frame(FrameType.DATA, 0, 1, new byte[16_385])));
+        assertEquals(SessionProgress.CLOSE, h.feed(f().frame(FrameType.DATA, 0, 1, new byte[16_385])));
         assertEquals(List.of("GOAWAY 0 FRAME_SIZE_ERROR"), h.written());
         assertEquals(1, h.count(Counter.H2_FRAME_TOO_LARGE));
         assertEquals(0, h.count(Counter.H2_CONNECTION_ERROR));
@@ -200,12 +200,12 @@ class H2AbuseLimitsTest {
         h.written();
         Frames two = Frames.client().settings(Settings.MAX_FRAME_SIZE, 20_000).ping(1, false).ping(2, false);
         var in = two.buffer();
-        assertEquals(H2Session.Progress.BLOCKED, h.feed(in, false), "a second SETTINGS before the first ACK is out");
+        assertEquals(SessionProgress.BLOCKED, h.feed(in, false), "a second SETTINGS before the first ACK is out");
         assertEquals(1, h.count(Counter.H2_READ_PAUSED));
         assertEquals(List.of("SETTINGS ACK"), h.written());
-        assertEquals(H2Session.Progress.BLOCKED, h.feed(in, false), "a second PING before the first PONG is out");
+        assertEquals(SessionProgress.BLOCKED, h.feed(in, false), "a second PING before the first PONG is out");
         assertEquals(List.of("SETTINGS ACK", "PING 1 ACK"), h.written());
-        assertEquals(H2Session.Progress.NEED_INPUT, h.feed(in, false));
+        assertEquals(SessionProgress.NEED_INPUT, h.feed(in, false));
         assertEquals(List.of("PING 2 ACK"), h.written());
         assertEquals(2, h.count(Counter.H2_READ_PAUSED));
         assertEquals(20_000, h.session.peerSettings().maxFrameSize());
@@ -223,7 +223,7 @@ class H2AbuseLimitsTest {
             h.session.reset(h.session.stream(id), ErrorCode.CANCEL);
         }
         assertEquals(ErrorCode.NO_ERROR, h.session.failure());
-        assertEquals(H2Session.Progress.BLOCKED, h.feed(f().ping(1, false).buffer(), false), "half full: no reading");
+        assertEquals(SessionProgress.BLOCKED, h.feed(f().ping(1, false).buffer(), false), "half full: no reading");
         h.session.reset(h.session.stream(9), ErrorCode.CANCEL);
         assertEquals(ErrorCode.ENHANCE_YOUR_CALM, h.session.failure());
         assertEquals(1, h.count(Counter.H2_CONTROL_QUEUE_FULL));

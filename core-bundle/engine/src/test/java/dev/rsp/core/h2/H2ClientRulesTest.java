@@ -27,7 +27,7 @@ class H2ClientRulesTest {
 
     /** The connection ended with this GOAWAY, counted as a backend protocol error. */
     static void closedWith(ClientHarness h, Frames frames, ErrorCode code) {
-        assertEquals(H2ClientSession.Progress.CLOSE, h.feed(frames));
+        assertEquals(SessionProgress.CLOSE, h.feed(frames));
         assertEquals(List.of("GOAWAY 0 " + code), h.written());
         assertEquals(code, h.session.failure());
         assertEquals(1, h.count(Counter.H2_BACKEND_CONNECTION_ERROR));
@@ -171,7 +171,7 @@ class H2ClientRulesTest {
 
         ClientHarness zero = new ClientHarness(D);
         zero.written();
-        assertEquals(H2ClientSession.Progress.NEED_INPUT, zero.feed(f().settings(Settings.ENABLE_PUSH, 0)));
+        assertEquals(SessionProgress.NEED_INPUT, zero.feed(f().settings(Settings.ENABLE_PUSH, 0)));
         assertEquals(List.of("SETTINGS ACK"), zero.written());
     }
 
@@ -202,10 +202,10 @@ class H2ClientRulesTest {
     void aPingIsAnsweredAndTheNextWaitsUntilTheAckIsWritten() {
         ClientHarness h = ClientHarness.started();
         ByteBuffer in = f().ping(1, false).ping(2, false).buffer();
-        assertEquals(H2ClientSession.Progress.BLOCKED, h.feed(in, false));
+        assertEquals(SessionProgress.BLOCKED, h.feed(in, false));
         assertEquals(List.of("PING 1 ACK"), h.written());
         assertEquals(1, h.count(Counter.H2_BACKEND_READ_PAUSED));
-        assertEquals(H2ClientSession.Progress.NEED_INPUT, h.feed(in, false));
+        assertEquals(SessionProgress.NEED_INPUT, h.feed(in, false));
         assertEquals(List.of("PING 2 ACK"), h.written());
     }
 
@@ -261,7 +261,7 @@ class H2ClientRulesTest {
         for (int i = 0; i < 3; i++) {
             flood.data(1, "", false).priority(1, 0).frame(0x20, 0, 1, new byte[3]).ping(i, true);
         }
-        assertEquals(H2ClientSession.Progress.CLOSE, h.feed(flood));
+        assertEquals(SessionProgress.CLOSE, h.feed(flood));
         assertEquals(List.of("GOAWAY 0 ENHANCE_YOUR_CALM"), h.written());
         assertEquals(1, h.count(Counter.H2_BACKEND_GLITCHES));
         assertEquals(List.of("head 1 [:status: 200]", "reset 1 ENHANCE_YOUR_CALM"), h.recorder.events);
@@ -292,7 +292,7 @@ class H2ClientRulesTest {
     }
 
     private static void closedFlood(ClientHarness h) {
-        assertEquals(H2ClientSession.Progress.CLOSE, h.feed(f().headers(1, "x".repeat(300), false, false)
+        assertEquals(SessionProgress.CLOSE, h.feed(f().headers(1, "x".repeat(300), false, false)
                 .continuation(1, "y".repeat(101), false)));
         assertEquals(List.of("GOAWAY 0 ENHANCE_YOUR_CALM"), h.written());
         assertEquals(1, h.count(Counter.H2_BACKEND_HEADER_FLOOD));

@@ -20,7 +20,7 @@ class H2SessionTest {
     /** A harness whose opening exchange (SETTINGS both ways, the ACK) is done and written. */
     static SessionHarness started(H2Limits limits) {
         SessionHarness h = new SessionHarness(limits);
-        assertEquals(H2Session.Progress.NEED_INPUT, h.feed(Frames.client()));
+        assertEquals(SessionProgress.NEED_INPUT, h.feed(Frames.client()));
         h.written();
         h.events.clear();
         return h;
@@ -34,7 +34,7 @@ class H2SessionTest {
     void theSessionOpensWithItsSettingsAndTheConnectionWindow() {
         SessionHarness h = new SessionHarness();
         assertEquals(List.of("SETTINGS Settings{2=0, 3=100}", "WINDOW_UPDATE 0 +983041"), h.written());
-        assertEquals(H2Session.Progress.NEED_INPUT, h.feed(Frames.client()));
+        assertEquals(SessionProgress.NEED_INPUT, h.feed(Frames.client()));
         assertEquals(List.of("SETTINGS ACK"), h.written());
         assertEquals(List.of("settings Settings{}"), h.events);
     }
@@ -63,7 +63,7 @@ class H2SessionTest {
     @Test
     void continuationInterleavingEndsTheConnection() {
         SessionHarness h = started();
-        assertEquals(H2Session.Progress.CLOSE, h.feed(f().request(1, "a", false).headers(3, "GE", true, false)
+        assertEquals(SessionProgress.CLOSE, h.feed(f().request(1, "a", false).headers(3, "GE", true, false)
                 .data(1, "x", false)));
         assertEquals(List.of("GOAWAY 3 PROTOCOL_ERROR"), h.written());
         assertEquals(List.of("head 1 'a'", "reset 1 PROTOCOL_ERROR"), h.events, "stream 3 was never announced");
@@ -109,11 +109,11 @@ class H2SessionTest {
     @Test
     void streamIdentifiersMustBeOddAndIncreasing() {
         SessionHarness even = started();
-        assertEquals(H2Session.Progress.CLOSE, even.feed(f().request(2, "GET /", true)));
+        assertEquals(SessionProgress.CLOSE, even.feed(f().request(2, "GET /", true)));
         assertEquals(List.of("GOAWAY 0 PROTOCOL_ERROR"), even.written());
 
         SessionHarness lower = started();
-        assertEquals(H2Session.Progress.CLOSE, lower.feed(f().request(5, "GET /", true).request(3, "GET /", true)));
+        assertEquals(SessionProgress.CLOSE, lower.feed(f().request(5, "GET /", true).request(3, "GET /", true)));
         assertEquals(List.of("GOAWAY 5 PROTOCOL_ERROR"), lower.written());
     }
 
@@ -121,7 +121,7 @@ class H2SessionTest {
     void framesOnIdleStreamsAreProtocolErrors() {
         for (Frames frame : List.of(f().data(1, "x", false), f().rst(1, ErrorCode.CANCEL), f().windowUpdate(3, 1))) {
             SessionHarness h = started();
-            assertEquals(H2Session.Progress.CLOSE, h.feed(frame));
+            assertEquals(SessionProgress.CLOSE, h.feed(frame));
             assertEquals(List.of("GOAWAY 0 PROTOCOL_ERROR"), h.written());
         }
         SessionHarness h = started();
@@ -135,7 +135,7 @@ class H2SessionTest {
         h.feed(f().request(1, "POST /", false));
         h.session.reset(h.session.stream(1), ErrorCode.CANCEL);
         assertEquals(List.of("RST_STREAM 1 CANCEL"), h.written());
-        assertEquals(H2Session.Progress.NEED_INPUT, h.feed(f().data(1, "x".repeat(600), false)
+        assertEquals(SessionProgress.NEED_INPUT, h.feed(f().data(1, "x".repeat(600), false)
                 .windowUpdate(1, 10).rst(1, ErrorCode.CANCEL).request(1, "x: y", true)));
         assertEquals(List.of("head 1 'POST /'"), h.events);
         assertEquals(ErrorCode.NO_ERROR, h.session.failure());
@@ -149,7 +149,7 @@ class H2SessionTest {
         assertEquals(List.of("head 1 'POST /'", "reset 1 CANCEL by peer"), h.events);
         h.feed(f().windowUpdate(1, 5).rst(1, ErrorCode.CANCEL));
         assertEquals(ErrorCode.NO_ERROR, h.session.failure(), "WINDOW_UPDATE and RST_STREAM on closed: ignored");
-        assertEquals(H2Session.Progress.CLOSE, h.feed(f().data(1, "x", false)));
+        assertEquals(SessionProgress.CLOSE, h.feed(f().data(1, "x", false)));
         assertEquals(List.of("GOAWAY 1 STREAM_CLOSED"), h.written());
     }
 
@@ -279,7 +279,7 @@ class H2SessionTest {
     @Test
     void aDecoderCompressionErrorEndsTheConnection() {
         SessionHarness h = started();
-        assertEquals(H2Session.Progress.CLOSE, h.feed(f().request(1, "!bad", true)));
+        assertEquals(SessionProgress.CLOSE, h.feed(f().request(1, "!bad", true)));
         assertEquals(List.of("GOAWAY 1 COMPRESSION_ERROR"), h.written(), "the last stream opened");
     }
 

@@ -33,13 +33,13 @@ final class SessionHarness implements H2SessionListener, HeaderBlockDecoder {
     }
 
     /** Feeds the bytes in one read; on BLOCKED writes the control frames and goes on, as a glue would. */
-    H2Session.Progress feed(Frames f) {
+    SessionProgress feed(Frames f) {
         return feed(f.buffer(), true);
     }
 
-    H2Session.Progress feed(ByteBuffer in, boolean writeWhenBlocked) {
-        H2Session.Progress p;
-        while ((p = session.onInput(in)) == H2Session.Progress.BLOCKED && writeWhenBlocked) {
+    SessionProgress feed(ByteBuffer in, boolean writeWhenBlocked) {
+        SessionProgress p;
+        while ((p = session.onInput(in)) == SessionProgress.BLOCKED && writeWhenBlocked) {
             written();
         }
         return p;

@@ -76,7 +76,7 @@ class SplitInvarianceTest {
     static List<String> sessionEvents(byte[] bytes, Random random) {
         SessionHarness h = new SessionHarness();
         if (random == null) {
-            assertEquals(H2Session.Progress.NEED_INPUT, h.feed(ByteBuffer.wrap(bytes), true));
+            assertEquals(SessionProgress.NEED_INPUT, h.feed(ByteBuffer.wrap(bytes), true));
         } else {
             feedSplit(bytes, random, w -> h.feed(w, true));
         }
