@@ -39,9 +39,16 @@ final class ExchangeTimers {
         due = System.nanoTime() + settings.connectTimeoutNanos();
     }
 
-    /** The request head is on its way: the backend has the backend timeout for its first response byte. */
+    /**
+     * The request head is on its way: the backend has the backend timeout for its first response byte. Sending it
+     * is progress too, so that the idle timeout, when it is no longer than the backend timeout, cannot expire first
+     * and cut the client (status 0) where the backend timeout would answer 504: both then fall due together, and the
+     * first byte's is checked first.
+     */
     void awaitingResponse() {
-        due = System.nanoTime() + settings.backendTimeoutNanos();
+        long now = System.nanoTime();
+        due = now + settings.backendTimeoutNanos();
+        lastProgress = now;
     }
 
     /** Readiness on either side: the idle timeout runs from now. */
