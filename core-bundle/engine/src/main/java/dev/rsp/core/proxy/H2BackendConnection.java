@@ -61,9 +61,6 @@ final class H2BackendConnection implements LoopHandler {
     /** TCP connected and, over TLS, the handshake agreed to h2: then frames may be written. */
     private final BackendOpening opening;
     private boolean closed;
-    private boolean readPaused;
-    private boolean resumeQueued;
-    private final Runnable resumeTask = this::resumeReading;
     private boolean windowsOpened;
     /** A GOAWAY was sent or received: no new stream attaches. */
     private boolean goneAway;
@@ -87,7 +84,10 @@ final class H2BackendConnection implements LoopHandler {
         this.session = new H2ClientSession(LIMITS, decoder, events, engine.counters()::count);
         events.session(session);
         this.output = new H2Output(ctx, endpoint, session, this::afterInput, this::writeFailed, this::outputDrained);
-        this.input = new H2SocketInput(endpoint, session::onInput, output, () -> closed);
+        this.input = new H2SocketInput(endpoint, session::onInput, output, () -> closed, ctx.loop, () -> {
+            readInput();
+            afterInput();
+        });
         this.requestParser = new RequestHeadParser(s.headLimits());
         this.opening = new BackendOpening(endpoint, backend, backend.tls() != Backend.Tls.NONE, ALPN, engine, ctx);
     }
@@ -239,7 +239,7 @@ final class H2BackendConnection implements LoopHandler {
         if (key.isValid() && key.isWritable() && output.flush()) {
             output.runWaiters();
         }
-        if (!closed && !readPaused) {
+        if (!closed && !input.paused()) {
             readInput();
         }
         afterInput();
@@ -298,33 +298,13 @@ final class H2BackendConnection implements LoopHandler {
             case SESSION_CLOSED -> fail("HTTP/2 connection error: " + session.failure(), false);
             case PEER_CLOSED -> fail("closed the connection", false);
             case READ_FAILED -> fail("read failed: " + Upstream.reason(input.failure()), false);
-            case PAUSED -> readPaused = true;
-            case YIELDED -> {
-                if (!resumeQueued) {
-                    resumeQueued = true;
-                    ctx.loop.execute(resumeTask);
-                }
-            }
-            case WAITING, STOPPED -> { }
+            case PAUSED, YIELDED, WAITING, STOPPED -> { }
         }
     }
 
-    private void resumeReading() {
-        resumeQueued = false;
-        if (!closed && !readPaused) {
-            readInput();
-            afterInput();
-        }
-    }
-
+    /** The output was written: reading that stopped for it goes on. */
     private void outputDrained() {
-        if (readPaused) {
-            readPaused = false;
-            if (!resumeQueued) {
-                resumeQueued = true;
-                ctx.loop.execute(resumeTask);
-            }
-        }
+        input.drained();
     }
 
     private void writeFailed() {

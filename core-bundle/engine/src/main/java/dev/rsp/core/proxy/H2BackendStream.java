@@ -32,6 +32,8 @@ import java.util.List;
  */
 final class H2BackendStream extends H2Waiter implements BackendLink, MessageChannel {
 
+    private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
+
     private final H2BackendConnection conn;
     private final HeadLimits limits;
     private Exchange owner;
@@ -281,7 +283,7 @@ final class H2BackendStream extends H2Waiter implements BackendLink, MessageChan
             ByteBuffer lines = ByteBuffer.allocate(limits.maxHeadBytes());
             done = H2Heads.trailers(trailers, lines) && conn.output().writeHead(stream, lines, true);
         } else {
-            done = conn.output().writeData(stream, ByteBuffer.allocate(0), true) >= 0 && !stream.state().weMaySend();
+            done = conn.output().writeData(stream, EMPTY, true) >= 0 && !stream.state().weMaySend();
         }
         endPending = !done;
         requestEnded = done;

@@ -50,11 +50,6 @@ final class H2Connection implements ClientConnection, H2SessionListener {
     private boolean windowsOpened;
     private final H2Output output;
     private final H2SocketInput input;
-    /** Reading stopped until the output owed to the client is written (H2Session BLOCKED); a drained flush resumes it. */
-    private boolean readPaused;
-    /** A read is queued on the loop: input waits that no readiness will announce (see {@link #resumeSoon}). */
-    private boolean resumeQueued;
-    private final Runnable resumeTask = this::resumeReading;
     private boolean closed;
     private boolean draining;
 
@@ -76,7 +71,10 @@ final class H2Connection implements ClientConnection, H2SessionListener {
             SessionProgress p = session.onInput(w);
             timers.headerBlock(session.headerBlockInProgress());
             return p;
-        }, output, () -> closed);
+        }, output, () -> closed, ctx.loop, () -> {
+            readInput();
+            afterInput();
+        });
     }
 
     /** Takes over the endpoint: rsp's SETTINGS go out, and what the client sent already is read. */
@@ -95,7 +93,7 @@ final class H2Connection implements ClientConnection, H2SessionListener {
         if (key.isValid() && key.isWritable() && output.flush()) {
             output.runWaiters();
         }
-        if (!closed && !readPaused) {
+        if (!closed && !input.paused()) {
             readInput();
         }
         afterInput();
@@ -126,9 +124,7 @@ final class H2Connection implements ClientConnection, H2SessionListener {
                 count(Counter.CLIENT_READ_ERROR);
                 close();
             }
-            case PAUSED -> readPaused = true;
-            case YIELDED -> resumeSoon(); // maybe with input in the window: go on after the loop served others
-            case WAITING, STOPPED -> { }
+            case PAUSED, YIELDED, WAITING, STOPPED -> { }
         }
     }
 
@@ -155,28 +151,9 @@ final class H2Connection implements ClientConnection, H2SessionListener {
         afterInput();
     }
 
-    /** The output was written: reading that stopped for it (H2Session BLOCKED) goes on. */
+    /** The output was written: reading that stopped for it goes on. */
     private void outputDrained() {
-        if (readPaused) {
-            readPaused = false;
-            resumeSoon();
-        }
-    }
-
-    /** Reads on from the loop's task queue: for input already in the endpoint's window, which no readiness announces. */
-    private void resumeSoon() {
-        if (!resumeQueued) {
-            resumeQueued = true;
-            ctx.loop.execute(resumeTask);
-        }
-    }
-
-    private void resumeReading() {
-        resumeQueued = false;
-        if (!closed && !readPaused) {
-            readInput();
-            afterInput();
-        }
+        input.drained();
     }
 
     private void writeFailed() {
