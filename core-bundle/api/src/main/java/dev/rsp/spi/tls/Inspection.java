@@ -23,12 +23,22 @@ public sealed interface Inspection {
      * @param serverName the SNI host name as sent (not canonicalized), empty when the hello has none
      * @param alpn       the application protocols offered, in the client's order
      * @param versions   the protocol versions offered, e.g. {@code TLSv1.3}, strongest first
+     * @param signatureSchemes the TLS SignatureScheme code points of the {@code signature_algorithms} extension
+     *                   (RFC 8446 4.2.3), in the client's order, GREASE left out; empty when the hello has none. A
+     *                   front serving several certificates for one name picks the one the client can verify (0.6.0)
      */
-    record Hello(Optional<String> serverName, List<String> alpn, List<String> versions) implements Inspection {
+    record Hello(Optional<String> serverName, List<String> alpn, List<String> versions, List<Integer> signatureSchemes)
+            implements Inspection {
         public Hello {
             Objects.requireNonNull(serverName, "serverName");
             alpn = List.copyOf(alpn);
             versions = List.copyOf(versions);
+            signatureSchemes = List.copyOf(signatureSchemes);
+        }
+
+        /** A hello without signature schemes (before 0.6.0). */
+        public Hello(Optional<String> serverName, List<String> alpn, List<String> versions) {
+            this(serverName, alpn, versions, List.of());
         }
     }
 

@@ -1,7 +1,9 @@
 package dev.rsp.spi.tls;
 
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.CompletionStage;
 import javax.net.ssl.SSLSession;
 import org.osgi.annotation.versioning.ConsumerType;
 
@@ -20,6 +22,31 @@ public non-sealed interface Termination extends TlsHandling {
      * their order, ALPN) and not yet used; the core owns it from here (see {@link TlsEngine}).
      */
     Optional<TlsEngine> newEngine(Inspection.Hello hello, InetSocketAddress peer);
+
+    /**
+     * Asked before {@link #newEngine}: empty when an engine for {@code hello} can be made now (the common case, which
+     * must not allocate); else a stage that completes (normally or not, with any value) once it can, for instance when
+     * the certificate for the name has been loaded from disk or issued. The core then parks the connection (no reads,
+     * no loop time) and calls {@link #newEngine} on its loop when the stage completes, or closes the connection, counted
+     * {@code tls.certificate.wait_timeout}, after {@link #prepareTimeout()}. A front never completes the stage on the
+     * core's loop in a way that blocks it; the stage may complete on any thread. Cheap, never blocking.
+     *
+     * <p>The default is always ready.
+     *
+     * @since 0.6.0
+     */
+    default Optional<CompletionStage<?>> prepare(Inspection.Hello hello) {
+        return Optional.empty();
+    }
+
+    /**
+     * The most time a connection may stay parked on {@link #prepare}, from its ClientHello. Cheap, any thread.
+     *
+     * @since 0.6.0
+     */
+    default Duration prepareTimeout() {
+        return Duration.ofSeconds(10);
+    }
 
     /**
      * The kind of engine {@link #newEngine} makes under the configuration in force (a certificate that kind cannot

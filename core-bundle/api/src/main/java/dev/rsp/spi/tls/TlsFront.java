@@ -3,6 +3,7 @@ package dev.rsp.spi.tls;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.osgi.annotation.versioning.ConsumerType;
 
@@ -54,5 +55,27 @@ public interface TlsFront {
      */
     default Map<String, Long> events() {
         return Map.of();
+    }
+
+    /**
+     * The certificates this front serves or knows of, for {@code /api/certificates}, the status page and the
+     * operator: those whose names contain {@code nameFilter} (case-insensitive; empty: all), at most {@code limit},
+     * ordered by first name. Called on the core's admin threads, never on a loop; may read memory only.
+     *
+     * <p>The default knows none.
+     *
+     * @since 0.6.0
+     */
+    default List<CertificateInfo> certificates(String nameFilter, int limit) {
+        return List.of();
+    }
+
+    /**
+     * How many certificates {@link #certificates} would list without filter and limit. Admin threads only.
+     *
+     * @since 0.6.0
+     */
+    default int certificateCount() {
+        return 0;
     }
 }

@@ -16,6 +16,11 @@
  *       does not cover ({@link dev.rsp.spi.tls.Termination#covers}) gets 421.</li>
  * </ul>
  *
+ * <p>0.6.0: certificates that are not ready at once ({@link dev.rsp.spi.tls.Termination#prepare}: loaded off the
+ * loop, or issued by ACME, while the core parks the connection); {@link dev.rsp.spi.tls.Inspection.Hello#signatureSchemes};
+ * {@link dev.rsp.spi.tls.TlsFront#certificates} ({@link dev.rsp.spi.tls.CertificateInfo}) for the admin API; and
+ * {@link dev.rsp.spi.tls.HttpChallenges}, ACME HTTP-01 answers the core gives before routing. All additions.
+ *
  * <p>0.5.0: {@link dev.rsp.spi.tls.TlsFront#events()} gives the core the counters a front keeps itself (a default
  * method: a front that counts nothing need not implement it).
  *
@@ -32,7 +37,7 @@
  * <p>Removing the service closes the listener; connections already open finish.
  */
 @Export
-@Version("0.5.0")
+@Version("0.6.0")
 package dev.rsp.spi.tls;
 
 import org.osgi.annotation.bundle.Export;
