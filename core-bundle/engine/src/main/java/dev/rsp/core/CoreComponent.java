@@ -13,6 +13,7 @@ import dev.rsp.core.proxy.ProxyEngine;
 import dev.rsp.core.proxy.ProxySettings;
 import dev.rsp.core.routing.RoutingTable;
 import dev.rsp.spi.routing.RoutingStrategy;
+import dev.rsp.spi.tls.HttpChallenges;
 import dev.rsp.spi.tls.TlsFront;
 import java.io.IOException;
 import java.time.Duration;
@@ -83,6 +84,7 @@ public final class CoreComponent implements ProxyControl {
     private String firstProblem;
     /** TLS fronts bound, also before activation; the engine listens for each once it runs. */
     private final Set<TlsFront> tlsFronts = new LinkedHashSet<>();
+    private volatile HttpChallenges httpChallenges;
 
     @Activate
     synchronized void activate(BundleContext context, Map<String, Object> properties) {
@@ -118,6 +120,7 @@ public final class CoreComponent implements ProxyControl {
             return;
         }
         engine = next;
+        next.httpChallenges(httpChallenges);
         publisher.current().ifPresent(next::backends);
         synchronized (tlsFronts) {
             tlsFronts.forEach(this::listenTls);
@@ -270,6 +273,25 @@ public final class CoreComponent implements ProxyControl {
             tlsFronts.remove(front);
             if (engine != null) {
                 engine.removeTlsFront(front);
+            }
+        }
+    }
+
+    /** The ACME client's HTTP-01 answers (the TLS bundle's rsp.acme); at most one is used, the latest. */
+    @Reference(service = HttpChallenges.class, cardinality = ReferenceCardinality.OPTIONAL,
+            policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    synchronized void setHttpChallenges(HttpChallenges challenges) {
+        httpChallenges = challenges;
+        if (engine != null) {
+            engine.httpChallenges(challenges);
+        }
+    }
+
+    synchronized void unsetHttpChallenges(HttpChallenges challenges) {
+        if (httpChallenges == challenges) {
+            httpChallenges = null;
+            if (engine != null) {
+                engine.httpChallenges(null);
             }
         }
     }

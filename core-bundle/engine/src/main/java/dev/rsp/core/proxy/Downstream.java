@@ -64,6 +64,12 @@ interface Downstream {
      */
     void reply(int status, String body);
 
+    /**
+     * rsp answers the request itself with content of its own (an ACME HTTP-01 key authorization): no byte of a
+     * response has been written. HTTP/1 closes the connection after it, as after {@link #reply}.
+     */
+    void answer(LocalAnswer answer);
+
     /** The exchange cannot go on (a side broke after the response began, a timeout): the connection closes now. */
     void abort();
 }

@@ -5,10 +5,13 @@ import dev.rsp.host.HostNames;
 import dev.rsp.core.net.LoopHandler;
 import dev.rsp.core.routing.Routing;
 import dev.rsp.spi.routing.Backend;
+import dev.rsp.spi.tls.HttpChallenges;
 import dev.rsp.spi.routing.RequestHead;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.channels.SelectionKey;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * One request and its response, from the moment its head is known to the moment its response is written (or its
@@ -98,7 +101,40 @@ final class Exchange implements LoopHandler {
             return;
         }
         request.host(canonical);
+        if (answeredChallenge(request, canonical)) {
+            return;
+        }
         route();
+    }
+
+    /**
+     * ACME HTTP-01 (RFC 8555 8.3): a challenge rsp's own ACME client has pending is answered here, before routing;
+     * any other request under the challenge path (a backend's own ACME client) is routed as usual.
+     */
+    private boolean answeredChallenge(ExchangeRequest request, String host) {
+        HttpChallenges challenges = engine.httpChallenges();
+        if (challenges == null || !request.path().startsWith(HttpChallenges.PATH_PREFIX) || !request.method().equals("GET")) {
+            return false;
+        }
+        String token = request.path().substring(HttpChallenges.PATH_PREFIX.length());
+        Optional<String> answer;
+        try {
+            answer = challenges.keyAuthorization(host, token);
+        } catch (RuntimeException e) {
+            ProxyEngine.log.warn("the ACME client failed to look up an HTTP-01 challenge for {}: {}", host, e.toString());
+            return false;
+        }
+        if (answer.isEmpty()) {
+            return false;
+        }
+        count(Counter.ACME_HTTP01_ANSWERED);
+        facts.status = 200;
+        facts.strategy = "acme";
+        engine.counters().response(200);
+        record();
+        end();
+        down.answer(new LocalAnswer(200, "text/plain", answer.get().getBytes(StandardCharsets.US_ASCII)));
+        return true;
     }
 
     /** Starts the one exchange of a TLS passthrough connection: routed by {@code host}, relayed as bytes. */

@@ -256,6 +256,20 @@ final class H2Downstream extends H2Waiter implements Downstream, ByteSink {
         } else {
             content = ByteBuffer.wrap(((text == null ? Replies.reason(status) : text) + "\n").getBytes(StandardCharsets.UTF_8));
         }
+        send(status, type, content);
+    }
+
+    @Override
+    public void answer(LocalAnswer answer) {
+        exchange = null;
+        if (headSent) {
+            abort();
+            return;
+        }
+        send(answer.status(), answer.contentType(), ByteBuffer.wrap(answer.body()));
+    }
+
+    private void send(int status, String type, ByteBuffer content) {
         replyHead = ByteBuffer.allocate(96 + type.length());
         H2Heads.reply(status, type, content.remaining(), replyHead);
         replyBody = content;

@@ -141,8 +141,13 @@ final class Http1Connection implements ClientConnection, Downstream {
                     return;
                 }
                 case UNSPOKEN -> {
-                    // Nothing here can parse what the client sends (the front offered a protocol rsp does not speak).
-                    count(Counter.TLS_ALPN_UNSPOKEN);
+                    // Nothing here can parse what the client sends (the front offered a protocol rsp does not speak);
+                    // acme-tls/1 (RFC 8737) is a CA's validation: the handshake was all it needed.
+                    if ("acme-tls/1".equals(client.tlsApplicationProtocol())) {
+                        count(Counter.TLS_ACME_VALIDATION);
+                    } else {
+                        count(Counter.TLS_ALPN_UNSPOKEN);
+                    }
                     close();
                     return;
                 }
@@ -319,6 +324,22 @@ final class Http1Connection implements ClientConnection, Downstream {
             reply = new ReplyWriter(engine, ctx, client);
         }
         reply.start(status, body);
+        state = State.REPLY;
+        client.wantRead(false);
+        flushReply();
+    }
+
+    @Override
+    public void answer(LocalAnswer answer) {
+        exchange = null;
+        if (client.tlsHandshaking()) {
+            close();
+            return;
+        }
+        if (reply == null) {
+            reply = new ReplyWriter(engine, ctx, client);
+        }
+        reply.answer(answer);
         state = State.REPLY;
         client.wantRead(false);
         flushReply();

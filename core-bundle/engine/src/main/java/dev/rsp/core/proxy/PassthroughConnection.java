@@ -109,6 +109,11 @@ final class PassthroughConnection implements ClientConnection, Downstream {
     }
 
     @Override
+    public void answer(LocalAnswer answer) {
+        close();
+    }
+
+    @Override
     public void abort() {
         close();
     }

@@ -54,6 +54,8 @@ public final class ProxyEngine {
     /** Where access log lines go: the {@code rsp.access} logger unless replaced (tests, other destinations). */
     private volatile java.util.function.Consumer<String> accessLines = TO_LOGGER;
     private static final java.util.function.Consumer<String> TO_LOGGER = line -> accessLog.info(line);
+    /** ACME HTTP-01 answers, while an ACME client has challenges pending; null when none is registered. */
+    private volatile dev.rsp.spi.tls.HttpChallenges httpChallenges;
 
     public ProxyEngine(ProxySettings settings, RoutingTable routing, PassiveHealth health) {
         this.settings = settings;
@@ -127,6 +129,15 @@ public final class ProxyEngine {
     }
 
     /** Where the TLS listener of {@code front} listens, or null when it has none. */
+    /** The ACME client's HTTP-01 answers, or null: requests for them are then routed as any other. Any thread. */
+    public void httpChallenges(dev.rsp.spi.tls.HttpChallenges challenges) {
+        httpChallenges = challenges;
+    }
+
+    dev.rsp.spi.tls.HttpChallenges httpChallenges() {
+        return httpChallenges;
+    }
+
     public synchronized InetSocketAddress tlsAddress(TlsFront front) {
         return tls.address(front);
     }

@@ -27,6 +27,18 @@ final class Replies {
         };
     }
 
+    /** Writes {@code answer} into {@code out} (cleared first, flipped after); its body must fit the buffer. */
+    static void write(ByteBuffer out, LocalAnswer answer) {
+        out.clear();
+        String head = "HTTP/1.1 " + answer.status() + " " + (answer.status() == 200 ? "OK" : reason(answer.status())) + "\r\n"
+                + "Content-Type: " + answer.contentType() + "\r\n"
+                + "Content-Length: " + answer.body().length + "\r\n"
+                + "Connection: close\r\n\r\n";
+        out.put(head.getBytes(StandardCharsets.ISO_8859_1));
+        out.put(answer.body());
+        out.flip();
+    }
+
     /** Writes the reply into {@code out} (cleared first, flipped after); messages are cut at 200 characters. */
     static void write(ByteBuffer out, int status, String message) {
         out.clear();

@@ -40,6 +40,15 @@ final class ReplyWriter {
         pipe.start(null, client, page, Pipe.Framing.NONE, 0);
     }
 
+    /** Starts rsp's own content as the answer (no error page applies), with {@code Connection: close}. */
+    void answer(LocalAnswer answer) {
+        if (text == null) {
+            text = ctx.loop.buffers().acquire();
+        }
+        Replies.write(text, answer);
+        pipe.start(null, client, text, Pipe.Framing.NONE, 0);
+    }
+
     /** Writes what the client takes now. */
     Pipe.Progress pump() {
         return pipe.pump();

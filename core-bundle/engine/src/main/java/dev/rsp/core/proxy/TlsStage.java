@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.channels.SelectionKey;
 import java.util.Optional;
+import java.util.concurrent.CompletionStage;
 import javax.net.ssl.SSLEngine;
 
 /**
@@ -23,7 +24,12 @@ import javax.net.ssl.SSLEngine;
  * {@link TlsFront#handling() handling}: to a {@link PassthroughConnection} whose exchange relays the bytes to a
  * backend chosen by the server name, or (termination) to an {@link Http1Connection} over a TLS endpoint. Plain HTTP
  * sent to the TLS port is handed to an HTTP/1 connection that answers 400. A PROXY-protocol stage would run before
- * this one, the same way. Loop thread only.
+ * this one, the same way.
+ *
+ * <p>Parking: when the front cannot make an engine at once ({@link Termination#prepare}: the certificate is being
+ * loaded or issued), the connection waits without read interest and without loop time until the front's stage
+ * completes, then goes on; it is closed, counted {@code tls.certificate.wait_timeout}, if that takes longer than
+ * {@link Termination#prepareTimeout()}. Loop thread only (the stage's completion is posted to the loop).
  */
 final class TlsStage implements ClientConnection {
 
@@ -37,6 +43,9 @@ final class TlsStage implements ClientConnection {
     private final Deadline timer = new Deadline(this);
     private final long helloDeadline;
     private boolean over;
+    /** While parked on {@link Termination#prepare}: when the wait ends; the timer is armed for it. */
+    private boolean parked;
+    private long parkDeadline;
 
     TlsStage(ProxyEngine engine, LoopContext ctx, Endpoint client, InetSocketAddress remote, TlsFront front) {
         this.engine = engine;
@@ -74,7 +83,17 @@ final class TlsStage implements ClientConnection {
 
     @Override
     public void onDeadline(long now) {
-        if (!over && now - helloDeadline >= 0) {
+        if (over) {
+            return;
+        }
+        if (parked) {
+            if (now - parkDeadline >= 0) {
+                count(Counter.TLS_CERTIFICATE_WAIT_TIMEOUT);
+                close();
+            }
+            return;
+        }
+        if (now - helloDeadline >= 0) {
             count(Counter.TLS_REJECT_TIMEOUT);
             close();
         }
@@ -101,6 +120,40 @@ final class TlsStage implements ClientConnection {
             return;
         }
         Termination termination = (Termination) front.handling();
+        Optional<CompletionStage<?>> wait;
+        try {
+            wait = termination.prepare(hello);
+        } catch (RuntimeException e) {
+            ProxyEngine.log.warn("TLS front failed to prepare a certificate for {}: {}", hello.serverName().orElse("(no SNI)"), e.toString());
+            wait = Optional.empty();
+        }
+        if (wait.isPresent()) {
+            park(hello, termination, wait.get());
+            return;
+        }
+        terminate(hello, termination);
+    }
+
+    /** Waits for the front to be ready for {@code hello}; see the class comment. */
+    private void park(Inspection.Hello hello, Termination termination, CompletionStage<?> ready) {
+        count(Counter.TLS_CERTIFICATE_WAITED);
+        parked = true;
+        parkDeadline = System.nanoTime() + termination.prepareTimeout().toNanos();
+        ctx.loop.arm(timer, parkDeadline);
+        ready.whenComplete((value, failure) -> ctx.loop.execute(() -> unpark(hello, termination)));
+    }
+
+    private void unpark(Inspection.Hello hello, Termination termination) {
+        if (over || !parked) {
+            return;
+        }
+        parked = false;
+        ctx.loop.disarm(timer);
+        terminate(hello, termination);
+    }
+
+    /** Makes the engine and hands the connection to HTTP over TLS (or closes it when no certificate serves it). */
+    private void terminate(Inspection.Hello hello, Termination termination) {
         Optional<TlsEngine> made;
         try {
             made = termination.newEngine(hello, remote);

@@ -38,6 +38,10 @@ final class TestTlsFront implements TlsFront {
     private final Optional<String> defaultBackend;
     private final int backendPort;
     final AtomicInteger inspections = new AtomicInteger();
+    /** What {@link Termination#prepare} answers (default: ready); the hellos it saw. */
+    volatile java.util.function.Function<Inspection.Hello, Optional<java.util.concurrent.CompletionStage<?>>> prepare =
+            h -> Optional.empty();
+    volatile Duration prepareTimeout = Duration.ofSeconds(10);
     /** Makes engines whose handshake cannot begin. */
     volatile boolean brokenEngines;
     /** The kind of every engine this front makes: JDK engines whose releases are counted. */
@@ -141,6 +145,16 @@ final class TestTlsFront implements TlsFront {
     }
 
     private final class Terminate implements Termination {
+        @Override
+        public Optional<java.util.concurrent.CompletionStage<?>> prepare(Inspection.Hello hello) {
+            return prepare.apply(hello);
+        }
+
+        @Override
+        public Duration prepareTimeout() {
+            return prepareTimeout;
+        }
+
         @Override
         public Optional<TlsEngine> newEngine(Inspection.Hello hello, InetSocketAddress peer) {
             SSLContext ctx = hello.serverName().map(contexts::get).orElse(null);
