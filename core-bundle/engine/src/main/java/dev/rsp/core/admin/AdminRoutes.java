@@ -18,6 +18,7 @@ final class AdminRoutes {
     private final ProxyControl core;
     private final AdminSettings settings;
     private final ReadApi read;
+    private final CertificatesApi certificates;
     private final Mutations mutations;
     private final String page;
 
@@ -25,6 +26,7 @@ final class AdminRoutes {
         this.core = core;
         this.settings = settings;
         this.read = new ReadApi(core);
+        this.certificates = new CertificatesApi(core);
         this.mutations = new Mutations(store, () -> core.routing().installedStrategies());
         this.page = resource("status.html");
     }
@@ -37,6 +39,7 @@ final class AdminRoutes {
                 case "/api/stats" -> only(r, "GET") ? read.stats() : notAllowed("GET");
                 case "/api/timeseries" -> only(r, "GET") ? read.timeseries(r) : notAllowed("GET");
                 case "/api/route" -> only(r, "GET") ? read.route(r) : notAllowed("GET");
+                case "/api/certificates" -> only(r, "GET") ? certificates.list(r) : notAllowed("GET");
                 case "/api/whatif" -> only(r, "POST") ? read.whatif(r) : notAllowed("POST");
                 case "/api/backends" -> switch (r.method()) {
                     case "GET" -> read.backends();

@@ -128,7 +128,6 @@ public final class ProxyEngine {
         tls.remove(front);
     }
 
-    /** Where the TLS listener of {@code front} listens, or null when it has none. */
     /** The ACME client's HTTP-01 answers, or null: requests for them are then routed as any other. Any thread. */
     public void httpChallenges(dev.rsp.spi.tls.HttpChallenges challenges) {
         httpChallenges = challenges;
@@ -138,8 +137,14 @@ public final class ProxyEngine {
         return httpChallenges;
     }
 
+    /** Where the TLS listener of {@code front} listens, or null when it has none. */
     public synchronized InetSocketAddress tlsAddress(TlsFront front) {
         return tls.address(front);
+    }
+
+    /** The fronts whose listeners are open, in the order they were added. */
+    public synchronized List<TlsFront> tlsFronts() {
+        return tls.fronts();
     }
 
     /** Per terminating TLS listener (its bound address), the name of the engine kind its front makes now. */

@@ -65,6 +65,11 @@ final class TlsListeners {
         }
     }
 
+    /** The fronts with an open listener. */
+    List<TlsFront> fronts() {
+        return List.copyOf(listeners.keySet());
+    }
+
     /** Per terminating listener (its bound address), the name of the engine kind its front makes now. */
     Map<String, String> engines() {
         Map<String, String> out = new java.util.TreeMap<>();
