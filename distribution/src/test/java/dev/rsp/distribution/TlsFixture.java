@@ -87,6 +87,15 @@ abstract class TlsFixture {
 
     /** A new rsp home whose rsp.tls adds {@code tlsConfig} and serves {@link #certs}, started. */
     void startWith(String tlsConfig) throws Exception {
+        prepare(tlsConfig);
+        launch();
+    }
+
+    /** {@link #startWith} without the start: the home is ready for more configuration, then {@link #launch}. */
+    void prepare(String tlsConfig) throws Exception {
+        if (certs == null) {
+            certs = Files.createDirectories(tmp.resolve("certs"));
+        }
         home = RspHome.copyTo(tmp.resolve("rsp"));
         tlsPort = home.tlsPort;
         adminPort = home.adminPort;
@@ -94,7 +103,6 @@ abstract class TlsFixture {
         Files.writeString(cfg, Files.readString(cfg) + "\n" + tlsConfig + "\ncerts.dir = " + certs
                 + "\ncerts.poll.ms = 200\nselfsigned.default = false\n");
         log = tmp.resolve("rsp.log");
-        launch();
     }
 
     /**
