@@ -44,6 +44,8 @@ public final class AskEndpoint {
     private static final Logger log = LoggerFactory.getLogger(AskEndpoint.class);
 
     private final URI url;
+    /** The URL as logged: without its query, which may hold a token. */
+    private final String shown;
     private final Duration timeout;
     private final int maxInFlight;
     private final AnswerCache cache;
@@ -59,6 +61,7 @@ public final class AskEndpoint {
 
     AskEndpoint(URI url, Duration timeout, int maxInFlight, AnswerCache cache, HttpClient client) {
         this.url = url;
+        this.shown = url.getScheme() + "://" + url.getRawAuthority() + (url.getRawPath() == null ? "" : url.getRawPath());
         this.timeout = timeout;
         this.maxInFlight = maxInFlight;
         this.cache = cache;
@@ -146,8 +149,10 @@ public final class AskEndpoint {
         }
         failures.increment();
         if (failures.sum() % LOG_EVERY == 1) {
-            log.warn("rsp.acme: ondemand.ask.url {} failed for {} ({}; {} failures so far); refused for now", url, name,
-                    response != null ? "status " + response.statusCode() : String.valueOf(failure), failures.sum());
+            Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+                    ? failure.getCause() : failure;
+            log.warn("rsp.acme: ondemand.ask.url {} failed for {} ({}; {} failures so far); refused for now", shown, name,
+                    response != null ? "status " + response.statusCode() : String.valueOf(cause), failures.sum());
         }
         return Answer.FAILED;
     }
