@@ -117,14 +117,15 @@ public final class AskEndpoint {
         try {
             HttpRequest request = HttpRequest.newBuilder(urlFor(url, name)).timeout(timeout).GET()
                     .header("User-Agent", "rsp-acme-ondemand").build();
+            // sendAsync does the lookup and the connect on the client's executor (MultiExchange.responseAsync starts
+            // with completeAsync), not on this thread; orTimeout is a safety net should the client's own timeout not fire
             sent = client.sendAsync(request, HttpResponse.BodyHandlers.discarding())
+                    .orTimeout(timeout.toMillis() * 2 + 1_000, TimeUnit.MILLISECONDS)
                     .handle((response, failure) -> answer(name, response, failure));
         } catch (RuntimeException e) {
             sent = CompletableFuture.completedFuture(answer(name, null, e));
         }
-        // a safety net should the client's own timeout not fire: the caller's handshake is bounded either way
-        sent.completeOnTimeout(Answer.FAILED, timeout.toMillis() * 2 + 1_000, TimeUnit.MILLISECONDS)
-                .thenAccept(a -> finish(name, a, answer));
+        sent.thenAccept(a -> finish(name, a, answer));
         return answer.copy();
     }
 

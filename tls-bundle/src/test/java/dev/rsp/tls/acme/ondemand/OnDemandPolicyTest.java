@@ -1,6 +1,7 @@
 package dev.rsp.tls.acme.ondemand;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -173,6 +174,8 @@ class OnDemandPolicyTest {
     void beyondTheAsksInFlightANameIsRefusedAtOnce() throws Exception {
         OnDemandPolicy p = policy(null, true, Map.of("ondemand.ask.max.in.flight", "1"));
         CompletionStage<Decision> first = p.decide("gate.example.com");
+        server.awaitQueries(1);
+        assertFalse(first.toCompletableFuture().isDone(), "decide() returned before the endpoint answered");
         assertEquals(Refusal.ASKS_IN_FLIGHT, refused(immediate(p.decide("yes.example.com"))));
         server.gate.countDown();
         allowed(await(first));
