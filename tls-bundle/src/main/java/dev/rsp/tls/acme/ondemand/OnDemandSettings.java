@@ -128,6 +128,10 @@ public record OnDemandSettings(boolean enabled, Optional<Path> allowFile, Durati
             r.warnings.add("ondemand.orders.per.hour = " + perHour + ": more than Let's Encrypt allows on average (300 "
                     + "new orders per 3 hours per account)");
         }
+        if (!enabled && !r.has("ondemand") && KEYS.keySet().stream().anyMatch(r::has)) {
+            r.warnings.add("ondemand.* keys are set but ondemand is not: on-demand issuance stays off until "
+                    + "ondemand = true");
+        }
         if (!r.errors.isEmpty()) {
             return new Invalid(List.copyOf(r.errors));
         }
@@ -136,6 +140,19 @@ public record OnDemandSettings(boolean enabled, Optional<Path> allowFile, Durati
                 ask, Duration.ofMillis(timeout), Duration.ofMillis(cacheAllowed), Duration.ofMillis(cacheRefused),
                 (int) cacheSize, (int) askInFlight, (int) inFlight, (int) perHour, Duration.ofMillis(backoffInitial),
                 Duration.ofMillis(backoffMax), Duration.ofMillis(wait)), List.copyOf(r.warnings));
+    }
+
+    /** Without the ask URL's query, which may hold a token. */
+    @Override
+    public String toString() {
+        return "OnDemandSettings[ondemand=" + enabled + ", allow.file=" + allowFile.map(Path::toString).orElse("")
+                + ", allow.poll=" + allowPoll + ", ask.url=" + askUrl.map(u -> u.getScheme() + "://"
+                + u.getRawAuthority() + (u.getRawPath() == null ? "" : u.getRawPath())
+                + (u.getRawQuery() == null ? "" : "?(query hidden)")).orElse("") + ", ask.timeout=" + askTimeout
+                + ", ask.cache.allowed=" + askCacheAllowed + ", ask.cache.refused=" + askCacheRefused
+                + ", ask.cache.size=" + askCacheSize + ", ask.max.in.flight=" + askMaxInFlight + ", max.in.flight="
+                + maxInFlight + ", orders.per.hour=" + ordersPerHour + ", backoff=" + backoffInitial + ".."
+                + backoffMax + ", wait=" + handshakeWait + "]";
     }
 
     /**

@@ -88,10 +88,29 @@ class OnDemandSettingsTest {
     @Test
     void warningsForAMistypedKeyAndARateAboveLetsEncrypts() {
         OnDemandSettings.Valid v = assertInstanceOf(OnDemandSettings.Valid.class, OnDemandSettings.parse(Map.of(
-                "ondemand.ask.ulr", "http://x.example/", "ondemand.orders.per.hour", "500")));
+                "ondemand", "true", "ondemand.allow.file", "allow.txt", "ondemand.ask.ulr", "http://x.example/",
+                "ondemand.orders.per.hour", "500")));
         assertEquals(List.of("unknown key 'ondemand.ask.ulr' (did you mean 'ondemand.ask.url'?); it is ignored",
                 "ondemand.orders.per.hour = 500: more than Let's Encrypt allows on average (300 new orders per 3 hours "
                         + "per account)"), v.warnings());
+    }
+
+    @Test
+    void keysWithoutOndemandTrueGetAWarning() {
+        OnDemandSettings.Valid v = assertInstanceOf(OnDemandSettings.Valid.class, OnDemandSettings.parse(Map.of(
+                "ondemand.allow.file", "/etc/rsp/allow.txt")));
+        assertFalse(v.settings().enabled());
+        assertEquals(List.of("ondemand.* keys are set but ondemand is not: on-demand issuance stays off until "
+                + "ondemand = true"), v.warnings());
+        assertEquals(List.of(), assertInstanceOf(OnDemandSettings.Valid.class, OnDemandSettings.parse(Map.of(
+                "ondemand", "false", "ondemand.allow.file", "/etc/rsp/allow.txt"))).warnings(), "off on purpose");
+    }
+
+    @Test
+    void theAskUrlsQueryIsNotPrinted() {
+        OnDemandSettings s = valid(Map.of("ondemand", "true", "ondemand.ask.url", "https://auth.example/ask?token=s3cret"));
+        assertFalse(s.toString().contains("s3cret"), s.toString());
+        assertTrue(s.toString().contains("ask.url=https://auth.example/ask?(query hidden)"), s.toString());
     }
 
     @Test
