@@ -227,7 +227,7 @@ public record TlsSettings(InetSocketAddress listen, Mode mode, Path certsDir, St
      * A relative path is resolved against the rsp home (system property {@code rsp.home}), else the working
      * directory; a leading {@code ${rsp.home}} is replaced by it.
      */
-    static Path resolveHome(String path) {
+    public static Path resolveHome(String path) {
         String home = System.getProperty("rsp.home");
         Path base = home != null ? Paths.get(home) : Paths.get("").toAbsolutePath();
         String p = path.strip();
