@@ -33,10 +33,12 @@ public interface CertificateManager {
     Optional<AlpnChallenge> alpnChallenge(String name);
 
     /**
-     * On-demand issuance for a name no certificate covers: empty when the manager will not issue for it now (not
-     * allowed, over a budget, backing off; counted by the manager); else a stage that completes once the certificate
-     * is in {@link #storage()} (normally), or issuance failed or was given up (exceptionally). Several handshakes for one
-     * name share one stage. Called on a network thread: decides from memory, does its work on its own threads.
+     * On-demand issuance for a name no certificate covers: empty when the manager knows from memory that it will not
+     * issue for it now (on-demand off, not allowed by the allow-list and a cached ask answer, over a budget, backing
+     * off; counted by the manager); else a stage that completes once the certificate is in {@link #storage()}
+     * (normally), or when the name was refused after all (an {@code ask} URL said no), or issuance failed or was given
+     * up (exceptionally). Several handshakes for one name share one stage. Called on a network thread: never blocks,
+     * does its I/O on its own threads.
      */
     Optional<CompletionStage<?>> onDemand(String name);
 
