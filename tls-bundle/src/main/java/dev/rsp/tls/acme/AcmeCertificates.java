@@ -180,8 +180,8 @@ public final class AcmeCertificates implements CertificateManager {
     /** Takes a stored certificate into {@code s}: its renewal time is planned once per certificate. */
     private void adopt(NameState s, AcmeStorage.Stored st) {
         if (!st.equals(s.stored)) {
-            boolean sameCertificate = s.stored != null && s.stored.notAfter().equals(st.notAfter())
-                    && s.stored.notBefore().equals(st.notBefore());
+            boolean sameCertificate = s.stored != null && s.stored.serial().equals(st.serial())
+                    && s.stored.notAfter().equals(st.notAfter());
             s.stored = st;
             if (!sameCertificate) {
                 s.renewAt = plan.renewAt(st.notBefore(), st.notAfter());
@@ -270,6 +270,12 @@ public final class AcmeCertificates implements CertificateManager {
                 s.retryAt = Instant.MIN;
                 s.running = false;
                 written.ifPresent(st -> adopt(s, st));
+                if (due(s, clock.instant())) {
+                    // a certificate due as soon as issued (a CA issuing very short lifetimes): not again at once
+                    s.retryAt = clock.instant().plus(plan.backoff(1));
+                    log.warn("rsp.acme: the new certificate for {} is already due for renewal (renew.fraction too "
+                            + "large for its lifetime?); next order no sooner than {}", name, s.retryAt);
+                }
                 log.info("rsp.acme: {} certificate for {} (valid until {}; renewal planned at {})",
                         renewal ? "renewed the" : "obtained a", name, s.stored == null ? "?" : s.stored.notAfter(),
                         s.renewAt);

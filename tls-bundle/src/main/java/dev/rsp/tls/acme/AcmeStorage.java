@@ -34,7 +34,7 @@ import java.util.UUID;
 final class AcmeStorage {
 
     /** What storage holds for a name: enough to plan its renewal. */
-    record Stored(Instant notBefore, Instant notAfter, Instant modified) {
+    record Stored(java.math.BigInteger serial, Instant notBefore, Instant notAfter, Instant modified) {
     }
 
     static final String ACCOUNT_KEY = "account.key";
@@ -78,7 +78,7 @@ final class AcmeStorage {
         try {
             X509Certificate leaf = (X509Certificate) CertificateFactory.getInstance("X.509")
                     .generateCertificate(new ByteArrayInputStream(ders.get(0)));
-            return Optional.of(new Stored(leaf.getNotBefore().toInstant(), leaf.getNotAfter().toInstant(), modified));
+            return Optional.of(new Stored(leaf.getSerialNumber(), leaf.getNotBefore().toInstant(), leaf.getNotAfter().toInstant(), modified));
         } catch (GeneralSecurityException | RuntimeException e) {
             throw new IOException(file + ": the first certificate does not parse (" + e.getMessage() + ")", e);
         }
