@@ -136,8 +136,7 @@ class AcmePebbleTest {
 
         AcmeCertificates second = manager(pebble, Map.of("names", "twice.rsp.test"));
         second.check();
-        assertEquals(first.nextRenewal("twice.rsp.test").map(Instant::toEpochMilli).map(m -> m > 0),
-                second.nextRenewal("twice.rsp.test").map(Instant::toEpochMilli).map(m -> m > 0));
+        assertTrue(second.nextRenewal("twice.rsp.test").isPresent(), "the stored certificate is adopted");
         assertEquals(0L, second.counts().get("acme.issued") + second.counts().get("acme.renewed")
                 + second.counts().get("acme.lock.waited"));
         assertEquals(serial, CombinedPem.leafSerial(storage.resolve("twice.rsp.test.pem")));
