@@ -2,8 +2,6 @@ package dev.rsp.tls.acme;
 
 import dev.rsp.tls.certs.CertificateManager;
 import java.io.IOException;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
@@ -40,27 +38,6 @@ public final class AcmeCertificates implements CertificateManager {
 
     private static final Logger log = LoggerFactory.getLogger(AcmeCertificates.class);
 
-    /** What is known about one name. Guarded by the {@link AcmeCertificates} instance. */
-    private static final class NameState {
-        final String name;
-        final boolean configured;
-        AcmeStorage.Stored stored;
-        Instant renewAt;
-        Instant retryAt = Instant.MIN;
-        int failures;
-        String lastError;
-        boolean running;
-        /** Completed when a certificate is in storage, failed when an order fails; null while nobody waits. */
-        CompletableFuture<Void> waiters;
-        CompletionStage<Void> shared;
-        boolean allowedOnDemand;
-
-        NameState(String name, boolean configured) {
-            this.name = name;
-            this.configured = configured;
-        }
-    }
-
     private final AcmeSettings settings;
     private final Clock clock;
     private final RenewalPlan plan;
@@ -75,6 +52,8 @@ public final class AcmeCertificates implements CertificateManager {
     private final ExecutorService orders;
     private volatile IssuancePolicy policy = IssuancePolicy.REFUSE_ALL;
     private volatile Runnable storageChanged = () -> { };
+    /** Guards {@link #login}: logging in talks to the CA, so never under this object's lock (network threads wait on it). */
+    private final Object loginLock = new Object();
     private Login login;
 
     /**
@@ -118,7 +97,7 @@ public final class AcmeCertificates implements CertificateManager {
         policy = next;
     }
 
-    /** The counters, by name ({@code acme.issued}, ...). */
+    @Override
     public Map<String, Long> counts() {
         return counters.snapshot();
     }
@@ -147,24 +126,16 @@ public final class AcmeCertificates implements CertificateManager {
 
     /** Names storage has that the configuration does not list: served as they are, renewed when on demand is on. */
     private void adoptStored() {
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(storage.directory(), "*.pem")) {
-            for (Path f : files) {
-                String file = f.getFileName().toString();
-                AcmeSettings.name(file.substring(0, file.length() - 4)).ifPresent(name -> {
-                    if (!states.containsKey(name)) {
-                        if (settings.onDemand()) {
-                            states.putIfAbsent(name, new NameState(name, false));
-                        } else {
-                            log.info("rsp.acme: {} is in storage but not in names (and ondemand is off): it is "
-                                    + "served until it expires, not renewed", f);
-                        }
-                    }
-                });
+        for (String name : storage.storedNames()) {
+            if (states.containsKey(name)) {
+                continue;
             }
-        } catch (java.nio.file.NoSuchFileException none) {
-            // nothing stored yet
-        } catch (IOException e) {
-            log.warn("rsp.acme: cannot list storage {}: {}", storage.directory(), e.toString());
+            if (settings.onDemand()) {
+                states.putIfAbsent(name, new NameState(name, false));
+            } else {
+                log.info("rsp.acme: {} is in storage but not in names (and ondemand is off): it is served until it "
+                        + "expires, not renewed", storage.file(name));
+            }
         }
     }
 
@@ -253,11 +224,13 @@ public final class AcmeCertificates implements CertificateManager {
         record(name, s, outcome, renewal);
     }
 
-    private synchronized Login login() throws org.shredzone.acme4j.exception.AcmeException, IOException {
-        if (login == null) {
-            login = AcmeAccount.login(settings, storage);
+    private Login login() throws org.shredzone.acme4j.exception.AcmeException, IOException {
+        synchronized (loginLock) {
+            if (login == null) {
+                login = AcmeAccount.login(settings, storage);
+            }
+            return login;
         }
-        return login;
     }
 
     private void record(String name, NameState s, OrderRunner.Outcome outcome, boolean renewal) {
@@ -280,9 +253,16 @@ public final class AcmeCertificates implements CertificateManager {
                         renewal ? "renewed the" : "obtained a", name, s.stored == null ? "?" : s.stored.notAfter(),
                         s.renewAt);
             }
-            storageChanged.run();
+            try {
+                storageChanged.run();
+            } catch (RuntimeException e) {
+                log.error("rsp.acme: the storage listener failed after {} was written: {}", name, e.toString(), e);
+            }
         } else {
             OrderRunner.Failed failed = (OrderRunner.Failed) outcome;
+            synchronized (loginLock) {
+                login = null; // log in again next time: the CA may have lost or deactivated the account
+            }
             synchronized (this) {
                 counters.failed.increment();
                 s.failures++;

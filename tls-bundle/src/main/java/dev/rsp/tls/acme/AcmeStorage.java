@@ -84,6 +84,20 @@ final class AcmeStorage {
         }
     }
 
+    /** The names of the {@code NAME.pem} files present (valid names only); empty when the directory is missing or unreadable. */
+    List<String> storedNames() {
+        List<String> names = new ArrayList<>();
+        try (java.nio.file.DirectoryStream<Path> files = Files.newDirectoryStream(directory, "*.pem")) {
+            for (Path f : files) {
+                String file = f.getFileName().toString();
+                AcmeSettings.name(file.substring(0, file.length() - ".pem".length())).ifPresent(names::add);
+            }
+        } catch (IOException | java.nio.file.DirectoryIteratorException e) {
+            // nothing stored yet, or nothing readable: the names configured are ordered as usual
+        }
+        return names;
+    }
+
     /** Replaces {@code NAME.pem} with {@code chain} (leaf first) and {@code key}, atomically. */
     void write(String name, List<X509Certificate> chain, PrivateKey key) throws IOException {
         StringBuilder text = new StringBuilder();
