@@ -333,7 +333,8 @@ public final class AcmeCertificates implements CertificateManager {
         IssuancePolicy.Decision decision = policy.decide(name);
         if (decision instanceof IssuancePolicy.Refuse refuse) {
             counters.onDemandRefused.increment();
-            log.info("rsp.acme: no certificate on demand for {}: {}", name, refuse.reason());
+            // DEBUG only: any client can send any server name, and this runs on a network thread for each one
+            log.debug("rsp.acme: no certificate on demand for {}: {}", name, refuse.reason());
             return Optional.empty();
         }
         synchronized (this) {

@@ -58,6 +58,9 @@ final class ChallengeServers implements AutoCloseable {
             }
         });
         http.start();
+        // JSSE reads this once, at the first server handshake in the JVM: set it as rsp's TLS front does, so that this
+        // server does not freeze it unset for the TLS tests that run later in the same JVM
+        System.getProperties().putIfAbsent("jdk.tls.rejectClientInitiatedRenegotiation", "true");
         SSLContext context = SSLContext.getInstance("TLS");
         context.init(new KeyManager[] {new AlpnKeys()}, null, null);
         tls = (SSLServerSocket) context.getServerSocketFactory().createServerSocket(0, 16,
