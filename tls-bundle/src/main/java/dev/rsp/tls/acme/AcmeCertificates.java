@@ -249,6 +249,7 @@ public final class AcmeCertificates implements CertificateManager {
                     log.warn("rsp.acme: the new certificate for {} is already due for renewal (renew.fraction too "
                             + "large for its lifetime?); next order no sooner than {}", name, s.retryAt);
                 }
+                settle(s, Optional.empty());
                 log.info("rsp.acme: {} certificate for {} (valid until {}; renewal planned at {})",
                         renewal ? "renewed the" : "obtained a", name, s.stored == null ? "?" : s.stored.notAfter(),
                         s.renewAt);
