@@ -53,4 +53,13 @@ public interface CertificateManager {
      * is served without waiting for the next poll; replaces any earlier listener.
      */
     void onStorageChanged(Runnable storageChanged);
+
+    /**
+     * The manager's counters by name (the ACME client's {@code acme.issued}, {@code acme.renewed}, {@code acme.failed},
+     * {@code acme.ondemand.allowed}, {@code acme.ondemand.refused}, ...), for the TLS front to add to its events. Cheap;
+     * any thread.
+     */
+    default java.util.Map<String, Long> counts() {
+        return java.util.Map.of();
+    }
 }
