@@ -51,6 +51,7 @@ public final class AcmeCertificates implements CertificateManager {
     private final ScheduledExecutorService checker;
     private final ExecutorService orders;
     private volatile IssuancePolicy policy = IssuancePolicy.REFUSE_ALL;
+    private volatile java.time.Duration onDemandWait = java.time.Duration.ofSeconds(10);
     private volatile Runnable storageChanged = () -> { };
     /** Guards {@link #login}: logging in talks to the CA, so never under this object's lock (network threads wait on it). */
     private final Object loginLock = new Object();
@@ -92,6 +93,16 @@ public final class AcmeCertificates implements CertificateManager {
         }
     }
 
+    /** How long a handshake may wait for an on-demand certificate ({@code ondemand.wait.ms}). */
+    void onDemandWait(java.time.Duration wait) {
+        onDemandWait = wait;
+    }
+
+    @Override
+    public java.time.Duration onDemandWait() {
+        return onDemandWait;
+    }
+
     /** The on-demand policy; {@link IssuancePolicy#REFUSE_ALL} until one is set. */
     public void policy(IssuancePolicy next) {
         policy = next;
@@ -99,7 +110,9 @@ public final class AcmeCertificates implements CertificateManager {
 
     @Override
     public Map<String, Long> counts() {
-        return counters.snapshot();
+        Map<String, Long> all = new java.util.TreeMap<>(policy.counts());
+        all.putAll(counters.snapshot());
+        return all;
     }
 
     /**
@@ -323,7 +336,7 @@ public final class AcmeCertificates implements CertificateManager {
                 return Optional.of(CompletableFuture.completedFuture(null)); // in storage: the policy is not asked
             }
             if (s != null && s.shared != null) {
-                counters.onDemandAllowed.increment();
+                counters.onDemandWaits.increment();
                 return Optional.of(s.shared);
             }
             if (s != null && now.isBefore(s.retryAt)) {
@@ -331,26 +344,41 @@ public final class AcmeCertificates implements CertificateManager {
                 return Optional.empty();
             }
         }
-        IssuancePolicy.Decision decision = policy.decide(name);
-        if (decision instanceof IssuancePolicy.Refuse refuse) {
-            counters.onDemandRefused.increment();
-            // DEBUG only: any client can send any server name, and this runs on a network thread for each one
-            log.debug("rsp.acme: no certificate on demand for {}: {}", name, refuse.reason());
-            return Optional.empty();
+        CompletableFuture<IssuancePolicy.Decision> decided = policy.decide(name).toCompletableFuture();
+        if (decided.isDone()) {
+            IssuancePolicy.Decision decision = decided.join();
+            return decision instanceof IssuancePolicy.Refuse refuse ? refused(name, refuse) : Optional.of(allowed(name));
         }
-        synchronized (this) {
-            NameState s = states.computeIfAbsent(name, n -> new NameState(n, false));
-            counters.onDemandAllowed.increment();
-            if (s.shared == null) {
-                s.waiters = new CompletableFuture<>();
-                s.shared = s.waiters.minimalCompletionStage();
-                s.allowedOnDemand = true;
-                if (!s.running) {
-                    startOrder(name, s);
-                }
+        // The policy asks elsewhere (an ask URL): the handshake waits for the answer, then for the order.
+        return Optional.of(decided.thenCompose(decision -> {
+            if (decision instanceof IssuancePolicy.Refuse refuse) {
+                refused(name, refuse);
+                return CompletableFuture.failedFuture(new IOException("not allowed on demand: " + refuse.reason()));
             }
-            return Optional.of(s.shared);
+            return allowed(name);
+        }));
+    }
+
+    private Optional<CompletionStage<?>> refused(String name, IssuancePolicy.Refuse refuse) {
+        counters.onDemandRefused.increment();
+        // DEBUG only: any client can send any server name, and this runs on a network thread for each one
+        log.debug("rsp.acme: no certificate on demand for {}: {}", name, refuse.reason());
+        return Optional.empty();
+    }
+
+    /** Starts the order for {@code name}, or joins the one running: the stage completes when it has ended. */
+    private synchronized CompletionStage<Void> allowed(String name) {
+        NameState s = states.computeIfAbsent(name, n -> new NameState(n, false));
+        counters.onDemandWaits.increment();
+        if (s.shared == null) {
+            s.waiters = new CompletableFuture<>();
+            s.shared = s.waiters.minimalCompletionStage();
+            s.allowedOnDemand = true;
+            if (!s.running) {
+                startOrder(name, s);
+            }
         }
+        return s.shared;
     }
 
     @Override

@@ -5,6 +5,8 @@ import dev.rsp.config.RunningValues;
 import dev.rsp.config.Schema;
 import dev.rsp.config.StartFailure;
 import dev.rsp.spi.tls.HttpChallenges;
+import dev.rsp.tls.acme.ondemand.OnDemandPolicy;
+import dev.rsp.tls.acme.ondemand.OnDemandSettings;
 import dev.rsp.tls.certs.CertificateManager;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -44,7 +46,7 @@ public final class AcmeComponent {
 
     public static final String PID = "rsp.acme";
     /** The keys of {@code rsp.acme}, shared with {@code bin/rsp check}. */
-    public static final Schema SCHEMA = Schema.fromAnnotation(PID, AcmeConfig.class);
+    public static final Schema SCHEMA = OnDemandSettings.withKeys(Schema.fromAnnotation(PID, AcmeConfig.class));
     private static final Logger log = LoggerFactory.getLogger(AcmeComponent.class);
 
     private final RunningValues running = new RunningValues(SCHEMA);
@@ -54,7 +56,13 @@ public final class AcmeComponent {
     private final AlpnChallengeCert alpn = new AlpnChallengeCert();
     private final String owner = owner();
     private BundleContext context;
-    private AcmeSettings settings;
+    private Applied settings;
+    /** Re-reads the on-demand allow-list every {@code ondemand.allow.poll.ms}; null while on-demand is off. */
+    private java.util.concurrent.ScheduledExecutorService allowPoller;
+
+    /** A configuration in force: the client's settings and its on-demand policy's. */
+    private record Applied(AcmeSettings acme, OnDemandSettings onDemand) {
+    }
     private AcmeCertificates certificates;
     private ServiceRegistration<HttpChallenges> challengesRegistration;
     private ServiceRegistration<CertificateManager> managerRegistration;
@@ -64,7 +72,7 @@ public final class AcmeComponent {
         this.context = context;
         challengesRegistration = context.registerService(HttpChallenges.class, http01, new Hashtable<>());
         List<String> errors = new ArrayList<>();
-        Optional<AcmeSettings> initial = parsed(properties, errors);
+        Optional<Applied> initial = parsed(properties, errors);
         if (initial.isEmpty()) {
             errors.forEach(e -> log.error("{}; rsp.acme is not started", e));
             StartFailure.report(context, errors.get(0));
@@ -84,6 +92,9 @@ public final class AcmeComponent {
     synchronized void deactivate() {
         unregister(managerRegistration);
         unregister(challengesRegistration);
+        if (allowPoller != null) {
+            allowPoller.shutdownNow();
+        }
         if (certificates != null) {
             certificates.close();
         }
@@ -99,7 +110,7 @@ public final class AcmeComponent {
      * {@code rsp.acme} checked by {@link #SCHEMA} then {@link AcmeSettings}; a key missing from a running configuration
      * keeps its running value. Empty, with one line per problem in {@code errors}, when it must not be applied.
      */
-    private Optional<AcmeSettings> parsed(Map<String, Object> properties, List<String> errors) {
+    private Optional<Applied> parsed(Map<String, Object> properties, List<String> errors) {
         List<String> missing = new ArrayList<>();
         Map<String, Object> effective = running.carry(properties, missing);
         missing.forEach(log::warn);
@@ -114,20 +125,30 @@ public final class AcmeComponent {
         AcmeSettings.Parsed parsed = AcmeSettings.parse(typed);
         if (parsed instanceof AcmeSettings.Invalid invalid) {
             invalid.errors().forEach(e -> errors.add(PID + ": " + e));
+        }
+        OnDemandSettings.Parsed onDemand = OnDemandSettings.parse(typed);
+        if (onDemand instanceof OnDemandSettings.Invalid invalid) {
+            invalid.errors().forEach(e -> errors.add(PID + ": " + e));
+        }
+        if (!errors.isEmpty()) {
             return Optional.empty();
         }
+        OnDemandSettings.Valid od = (OnDemandSettings.Valid) onDemand;
+        od.warnings().forEach(w -> log.warn("{}: {}", PID, w));
         running.applied(effective);
-        return Optional.of(((AcmeSettings.Valid) parsed).settings());
+        return Optional.of(new Applied(((AcmeSettings.Valid) parsed).settings(), od.settings()));
     }
 
-    private void apply(AcmeSettings next) {
-        if (next.equals(settings)) {
+    private void apply(Applied applied) {
+        if (applied.equals(settings)) {
             return;
         }
-        settings = next;
+        settings = applied;
+        AcmeSettings next = applied.acme();
         AcmeCertificates before = certificates;
         ServiceRegistration<CertificateManager> beforeRegistration = managerRegistration;
         certificates = new AcmeCertificates(next, Clock.systemUTC(), new Random(), owner, counters, http01, alpn);
+        onDemand(applied.onDemand(), certificates);
         certificates.start();
         managerRegistration = context.registerService(CertificateManager.class, certificates, new Hashtable<>());
         unregister(beforeRegistration);
@@ -135,7 +156,40 @@ public final class AcmeComponent {
             before.close();
         }
         log.info("rsp.acme: {} name(s) from {} into {}{}", next.names().size(), next.directoryUrl(), next.storage(),
-                next.onDemand() ? ", on demand too" : "");
+                applied.onDemand().enabled() ? ", on demand too (" + applied.onDemand() + ")" : "");
+    }
+
+    /**
+     * Gives {@code certificates} the policy of {@code settings} (its allow-list read now, then every
+     * {@code ondemand.allow.poll.ms} on a thread of this component), or none when on-demand is off.
+     */
+    private void onDemand(OnDemandSettings settings, AcmeCertificates certificates) {
+        if (allowPoller != null) {
+            allowPoller.shutdownNow();
+            allowPoller = null;
+        }
+        if (!settings.enabled()) {
+            return;
+        }
+        OnDemandPolicy policy = OnDemandPolicy.of(settings, Clock.systemUTC());
+        policy.reload();
+        certificates.policy(new OnDemandIssuance(policy));
+        certificates.onDemandWait(settings.handshakeWait());
+        if (settings.allowFile().isPresent()) {
+            allowPoller = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "rsp-acme-allow-list");
+                t.setDaemon(true);
+                return t;
+            });
+            long every = settings.allowPoll().toMillis();
+            allowPoller.scheduleWithFixedDelay(() -> {
+                try {
+                    policy.reload();
+                } catch (RuntimeException e) {
+                    log.error("rsp.acme: re-reading the on-demand allow-list failed: {}", e.toString(), e);
+                }
+            }, every, every, java.util.concurrent.TimeUnit.MILLISECONDS);
+        }
     }
 
     /** Host and process, plus a random part: unique among instances sharing storage, readable in a lock file. */

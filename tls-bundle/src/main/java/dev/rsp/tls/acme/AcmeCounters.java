@@ -16,8 +16,8 @@ final class AcmeCounters {
     final LongAdder renewed = new LongAdder();
     /** An order that ended without a certificate. */
     final LongAdder failed = new LongAdder();
-    /** An on-demand request the policy allowed (an order started or joined). */
-    final LongAdder onDemandAllowed = new LongAdder();
+    /** A handshake that waits for an on-demand order the policy allowed (started or joined). */
+    final LongAdder onDemandWaits = new LongAdder();
     /** An on-demand request refused (by the policy, or while the name backs off). */
     final LongAdder onDemandRefused = new LongAdder();
     /** An order not placed because another instance holds the name's lock. */
@@ -31,7 +31,7 @@ final class AcmeCounters {
         m.put("acme.issued", issued.sum());
         m.put("acme.renewed", renewed.sum());
         m.put("acme.failed", failed.sum());
-        m.put("acme.ondemand.allowed", onDemandAllowed.sum());
+        m.put("acme.ondemand.waits", onDemandWaits.sum());
         m.put("acme.ondemand.refused", onDemandRefused.sum());
         m.put("acme.lock.waited", lockWaited.sum());
         m.put("acme.lock.takenover", lockTakenOver.sum());

@@ -42,6 +42,11 @@ public interface CertificateManager {
      */
     Optional<CompletionStage<?>> onDemand(String name);
 
+    /** The most time a handshake may wait for {@link #onDemand} (the TLS front's wait limit while it does). */
+    default java.time.Duration onDemandWait() {
+        return java.time.Duration.ofSeconds(10);
+    }
+
     /** When the manager will next try to renew the certificate it stored for {@code name}; empty if it does not. */
     Optional<Instant> nextRenewal(String name);
 

@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -177,9 +178,10 @@ class AcmePebbleTest {
         List<String> finished = new ArrayList<>();
         acme.policy(new IssuancePolicy() {
             @Override
-            public Decision decide(String name) {
+            public CompletionStage<Decision> decide(String name) {
                 asked.incrementAndGet();
-                return name.startsWith("yes.") ? new Allow() : new Refuse("not on the test's list");
+                return CompletableFuture.completedFuture(name.startsWith("yes.") ? new Allow()
+                        : new Refuse("not on the test's list"));
             }
 
             @Override
@@ -197,7 +199,7 @@ class AcmePebbleTest {
         assertTrue(acme.onDemand("yes.rsp.test").orElseThrow().toCompletableFuture().isDone(), "in storage: done at once");
         assertEquals(2, asked.get(), "the policy is not asked for names in flight or in storage");
         assertEquals(List.of("yes.rsp.test=true"), finished);
-        assertEquals(2L, acme.counts().get("acme.ondemand.allowed"), "a name in storage is neither allowed nor refused");
+        assertEquals(2L, acme.counts().get("acme.ondemand.waits"), "a name in storage is neither allowed nor refused");
         assertEquals(1L, acme.counts().get("acme.ondemand.refused"));
     }
 
