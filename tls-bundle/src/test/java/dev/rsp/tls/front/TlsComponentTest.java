@@ -114,11 +114,13 @@ class TlsComponentTest {
     }
 
     @Test
-    void aTerminatingFrontReportsItsOcspCountersFromZeroAndAPassthroughOneNone() {
+    void aTerminatingFrontReportsItsOcspAndCertificateCountersFromZeroAndAPassthroughOneNone() {
         component.activate(context(), config("listen", "127.0.0.1:0", "ocsp.fetch.timeout.ms", "2s"));
         Map<String, Long> events = liveFronts().get(0).events();
         assertEquals(List.of("tls.ocsp.fetched", "tls.ocsp.unfit", "tls.ocsp.fetch.timeout", "tls.ocsp.fetch.too_large",
-                "tls.ocsp.fetch.status", "tls.ocsp.fetch.failed"), List.copyOf(events.keySet()));
+                "tls.ocsp.fetch.status", "tls.ocsp.fetch.failed", "tls.certs.cache.hit", "tls.certs.cache.miss",
+                "tls.certs.cache.load", "tls.certs.cache.load_failed", "tls.certs.cache.evicted", "tls.certs.cache.dropped",
+                "tls.certs.not_ready", "tls.certs.on_demand"), List.copyOf(events.keySet()));
         assertTrue(events.values().stream().allMatch(n -> n == 0), events.toString());
         component.modified(config("listen", "127.0.0.1:0", "mode", "passthrough"));
         assertEquals(Map.of(), liveFronts().get(0).events());

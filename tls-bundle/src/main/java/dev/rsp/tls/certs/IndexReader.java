@@ -1,0 +1,103 @@
+package dev.rsp.tls.certs;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.PublicKey;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.security.interfaces.ECKey;
+import java.security.interfaces.RSAKey;
+import java.util.Base64;
+import java.util.List;
+
+/**
+ * Reads what the index needs from one chain file: the first certificate (the leaf) with the JDK's X.509 parser, and,
+ * for a combined file, only whether a private key block follows. The key is not parsed and no context is built: that
+ * is {@link CertificateLoader}'s work when a handshake first asks. About 10 microseconds a file on this machine (the
+ * file read included), so 100,000 files take about a second on one core; the scanner spreads large batches over the
+ * common pool. Any thread; pure apart from reading the file.
+ */
+final class IndexReader {
+
+    private static final String BEGIN = "-----BEGIN CERTIFICATE-----";
+    private static final String END = "-----END CERTIFICATE-----";
+    private static final ThreadLocal<CertificateFactory> X509 = ThreadLocal.withInitial(() -> {
+        try {
+            return CertificateFactory.getInstance("X.509");
+        } catch (CertificateException e) {
+            throw new IllegalStateException("no X.509 support in this JVM", e);
+        }
+    });
+
+    /** The outcome of {@link #read}. */
+    sealed interface Read {
+    }
+
+    record Indexed(IndexedCertificate certificate) implements Read {
+    }
+
+    /** Not indexed: {@code reason} for the one log line about {@code file}. */
+    record Unusable(Path file, String reason) implements Read {
+    }
+
+    private IndexReader() {
+    }
+
+    /**
+     * @param id        the chain file relative to its root, for log lines and the listing
+     * @param keyFile   the key's file; the chain file itself for a combined PEM (then a key block must be in it)
+     * @param isDefault whether this is the default certificate (it may name no host)
+     */
+    static Read read(String id, Path chainFile, Path keyFile, IndexedCertificate.Source source, boolean isDefault) {
+        String text;
+        try {
+            if (Files.size(chainFile) > PemFiles.MAX_FILE_BYTES) {
+                return new Unusable(chainFile, "larger than " + PemFiles.MAX_FILE_BYTES + " bytes");
+            }
+            text = new String(Files.readAllBytes(chainFile), StandardCharsets.ISO_8859_1);
+        } catch (IOException e) {
+            return new Unusable(chainFile, "cannot read it: " + PemFiles.message(e));
+        }
+        int begin = text.indexOf(BEGIN);
+        int end = begin < 0 ? -1 : text.indexOf(END, begin);
+        if (end < 0) {
+            return new Unusable(chainFile, "no BEGIN CERTIFICATE block in it");
+        }
+        if (chainFile.equals(keyFile) && !text.contains("PRIVATE KEY-----")) {
+            return new Unusable(chainFile, "no private key in it: a combined PEM holds the chain and then the key "
+                    + "(or put the key beside it, with the same base name and .key)");
+        }
+        X509Certificate leaf;
+        try {
+            byte[] der = Base64.getMimeDecoder().decode(text.substring(begin + BEGIN.length(), end));
+            leaf = (X509Certificate) X509.get().generateCertificate(new ByteArrayInputStream(der));
+        } catch (IllegalArgumentException | CertificateException e) {
+            return new Unusable(chainFile, "its first certificate is not readable (" + PemFiles.message(e) + ")");
+        }
+        List<String> names = CertificateLoader.names(leaf);
+        if (names.isEmpty() && !isDefault) {
+            return new Unusable(chainFile, "the certificate names no DNS host (no DNS subjectAltName, no CN)");
+        }
+        PublicKey key = leaf.getPublicKey();
+        if (!key.getAlgorithm().equals("RSA") && !key.getAlgorithm().equals("EC")) {
+            return new Unusable(chainFile, "a " + key.getAlgorithm() + " key; only RSA and EC keys are served");
+        }
+        return new Indexed(new IndexedCertificate(id, chainFile, keyFile, names, leaf.getNotAfter().toInstant(),
+                keyType(key), key.getAlgorithm().equals("EC"), leaf.getIssuerX500Principal().getName().intern(), source,
+                isDefault));
+    }
+
+    static String keyType(PublicKey key) {
+        if (key instanceof RSAKey rsa) {
+            return "RSA " + rsa.getModulus().bitLength();
+        }
+        if (key instanceof ECKey ec) {
+            return "EC " + ec.getParams().getCurve().getField().getFieldSize();
+        }
+        return key.getAlgorithm();
+    }
+}
