@@ -189,8 +189,8 @@ public final class CertificateStore {
         Map<Path, IndexedCertificate> entries = new HashMap<>(scan.entries());
         boolean eager = entries.size() <= cache.capacity();
         for (IndexScanner.Change change : scan.changes()) {
-            retained.remove(change.group());
-            IndexedCertificate before = change.before();
+            IndexedCertificate kept = retained.remove(change.group());
+            IndexedCertificate before = kept != null ? kept : change.before();
             if (change.after() instanceof IndexReader.Unusable u) {
                 boolean keep = before != null && before.served() != null;
                 if (keep) {

@@ -137,6 +137,11 @@ final class IndexScanner {
         for (int i = 0; i < toRead.size(); i++) {
             Candidate c = toRead.get(i);
             Known before = known.put(c.chain(), new Known(stampsToRead.get(i), c, reads.get(i)));
+            if (before != null && !before.candidate().equals(c)) {
+                // another group under the same chain file (its key file came or went): the old one is gone
+                changes.add(new Change(c.chain(), indexed(before.read()), null));
+                before = null;
+            }
             changes.add(new Change(c.chain(), before == null ? null : indexed(before.read()), reads.get(i)));
         }
         for (var it = known.entrySet().iterator(); it.hasNext();) {
