@@ -178,6 +178,36 @@ class TlsComponentTest {
     }
 
     @Test
+    void theAcmeManagersStorageIsIndexedWhileItIsBoundAndRescannedWhenItSaysSo() throws Exception {
+        Path storage = dir.resolve("acme");
+        TestCerts.write(storage.resolve("first.example.pem"), TestCerts.pem(cert(key("ec"), "first.example",
+                List.of("first.example"))) + TestCerts.pkcs8(key("ec").getPrivate()));
+        FakeCertificateManager manager = new FakeCertificateManager(storage);
+        component.bindManager(manager); // Declarative Services binds a present service before activating
+        component.activate(context(), config("listen", "127.0.0.1:0"));
+        TlsFront front = liveFronts().get(0);
+        assertEquals(List.of("first.example"), front.certificates("", 10).get(0).names());
+        assertEquals("acme", front.certificates("", 10).get(0).source());
+
+        TestCerts.write(storage.resolve("second.example.pem"), TestCerts.pem(cert(key("ec"), "second.example",
+                List.of("second.example"))) + TestCerts.pkcs8(key("ec").getPrivate()));
+        manager.storageChanged.run(); // certs.poll.ms = 0: only the manager's word brings it in
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        while (front.certificateCount() < 2 && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertEquals(2, front.certificateCount());
+
+        component.unbindManager(manager);
+        assertEquals(0, front.certificateCount(), "the storage is no longer served once the manager is gone");
+        assertTrue(registered.stream().anyMatch(r -> r.live && r.service instanceof CertsCommand), "rsp:certs");
+        CertsCommand command = (CertsCommand) registered.stream().filter(r -> r.service instanceof CertsCommand)
+                .findFirst().orElseThrow().service;
+        String listed = (String) command.execute(null, List.of());
+        assertTrue(listed.startsWith("0 certificate(s) indexed"), listed);
+    }
+
+    @Test
     void withoutConfigurationTheDefaultsApply() {
         component.activate(context(), Map.of("component.name", "dev.rsp.tls.front.TlsComponent"));
         TlsFront front = liveFronts().get(0);
