@@ -39,6 +39,8 @@ public final class CertificateStore {
     private static final Logger log = LoggerFactory.getLogger(CertificateStore.class);
     /** Certificates loaded when {@code certs.cache.size} is not given. */
     public static final int DEFAULT_CACHE_SIZE = 10_000;
+    /** Changes in one scan up to which each is logged on its own line (errors always are). */
+    static final int VERBOSE_CHANGES = 100;
 
     /** Where the certificates come from, and how many may be loaded at once. */
     public record Source(Path directory, String keyPassword, boolean selfSignedDefault, int cacheSize) {
@@ -188,6 +190,8 @@ public final class CertificateStore {
         scan.warnings().forEach(w -> log.warn("rsp.tls: {}", w));
         Map<Path, IndexedCertificate> entries = new HashMap<>(scan.entries());
         boolean eager = entries.size() <= cache.capacity();
+        // a line per certificate for a few changes (a renewal, a new customer); a summary only for thousands at start
+        boolean verbose = scan.changes().size() <= VERBOSE_CHANGES;
         for (IndexScanner.Change change : scan.changes()) {
             IndexedCertificate kept = retained.remove(change.group());
             IndexedCertificate before = kept != null ? kept : change.before();
@@ -208,10 +212,12 @@ public final class CertificateStore {
                         log.error("rsp.tls: still serving the previous {}", before.summary());
                     }
                 } else {
-                    log.info("rsp.tls: {} {}", before != null ? "reindexed" : "indexed", after.summary());
+                    if (verbose) {
+                        log.info("rsp.tls: {} {}", before != null ? "reindexed" : "indexed", after.summary());
+                    }
                     warnIfNotValidNow(after);
                 }
-            } else if (before != null) {
+            } else if (before != null && verbose) {
                 log.info("rsp.tls: dropped {} (its files are gone)", before.summary());
             }
         }
