@@ -3,8 +3,10 @@ package dev.rsp.tls.certs;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.security.PublicKey;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
@@ -23,8 +25,9 @@ import java.util.List;
  */
 final class IndexReader {
 
-    private static final String BEGIN = "-----BEGIN CERTIFICATE-----";
-    private static final String END = "-----END CERTIFICATE-----";
+    private static final byte[] BEGIN = "-----BEGIN CERTIFICATE-----".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] END = "-----END CERTIFICATE-----".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] KEY_MARK = "PRIVATE KEY-----".getBytes(StandardCharsets.US_ASCII);
     private static final ThreadLocal<CertificateFactory> X509 = ThreadLocal.withInitial(() -> {
         try {
             return CertificateFactory.getInstance("X.509");
@@ -53,28 +56,36 @@ final class IndexReader {
      * @param isDefault whether this is the default certificate (it may name no host)
      */
     static Read read(String id, Path chainFile, Path keyFile, IndexedCertificate.Source source, boolean isDefault) {
-        String text;
-        try {
-            if (Files.size(chainFile) > PemFiles.MAX_FILE_BYTES) {
+        byte[] bytes;
+        try (FileChannel channel = FileChannel.open(chainFile, StandardOpenOption.READ)) {
+            long size = channel.size();
+            if (size > PemFiles.MAX_FILE_BYTES) {
                 return new Unusable(chainFile, "larger than " + PemFiles.MAX_FILE_BYTES + " bytes");
             }
-            text = new String(Files.readAllBytes(chainFile), StandardCharsets.ISO_8859_1);
+            ByteBuffer buffer = ByteBuffer.allocate((int) size);
+            while (buffer.hasRemaining() && channel.read(buffer) >= 0) {
+                // until the end of the file as it was sized
+            }
+            bytes = buffer.array();
         } catch (IOException e) {
             return new Unusable(chainFile, "cannot read it: " + PemFiles.message(e));
         }
-        int begin = text.indexOf(BEGIN);
-        int end = begin < 0 ? -1 : text.indexOf(END, begin);
+        int begin = indexOf(bytes, BEGIN, 0);
+        int end = begin < 0 ? -1 : indexOf(bytes, END, begin);
         if (end < 0) {
             return new Unusable(chainFile, "no BEGIN CERTIFICATE block in it");
         }
-        if (chainFile.equals(keyFile) && !text.contains("PRIVATE KEY-----")) {
+        if (chainFile.equals(keyFile) && indexOf(bytes, KEY_MARK, end) < 0) {
             return new Unusable(chainFile, "no private key in it: a combined PEM holds the chain and then the key "
                     + "(or put the key beside it, with the same base name and .key)");
         }
         X509Certificate leaf;
         try {
-            byte[] der = Base64.getMimeDecoder().decode(text.substring(begin + BEGIN.length(), end));
-            leaf = (X509Certificate) X509.get().generateCertificate(new ByteArrayInputStream(der));
+            int from = begin + BEGIN.length;
+            ByteBuffer base64 = ByteBuffer.wrap(bytes, from, end - from);
+            ByteBuffer der = Base64.getMimeDecoder().decode(base64);
+            leaf = (X509Certificate) X509.get().generateCertificate(
+                    new ByteArrayInputStream(der.array(), der.arrayOffset() + der.position(), der.remaining()));
         } catch (IllegalArgumentException | CertificateException e) {
             return new Unusable(chainFile, "its first certificate is not readable (" + PemFiles.message(e) + ")");
         }
@@ -89,6 +100,20 @@ final class IndexReader {
         return new Indexed(new IndexedCertificate(id, chainFile, keyFile, names, leaf.getNotAfter().toInstant(),
                 keyType(key), key.getAlgorithm().equals("EC"), leaf.getIssuerX500Principal().getName().intern(), source,
                 isDefault));
+    }
+
+    /** Where {@code needle} starts in {@code hay} at or after {@code from}; -1 when it does not occur. */
+    static int indexOf(byte[] hay, byte[] needle, int from) {
+        outer:
+        for (int i = Math.max(0, from); i <= hay.length - needle.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (hay[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
     }
 
     static String keyType(PublicKey key) {

@@ -115,34 +115,29 @@ final class IndexScanner {
         }
         dirs.keySet().retainAll(present);
         List<Change> changes = new ArrayList<>();
-        List<Candidate> toRead = new ArrayList<>();
-        List<List<Stamp>> stampsToRead = new ArrayList<>();
+        List<Candidate> toCheck = new ArrayList<>();
         for (Candidate c : candidates.values()) {
             Known k = known.get(c.chain());
-            if (k != null && k.candidate().equals(c) && !seenDirs.contains(c.chain().getParent())) {
-                continue; // its directory was not looked at: unchanged
+            if (k == null || !k.candidate().equals(c) || seenDirs.contains(c.chain().getParent())) {
+                toCheck.add(c); // new, or its directory changed: stat it (and read it if its stamps changed)
             }
-            List<Stamp> stamps = stamps(c);
-            if (stamps == null) {
-                continue; // vanished between the listing and the stat: the next scan sees it gone
-            }
-            if (k != null && k.candidate().equals(c) && k.stamps().equals(stamps)) {
-                continue;
-            }
-            toRead.add(c);
-            stampsToRead.add(stamps);
         }
-        List<IndexReader.Read> reads = (toRead.size() >= PARALLEL_FROM ? toRead.parallelStream() : toRead.stream())
-                .map(this::read).toList();
-        for (int i = 0; i < toRead.size(); i++) {
-            Candidate c = toRead.get(i);
-            Known before = known.put(c.chain(), new Known(stampsToRead.get(i), c, reads.get(i)));
+        // stat and read in parallel for large batches: reads of the map only, no writes until the results are in
+        List<Known> checked = (toCheck.size() >= PARALLEL_FROM ? toCheck.parallelStream() : toCheck.stream())
+                .map(this::check).toList();
+        for (int i = 0; i < toCheck.size(); i++) {
+            Candidate c = toCheck.get(i);
+            Known now = checked.get(i);
+            if (now == null) {
+                continue; // unchanged, or vanished between the listing and the stat (the next scan sees it gone)
+            }
+            Known before = known.put(c.chain(), now);
             if (before != null && !before.candidate().equals(c)) {
                 // another group under the same chain file (its key file came or went): the old one is gone
                 changes.add(new Change(c.chain(), indexed(before.read()), null));
                 before = null;
             }
-            changes.add(new Change(c.chain(), before == null ? null : indexed(before.read()), reads.get(i)));
+            changes.add(new Change(c.chain(), before == null ? null : indexed(before.read()), now.read()));
         }
         for (var it = known.entrySet().iterator(); it.hasNext();) {
             var e = it.next();
@@ -168,9 +163,18 @@ final class IndexScanner {
         return new Scan(entries, changes, fresh, unreadable);
     }
 
-    private IndexReader.Read read(Candidate c) {
+    /** What {@code c} is now when its stamps changed since the last read (read again); null when unchanged or gone. */
+    private Known check(Candidate c) {
+        List<Stamp> stamps = stamps(c);
+        if (stamps == null) {
+            return null;
+        }
+        Known k = known.get(c.chain());
+        if (k != null && k.candidate().equals(c) && k.stamps().equals(stamps)) {
+            return null;
+        }
         filesRead.incrementAndGet();
-        return IndexReader.read(c.id(), c.chain(), c.key(), c.source(), c.isDefault());
+        return new Known(stamps, c, IndexReader.read(c.id(), c.chain(), c.key(), c.source(), c.isDefault()));
     }
 
     private static IndexedCertificate indexed(IndexReader.Read r) {
