@@ -41,6 +41,8 @@ public final class CertificateStore {
     public static final int DEFAULT_CACHE_SIZE = 10_000;
     /** Changes in one scan up to which each is logged on its own line (errors always are). */
     static final int VERBOSE_CHANGES = 100;
+    /** The index file is rewritten at most this often (a rewrite of 100,000 entries is about 10 MB). */
+    static final long INDEX_FILE_WRITE_MILLIS = 60_000;
 
     /** Where the certificates come from, and how many may be loaded at once. */
     public record Source(Path directory, String keyPassword, boolean selfSignedDefault, int cacheSize) {
@@ -62,12 +64,18 @@ public final class CertificateStore {
     private final Supplier<Instant> clock;
     private final IndexScanner scanner;
     private final CertificateCache cache;
+    /** Where the index file is written (the loader threads). */
+    private final Executor background;
     /** Groups whose new version is broken or would not load: the previous, loaded version stays in force. */
     private final Map<Path, IndexedCertificate> retained = new HashMap<>();
     private final Set<Path> unlistable = new HashSet<>();
     private Map<IndexedCertificate, String> conflictsLogged = new IdentityHashMap<>();
     private Source source;
     private Optional<Path> acmeStorage = Optional.empty();
+    /** Where the index is remembered across restarts ({@link IndexCacheFile}); empty: nowhere. */
+    private Optional<Path> indexFile = Optional.empty();
+    private boolean indexFileRead;
+    private long indexFileWritten = Long.MIN_VALUE;
     private Optional<IndexedCertificate> generated = Optional.empty();
     private volatile CertificateSnapshot snapshot = CertificateSnapshot.EMPTY;
     private final Object pendingLock = new Object();
@@ -78,6 +86,7 @@ public final class CertificateStore {
         this.clock = clock;
         this.scanner = new IndexScanner(() -> clock.get().toEpochMilli());
         this.cache = new CertificateCache(DEFAULT_CACHE_SIZE, loader, this::password);
+        this.background = loader;
     }
 
     /** A store that loads on the common pool (tests, {@code bin/rsp check}). */
@@ -126,10 +135,21 @@ public final class CertificateStore {
         cache.capacity(Math.max(1, next.cacheSize()));
         if (reread) {
             scanner.forget();
+            indexFileRead = false;
             retained.clear();
             unlistable.clear();
         }
         reload();
+    }
+
+    /**
+     * Where to remember the index across restarts (the bundle's data area), so that a start stats unchanged files
+     * instead of reading them; read at the next scan that starts afresh, written after scans that changed something,
+     * at most every {@link #INDEX_FILE_WRITE_MILLIS}.
+     */
+    public synchronized void indexFile(Optional<Path> file) {
+        indexFile = file;
+        indexFileRead = false;
     }
 
     /** The ACME component's storage, indexed as a second root (source {@code acme}), or none; reloads. */
@@ -185,7 +205,14 @@ public final class CertificateStore {
         List<IndexScanner.Root> roots = new ArrayList<>();
         roots.add(new IndexScanner.Root(source.directory(), IndexedCertificate.Source.FILE));
         acmeStorage.ifPresent(s -> roots.add(new IndexScanner.Root(s, IndexedCertificate.Source.ACME)));
+        if (!indexFileRead && indexFile.isPresent()) {
+            indexFileRead = true;
+            scanner.remember(IndexCacheFile.read(indexFile.get()));
+        }
         IndexScanner.Scan scan = scanner.scan(roots);
+        if (!scan.changes().isEmpty()) {
+            rememberIndex();
+        }
         reportRoots(roots, scan);
         scan.warnings().forEach(w -> log.warn("rsp.tls: {}", w));
         Map<Path, IndexedCertificate> entries = new HashMap<>(scan.entries());
@@ -245,6 +272,26 @@ public final class CertificateStore {
                         .map(IndexedCertificate::id).orElse("none (a ClientHello without SNI, or with a name no "
                                 + "certificate covers, is closed)"));
         return true;
+    }
+
+    private void rememberIndex() {
+        long now = System.currentTimeMillis();
+        boolean recently = indexFileWritten != Long.MIN_VALUE && now - indexFileWritten < INDEX_FILE_WRITE_MILLIS;
+        if (indexFile.isEmpty() || recently) {
+            return;
+        }
+        indexFileWritten = now;
+        Path file = indexFile.get();
+        List<IndexCacheFile.Entry> entries = scanner.indexedNow();
+        try {
+            background.execute(() -> {
+                if (!IndexCacheFile.write(file, entries)) {
+                    log.warn("rsp.tls: cannot write the index file {}; the next start reads every certificate", file);
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException closed) {
+            // stopping: the next start reads what changed since the last write
+        }
     }
 
     /** Whether {@code entries} are the very certificates of the index in force (a broken replacement changes nothing). */

@@ -59,7 +59,11 @@ final class IndexScanner {
             Set<Path> unreadableRoots) {
     }
 
-    private record Stamp(long modifiedNanos, long size, Object key) {
+    private record Stamp(long modifiedNanos, long size, String key) {
+        @Override
+        public String toString() {
+            return modifiedNanos + ":" + size + ":" + key;
+        }
     }
 
     private record DirLook(Stamp stamp, boolean racy, List<String> names) {
@@ -77,6 +81,8 @@ final class IndexScanner {
     private final Map<Path, Known> known = new LinkedHashMap<>();
     private final Set<String> warned = new HashSet<>();
     private final AtomicLong filesRead = new AtomicLong();
+    /** What {@link IndexCacheFile} remembered from an earlier run, used once per file when its stamps still match. */
+    private Map<Path, IndexCacheFile.Entry> remembered = Map.of();
     private final java.util.function.LongSupplier wallClock;
 
     IndexScanner(java.util.function.LongSupplier wallClockMillis) {
@@ -88,8 +94,30 @@ final class IndexScanner {
         return filesRead.get();
     }
 
+    /** Seeds the next scans with what an earlier run read ({@link IndexCacheFile}). */
+    void remember(Map<Path, IndexCacheFile.Entry> entries) {
+        remembered = new java.util.concurrent.ConcurrentHashMap<>(entries);
+    }
+
+    /** What is indexed now, for {@link IndexCacheFile}. */
+    List<IndexCacheFile.Entry> indexedNow() {
+        List<IndexCacheFile.Entry> out = new ArrayList<>();
+        known.forEach((path, k) -> {
+            IndexedCertificate c = indexed(k.read());
+            if (c != null) {
+                out.add(new IndexCacheFile.Entry(k.candidate().chain(), k.candidate().key(), stampText(k.stamps()), c));
+            }
+        });
+        return out;
+    }
+
+    private static String stampText(List<Stamp> stamps) {
+        return stamps.size() == 1 ? stamps.get(0).toString() : stamps.get(0) + ";" + stamps.get(1);
+    }
+
     /** Forgets every look and read: the next scan reads everything (a new directory or key password). */
     void forget() {
+        remembered = Map.of();
         dirs.clear();
         known.clear();
         warned.clear();
@@ -172,6 +200,12 @@ final class IndexScanner {
         Known k = known.get(c.chain());
         if (k != null && k.candidate().equals(c) && k.stamps().equals(stamps)) {
             return null;
+        }
+        IndexCacheFile.Entry r = remembered.isEmpty() ? null : remembered.remove(c.chain());
+        if (k == null && r != null && r.key().equals(c.key()) && r.stamps().equals(stampText(stamps))
+                && r.certificate().id().equals(c.id()) && r.certificate().source() == c.source()
+                && r.certificate().isDefault() == c.isDefault()) {
+            return new Known(stamps, c, new IndexReader.Indexed(r.certificate()));
         }
         filesRead.incrementAndGet();
         return new Known(stamps, c, IndexReader.read(c.id(), c.chain(), c.key(), c.source(), c.isDefault()));
@@ -267,7 +301,7 @@ final class IndexScanner {
                 dirs.remove(dir);
                 return null;
             }
-            stamp = new Stamp(a.lastModifiedTime().to(java.util.concurrent.TimeUnit.NANOSECONDS), 0, a.fileKey());
+            stamp = new Stamp(a.lastModifiedTime().to(java.util.concurrent.TimeUnit.NANOSECONDS), 0, String.valueOf(a.fileKey()));
         } catch (IOException e) {
             dirs.remove(dir);
             return null;
@@ -309,6 +343,6 @@ final class IndexScanner {
         if (!a.isRegularFile()) {
             throw new IOException(file + " is not a file");
         }
-        return new Stamp(a.lastModifiedTime().to(java.util.concurrent.TimeUnit.NANOSECONDS), a.size(), a.fileKey());
+        return new Stamp(a.lastModifiedTime().to(java.util.concurrent.TimeUnit.NANOSECONDS), a.size(), String.valueOf(a.fileKey()));
     }
 }

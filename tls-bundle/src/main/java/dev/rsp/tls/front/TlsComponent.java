@@ -106,6 +106,7 @@ public final class TlsComponent {
         }
         active = true;
         stapler = OcspStapler.overHttp();
+        store.indexFile(indexFile(context));
         java.util.Optional<TlsSettings> initial = parsed(properties, "the TLS listener is not started");
         if (initial.isPresent()) {
             applyLater(initial.get());
@@ -176,6 +177,15 @@ public final class TlsComponent {
         }
         if (p != null) {
             store.reloadOn(p).thenRun(this::certificatesPolled);
+        }
+    }
+
+    /** The bundle's data area keeps the index across restarts; none where the framework has no file system for it. */
+    private static java.util.Optional<java.nio.file.Path> indexFile(BundleContext context) {
+        try {
+            return java.util.Optional.ofNullable(context.getDataFile("certs-index.txt")).map(java.io.File::toPath);
+        } catch (RuntimeException e) {
+            return java.util.Optional.empty();
         }
     }
 

@@ -129,6 +129,38 @@ class CertificateLayoutsTest {
         assertEquals(1L, store.cache().counts().get("tls.certs.cache.dropped"));
     }
 
+    @Test
+    void aRestartWithTheIndexFileReadsOnlyWhatChangedMeanwhile() throws Exception {
+        for (int i = 0; i < 4; i++) {
+            write(dir.resolve("site" + i + ".pem"), combined(key("ec"), cert(key("ec"), "site" + i + ".example",
+                    List.of("site" + i + ".example"))));
+        }
+        Path indexFile = dir.resolveSibling(dir.getFileName() + "-data").resolve("certs-index.txt");
+        CertificateStore first = new CertificateStore(() -> later, Runnable::run);
+        first.indexFile(Optional.of(indexFile));
+        first.configure(new CertificateStore.Source(dir, "", false, 2));
+        assertEquals(4, first.filesRead());
+        assertTrue(Files.exists(indexFile));
+
+        write(dir.resolve("site2.pem"), combined(key("ec2"), cert(key("ec2"), "site2.example", List.of("site2.example"))));
+        CertificateStore second = new CertificateStore(() -> later, Runnable::run);
+        second.indexFile(Optional.of(indexFile));
+        second.configure(new CertificateStore.Source(dir, "", false, 2));
+        assertEquals(1, second.filesRead(), "only the file changed since the last run is read");
+        assertEquals(4, second.snapshot().size());
+        IndexedCertificate remembered = second.snapshot().select(Optional.of("site1.example"), List.of()).get();
+        assertEquals("site1.pem", remembered.id());
+        assertEquals("EC 256", remembered.keyType());
+        assertTrue(second.cache().load(remembered).get().leaf().getSubjectX500Principal().getName().contains("site1"),
+                "a remembered certificate loads from its file");
+
+        write(indexFile, "rsp-certs-index 0\ngarbage\n");
+        CertificateStore third = new CertificateStore(() -> later, Runnable::run);
+        third.indexFile(Optional.of(indexFile));
+        third.configure(new CertificateStore.Source(dir, "", false, 2));
+        assertEquals(4, third.filesRead(), "an index file of another format is ignored");
+    }
+
     /** Dates every directory under {@code root} an hour back, as if written long ago. */
     private static void settle(Path root) throws Exception {
         FileTime old = FileTime.from(Instant.now().minus(Duration.ofHours(1)));
