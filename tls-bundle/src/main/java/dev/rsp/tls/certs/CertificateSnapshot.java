@@ -97,14 +97,19 @@ public final class CertificateSnapshot {
 
     /** The certificate for a canonical host by its names only (exact, then wildcard), without the default. */
     public Optional<IndexedCertificate> match(String canonicalHost, List<Integer> signatureSchemes) {
+        return Optional.ofNullable(find(canonicalHost, signatureSchemes));
+    }
+
+    /** As {@link #match}, null for none: the handshake path's form, which allocates nothing. */
+    public IndexedCertificate find(String canonicalHost, List<Integer> signatureSchemes) {
         Candidates c = exact.get(canonicalHost);
         IndexedCertificate chosen = c == null ? null : KeyTypeChoice.choose(c.ec(), c.rsa(), signatureSchemes);
-        if (chosen == null) {
+        if (chosen == null && !wildcard.isEmpty()) {
             Optional<String> parent = CertificateNames.parentOf(canonicalHost);
             c = parent.isPresent() ? wildcard.get(parent.get()) : null;
             chosen = c == null ? null : KeyTypeChoice.choose(c.ec(), c.rsa(), signatureSchemes);
         }
-        return Optional.ofNullable(chosen);
+        return chosen;
     }
 
     /** Whether {@code leaf}, a certificate a handshake presented, covers the {@code host}. */

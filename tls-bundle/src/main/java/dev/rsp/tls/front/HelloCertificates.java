@@ -45,13 +45,17 @@ final class HelloCertificates {
         this.rescan = rescan;
     }
 
-    /** Empty when {@link #served} can answer {@code hello} now (allocation-free when loaded); else when it can. */
+    /**
+     * Empty when {@link #served} can answer {@code hello} now; else a stage that completes when it can. A loaded
+     * certificate costs the canonical form of the server name (as the core makes it for a Host) and map lookups.
+     */
     Optional<CompletionStage<?>> prepare(Inspection.Hello hello) {
         CertificateSnapshot index = store.snapshot();
-        Optional<String> host = hello.serverName().flatMap(CertificateNames::canonicalHost);
-        Optional<IndexedCertificate> chosen = host.flatMap(h -> index.match(h, hello.signatureSchemes()));
-        if (chosen.isEmpty() && host.isPresent()) {
-            Optional<CompletionStage<?>> issuing = issue(host.get());
+        String host = hello.serverName().isEmpty() ? null
+                : CertificateNames.canonicalHost(hello.serverName().get()).orElse(null);
+        IndexedCertificate c = host == null ? null : index.find(host, hello.signatureSchemes());
+        if (c == null && host != null) {
+            Optional<CompletionStage<?>> issuing = issue(host);
             if (issuing.isPresent()) {
                 onDemand.increment();
                 return Optional.of(issuing.get().handle((done, failed) -> null)
@@ -59,7 +63,9 @@ final class HelloCertificates {
                         .thenCompose(x -> loadFor(hello)));
             }
         }
-        IndexedCertificate c = chosen.or(index::defaultCertificate).orElse(null);
+        if (c == null) {
+            c = index.defaultCertificate().orElse(null);
+        }
         return c == null ? Optional.empty() : store.cache().prepare(c);
     }
 
