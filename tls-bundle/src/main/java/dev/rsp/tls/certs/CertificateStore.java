@@ -248,8 +248,8 @@ public final class CertificateStore {
                 log.info("rsp.tls: dropped {} (its files are gone)", before.summary());
             }
         }
+        // a certificate that failed to load stays indexed (listed with its error; selection passes it over)
         entries.putAll(retained);
-        entries.values().removeIf(IndexedCertificate::failed);
         boolean needGenerated = source.selfSignedDefault() && entries.values().stream().noneMatch(IndexedCertificate::isDefault);
         Optional<IndexedCertificate> generatedInForce = snapshot.defaultCertificate()
                 .filter(d -> d.source() == IndexedCertificate.Source.GENERATED);

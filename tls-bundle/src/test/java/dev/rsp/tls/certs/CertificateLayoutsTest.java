@@ -215,6 +215,23 @@ class CertificateLayoutsTest {
     }
 
     @Test
+    void aCertificateThatFailsItsFirstLoadIsPassedOverAndListedWithItsError() throws Exception {
+        write(dir.resolve("mismatch.pem"), combined(key("ec2"), cert(key("ec"), "shop.example", List.of("shop.example"))));
+        write(dir.resolve("shop-rsa.pem"), combined(key("rsa"), cert(key("rsa"), "shop.example", List.of("shop.example"))));
+        write(dir.resolve("other.pem"), combined(key("ec"), cert(key("ec"), "other.example", List.of("other.example"))));
+        store.configure(new CertificateStore.Source(dir, "", false, 1)); // more than fits: loaded on first use
+        IndexedCertificate ec = store.snapshot().select(Optional.of("shop.example"), WITH_ECDSA).get();
+        assertEquals("mismatch.pem", ec.id());
+        String log = stderrOf(() -> store.cache().load(ec).handle((c, failure) -> c).join());
+        assertEquals(1, log.lines().filter(l -> l.contains("ERROR") && l.contains("mismatch.pem")).count(), log);
+        assertTrue(ec.failure().get().contains("does not match"), ec.failure().get());
+        assertEquals(Optional.of("shop-rsa.pem"), servedFor("shop.example", WITH_ECDSA), "the other key type serves");
+        assertFalse(store.reload(), "a failed load is no change of the index");
+        assertEquals(3, store.snapshot().size(), "still listed, with its error");
+        assertEquals(1L, store.cache().counts().get("tls.certs.cache.load_failed"));
+    }
+
+    @Test
     void theAcmeStorageIsASecondRootOfCombinedFiles() throws Exception {
         Path acme = dir.resolve("acme");
         write(acme.resolve("issued.example.pem"), combined(key("ec"), cert(key("ec"), "issued.example", List.of("issued.example"))));
