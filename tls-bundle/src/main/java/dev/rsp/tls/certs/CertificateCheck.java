@@ -22,7 +22,9 @@ public final class CertificateCheck {
                 .scan(List.of(new IndexScanner.Root(dir, IndexedCertificate.Source.FILE)));
         scan.warnings().forEach(w -> warnings.add("rsp.tls: " + w));
         for (IndexScanner.Change change : scan.changes()) {
-            if (change.after() instanceof IndexReader.Unusable u) {
+            if (change.after() instanceof IndexReader.Keyless k) {
+                warnings.add("rsp.tls: " + k.file() + " is ignored: no private key in it and no B.key beside it");
+            } else if (change.after() instanceof IndexReader.Unusable u) {
                 errors.add("rsp.tls: cannot serve " + u.file() + ": " + u.reason());
             } else if (change.after() instanceof IndexReader.Indexed i
                     && CertificateLoader.load(i.certificate(), keyPassword.toCharArray()) instanceof CertificateLoader.Broken b) {

@@ -222,7 +222,10 @@ public final class CertificateStore {
         for (IndexScanner.Change change : scan.changes()) {
             IndexedCertificate kept = retained.remove(change.group());
             IndexedCertificate before = kept != null ? kept : change.before();
-            if (change.after() instanceof IndexReader.Unusable u) {
+            if (change.after() instanceof IndexReader.Keyless k) {
+                log.warn("rsp.tls: {} is ignored: no private key in it (a combined PEM holds the chain, then the key) "
+                        + "and no key beside it (B.key)", k.file());
+            } else if (change.after() instanceof IndexReader.Unusable u) {
                 boolean keep = before != null && before.served() != null;
                 if (keep) {
                     retained.put(change.group(), before);

@@ -47,6 +47,10 @@ final class IndexReader {
     record Unusable(Path file, String reason) implements Read {
     }
 
+    /** A certificate file without a key in it or beside it (a CA bundle, a chain kept for reference): ignored. */
+    record Keyless(Path file) implements Read {
+    }
+
     private IndexReader() {
     }
 
@@ -75,10 +79,6 @@ final class IndexReader {
         if (end < 0) {
             return new Unusable(chainFile, "no BEGIN CERTIFICATE block in it");
         }
-        if (chainFile.equals(keyFile) && indexOf(bytes, KEY_MARK, end) < 0) {
-            return new Unusable(chainFile, "no private key in it: a combined PEM holds the chain and then the key "
-                    + "(or put the key beside it, with the same base name and .key)");
-        }
         X509Certificate leaf;
         try {
             int from = begin + BEGIN.length;
@@ -88,6 +88,9 @@ final class IndexReader {
                     new ByteArrayInputStream(der.array(), der.arrayOffset() + der.position(), der.remaining()));
         } catch (IllegalArgumentException | CertificateException e) {
             return new Unusable(chainFile, "its first certificate is not readable (" + PemFiles.message(e) + ")");
+        }
+        if (chainFile.equals(keyFile) && indexOf(bytes, KEY_MARK, end) < 0) {
+            return new Keyless(chainFile);
         }
         List<String> names = CertificateLoader.names(leaf);
         if (names.isEmpty() && !isDefault) {
