@@ -215,7 +215,10 @@ public final class CertificateStore {
         }
         reportRoots(roots, scan);
         scan.warnings().forEach(w -> log.warn("rsp.tls: {}", w));
-        Map<Path, IndexedCertificate> entries = new HashMap<>(scan.entries());
+        if (scan.changes().isEmpty() && !generatedChanges()) {
+            return false; // the common poll: nothing to build
+        }
+        Map<Path, IndexedCertificate> entries = scan.entries().get();
         boolean eager = entries.size() <= cache.capacity();
         // a line per certificate for a few changes (a renewal, a new customer); a summary only for thousands at start
         boolean verbose = scan.changes().size() <= VERBOSE_CHANGES;
@@ -295,6 +298,14 @@ public final class CertificateStore {
         } catch (java.util.concurrent.RejectedExecutionException closed) {
             // stopping: the next start reads what changed since the last write
         }
+    }
+
+    /** Whether the self-signed default would come or go with the index in force (selfsigned.default changed). */
+    private boolean generatedChanges() {
+        Optional<IndexedCertificate> d = snapshot.defaultCertificate();
+        boolean fileDefault = d.filter(c -> c.source() != IndexedCertificate.Source.GENERATED).isPresent();
+        boolean generatedInForce = d.filter(c -> c.source() == IndexedCertificate.Source.GENERATED).isPresent();
+        return (source.selfSignedDefault() && !fileDefault) != generatedInForce;
     }
 
     /** Whether {@code entries} are the very certificates of the index in force (a broken replacement changes nothing). */

@@ -54,9 +54,12 @@ final class IndexScanner {
     record Change(Path group, IndexedCertificate before, IndexReader.Read after) {
     }
 
-    /** What one scan found: every indexed certificate (unchanged ones the same objects), the changes, new warnings. */
-    record Scan(Map<Path, IndexedCertificate> entries, List<Change> changes, List<String> warnings,
-            Set<Path> unreadableRoots) {
+    /**
+     * What one scan found: the changes, new warnings, and (made when asked, before the next scan: a poll with no change
+     * does not copy 100,000 entries) every indexed certificate, unchanged ones the same objects.
+     */
+    record Scan(java.util.function.Supplier<Map<Path, IndexedCertificate>> entries, List<Change> changes,
+            List<String> warnings, Set<Path> unreadableRoots) {
     }
 
     private record Stamp(long modifiedNanos, long size, String key) {
@@ -174,13 +177,6 @@ final class IndexScanner {
                 changes.add(new Change(e.getKey(), indexed(e.getValue().read()), null));
             }
         }
-        Map<Path, IndexedCertificate> entries = new LinkedHashMap<>();
-        known.forEach((path, k) -> {
-            IndexedCertificate c = indexed(k.read());
-            if (c != null) {
-                entries.put(path, c);
-            }
-        });
         List<String> fresh = new ArrayList<>();
         for (String w : warnings) {
             if (warned.add(w)) {
@@ -188,7 +184,7 @@ final class IndexScanner {
             }
         }
         warned.retainAll(warnings);
-        return new Scan(entries, changes, fresh, unreadable);
+        return new Scan(this::indexedByChain, changes, fresh, unreadable);
     }
 
     /** What {@code c} is now when its stamps changed since the last read (read again); null when unchanged or gone. */
@@ -209,6 +205,17 @@ final class IndexScanner {
         }
         filesRead.incrementAndGet();
         return new Known(stamps, c, IndexReader.read(c.id(), c.chain(), c.key(), c.source(), c.isDefault()));
+    }
+
+    private Map<Path, IndexedCertificate> indexedByChain() {
+        Map<Path, IndexedCertificate> entries = new HashMap<>();
+        known.forEach((path, k) -> {
+            IndexedCertificate c = indexed(k.read());
+            if (c != null) {
+                entries.put(path, c);
+            }
+        });
+        return entries;
     }
 
     private static IndexedCertificate indexed(IndexReader.Read r) {
