@@ -107,6 +107,12 @@ final class ServerEngines implements CertificateCache.Listener {
         loadedChanged = true;
     }
 
+    /** The native contexts held now (one per loaded certificate BoringSSL serves); 0 with the JDK's engine. */
+    int nativeContexts() {
+        Built b = built;
+        return b == null || b.natives() == null ? 0 : b.natives().size();
+    }
+
     /** Whether certificates were loaded or released since the last call (the stapler's list is then refreshed). */
     boolean takeLoadedChanged() {
         boolean changed = loadedChanged;

@@ -164,6 +164,8 @@ class CertificateLoadingTest {
         assertEquals(leaves.get("site2.example"), connect("site2.example"));
         assertEquals(3, store.cache().size(), "bounded by certs.cache.size");
         assertEquals(1, count("tls.certs.cache.evicted"), "site1, the least recently used, left");
+        assertEquals(front.engineKind() == NativeTls.KIND ? 3 : 0, front.nativeContexts(),
+                "one native context per loaded certificate: the evicted one's was given back");
         assertFalse(loaded("site1.example"), "site1 is cold again");
         assertTrue(loaded("site0.example"));
         assertEquals(leaves.get("site3.example"), connect("site3.example"));
