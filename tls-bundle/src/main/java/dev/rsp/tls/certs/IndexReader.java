@@ -77,7 +77,7 @@ final class IndexReader {
         int begin = indexOf(bytes, BEGIN, 0);
         int end = begin < 0 ? -1 : indexOf(bytes, END, begin);
         if (end < 0) {
-            return new Unusable(chainFile, "no BEGIN CERTIFICATE block in it");
+            return new Unusable(chainFile, "no complete certificate (BEGIN CERTIFICATE ... END CERTIFICATE) in it");
         }
         X509Certificate leaf;
         try {
