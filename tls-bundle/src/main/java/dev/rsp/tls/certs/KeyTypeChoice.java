@@ -5,8 +5,8 @@ import java.util.List;
 /**
  * Which of a name's certificates a client gets when it has an ECDSA and an RSA one, from the ClientHello's
  * signature_algorithms (RFC 8446 4.2.3; RFC 5246 7.4.1.4.1), as HAProxy and nginx choose: ECDSA when the client offers
- * an ECDSA scheme, else RSA; without the extension (old clients) RSA, which every client can verify. When the name has
- * only one of the two, that one.
+ * an ECDSA scheme, else RSA (schemes 0x0401, 0x0501, 0x0601, 0x0201 and PSS 0x0804 to 0x0806); without the extension
+ * (old clients) RSA, which every client can verify. When the name has only one of the two, that one.
  */
 public final class KeyTypeChoice {
 
@@ -31,11 +31,5 @@ public final class KeyTypeChoice {
             }
         }
         return false;
-    }
-
-    /** Whether the scheme is an RSA one: PKCS#1 0x0401, 0x0501, 0x0601, 0x0201, or PSS with an rsaEncryption key 0x0804-0x0806. */
-    public static boolean isRsa(int scheme) {
-        return scheme == 0x0401 || scheme == 0x0501 || scheme == 0x0601 || scheme == 0x0201
-                || scheme >= 0x0804 && scheme <= 0x0806;
     }
 }
