@@ -22,9 +22,10 @@ import org.bouncycastle.asn1.x500.style.IETFUtils;
 /**
  * Turns a chain file and a key file into a {@link ServedCertificate}, or says why it cannot: unreadable or bad PEM,
  * a key that is not RSA or EC, a key that does not match the first certificate (the chain must start with the leaf),
- * a wrong password, a certificate without DNS names. Runs on the store's thread; pure apart from reading the files.
+ * a wrong password, a certificate without DNS names. Runs on a loader thread or the store's; pure apart from reading
+ * the files. A combined PEM is both files at once: its certificates are the chain, its first key block the key.
  */
-final class CertificateLoader {
+public final class CertificateLoader {
 
     /** Protects the key inside the in-memory key store only; never leaves this process. */
     private static final char[] IN_MEMORY = "rsp-in-memory".toCharArray();
@@ -44,7 +45,19 @@ final class CertificateLoader {
     private CertificateLoader() {
     }
 
+    /** Loads an indexed certificate; its id is the loaded one's source, {@code default} its base name if it is the default. */
+    static Loaded load(IndexedCertificate c, char[] password) {
+        if (c.chainFile().isEmpty()) {
+            return new Broken(null, "a generated certificate cannot be loaded again");
+        }
+        return load(c.isDefault() ? ServedCertificate.DEFAULT : c.id(), c.id(), c.chainFile().get(), c.keyFile(), password);
+    }
+
     static Loaded load(String baseName, Path chainFile, Path keyFile, char[] password) {
+        return load(baseName, chainFile.getFileName().toString(), chainFile, keyFile, password);
+    }
+
+    private static Loaded load(String baseName, String source, Path chainFile, Path keyFile, char[] password) {
         PemFiles.Read<List<X509Certificate>> chain = PemFiles.certificates(chainFile);
         if (chain instanceof PemFiles.Failed<List<X509Certificate>> f) {
             return new Broken(chainFile, f.reason());
@@ -67,16 +80,20 @@ final class CertificateLoader {
             return new Broken(chainFile, "the certificate names no DNS host (no DNS subjectAltName, no CN)");
         }
         try {
-            return new Served(new ServedCertificate(baseName, chainFile.getFileName().toString(), names, certs,
+            return new Served(new ServedCertificate(baseName, source, names, certs,
                     ServedCertificate.keyType(privateKey), context(privateKey, certs), privateKey));
         } catch (GeneralSecurityException | java.io.IOException | RuntimeException e) {
             return new Broken(chainFile, "the JDK cannot use this key and chain: " + PemFiles.message(e));
         }
     }
 
-    /** A TLS context over one key and its chain (a KeyManagerFactory over an in-memory PKCS12 key store). */
-    static SSLContext context(PrivateKey key, List<X509Certificate> chain) throws GeneralSecurityException, java.io.IOException {
-        KeyStore store = KeyStore.getInstance("PKCS12");
+    /**
+     * A TLS context over one key and its chain (a KeyManagerFactory over an in-memory key store). The store is JKS,
+     * not PKCS12: PKCS12 encrypts the key with 10,000 rounds of PBKDF2 on {@code setKeyEntry}, about 5 ms per
+     * certificate loaded, for a store that never leaves memory.
+     */
+    public static SSLContext context(PrivateKey key, List<X509Certificate> chain) throws GeneralSecurityException, java.io.IOException {
+        KeyStore store = inMemoryKeyStore();
         store.load(null, null);
         store.setKeyEntry("served", key, IN_MEMORY, chain.toArray(new X509Certificate[0]));
         KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
@@ -84,6 +101,13 @@ final class CertificateLoader {
         SSLContext context = SSLContext.getInstance("TLS");
         context.init(kmf.getKeyManagers(), null, null);
         return context;
+    }
+
+    /** An empty key store that holds keys in memory cheaply (JKS; see {@link #context}). */
+    public static KeyStore inMemoryKeyStore() throws GeneralSecurityException, java.io.IOException {
+        KeyStore store = KeyStore.getInstance("JKS");
+        store.load(null, null);
+        return store;
     }
 
     /** Signs a fixed text with the key and verifies it with the certificate's public key. */

@@ -5,97 +5,152 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * The certificates in force at one moment, indexed for selection. Immutable; built by {@link CertificateStore} off the
- * network threads and read by them without locks.
+ * The index in force at one moment: name to certificates, for selection. Immutable; built by {@link CertificateStore}
+ * off the network threads and read by them without locks. Nothing here loads a key: an entry may be cold
+ * ({@link IndexedCertificate#served()} null) until a handshake asks for it.
  *
- * <p>Selection for a server name: the certificate with that exact name, else the one with the wildcard for its parent
- * ({@code *.example.com} for {@code a.example.com}, never for {@code a.b.example.com}), else the default certificate.
- * When several certificates claim one name, the one valid longest (latest not-after) wins, then the smaller base name.
+ * <p>Selection for a server name: the certificates with that exact name, else those with the wildcard for its parent
+ * ({@code *.example.com} for {@code a.example.com}, never for {@code a.b.example.com}), else the default. Among the
+ * certificates of one name, one per key type: the one valid longest (latest not-after), then the smaller id. Between
+ * the key types, the client's signature_algorithms decide ({@link KeyTypeChoice}).
  */
 public final class CertificateSnapshot {
 
-    private static final Comparator<ServedCertificate> PREFERRED = Comparator
-            .comparing(ServedCertificate::notAfter, Comparator.reverseOrder())
-            .thenComparing(ServedCertificate::baseName);
+    private static final Comparator<IndexedCertificate> PREFERRED = Comparator
+            .comparing(IndexedCertificate::notAfter, Comparator.reverseOrder())
+            .thenComparing(IndexedCertificate::id);
+    private static final Comparator<IndexedCertificate> LISTED = Comparator
+            .comparing((IndexedCertificate c) -> c.names().isEmpty() ? "" : c.names().get(0))
+            .thenComparing(IndexedCertificate::id);
 
     public static final CertificateSnapshot EMPTY = new CertificateSnapshot(List.of(), Optional.empty());
 
-    private final List<ServedCertificate> all;
-    private final Map<String, ServedCertificate> exact = new HashMap<>();
-    private final Map<String, ServedCertificate> wildcard = new HashMap<>();
-    private final Map<X509Certificate, ServedCertificate> byLeaf = new HashMap<>();
-    private final Optional<ServedCertificate> fallback;
+    /** The certificates of one name (exact or wildcard): the best of each key type, either may be null. */
+    private record Candidates(IndexedCertificate ec, IndexedCertificate rsa) {
+        Candidates with(IndexedCertificate c) {
+            return c.ec() ? new Candidates(c, rsa) : new Candidates(ec, c);
+        }
+
+        IndexedCertificate of(boolean wantEc) {
+            return wantEc ? ec : rsa;
+        }
+    }
+
+    private final List<IndexedCertificate> all;
+    private final Map<String, Candidates> exact = new HashMap<>();
+    private final Map<String, Candidates> wildcard = new HashMap<>();
+    private final Optional<IndexedCertificate> fallback;
+    /** Per certificate that lost a name to another: one line saying which names and to whom. */
+    private final Map<IndexedCertificate, String> conflicts = new LinkedHashMap<>();
 
     /**
-     * @param fromFiles the certificates loaded from the directory; the one named {@code default}, if any, is the default
+     * @param indexed   the certificates of the roots; the one marked default, if any, is the default
      * @param generated the default to use when the files have none
      */
-    CertificateSnapshot(Collection<ServedCertificate> fromFiles, Optional<ServedCertificate> generated) {
-        List<ServedCertificate> sorted = fromFiles.stream().sorted(PREFERRED).toList();
-        for (ServedCertificate c : sorted) {
+    CertificateSnapshot(Collection<IndexedCertificate> indexed, Optional<IndexedCertificate> generated) {
+        List<IndexedCertificate> sorted = indexed.stream().sorted(PREFERRED).toList();
+        Map<IndexedCertificate, List<String>> lost = new LinkedHashMap<>();
+        Map<IndexedCertificate, IndexedCertificate> lostTo = new HashMap<>();
+        for (IndexedCertificate c : sorted) {
             for (String name : c.names()) {
                 Optional<String> suffix = CertificateNames.wildcardSuffix(name);
-                if (suffix.isPresent()) {
-                    wildcard.putIfAbsent(suffix.get(), c);
-                } else {
-                    exact.putIfAbsent(name, c);
+                Map<String, Candidates> map = suffix.isPresent() ? wildcard : exact;
+                String key = suffix.orElse(name);
+                Candidates there = map.getOrDefault(key, new Candidates(null, null));
+                IndexedCertificate winner = there.of(c.ec());
+                if (winner == null) {
+                    map.put(key, there.with(c));
+                } else if (!c.isDefault()) {
+                    lost.computeIfAbsent(c, x -> new ArrayList<>()).add(name);
+                    lostTo.put(c, winner);
                 }
             }
-            byLeaf.put(c.leaf(), c);
         }
-        Optional<ServedCertificate> fromFile = sorted.stream().filter(ServedCertificate::isDefault).findFirst();
+        lost.forEach((c, names) -> conflicts.put(c, c.id() + ": not served for " + names + " (" + c.keyType()
+                + ", not after " + c.notAfter() + "): " + lostTo.get(c).id() + " covers "
+                + (names.size() == 1 ? "it" : "them") + " too and expires later"));
+        Optional<IndexedCertificate> fromFile = sorted.stream().filter(IndexedCertificate::isDefault).findFirst();
         fallback = fromFile.or(() -> generated);
-        generated.filter(g -> fromFile.isEmpty()).ifPresent(g -> byLeaf.put(g.leaf(), g));
-        List<ServedCertificate> everything = new ArrayList<>(sorted);
+        List<IndexedCertificate> everything = new ArrayList<>(sorted);
         generated.filter(g -> fromFile.isEmpty()).ifPresent(everything::add);
+        everything.sort(LISTED);
         all = List.copyOf(everything);
     }
 
     /**
      * The certificate for a ClientHello's server name (as sent, canonicalized here as the core canonicalizes a host;
-     * empty without SNI); the default for a name that is not a host name; empty when none can serve it.
+     * empty without SNI) and signature schemes: see the class comment. The default for a name that is not a host name
+     * or that no certificate covers; empty when there is none. Certificates that failed to load are passed over.
      */
-    public Optional<ServedCertificate> select(Optional<String> serverName) {
-        Optional<String> host = serverName.flatMap(CertificateNames::canonicalHost);
-        if (host.isPresent()) {
-            ServedCertificate c = exact.get(host.get());
-            if (c == null) {
-                Optional<String> parent = CertificateNames.parentOf(host.get());
-                c = parent.isPresent() ? wildcard.get(parent.get()) : null;
-            }
-            if (c != null) {
-                return Optional.of(c);
-            }
-        }
-        return fallback;
+    public Optional<IndexedCertificate> select(Optional<String> serverName, List<Integer> signatureSchemes) {
+        Optional<IndexedCertificate> found = serverName.flatMap(CertificateNames::canonicalHost)
+                .flatMap(h -> match(h, signatureSchemes));
+        return found.isPresent() ? found : fallback.filter(f -> !f.failed());
     }
 
-    /** Whether {@code leaf}, a certificate this store served, or any other, covers the canonical {@code host}. */
+    /** The certificate for a canonical host by its names only (exact, then wildcard), without the default. */
+    public Optional<IndexedCertificate> match(String canonicalHost, List<Integer> signatureSchemes) {
+        return Optional.ofNullable(find(canonicalHost, signatureSchemes));
+    }
+
+    /** As {@link #match}, null for none: the handshake path's form, which allocates nothing. */
+    public IndexedCertificate find(String canonicalHost, List<Integer> signatureSchemes) {
+        Candidates c = exact.get(canonicalHost);
+        IndexedCertificate chosen = c == null ? null : KeyTypeChoice.choose(c.ec(), c.rsa(), signatureSchemes);
+        if (chosen == null && !wildcard.isEmpty()) {
+            Optional<String> parent = CertificateNames.parentOf(canonicalHost);
+            c = parent.isPresent() ? wildcard.get(parent.get()) : null;
+            chosen = c == null ? null : KeyTypeChoice.choose(c.ec(), c.rsa(), signatureSchemes);
+        }
+        return chosen;
+    }
+
+    /** Whether {@code leaf}, a certificate a handshake presented, covers the {@code host}. */
     public boolean covers(X509Certificate leaf, String host) {
         Optional<String> canonical = CertificateNames.canonicalHost(host);
         if (canonical.isEmpty()) {
             return false;
         }
-        String h = canonical.get();
-        ServedCertificate c = byLeaf.get(leaf);
-        if (c != null) {
-            return c.covers(h);
-        }
-        // Served by an earlier snapshot: read its names (rare, so not worth an index).
-        return CertificateLoader.names(leaf).stream().anyMatch(n -> CertificateNames.covers(n, h));
+        return CertificateLoader.names(leaf).stream().anyMatch(n -> CertificateNames.covers(n, canonical.get()));
     }
 
-    /** Every certificate in force, the generated default last. */
-    public List<ServedCertificate> all() {
+    /** Every certificate of the index, ordered by first name; the generated default among them when in force. */
+    public List<IndexedCertificate> all() {
         return all;
     }
 
-    public Optional<ServedCertificate> defaultCertificate() {
+    /** Those whose names contain {@code filter} (case-insensitive; empty: all), at most {@code limit}, by first name. */
+    public List<IndexedCertificate> list(String filter, int limit) {
+        String f = filter.toLowerCase(Locale.ROOT);
+        List<IndexedCertificate> out = new ArrayList<>();
+        for (IndexedCertificate c : all) {
+            if (out.size() >= limit) {
+                break;
+            }
+            if (f.isEmpty() || c.names().stream().anyMatch(n -> n.contains(f)) || c.id().toLowerCase(Locale.ROOT).contains(f)) {
+                out.add(c);
+            }
+        }
+        return out;
+    }
+
+    public Optional<IndexedCertificate> defaultCertificate() {
         return fallback;
+    }
+
+    /** The lines about certificates that lost names to others (same key type, later expiry), one per certificate. */
+    Map<IndexedCertificate, String> conflicts() {
+        return conflicts;
+    }
+
+    public int size() {
+        return all.size();
     }
 }

@@ -1,7 +1,11 @@
 /**
- * The certificates rsp terminates TLS with: {@link dev.rsp.tls.certs.CertificateStore} reads a directory of PEM pairs
- * (Bouncy Castle's PEM parser, JDK providers), builds one {@link javax.net.ssl.SSLContext} per certificate off the
- * network threads and publishes an immutable {@link dev.rsp.tls.certs.CertificateSnapshot} that selects by server
- * name. Private to the TLS bundle, like the Bouncy Castle classes embedded with it.
+ * The certificates rsp terminates TLS with. {@link dev.rsp.tls.certs.CertificateStore} indexes {@code certs.dir} (flat
+ * pairs, combined PEMs, certbot's {@code live/}) and the ACME component's storage without loading a key
+ * ({@link dev.rsp.tls.certs.IndexScanner}, {@link dev.rsp.tls.certs.IndexReader}, remembered across restarts by
+ * {@link dev.rsp.tls.certs.IndexCacheFile}), publishes an immutable {@link dev.rsp.tls.certs.CertificateSnapshot} that
+ * selects by server name and signature schemes ({@link dev.rsp.tls.certs.KeyTypeChoice}), and loads certificates into
+ * the bounded {@link dev.rsp.tls.certs.CertificateCache} when handshakes first ask for them (Bouncy Castle's PEM parser,
+ * JDK providers). {@link dev.rsp.tls.certs.CertificateManager} is the seam to the ACME component. Private to the TLS
+ * bundle, like the Bouncy Castle classes embedded with it.
  */
 package dev.rsp.tls.certs;

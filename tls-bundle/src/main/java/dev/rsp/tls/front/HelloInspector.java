@@ -48,7 +48,7 @@ final class HelloInspector {
         for (int v : offered) {
             versionName(v).filter(n -> !versions.contains(n)).ifPresent(versions::add);
         }
-        return new Inspection.Hello(h.serverName(), h.alpn(), versions);
+        return new Inspection.Hello(h.serverName(), h.alpn(), versions, h.signatureSchemes());
     }
 
     /** The JSSE name of a protocol version; empty for GREASE (RFC 8701) and unknown values. */

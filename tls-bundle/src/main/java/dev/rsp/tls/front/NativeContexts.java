@@ -2,42 +2,66 @@ package dev.rsp.tls.front;
 
 import dev.rsp.tls.certs.ServedCertificate;
 import io.netty.handler.ssl.SslContext;
-import java.util.ArrayList;
-import java.util.IdentityHashMap;
+import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import javax.net.ssl.SSLEngine;
 
 /**
- * The native contexts of one certificate snapshot under one configuration: one per certificate BoringSSL accepted.
- * Built off the loop by {@link #build}; read by the loop; released as a whole when a newer set replaces it (engines
- * made from it keep their context until they are released themselves).
+ * The native contexts of the loaded certificates under one configuration: one per certificate BoringSSL accepted.
+ * Contexts are added as certificates are loaded and given back as they leave the cache ({@link #add}, {@link #remove},
+ * off the loop); the loop reads them. When the configuration changes, a new set replaces this one and this one is
+ * released as a whole. Releasing drops this set's reference only: an engine made from a context holds its own
+ * (Netty's {@code ReferenceCountedOpenSslEngine} retains its context until the engine is released), so open
+ * connections keep working.
  */
 final class NativeContexts {
 
-    private final Map<ServedCertificate, SslContext> byCertificate;
-    private final boolean preferClientCiphers;
+    /** A context and the certificate it was made for (several loaded versions may share a leaf). */
+    private record Made(ServedCertificate certificate, SslContext context) {
+    }
 
-    private NativeContexts(Map<ServedCertificate, SslContext> byCertificate, boolean preferClientCiphers) {
-        this.byCertificate = byCertificate;
-        this.preferClientCiphers = preferClientCiphers;
+    /** By leaf: {@code X509Certificate} caches its hash and compares by identity first, so the loop's get is cheap. */
+    private final Map<X509Certificate, Made> byLeaf = new ConcurrentHashMap<>();
+    private final TlsSettings settings;
+    private volatile Optional<TicketKeys> ticketKeys;
+    private volatile boolean released;
+
+    NativeContexts(TlsSettings settings, Optional<TicketKeys> ticketKeys) {
+        this.settings = settings;
+        this.ticketKeys = ticketKeys;
     }
 
     /**
-     * Contexts for {@code certificates}; one that BoringSSL refuses is left out with a line in {@code problems} (that
-     * certificate is served by the JDK's engine).
+     * Builds the context of {@code certificate}; one that BoringSSL refuses is left out with a line in {@code problems}
+     * (the JDK's engine serves it). Off the loop.
      */
-    static NativeContexts build(List<ServedCertificate> certificates, TlsSettings settings,
-            java.util.Optional<TicketKeys> ticketKeys, List<String> problems) {
-        Map<ServedCertificate, SslContext> built = new IdentityHashMap<>();
-        for (ServedCertificate c : certificates) {
-            try {
-                built.put(c, NativeTls.context(c, settings, ticketKeys));
-            } catch (Exception | LinkageError e) {
-                problems.add(c.summary() + ": BoringSSL refuses it (" + e.getMessage() + "); the JDK's engine serves it");
-            }
+    void add(ServedCertificate certificate, List<String> problems) {
+        if (released) {
+            return;
         }
-        return new NativeContexts(built, settings.preferClientCiphers());
+        try {
+            SslContext context = NativeTls.context(certificate, settings, ticketKeys);
+            Made before = byLeaf.put(certificate.leaf(), new Made(certificate, context));
+            if (before != null) {
+                NativeTls.release(before.context());
+            }
+            if (released) {
+                remove(certificate);
+            }
+        } catch (Exception | LinkageError e) {
+            problems.add(certificate.summary() + ": BoringSSL refuses it (" + e.getMessage() + "); the JDK's engine serves it");
+        }
+    }
+
+    /** Gives back the context of {@code certificate} (it left the cache). Off the loop. */
+    void remove(ServedCertificate certificate) {
+        Made made = byLeaf.get(certificate.leaf());
+        if (made != null && made.certificate() == certificate && byLeaf.remove(certificate.leaf(), made)) {
+            NativeTls.release(made.context());
+        }
     }
 
     /**
@@ -45,28 +69,34 @@ final class NativeContexts {
      * meanwhile (a newer set is in force: ask that one).
      */
     SSLEngine newEngine(ServedCertificate certificate, byte[] ocspResponse) {
-        SslContext context = byCertificate.get(certificate);
-        return context == null ? null : NativeTls.newEngine(context, preferClientCiphers, ocspResponse);
+        Made made = byLeaf.get(certificate.leaf());
+        return made == null || made.certificate() != certificate ? null
+                : NativeTls.newEngine(made.context(), settings.preferClientCiphers(), ocspResponse);
     }
 
     /** New ticket keys for every context, for the next handshakes. Off the loop. */
     void ticketKeys(TicketKeys keys) {
-        for (SslContext c : byCertificate.values()) {
-            NativeTls.ticketKeys(c, keys);
+        ticketKeys = Optional.of(keys);
+        for (Made m : byLeaf.values()) {
+            NativeTls.ticketKeys(m.context(), keys);
         }
     }
 
     boolean covers(ServedCertificate certificate) {
-        return byCertificate.containsKey(certificate);
+        Made made = byLeaf.get(certificate.leaf());
+        return made != null && made.certificate() == certificate;
     }
 
     int size() {
-        return byCertificate.size();
+        return byLeaf.size();
     }
 
     void release() {
-        for (SslContext c : new ArrayList<>(byCertificate.values())) {
-            NativeTls.release(c);
+        released = true;
+        for (Made m : List.copyOf(byLeaf.values())) {
+            if (byLeaf.remove(m.certificate().leaf(), m)) {
+                NativeTls.release(m.context());
+            }
         }
     }
 }

@@ -125,8 +125,7 @@ final class NativeTls {
     private static KeyManagerFactory keyManagers(ServedCertificate certificate) throws SSLException {
         try {
             char[] password = "rsp".toCharArray();
-            KeyStore store = KeyStore.getInstance("PKCS12");
-            store.load(null, null);
+            KeyStore store = dev.rsp.tls.certs.CertificateLoader.inMemoryKeyStore();
             store.setKeyEntry("served", certificate.key(), password, certificate.chain().toArray(new X509Certificate[0]));
             KeyManagerFactory factory = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
             factory.init(store, password);

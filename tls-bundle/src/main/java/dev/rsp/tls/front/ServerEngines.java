@@ -3,7 +3,7 @@ package dev.rsp.tls.front;
 import dev.rsp.spi.tls.EngineKind;
 import dev.rsp.spi.tls.Inspection;
 import dev.rsp.spi.tls.TlsEngine;
-import dev.rsp.tls.certs.CertificateSnapshot;
+import dev.rsp.tls.certs.CertificateCache;
 import dev.rsp.tls.certs.ServedCertificate;
 import dev.rsp.tls.ocsp.OcspExchange;
 import dev.rsp.tls.ocsp.OcspStapler;
@@ -18,27 +18,30 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Makes the server engines of a terminating front: BoringSSL's from prebuilt native contexts when {@code engine}
- * chooses it and it loads, the JDK's otherwise (also for a certificate BoringSSL refused, or one loaded after the
- * last build). Build vs select: {@link #rebuild} runs off the loop whenever the settings or the certificates change
- * and publishes an immutable {@link Built}; {@link #newEngine} runs on the core's loops and reads it.
+ * Makes the server engines of a terminating front: BoringSSL's from native contexts when {@code engine} chooses it
+ * and it loads, the JDK's otherwise (also for a certificate BoringSSL refused). Build vs select: {@link #rebuild} runs
+ * off the loop when the settings change and publishes a {@link Built}; as the certificate cache loads and evicts
+ * certificates ({@link CertificateCache.Listener}, loader threads), their native contexts are added to and removed from
+ * it; {@link #newEngine} runs on the core's loops and reads it.
  *
  * <p>Both engines get the same protocols, suites, suite order and ALPN list; ALPN is the server's preference among
  * the client's offers. Where they differ without a common ALPN protocol: the JDK's engine fails the handshake with a
  * no_application_protocol alert, BoringSSL's completes it without ALPN.
  */
-final class ServerEngines {
+final class ServerEngines implements CertificateCache.Listener {
 
     private static final Logger log = LoggerFactory.getLogger(ServerEngines.class);
 
     /** What engines are made from now. {@code natives} is null when the JDK's engine serves everything. */
-    private record Built(TlsSettings settings, CertificateSnapshot certificates, EngineKind kind, NativeContexts natives) {
+    private record Built(TlsSettings settings, EngineKind kind, NativeContexts natives) {
     }
 
     private volatile Built built;
     private final OcspStapler stapler;
     /** The keys of tickets.keys.file in force; empty: each native context's own random keys. Guarded by this. */
     private Optional<TicketKeys> ticketKeys = Optional.empty();
+    /** Set when a certificate was loaded or released: the stapler's list is refreshed on the next poll. */
+    private volatile boolean loadedChanged;
 
     /** @param stapler where native engines get their OCSP responses from (tracked by the caller) */
     ServerEngines(OcspStapler stapler) {
@@ -58,22 +61,63 @@ final class ServerEngines {
     }
 
     /**
-     * Builds for {@code settings} and the certificates in force; releases what the previous build held (engines made
-     * from it keep their contexts until released). Off the loop; serialized by the caller's lock or thread.
+     * Builds for {@code settings} and the certificates loaded now; releases what the previous build held (engines made
+     * from it keep their contexts until released). Off the loop; serialized with the cache's calls.
      */
-    synchronized void rebuild(TlsSettings settings, CertificateSnapshot certificates) {
-        for (ServedCertificate c : certificates.all()) {
-            // the JDK's engine: its session cache (resumption by id, and the lifetime of its tickets)
-            SSLSessionContext sessions = c.context().getServerSessionContext();
-            sessions.setSessionCacheSize(settings.sessionCacheSize());
-            sessions.setSessionTimeout((int) settings.sessionTimeout().toSeconds());
-        }
+    synchronized void rebuild(TlsSettings settings, List<ServedCertificate> loaded) {
+        loaded.forEach(c -> jsseSessions(c, settings));
         Built before = built;
-        Built next = build(settings, certificates);
+        Built next = build(settings, loaded);
         built = next;
         if (before != null && before.natives() != null) {
             before.natives().release();
         }
+    }
+
+    /** The JDK's engine: its session cache (resumption by id, and the lifetime of its tickets) per certificate. */
+    private static void jsseSessions(ServedCertificate c, TlsSettings settings) {
+        SSLSessionContext sessions = c.context().getServerSessionContext();
+        sessions.setSessionCacheSize(settings.sessionCacheSize());
+        sessions.setSessionTimeout((int) settings.sessionTimeout().toSeconds());
+    }
+
+    /** A certificate was loaded (a loader thread): its session settings, and its native context when BoringSSL serves. */
+    @Override
+    public synchronized void loaded(ServedCertificate c) {
+        Built b = built;
+        if (b == null) {
+            return;
+        }
+        jsseSessions(c, b.settings());
+        if (b.natives() != null) {
+            List<String> problems = new ArrayList<>();
+            b.natives().add(c, problems);
+            problems.forEach(p -> log.warn("rsp.tls: {}", p));
+        }
+        loadedChanged = true;
+    }
+
+    /** A certificate left the cache: its native context is given back (engines made from it keep theirs). */
+    @Override
+    public synchronized void released(ServedCertificate c) {
+        Built b = built;
+        if (b != null && b.natives() != null) {
+            b.natives().remove(c);
+        }
+        loadedChanged = true;
+    }
+
+    /** The native contexts held now (one per loaded certificate BoringSSL serves); 0 with the JDK's engine. */
+    int nativeContexts() {
+        Built b = built;
+        return b == null || b.natives() == null ? 0 : b.natives().size();
+    }
+
+    /** Whether certificates were loaded or released since the last call (the stapler's list is then refreshed). */
+    boolean takeLoadedChanged() {
+        boolean changed = loadedChanged;
+        loadedChanged = false;
+        return changed;
     }
 
     /**
@@ -81,7 +125,7 @@ final class ServerEngines {
      * contexts in force, which then encrypt new tickets with the first key and accept tickets of every key; going back
      * to none rebuilds the contexts (each makes its own random keys). Off the loop.
      */
-    synchronized void ticketKeys(Optional<TicketKeys> keys) {
+    synchronized void ticketKeys(Optional<TicketKeys> keys, java.util.function.Supplier<List<ServedCertificate>> loaded) {
         if (keys.equals(ticketKeys)) {
             return;
         }
@@ -93,7 +137,7 @@ final class ServerEngines {
         if (keys.isPresent()) {
             b.natives().ticketKeys(keys.get());
         } else {
-            rebuild(b.settings(), b.certificates());
+            rebuild(b.settings(), loaded.get());
         }
     }
 
@@ -106,12 +150,12 @@ final class ServerEngines {
         }
     }
 
-    private Built build(TlsSettings settings, CertificateSnapshot certificates) {
+    private Built build(TlsSettings settings, List<ServedCertificate> loaded) {
         String choice = settings.engine().name().toLowerCase(Locale.ROOT);
         if (settings.engine() == TlsSettings.Engine.JSSE) {
             announce("rsp.tls: TLS engine jsse (the JDK's; engine = jsse)");
-            jsseLimits(settings, certificates);
-            return new Built(settings, certificates, EngineKind.JSSE, null);
+            jsseLimits(settings, loaded);
+            return new Built(settings, EngineKind.JSSE, null);
         }
         java.util.Optional<String> unavailable = nativeUnavailable();
         if (unavailable.isPresent()) {
@@ -122,36 +166,38 @@ final class ServerEngines {
                 log.error("{}", line);
             }
             announce(line);
-            jsseLimits(settings, certificates);
-            return new Built(settings, certificates, EngineKind.JSSE, null);
+            jsseLimits(settings, loaded);
+            return new Built(settings, EngineKind.JSSE, null);
         }
         List<String> problems = new ArrayList<>();
         NativeContexts natives;
         List<String> unsupported;
         try {
             unsupported = NativeTls.unsupportedCiphers(settings.ciphers());
-            natives = NativeContexts.build(certificates.all(), settings, ticketKeys, problems);
+            natives = new NativeContexts(settings, ticketKeys);
+            for (ServedCertificate c : loaded) {
+                natives.add(c, problems);
+            }
         } catch (LinkageError e) {
             announce("rsp.tls: TLS engine jsse (the JDK's; BoringSSL failed: " + e + ")");
-            jsseLimits(settings, certificates);
-            return new Built(settings, certificates, EngineKind.JSSE, null);
+            jsseLimits(settings, loaded);
+            return new Built(settings, EngineKind.JSSE, null);
         }
         if (!unsupported.isEmpty()) {
             log.warn("rsp.tls: BoringSSL does not support the cipher suites {}; its engines leave them out", unsupported);
         }
         problems.forEach(p -> log.warn("rsp.tls: {}", p));
         announce("rsp.tls: TLS engine boringssl (" + nativeVersion() + "; engine = " + choice + ")");
-        return new Built(settings, certificates, NativeTls.KIND, natives);
+        return new Built(settings, NativeTls.KIND, natives);
     }
 
     /** What the JDK's engine cannot do of the settings: said once per build that serves with it. */
-    private void jsseLimits(TlsSettings settings, CertificateSnapshot certificates) {
+    private void jsseLimits(TlsSettings settings, List<ServedCertificate> loaded) {
         if (ticketKeys.isPresent()) {
             log.warn("rsp.tls: tickets.keys.file is set, but the JDK's engine cannot take ticket keys (it makes its "
                     + "own): sessions resume only within this process, not across restarts or instances");
         }
-        if (settings.ocspStapling() && certificates.all().stream()
-                .anyMatch(c -> OcspExchange.responder(c.leaf()).isPresent())) {
+        if (settings.ocspStapling() && loaded.stream().anyMatch(c -> OcspExchange.responder(c.leaf()).isPresent())) {
             log.warn("rsp.tls: ocsp.stapling is on, but the JDK's engine does not staple: its handshakes go out "
                     + "without OCSP responses (the BoringSSL engine staples)");
         }
@@ -179,9 +225,9 @@ final class ServerEngines {
     }
 
     /**
-     * A server engine for {@code certificate}, chosen for {@code hello}. On the core's loop: no I/O, no key parsing.
-     * A native context released by a concurrent rebuild is looked up once more in the newer build, then the JDK's
-     * engine serves.
+     * A server engine for {@code certificate}, a loaded one, chosen for {@code hello}. On the core's loop: no I/O, no
+     * key parsing. A native context released by a concurrent rebuild is looked up once more in the newer build, then
+     * the JDK's engine serves (also for a certificate whose native context is not made yet).
      */
     TlsEngine newEngine(ServedCertificate certificate, Inspection.Hello hello, TlsSettings current) {
         for (int attempt = 0; attempt < 2; attempt++) {

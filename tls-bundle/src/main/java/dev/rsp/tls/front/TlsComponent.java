@@ -6,6 +6,7 @@ import dev.rsp.config.Schema;
 import dev.rsp.config.StartFailure;
 import dev.rsp.spi.tls.TlsFront;
 import dev.rsp.tls.audit.CertsAuditCommand;
+import dev.rsp.tls.certs.CertificateManager;
 import dev.rsp.tls.certs.CertificateStore;
 import dev.rsp.tls.ocsp.OcspStapler;
 import java.time.Instant;
@@ -26,6 +27,10 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,14 +38,18 @@ import org.slf4j.LoggerFactory;
 /**
  * The TLS listener as an OSGi component: reads {@code rsp.tls} ({@link TlsConfig}; required: without etc/rsp.tls.cfg there is no TLS listener),
  * keeps the {@link CertificateStore} of {@code certs.dir} current on a poll thread of its own, and registers the
- * {@link TlsFront} service the core listens for, plus the Gogo command {@code rsp:certs-audit} over the same directory.
+ * {@link TlsFront} service the core listens for, plus the Gogo commands {@code rsp:certs} (the index) and
+ * {@code rsp:certs-audit} (over the files the index serves). Tracks the ACME component's {@link CertificateManager}
+ * (optional, dynamic): its storage is indexed too, rescanned when it says it changed, and the front asks it for
+ * TLS-ALPN-01 validations and on-demand issuance.
  *
  * <p>The service is registered by hand rather than by Declarative Services: a new listen address or mode must be a
  * new registration (the core closes the old listener and opens a new one), while every other change, certificates
  * included, must leave the registration and the connections on it alone.
  *
  * <p>Threads: activation and configuration on Declarative Services' threads (serialized here), reloads on
- * {@code rsp-tls-certs}; the front's methods on the core's threads read volatile snapshots only.
+ * {@code rsp-tls-certs}, certificate loads on {@code rsp-tls-certs-load}; the front's methods on the core's threads read
+ * volatile snapshots only.
  */
 @Component(immediate = true, configurationPid = TlsComponent.PID, configurationPolicy = ConfigurationPolicy.REQUIRE,
         service = {})
@@ -55,7 +64,16 @@ public final class TlsComponent {
     private final RunningValues running = new RunningValues(SCHEMA);
     private String firstProblem;
 
-    private final CertificateStore store = new CertificateStore(Instant::now);
+    /** Loads certificates when handshakes first ask (key parsing, contexts): a few threads, never a network thread. */
+    private final java.util.concurrent.ExecutorService loader = Executors.newFixedThreadPool(
+            Math.min(4, Runtime.getRuntime().availableProcessors()), r -> {
+                Thread t = new Thread(r, "rsp-tls-certs-load");
+                t.setDaemon(true);
+                return t;
+            });
+    private final CertificateStore store = new CertificateStore(Instant::now, loader);
+    /** The ACME component's, while one is registered. */
+    private volatile CertificateManager manager;
     private final TlsSettings.Supported supported = TlsSettings.Supported.byJdk();
     private ScheduledExecutorService poller;
     private ScheduledFuture<?> polling;
@@ -64,6 +82,7 @@ public final class TlsComponent {
     private TlsFrontService front;
     private ServiceRegistration<TlsFront> frontRegistration;
     private ServiceRegistration<Function> auditRegistration;
+    private ServiceRegistration<Function> certsRegistration;
     private final TicketKeyFile ticketKeyFile = new TicketKeyFile();
     private OcspStapler stapler;
     /**
@@ -87,6 +106,7 @@ public final class TlsComponent {
         }
         active = true;
         stapler = OcspStapler.overHttp();
+        store.indexFile(indexFile(context));
         java.util.Optional<TlsSettings> initial = parsed(properties, "the TLS listener is not started");
         if (initial.isPresent()) {
             applyLater(initial.get());
@@ -99,7 +119,74 @@ public final class TlsComponent {
         command.put("osgi.command.function", "certs-audit");
         auditRegistration = context.registerService(Function.class,
                 new CertsAuditCommand(() -> store.directory().orElseGet(CertsAuditCommand::homeCertsDir),
-                        stapler::problem), command);
+                        store::servedFiles, stapler::problem), command);
+        Hashtable<String, Object> certs = new Hashtable<>();
+        certs.put("osgi.command.scope", "rsp");
+        certs.put("osgi.command.function", "certs");
+        certsRegistration = context.registerService(Function.class, new CertsCommand(this::listing,
+                () -> store.snapshot().size()), certs);
+    }
+
+    private List<dev.rsp.spi.tls.CertificateInfo> listing(String filter, int limit) {
+        TlsFrontService f;
+        synchronized (this) {
+            f = front;
+        }
+        return f == null ? List.of() : f.certificates(filter, limit);
+    }
+
+    /** The ACME component came: its storage is indexed (on the poll thread) and it is told to report writes. */
+    @Reference(service = CertificateManager.class, cardinality = ReferenceCardinality.OPTIONAL,
+            policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY, unbind = "unbindManager")
+    void bindManager(CertificateManager m) {
+        manager = m;
+        m.onStorageChanged(this::storageChanged);
+        managerChanged();
+    }
+
+    void unbindManager(CertificateManager m) {
+        m.onStorageChanged(() -> { });
+        if (manager == m) {
+            manager = null;
+            managerChanged();
+        }
+    }
+
+    private java.util.Optional<CertificateManager> manager() {
+        return java.util.Optional.ofNullable(manager);
+    }
+
+    private void managerChanged() {
+        java.util.concurrent.Executor a;
+        synchronized (this) {
+            a = active ? applier : null;
+        }
+        if (a != null) {
+            a.execute(() -> {
+                store.acmeStorage(manager().map(CertificateManager::storage));
+                certificatesPolled();
+            });
+        }
+    }
+
+    /** The manager wrote to its storage (its thread): a rescan on the poll thread, so that renewals serve at once. */
+    private void storageChanged() {
+        ScheduledExecutorService p;
+        synchronized (this) {
+            p = active ? poller : null;
+        }
+        if (p != null) {
+            store.reloadOn(p).thenRun(this::certificatesPolled);
+        }
+    }
+
+    /** The bundle's data area keeps the index across restarts; none where the framework has no file system for it. */
+    private static java.util.Optional<java.nio.file.Path> indexFile(BundleContext context) {
+        try {
+            return java.util.Optional.ofNullable(context.getDataFile("certs-index.txt")).map(java.io.File::toPath);
+        } catch (RuntimeException e) {
+            return java.util.Optional.empty();
+        }
     }
 
     @Modified
@@ -122,12 +209,15 @@ public final class TlsComponent {
         active = false;
         unregister(frontRegistration);
         unregister(auditRegistration);
+        unregister(certsRegistration);
+        certsRegistration = null;
         if (front != null) {
             front.close();
         }
         frontRegistration = null;
         auditRegistration = null;
         poller.shutdownNow();
+        loader.shutdownNow();
         stapler.close();
         log.info("rsp.tls stopped");
     }
@@ -180,7 +270,9 @@ public final class TlsComponent {
         }
         TlsSettings before = settings;
         settings = next;
-        store.configure(new CertificateStore.Source(next.certsDir(), next.keyPassword(), next.selfSignedDefault()));
+        store.acmeStorage(manager().map(CertificateManager::storage));
+        store.configure(new CertificateStore.Source(next.certsDir(), next.keyPassword(), next.selfSignedDefault(),
+                next.certsCacheSize()));
         if (before == null || !before.certsPoll().equals(next.certsPoll())) {
             if (polling != null) {
                 polling.cancel(false);
@@ -193,13 +285,15 @@ public final class TlsComponent {
             if (front != null) {
                 front.close();
             }
-            front = new TlsFrontService(next, store, stapler, ticketKeyFile.poll(next.ticketKeysFile()));
+            front = new TlsFrontService(next, store, stapler, ticketKeyFile.poll(next.ticketKeysFile()), this::manager,
+                    poller);
             Hashtable<String, Object> props = new Hashtable<>();
             props.put("rsp.tls.listen", next.listen().toString());
             props.put("rsp.tls.mode", next.mode().name().toLowerCase(java.util.Locale.ROOT));
             frontRegistration = context.registerService(TlsFront.class, front, props);
-            log.info("rsp.tls: {} on {} ({} certificate(s) from {})", next.mode().name().toLowerCase(java.util.Locale.ROOT),
-                    next.listen(), store.snapshot().all().size(), next.certsDir());
+            log.info("rsp.tls: {} on {} ({} certificate(s) indexed from {}, {} loaded)",
+                    next.mode().name().toLowerCase(java.util.Locale.ROOT), next.listen(), store.snapshot().size(),
+                    next.certsDir(), store.cache().size());
         } else {
             front.ticketKeys(ticketKeyFile.poll(next.ticketKeysFile()));
             front.settings(next);
@@ -207,16 +301,24 @@ public final class TlsComponent {
         }
     }
 
-    /** On the poll thread: new certificates get their engines' contexts (native ones) built here, off the loop. */
+    /** On the poll thread: the index is brought up to date (changed files only), then the stapler's list. */
     private void reload() {
-        boolean changed = store.reload();
+        store.reload();
         synchronized (this) {
             if (active && front != null && settings != null) {
                 front.ticketKeys(ticketKeyFile.poll(settings.ticketKeysFile()));
-                if (changed) {
-                    front.certificatesChanged();
-                }
             }
+        }
+        certificatesPolled();
+    }
+
+    private void certificatesPolled() {
+        TlsFrontService f;
+        synchronized (this) {
+            f = active ? front : null;
+        }
+        if (f != null) {
+            f.certificatesChanged();
         }
     }
 

@@ -20,9 +20,10 @@ public @interface TlsConfig {
             + "passthrough (route by SNI, relay the encrypted bytes)")
     String mode() default "terminate";
 
-    @AttributeDefinition(name = "certs.dir", description = "The certificate directory: per domain B.crt (or B.pem) "
-            + "and B.key, default.crt + default.key for the default. A relative path is resolved against the rsp "
-            + "home (system property rsp.home)")
+    @AttributeDefinition(name = "certs.dir", description = "The certificate directory: per certificate B.crt (or "
+            + "B.pem) and B.key, or one combined B.pem (chain, then key), or certbot's live/<name>/; default.* for the "
+            + "default. See etc/certs/README. A relative path is resolved against the rsp home (system property "
+            + "rsp.home)")
     String certs_dir() default TlsSettings.DEFAULT_CERTS_DIR;
 
     @AttributeDefinition(name = "key.password", type = AttributeType.PASSWORD, required = false,
@@ -32,6 +33,15 @@ public @interface TlsConfig {
     @AttributeDefinition(name = "certs.poll.ms", description = "How often certs.dir is checked for changes; 0 only at "
             + "start and on configuration changes")
     long certs_poll_ms() default TlsSettings.DEFAULT_POLL_MS;
+
+    @AttributeDefinition(name = "certs.cache.size", description = "terminate: most certificates loaded at once (key "
+            + "pair and contexts); the least recently used is evicted past it. When every certificate of the index "
+            + "fits, all are loaded at start; else each loads when a handshake first asks for its name")
+    int certs_cache_size() default TlsSettings.DEFAULT_CERTS_CACHE_SIZE;
+
+    @AttributeDefinition(name = "certs.wait.timeout.ms", description = "terminate: how long a handshake may wait for "
+            + "its certificate to be loaded (or issued on demand by rsp.acme) before the connection is closed")
+    long certs_wait_timeout_ms() default TlsSettings.DEFAULT_CERTS_WAIT_TIMEOUT_MS;
 
     @AttributeDefinition(name = "selfsigned.default", description = "Without default.crt in certs.dir, serve a "
             + "self-signed certificate for localhost and *.example.com generated in memory (for the demo)")

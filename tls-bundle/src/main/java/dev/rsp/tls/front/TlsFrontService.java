@@ -1,5 +1,6 @@
 package dev.rsp.tls.front;
 
+import dev.rsp.spi.tls.CertificateInfo;
 import dev.rsp.spi.tls.EngineKind;
 import dev.rsp.spi.tls.Inspection;
 import dev.rsp.spi.tls.Passthrough;
@@ -7,7 +8,7 @@ import dev.rsp.spi.tls.Termination;
 import dev.rsp.spi.tls.TlsEngine;
 import dev.rsp.spi.tls.TlsFront;
 import dev.rsp.spi.tls.TlsHandling;
-import dev.rsp.tls.certs.CertificateSnapshot;
+import dev.rsp.tls.certs.CertificateManager;
 import dev.rsp.tls.certs.CertificateStore;
 import dev.rsp.tls.certs.ServedCertificate;
 import dev.rsp.tls.ocsp.OcspStapler;
@@ -17,7 +18,12 @@ import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.function.Supplier;
 import javax.net.ssl.SSLSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,7 +31,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The {@link TlsFront} service of one registration. Its listen address and mode are fixed (a change of either is a new
  * registration, so that the core reopens its listener); the other settings and the certificates are read from volatile
- * snapshots on every call, so they change under open connections without a re-registration.
+ * snapshots on every call, so they change under open connections without a re-registration. Which certificate a hello
+ * gets, and loading it first, is {@link HelloCertificates}'; TLS-ALPN-01 validations are {@link AcmeChallenges}'.
  */
 final class TlsFrontService implements TlsFront {
 
@@ -47,31 +54,49 @@ final class TlsFrontService implements TlsFront {
     private final CertificateStore store;
     private final ServerEngines engines;
     private final OcspStapler stapler;
+    private final Supplier<Optional<CertificateManager>> manager;
+    private final HelloCertificates certificates;
+    private final AcmeChallenges challenges;
     private volatile TlsSettings settings;
     private boolean ownStapler;
 
-    /** A front without ticket keys and with a stapler of its own that fetches nothing (tests). */
+    /** A front without ticket keys, ACME or OCSP fetching (a stapler of its own that fetches nothing): tests. */
     TlsFrontService(TlsSettings settings, CertificateStore store) {
+        this(settings, store, Optional::empty);
+    }
+
+    /** As above, with an ACME manager; rescans and challenge contexts run on the common pool (tests). */
+    TlsFrontService(TlsSettings settings, CertificateStore store, Supplier<Optional<CertificateManager>> manager) {
         this(settings, store, new OcspStapler((uri, request, within) -> {
             throw new java.io.IOException("no OCSP fetching here");
-        }, java.time.Clock.systemUTC()), Optional.empty());
+        }, java.time.Clock.systemUTC()), Optional.empty(), manager, java.util.concurrent.ForkJoinPool.commonPool());
         ownStapler = true;
     }
 
     /**
-     * Builds the engines' contexts (native ones included) for the certificates in force, with {@code ticketKeys}
-     * (empty: the engines' own): off the loop. {@code stapler} is the component's; this front tells it what to track.
+     * Builds the engines' contexts (native ones included) for the certificates loaded now, with {@code ticketKeys}
+     * (empty: the engines' own), and from then on for each certificate the store's cache loads: off the loop.
+     * {@code stapler} is the component's; this front tells it what to track. {@code background} runs rescans of the
+     * index after on-demand issuance and builds TLS-ALPN-01 contexts (not a network thread).
      */
-    TlsFrontService(TlsSettings settings, CertificateStore store, OcspStapler stapler, Optional<TicketKeys> ticketKeys) {
+    TlsFrontService(TlsSettings settings, CertificateStore store, OcspStapler stapler, Optional<TicketKeys> ticketKeys,
+            Supplier<Optional<CertificateManager>> manager, Executor background) {
         this.listen = settings.listen();
         this.mode = settings.mode();
         this.store = store;
         this.settings = settings;
         this.stapler = stapler;
+        this.manager = manager;
         this.engines = new ServerEngines(stapler);
+        this.certificates = new HelloCertificates(store, manager, () -> store.reloadOn(background));
+        this.challenges = new AcmeChallenges(background);
         this.handling = mode == TlsSettings.Mode.TERMINATE ? new Terminate() : new Relay();
-        engines.ticketKeys(ticketKeys);
-        certificatesChanged();
+        engines.ticketKeys(ticketKeys, List::of);
+        if (mode == TlsSettings.Mode.TERMINATE) {
+            engines.rebuild(settings, List.of());
+            store.cache().listener(engines);
+        }
+        track();
     }
 
     /** Termination: the engines and the certificate check of this service. */
@@ -79,6 +104,16 @@ final class TlsFrontService implements TlsFront {
         @Override
         public Optional<TlsEngine> newEngine(Inspection.Hello hello, InetSocketAddress peer) {
             return TlsFrontService.this.newEngine(hello, peer);
+        }
+
+        @Override
+        public Optional<CompletionStage<?>> prepare(Inspection.Hello hello) {
+            return TlsFrontService.this.prepare(hello);
+        }
+
+        @Override
+        public Duration prepareTimeout() {
+            return settings.certsWaitTimeout();
         }
 
         @Override
@@ -108,31 +143,44 @@ final class TlsFrontService implements TlsFront {
     /** Settings other than listen and mode; called by the component when they change, off the loop. */
     void settings(TlsSettings next) {
         settings = next;
-        certificatesChanged();
+        if (mode == TlsSettings.Mode.TERMINATE) {
+            engines.rebuild(next, store.cache().loadedNow());
+        }
+        track();
     }
 
-    /** The store published new certificates (or settings changed): rebuilds the engines' contexts, off the loop. */
+    /**
+     * After a poll of the store (whether or not it changed): the stapler is told about the certificates loaded now,
+     * when that changed since the last call. Off the loop.
+     */
     void certificatesChanged() {
-        if (mode == TlsSettings.Mode.TERMINATE) {
-            CertificateSnapshot certificates = store.snapshot();
-            stapler.track(settings.ocspStapling() ? certificates.all() : List.of(), settings.ocspFetchTimeout());
-            engines.rebuild(settings, certificates);
-        } else {
-            stapler.track(List.of(), settings.ocspFetchTimeout());
+        if (engines.takeLoadedChanged()) {
+            track();
         }
+    }
+
+    private void track() {
+        boolean staple = mode == TlsSettings.Mode.TERMINATE && settings.ocspStapling();
+        stapler.track(staple ? store.cache().loadedNow() : List.of(), settings.ocspFetchTimeout());
     }
 
     /** The keys of tickets.keys.file changed (or it was unset): off the loop. */
     void ticketKeys(Optional<TicketKeys> keys) {
-        engines.ticketKeys(keys);
+        engines.ticketKeys(keys, () -> store.cache().loadedNow());
     }
 
     /** The registration is gone: gives back the native contexts (open connections keep theirs). */
     void close() {
+        store.cache().removeListener(engines);
         engines.close();
         if (ownStapler) {
             stapler.close();
         }
+    }
+
+    /** The native contexts the engines hold now (tests: evicted certificates give theirs back). */
+    int nativeContexts() {
+        return engines.nativeContexts();
     }
 
     /** The kind of engine new connections get. */
@@ -169,24 +217,56 @@ final class TlsFrontService implements TlsFront {
         return HelloInspector.inspect(received, settings.helloMaxBytes());
     }
 
-    /** Terminating: the stapler's fetch outcomes ({@code tls.ocsp.*}, see {@link dev.rsp.tls.ocsp.OcspOutcome}). */
+    /**
+     * Terminating: the stapler's fetch outcomes ({@code tls.ocsp.*}, see {@link dev.rsp.tls.ocsp.OcspOutcome}) and the
+     * certificate cache's ({@code tls.certs.*}, see {@link dev.rsp.tls.certs.CertificateCache#counts()}).
+     */
     @Override
-    public java.util.Map<String, Long> events() {
-        return mode == TlsSettings.Mode.TERMINATE ? stapler.counts() : java.util.Map.of();
+    public Map<String, Long> events() {
+        if (mode != TlsSettings.Mode.TERMINATE) {
+            return Map.of();
+        }
+        Map<String, Long> all = new java.util.LinkedHashMap<>(stapler.counts());
+        all.putAll(certificates.counts());
+        return all;
+    }
+
+    /** The index (no certificate is loaded to list it), with the ACME component's renewal and error per name. */
+    @Override
+    public List<CertificateInfo> certificates(String nameFilter, int limit) {
+        return certificates.list(nameFilter, limit);
+    }
+
+    @Override
+    public int certificateCount() {
+        return store.snapshot().size();
+    }
+
+    /** Before {@link #newEngine}: empty when the hello's certificate is loaded, else the stage of its load (or issuance). */
+    Optional<CompletionStage<?>> prepare(Inspection.Hello hello) {
+        try {
+            if (AcmeChallenges.isValidation(hello)) {
+                return challenges.prepare(hello, manager.get());
+            }
+            return certificates.prepare(hello);
+        } catch (RuntimeException e) {
+            return Optional.empty(); // newEngine decides with what is loaded
+        }
     }
 
     /**
-     * Selects the certificate for the hello's server name (exact, one-label wildcard, default) and makes a server engine
-     * for it (see {@link ServerEngines}): the configured protocols, cipher suites and order, and ALPN list (server's
-     * preference among the client's offers).
+     * Selects the certificate for the hello (exact name, one-label wildcard, default; the key type the client can
+     * verify) and makes a server engine for it (see {@link ServerEngines}): the configured protocols, cipher suites and
+     * order, and ALPN list (server's preference among the client's offers). A TLS-ALPN-01 validation hello gets the
+     * validation certificate or nothing.
      */
     public Optional<TlsEngine> newEngine(Inspection.Hello hello, InetSocketAddress peer) {
-        Optional<ServedCertificate> chosen = store.snapshot().select(hello.serverName());
-        if (chosen.isEmpty()) {
-            return Optional.empty();
-        }
         try {
-            return Optional.of(engines.newEngine(chosen.get(), hello, settings));
+            if (AcmeChallenges.isValidation(hello)) {
+                return challenges.newEngine(hello, manager.get(), settings);
+            }
+            ServedCertificate chosen = certificates.served(hello);
+            return chosen == null ? Optional.empty() : Optional.of(engines.newEngine(chosen, hello, settings));
         } catch (RuntimeException e) {
             return Optional.empty();
         }
@@ -196,6 +276,10 @@ final class TlsFrontService implements TlsFront {
         Certificate[] local = session.getLocalCertificates();
         if (local == null || local.length == 0 || !(local[0] instanceof X509Certificate leaf)) {
             return false;
+        }
+        ServedCertificate loaded = store.cache().byLeaf(leaf);
+        if (loaded != null) {
+            return dev.rsp.tls.certs.CertificateNames.canonicalHost(host).filter(loaded::covers).isPresent();
         }
         return store.snapshot().covers(leaf, host);
     }

@@ -27,7 +27,7 @@ public record TlsSettings(InetSocketAddress listen, Mode mode, Path certsDir, St
         boolean selfSignedDefault, int helloMaxBytes, Duration helloTimeout, List<String> protocols,
         List<String> ciphers, Optional<String> defaultBackend, int backendPort, Engine engine, List<String> alpn,
         boolean preferClientCiphers, Optional<Path> ticketKeysFile, int sessionCacheSize, Duration sessionTimeout,
-        boolean ocspStapling, Duration ocspFetchTimeout) {
+        boolean ocspStapling, Duration ocspFetchTimeout, int certsCacheSize, Duration certsWaitTimeout) {
 
     /** What the listener does after the ClientHello (etc/rsp.tls.cfg {@code mode}). */
     public enum Mode { TERMINATE, PASSTHROUGH }
@@ -69,6 +69,13 @@ public record TlsSettings(InetSocketAddress listen, Mode mode, Path certsDir, St
      */
     static final long DEFAULT_OCSP_FETCH_TIMEOUT_MS = 10_000;
     static final long MAX_OCSP_FETCH_TIMEOUT_MS = 300_000;
+    /**
+     * Certificates loaded at once (key pair, JDK context, native context): a platform's busy names in a day are a few
+     * thousand; 10,000 covers that with room, at a few tens of KiB each (below 0.5 GiB however large the index is).
+     */
+    static final int DEFAULT_CERTS_CACHE_SIZE = dev.rsp.tls.certs.CertificateStore.DEFAULT_CACHE_SIZE;
+    /** How long a handshake may wait for its certificate (a load takes milliseconds; an ACME issuance seconds). */
+    static final long DEFAULT_CERTS_WAIT_TIMEOUT_MS = 10_000;
     /** An ALPN protocol id as configured: 1 to 255 visible ASCII characters (RFC 7301 allows any bytes; names are ASCII). */
     private static final Pattern ALPN_ID = Pattern.compile("[\\x21-\\x7e]{1,255}");
     /** The application protocols rsp speaks behind TLS; a connection that agrees on another is closed. */
@@ -114,7 +121,8 @@ public record TlsSettings(InetSocketAddress listen, Mode mode, Path certsDir, St
                 + engine.name().toLowerCase(java.util.Locale.ROOT) + ", alpn=" + alpn + ", prefer.client.ciphers="
                 + preferClientCiphers + ", tickets.keys.file=" + ticketKeysFile.map(Path::toString).orElse("")
                 + ", session.cache.size=" + sessionCacheSize + ", session.timeout=" + sessionTimeout + ", ocsp.stapling="
-                + ocspStapling + ", ocsp.fetch.timeout=" + ocspFetchTimeout + "]";
+                + ocspStapling + ", ocsp.fetch.timeout=" + ocspFetchTimeout + ", certs.cache.size=" + certsCacheSize
+                + ", certs.wait.timeout=" + certsWaitTimeout + "]";
     }
 
     /**
@@ -199,6 +207,8 @@ public record TlsSettings(InetSocketAddress listen, Mode mode, Path certsDir, St
         long sessionTimeout = r.number("session.timeout.ms", DEFAULT_SESSION_TIMEOUT_MS, 1_000, MAX_SESSION_TIMEOUT_MS);
         boolean stapling = r.bool("ocsp.stapling", true);
         long ocspFetch = r.number("ocsp.fetch.timeout.ms", DEFAULT_OCSP_FETCH_TIMEOUT_MS, 100, MAX_OCSP_FETCH_TIMEOUT_MS);
+        long certsCache = r.number("certs.cache.size", DEFAULT_CERTS_CACHE_SIZE, 1, 10_000_000);
+        long certsWait = r.number("certs.wait.timeout.ms", DEFAULT_CERTS_WAIT_TIMEOUT_MS, 100, 300_000);
         if (!r.errors.isEmpty()) {
             return new Invalid(List.copyOf(r.errors));
         }
@@ -206,7 +216,8 @@ public record TlsSettings(InetSocketAddress listen, Mode mode, Path certsDir, St
                 (int) maxBytes, Duration.ofMillis(timeout), protocols, ciphers,
                 backend.isEmpty() ? Optional.empty() : Optional.of(backend), (int) port, engine, alpn, preferClient,
                 ticketKeys.isEmpty() ? Optional.empty() : Optional.of(resolveHome(ticketKeys)), (int) cacheSize,
-                Duration.ofSeconds(sessionTimeout / 1000), stapling, Duration.ofMillis(ocspFetch)),
+                Duration.ofSeconds(sessionTimeout / 1000), stapling, Duration.ofMillis(ocspFetch), (int) certsCache,
+                Duration.ofMillis(certsWait)),
                 List.copyOf(warnings));
     }
 

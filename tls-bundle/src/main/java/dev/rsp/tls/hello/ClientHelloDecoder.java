@@ -14,6 +14,7 @@ import java.util.Optional;
 final class ClientHelloDecoder {
 
     static final int EXT_SERVER_NAME = 0;
+    static final int EXT_SIGNATURE_ALGORITHMS = 13;
     static final int EXT_ALPN = 16;
     static final int EXT_SUPPORTED_VERSIONS = 43;
     private static final int HOST_NAME = 0;
@@ -34,6 +35,7 @@ final class ClientHelloDecoder {
     private Optional<String> serverName = Optional.empty();
     private final List<String> alpn = new ArrayList<>();
     private final List<Integer> versions = new ArrayList<>();
+    private final List<Integer> signatureSchemes = new ArrayList<>();
 
     private ClientHelloDecoder(byte[] body) {
         this.body = body;
@@ -84,7 +86,7 @@ final class ClientHelloDecoder {
         if (versions.isEmpty()) {
             versions.add(legacyVersion);
         }
-        return new ClientHello(serverName, alpn, versions, legacyVersion, length);
+        return new ClientHello(serverName, alpn, versions, signatureSchemes, legacyVersion, length);
     }
 
     /** Extension types seen so far, in order; a real hello has a few dozen at most. */
@@ -134,6 +136,7 @@ final class ClientHelloDecoder {
                 case EXT_SERVER_NAME -> readServerName(end);
                 case EXT_ALPN -> readAlpn(end);
                 case EXT_SUPPORTED_VERSIONS -> readSupportedVersions(end);
+                case EXT_SIGNATURE_ALGORITHMS -> readSignatureAlgorithms(end);
                 default -> at = end;
             }
             if (at != end) {
@@ -192,6 +195,28 @@ final class ClientHelloDecoder {
         while (at < end) {
             versions.add(u16(end, Reason.BAD_EXTENSION));
         }
+    }
+
+    /**
+     * RFC 8446 4.2.3: SignatureScheme supported_signature_algorithms&lt;2..2^16-2&gt;. GREASE values (0x?A?A, RFC 8701)
+     * are left out; past {@link ClientHello#MAX_SIGNATURE_SCHEMES} the rest is checked but not kept.
+     */
+    private void readSignatureAlgorithms(int end) {
+        int list = u16(end, Reason.BAD_EXTENSION);
+        if (list < 2 || list % 2 != 0 || list != end - at) {
+            throw new Bad(Reason.BAD_EXTENSION, "signature_algorithms list length " + list);
+        }
+        while (at < end) {
+            int scheme = u16(end, Reason.BAD_EXTENSION);
+            if (!isGrease(scheme) && signatureSchemes.size() < ClientHello.MAX_SIGNATURE_SCHEMES) {
+                signatureSchemes.add(scheme);
+            }
+        }
+    }
+
+    /** RFC 8701: 0x0A0A, 0x1A1A, ... 0xFAFA. */
+    static boolean isGrease(int value) {
+        return (value & 0x0F0F) == 0x0A0A && (value >>> 8) == (value & 0xFF);
     }
 
     /**

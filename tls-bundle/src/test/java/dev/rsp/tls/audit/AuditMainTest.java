@@ -153,6 +153,17 @@ class AuditMainTest {
     }
 
     @Test
+    void gogoCommandWithoutPathsAuditsTheFilesTheListenerServes() {
+        // the index's chain files, whatever their layout: a combined PEM and certbot's live/<name>/fullchain.pem
+        Path combined = certs.resolve("good.example.com.pem");
+        Path certbot = certs.resolve("shop.example.org/fullchain.pem");
+        String out = (String) new CertsAuditCommand(CertsAuditCommand::homeCertsDir, () -> List.of(combined, certbot),
+                leaf -> Optional.empty()).execute(null, List.of("--trust", roots.toString(), "--expires-soon-days", "0"));
+        assertTrue(out.contains("good.example.com.pem") && out.contains("fullchain.pem"), out);
+        assertTrue(!out.contains("/cert.pem") && !out.contains("README"), "only the files served: " + out);
+    }
+
+    @Test
     void gogoCommandFlagsALeafTheRunningListenerCannotStaple() {
         String path = certs.resolve("good.example.com.pem").toString();
         String flagged = (String) new CertsAuditCommand(CertsAuditCommand::homeCertsDir,

@@ -52,9 +52,9 @@ class CertificateNamesTest {
         String key = ((CanonicalHost.Valid) routed).host();
         assertEquals(Optional.of(key), CertificateNames.canonicalHost(serverName), "the same canonical form as the core");
 
-        Optional<ServedCertificate> selected = SNAPSHOT.select(Optional.of(serverName));
-        assertEquals(Optional.ofNullable(base), selected.map(ServedCertificate::baseName));
-        selected.ifPresent(c -> assertTrue(SNAPSHOT.covers(c.leaf(), key), "covers the routed host " + key));
+        Optional<IndexedCertificate> selected = SNAPSHOT.select(Optional.of(serverName), List.of());
+        assertEquals(Optional.ofNullable(base), selected.map(IndexedCertificate::id));
+        selected.ifPresent(c -> assertTrue(SNAPSHOT.covers(c.served().leaf(), key), "covers the routed host " + key));
     }
 
     @ParameterizedTest(name = "{0} -> {1}")

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
@@ -15,19 +16,25 @@ import org.junit.jupiter.api.Test;
 
 class CertificateSnapshotTest {
 
-    static ServedCertificate served(String base, String keyName, String... names) throws Exception {
+    static IndexedCertificate served(String base, String keyName, String... names) throws Exception {
         return served(base, keyName, cert(key(keyName), names[0], List.of(names)));
     }
 
-    static ServedCertificate served(String base, String keyName, X509Certificate leaf) throws Exception {
+    /** An entry with id {@code base}, loaded (as if a handshake had asked for it). */
+    static IndexedCertificate served(String base, String keyName, X509Certificate leaf) throws Exception {
         KeyPair k = key(keyName);
-        return new ServedCertificate(base, base + ".crt", CertificateLoader.names(leaf), List.of(leaf),
+        ServedCertificate loaded = new ServedCertificate(base, base + ".crt", CertificateLoader.names(leaf), List.of(leaf),
                 ServedCertificate.keyType(k.getPrivate()), CertificateLoader.context(k.getPrivate(), List.of(leaf)),
                 k.getPrivate());
+        IndexedCertificate c = new IndexedCertificate(base, Path.of(base + ".crt"), Path.of(base + ".key"), loaded.names(),
+                loaded.notAfter(), loaded.keyType(), k.getPrivate().getAlgorithm().equals("EC"),
+                leaf.getIssuerX500Principal().getName(), IndexedCertificate.Source.FILE, base.equals("default"));
+        c.served(loaded);
+        return c;
     }
 
     private static Optional<String> select(CertificateSnapshot s, String sni) {
-        return s.select(Optional.ofNullable(sni)).map(ServedCertificate::baseName);
+        return s.select(Optional.ofNullable(sni), List.of()).map(IndexedCertificate::id);
     }
 
     @Test
@@ -55,14 +62,14 @@ class CertificateSnapshotTest {
 
     @Test
     void aGeneratedDefaultServesOnlyWhenTheFilesHaveNone() throws Exception {
-        ServedCertificate generated = SelfSignedDefault.generate(TestCerts.NOW);
+        IndexedCertificate generated = IndexedCertificate.generated(SelfSignedDefault.generate(TestCerts.NOW));
         assertEquals(List.of("localhost", "example.com", "*.example.com"), generated.names());
         assertEquals("EC 256", generated.keyType());
         CertificateSnapshot s = new CertificateSnapshot(List.of(served("shop", "ec", "shop.example.com")), Optional.of(generated));
-        assertEquals(SelfSignedDefault.SOURCE, s.select(Optional.of("x.example.com")).get().source());
+        assertEquals(Optional.of(SelfSignedDefault.SOURCE), select(s, "x.example.com"));
         assertEquals(2, s.all().size());
         CertificateSnapshot withFile = new CertificateSnapshot(List.of(served("default", "ec", "d.example")), Optional.of(generated));
-        assertEquals("default.crt", withFile.select(Optional.empty()).get().source());
+        assertEquals(Optional.of("default"), select(withFile, null));
         assertEquals(1, withFile.all().size());
     }
 
@@ -78,8 +85,8 @@ class CertificateSnapshotTest {
 
     @Test
     void coversTheNamesOfTheLeafServed() throws Exception {
-        ServedCertificate wild = served("wild", "ec", "*.example.com", "example.com");
-        CertificateSnapshot s = new CertificateSnapshot(List.of(wild), Optional.empty());
+        ServedCertificate wild = served("wild", "ec", "*.example.com", "example.com").served();
+        CertificateSnapshot s = new CertificateSnapshot(List.of(), Optional.empty());
         assertTrue(s.covers(wild.leaf(), "www.example.com"));
         assertTrue(s.covers(wild.leaf(), "example.com"));
         assertFalse(s.covers(wild.leaf(), "a.b.example.com"));

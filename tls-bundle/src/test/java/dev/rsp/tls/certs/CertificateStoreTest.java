@@ -31,7 +31,7 @@ class CertificateStoreTest {
     }
 
     private Optional<String> servedFor(String sni) {
-        return store.snapshot().select(Optional.ofNullable(sni)).map(ServedCertificate::baseName);
+        return store.snapshot().select(Optional.ofNullable(sni), List.of()).map(c -> c.id().replaceFirst("\\.(crt|pem)$", ""));
     }
 
     @Test
@@ -59,16 +59,16 @@ class CertificateStoreTest {
         write(dir.resolve("a.crt"), TestCerts.pem(cert(key("ec2"), "a.example", List.of("a.example"))));
         assertFalse(store.reload(), "a key mismatch changes nothing");
         assertSame(before, store.snapshot());
-        assertEquals(first, store.snapshot().select(Optional.of("a.example")).get().leaf());
+        assertEquals(first, store.snapshot().select(Optional.of("a.example"), List.of()).get().served().leaf());
 
         write(dir.resolve("a.crt"), "-----BEGIN CERTIFICATE-----\ngarbage\n-----END CERTIFICATE-----\n");
         assertFalse(store.reload(), "bad PEM changes nothing");
-        assertEquals(first, store.snapshot().select(Optional.of("a.example")).get().leaf());
+        assertEquals(first, store.snapshot().select(Optional.of("a.example"), List.of()).get().served().leaf());
 
         X509Certificate second = cert(key("ec"), "a.example", List.of("a.example", "b.example"));
         write(dir.resolve("a.crt"), TestCerts.pem(second));
         assertTrue(store.reload(), "a good version is taken again");
-        assertEquals(second, store.snapshot().select(Optional.of("b.example")).get().leaf());
+        assertEquals(second, store.snapshot().select(Optional.of("b.example"), List.of()).get().served().leaf());
     }
 
     @Test
@@ -105,20 +105,20 @@ class CertificateStoreTest {
     @Test
     void theSelfSignedDefaultStandsInUntilADefaultFileArrives() throws Exception {
         store.configure(new CertificateStore.Source(dir, "", true));
-        assertEquals(SelfSignedDefault.SOURCE, store.snapshot().select(Optional.empty()).get().source());
-        assertEquals(SelfSignedDefault.SOURCE, store.snapshot().select(Optional.of("demo.example.com")).get().source());
+        assertEquals(SelfSignedDefault.SOURCE, store.snapshot().select(Optional.empty(), List.of()).get().served().source());
+        assertEquals(SelfSignedDefault.SOURCE, store.snapshot().select(Optional.of("demo.example.com"), List.of()).get().served().source());
 
         pair(dir, "default", key("rsa"), cert(key("rsa"), "mine.example", List.of("mine.example")));
         assertTrue(store.reload());
-        assertEquals("default.crt", store.snapshot().select(Optional.empty()).get().source());
+        assertEquals("default.crt", store.snapshot().select(Optional.empty(), List.of()).get().id());
         assertEquals(1, store.snapshot().all().size());
 
         Files.delete(dir.resolve("default.crt"));
         assertTrue(store.reload());
-        assertEquals(SelfSignedDefault.SOURCE, store.snapshot().select(Optional.empty()).get().source());
+        assertEquals(SelfSignedDefault.SOURCE, store.snapshot().select(Optional.empty(), List.of()).get().served().source());
 
         store.configure(new CertificateStore.Source(dir, "", false));
-        assertEquals(Optional.empty(), store.snapshot().select(Optional.empty()));
+        assertEquals(Optional.empty(), store.snapshot().select(Optional.empty(), List.of()));
     }
 
     @Test

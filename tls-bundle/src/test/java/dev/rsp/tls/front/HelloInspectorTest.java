@@ -53,6 +53,8 @@ class HelloInspectorTest {
         assertEquals(List.of("h2", "http/1.1"), h.alpn());
         assertEquals("TLSv1.3", h.versions().get(0));
         assertTrue(h.versions().contains("TLSv1.2"));
+        assertTrue(h.signatureSchemes().contains(0x0403) && h.signatureSchemes().contains(0x0804),
+                "the JDK offers ECDSA and RSA-PSS: " + h.signatureSchemes());
         assertEquals(0, buffer.position(), "nothing consumed");
     }
 

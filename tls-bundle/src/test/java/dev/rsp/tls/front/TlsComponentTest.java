@@ -114,11 +114,13 @@ class TlsComponentTest {
     }
 
     @Test
-    void aTerminatingFrontReportsItsOcspCountersFromZeroAndAPassthroughOneNone() {
+    void aTerminatingFrontReportsItsOcspAndCertificateCountersFromZeroAndAPassthroughOneNone() {
         component.activate(context(), config("listen", "127.0.0.1:0", "ocsp.fetch.timeout.ms", "2s"));
         Map<String, Long> events = liveFronts().get(0).events();
         assertEquals(List.of("tls.ocsp.fetched", "tls.ocsp.unfit", "tls.ocsp.fetch.timeout", "tls.ocsp.fetch.too_large",
-                "tls.ocsp.fetch.status", "tls.ocsp.fetch.failed"), List.copyOf(events.keySet()));
+                "tls.ocsp.fetch.status", "tls.ocsp.fetch.failed", "tls.certs.cache.hit", "tls.certs.cache.miss",
+                "tls.certs.cache.load", "tls.certs.cache.load_failed", "tls.certs.cache.evicted", "tls.certs.cache.dropped",
+                "tls.certs.not_ready", "tls.certs.on_demand"), List.copyOf(events.keySet()));
         assertTrue(events.values().stream().allMatch(n -> n == 0), events.toString());
         component.modified(config("listen", "127.0.0.1:0", "mode", "passthrough"));
         assertEquals(Map.of(), liveFronts().get(0).events());
@@ -173,6 +175,36 @@ class TlsComponentTest {
             assertSame(EngineKind.JSSE, termination.engineKind(), "native where it cannot load is refused");
         }
         assertEquals(1, liveFronts().size(), "the same registration throughout");
+    }
+
+    @Test
+    void theAcmeManagersStorageIsIndexedWhileItIsBoundAndRescannedWhenItSaysSo() throws Exception {
+        Path storage = dir.resolve("acme");
+        TestCerts.write(storage.resolve("first.example.pem"), TestCerts.pem(cert(key("ec"), "first.example",
+                List.of("first.example"))) + TestCerts.pkcs8(key("ec").getPrivate()));
+        FakeCertificateManager manager = new FakeCertificateManager(storage);
+        component.bindManager(manager); // Declarative Services binds a present service before activating
+        component.activate(context(), config("listen", "127.0.0.1:0"));
+        TlsFront front = liveFronts().get(0);
+        assertEquals(List.of("first.example"), front.certificates("", 10).get(0).names());
+        assertEquals("acme", front.certificates("", 10).get(0).source());
+
+        TestCerts.write(storage.resolve("second.example.pem"), TestCerts.pem(cert(key("ec"), "second.example",
+                List.of("second.example"))) + TestCerts.pkcs8(key("ec").getPrivate()));
+        manager.storageChanged.run(); // certs.poll.ms = 0: only the manager's word brings it in
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        while (front.certificateCount() < 2 && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertEquals(2, front.certificateCount());
+
+        component.unbindManager(manager);
+        assertEquals(0, front.certificateCount(), "the storage is no longer served once the manager is gone");
+        assertTrue(registered.stream().anyMatch(r -> r.live && r.service instanceof CertsCommand), "rsp:certs");
+        CertsCommand command = (CertsCommand) registered.stream().filter(r -> r.service instanceof CertsCommand)
+                .findFirst().orElseThrow().service;
+        String listed = (String) command.execute(null, List.of());
+        assertTrue(listed.startsWith("0 certificate(s) indexed"), listed);
     }
 
     @Test

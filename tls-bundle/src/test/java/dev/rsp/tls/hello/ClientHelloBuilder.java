@@ -27,10 +27,19 @@ final class ClientHelloBuilder {
     private final List<byte[]> extensions = new ArrayList<>();
     private final Random random = new Random(7);
 
-    /** A Chrome-like hello: SNI, ALPN h2 + http/1.1, TLS 1.3 and 1.2, a hybrid post-quantum key share. */
+    /** A Chrome-like hello: SNI, ALPN h2 + http/1.1, TLS 1.3 and 1.2, a GREASE'd signature_algorithms, a hybrid post-quantum key share. */
     static ClientHelloBuilder modern(String host) {
         return new ClientHelloBuilder().serverName(host).alpn("h2", "http/1.1").supportedVersions(0x0304, 0x0303)
+                .signatureAlgorithms(0x7A7A, 0x0403, 0x0804, 0x0401, 0x0503, 0x0805, 0x0501, 0x0806, 0x0601)
                 .keyShare(X25519_MLKEM768, X25519_MLKEM768_SHARE).keyShare(0x001D, 32);
+    }
+
+    ClientHelloBuilder signatureAlgorithms(int... schemes) {
+        ByteArrayOutputStream list = new ByteArrayOutputStream();
+        for (int v : schemes) {
+            list.writeBytes(new byte[] {(byte) (v >> 8), (byte) v});
+        }
+        return extension(13, u16(list.toByteArray()));
     }
 
     ClientHelloBuilder legacyVersion(int v) {

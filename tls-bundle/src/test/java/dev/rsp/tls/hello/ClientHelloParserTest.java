@@ -39,9 +39,31 @@ class ClientHelloParserTest {
         assertEquals(Optional.of("Fred.Example.com"), h.serverName());
         assertEquals(List.of("h2", "http/1.1"), h.alpn());
         assertEquals(List.of(0x0304, 0x0303), h.supportedVersions());
+        assertEquals(List.of(0x0403, 0x0804, 0x0401, 0x0503, 0x0805, 0x0501, 0x0806, 0x0601), h.signatureSchemes(),
+                "signature_algorithms in the client's order, GREASE left out");
         assertEquals(0x0303, h.legacyVersion());
         assertEquals(bytes.length, h.length());
         assertTrue(h.offersTls13());
+    }
+
+    @Test
+    void signatureAlgorithmsAreBoundedAndChecked() {
+        int[] many = new int[200];
+        for (int i = 0; i < many.length; i++) {
+            many[i] = 0x0100 + i;
+        }
+        ClientHello h = hello(new ClientHelloBuilder().serverName("a.b").signatureAlgorithms(many).bytes());
+        assertEquals(ClientHello.MAX_SIGNATURE_SCHEMES, h.signatureSchemes().size(), "the first ones kept");
+        assertEquals(0x0100, h.signatureSchemes().get(0));
+        ClientHelloParser odd = parsed(new ClientHelloBuilder().extension(13, new byte[] {0, 3, 4, 3, 8}).bytes());
+        assertEquals(Status.REJECT, odd.parse(ByteBuffer.wrap(new ClientHelloBuilder().extension(13, new byte[] {0, 3, 4, 3, 8}).bytes())));
+        assertEquals(Rejection.Reason.BAD_EXTENSION, odd.rejection().reason());
+        ClientHelloParser empty = parsed(new ClientHelloBuilder().extension(13, new byte[] {0, 0}).bytes());
+        assertEquals(Rejection.Reason.BAD_EXTENSION, empty.rejection().reason(), "an empty list is malformed");
+        assertEquals(List.of(), hello(new ClientHelloBuilder().serverName("a.b").bytes()).signatureSchemes(),
+                "none without the extension");
+        assertTrue(ClientHelloDecoder.isGrease(0xDADA));
+        assertFalse(ClientHelloDecoder.isGrease(0x0A1A));
     }
 
     @Test
