@@ -56,7 +56,9 @@ final class HelloCertificates {
         IndexedCertificate c = host == null ? null : index.find(host, hello.signatureSchemes());
         if (c == null && host != null) {
             Optional<CompletionStage<?>> issuing = issue(host);
-            if (issuing.isPresent()) {
+            // ondemand.wait.ms = 0: the order runs in the background and this handshake gets the default now
+            if (issuing.isPresent() && !manager.get().map(CertificateManager::onDemandWait).orElse(java.time.Duration.ZERO)
+                    .isZero()) {
                 onDemand.increment();
                 return Optional.of(issuing.get().handle((done, failed) -> null)
                         .thenCompose(x -> rescan.get())
@@ -115,7 +117,18 @@ final class HelloCertificates {
         Map<String, Long> m = new LinkedHashMap<>(store.cache().counts());
         m.put("tls.certs.not_ready", notReady.sum());
         m.put("tls.certs.on_demand", onDemand.sum());
+        manager.get().ifPresent(acme -> m.putAll(acme.counts()));
         return m;
+    }
+
+    /** How long a handshake may wait: {@code certs.wait.timeout.ms}, or the ACME component's on-demand wait if longer. */
+    java.time.Duration waitLimit(java.time.Duration certsWait) {
+        Optional<CertificateManager> m = manager.get();
+        if (m.isEmpty()) {
+            return certsWait;
+        }
+        java.time.Duration onDemandWait = m.get().onDemandWait();
+        return onDemandWait.compareTo(certsWait) > 0 ? onDemandWait : certsWait;
     }
 
     /** The listing of {@link dev.rsp.spi.tls.TlsFront#certificates}: the index, and the manager's view of each name. */

@@ -113,7 +113,7 @@ final class TlsFrontService implements TlsFront {
 
         @Override
         public Duration prepareTimeout() {
-            return settings.certsWaitTimeout();
+            return certificates.waitLimit(settings.certsWaitTimeout());
         }
 
         @Override
@@ -219,7 +219,8 @@ final class TlsFrontService implements TlsFront {
 
     /**
      * Terminating: the stapler's fetch outcomes ({@code tls.ocsp.*}, see {@link dev.rsp.tls.ocsp.OcspOutcome}) and the
-     * certificate cache's ({@code tls.certs.*}, see {@link dev.rsp.tls.certs.CertificateCache#counts()}).
+     * certificate cache's ({@code tls.certs.*}, see {@link dev.rsp.tls.certs.CertificateCache#counts()}), and the ACME
+     * client's ({@code acme.*}) while it runs.
      */
     @Override
     public Map<String, Long> events() {
