@@ -53,6 +53,10 @@ public final class AcmeCertificates implements CertificateManager {
     private volatile IssuancePolicy policy = IssuancePolicy.REFUSE_ALL;
     private volatile java.time.Duration onDemandWait = java.time.Duration.ofSeconds(10);
     private volatile Runnable storageChanged = () -> { };
+    /** Whether a TLS listener serves this manager (it set {@link #onStorageChanged}): TLS-ALPN-01 can be answered. */
+    private volatile boolean servedByTls;
+    /** Whether rsp's listeners can answer the configured challenges (see {@link #readyWhen}). */
+    private volatile java.util.function.BooleanSupplier listenersReady = () -> true;
     /** Guards {@link #login}: logging in talks to the CA, so never under this object's lock (network threads wait on it). */
     private final Object loginLock = new Object();
     private Login login;
@@ -77,11 +81,43 @@ public final class AcmeCertificates implements CertificateManager {
         this.orders = Executors.newFixedThreadPool(settings.ordersParallel(), daemon("rsp-acme-order"));
     }
 
-    /** Starts the periodic {@link #check()}: the first at once (reading what storage already has). */
+    /** The longest the first orders wait for rsp's listeners to answer challenges (see {@link #readyWhen}). */
+    static final java.time.Duration LISTENERS_WAIT = java.time.Duration.ofSeconds(30);
+
+    /**
+     * Starts the periodic {@link #check()}, reading what storage already has at once. The first round waits, up to
+     * {@link #LISTENERS_WAIT}, until rsp's listeners can answer the configured challenges: an order placed while they
+     * start would fail its validation and cost a failed authorization at the CA (Let's Encrypt allows 5 per name per
+     * hour) and a backoff.
+     */
     void start() {
         checker.execute(this::adoptStored);
+        long until = System.nanoTime() + LISTENERS_WAIT.toNanos();
+        checker.execute(() -> firstRound(until));
+    }
+
+    private void firstRound(long until) {
+        if (!listenersReady.getAsBoolean()) {
+            if (System.nanoTime() - until < 0) {
+                checker.schedule(() -> firstRound(until), 100, TimeUnit.MILLISECONDS);
+                return;
+            }
+            log.warn("rsp.acme: after {} s rsp's listeners still cannot answer every challenge in challenges = {} "
+                    + "(is the HTTP or TLS listener missing?); ordering anyway", LISTENERS_WAIT.toSeconds(),
+                    settings.challenges());
+        }
         long ms = settings.checkInterval().toMillis();
         checker.scheduleWithFixedDelay(this::check, 0, ms, TimeUnit.MILLISECONDS);
+    }
+
+    /** Sets when rsp's listeners can answer the configured challenges (the component knows; default: at once). */
+    void readyWhen(java.util.function.BooleanSupplier ready) {
+        listenersReady = ready;
+    }
+
+    /** Whether a TLS listener has taken this manager (it serves the storage and the TLS-ALPN-01 certificates). */
+    boolean servedByTls() {
+        return servedByTls;
     }
 
     /** Stops checking and interrupts running orders (their lock files are released as they unwind). */
@@ -399,6 +435,7 @@ public final class AcmeCertificates implements CertificateManager {
     @Override
     public void onStorageChanged(Runnable listener) {
         storageChanged = listener == null ? () -> { } : listener;
+        servedByTls = listener != null;
     }
 
     /** The names this instance looks after, for tests and diagnostics. */

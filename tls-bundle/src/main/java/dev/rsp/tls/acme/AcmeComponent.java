@@ -149,6 +149,10 @@ public final class AcmeComponent {
         ServiceRegistration<CertificateManager> beforeRegistration = managerRegistration;
         certificates = new AcmeCertificates(next, Clock.systemUTC(), new Random(), owner, counters, http01, alpn);
         onDemand(applied.onDemand(), certificates);
+        AcmeCertificates made = certificates;
+        made.readyWhen(() -> (!next.challenges().contains(AcmeSettings.ChallengeType.HTTP_01) || coreAnswersHttp01())
+                && (!next.challenges().contains(AcmeSettings.ChallengeType.TLS_ALPN_01)
+                        || made.servedByTls() && coreListensForTls()));
         certificates.start();
         managerRegistration = context.registerService(CertificateManager.class, certificates, new Hashtable<>());
         unregister(beforeRegistration);
@@ -157,6 +161,26 @@ public final class AcmeComponent {
         }
         log.info("rsp.acme: {} name(s) from {} into {}{}", next.names().size(), next.directoryUrl(), next.storage(),
                 applied.onDemand().enabled() ? ", on demand too (" + applied.onDemand() + ")" : "");
+    }
+
+    /** Whether the core has taken the HTTP-01 answers (it answers them on its HTTP listener from then on). */
+    private boolean coreAnswersHttp01() {
+        ServiceRegistration<HttpChallenges> r = challengesRegistration;
+        try {
+            return r != null && r.getReference().getUsingBundles() != null;
+        } catch (IllegalStateException unregistered) {
+            return false;
+        }
+    }
+
+    /** Whether the core has taken a terminating TLS front (and so listens for it: TLS-ALPN-01 can be answered). */
+    private boolean coreListensForTls() {
+        try {
+            var refs = context.getServiceReferences(dev.rsp.spi.tls.TlsFront.class, "(rsp.tls.mode=terminate)");
+            return refs.stream().anyMatch(r -> r.getUsingBundles() != null);
+        } catch (org.osgi.framework.InvalidSyntaxException | IllegalStateException e) {
+            return false;
+        }
     }
 
     /**
