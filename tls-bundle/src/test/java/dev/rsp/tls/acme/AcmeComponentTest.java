@@ -83,6 +83,9 @@ class AcmeComponentTest {
                             registered.add(r);
                             return Proxy.newProxyInstance(getClass().getClassLoader(),
                                     new Class<?>[] {ServiceRegistration.class}, (p, m, a) -> {
+                                        if (m.getName().equals("getReference")) {
+                                            return reference(); // no bundle uses it: the listeners are not ready
+                                        }
                                         r[2] = false;
                                         return null;
                                     });
