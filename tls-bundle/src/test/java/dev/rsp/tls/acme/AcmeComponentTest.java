@@ -81,10 +81,19 @@ class AcmeComponentTest {
                         case "registerService":
                             Object[] r = {((Class<?>) args[0]).getName(), args[1], true};
                             registered.add(r);
+                            // as a framework's: only unregister() ends it (the component's readiness check, on
+                            // its checker thread, asks getReference() whenever it likes)
                             return Proxy.newProxyInstance(getClass().getClassLoader(),
                                     new Class<?>[] {ServiceRegistration.class}, (p, m, a) -> {
-                                        r[2] = false;
-                                        return null;
+                                        switch (m.getName()) {
+                                            case "unregister":
+                                                r[2] = false;
+                                                return null;
+                                            case "getReference":
+                                                return reference();
+                                            default:
+                                                throw new UnsupportedOperationException(m.getName());
+                                        }
                                     });
                         default:
                             throw new UnsupportedOperationException(method.getName());
