@@ -4,7 +4,10 @@ import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
-/** What {@link AcmeCertificates} knows about one name. Mutable; guarded by the {@link AcmeCertificates} instance. */
+/**
+ * What {@link AcmeCertificates} knows about one name. Mutable; every field but the final ones is read and written only
+ * under the monitor of the {@link NameStates} holding it.
+ */
 final class NameState {
 
     final String name;

@@ -11,7 +11,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * The {@link IssuancePolicy} of {@code rsp.acme}'s {@code ondemand.*} keys: {@link OnDemandPolicy} (allow-list, ask
  * URL, budgets) adapted to the ACME client. Handshakes for one name that arrive while its ask is pending share that
  * decision (so the budget sees one order, not one refusal per extra connection); the budget's permit of an allowed
- * name is ended when {@link AcmeCertificates} reports its order ended. Thread-safe.
+ * name is ended when {@link OrderLifecycle} reports its order ended. Thread-safe.
  */
 final class OnDemandIssuance implements IssuancePolicy {
 

@@ -81,13 +81,19 @@ class AcmeComponentTest {
                         case "registerService":
                             Object[] r = {((Class<?>) args[0]).getName(), args[1], true};
                             registered.add(r);
+                            // as a framework's: only unregister() ends it (the component's readiness check, on
+                            // its checker thread, asks getReference() whenever it likes)
                             return Proxy.newProxyInstance(getClass().getClassLoader(),
                                     new Class<?>[] {ServiceRegistration.class}, (p, m, a) -> {
-                                        if (m.getName().equals("getReference")) {
-                                            return reference(); // no bundle uses it: the listeners are not ready
+                                        switch (m.getName()) {
+                                            case "unregister":
+                                                r[2] = false;
+                                                return null;
+                                            case "getReference":
+                                                return reference();
+                                            default:
+                                                throw new UnsupportedOperationException(m.getName());
                                         }
-                                        r[2] = false;
-                                        return null;
                                     });
                         default:
                             throw new UnsupportedOperationException(method.getName());
