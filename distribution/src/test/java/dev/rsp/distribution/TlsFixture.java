@@ -283,6 +283,10 @@ abstract class TlsFixture {
             this.keys = keys;
         }
 
+        static Identity of(X509Certificate certificate, KeyPair keys) {
+            return new Identity(certificate, keys);
+        }
+
         static Identity make(String name) throws Exception {
             KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
             g.initialize(new ECGenParameterSpec("secp256r1"));
