@@ -1,16 +1,16 @@
 package dev.rsp.tls.acme;
 
+import dev.rsp.config.ValueReader;
+
 import dev.rsp.host.CanonicalHost;
 import dev.rsp.host.HostNames;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -76,7 +76,7 @@ public record AcmeSettings(URI directoryUrl, Optional<String> email, Optional<Pa
      */
     public static Parsed parse(Map<String, ?> properties) {
         List<String> errors = new ArrayList<>();
-        Reader r = new Reader(properties, errors);
+        ValueReader r = new ValueReader(properties, errors);
         URI directory = directory(r.string("directory.url", ""), errors);
         String email = r.string("email", "");
         if (!email.isEmpty() && (!email.contains("@") || email.contains(" ") || email.contains(","))) {
@@ -127,8 +127,8 @@ public record AcmeSettings(URI directoryUrl, Optional<String> email, Optional<Pa
             return new Invalid(List.copyOf(errors));
         }
         return new Valid(new AcmeSettings(directory, email.isEmpty() ? Optional.empty() : Optional.of(email),
-                truststore.isEmpty() ? Optional.empty() : Optional.of(resolveHome(truststore)), List.copyOf(names),
-                resolveHome(storage), keyType, fraction, List.copyOf(challenges), onDemand, (int) parallel,
+                truststore.isEmpty() ? Optional.empty() : Optional.of(dev.rsp.tls.front.TlsSettings.resolveHome(truststore)), List.copyOf(names),
+                dev.rsp.tls.front.TlsSettings.resolveHome(storage), keyType, fraction, List.copyOf(challenges), onDemand, (int) parallel,
                 Duration.ofMillis(orderTimeout), Duration.ofMillis(networkTimeout), Duration.ofMillis(checkInterval),
                 Duration.ofMillis(lockStale), Duration.ofMillis(backoffMin), Duration.ofMillis(backoffMax)));
     }
@@ -194,54 +194,8 @@ public record AcmeSettings(URI directoryUrl, Optional<String> email, Optional<Pa
         return 0;
     }
 
-    /**
-     * A relative path is resolved against the rsp home (system property {@code rsp.home}), else the working
-     * directory; a leading {@code ${rsp.home}} is replaced by it (as {@code rsp.tls} resolves {@code certs.dir}).
-     */
-    static Path resolveHome(String path) {
-        String home = System.getProperty("rsp.home");
-        Path base = home != null ? Paths.get(home) : Paths.get("").toAbsolutePath();
-        String p = path.strip();
-        if (p.startsWith("${rsp.home}")) {
-            return base.resolve(p.substring("${rsp.home}".length()).replaceFirst("^[/\\\\]+", "")).normalize();
-        }
-        Path given = Paths.get(p);
-        return given.isAbsolute() ? given.normalize() : base.resolve(given).normalize();
-    }
 
     private static List<String> list(String value) {
         return Arrays.stream(value.split(",")).map(String::strip).filter(s -> !s.isEmpty()).distinct().toList();
-    }
-
-    /** Reads raw property values; each bad one adds a line to the errors. */
-    private record Reader(Map<String, ?> properties, List<String> errors) {
-
-        String string(String name, String otherwise) {
-            Object v = properties.get(name);
-            return v == null ? otherwise : String.valueOf(v).strip();
-        }
-
-        long number(String name, long otherwise, long min, long max) {
-            String v = string(name, Long.toString(otherwise)).replace("_", "");
-            try {
-                long n = Long.parseLong(v);
-                if (n >= min && n <= max) {
-                    return n;
-                }
-            } catch (NumberFormatException e) {
-                // reported below
-            }
-            errors.add(name + " = '" + v + "': expected a whole number from " + min + " to " + max);
-            return otherwise;
-        }
-
-        boolean bool(String name, boolean otherwise) {
-            String v = string(name, Boolean.toString(otherwise));
-            if (v.equalsIgnoreCase("true") || v.equalsIgnoreCase("false")) {
-                return Boolean.parseBoolean(v.toLowerCase(Locale.ROOT));
-            }
-            errors.add(name + " = '" + v + "': expected true or false");
-            return otherwise;
-        }
     }
 }

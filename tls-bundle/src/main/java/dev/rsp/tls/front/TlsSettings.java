@@ -1,6 +1,7 @@
 package dev.rsp.tls.front;
 
 import dev.rsp.config.Addresses;
+import dev.rsp.config.ValueReader;
 import dev.rsp.tls.hello.ClientHelloParser;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -130,24 +131,25 @@ public record TlsSettings(InetSocketAddress listen, Mode mode, Path certsDir, St
      * takes its default. Properties this component does not know are ignored.
      */
     public static Parsed parse(Map<String, ?> properties, Supported supported) {
-        Reader r = new Reader(properties);
+        List<String> errors = new ArrayList<>();
+        ValueReader r = new ValueReader(properties, errors);
         RENAMED.forEach((old, now) -> {
             if (properties.containsKey(old)) {
-                r.errors.add(old + ": not a property of rsp.tls; use " + now + " (milliseconds)");
+                errors.add(old + ": not a property of rsp.tls; use " + now + " (milliseconds)");
             }
         });
-        InetSocketAddress listen = address(r.string("listen", DEFAULT_LISTEN), r.errors);
+        InetSocketAddress listen = address(r.string("listen", DEFAULT_LISTEN), errors);
         Mode mode = switch (r.string("mode", "terminate").toLowerCase(java.util.Locale.ROOT)) {
             case "terminate" -> Mode.TERMINATE;
             case "passthrough" -> Mode.PASSTHROUGH;
             default -> {
-                r.errors.add("mode = '" + r.string("mode", "") + "': expected terminate or passthrough");
+                errors.add("mode = '" + r.string("mode", "") + "': expected terminate or passthrough");
                 yield null;
             }
         };
         String dir = r.string("certs.dir", DEFAULT_CERTS_DIR);
         if (dir.isEmpty()) {
-            r.errors.add("certs.dir: must name a directory");
+            errors.add("certs.dir: must name a directory");
         }
         Path certsDir = dir.isEmpty() ? null : resolveHome(dir);
         String password = r.raw("key.password").map(String::valueOf).orElse("");
@@ -157,9 +159,9 @@ public record TlsSettings(InetSocketAddress listen, Mode mode, Path certsDir, St
         long timeout = r.number("hello.timeout.ms", DEFAULT_HELLO_TIMEOUT_MS, 100, 600_000);
         List<String> protocols = list(r.string("protocols", DEFAULT_PROTOCOLS));
         if (protocols.isEmpty()) {
-            r.errors.add("protocols: name at least one, e.g. TLSv1.3, TLSv1.2");
+            errors.add("protocols: name at least one, e.g. TLSv1.3, TLSv1.2");
         }
-        protocols.stream().filter(p -> !supported.protocols().contains(p)).forEach(p -> r.errors.add(
+        protocols.stream().filter(p -> !supported.protocols().contains(p)).forEach(p -> errors.add(
                 "protocols: '" + p + "' is not a protocol this JDK supports " + new java.util.TreeSet<>(supported.protocols())));
         List<String> warnings = new ArrayList<>();
         List<String> wanted = list(r.string("ciphers", DEFAULT_CIPHERS));
@@ -169,11 +171,11 @@ public record TlsSettings(InetSocketAddress listen, Mode mode, Path certsDir, St
             warnings.add("ciphers: this JDK does not support " + unknown + "; they are left out");
         }
         if (ciphers.isEmpty()) {
-            r.errors.add("ciphers: none of " + wanted + " is supported by this JDK");
+            errors.add("ciphers: none of " + wanted + " is supported by this JDK");
         }
         String backend = r.string("passthrough.default.backend", "");
         if (!backend.isEmpty() && !BACKEND_NAME.matcher(backend).matches()) {
-            r.errors.add("passthrough.default.backend = '" + backend + "': not a backend name (letters, digits, . _ -)");
+            errors.add("passthrough.default.backend = '" + backend + "': not a backend name (letters, digits, . _ -)");
         }
         long port = r.number("passthrough.backend.port", 0, 0, 65_535);
         String engineName = r.string("engine", "auto");
@@ -182,12 +184,12 @@ public record TlsSettings(InetSocketAddress listen, Mode mode, Path certsDir, St
             case "native" -> Engine.NATIVE;
             case "jsse" -> Engine.JSSE;
             default -> {
-                r.errors.add("engine = '" + engineName + "': expected auto, native or jsse");
+                errors.add("engine = '" + engineName + "': expected auto, native or jsse");
                 yield null;
             }
         };
         List<String> alpn = list(r.string("alpn", DEFAULT_ALPN));
-        alpn.stream().filter(a -> !ALPN_ID.matcher(a).matches()).forEach(a -> r.errors.add("alpn: '" + a
+        alpn.stream().filter(a -> !ALPN_ID.matcher(a).matches()).forEach(a -> errors.add("alpn: '" + a
                 + "' is not a protocol id (1 to 255 visible ASCII characters, e.g. h2, http/1.1)"));
         alpn.stream().filter(a -> !SPOKEN_ALPN.contains(a)).filter(a -> ALPN_ID.matcher(a).matches()).forEach(a -> warnings.add(
                 "alpn: rsp does not speak '" + a + "' behind TLS: a connection that agrees on it is closed "
@@ -198,7 +200,7 @@ public record TlsSettings(InetSocketAddress listen, Mode mode, Path certsDir, St
             case "true" -> true;
             case "false" -> false;
             default -> {
-                r.errors.add("prefer.client.ciphers = '" + order + "': expected auto, true or false");
+                errors.add("prefer.client.ciphers = '" + order + "': expected auto, true or false");
                 yield false;
             }
         };
@@ -209,8 +211,8 @@ public record TlsSettings(InetSocketAddress listen, Mode mode, Path certsDir, St
         long ocspFetch = r.number("ocsp.fetch.timeout.ms", DEFAULT_OCSP_FETCH_TIMEOUT_MS, 100, MAX_OCSP_FETCH_TIMEOUT_MS);
         long certsCache = r.number("certs.cache.size", DEFAULT_CERTS_CACHE_SIZE, 1, 10_000_000);
         long certsWait = r.number("certs.wait.timeout.ms", DEFAULT_CERTS_WAIT_TIMEOUT_MS, 100, 300_000);
-        if (!r.errors.isEmpty()) {
-            return new Invalid(List.copyOf(r.errors));
+        if (!errors.isEmpty()) {
+            return new Invalid(List.copyOf(errors));
         }
         return new Valid(new TlsSettings(listen, mode, certsDir, password, Duration.ofMillis(poll), selfSigned,
                 (int) maxBytes, Duration.ofMillis(timeout), protocols, ciphers,
@@ -271,50 +273,5 @@ public record TlsSettings(InetSocketAddress listen, Mode mode, Path certsDir, St
 
     private static List<String> list(String value) {
         return Arrays.stream(value.split(",")).map(String::strip).filter(s -> !s.isEmpty()).distinct().toList();
-    }
-
-    /** Reads raw property values; each bad one adds a line to {@link #errors}. */
-    private static final class Reader {
-        final Map<String, ?> properties;
-        final List<String> errors = new ArrayList<>();
-
-        Reader(Map<String, ?> properties) {
-            this.properties = properties;
-        }
-
-        Optional<Object> raw(String name) {
-            Object v = properties.get(name);
-            if (v instanceof char[] chars) {
-                return Optional.of(new String(chars));
-            }
-            return Optional.ofNullable(v);
-        }
-
-        String string(String name, String otherwise) {
-            return raw(name).map(v -> String.valueOf(v).strip()).orElse(otherwise);
-        }
-
-        long number(String name, long otherwise, long min, long max) {
-            String v = string(name, Long.toString(otherwise)).replace("_", "");
-            try {
-                long n = Long.parseLong(v);
-                if (n >= min && n <= max) {
-                    return n;
-                }
-            } catch (NumberFormatException e) {
-                // reported below
-            }
-            errors.add(name + " = '" + v + "': expected a whole number from " + min + " to " + max);
-            return otherwise;
-        }
-
-        boolean bool(String name, boolean otherwise) {
-            String v = string(name, Boolean.toString(otherwise));
-            if (v.equalsIgnoreCase("true") || v.equalsIgnoreCase("false")) {
-                return Boolean.parseBoolean(v);
-            }
-            errors.add(name + " = '" + v + "': expected true or false");
-            return otherwise;
-        }
     }
 }
