@@ -9,7 +9,6 @@ import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Map;
@@ -17,8 +16,6 @@ import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -45,21 +42,7 @@ class AcmeIT extends TlsFixture {
 
     /** The certificate rsp presents for {@code sni}, trusting anything (pebble's roots are made at its start). */
     X509Certificate served(String sni) throws Exception {
-        SSLContext any = SSLContext.getInstance("TLS");
-        any.init(null, new TrustManager[] {new X509TrustManager() {
-            @Override
-            public void checkClientTrusted(X509Certificate[] chain, String authType) {
-            }
-
-            @Override
-            public void checkServerTrusted(X509Certificate[] chain, String authType) {
-            }
-
-            @Override
-            public X509Certificate[] getAcceptedIssuers() {
-                return new X509Certificate[0];
-            }
-        }}, new SecureRandom());
+        SSLContext any = TrustingAnything.context();
         Socket raw = new Socket();
         raw.connect(new InetSocketAddress("127.0.0.1", tlsPort), 2000);
         try (SSLSocket s = (SSLSocket) any.getSocketFactory().createSocket(raw, "127.0.0.1", tlsPort, true)) {

@@ -1,5 +1,6 @@
 package dev.rsp.tls.acme;
 
+import dev.rsp.tls.acme.ondemand.MutableClock;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;

@@ -314,32 +314,37 @@ final class Http1Connection implements ClientConnection, Downstream {
     /** Answers with rsp's own reply (the operator's page for the status, or one line of text) and closes after it. */
     @Override
     public void reply(int status, String body) {
-        exchange = null;
-        if (client.tlsHandshaking()) {
-            // No HTTP answer is possible before the handshake completed.
-            close();
-            return;
+        ReplyWriter w = replyWriter();
+        if (w != null) {
+            w.start(status, body);
+            sendReply();
         }
-        if (reply == null) {
-            reply = new ReplyWriter(engine, ctx, client);
-        }
-        reply.start(status, body);
-        state = State.REPLY;
-        client.wantRead(false);
-        flushReply();
     }
 
     @Override
     public void answer(LocalAnswer answer) {
+        ReplyWriter w = replyWriter();
+        if (w != null) {
+            w.answer(answer);
+            sendReply();
+        }
+    }
+
+    /** The writer of rsp's own answer, or null when none is possible (the connection is closed instead). */
+    private ReplyWriter replyWriter() {
         exchange = null;
         if (client.tlsHandshaking()) {
+            // No HTTP answer is possible before the handshake completed.
             close();
-            return;
+            return null;
         }
         if (reply == null) {
             reply = new ReplyWriter(engine, ctx, client);
         }
-        reply.answer(answer);
+        return reply;
+    }
+
+    private void sendReply() {
         state = State.REPLY;
         client.wantRead(false);
         flushReply();
