@@ -10,7 +10,9 @@
 #   latency   full handshakes one at a time (bench/tls_names.py: connect + handshake, verified against the
 #             benchmark's CA, the name checked), for a cold name (its first handshake since rsp started: NAMES
 #             names, spread over all N) and a warm one (the last WARM_NAMES names served, WARM_PASSES times over);
-#             medians and p99, and warm vs the N = 10 case ("as fast as with 10 certificates")
+#             medians and p99, and warm vs the N = 10 case ("as fast as with 10 certificates"); before them JIT
+#             handshakes for the name of the start request warm the JIT. Beside the latencies, rsp's own CPU time
+#             (utime + stime of the whole JVM from /proc) per handshake of each phase
 # With N <= NAMES the cold handshakes cycle over the N names (only the first of each is cold); N = 0 serves the
 # default certificate for every name (only the chain is verified then). rsp pinned to CPU 1 (one loop), the client
 # and the backend to CPU 0, loopback only, every start and phase bounded in time. Interleaved: start r of every N,
@@ -19,15 +21,16 @@
 # bench/bench.sh; must not overlap with other benchmarks:
 #   mvn -B -q package -DskipTests && flock /tmp/rsp-bench.lock bench/certs.sh
 #   (the certificates are made once and kept under bench/results/; a short check: NS="0 10 500" STARTS=1 NAMES=200)
-# Knobs: NS="0 10 100000" STARTS=3 NAMES=10000 WARM_NAMES=1000 WARM_PASSES=3 LAYOUT=flat KEYS=per-leaf (bench/gen-certs)
-#        START_TIMEOUT=300 PHASE_TIMEOUT=600 (seconds) ENGINE= (rsp's default) RSP_TLS_EXTRA= (lines added to
+# Knobs: NS="0 10 100000" STARTS=3 NAMES=10000 WARM_NAMES=1000 WARM_PASSES=3 JIT=2000 LAYOUT=flat KEYS=per-leaf
+#        (bench/gen-certs) START_TIMEOUT=300 PHASE_TIMEOUT=600 (seconds; an N whose start fails is not started again)
+#        RSS_LIMIT_MIB=6144 (rsp is killed above it) ENGINE= (rsp's default) RSP_TLS_EXTRA= (lines added to
 #        etc/rsp.tls.cfg, e.g. $'certs.cache.size = 20000') RSP_JAVA_OPTS (default: ParallelGC, at most 4 GiB heap)
 #        RSP_CDS=off OUT=bench/results/certs-<UTC time>
 set -Eeuo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 . "$ROOT/bench/lib.sh"
 NS=${NS:-"0 10 100000"}; STARTS=${STARTS:-3}; NAMES=${NAMES:-10000}; WARM_NAMES=${WARM_NAMES:-1000}
-WARM_PASSES=${WARM_PASSES:-3}; START_TIMEOUT=${START_TIMEOUT:-300}; PHASE_TIMEOUT=${PHASE_TIMEOUT:-600}
+WARM_PASSES=${WARM_PASSES:-3}; JIT=${JIT:-2000}; START_TIMEOUT=${START_TIMEOUT:-300}; PHASE_TIMEOUT=${PHASE_TIMEOUT:-600}
 ENGINE=${ENGINE:-}; RSP_TLS_EXTRA=${RSP_TLS_EXTRA:-}; RSS_LIMIT_MIB=${RSS_LIMIT_MIB:-6144}
 JAVA_OPTS=${RSP_JAVA_OPTS:-'-XX:+UseParallelGC -Xmx4g -XX:MaxDirectMemorySize=2g'}
 OUT=${OUT:-$ROOT/bench/results/certs-$(date -u +%Y%m%d-%H%M%S)}
@@ -86,7 +89,7 @@ start_rsp() {  # n tag -> rsp running with N certificates: rsp_pid, and start_ms
   ) &
   watchdog=$!
   PIDS+=("$watchdog")
-  start_ms=$("${CLIENT[@]}" ready "$TLS" "$(ready_name "$n")" "${DIR[$n]}/ca.crt" "$t0" "$START_TIMEOUT" \
+  start_ms=$("${CLIENT[@]}" ready "$TLS" "$(ready_name "$n")" "${DIR[$n]}/ca.crt" "$t0" "$START_TIMEOUT" "$rsp_pid" \
     2>>"$OUT/rsp-$n-$tag.log") || start_ms=
 }
 stop_rsp() {
@@ -137,6 +140,7 @@ for rep in $(seq "$STARTS"); do
     printf '%s\t%s\t%s\t%s\t%s\n' "$n" "$rep" "$start_ms" "$rss" "$heap" | tee -a "$OUT/starts.tsv" >&2
     if [ "$rep" = "$STARTS" ]; then
       metrics "$OUT/metrics-$n-started.txt"
+      awk -v k="$JIT" 'BEGIN {for (j = 0; j < k; j++) print 0}' | handshakes "$n" jit 1 >/dev/null   # the JIT warmed before any latency counts
       c0=$(cpu_ticks "$rsp_pid")
       cold=$(cold_indexes "$n" | handshakes "$n" cold 0)
       cold_cpu=$(( $(cpu_ticks "$rsp_pid") - c0 ))
@@ -148,6 +152,9 @@ for rep in $(seq "$STARTS"); do
         handshakes "$n" warm 1)
       warm_cpu=$(( $(cpu_ticks "$rsp_pid") - c0 ))
       metrics "$OUT/metrics-$n-warm.txt"
+      for t in /proc/"$rsp_pid"/task/*; do   # where rsp's CPU went, per thread (compiler, GC, loop, loaders)
+        printf '%s\t%s\n' "$(awk '{print $14 + $15}' "$t/stat")" "$(cat "$t/comm")"
+      done 2>/dev/null | sort -rn >"$OUT/threads-$n.tsv" || true
       for phase in cold warm; do
         line=$cold ticks=$cold_cpu
         [ "$phase" = warm ] && line=$warm ticks=$warm_cpu
@@ -183,7 +190,7 @@ awk -F'\t' -v base="${NS%% *}" '
   file == 2 && $2 == "cold" { ccpu[$1] = $17; c50[$1] = $10; c99[$1] = $11; srss[$1] = $15; sheap[$1] = $16; dist[$1] = $4; bad[$1] = $6 + $7 }
   file == 2 && $2 == "warm" { wcpu[$1] = $17; w50[$1] = $13; w99[$1] = $14; bad[$1] += $6 + $7 }
   END {
-    print "N\tstart ms\tvs N=" base "\tRSS MiB started\theap MiB started\tnames served\tRSS MiB after\theap MiB after\tcold p50/p99 ms\twarm p50/p99 ms\twarm p50 vs N=10\trsp CPU us cold/warm\tfailed"
+    print "N\tstart ms\tvs N=" base "\tRSS MiB started\theap MiB started\tnames served\tRSS MiB after\theap MiB after\tcold p50/p99 ms\twarm p50/p99 ms\twarm p50 vs N=10\trsp CPU us per connection cold/warm\tfailed"
     for (i = 1; i <= n; i++) { k = order[i]; s = median(st[k]); b = median(st[base])
       d = (s == "-" || b == "-") ? "-" : sprintf("%+.0f", s - b)
       r = (k in w50 && 10 in w50 && w50[10] > 0) ? sprintf("%.2f", w50[k] / w50[10]) : "-"
