@@ -12,7 +12,8 @@
 #             names, spread over all N) and a warm one (the last WARM_NAMES names served, WARM_PASSES times over);
 #             medians and p99, and warm vs the N = 10 case ("as fast as with 10 certificates"); before them JIT
 #             handshakes for the name of the start request warm the JIT. Beside the latencies, rsp's own CPU time
-#             (utime + stime of the whole JVM from /proc) per handshake of each phase
+#             (utime + stime of the whole JVM from /proc) per connection (handshake and one proxied request) of
+#             each phase; and, as the client's floor, the same client against nginx serving one certificate
 # With N <= NAMES the cold handshakes cycle over the N names (only the first of each is cold); N = 0 serves the
 # default certificate for every name (only the chain is verified then). rsp pinned to CPU 1 (one loop), the client
 # and the backend to CPU 0, loopback only, every start and phase bounded in time. Interleaved: start r of every N,
@@ -23,7 +24,7 @@
 #   (the certificates are made once and kept under bench/results/; a short check: NS="0 10 500" STARTS=1 NAMES=200)
 # Knobs: NS="0 10 100000" STARTS=3 NAMES=10000 WARM_NAMES=1000 WARM_PASSES=3 JIT=2000 LAYOUT=flat KEYS=per-leaf
 #        (bench/gen-certs) START_TIMEOUT=300 PHASE_TIMEOUT=600 (seconds; an N whose start fails is not started again)
-#        RSS_LIMIT_MIB=6144 (rsp is killed above it) ENGINE= (rsp's default) RSP_TLS_EXTRA= (lines added to
+#        RSS_LIMIT_MIB=6144 (rsp is killed above it) FLOOR=1 (0: no nginx floor) ENGINE= (rsp's default) RSP_TLS_EXTRA= (lines added to
 #        etc/rsp.tls.cfg, e.g. $'certs.cache.size = 20000') RSP_JAVA_OPTS (default: ParallelGC, at most 4 GiB heap)
 #        RSP_CDS=off OUT=bench/results/certs-<UTC time>
 set -Eeuo pipefail
@@ -31,10 +32,10 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 . "$ROOT/bench/lib.sh"
 NS=${NS:-"0 10 100000"}; STARTS=${STARTS:-3}; NAMES=${NAMES:-10000}; WARM_NAMES=${WARM_NAMES:-1000}
 WARM_PASSES=${WARM_PASSES:-3}; JIT=${JIT:-2000}; START_TIMEOUT=${START_TIMEOUT:-300}; PHASE_TIMEOUT=${PHASE_TIMEOUT:-600}
-ENGINE=${ENGINE:-}; RSP_TLS_EXTRA=${RSP_TLS_EXTRA:-}; RSS_LIMIT_MIB=${RSS_LIMIT_MIB:-6144}
+ENGINE=${ENGINE:-}; RSP_TLS_EXTRA=${RSP_TLS_EXTRA:-}; RSS_LIMIT_MIB=${RSS_LIMIT_MIB:-6144}; FLOOR=${FLOOR:-1}
 JAVA_OPTS=${RSP_JAVA_OPTS:-'-XX:+UseParallelGC -Xmx4g -XX:MaxDirectMemorySize=2g'}
 OUT=${OUT:-$ROOT/bench/results/certs-$(date -u +%Y%m%d-%H%M%S)}
-BE=18690 HTTP=18700 TLS=18701 ADMIN=18702
+BE=18690 HTTP=18700 TLS=18701 ADMIN=18702 FLOOR_PORT=18703
 bench_setup certs nginx curl taskset python3 jcmd jstat java
 [ -x "$ROOT/distribution/target/rsp/bin/rsp" ] || { echo "certs: build first: mvn -B -q package -DskipTests" >&2; exit 2; }
 mkdir -p "$OUT"
@@ -171,6 +172,24 @@ for rep in $(seq "$STARTS"); do
   done
 done
 
+# The client's floor: the same handshakes against nginx (one worker on CPU 1) serving one of the certificates.
+if [ "$FLOOR" = 1 ]; then
+  floor_dir=$(taskset -c 0,1 "$ROOT/bench/gen-certs" 10 | tail -1)
+  cat >"$WORK/floor.conf" <<CONF
+daemon off; worker_processes 1; pid $WORK/floor.pid; error_log $WORK/floor.err warn;
+events { worker_connections 1024; }
+http { access_log off; $NGTEMP
+  server { listen 127.0.0.1:$FLOOR_PORT ssl; ssl_certificate $floor_dir/certs/d0.crt;
+    ssl_certificate_key $floor_dir/certs/d0.key; root $WORK/www; } }
+CONF
+  taskset -c 1 nginx -c "$WORK/floor.conf" & floor_pid=$!; PIDS+=("$floor_pid")
+  for _ in $(seq 100); do curl -fsk -o /dev/null --max-time 1 "https://127.0.0.1:$FLOOR_PORT/small.bin" && break; sleep 0.1; done
+  floor=$(awk -v k=$((JIT + WARM_NAMES * WARM_PASSES)) 'BEGIN {for (j = 0; j < k; j++) print 0}' |
+    "${CLIENT[@]}" handshakes "$FLOOR_PORT" "$floor_dir/ca.crt" 1 1 "$PHASE_TIMEOUT" "$OUT/handshakes-nginx-floor.tsv") || true
+  kill "$floor_pid" 2>/dev/null || true
+  echo "$floor" >"$OUT/floor.txt"
+fi
+
 # The certificate-related lines of /metrics at the end of each N's last start (the full snapshots are in OUT).
 for n in $NS; do
   [ -f "$OUT/metrics-$n-warm.txt" ] && grep -iE 'cert|handshake' "$OUT/metrics-$n-warm.txt" | sed "s/^/N=$n: /" >>"$OUT/metrics-certs.txt" || true
@@ -198,6 +217,11 @@ awk -F'\t' -v base="${NS%% *}" '
         dist[k] == "" ? "-" : dist[k], mib(srss[k]), mib(sheap[k]), ms(c50[k]), ms(c99[k]), ms(w50[k]), ms(w99[k]), r,
         ccpu[k] == "" ? "-" : ccpu[k], wcpu[k] == "" ? "-" : wcpu[k],
         (bad[k] == "" ? "-" : bad[k]) (late[k] ? " (timed out)" : "") } }' "$OUT/starts.tsv" "$OUT/phases.tsv" | tee "$OUT/table.tsv"
+if [ -s "$OUT/floor.txt" ]; then
+  awk '{for (i = 1; i <= NF; i++) {split($i, kv, "="); f[kv[1]] = kv[2]}
+    printf "client floor: the same client against nginx serving one certificate: p50/p99 %.2f/%.2f ms\n",
+      f["warm_p50_us"] / 1000, f["warm_p99_us"] / 1000}' "$OUT/floor.txt" | tee -a "$OUT/table.tsv"
+fi
 for n in $NS; do
   [ -z "${FAILED[$n]:-}" ] && continue
   if ls "$OUT/rsp-$n-"*.over-rss >/dev/null 2>&1; then
