@@ -4,7 +4,9 @@
 #   start     from launching bin/rsp to the first verified HTTPS answer through it (GET /small.bin from an nginx
 #             backend, SNI d0.bench.test, or bench.local when N = 0); median of STARTS starts, and its difference
 #             to the N = 0 start
-#   memory    RSS after start, and after NAMES distinct names were served (one full handshake each); beside each,
+#   memory    RSS after start, and after NAMES distinct names were served (one full handshake each), before and
+#             after a full GC (ParallelGC seldom gives memory back; with G1 the second figure is closer to what is
+#             live); beside each,
 #             the live Java heap after a full GC (jcmd GC.run, then jstat's used columns): RSS keeps what a GC
 #             freed, the heap figure does not (certificates the engine holds natively show only in RSS)
 #   latency   full handshakes one at a time (bench/tls_names.py: connect + handshake, verified against the
@@ -121,8 +123,8 @@ start_rsp "${NS%% *}" warmup
 [ -n "$start_ms" ] || { echo "certs: rsp did not answer; see $OUT/rsp-${NS%% *}-warmup.log" >&2; exit 1; }
 stop_rsp
 
-printf 'n\tstart\tstart_ms\trss_kib\theap_kib\n' >"$OUT/starts.tsv"
-printf 'n\tphase\tdone\tdistinct\tok\twrong_cert\terror\ttimed_out\tcold_n\tcold_p50_us\tcold_p99_us\twarm_n\twarm_p50_us\twarm_p99_us\trss_kib\theap_kib\tcpu_us_per_handshake\n' \
+printf 'n\tstart\tstart_ms\trss_kib\theap_kib\trss_after_gc_kib\n' >"$OUT/starts.tsv"
+printf 'n\tphase\tdone\tdistinct\tok\twrong_cert\terror\ttimed_out\tcold_n\tcold_p50_us\tcold_p99_us\twarm_n\twarm_p50_us\twarm_p99_us\trss_kib\theap_kib\tcpu_us_per_connection\trss_after_gc_kib\n' \
   >"$OUT/phases.tsv"
 declare -A FAILED
 for rep in $(seq "$STARTS"); do
@@ -132,20 +134,20 @@ for rep in $(seq "$STARTS"); do
     start_rsp "$n" "$tag"
     if [ -z "$start_ms" ]; then
       echo "certs: N = $n start $rep: no answer within $START_TIMEOUT s (see $OUT/rsp-$n-$tag.log); no more starts with N = $n" >&2
-      printf '%s\t%s\t-\t-\t-\n' "$n" "$rep" >>"$OUT/starts.tsv"
+      printf '%s\t%s\t-\t-\t-\t-\n' "$n" "$rep" >>"$OUT/starts.tsv"
       FAILED[$n]=1
       stop_rsp
       continue
     fi
-    rss=$(rss_kib "$rsp_pid"); heap=$(heap_kib "$rsp_pid")
-    printf '%s\t%s\t%s\t%s\t%s\n' "$n" "$rep" "$start_ms" "$rss" "$heap" | tee -a "$OUT/starts.tsv" >&2
+    rss=$(rss_kib "$rsp_pid"); heap=$(heap_kib "$rsp_pid"); rssgc=$(rss_kib "$rsp_pid")
+    printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$n" "$rep" "$start_ms" "$rss" "$heap" "$rssgc" | tee -a "$OUT/starts.tsv" >&2
     if [ "$rep" = "$STARTS" ]; then
       metrics "$OUT/metrics-$n-started.txt"
       awk -v k="$JIT" 'BEGIN {for (j = 0; j < k; j++) print 0}' | handshakes "$n" jit 1 >/dev/null   # the JIT warmed before any latency counts
       c0=$(cpu_ticks "$rsp_pid")
       cold=$(cold_indexes "$n" | handshakes "$n" cold 0)
       cold_cpu=$(( $(cpu_ticks "$rsp_pid") - c0 ))
-      rss=$(rss_kib "$rsp_pid"); heap=$(heap_kib "$rsp_pid")
+      rss=$(rss_kib "$rsp_pid"); heap=$(heap_kib "$rsp_pid"); rssgc=$(rss_kib "$rsp_pid")
       metrics "$OUT/metrics-$n-cold.txt"
       c0=$(cpu_ticks "$rsp_pid")
       warm=$(cold_indexes "$n" | awk '!seen[$1]++' | tail -n "$WARM_NAMES" |
@@ -165,6 +167,7 @@ for rep in $(seq "$STARTS"); do
         done
         if [ "$phase" = cold ]; then row="$row\t$rss\t$heap"; else row="$row\t-\t-"; fi
         row="$row\t$(echo "$line" | field done | awk -v t="$ticks" -v hz="$(getconf CLK_TCK)" '{printf "%.0f", $1 ? t * 1e6 / hz / $1 : 0}')"
+        if [ "$phase" = cold ]; then row="$row\t$rssgc"; else row="$row\t-"; fi
         printf "$row\n" | tee -a "$OUT/phases.tsv" >&2
       done
     fi
@@ -204,17 +207,18 @@ awk -F'\t' -v base="${NS%% *}" '
   function ms(us) { return us == "" ? "-" : sprintf("%.2f", us / 1000) }
   FNR == 1 { file++; next }
   file == 1 { if (!($1 in seen)) { seen[$1]; order[++n] = $1 }
-    if ($3 != "-") { st[$1] = st[$1] " " $3; rs[$1] = rs[$1] " " $4; hp[$1] = hp[$1] " " $5 } }
+    if ($3 != "-") { st[$1] = st[$1] " " $3; rs[$1] = rs[$1] " " $4; hp[$1] = hp[$1] " " $5; rg[$1] = rg[$1] " " $6 } }
   file == 2 && $8 == 1 { late[$1] = 1 }
-  file == 2 && $2 == "cold" { ccpu[$1] = $17; c50[$1] = $10; c99[$1] = $11; srss[$1] = $15; sheap[$1] = $16; dist[$1] = $4; bad[$1] = $6 + $7 }
+  file == 2 && $2 == "cold" { ccpu[$1] = $17; c50[$1] = $10; c99[$1] = $11; srss[$1] = $15; sheap[$1] = $16; srg[$1] = $18; dist[$1] = $4; bad[$1] = $6 + $7 }
   file == 2 && $2 == "warm" { wcpu[$1] = $17; w50[$1] = $13; w99[$1] = $14; bad[$1] += $6 + $7 }
   END {
-    print "N\tstart ms\tvs N=" base "\tRSS MiB started\theap MiB started\tnames served\tRSS MiB after\theap MiB after\tcold p50/p99 ms\twarm p50/p99 ms\twarm p50 vs N=10\trsp CPU us per connection cold/warm\tfailed"
+    print "N\tstart ms\tvs N=" base "\tRSS MiB started (after GC)\theap MiB started\tnames served\tRSS MiB after (after GC)\theap MiB after\tcold p50/p99 ms\twarm p50/p99 ms\twarm p50 vs N=10\trsp CPU us per connection cold/warm\tfailed"
     for (i = 1; i <= n; i++) { k = order[i]; s = median(st[k]); b = median(st[base])
       d = (s == "-" || b == "-") ? "-" : sprintf("%+.0f", s - b)
       r = (k in w50 && 10 in w50 && w50[10] > 0) ? sprintf("%.2f", w50[k] / w50[10]) : "-"
-      printf "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s/%s\t%s/%s\t%s\t%s/%s\t%s\n", k, s, d, mib(median(rs[k])), mib(median(hp[k])),
-        dist[k] == "" ? "-" : dist[k], mib(srss[k]), mib(sheap[k]), ms(c50[k]), ms(c99[k]), ms(w50[k]), ms(w99[k]), r,
+      printf "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s/%s\t%s/%s\t%s\t%s/%s\t%s\n", k, s, d,
+        mib(median(rs[k])) " (" mib(median(rg[k])) ")", mib(median(hp[k])), dist[k] == "" ? "-" : dist[k],
+        mib(srss[k]) " (" mib(srg[k]) ")", mib(sheap[k]), ms(c50[k]), ms(c99[k]), ms(w50[k]), ms(w99[k]), r,
         ccpu[k] == "" ? "-" : ccpu[k], wcpu[k] == "" ? "-" : wcpu[k],
         (bad[k] == "" ? "-" : bad[k]) (late[k] ? " (timed out)" : "") } }' "$OUT/starts.tsv" "$OUT/phases.tsv" | tee "$OUT/table.tsv"
 if [ -s "$OUT/floor.txt" ]; then
