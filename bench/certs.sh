@@ -4,11 +4,10 @@
 #   start     from launching bin/rsp to the first verified HTTPS answer through it (GET /small.bin from an nginx
 #             backend, SNI d0.bench.test, or bench.local when N = 0); median of STARTS starts, and its difference
 #             to the N = 0 start
-#   memory    RSS after start, and after NAMES distinct names were served (one full handshake each), before and
-#             after a full GC (ParallelGC seldom gives memory back; with G1 the second figure is closer to what is
-#             live); beside each,
-#             the live Java heap after a full GC (jcmd GC.run, then jstat's used columns): RSS keeps what a GC
-#             freed, the heap figure does not (certificates the engine holds natively show only in RSS)
+#   memory    RSS after start, and after NAMES distinct names were served (one full handshake each), each also
+#             after a full GC (ParallelGC seldom gives memory back; with G1 that figure is closer to what is live);
+#             and the live Java heap after that GC (jcmd GC.run, then jstat's used columns): what the engine holds
+#             natively (BoringSSL's contexts) shows only in RSS
 #   latency   full handshakes one at a time (bench/tls_names.py: connect + handshake, verified against the
 #             benchmark's CA, the name checked), for a cold name (its first handshake since rsp started: NAMES
 #             names, spread over all N) and a warm one (the last WARM_NAMES names served, WARM_PASSES times over);
