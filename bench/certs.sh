@@ -25,9 +25,9 @@
 #   (the certificates are made once and kept under bench/results/; a short check: NS="0 10 500" STARTS=1 NAMES=200)
 # Knobs: NS="0 10 100000" STARTS=3 NAMES=10000 WARM_NAMES=1000 WARM_PASSES=3 JIT=2000 LAYOUT=flat KEYS=per-leaf
 #        (bench/gen-certs) START_TIMEOUT=300 PHASE_TIMEOUT=600 (seconds; an N whose start fails is not started again)
-#        RSS_LIMIT_MIB=6144 (rsp is killed above it) FLOOR=1 (0: no nginx floor) ENGINE= (rsp's default) RSP_TLS_EXTRA= (lines added to
-#        etc/rsp.tls.cfg, e.g. $'certs.cache.size = 20000') RSP_JAVA_OPTS (default: ParallelGC, at most 4 GiB heap)
-#        RSP_CDS=off OUT=bench/results/certs-<UTC time>
+#        RSS_LIMIT_MIB=6144 (rsp is killed above it) FLOOR=1 (0: no nginx floor) ENGINE= (rsp's default)
+#        RSP_TLS_EXTRA= (lines added to etc/rsp.tls.cfg, e.g. $'certs.cache.size = 20000')
+#        RSP_JAVA_OPTS (default: ParallelGC, at most 4 GiB heap) RSP_CDS=off OUT=bench/results/certs-<UTC time>
 set -Eeuo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 . "$ROOT/bench/lib.sh"
@@ -82,7 +82,8 @@ start_rsp() {  # n tag -> rsp running with N certificates: rsp_pid, and start_ms
   PIDS+=("$rsp_pid")
   (
     while kill -0 "$rsp_pid" 2>/dev/null; do
-      if [ "$(rss_kib "$rsp_pid" 2>/dev/null || echo 0)" -gt $((RSS_LIMIT_MIB * 1024)) ]; then
+      rss=$(rss_kib "$rsp_pid" 2>/dev/null) || rss=0   # none once it has exited
+      if [ "${rss:-0}" -gt $((RSS_LIMIT_MIB * 1024)) ]; then
         echo "certs: rsp stopped: its RSS passed RSS_LIMIT_MIB = $RSS_LIMIT_MIB" | tee "$OUT/rsp-$n-$tag.over-rss" >&2
         kill -9 "$rsp_pid"
       fi
@@ -132,7 +133,7 @@ for rep in $(seq "$STARTS"); do
     tag=$rep; [ "$rep" = "$STARTS" ] && tag=last
     start_rsp "$n" "$tag"
     if [ -z "$start_ms" ]; then
-      echo "certs: N = $n start $rep: no answer within $START_TIMEOUT s (see $OUT/rsp-$n-$tag.log); no more starts with N = $n" >&2
+      echo "certs: N = $n start $rep: no answer (see $OUT/rsp-$n-$tag.log); no more starts with N = $n" >&2
       printf '%s\t%s\t-\t-\t-\t-\n' "$n" "$rep" >>"$OUT/starts.tsv"
       FAILED[$n]=1
       stop_rsp

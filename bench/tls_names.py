@@ -10,12 +10,13 @@ sequentially (so each latency is rsp's alone), verified against the benchmark's 
       One handshake per index i read from stdin, one a line (d<i>.bench.test), in order. CHECK_HOST 1: the
       certificate must cover the name (a default certificate served instead counts as wrong_cert); 0: only the
       chain is verified. A handshake is "cold" when it is the first for its name in this run, unless SEEN is 1
-      (every name was served before: all are "warm"). After each handshake, a GET /small.bin with Host NAME (bench.local, the
-      default certificate's, when CHECK_HOST is 0) and Connection: close, read to the end (so that rsp completes the handshake and serves the name; not timed;
-      anything but 200 is an error). Each handshake's time, from before connect() to the end of the handshake,
-      is appended to RAW as "index<TAB>cold<TAB>microseconds<TAB>outcome". Prints one line of
-      key=value pairs: counts, and the median, p90, p99 and max in microseconds of the successful cold and warm
-      handshakes. Stops at DEADLINE_S seconds (timed_out=1).
+      (every name was served before: all are "warm"). After each handshake, not timed: GET /small.bin with
+      Host NAME (bench.local, the default certificate's, when CHECK_HOST is 0) and Connection: close, read to
+      the end, so that rsp completes the handshake and serves the name; anything but 200 is an error. Each
+      handshake's time, from before connect() to the end of the handshake, is appended to RAW as
+      "index<TAB>cold<TAB>microseconds<TAB>outcome". Prints one line of key=value pairs: counts, and the median,
+      p90, p99 and max in microseconds of the successful cold and warm handshakes. Stops at DEADLINE_S seconds
+      (timed_out=1).
 """
 import socket
 import ssl
