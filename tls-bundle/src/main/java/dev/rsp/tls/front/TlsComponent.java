@@ -92,6 +92,12 @@ public final class TlsComponent {
      */
     java.util.concurrent.Executor applier;
     private boolean active;
+    /**
+     * The ACME storage last served: remembered in the bundle's data area, so that a restart serves the certificates
+     * there from its first handshake, before the ACME component comes, and they stay served if it goes (renewals then
+     * stop, the certificates do not). Read and written on the applier thread.
+     */
+    private AcmeStorageMemory acmeStorage = AcmeStorageMemory.NONE;
 
     @Activate
     synchronized void activate(BundleContext context, Map<String, Object> properties) {
@@ -107,6 +113,7 @@ public final class TlsComponent {
         active = true;
         stapler = OcspStapler.overHttp();
         store.indexFile(indexFile(context));
+        acmeStorage = AcmeStorageMemory.in(dataFile(context, "acme-storage.txt"));
         java.util.Optional<TlsSettings> initial = parsed(properties, "the TLS listener is not started");
         if (initial.isPresent()) {
             applyLater(initial.get());
@@ -163,7 +170,7 @@ public final class TlsComponent {
         }
         if (a != null) {
             a.execute(() -> {
-                store.acmeStorage(manager().map(CertificateManager::storage));
+                store.acmeStorage(acmeStorage.now(manager().map(CertificateManager::storage)));
                 certificatesPolled();
             });
         }
@@ -182,8 +189,12 @@ public final class TlsComponent {
 
     /** The bundle's data area keeps the index across restarts; none where the framework has no file system for it. */
     private static java.util.Optional<java.nio.file.Path> indexFile(BundleContext context) {
+        return dataFile(context, "certs-index.txt");
+    }
+
+    private static java.util.Optional<java.nio.file.Path> dataFile(BundleContext context, String name) {
         try {
-            return java.util.Optional.ofNullable(context.getDataFile("certs-index.txt")).map(java.io.File::toPath);
+            return java.util.Optional.ofNullable(context.getDataFile(name)).map(java.io.File::toPath);
         } catch (RuntimeException e) {
             return java.util.Optional.empty();
         }
@@ -270,7 +281,7 @@ public final class TlsComponent {
         }
         TlsSettings before = settings;
         settings = next;
-        store.acmeStorage(manager().map(CertificateManager::storage));
+        store.acmeStorage(acmeStorage.now(manager().map(CertificateManager::storage)));
         store.configure(new CertificateStore.Source(next.certsDir(), next.keyPassword(), next.selfSignedDefault(),
                 next.certsCacheSize()));
         if (before == null || !before.certsPoll().equals(next.certsPoll())) {
