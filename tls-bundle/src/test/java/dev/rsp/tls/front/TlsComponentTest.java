@@ -205,7 +205,7 @@ class TlsComponentTest {
         CertsCommand command = (CertsCommand) registered.stream().filter(r -> r.service instanceof CertsCommand)
                 .findFirst().orElseThrow().service;
         String listed = (String) command.execute(null, List.of());
-        assertTrue(listed.startsWith("0 certificate(s) indexed"), listed);
+        assertTrue(listed.startsWith("2 certificate(s) indexed"), listed);
     }
 
     @Test
