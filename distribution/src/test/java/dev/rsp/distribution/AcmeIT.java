@@ -83,7 +83,7 @@ class AcmeIT extends TlsFixture {
         }
         // A restart serves the stored certificate at once and orders nothing new.
         restart();
-        assertTrue(servedByPebble("shop.test"));
+        assertTrue(servedByPebble("shop.test"), readQuietly(log));
         assertEquals(0, eventCount("acme.issued"));
     }
 

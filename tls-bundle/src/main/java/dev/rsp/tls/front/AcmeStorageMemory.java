@@ -37,6 +37,8 @@ final class AcmeStorageMemory {
             try {
                 String text = Files.readString(file.get(), StandardCharsets.UTF_8).strip();
                 remembered = text.isEmpty() ? Optional.empty() : Optional.of(Path.of(text));
+                remembered.ifPresent(p -> log.info("rsp.tls: serving the ACME storage {} of the last run until rsp.acme "
+                        + "says otherwise", p));
             } catch (IOException | RuntimeException e) {
                 log.warn("rsp.tls: cannot read {} ({}); the ACME storage is served once rsp.acme runs", file.get(), e.toString());
             }
