@@ -192,7 +192,22 @@ public final class TlsComponent {
         return dataFile(context, "certs-index.txt");
     }
 
+    /**
+     * Where {@code name} is kept across restarts: {@code data/tls/} of the rsp home (the launcher cleans the framework's
+     * cache, bundle data areas included, at every start), else the bundle's data area (a Felix or Karaf of its own).
+     */
     private static java.util.Optional<java.nio.file.Path> dataFile(BundleContext context, String name) {
+        String home = System.getProperty("rsp.home");
+        if (home != null) {
+            java.nio.file.Path dir = java.nio.file.Path.of(home, "data", "tls");
+            try {
+                java.nio.file.Files.createDirectories(dir);
+                return java.util.Optional.of(dir.resolve(name));
+            } catch (java.io.IOException | RuntimeException e) {
+                log.warn("rsp.tls: cannot use {} ({}); {} is kept in the bundle's data area, which a restart of rsp "
+                        + "cleans", dir, e.toString(), name);
+            }
+        }
         try {
             return java.util.Optional.ofNullable(context.getDataFile(name)).map(java.io.File::toPath);
         } catch (RuntimeException e) {
