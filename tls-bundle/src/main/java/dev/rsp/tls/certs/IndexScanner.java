@@ -184,6 +184,9 @@ final class IndexScanner {
             }
         }
         warned.retainAll(warnings);
+        // What the index file remembered served this first scan; the rest (files gone, another directory) would
+        // only hold memory.
+        remembered = Map.of();
         return new Scan(this::indexedByChain, changes, fresh, unreadable);
     }
 
