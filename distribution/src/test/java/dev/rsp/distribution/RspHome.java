@@ -107,11 +107,27 @@ final class RspHome {
         Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
+    private static final int FIRST_PORT = 20_000;
+    private static final int PORTS = 12_000;
+    /** The first port {@link #freePort} tries: spread by process, so that runs side by side seldom meet. */
+    private static final java.util.concurrent.atomic.AtomicInteger NEXT_PORT =
+            new java.util.concurrent.atomic.AtomicInteger((int) (ProcessHandle.current().pid() * 97 % PORTS));
+
+    /**
+     * A port free now for a listener the test will start later, from 20000-31999: below Linux's ephemeral range
+     * (32768-60999), so that no outgoing connection can take it in between (a port the kernel chose by binding 0 was
+     * one of those, and a demo backend once found its port in use).
+     */
     static int freePort() {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        for (int i = 0; i < PORTS; i++) {
+            int port = FIRST_PORT + Math.floorMod(NEXT_PORT.getAndIncrement(), PORTS);
+            try (ServerSocket s = new ServerSocket()) {
+                s.bind(new java.net.InetSocketAddress("0.0.0.0", port));
+                return port;
+            } catch (IOException inUse) {
+                // the next one
+            }
         }
+        throw new UncheckedIOException(new IOException("no free port in " + FIRST_PORT + "-" + (FIRST_PORT + PORTS - 1)));
     }
 }
