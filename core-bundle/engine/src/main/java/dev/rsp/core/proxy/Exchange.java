@@ -5,10 +5,8 @@ import dev.rsp.host.HostNames;
 import dev.rsp.core.net.LoopHandler;
 import dev.rsp.core.routing.Routing;
 import dev.rsp.spi.routing.Backend;
-import dev.rsp.spi.tls.HttpChallenges;
 import dev.rsp.spi.routing.RequestHead;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.channels.SelectionKey;
 import java.util.List;
 import java.util.Optional;
@@ -107,23 +105,9 @@ final class Exchange implements LoopHandler {
         route();
     }
 
-    /**
-     * ACME HTTP-01 (RFC 8555 8.3): a challenge rsp's own ACME client has pending is answered here, before routing;
-     * any other request under the challenge path (a backend's own ACME client) is routed as usual.
-     */
+    /** ACME HTTP-01: a challenge rsp's own ACME client has pending is answered here, before routing. */
     private boolean answeredChallenge(ExchangeRequest request, String host) {
-        HttpChallenges challenges = engine.httpChallenges();
-        if (challenges == null || !request.path().startsWith(HttpChallenges.PATH_PREFIX) || !request.method().equals("GET")) {
-            return false;
-        }
-        String token = request.path().substring(HttpChallenges.PATH_PREFIX.length());
-        Optional<String> answer;
-        try {
-            answer = challenges.keyAuthorization(host, token);
-        } catch (RuntimeException e) {
-            ProxyEngine.log.warn("the ACME client failed to look up an HTTP-01 challenge for {}: {}", host, e.toString());
-            return false;
-        }
+        Optional<LocalAnswer> answer = AcmeAnswers.forRequest(engine.httpChallenges(), request, host);
         if (answer.isEmpty()) {
             return false;
         }
@@ -133,7 +117,7 @@ final class Exchange implements LoopHandler {
         engine.counters().response(200);
         record();
         end();
-        down.answer(new LocalAnswer(200, "text/plain", answer.get().getBytes(StandardCharsets.US_ASCII)));
+        down.answer(answer.get());
         return true;
     }
 
