@@ -190,6 +190,12 @@ final class OrderLifecycle {
         String name = s.name;
         if (outcome instanceof OrderRunner.Issued) {
             Optional<AcmeStorage.Stored> written = readStored(name);
+            // The TLS side first: once the issuance is counted (and its waiters released), it has been told.
+            try {
+                storageChanged.run();
+            } catch (RuntimeException e) {
+                log.error("rsp.acme: the storage listener failed after {} was written: {}", name, e.toString(), e);
+            }
             synchronized (names) {
                 (renewal ? counters.renewed : counters.issued).increment();
                 s.failures = 0;
@@ -207,11 +213,6 @@ final class OrderLifecycle {
                 log.info("rsp.acme: {} certificate for {} (valid until {}; renewal planned at {})",
                         renewal ? "renewed the" : "obtained a", name, s.stored == null ? "?" : s.stored.notAfter(),
                         s.renewAt);
-            }
-            try {
-                storageChanged.run();
-            } catch (RuntimeException e) {
-                log.error("rsp.acme: the storage listener failed after {} was written: {}", name, e.toString(), e);
             }
         } else {
             OrderRunner.Failed failed = (OrderRunner.Failed) outcome;

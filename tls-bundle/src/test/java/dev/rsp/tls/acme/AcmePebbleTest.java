@@ -1,5 +1,6 @@
 package dev.rsp.tls.acme;
 
+import dev.rsp.tls.Poll;
 import dev.rsp.tls.acme.ondemand.MutableClock;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -245,14 +246,8 @@ class AcmePebbleTest {
         return acme;
     }
 
-    private void await(BooleanSupplier condition, AcmeCertificates acme) throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("not reached within " + WAIT + "; counts " + acme.counts() + ", errors "
-                        + acme.names().stream().map(n -> n + ": " + acme.lastError(n).orElse("-")).toList());
-            }
-            Thread.sleep(20); // polling the client's counters, with a deadline
-        }
+    private void await(BooleanSupplier condition, AcmeCertificates acme) {
+        Poll.until("the ACME client's state", WAIT, condition, () -> "counts " + acme.counts() + ", errors "
+                + acme.names().stream().map(n -> n + ": " + acme.lastError(n).orElse("-")).toList());
     }
 }

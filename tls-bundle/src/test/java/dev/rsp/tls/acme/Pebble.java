@@ -142,26 +142,24 @@ final class Pebble implements AutoCloseable {
     private void awaitDirectory() throws Exception {
         HttpClient client = HttpClient.newBuilder().sslContext(AcmeAccount.trust(truststore))
                 .connectTimeout(Duration.ofSeconds(2)).build();
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        Exception last = null;
-        while (System.nanoTime() < deadline) {
+        String[] last = {"no answer yet"};
+        dev.rsp.tls.Poll.until("pebble answering on " + directory(), Duration.ofSeconds(30), () -> {
             for (Process p : processes) {
                 if (!p.isAlive()) {
                     throw new IllegalStateException("pebble or challtestsrv exited: " + log());
                 }
             }
             try {
-                HttpResponse<String> r = client.send(HttpRequest.newBuilder(directory()).build(),
-                        HttpResponse.BodyHandlers.ofString());
-                if (r.statusCode() == 200) {
-                    return;
-                }
+                return client.send(HttpRequest.newBuilder(directory()).build(), HttpResponse.BodyHandlers.ofString())
+                        .statusCode() == 200;
             } catch (IOException e) {
-                last = e;
+                last[0] = e.toString();
+                return false;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted waiting for pebble", e);
             }
-            Thread.sleep(50); // polling a process that starts, with a deadline
-        }
-        throw new IllegalStateException("pebble did not answer on " + directory() + ": " + last + "\n" + log());
+        }, () -> last[0] + "\n" + log());
     }
 
     private static X509Certificate cert(KeyPair keys, String subject, KeyPair issuerKeys, String issuer, boolean ca)

@@ -1,5 +1,6 @@
 package dev.rsp.tls.front;
 
+import dev.rsp.tls.Poll;
 import static dev.rsp.tls.certs.TestCerts.cert;
 import static dev.rsp.tls.certs.TestCerts.key;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -190,10 +191,7 @@ class CertificateLoadingTest {
         TlsEngine server = front.newEngine(hello, new InetSocketAddress("127.0.0.1", 1)).orElseThrow();
         made.add(server);
         assertEquals(1, count("tls.certs.not_ready"));
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (front.prepare(hello).isPresent() && System.nanoTime() < deadline) {
-            Thread.onSpinWait();
-        }
+        Poll.until("site4.example loaded", java.time.Duration.ofSeconds(10), () -> front.prepare(hello).isEmpty());
         assertEquals(leaves.get("site4.example"), connect("site4.example"));
     }
 

@@ -1,5 +1,6 @@
 package dev.rsp.tls.front;
 
+import dev.rsp.tls.Poll;
 import static dev.rsp.tls.certs.TestCerts.cert;
 import static dev.rsp.tls.certs.TestCerts.key;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -192,10 +193,7 @@ class TlsComponentTest {
         TestCerts.write(storage.resolve("second.example.pem"), TestCerts.pem(cert(key("ec"), "second.example",
                 List.of("second.example"))) + TestCerts.pkcs8(key("ec").getPrivate()));
         manager.storageChanged.run(); // certs.poll.ms = 0: only the manager's word brings it in
-        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
-        while (front.certificateCount() < 2 && System.nanoTime() < deadline) {
-            Thread.sleep(10);
-        }
+        Poll.until("the second certificate indexed", java.time.Duration.ofSeconds(10), () -> front.certificateCount() >= 2);
         assertEquals(2, front.certificateCount());
 
         component.unbindManager(manager);

@@ -293,12 +293,6 @@ class OcspTest {
     }
 
     static void await(BooleanSupplier condition) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() - deadline > 0) {
-                throw new AssertionError("timed out");
-            }
-            Thread.onSpinWait();
-        }
+        dev.rsp.tls.Poll.until("the stapler's state", java.time.Duration.ofSeconds(10), condition);
     }
 }

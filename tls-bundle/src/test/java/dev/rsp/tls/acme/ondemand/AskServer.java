@@ -64,15 +64,9 @@ final class AskServer implements AutoCloseable {
     }
 
     /** Waits until the server got {@code n} queries: the way to know a request is in flight without sleeping. */
-    void awaitQueries(int n) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (queries.size() < n) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("expected " + n + " queries, got " + queries);
-            }
-            Thread.onSpinWait();
-            Thread.yield();
-        }
+    void awaitQueries(int n) {
+        dev.rsp.tls.Poll.until(n + " queries", java.time.Duration.ofSeconds(10), () -> queries.size() >= n,
+                () -> "got " + queries);
     }
 
     @Override
