@@ -1,12 +1,9 @@
 package dev.rsp.core.proxy;
 
-import dev.rsp.host.CanonicalHost;
-import dev.rsp.host.HostNames;
 import dev.rsp.core.net.LoopHandler;
 import dev.rsp.core.routing.Routing;
 import dev.rsp.spi.routing.Backend;
 import dev.rsp.spi.routing.RequestHead;
-import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.util.List;
 import java.util.Optional;
@@ -18,6 +15,10 @@ import java.util.Optional;
  * access log line and metrics record. It talks to the client side only through its {@link Downstream}, so an HTTP/1
  * connection, a TLS passthrough connection and an HTTP/2 stream all drive the same exchange. The life of an exchange
  * is drawn in docs/request-lifecycle.md. Loop thread only.
+ *
+ * <p>Its parts: the host checks are {@link HostAdmission}'s; connecting, sending the request and what a broken
+ * backend means are {@link BackendAttempts}'s; the data path and the end of a response are {@link Relay}'s. The
+ * exchange keeps the state, routing, the timeouts' meaning, and ending.
  *
  * <p>Buffer ownership: the exchange owns the response head buffer and its two pipes (taken from the loop and given
  * back when it ends); its upstream owns the request head buffer.
@@ -33,8 +34,8 @@ final class Exchange implements LoopHandler {
     private final ExchangeFacts facts;
     private final ExchangeTimers timers;
     private final Relay relay;
+    private final BackendAttempts attempts;
     private RequestHead routingView;
-    private RequestFields fields;
     private State state = State.NEW;
 
     Exchange(ProxyEngine engine, LoopContext ctx, Downstream down) {
@@ -45,6 +46,7 @@ final class Exchange implements LoopHandler {
         this.upstream = new Upstream(engine, ctx, this);
         this.relay = new Relay(this, engine, ctx, down, upstream, facts);
         this.timers = new ExchangeTimers(ctx.loop, engine.settings(), this, facts.started);
+        this.attempts = new BackendAttempts(this, engine, ctx, down, upstream, facts, timers, relay);
     }
 
     ExchangeFacts facts() {
@@ -69,6 +71,16 @@ final class Exchange implements LoopHandler {
         state = State.TUNNEL;
     }
 
+    /** A connect to a backend is in progress (the connect timeout runs). */
+    void enterConnect() {
+        state = State.CONNECT;
+    }
+
+    /** Connected: the request goes to the backend and its response comes back. */
+    void enterExchange() {
+        state = State.EXCHANGE;
+    }
+
     // ---------------------------------------------------------------- starting
 
     /**
@@ -79,27 +91,17 @@ final class Exchange implements LoopHandler {
      */
     void start(ExchangeRequest request, boolean keepAlive) {
         routingView = request;
-        fields = request;
+        attempts.request(request);
         facts.begin(request, engine.settings().upgrades(), keepAlive);
         if (!request.upgrade().isEmpty() && !facts.upgradeOffered.equals(request.upgrade())) {
             count(Counter.REQUEST_UPGRADE_REMOVED);
         }
-        CanonicalHost host = HostNames.canonical(request.forwardedHost());
-        if (host instanceof CanonicalHost.Invalid invalid) {
-            count(Counter.REJECT_INVALID_HOST);
-            fail(400, "invalid Host: " + invalid.reason());
+        HostAdmission.Refusal refusal = HostAdmission.check(request, facts, ctx, down, engine.counters());
+        if (refusal != null) {
+            fail(refusal.status(), refusal.message());
             return;
         }
-        String canonical = ((CanonicalHost.Valid) host).host();
-        facts.host = canonical;
-        ctx.sawHost(canonical);
-        if (!down.covers(canonical)) {
-            count(Counter.TLS_MISDIRECTED);
-            fail(421, "the certificate of this connection does not cover " + canonical);
-            return;
-        }
-        request.host(canonical);
-        if (answeredChallenge(request, canonical)) {
+        if (answeredChallenge(request, facts.host)) {
             return;
         }
         route();
@@ -185,50 +187,12 @@ final class Exchange implements LoopHandler {
     }
 
     private void connectNext() {
-        proceed(upstream.connectNext());
-    }
-
-    /** Goes on after a connect step: the request is sent, the connect timeout runs, or no candidate is left (502). */
-    private void proceed(Upstream.Step step) {
-        switch (step) {
-            case CONNECTED -> onConnected();
-            case PENDING -> { }
-            case CONNECTING -> {
-                state = State.CONNECT;
-                timers.connecting();
-            }
-            case EXHAUSTED -> {
-                count(Counter.BACKEND_UNAVAILABLE);
-                fail(502, "no backend reachable for " + facts.host + " (tried " + upstream.tried() + ")");
-            }
-        }
+        attempts.connectNext();
     }
 
     /** Called by the upstream for every backend it uses (for the access log). */
     void tried(String backendName) {
         facts.backendName = backendName;
-    }
-
-    private void onConnected() {
-        facts.connectedAt = System.nanoTime();
-        BackendLink backend = upstream.backend();
-        if (facts.passthrough) {
-            relay.startTunnel(Counter.TLS_PASSTHROUGH);
-            return;
-        }
-        state = State.EXCHANGE;
-        ByteBuffer head = upstream.writeHead(fields, new HeadWriter.Forwarding(down.clientIp(), down.tls(),
-                facts.upgradeOffered, facts.http10, engine.settings().via()));
-        if (head == null) {
-            count(Counter.REJECT_HEAD_TOO_LARGE_AFTER_REWRITE);
-            upstream.drop();
-            fail(431, "request head too large once forwarding fields are added");
-            return;
-        }
-        backend.parser().reset();
-        backend.channel().wantRead(true);
-        timers.awaitingResponse();
-        relay.sendRequest(head);
     }
 
     // ---------------------------------------------------------------- readiness
@@ -254,7 +218,7 @@ final class Exchange implements LoopHandler {
             return;
         }
         if (state == State.CONNECT) {
-            proceed(upstream.connectReady());
+            attempts.proceed(upstream.connectReady());
         } else {
             relay.backendReady(b, key);
         }
@@ -271,7 +235,7 @@ final class Exchange implements LoopHandler {
             return;
         }
         if (state == State.CONNECT) {
-            proceed(upstream.connectReady());
+            attempts.proceed(upstream.connectReady());
         } else {
             relay.backendStreamReady();
         }
@@ -282,51 +246,7 @@ final class Exchange implements LoopHandler {
 
     /** The backend connection broke before a response began: retry where that is safe, else 502. */
     void backendBroke(String why) {
-        BackendLink backend = upstream.backend();
-        Backend b = backend.backend();
-        // A pooled connection the backend had closed, or a stream it refused unprocessed (at most twice, so that a
-        // backend that refuses everything is not asked without end): the request, still whole, may go again.
-        boolean resend = backend.refused() ? upstream.refusedOnce() : backend.reuses() > 0;
-        boolean stalePooled = resend && !facts.responseHeadSeen && facts.requestFraming == Pipe.Framing.NONE;
-        upstream.drop();
-        if (facts.responseStarted) {
-            count(Counter.BACKEND_BROKE_MID_RESPONSE);
-            abort();
-            return;
-        }
-        if (stalePooled) {
-            count(Counter.BACKEND_POOL_STALE_RETRY);
-            Upstream.Step step = upstream.connect(b);
-            proceed(step == Upstream.Step.EXHAUSTED ? upstream.connectNext() : step);
-            return;
-        }
-        engine.health().recordFailure(b.name(), why);
-        ctx.metrics.backend(b.name()).failures++;
-        count(Counter.BACKEND_BROKE);
-        if (facts.requestFraming == Pipe.Framing.NONE && facts.idempotent) {
-            connectNext();
-        } else {
-            fail(502, "backend " + b.name() + " failed: " + why);
-        }
-    }
-
-    void completeIfDone() {
-        if (!facts.responseDone) {
-            return;
-        }
-        if (!facts.requestSent) {
-            // The backend answered before the request body was through: neither side can be reused.
-            facts.closeAfter = true;
-            facts.backendReusable = false;
-            relay.abandonRequest();
-        }
-        if (facts.backendReusable && facts.bodyMayBeUnread) {
-            facts.backendReusable = false;
-            count(Counter.BACKEND_NOT_REUSED_UNREAD_BODY);
-        }
-        record();
-        upstream.finish(facts.backendReusable);
-        finish(facts.closeAfter);
+        attempts.backendBroke(why);
     }
 
     // ---------------------------------------------------------------- ending

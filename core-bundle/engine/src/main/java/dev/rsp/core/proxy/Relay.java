@@ -122,8 +122,31 @@ final class Relay {
     }
 
     /** The request pipe is no longer needed (the backend answered before the body was through). */
-    void abandonRequest() {
+    private void abandonRequest() {
         requestPipe.abort();
+    }
+
+    /**
+     * The response is through: if the request is not (the backend answered early) neither side is reused; the outcome
+     * is recorded, the backend connection goes back to the pool or is closed, and the exchange finishes.
+     */
+    private void completeIfDone() {
+        if (!facts.responseDone) {
+            return;
+        }
+        if (!facts.requestSent) {
+            // The backend answered before the request body was through: neither side can be reused.
+            facts.closeAfter = true;
+            facts.backendReusable = false;
+            abandonRequest();
+        }
+        if (facts.backendReusable && facts.bodyMayBeUnread) {
+            facts.backendReusable = false;
+            x.count(Counter.BACKEND_NOT_REUSED_UNREAD_BODY);
+        }
+        x.record();
+        upstream.finish(facts.backendReusable);
+        x.finish(facts.closeAfter);
     }
 
     void pumpUp() {
@@ -137,7 +160,7 @@ final class Relay {
                     upstream.backend().channel().shutdownOutput();
                     endTunnelIfDone();
                 } else {
-                    x.completeIfDone();
+                    completeIfDone();
                 }
             }
             case REJECT -> {
@@ -257,7 +280,7 @@ final class Relay {
                     startTunnel(Counter.EXCHANGE_UPGRADED);
                 } else {
                     facts.responseDone = true;
-                    x.completeIfDone();
+                    completeIfDone();
                 }
             }
             case TRUNCATED -> responseFailed(Counter.BACKEND_TRUNCATED_RESPONSE, "closed the connection mid-response");

@@ -1,0 +1,114 @@
+package dev.rsp.core.proxy;
+
+import dev.rsp.spi.routing.Backend;
+import java.nio.ByteBuffer;
+
+/**
+ * How one {@link Exchange} gets its request to a backend: trying the routed candidates through its {@link Upstream}
+ * (the connect timeout runs while a connect is in progress; no candidate left is a 502), sending the request head once
+ * connected (or opening the tunnel of a TLS passthrough), and what to do when the backend connection breaks before a
+ * response began (send again where that is safe, try the next candidate, or 502). It moves the exchange to CONNECT and
+ * EXCHANGE; every other state change is the exchange's, and so is ending it. Loop thread only.
+ */
+final class BackendAttempts {
+
+    private final Exchange x;
+    private final ProxyEngine engine;
+    private final LoopContext ctx;
+    private final Downstream down;
+    private final Upstream upstream;
+    private final ExchangeFacts facts;
+    private final ExchangeTimers timers;
+    private final Relay relay;
+    /** The request as it is forwarded; null for a TLS passthrough (bytes only). */
+    private RequestFields fields;
+
+    BackendAttempts(Exchange x, ProxyEngine engine, LoopContext ctx, Downstream down, Upstream upstream,
+            ExchangeFacts facts, ExchangeTimers timers, Relay relay) {
+        this.x = x;
+        this.engine = engine;
+        this.ctx = ctx;
+        this.down = down;
+        this.upstream = upstream;
+        this.facts = facts;
+        this.timers = timers;
+        this.relay = relay;
+    }
+
+    /** The HTTP request whose head is written to the backend once connected. */
+    void request(RequestFields request) {
+        fields = request;
+    }
+
+    void connectNext() {
+        proceed(upstream.connectNext());
+    }
+
+    /** Goes on after a connect step: the request is sent, the connect timeout runs, or no candidate is left (502). */
+    void proceed(Upstream.Step step) {
+        switch (step) {
+            case CONNECTED -> onConnected();
+            case PENDING -> { }
+            case CONNECTING -> {
+                x.enterConnect();
+                timers.connecting();
+            }
+            case EXHAUSTED -> {
+                x.count(Counter.BACKEND_UNAVAILABLE);
+                x.fail(502, "no backend reachable for " + facts.host + " (tried " + upstream.tried() + ")");
+            }
+        }
+    }
+
+    private void onConnected() {
+        facts.connectedAt = System.nanoTime();
+        BackendLink backend = upstream.backend();
+        if (facts.passthrough) {
+            relay.startTunnel(Counter.TLS_PASSTHROUGH);
+            return;
+        }
+        x.enterExchange();
+        ByteBuffer head = upstream.writeHead(fields, new HeadWriter.Forwarding(down.clientIp(), down.tls(),
+                facts.upgradeOffered, facts.http10, engine.settings().via()));
+        if (head == null) {
+            x.count(Counter.REJECT_HEAD_TOO_LARGE_AFTER_REWRITE);
+            upstream.drop();
+            x.fail(431, "request head too large once forwarding fields are added");
+            return;
+        }
+        backend.parser().reset();
+        backend.channel().wantRead(true);
+        timers.awaitingResponse();
+        relay.sendRequest(head);
+    }
+
+    /** The backend connection broke before a response began: retry where that is safe, else 502. */
+    void backendBroke(String why) {
+        BackendLink backend = upstream.backend();
+        Backend b = backend.backend();
+        // A pooled connection the backend had closed, or a stream it refused unprocessed (at most twice, so that a
+        // backend that refuses everything is not asked without end): the request, still whole, may go again.
+        boolean resend = backend.refused() ? upstream.refusedOnce() : backend.reuses() > 0;
+        boolean stalePooled = resend && !facts.responseHeadSeen && facts.requestFraming == Pipe.Framing.NONE;
+        upstream.drop();
+        if (facts.responseStarted) {
+            x.count(Counter.BACKEND_BROKE_MID_RESPONSE);
+            x.abort();
+            return;
+        }
+        if (stalePooled) {
+            x.count(Counter.BACKEND_POOL_STALE_RETRY);
+            Upstream.Step step = upstream.connect(b);
+            proceed(step == Upstream.Step.EXHAUSTED ? upstream.connectNext() : step);
+            return;
+        }
+        engine.health().recordFailure(b.name(), why);
+        ctx.metrics.backend(b.name()).failures++;
+        x.count(Counter.BACKEND_BROKE);
+        if (facts.requestFraming == Pipe.Framing.NONE && facts.idempotent) {
+            connectNext();
+        } else {
+            x.fail(502, "backend " + b.name() + " failed: " + why);
+        }
+    }
+}
