@@ -26,12 +26,11 @@ public final class AcmeCheck implements PidCheck {
         }
         Map<String, Object> typed = new HashMap<>(properties);
         typed.putAll(reading.values());
-        AcmeSettings.Parsed parsed = AcmeSettings.parse(typed);
-        if (parsed instanceof AcmeSettings.Invalid invalid) {
-            invalid.errors().forEach(e -> errors.add(pid + ": " + e));
+        java.util.Optional<AcmeComponent.Applied> applied = AcmeComponent.settings(typed, errors, warnings);
+        if (applied.isEmpty()) {
             return;
         }
-        AcmeSettings settings = ((AcmeSettings.Valid) parsed).settings();
+        AcmeSettings settings = applied.get().acme();
         settings.truststore().filter(t -> !Files.isReadable(t))
                 .ifPresent(t -> errors.add(pid + ": truststore " + t + " cannot be read"));
         if (settings.names().isEmpty() && !settings.onDemand()) {

@@ -61,7 +61,7 @@ public final class AcmeComponent {
     private java.util.concurrent.ScheduledExecutorService allowPoller;
 
     /** A configuration in force: the client's settings and its on-demand policy's. */
-    private record Applied(AcmeSettings acme, OnDemandSettings onDemand) {
+    record Applied(AcmeSettings acme, OnDemandSettings onDemand) {
     }
     private AcmeCertificates certificates;
     private ServiceRegistration<HttpChallenges> challengesRegistration;
@@ -122,6 +122,19 @@ public final class AcmeComponent {
         }
         Map<String, Object> typed = new HashMap<>(effective);
         typed.putAll(reading.values());
+        List<String> warnings = new ArrayList<>();
+        Optional<Applied> applied = settings(typed, errors, warnings);
+        warnings.forEach(log::warn);
+        applied.ifPresent(a -> running.applied(effective));
+        return applied;
+    }
+
+    /**
+     * {@code rsp.acme}'s typed values read as the client's and the on-demand policy's settings; empty, with one line per
+     * problem in {@code errors}, when they are not valid. Shared with {@code bin/rsp check} ({@link AcmeCheck}).
+     */
+    static Optional<Applied> settings(Map<String, Object> typed, List<String> errors, List<String> warnings) {
+        int before = errors.size();
         AcmeSettings.Parsed parsed = AcmeSettings.parse(typed);
         if (parsed instanceof AcmeSettings.Invalid invalid) {
             invalid.errors().forEach(e -> errors.add(PID + ": " + e));
@@ -130,12 +143,11 @@ public final class AcmeComponent {
         if (onDemand instanceof OnDemandSettings.Invalid invalid) {
             invalid.errors().forEach(e -> errors.add(PID + ": " + e));
         }
-        if (!errors.isEmpty()) {
+        if (errors.size() > before) {
             return Optional.empty();
         }
         OnDemandSettings.Valid od = (OnDemandSettings.Valid) onDemand;
-        od.warnings().forEach(w -> log.warn("{}: {}", PID, w));
-        running.applied(effective);
+        od.warnings().forEach(w -> warnings.add(PID + ": " + w));
         return Optional.of(new Applied(((AcmeSettings.Valid) parsed).settings(), od.settings()));
     }
 

@@ -90,6 +90,15 @@ class AcmeSettingsTest {
         assertTrue(warnings.stream().anyMatch(w -> w.contains("no certificate will be obtained")), warnings.toString());
     }
 
+    @Test
+    void theCheckRefusesOnDemandWithoutAnAllowListOrAskUrlAsTheComponentDoes() {
+        List<String> errors = new java.util.ArrayList<>();
+        new AcmeCheck().check("rsp.acme", Map.of("directory.url", CA, "ondemand", "true"), Path.of("."), errors,
+                new java.util.ArrayList<>());
+        assertEquals(1, errors.size(), errors.toString());
+        assertTrue(errors.get(0).startsWith("rsp.acme: ") && errors.get(0).contains("ondemand"), errors.toString());
+    }
+
     private static AcmeSettings valid(Map<String, ?> p) {
         AcmeSettings.Parsed parsed = AcmeSettings.parse(p);
         if (parsed instanceof AcmeSettings.Invalid invalid) {
