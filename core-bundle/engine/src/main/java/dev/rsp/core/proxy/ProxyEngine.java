@@ -16,7 +16,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -226,16 +225,7 @@ public final class ProxyEngine {
             tls.closeAll();
             timeout = settings.stopTimeoutNanos();
         }
-        log.info("rsp proxy draining: not accepting; waiting up to {} ms (timeout.stop.ms) for {} connections",
-                TimeUnit.NANOSECONDS.toMillis(timeout), counters.activeClients());
-        int cut = Drain.run(loops, counters, timeout);
-        if (cut > 0) {
-            log.warn("rsp proxy drained: {} connections still busy after {} ms were cut", cut,
-                    TimeUnit.NANOSECONDS.toMillis(timeout));
-        } else {
-            log.info("rsp proxy drained: every exchange in flight finished");
-        }
-        return cut;
+        return Drain.runLogged(loops, counters, timeout);
     }
 
     /** Drains (see {@link #drain}) unless that was done already, then ends the loops. */
@@ -248,19 +238,7 @@ public final class ProxyEngine {
     }
 
     private void stopLoops() {
-        for (LoopContext ctx : loops) {
-            ctx.loop.execute(() -> {
-                new ArrayList<>(ctx.clients).forEach(ClientConnection::close);
-                ctx.pool.closeAll();
-                ctx.closeH2();
-            });
-            try {
-                ctx.loop.stop(2, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-        loops.clear();
+        Drain.endLoops(loops);
         if (errorPages != null) {
             errorPages.close();
             errorPages = null;
