@@ -16,10 +16,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
-import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,9 +35,8 @@ public final class ProxyEngine {
     private final BackendTlsLog backendTlsLog = new BackendTlsLog();
     private final List<LoopContext> loops = new ArrayList<>();
     private volatile ProxySettings settings;
-    /** The directory the loops' pools and metrics were last trimmed to; guarded by {@link #retaining}. */
-    private BackendDirectory retainedFor = BackendDirectory.EMPTY;
-    private final Object retaining = new Object();
+    private final BackendRetention retention;
+    private final EngineViews views;
     private ServerSocketChannel server;
     private volatile InetSocketAddress localAddress;
     /** The configured address {@link #server} was bound for. */
@@ -61,6 +56,8 @@ public final class ProxyEngine {
         this.settings = settings;
         this.routing = routing;
         this.health = health;
+        this.retention = new BackendRetention(routing, health, loops);
+        this.views = new EngineViews(this, loops, tls);
         routing.onPublish(this::published);
     }
 
@@ -201,26 +198,8 @@ public final class ProxyEngine {
      * of backends gone and closes pooled connections no published backend owns; then wakes waiting requests.
      */
     private void published() {
-        synchronized (retaining) {
-            retainPublished(routing.current().directory());
-        }
+        retention.retainPublished();
         retryWaitingRequests();
-    }
-
-    private void retainPublished(BackendDirectory dir) {
-        if (dir != retainedFor) {
-            retainedFor = dir;
-            Set<String> names = dir.backends().all().stream().map(Backend::name).collect(Collectors.toUnmodifiableSet());
-            Set<String> keys = Set.copyOf(dir.poolKeys().values());
-            health.retain(names);
-            for (LoopContext ctx : loops) {
-                ctx.loop.execute(() -> {
-                    ctx.pool.retain(keys);
-                    ctx.retainH2(keys);
-                    ctx.metrics.retainBackends(names);
-                });
-            }
-        }
     }
 
     /**
@@ -246,16 +225,7 @@ public final class ProxyEngine {
             tls.closeAll();
             timeout = settings.stopTimeoutNanos();
         }
-        log.info("rsp proxy draining: not accepting; waiting up to {} ms (timeout.stop.ms) for {} connections",
-                TimeUnit.NANOSECONDS.toMillis(timeout), counters.activeClients());
-        int cut = Drain.run(loops, counters, timeout);
-        if (cut > 0) {
-            log.warn("rsp proxy drained: {} connections still busy after {} ms were cut", cut,
-                    TimeUnit.NANOSECONDS.toMillis(timeout));
-        } else {
-            log.info("rsp proxy drained: every exchange in flight finished");
-        }
-        return cut;
+        return Drain.runLogged(loops, counters, timeout);
     }
 
     /** Drains (see {@link #drain}) unless that was done already, then ends the loops. */
@@ -268,19 +238,7 @@ public final class ProxyEngine {
     }
 
     private void stopLoops() {
-        for (LoopContext ctx : loops) {
-            ctx.loop.execute(() -> {
-                new ArrayList<>(ctx.clients).forEach(ClientConnection::close);
-                ctx.pool.closeAll();
-                ctx.closeH2();
-            });
-            try {
-                ctx.loop.stop(2, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-        loops.clear();
+        Drain.endLoops(loops);
         if (errorPages != null) {
             errorPages.close();
             errorPages = null;
@@ -296,29 +254,12 @@ public final class ProxyEngine {
 
     /** TLS plaintext and ciphertext buffers in use, summed over the loops (asks each loop). */
     public int tlsBuffersInUse() {
-        return askLoops(LoopContext::tlsBuffersInUse).stream().mapToInt(Integer::intValue).sum();
+        return views.tlsBuffersInUse();
     }
 
     /** Buffers taken from the loops' pools and not given back, summed over the loops (asks each loop). */
     public BufferUse bufferUse() {
-        int inUse = 0;
-        int peak = 0;
-        for (int[] v : askLoops(ctx -> new int[] {ctx.loop.buffers().inUse(), ctx.loop.buffers().peakInUse()})) {
-            inUse += v[0];
-            peak += v[1];
-        }
-        return new BufferUse(inUse, peak, settings.bufferSize());
-    }
-
-    /** Asks every loop the same question on its own thread; waits up to 5 s per loop. Call it off the loops. */
-    private <T> List<T> askLoops(Function<LoopContext, T> question) {
-        List<CompletableFuture<T>> parts = new ArrayList<>();
-        for (LoopContext ctx : loops) {
-            CompletableFuture<T> f = new CompletableFuture<>();
-            ctx.loop.execute(() -> f.complete(question.apply(ctx)));
-            parts.add(f);
-        }
-        return parts.stream().map(f -> f.orTimeout(5, TimeUnit.SECONDS).join()).toList();
+        return views.bufferUse();
     }
 
     /** Buffer accounting: buffers in use now and the sum of the loops' peaks, each of {@code bufferSize} bytes. */
@@ -330,9 +271,7 @@ public final class ProxyEngine {
      * Call it off the loops; it waits up to 5 s per loop.
      */
     public LoopMetrics.Snapshot metrics() {
-        LoopMetrics.Snapshot sum = LoopMetrics.Snapshot.empty();
-        askLoops(ctx -> ctx.metrics.snapshot(ctx.clients.size(), ctx.tlsClients)).forEach(sum::add);
-        return sum;
+        return views.metrics();
     }
 
     /**
@@ -341,23 +280,12 @@ public final class ProxyEngine {
      * sorted by name.
      */
     public Map<String, Long> events() {
-        Map<String, Long> m = counters.named();
-        m.put(Counter.BACKEND_MARKED_DOWN.id(), health.markedDownCount());
-        synchronized (this) {
-            tls.events().forEach(m::putIfAbsent);
-        }
-        return m;
+        return views.events();
     }
 
     /** The configured backends with their passive-health state (absent: never reported on, so up). */
     public List<BackendStatus> backendStatus() {
-        Map<String, PassiveHealth.BackendState> states = health.snapshot();
-        List<BackendStatus> out = new ArrayList<>();
-        for (Backend b : directory().backends().all()) {
-            PassiveHealth.BackendState st = states.get(b.name());
-            out.add(new BackendStatus(b, st == null || st.up(), st == null ? 0 : st.totalFailures()));
-        }
-        return out;
+        return views.backendStatus();
     }
 
     /** A configured backend and whether passive health has it up. */
@@ -366,38 +294,22 @@ public final class ProxyEngine {
 
     /** The distinct hosts routed recently (up to {@link LoopContext#RECENT_HOSTS} per loop); asks each loop. */
     public Set<String> recentHosts() {
-        Set<String> hosts = new java.util.TreeSet<>();
-        for (String[] recent : askLoops(ctx -> ctx.recentHosts.clone())) {
-            for (String h : recent) {
-                if (h != null) {
-                    hosts.add(h);
-                }
-            }
-        }
-        return hosts;
+        return views.recentHosts();
     }
 
     /** Each backend as configured, with its passive-health state. */
     public List<String> describeBackends() {
-        List<String> lines = new ArrayList<>();
-        Map<String, PassiveHealth.BackendState> states = health.snapshot();
-        for (Backend b : directory().backends().all()) {
-            PassiveHealth.BackendState st = states.get(b.name());
-            boolean up = st == null || st.up();
-            lines.add(String.format("%-20s %-28s weight=%-4d %s%s", b.name(), b.host() + ":" + b.port(), b.weight(),
-                    up ? "up" : "DOWN", st == null ? "" : " failures=" + st.consecutiveFailures() + " total=" + st.totalFailures()));
-        }
-        return lines;
+        return views.describeBackends();
     }
 
     /** Iterations of all loops so far (a loop that spins shows here). */
     public long loopIterations() {
-        return loops.stream().mapToLong(c -> c.loop.iterations()).sum();
+        return views.loopIterations();
     }
 
     /** The longest busy time of any loop iteration so far, in nanoseconds. */
     public long longestLoopIterationNanos() {
-        return loops.stream().mapToLong(c -> c.loop.longestBusyNanos()).max().orElse(0);
+        return views.longestLoopIterationNanos();
     }
 
     public InetSocketAddress localAddress() {

@@ -1,0 +1,114 @@
+package dev.rsp.core.proxy;
+
+import dev.rsp.core.backend.PassiveHealth;
+import dev.rsp.core.metrics.LoopMetrics;
+import dev.rsp.spi.routing.Backend;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+
+/**
+ * The read-only views of a {@link ProxyEngine} for the admin and the tests: traffic statistics, named counters,
+ * backend state, recent hosts, buffer use. The questions that need a loop's own state are asked on that loop, so a
+ * loop never shares live counters; the contracts are on the {@link ProxyEngine} methods that delegate here.
+ */
+final class EngineViews {
+
+    private final ProxyEngine engine;
+    /** The engine's loops; the engine adds them at start and clears them at stop. */
+    private final List<LoopContext> loops;
+    private final TlsListeners tls;
+
+    EngineViews(ProxyEngine engine, List<LoopContext> loops, TlsListeners tls) {
+        this.engine = engine;
+        this.loops = loops;
+        this.tls = tls;
+    }
+
+    int tlsBuffersInUse() {
+        return askLoops(LoopContext::tlsBuffersInUse).stream().mapToInt(Integer::intValue).sum();
+    }
+
+    ProxyEngine.BufferUse bufferUse() {
+        int inUse = 0;
+        int peak = 0;
+        for (int[] v : askLoops(ctx -> new int[] {ctx.loop.buffers().inUse(), ctx.loop.buffers().peakInUse()})) {
+            inUse += v[0];
+            peak += v[1];
+        }
+        return new ProxyEngine.BufferUse(inUse, peak, engine.settings().bufferSize());
+    }
+
+    /** Asks every loop the same question on its own thread; waits up to 5 s per loop. Call it off the loops. */
+    private <T> List<T> askLoops(Function<LoopContext, T> question) {
+        List<CompletableFuture<T>> parts = new ArrayList<>();
+        for (LoopContext ctx : loops) {
+            CompletableFuture<T> f = new CompletableFuture<>();
+            ctx.loop.execute(() -> f.complete(question.apply(ctx)));
+            parts.add(f);
+        }
+        return parts.stream().map(f -> f.orTimeout(5, TimeUnit.SECONDS).join()).toList();
+    }
+
+    LoopMetrics.Snapshot metrics() {
+        LoopMetrics.Snapshot sum = LoopMetrics.Snapshot.empty();
+        askLoops(ctx -> ctx.metrics.snapshot(ctx.clients.size(), ctx.tlsClients)).forEach(sum::add);
+        return sum;
+    }
+
+    /** The TLS listeners are read under the engine's lock, as everywhere else they are used. */
+    Map<String, Long> events() {
+        Map<String, Long> m = engine.counters().named();
+        m.put(Counter.BACKEND_MARKED_DOWN.id(), engine.health().markedDownCount());
+        synchronized (engine) {
+            tls.events().forEach(m::putIfAbsent);
+        }
+        return m;
+    }
+
+    List<ProxyEngine.BackendStatus> backendStatus() {
+        Map<String, PassiveHealth.BackendState> states = engine.health().snapshot();
+        List<ProxyEngine.BackendStatus> out = new ArrayList<>();
+        for (Backend b : engine.directory().backends().all()) {
+            PassiveHealth.BackendState st = states.get(b.name());
+            out.add(new ProxyEngine.BackendStatus(b, st == null || st.up(), st == null ? 0 : st.totalFailures()));
+        }
+        return out;
+    }
+
+    Set<String> recentHosts() {
+        Set<String> hosts = new java.util.TreeSet<>();
+        for (String[] recent : askLoops(ctx -> ctx.recentHosts.clone())) {
+            for (String h : recent) {
+                if (h != null) {
+                    hosts.add(h);
+                }
+            }
+        }
+        return hosts;
+    }
+
+    List<String> describeBackends() {
+        List<String> lines = new ArrayList<>();
+        Map<String, PassiveHealth.BackendState> states = engine.health().snapshot();
+        for (Backend b : engine.directory().backends().all()) {
+            PassiveHealth.BackendState st = states.get(b.name());
+            boolean up = st == null || st.up();
+            lines.add(String.format("%-20s %-28s weight=%-4d %s%s", b.name(), b.host() + ":" + b.port(), b.weight(),
+                    up ? "up" : "DOWN", st == null ? "" : " failures=" + st.consecutiveFailures() + " total=" + st.totalFailures()));
+        }
+        return lines;
+    }
+
+    long loopIterations() {
+        return loops.stream().mapToLong(c -> c.loop.iterations()).sum();
+    }
+
+    long longestLoopIterationNanos() {
+        return loops.stream().mapToLong(c -> c.loop.longestBusyNanos()).max().orElse(0);
+    }
+}
