@@ -6,14 +6,10 @@ import dev.rsp.core.http.RequestHeadParser;
 import dev.rsp.core.net.ByteSink;
 import dev.rsp.core.net.ByteSource;
 import dev.rsp.core.net.Endpoint;
-import dev.rsp.core.net.TlsRenegotiationRefused;
 import dev.rsp.spi.tls.Termination;
-import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
-import javax.net.ssl.SSLException;
-import javax.net.ssl.SSLSession;
 
 /**
  * An HTTP/1.1 server connection: reads request heads (the TLS handshake runs inside those reads when the listener
@@ -36,16 +32,14 @@ final class Http1Connection implements ClientConnection, Downstream {
     private final Runnable resume = this::resume;
     private final Http1Timers timers;
     private final HeadReader heads = new HeadReader();
+    private final Http1Opening opening;
     /** The TLS listener's termination when this connection's TLS is terminated here; null otherwise. */
     private final Termination termination;
     private final HostCoverage coverage;
     private final boolean onTlsListener;
     private State state = State.HEAD;
     private Exchange exchange;
-    private boolean handshakeCounted;
     private boolean draining;
-    /** No request head was complete yet: the h2c preface is looked for. */
-    private boolean firstHead = true;
     private ReplyWriter reply;
 
     /**
@@ -65,7 +59,7 @@ final class Http1Connection implements ClientConnection, Downstream {
         this.coverage = new HostCoverage(termination, client);
         this.onTlsListener = onTlsListener;
         this.timers = new Http1Timers(ctx.loop, engine.settings(), client, this, tlsDeadline);
-        this.handshakeCounted = termination == null;
+        this.opening = new Http1Opening(engine, client, clientIp, termination != null);
         this.parser = new RequestHeadParser(engine.settings().headLimits());
     }
 
@@ -131,39 +125,20 @@ final class Http1Connection implements ClientConnection, Downstream {
     /** Reads (the rest of) a request head; the TLS handshake, when one runs, happens inside these reads. */
     void readHead() {
         HeadReader.Outcome outcome = heads.read(client, parser);
-        if (!handshakeCounted && !client.tlsHandshaking()) {
-            handshakeCounted = true;
-            count(Counter.TLS_HANDSHAKE_DONE);
-            count(client.tlsResumed() ? Counter.TLS_HANDSHAKE_RESUMED : Counter.TLS_HANDSHAKE_FULL);
-            switch (ProtocolChoice.alpn(client.tlsApplicationProtocol())) {
-                case HTTP2 -> {
-                    toHttp2();
-                    return;
-                }
-                case UNSPOKEN -> {
-                    // Nothing here can parse what the client sends (the front offered a protocol rsp does not speak);
-                    // acme-tls/1 (RFC 8737) is a CA's validation: the handshake was all it needed.
-                    if ("acme-tls/1".equals(client.tlsApplicationProtocol())) {
-                        count(Counter.TLS_ACME_VALIDATION);
-                    } else {
-                        count(Counter.TLS_ALPN_UNSPOKEN);
-                    }
-                    close();
-                    return;
-                }
-                default -> { }
-            }
-        }
-        if (firstHead && !client.isTls() && client.hasInput() && engine.settings().h2Cleartext()) {
-            ProtocolChoice.Choice c = ProtocolChoice.preface(client.input());
-            if (c == ProtocolChoice.Choice.HTTP2) {
+        switch (opening.afterRead(outcome)) {
+            case HTTP2 -> {
                 toHttp2();
                 return;
             }
-            if (c == ProtocolChoice.Choice.WAIT && outcome != HeadReader.Outcome.CLOSED && outcome != HeadReader.Outcome.FAILED) {
+            case CLOSE -> {
+                close();
+                return;
+            }
+            case WAIT -> {
                 timers.headBegun();
                 return;
             }
+            case HTTP1 -> { }
         }
         switch (outcome) {
             case DONE -> onHead();
@@ -184,20 +159,11 @@ final class Http1Connection implements ClientConnection, Downstream {
                 }
             }
             case CLOSED -> {
-                if (client.tlsHandshaking()) {
-                    count(Counter.TLS_HANDSHAKE_CLOSED);
-                } else if (client.hasInput()) {
-                    count(Counter.CLIENT_CLOSED_MID_HEAD);
-                }
+                opening.countClosed();
                 close();
             }
             case FAILED -> {
-                if (client.tlsHandshaking()) {
-                    count(Counter.TLS_HANDSHAKE_FAILED);
-                    ProxyEngine.log.debug("TLS handshake with {} failed: {}", clientIp, heads.failure().toString());
-                } else {
-                    count(readFailure(heads.failure()));
-                }
+                opening.countFailed(heads.failure());
                 close();
             }
         }
@@ -216,19 +182,11 @@ final class Http1Connection implements ClientConnection, Downstream {
         h2.start();
     }
 
-    /** The counter of a failed read from this client between requests. */
-    private static Counter readFailure(IOException e) {
-        if (e instanceof TlsRenegotiationRefused) {
-            return Counter.TLS_RENEGOTIATION_REFUSED;
-        }
-        return e instanceof SSLException ? Counter.TLS_READ_ERROR : Counter.CLIENT_READ_ERROR;
-    }
-
     private void onHead() {
         HttpHead head = parser.head();
         engine.counters().requests.increment();
         timers.headDone();
-        firstHead = false;
+        opening.headSeen();
         boolean keepAlive = !draining && (head.versionMinor() == 1 ? !head.connectionClose() : head.connectionKeepAlive());
         Exchange x = new Exchange(engine, ctx, this);
         if (engine.accessLogOn()) {
@@ -246,7 +204,7 @@ final class Http1Connection implements ClientConnection, Downstream {
 
     /** A request refused before an exchange could start: logged as its own exchange, then answered. */
     void refuse(int status, String message) {
-        firstHead = false;
+        opening.headSeen();
         Exchange x = new Exchange(engine, ctx, this);
         exchange = x;
         state = State.EXCHANGE;
