@@ -10,12 +10,14 @@ import dev.rsp.spi.tls.Termination;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
+import java.util.function.Consumer;
 
 /**
  * An HTTP/1.1 server connection: reads request heads (the TLS handshake runs inside those reads when the listener
- * terminates TLS), starts one {@link Exchange} per request and is its {@link Downstream}, answers with rsp's own
- * replies and lingers so that a reply is not reset away, keeps the connection alive between requests and answers
- * pipelined requests in order (one exchange at a time: the next head is read when the previous exchange is done).
+ * terminates TLS; {@link Http1Opening} decides after each read whether HTTP/1.1 goes on), starts one {@link Exchange}
+ * per request and is its {@link Downstream}, answers with rsp's own replies and lingers so that a reply is not reset
+ * away ({@link Http1Reply}), keeps the connection alive between requests and answers pipelined requests in order (one
+ * exchange at a time: the next head is read when the previous exchange is done).
  * Its own timeouts ({@link Http1Timers}): the request head (408), idle keep-alive, the TLS handshake, the linger.
  * Loop thread only.
  */
@@ -33,14 +35,12 @@ final class Http1Connection implements ClientConnection, Downstream {
     private final Http1Timers timers;
     private final HeadReader heads = new HeadReader();
     private final Http1Opening opening;
-    /** The TLS listener's termination when this connection's TLS is terminated here; null otherwise. */
-    private final Termination termination;
+    private final Http1Reply reply;
     private final HostCoverage coverage;
     private final boolean onTlsListener;
     private State state = State.HEAD;
     private Exchange exchange;
     private boolean draining;
-    private ReplyWriter reply;
 
     /**
      * @param termination   the TLS listener's termination when the endpoint speaks TLS (its handshake still to run),
@@ -55,11 +55,11 @@ final class Http1Connection implements ClientConnection, Downstream {
         this.client = client;
         this.clientIp = remote.getAddress().getHostAddress();
         this.view = new RequestView(remote);
-        this.termination = termination;
         this.coverage = new HostCoverage(termination, client);
         this.onTlsListener = onTlsListener;
         this.timers = new Http1Timers(ctx.loop, engine.settings(), client, this, tlsDeadline);
-        this.opening = new Http1Opening(engine, client, clientIp, termination != null);
+        this.opening = new Http1Opening(engine, ctx, client, clientIp, view, termination, onTlsListener);
+        this.reply = new Http1Reply(engine, ctx, client);
         this.parser = new RequestHeadParser(engine.settings().headLimits());
     }
 
@@ -174,8 +174,7 @@ final class Http1Connection implements ClientConnection, Downstream {
      * what the client sent so far still in its input.
      */
     private void toHttp2() {
-        H2Connection h2 = new H2Connection(engine, ctx, client, view.clientAddress(), termination, onTlsListener,
-                view.sni());
+        H2Connection h2 = opening.http2();
         state = State.CLOSED;
         timers.cancel();
         ctx.handOver(client, this, h2);
@@ -272,37 +271,26 @@ final class Http1Connection implements ClientConnection, Downstream {
     /** Answers with rsp's own reply (the operator's page for the status, or one line of text) and closes after it. */
     @Override
     public void reply(int status, String body) {
-        ReplyWriter w = replyWriter();
-        if (w != null) {
-            w.start(status, body);
-            sendReply();
-        }
+        sendReply(w -> w.start(status, body));
     }
 
     @Override
     public void answer(LocalAnswer answer) {
-        ReplyWriter w = replyWriter();
-        if (w != null) {
-            w.answer(answer);
-            sendReply();
-        }
+        sendReply(w -> w.answer(answer));
     }
 
-    /** The writer of rsp's own answer, or null when none is possible (the connection is closed instead). */
-    private ReplyWriter replyWriter() {
+    /**
+     * Starts rsp's own answer with {@code start} and sends it; when none is possible (no HTTP answer before the TLS
+     * handshake completed), closes instead.
+     */
+    private void sendReply(Consumer<ReplyWriter> start) {
         exchange = null;
-        if (client.tlsHandshaking()) {
-            // No HTTP answer is possible before the handshake completed.
+        ReplyWriter w = reply.writer();
+        if (w == null) {
             close();
-            return null;
+            return;
         }
-        if (reply == null) {
-            reply = new ReplyWriter(engine, ctx, client);
-        }
-        return reply;
-    }
-
-    private void sendReply() {
+        start.accept(w);
         state = State.REPLY;
         client.wantRead(false);
         flushReply();
@@ -336,9 +324,8 @@ final class Http1Connection implements ClientConnection, Downstream {
     }
 
     private void flushReply() {
-        Pipe.Progress p = reply.pump();
+        Pipe.Progress p = reply.flush();
         if (p == Pipe.Progress.DONE) {
-            client.shutdownOutput();
             state = State.LINGER;
             timers.lingering();
             linger();
@@ -347,9 +334,9 @@ final class Http1Connection implements ClientConnection, Downstream {
         }
     }
 
-    /** Lingers: drops what the client still sends (see {@link ReplyWriter#discardUntilClosed}), closes once it has. */
+    /** Lingers: drops what the client still sends, closes once it has. */
     private void linger() {
-        if (ReplyWriter.discardUntilClosed(client)) {
+        if (reply.lingerDone()) {
             close();
         }
     }
@@ -369,11 +356,10 @@ final class Http1Connection implements ClientConnection, Downstream {
      * shut (close_notify after them) and the connection lingers until they are gone and the client closes.
      */
     private void closeWhenFlushed() {
-        if (!client.hasPendingOutput()) {
+        if (!reply.shutWhenFlushed()) {
             close();
             return;
         }
-        client.shutdownOutput();
         state = State.LINGER;
         timers.lingering();
         linger();
@@ -390,10 +376,7 @@ final class Http1Connection implements ClientConnection, Downstream {
         if (x != null) {
             x.abandon();
         }
-        if (reply != null) {
-            reply.release();
-            reply = null;
-        }
+        reply.release();
         client.close();
         ctx.clients.remove(this);
         if (onTlsListener) {

@@ -2,14 +2,16 @@ package dev.rsp.core.proxy;
 
 import dev.rsp.core.net.Endpoint;
 import dev.rsp.core.net.TlsRenegotiationRefused;
+import dev.rsp.spi.tls.Termination;
 import java.io.IOException;
 import javax.net.ssl.SSLException;
 
 /**
  * What an {@link Http1Connection} decides around its request heads before HTTP/1.1 is settled: the end of the TLS
  * handshake (counted once, then ALPN's choice of protocol), the h2c preface on a cleartext connection before the first
- * head, and the counter of a read that ended the connection while a head was awaited. It reads nothing itself: the
- * connection reads and asks it after each read. Loop thread only (its connection's).
+ * head, the {@link H2Connection} that takes over when the client speaks HTTP/2, and the counter of a read that ended
+ * the connection while a head was awaited. It reads nothing itself: the connection reads and asks it after each read.
+ * Loop thread only (its connection's).
  */
 final class Http1Opening {
 
@@ -26,18 +28,28 @@ final class Http1Opening {
     }
 
     private final ProxyEngine engine;
+    private final LoopContext ctx;
     private final Endpoint client;
     private final String clientIp;
+    private final RequestView view;
+    /** The TLS listener's termination when the connection's TLS is terminated here; null otherwise. */
+    private final Termination termination;
+    private final boolean onTlsListener;
     private boolean handshakeCounted;
     /** No request head was complete yet: the h2c preface is looked for. */
     private boolean firstHead = true;
 
-    /** @param tls the endpoint's TLS handshake still runs (its end is counted once) */
-    Http1Opening(ProxyEngine engine, Endpoint client, String clientIp, boolean tls) {
+    /** The parameters are the connection's (see {@link Http1Connection}'s constructor). */
+    Http1Opening(ProxyEngine engine, LoopContext ctx, Endpoint client, String clientIp, RequestView view,
+            Termination termination, boolean onTlsListener) {
         this.engine = engine;
+        this.ctx = ctx;
         this.client = client;
         this.clientIp = clientIp;
-        this.handshakeCounted = !tls;
+        this.view = view;
+        this.termination = termination;
+        this.onTlsListener = onTlsListener;
+        this.handshakeCounted = termination == null;
     }
 
     /** Called after every read of a head, with its outcome. */
@@ -87,6 +99,14 @@ final class Http1Opening {
                 return Next.HTTP1;
             }
         }
+    }
+
+    /**
+     * After {@link Next#HTTP2}: the {@link H2Connection} to hand the endpoint over to, with what the client sent so far
+     * still in its input (not started yet).
+     */
+    H2Connection http2() {
+        return new H2Connection(engine, ctx, client, view.clientAddress(), termination, onTlsListener, view.sni());
     }
 
     /** A request head was complete (or refused): from now on no h2c preface is looked for. */
