@@ -6,20 +6,18 @@ import dev.rsp.core.http.RequestHeadParser;
 import dev.rsp.core.net.ByteSink;
 import dev.rsp.core.net.ByteSource;
 import dev.rsp.core.net.Endpoint;
-import dev.rsp.core.net.TlsRenegotiationRefused;
 import dev.rsp.spi.tls.Termination;
-import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
-import javax.net.ssl.SSLException;
-import javax.net.ssl.SSLSession;
+import java.util.function.Consumer;
 
 /**
  * An HTTP/1.1 server connection: reads request heads (the TLS handshake runs inside those reads when the listener
- * terminates TLS), starts one {@link Exchange} per request and is its {@link Downstream}, answers with rsp's own
- * replies and lingers so that a reply is not reset away, keeps the connection alive between requests and answers
- * pipelined requests in order (one exchange at a time: the next head is read when the previous exchange is done).
+ * terminates TLS; {@link Http1Opening} decides after each read whether HTTP/1.1 goes on), starts one {@link Exchange}
+ * per request and is its {@link Downstream}, answers with rsp's own replies and lingers so that a reply is not reset
+ * away ({@link Http1Reply}), keeps the connection alive between requests and answers pipelined requests in order (one
+ * exchange at a time: the next head is read when the previous exchange is done).
  * Its own timeouts ({@link Http1Timers}): the request head (408), idle keep-alive, the TLS handshake, the linger.
  * Loop thread only.
  */
@@ -36,17 +34,13 @@ final class Http1Connection implements ClientConnection, Downstream {
     private final Runnable resume = this::resume;
     private final Http1Timers timers;
     private final HeadReader heads = new HeadReader();
-    /** The TLS listener's termination when this connection's TLS is terminated here; null otherwise. */
-    private final Termination termination;
+    private final Http1Opening opening;
+    private final Http1Reply reply;
     private final HostCoverage coverage;
     private final boolean onTlsListener;
     private State state = State.HEAD;
     private Exchange exchange;
-    private boolean handshakeCounted;
     private boolean draining;
-    /** No request head was complete yet: the h2c preface is looked for. */
-    private boolean firstHead = true;
-    private ReplyWriter reply;
 
     /**
      * @param termination   the TLS listener's termination when the endpoint speaks TLS (its handshake still to run),
@@ -61,11 +55,11 @@ final class Http1Connection implements ClientConnection, Downstream {
         this.client = client;
         this.clientIp = remote.getAddress().getHostAddress();
         this.view = new RequestView(remote);
-        this.termination = termination;
         this.coverage = new HostCoverage(termination, client);
         this.onTlsListener = onTlsListener;
         this.timers = new Http1Timers(ctx.loop, engine.settings(), client, this, tlsDeadline);
-        this.handshakeCounted = termination == null;
+        this.opening = new Http1Opening(engine, ctx, client, clientIp, view, termination, onTlsListener);
+        this.reply = new Http1Reply(engine, ctx, client);
         this.parser = new RequestHeadParser(engine.settings().headLimits());
     }
 
@@ -131,39 +125,20 @@ final class Http1Connection implements ClientConnection, Downstream {
     /** Reads (the rest of) a request head; the TLS handshake, when one runs, happens inside these reads. */
     void readHead() {
         HeadReader.Outcome outcome = heads.read(client, parser);
-        if (!handshakeCounted && !client.tlsHandshaking()) {
-            handshakeCounted = true;
-            count(Counter.TLS_HANDSHAKE_DONE);
-            count(client.tlsResumed() ? Counter.TLS_HANDSHAKE_RESUMED : Counter.TLS_HANDSHAKE_FULL);
-            switch (ProtocolChoice.alpn(client.tlsApplicationProtocol())) {
-                case HTTP2 -> {
-                    toHttp2();
-                    return;
-                }
-                case UNSPOKEN -> {
-                    // Nothing here can parse what the client sends (the front offered a protocol rsp does not speak);
-                    // acme-tls/1 (RFC 8737) is a CA's validation: the handshake was all it needed.
-                    if ("acme-tls/1".equals(client.tlsApplicationProtocol())) {
-                        count(Counter.TLS_ACME_VALIDATION);
-                    } else {
-                        count(Counter.TLS_ALPN_UNSPOKEN);
-                    }
-                    close();
-                    return;
-                }
-                default -> { }
-            }
-        }
-        if (firstHead && !client.isTls() && client.hasInput() && engine.settings().h2Cleartext()) {
-            ProtocolChoice.Choice c = ProtocolChoice.preface(client.input());
-            if (c == ProtocolChoice.Choice.HTTP2) {
+        switch (opening.afterRead(outcome)) {
+            case HTTP2 -> {
                 toHttp2();
                 return;
             }
-            if (c == ProtocolChoice.Choice.WAIT && outcome != HeadReader.Outcome.CLOSED && outcome != HeadReader.Outcome.FAILED) {
+            case CLOSE -> {
+                close();
+                return;
+            }
+            case WAIT -> {
                 timers.headBegun();
                 return;
             }
+            case HTTP1 -> { }
         }
         switch (outcome) {
             case DONE -> onHead();
@@ -184,20 +159,11 @@ final class Http1Connection implements ClientConnection, Downstream {
                 }
             }
             case CLOSED -> {
-                if (client.tlsHandshaking()) {
-                    count(Counter.TLS_HANDSHAKE_CLOSED);
-                } else if (client.hasInput()) {
-                    count(Counter.CLIENT_CLOSED_MID_HEAD);
-                }
+                opening.countClosed();
                 close();
             }
             case FAILED -> {
-                if (client.tlsHandshaking()) {
-                    count(Counter.TLS_HANDSHAKE_FAILED);
-                    ProxyEngine.log.debug("TLS handshake with {} failed: {}", clientIp, heads.failure().toString());
-                } else {
-                    count(readFailure(heads.failure()));
-                }
+                opening.countFailed(heads.failure());
                 close();
             }
         }
@@ -208,27 +174,18 @@ final class Http1Connection implements ClientConnection, Downstream {
      * what the client sent so far still in its input.
      */
     private void toHttp2() {
-        H2Connection h2 = new H2Connection(engine, ctx, client, view.clientAddress(), termination, onTlsListener,
-                view.sni());
+        H2Connection h2 = opening.http2();
         state = State.CLOSED;
         timers.cancel();
         ctx.handOver(client, this, h2);
         h2.start();
     }
 
-    /** The counter of a failed read from this client between requests. */
-    private static Counter readFailure(IOException e) {
-        if (e instanceof TlsRenegotiationRefused) {
-            return Counter.TLS_RENEGOTIATION_REFUSED;
-        }
-        return e instanceof SSLException ? Counter.TLS_READ_ERROR : Counter.CLIENT_READ_ERROR;
-    }
-
     private void onHead() {
         HttpHead head = parser.head();
         engine.counters().requests.increment();
         timers.headDone();
-        firstHead = false;
+        opening.headSeen();
         boolean keepAlive = !draining && (head.versionMinor() == 1 ? !head.connectionClose() : head.connectionKeepAlive());
         Exchange x = new Exchange(engine, ctx, this);
         if (engine.accessLogOn()) {
@@ -246,7 +203,7 @@ final class Http1Connection implements ClientConnection, Downstream {
 
     /** A request refused before an exchange could start: logged as its own exchange, then answered. */
     void refuse(int status, String message) {
-        firstHead = false;
+        opening.headSeen();
         Exchange x = new Exchange(engine, ctx, this);
         exchange = x;
         state = State.EXCHANGE;
@@ -314,37 +271,26 @@ final class Http1Connection implements ClientConnection, Downstream {
     /** Answers with rsp's own reply (the operator's page for the status, or one line of text) and closes after it. */
     @Override
     public void reply(int status, String body) {
-        ReplyWriter w = replyWriter();
-        if (w != null) {
-            w.start(status, body);
-            sendReply();
-        }
+        sendReply(w -> w.start(status, body));
     }
 
     @Override
     public void answer(LocalAnswer answer) {
-        ReplyWriter w = replyWriter();
-        if (w != null) {
-            w.answer(answer);
-            sendReply();
-        }
+        sendReply(w -> w.answer(answer));
     }
 
-    /** The writer of rsp's own answer, or null when none is possible (the connection is closed instead). */
-    private ReplyWriter replyWriter() {
+    /**
+     * Starts rsp's own answer with {@code start} and sends it; when none is possible (no HTTP answer before the TLS
+     * handshake completed), closes instead.
+     */
+    private void sendReply(Consumer<ReplyWriter> start) {
         exchange = null;
-        if (client.tlsHandshaking()) {
-            // No HTTP answer is possible before the handshake completed.
+        ReplyWriter w = reply.writer();
+        if (w == null) {
             close();
-            return null;
+            return;
         }
-        if (reply == null) {
-            reply = new ReplyWriter(engine, ctx, client);
-        }
-        return reply;
-    }
-
-    private void sendReply() {
+        start.accept(w);
         state = State.REPLY;
         client.wantRead(false);
         flushReply();
@@ -378,9 +324,8 @@ final class Http1Connection implements ClientConnection, Downstream {
     }
 
     private void flushReply() {
-        Pipe.Progress p = reply.pump();
+        Pipe.Progress p = reply.flush();
         if (p == Pipe.Progress.DONE) {
-            client.shutdownOutput();
             state = State.LINGER;
             timers.lingering();
             linger();
@@ -389,9 +334,9 @@ final class Http1Connection implements ClientConnection, Downstream {
         }
     }
 
-    /** Lingers: drops what the client still sends (see {@link ReplyWriter#discardUntilClosed}), closes once it has. */
+    /** Lingers: drops what the client still sends, closes once it has. */
     private void linger() {
-        if (ReplyWriter.discardUntilClosed(client)) {
+        if (reply.lingerDone()) {
             close();
         }
     }
@@ -411,11 +356,10 @@ final class Http1Connection implements ClientConnection, Downstream {
      * shut (close_notify after them) and the connection lingers until they are gone and the client closes.
      */
     private void closeWhenFlushed() {
-        if (!client.hasPendingOutput()) {
+        if (!reply.shutWhenFlushed()) {
             close();
             return;
         }
-        client.shutdownOutput();
         state = State.LINGER;
         timers.lingering();
         linger();
@@ -432,10 +376,7 @@ final class Http1Connection implements ClientConnection, Downstream {
         if (x != null) {
             x.abandon();
         }
-        if (reply != null) {
-            reply.release();
-            reply = null;
-        }
+        reply.release();
         client.close();
         ctx.clients.remove(this);
         if (onTlsListener) {
