@@ -31,6 +31,12 @@ public @interface CoreConfig {
     @AttributeDefinition(description = "Most header fields in a head (431 beyond)")
     int limits_headers() default 100;
 
+    @AttributeDefinition(description = "Memory budget of rsp's JVM in bytes (heap, direct buffers and the rest): bin/rsp derives the JVM's heap and direct memory limits from it at start, and the engine answers 503 instead of taking buffers beyond its share")
+    long limits_memory() default 1L << 30;
+
+    @AttributeDefinition(description = "Most client connections open at once over all listeners; beyond it accepting pauses and new connections wait in the kernel's accept queue")
+    int limits_connections() default 20_000;
+
     @AttributeDefinition(description = "Time a client has to send a complete request head (408 after)")
     long timeout_header_ms() default 10_000;
 
