@@ -26,6 +26,10 @@ public enum Counter {
             "A client closed its connection while its request body was relayed"),
     CLIENT_READ_ERROR("client.read_error", "A read from a client failed between requests"),
     CLIENT_WRITE_FAILED("client.write_failed", "A write of a response to a client failed"),
+    CLIENT_ABORTED("client.aborted",
+            "A client that went away (reset, or closed) while its request waited for or streamed a response: the backend leg cancelled"),
+    CLIENT_HALF_CLOSED("client.half_closed",
+            "A client that ended its sending side after a complete request (probed: a close becomes client.aborted, a half-close gets its answer)"),
     CLIENT_INTERNAL_ERROR("client.internal_error",
             "An unexpected error in rsp while handling a client connection (closed)"),
 

@@ -70,6 +70,23 @@ interface Downstream {
      */
     void answer(LocalAnswer answer);
 
+    /**
+     * The client side is readable while the exchange needs nothing from it (its request is complete, or its body is
+     * not read yet): an HTTP/1 connection watches for the client going away ({@link ClientWatch}), which ends the
+     * exchange through {@link Exchange#clientGone}; others stop reading.
+     *
+     * @param requestComplete every byte of the request is in
+     * @param mayProbe        no byte of any response has been written and none is being written, and the request is
+     *                        HTTP/1.1
+     */
+    default void watch(Exchange x, boolean requestComplete, boolean mayProbe) {
+        requestSource().wantRead(false);
+    }
+
+    /** A response head (interim or final) is about to be written: whatever {@link #watch} started is settled first. */
+    default void responseBegins() {
+    }
+
     /** The exchange cannot go on (a side broke after the response began, a timeout): the connection closes now. */
     void abort();
 }

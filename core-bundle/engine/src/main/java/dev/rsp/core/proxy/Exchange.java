@@ -278,6 +278,20 @@ final class Exchange implements LoopHandler {
         down.reply(status, status >= 500 ? null : message);
     }
 
+    /**
+     * The client went away (a reset, or a close found by {@link ClientWatch}) before the exchange was over: the
+     * backend leg is cancelled now (its connection closed, never pooled) and the access log says why.
+     */
+    void clientGone(String why) {
+        if (state == State.DONE) {
+            return;
+        }
+        if (!facts.recorded) {
+            facts.error = why;
+        }
+        abort();
+    }
+
     /** The exchange cannot go on: the client side closes, which {@link #abandon}s it. */
     void abort() {
         down.abort();

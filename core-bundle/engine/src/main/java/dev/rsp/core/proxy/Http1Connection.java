@@ -37,6 +37,7 @@ final class Http1Connection implements ClientConnection, Downstream {
     private final Http1Opening opening;
     private final Http1Reply reply;
     private final HostCoverage coverage;
+    private final ClientWatch watch;
     private final boolean onTlsListener;
     private State state = State.HEAD;
     private Exchange exchange;
@@ -61,6 +62,7 @@ final class Http1Connection implements ClientConnection, Downstream {
         this.opening = new Http1Opening(engine, ctx, client, clientIp, view, termination, onTlsListener);
         this.reply = new Http1Reply(engine, ctx, client);
         this.parser = new RequestHeadParser(engine.settings().headLimits());
+        this.watch = new ClientWatch(client, ctx);
     }
 
     /** The request view of this connection (the TLS stage records the server name in it). */
@@ -259,8 +261,19 @@ final class Http1Connection implements ClientConnection, Downstream {
     }
 
     @Override
+    public void watch(Exchange x, boolean requestComplete, boolean mayProbe) {
+        watch.readable(x, requestComplete, mayProbe);
+    }
+
+    @Override
+    public void responseBegins() {
+        watch.settle();
+    }
+
+    @Override
     public void exchangeDone(boolean closeAfter) {
         exchange = null;
+        watch.settle();
         if (closeAfter) {
             closeWhenFlushed();
         } else {
@@ -285,6 +298,7 @@ final class Http1Connection implements ClientConnection, Downstream {
      */
     private void sendReply(Consumer<ReplyWriter> start) {
         exchange = null;
+        watch.settle();
         ReplyWriter w = reply.writer();
         if (w == null) {
             close();
@@ -371,6 +385,7 @@ final class Http1Connection implements ClientConnection, Downstream {
             return;
         }
         state = State.CLOSED;
+        watch.stop();
         Exchange x = exchange;
         exchange = null;
         if (x != null) {

@@ -77,13 +77,23 @@ final class Relay {
         if (tls || key.isWritable()) {
             pumpDown();
         }
-        if (x.relaying() && key.isValid() && (tls || key.isReadable())) {
-            if (requestPipe.active()) {
-                pumpUp();
-            } else if (key.isReadable()) {
-                down.requestSource().wantRead(false);
-            }
+        if (x.done() || !key.isValid() || !(tls || key.isReadable())) {
+            return;
         }
+        if (x.relaying() && requestPipe.active()) {
+            pumpUp();
+        } else if (x.state() == Exchange.State.TUNNEL) {
+            down.requestSource().wantRead(false);
+        } else {
+            down.watch(x, requestComplete(), !facts.http10 && !facts.interim && !facts.responseStarted && !responsePipe.active());
+        }
+    }
+
+    /** Every byte of the request is in: sent, or without a body, or (by length) already in the client's window. */
+    private boolean requestComplete() {
+        return facts.requestSent || facts.requestFraming == Pipe.Framing.NONE
+                || facts.requestFraming == Pipe.Framing.LENGTH && !requestPipe.active()
+                        && down.requestSource().inputAvailable() >= facts.requestLength;
     }
 
     /** A multiplexed downstream (an HTTP/2 stream) can take response bytes or has request bytes: both pipes run. */
@@ -211,6 +221,7 @@ final class Relay {
         if (facts.firstByteAt == 0) {
             facts.firstByteAt = System.nanoTime();
         }
+        down.responseBegins();
         BackendLink backend = upstream.backend();
         MessageChannel be = backend.channel();
         int status = rh.status();

@@ -565,7 +565,33 @@ def malformed(port, *names):
     c.close()
 
 
+def cancel(port, ready, how, hold):
+    """GET /slow; once the file ready exists (the backend has the request) the client gives up: how=reset sends
+    RST_STREAM CANCEL and keeps the connection open until the file hold=PATH exists, how=close closes the connection
+    (and then waits for the hold file all the same, so the test looks at rsp before the script ends)."""
+    hold = hold[5:]
+    c = Conn(port, 'A')
+    sid = c.get('/slow')
+    c.wait(lambda x: os.path.exists(ready), 10)
+    out('A', 'READY', os.path.exists(ready))
+    if how == 'reset':
+        c.send(RstStreamFrame(sid, error_code=ErrorCodes.CANCEL).serialize())
+    else:
+        c.close()
+    out('A', 'HOLDING')
+    deadline = time.time() + 20
+    while not os.path.exists(hold) and time.time() < deadline:
+        if how == 'reset':
+            c.pump(0.05)
+        else:
+            time.sleep(0.05)
+    if how == 'reset':
+        out('A', 'OPEN', not c.closed)
+        c.close()
+
+
 SCENARIOS = {
+    'cancel': cancel,
     'concurrent': concurrent,
     'rapid-reset': rapid_reset,
     'per-read': per_read,
