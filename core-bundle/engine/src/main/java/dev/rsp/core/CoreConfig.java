@@ -37,6 +37,12 @@ public @interface CoreConfig {
     @AttributeDefinition(description = "Most client connections open at once over all listeners; beyond it accepting pauses and new connections wait in the kernel's accept queue")
     int limits_connections() default 20_000;
 
+    @AttributeDefinition(description = "Bytes of I/O buffers the loops may hold before new requests get 503 with Retry-After; 0: three quarters of the JVM's direct memory limit")
+    long limits_buffers() default 0;
+
+    @AttributeDefinition(description = "Length of the kernel's queue of connections not yet accepted, per listener (capped by net.core.somaxconn); connections beyond limits.connections wait there. Applied when a listener opens")
+    int limits_backlog() default 4096;
+
     @AttributeDefinition(description = "Time a client has to send a complete request head (408 after)")
     long timeout_header_ms() default 10_000;
 

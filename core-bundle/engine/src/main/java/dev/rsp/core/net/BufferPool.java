@@ -4,7 +4,8 @@ import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 
 /**
- * Direct buffers of one size for one event loop. Confined to the loop's thread: no locks.
+ * Direct buffers of one size for one event loop. Confined to the loop's thread: no locks. When direct memory is at
+ * its cap ({@link DirectMemory}), {@link #acquire()} hands out heap buffers, which are never kept for reuse.
  *
  * <p>Ownership: whoever calls {@link #acquire()} owns the buffer until it passes it to {@link #release}; a buffer is
  * released exactly once. {@link #inUse()} counts buffers acquired and not released, so tests can check that
@@ -32,8 +33,13 @@ public final class BufferPool {
     public ByteBuffer acquire() {
         ByteBuffer b = idle.pollFirst();
         if (b == null) {
-            b = ByteBuffer.allocateDirect(bufferSize);
-            allocated++;
+            if (DirectMemory.reserve(bufferSize)) {
+                b = ByteBuffer.allocateDirect(bufferSize);
+                allocated++;
+            } else {
+                b = ByteBuffer.allocate(bufferSize);
+                DirectMemory.fellBack();
+            }
         }
         inUse++;
         if (inUse > peakInUse) {
@@ -45,9 +51,14 @@ public final class BufferPool {
     /** Gives a buffer back; the caller must not touch it afterwards. */
     public void release(ByteBuffer b) {
         inUse--;
+        if (!b.isDirect()) {
+            return;
+        }
         if (idle.size() < maxIdle) {
             b.clear();
             idle.addFirst(b);
+        } else {
+            DirectMemory.release(bufferSize);
         }
     }
 

@@ -24,6 +24,9 @@ final class Acceptor implements LoopHandler {
     private final LoopContext ctx;
     private final ServerSocketChannel server;
     private final TlsFront front;
+    private SelectionKey key;
+    /** Accepting stopped because {@code limits.connections} were open; loop thread only. */
+    private boolean paused;
 
     /** @param front the TLS front of a TLS listener, or null for the HTTP listener */
     Acceptor(ProxyEngine engine, LoopContext ctx, ServerSocketChannel server, TlsFront front) {
@@ -44,7 +47,7 @@ final class Acceptor implements LoopHandler {
         ServerSocketChannel ch = ServerSocketChannel.open();
         try {
             ch.setOption(StandardSocketOptions.SO_REUSEADDR, true);
-            ch.bind(bind, 4096);
+            ch.bind(bind, engine.settings().backlog());
             ch.configureBlocking(false);
         } catch (IOException e) {
             ch.close();
@@ -52,10 +55,13 @@ final class Acceptor implements LoopHandler {
                     + e.getMessage(), e);
         }
         InetSocketAddress local = (InetSocketAddress) ch.getLocalAddress();
+        warnIfKernelCapsBacklog(key, engine.settings().backlog());
         for (LoopContext ctx : loops) {
             ctx.loop.execute(() -> {
                 try {
-                    ch.register(ctx.loop.selector(), SelectionKey.OP_ACCEPT, new Acceptor(engine, ctx, ch, front));
+                    Acceptor a = new Acceptor(engine, ctx, ch, front);
+                    a.key = ch.register(ctx.loop.selector(), SelectionKey.OP_ACCEPT, a);
+                    engine.counters().activeClients.register(a);
                 } catch (ClosedChannelException e) {
                     // stopped, or moved to another address, before this loop got to it: nothing to accept here
                 } catch (IOException e) {
@@ -66,18 +72,39 @@ final class Acceptor implements LoopHandler {
         return ch;
     }
 
+    /** Linux silently caps a listen backlog at net.core.somaxconn: say so when limits.backlog is over it. */
+    private static void warnIfKernelCapsBacklog(String key, int backlog) {
+        java.nio.file.Path somaxconn = java.nio.file.Path.of("/proc/sys/net/core/somaxconn");
+        try {
+            int cap = Integer.parseInt(java.nio.file.Files.readString(somaxconn).trim());
+            if (cap < backlog) {
+                ProxyEngine.log.warn("{}: limits.backlog is {} but the kernel's net.core.somaxconn is {}: the accept queue "
+                        + "holds {} connections (raise it with sysctl -w net.core.somaxconn={})", key, backlog, cap, cap, backlog);
+            }
+        } catch (IOException | NumberFormatException e) {
+            // not Linux, or not readable: nothing to say
+        }
+    }
+
     @Override
     public void onReady(SelectionKey key) {
+        ClientSlots slots = engine.counters().activeClients;
         for (int i = 0; i < ACCEPTS_PER_WAKEUP; i++) {
+            if (!slots.take()) {
+                pause(slots);
+                return;
+            }
             SocketChannel ch;
             try {
                 ch = server.accept();
             } catch (IOException e) {
+                slots.give();
                 engine.counters().count(Counter.ACCEPT_FAILED);
                 ProxyEngine.log.warn("accept failed on {}: {}", engine.localAddress(), e.toString());
                 return;
             }
             if (ch == null) {
+                slots.give();
                 return;
             }
             try {
@@ -99,9 +126,9 @@ final class Acceptor implements LoopHandler {
                     client = stage;
                 }
                 ctx.clients.add(client);
-                engine.counters().activeClients.increment();
                 engine.counters().count(Counter.CONNECTIONS_ACCEPTED);
             } catch (IOException e) {
+                slots.give();
                 engine.counters().count(Counter.ACCEPT_FAILED);
                 try {
                     ch.close();
@@ -110,6 +137,30 @@ final class Acceptor implements LoopHandler {
                 }
             }
         }
+    }
+
+    /** No slot is free: stop accepting on this loop until one frees (the kernel queues new connections meanwhile). */
+    private void pause(ClientSlots slots) {
+        if (key.isValid()) {
+            key.interestOps(0);
+        }
+        paused = true;
+        slots.paused();
+    }
+
+    /** A slot freed (any thread): accepting goes on, on this acceptor's loop. */
+    void resume() {
+        ctx.loop.execute(() -> {
+            if (!paused) {
+                return;
+            }
+            paused = false;
+            if (key.isValid()) {
+                key.interestOps(SelectionKey.OP_ACCEPT);
+            } else {
+                engine.counters().activeClients.forget(this);
+            }
+        });
     }
 
     @Override

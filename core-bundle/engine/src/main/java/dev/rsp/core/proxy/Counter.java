@@ -18,6 +18,12 @@ import java.util.Optional;
 public enum Counter {
     CONNECTIONS_ACCEPTED("connections.accepted", "A client connection accepted"),
     ACCEPT_FAILED("accept.failed", "A client connection that could not be accepted or set up"),
+    OVERLOAD_BUFFERS("overload.buffers",
+            "A request answered 503 with Retry-After because its loop held its share of limits.buffers"),
+    BUFFERS_HEAP_FALLBACK("buffers.heap_fallback",
+            "A heap buffer handed out because rsp's direct buffers reached 90 % of the JVM's direct memory limit (since the JVM started)"),
+    ACCEPT_PAUSED("accept.paused",
+            "Accepting paused because limits.connections client connections were open (new ones wait in the kernel's accept queue)"),
 
     CLIENT_TIMEOUT_HEADER("client.timeout.header", "A request head not received within the header timeout (408)"),
     CLIENT_TIMEOUT_IDLE("client.timeout.idle", "An idle keep-alive client connection closed after the idle timeout"),

@@ -60,9 +60,10 @@ interface Downstream {
     /**
      * rsp answers the request itself: no byte of a response has been written. {@code body} is the one-line text for
      * the client, or null for the status's own page (a 5xx names nothing internal). The client side writes the reply
-     * and closes the connection after it.
+     * and closes the connection after it. {@code retryAfter} > 0 adds {@code Retry-After} with that many seconds
+     * (429, 503 for load).
      */
-    void reply(int status, String body);
+    void reply(int status, String body, int retryAfter);
 
     /**
      * rsp answers the request itself with content of its own (an ACME HTTP-01 key authorization): no byte of a

@@ -64,6 +64,7 @@ final class EngineViews {
     Map<String, Long> events() {
         Map<String, Long> m = engine.counters().named();
         m.put(Counter.BACKEND_MARKED_DOWN.id(), engine.health().markedDownCount());
+        m.put(Counter.BUFFERS_HEAP_FALLBACK.id(), dev.rsp.core.net.DirectMemory.fallbacks());
         synchronized (engine) {
             tls.events().forEach(m::putIfAbsent);
         }

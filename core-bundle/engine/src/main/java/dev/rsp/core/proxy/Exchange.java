@@ -96,6 +96,11 @@ final class Exchange implements LoopHandler {
         if (!request.upgrade().isEmpty() && !facts.upgradeOffered.equals(request.upgrade())) {
             count(Counter.REQUEST_UPGRADE_REMOVED);
         }
+        if (ctx.overBufferBudget()) {
+            count(Counter.OVERLOAD_BUFFERS);
+            fail(503, "rsp is over its buffer budget (limits.buffers)", 1);
+            return;
+        }
         HostAdmission.Refusal refusal = HostAdmission.check(request, facts, ctx, down, engine.counters());
         if (refusal != null) {
             fail(refusal.status(), refusal.message());
@@ -263,6 +268,11 @@ final class Exchange implements LoopHandler {
      * answer is possible: the connection closes.
      */
     void fail(int status, String message) {
+        fail(status, message, 0);
+    }
+
+    /** As {@link #fail(int, String)}, with {@code Retry-After} when {@code retryAfter} > 0 (answers to load). */
+    void fail(int status, String message, int retryAfter) {
         if (facts.responseStarted || facts.passthrough) {
             abort();
             return;
@@ -275,7 +285,7 @@ final class Exchange implements LoopHandler {
             ReplyLog.detail(status, message, facts.host);
         }
         end();
-        down.reply(status, status >= 500 ? null : message);
+        down.reply(status, status >= 500 ? null : message, retryAfter);
     }
 
     /**

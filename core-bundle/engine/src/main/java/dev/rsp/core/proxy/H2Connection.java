@@ -194,7 +194,7 @@ final class H2Connection implements ClientConnection, H2SessionListener {
             ctx.tlsClients--;
         }
         timers.cancel();
-        engine.counters().activeClients.decrement();
+        engine.counters().activeClients.give();
     }
 
     // ---------------------------------------------------------------- the session's events (H2SessionListener)

@@ -241,7 +241,7 @@ final class H2Downstream extends H2Waiter implements Downstream, ByteSink {
     }
 
     @Override
-    public void reply(int status, String text) {
+    public void reply(int status, String text, int retryAfter) {
         exchange = null;
         if (headSent) {
             abort();
@@ -256,7 +256,7 @@ final class H2Downstream extends H2Waiter implements Downstream, ByteSink {
         } else {
             content = ByteBuffer.wrap(((text == null ? Replies.reason(status) : text) + "\n").getBytes(StandardCharsets.UTF_8));
         }
-        send(status, type, content);
+        send(status, type, content, retryAfter);
     }
 
     @Override
@@ -266,12 +266,12 @@ final class H2Downstream extends H2Waiter implements Downstream, ByteSink {
             abort();
             return;
         }
-        send(answer.status(), answer.contentType(), ByteBuffer.wrap(answer.body()));
+        send(answer.status(), answer.contentType(), ByteBuffer.wrap(answer.body()), 0);
     }
 
-    private void send(int status, String type, ByteBuffer content) {
-        replyHead = ByteBuffer.allocate(96 + type.length());
-        H2Heads.reply(status, type, content.remaining(), replyHead);
+    private void send(int status, String type, ByteBuffer content, int retryAfter) {
+        replyHead = ByteBuffer.allocate(128 + type.length());
+        H2Heads.reply(status, type, content.remaining(), retryAfter, replyHead);
         replyBody = content;
         continueReply();
     }

@@ -104,10 +104,13 @@ final class H2Heads {
     }
 
     /** One of rsp's own answers: status, type and length. */
-    static void reply(int status, String contentType, int length, ByteBuffer out) {
+    static void reply(int status, String contentType, int length, int retryAfter, ByteBuffer out) {
         out.clear();
         status(out, status);
         HeadWriter.ascii(out, "content-type:" + contentType + "\ncontent-length:" + length + "\n");
+        if (retryAfter > 0) {
+            HeadWriter.ascii(out, "retry-after:" + retryAfter + "\n");
+        }
         out.flip();
     }
 

@@ -283,8 +283,8 @@ final class Http1Connection implements ClientConnection, Downstream {
 
     /** Answers with rsp's own reply (the operator's page for the status, or one line of text) and closes after it. */
     @Override
-    public void reply(int status, String body) {
-        sendReply(w -> w.start(status, body));
+    public void reply(int status, String body, int retryAfter) {
+        sendReply(w -> w.start(status, body, retryAfter));
     }
 
     @Override
@@ -398,7 +398,7 @@ final class Http1Connection implements ClientConnection, Downstream {
             ctx.tlsClients--;
         }
         timers.cancel();
-        engine.counters().activeClients.decrement();
+        engine.counters().activeClients.give();
     }
 
     private void count(Counter c) {

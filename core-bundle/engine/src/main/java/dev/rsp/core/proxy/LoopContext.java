@@ -41,6 +41,25 @@ final class LoopContext {
     private final Map<TlsEngineKind, TlsPools> tlsPools = new HashMap<>(2);
 
     static final int RECENT_HOSTS = 512;
+    /** This loop's share of {@link BufferBudget}; set by the engine (any thread), read by the loop. */
+    volatile long bufferShare = Long.MAX_VALUE;
+
+    /** Bytes of buffers this loop's connections hold now (I/O, HTTP/2 output, TLS). Loop thread only. */
+    long bufferBytesInUse() {
+        long n = (long) loop.buffers().inUse() * loop.buffers().bufferSize();
+        if (h2Output != null) {
+            n += (long) h2Output.inUse() * h2Output.bufferSize();
+        }
+        for (TlsPools p : tlsPools.values()) {
+            n += (long) p.plain().inUse() * p.plain().bufferSize() + (long) p.net().inUse() * p.net().bufferSize();
+        }
+        return n;
+    }
+
+    /** True when this loop holds its share of the buffer budget: new requests get 503 (see {@link BufferBudget}). */
+    boolean overBufferBudget() {
+        return bufferBytesInUse() >= bufferShare;
+    }
     /**
      * Output buffers of HTTP/2 connections: four I/O buffers each, so that DATA of many streams (or one large
      * response) goes out in few writes; taken while output waits, given back when a flush empties it.

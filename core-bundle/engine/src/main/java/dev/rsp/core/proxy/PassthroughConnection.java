@@ -104,7 +104,7 @@ final class PassthroughConnection implements ClientConnection, Downstream {
     }
 
     @Override
-    public void reply(int status, String body) {
+    public void reply(int status, String body, int retryAfter) {
         close();
     }
 
@@ -138,7 +138,7 @@ final class PassthroughConnection implements ClientConnection, Downstream {
         client.close();
         ctx.clients.remove(this);
         ctx.tlsClients--;
-        engine.counters().activeClients.decrement();
+        engine.counters().activeClients.give();
     }
 
     @Override

@@ -21,7 +21,8 @@ public final class ProxyCounters {
     final LongAdder requests = new LongAdder();
     final LongAdder[] responsesByClass = {new LongAdder(), new LongAdder(), new LongAdder(), new LongAdder(),
         new LongAdder(), new LongAdder()};
-    final LongAdder activeClients = new LongAdder();
+    /** Open client connections, bounded by {@code limits.connections}. */
+    final ClientSlots activeClients = new ClientSlots(this, Integer.MAX_VALUE);
     final LongAdder activeBackends = new LongAdder();
 
     public ProxyCounters() {
@@ -87,7 +88,7 @@ public final class ProxyCounters {
     }
 
     public long activeClients() {
-        return activeClients.sum();
+        return activeClients.open();
     }
 
     public long activeBackendConnections() {

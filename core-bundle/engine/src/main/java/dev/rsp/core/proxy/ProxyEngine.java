@@ -67,9 +67,12 @@ public final class ProxyEngine {
      */
     public synchronized void start() throws IOException {
         ProxySettings s = settings;
+        counters.activeClients.max(s.maxConnections());
+        long share = BufferBudget.bytes(s) / s.loops();
         for (int i = 0; i < s.loops(); i++) {
             EventLoop loop = new EventLoop("rsp-loop-" + i, new BufferPool(s.bufferSize(), 1024));
             LoopContext ctx = new LoopContext(loop, new BackendPool(loop, s.poolMaxIdle(), s.poolIdleNanos(), counters));
+            ctx.bufferShare = share;
             loops.add(ctx);
             loop.start();
         }
@@ -162,6 +165,13 @@ public final class ProxyEngine {
     public synchronized void settings(ProxySettings next) {
         ProxySettings prev = settings;
         settings = next;
+        counters.activeClients.max(next.maxConnections());
+        if (!loops.isEmpty()) {
+            long share = BufferBudget.bytes(next) / loops.size();
+            for (LoopContext ctx : loops) {
+                ctx.bufferShare = share;
+            }
+        }
         if (!prev.chain().equals(next.chain())) {
             routing.chainChanged(next.chain());
             log.info("routing.chain is now {}", next.chain());

@@ -24,6 +24,8 @@ public record ProxySettings(
         HeadLimits headLimits,
         long memoryBudget,
         int maxConnections,
+        long bufferBudget,
+        int backlog,
         long headerTimeoutNanos,
         long idleTimeoutNanos,
         long connectTimeoutNanos,
@@ -77,6 +79,9 @@ public record ProxySettings(
         check(c.limits_headers() >= 1 && c.limits_headers() <= 1000, "limits.headers must be 1 to 1000", errors);
         check(c.limits_memory() >= 64L << 20, "limits.memory must be at least 64m, not " + c.limits_memory(), errors);
         check(c.limits_connections() >= 1, "limits.connections must be at least 1, not " + c.limits_connections(), errors);
+        check(c.limits_buffers() == 0 || c.limits_buffers() >= 1L << 20,
+                "limits.buffers must be 0 (three quarters of the JVM's direct memory) or at least 1m, not " + c.limits_buffers(), errors);
+        check(c.limits_backlog() >= 1 && c.limits_backlog() <= 65_535, "limits.backlog must be 1 to 65535, not " + c.limits_backlog(), errors);
         for (long t : new long[] {c.timeout_header_ms(), c.timeout_idle_ms(), c.timeout_connect_ms(), c.timeout_backend_ms(),
                 c.timeout_stop_ms(), c.backend_pool_idle_ms(), c.health_cooldown_ms()}) {
             check(t > 0, "timeouts must be positive, found " + t, errors);
@@ -110,7 +115,7 @@ public record ProxySettings(
         HpackLimits hpack = new HpackLimits(HpackLimits.DEFAULT.maxTableSize(), c.h2_max_header_list_bytes(), c.limits_headers());
         return new Valid(new ProxySettings(listen, loops, chain, c.buffer_size(),
                 new HeadLimits(c.limits_request_line(), c.limits_head_bytes(), c.limits_headers()),
-                c.limits_memory(), c.limits_connections(),
+                c.limits_memory(), c.limits_connections(), c.limits_buffers(), c.limits_backlog(),
                 ms(c.timeout_header_ms()), ms(c.timeout_idle_ms()), ms(c.timeout_connect_ms()), ms(c.timeout_backend_ms()),
                 ms(c.timeout_grace_ms()), ms(c.timeout_stop_ms()), c.backend_tries(), c.backend_pool_max_idle(),
                 ms(c.backend_pool_idle_ms()), c.health_failures(), ms(c.health_cooldown_ms()), ms(c.health_check_interval_ms()),

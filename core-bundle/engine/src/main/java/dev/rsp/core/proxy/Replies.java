@@ -17,6 +17,7 @@ final class Replies {
             case 414 -> "URI Too Long";
             case 417 -> "Expectation Failed";
             case 421 -> "Misdirected Request";
+            case 429 -> "Too Many Requests";
             case 431 -> "Request Header Fields Too Large";
             case 501 -> "Not Implemented";
             case 502 -> "Bad Gateway";
@@ -39,14 +40,18 @@ final class Replies {
         out.flip();
     }
 
-    /** Writes the reply into {@code out} (cleared first, flipped after); messages are cut at 200 characters. */
-    static void write(ByteBuffer out, int status, String message) {
+    /**
+     * Writes the reply into {@code out} (cleared first, flipped after); messages are cut at 200 characters;
+     * {@code retryAfter} > 0 adds {@code Retry-After} in seconds.
+     */
+    static void write(ByteBuffer out, int status, String message, int retryAfter) {
         out.clear();
         String text = message.length() > 200 ? message.substring(0, 200) : message;
         byte[] body = ("rsp: " + text + "\n").getBytes(StandardCharsets.UTF_8);
         String head = "HTTP/1.1 " + status + " " + reason(status) + "\r\n"
                 + "Content-Type: text/plain; charset=utf-8\r\n"
                 + "Content-Length: " + body.length + "\r\n"
+                + (retryAfter > 0 ? "Retry-After: " + retryAfter + "\r\n" : "")
                 + "Connection: close\r\n\r\n";
         out.put(head.getBytes(StandardCharsets.ISO_8859_1));
         out.put(body);

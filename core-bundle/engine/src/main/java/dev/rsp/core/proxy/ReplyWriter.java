@@ -27,14 +27,19 @@ final class ReplyWriter {
         this.pipe = ctx.takePipe(engine);
     }
 
-    /** Starts the answer for {@code status}: {@code body} as its text, or null for the status's reason only. */
-    void start(int status, String body) {
+    /**
+     * Starts the answer for {@code status}: {@code body} as its text, or null for the status's reason only;
+     * {@code retryAfter} > 0 adds {@code Retry-After} (an operator's page then gets it in a copy of its head).
+     */
+    void start(int status, String body, int retryAfter) {
         ByteBuffer page = engine.errorPages().page(status);
-        if (page == null) {
+        if (page != null && retryAfter > 0) {
+            page = ErrorPages.withField(page, "Retry-After: " + retryAfter);
+        } else if (page == null) {
             if (text == null) {
                 text = ctx.loop.buffers().acquire();
             }
-            Replies.write(text, status, body == null ? Replies.reason(status) : body);
+            Replies.write(text, status, body == null ? Replies.reason(status) : body, retryAfter);
             page = text;
         }
         pipe.start(null, client, page, Pipe.Framing.NONE, 0);

@@ -244,7 +244,7 @@ final class TlsStage implements ClientConnection {
         client.close();
         ctx.clients.remove(this);
         ctx.tlsClients--;
-        engine.counters().activeClients.decrement();
+        engine.counters().activeClients.give();
     }
 
     private void count(Counter c) {

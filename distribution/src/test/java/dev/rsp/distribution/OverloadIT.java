@@ -1,0 +1,137 @@
+package dev.rsp.distribution;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A burst far beyond rsp's limits, with a small heap and direct memory: 3,000 clients at once against
+ * {@code limits.connections = 200} and a 1 MiB buffer budget, in front of a backend that takes 20 ms per request.
+ * Every client gets 200 or 503 (with Retry-After), none a reset or a close without an answer; the admin port answers
+ * throughout; nothing in the log is an out-of-memory error.
+ */
+class OverloadIT {
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void aBurstFarBeyondTheLimitsIsAnsweredNeverReset() throws Exception {
+        RspHome home = RspHome.copyTo(tmp.resolve("rsp"));
+        ExecutorService workers = Executors.newFixedThreadPool(32);
+        HttpServer backend = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 1024);
+        backend.setExecutor(workers);
+        backend.createContext("/", exchange -> {
+            // the backend's own pace, not a test synchronisation: 20 ms of "work" per request
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+            byte[] body = "ok\n".getBytes(StandardCharsets.US_ASCII);
+            exchange.sendResponseHeaders(200, body.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(body);
+            }
+        });
+        backend.start();
+        Files.writeString(home.etc().resolve("rsp.backends.cfg"),
+                "backend.app = 127.0.0.1:" + backend.getAddress().getPort() + "\n");
+        home.core("limits.connections", "200").core("limits.buffers", "1m");
+        Path log = tmp.resolve("rsp.log");
+        ProcessBuilder pb = new ProcessBuilder(home.dir.resolve("bin/rsp").toString()).redirectErrorStream(true)
+                .redirectOutput(log.toFile());
+        pb.environment().put("RSP_JAVA_OPTS", "-Xmx96m -XX:MaxDirectMemorySize=16m");
+        Process rsp = pb.start();
+        AtomicBoolean bursting = new AtomicBoolean(true);
+        AtomicInteger adminAnswers = new AtomicInteger();
+        AtomicInteger adminFailures = new AtomicInteger();
+        Thread admin = new Thread(() -> pollAdmin(home.adminPort, bursting, adminAnswers, adminFailures), "admin-poll");
+        try {
+            Waits.until("rsp proxies to the test backend", () -> answered(home.httpPort, "/warm"), log);
+            admin.start();
+            Map<String, Integer> outcomes = Burst.run(home.httpPort, 3_000,
+                    "GET /burst HTTP/1.1\r\nHost: a.example\r\nConnection: close\r\n\r\n", 120);
+            bursting.set(false);
+            admin.join(10_000);
+            System.out.println("OverloadIT burst outcomes: " + outcomes + ", admin answers: " + adminAnswers.get());
+            int ok = outcomes.getOrDefault("200", 0);
+            int refused = outcomes.getOrDefault("503", 0);
+            assertEquals(3_000, ok + refused, "every client got 200 or 503: " + outcomes);
+            assertTrue(ok > 0, "some were served: " + outcomes);
+            assertEquals(0, adminFailures.get(), "the admin port answered throughout (" + adminAnswers.get() + " answers)");
+            assertTrue(adminAnswers.get() > 0);
+            String stats = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                    + home.adminPort + "/api/stats")).build(), HttpResponse.BodyHandlers.ofString()).body();
+            assertTrue(counter(stats, "accept.paused") > 0, "accepting paused at limits.connections: " + stats);
+            assertEquals(refused, counter(stats, "overload.buffers"), "each 503 was a request over the buffer budget");
+            String text = Files.readString(log);
+            assertFalse(text.contains("OutOfMemoryError") || text.contains("Direct buffer memory"), "no out-of-memory error");
+            assertTrue(answered(home.httpPort, "/after"), "rsp serves normally after the burst");
+        } finally {
+            bursting.set(false);
+            rsp.destroy();
+            if (!rsp.waitFor(15, TimeUnit.SECONDS)) {
+                rsp.destroyForcibly();
+            }
+            backend.stop(0);
+            workers.shutdownNow();
+        }
+    }
+
+    private static long counter(String stats, String name) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"" + java.util.regex.Pattern.quote(name) + "\":(\\d+)")
+                .matcher(stats);
+        return m.find() ? Long.parseLong(m.group(1)) : -1;
+    }
+
+    private static boolean answered(int port, String path) {
+        try {
+            String r = RawHttp.get(port, "a.example", path);
+            return r != null && r.startsWith("HTTP/1.1 200 ");
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** Asks /api/stats every 100 ms while the burst runs; each answer must come within 2 s. */
+    private static void pollAdmin(int port, AtomicBoolean bursting, AtomicInteger answers, AtomicInteger failures) {
+        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/stats"))
+                .timeout(Duration.ofSeconds(2)).build();
+        while (bursting.get()) {
+            try {
+                HttpResponse<String> r = client.send(request, HttpResponse.BodyHandlers.ofString());
+                if (r.statusCode() == 200) {
+                    answers.incrementAndGet();
+                } else {
+                    failures.incrementAndGet();
+                }
+            } catch (IOException e) {
+                failures.incrementAndGet();
+            } catch (InterruptedException e) {
+                return;
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
+        }
+    }
+}
