@@ -41,6 +41,7 @@ final class ReadApi {
         listeners.put("http", traffic(m.http()));
         listeners.put("tls", traffic(m.tls()));
         out.put("listeners", listeners);
+        out.put("limits", limits(core.engine().load()));
         out.put("backends", backends(m));
         out.put("strategies", strategies(m));
         RoutingSnapshot routing = core.routing().current();
@@ -48,6 +49,18 @@ final class ReadApi {
         out.put("live_strategies", List.copyOf(routing.liveStrategies()));
         out.put("events", core.engine().events());
         return AdminResponse.json(200, out);
+    }
+
+    private static Map<String, Object> limits(ProxyEngine.Load l) {
+        Map<String, Object> o = new LinkedHashMap<>();
+        o.put("connections", l.connections());
+        o.put("connections_limit", l.maxConnections());
+        o.put("accept_paused", l.acceptPaused());
+        o.put("buffer_bytes", l.bufferBytes());
+        o.put("buffer_budget_bytes", l.bufferBudget());
+        o.put("direct_bytes", l.directReserved());
+        o.put("direct_limit_bytes", l.directLimit());
+        return o;
     }
 
     /** {@code GET /api/backends}: each configured backend with state, weight and its traffic. */

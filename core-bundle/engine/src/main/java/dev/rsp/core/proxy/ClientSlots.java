@@ -59,6 +59,11 @@ final class ClientSlots {
         }
     }
 
+    /** True while acceptors wait for a free slot. */
+    boolean isPaused() {
+        return paused.get();
+    }
+
     /** Connections open now. */
     long open() {
         return open.get();

@@ -43,6 +43,13 @@ final class EngineViews {
         return new ProxyEngine.BufferUse(inUse, peak, engine.settings().bufferSize());
     }
 
+    ProxyEngine.Load load() {
+        long bytes = askLoops(LoopContext::bufferBytesInUse).stream().mapToLong(Long::longValue).sum();
+        ClientSlots slots = engine.counters().activeClients;
+        return new ProxyEngine.Load(slots.open(), slots.max(), slots.isPaused(), bytes, BufferBudget.bytes(engine.settings()),
+                dev.rsp.core.net.DirectMemory.reserved(), dev.rsp.core.net.DirectMemory.limit());
+    }
+
     /** Asks every loop the same question on its own thread; waits up to 5 s per loop. Call it off the loops. */
     private <T> List<T> askLoops(Function<LoopContext, T> question) {
         List<CompletableFuture<T>> parts = new ArrayList<>();

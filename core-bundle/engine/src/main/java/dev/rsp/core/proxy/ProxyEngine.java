@@ -273,6 +273,19 @@ public final class ProxyEngine {
     }
 
     /** Buffer accounting: buffers in use now and the sum of the loops' peaks, each of {@code bufferSize} bytes. */
+    /**
+     * Where the engine stands against its limits: client connections open and {@code limits.connections}, whether
+     * accepting is paused, bytes of buffers held and {@code limits.buffers} in force, direct memory the pools hold
+     * and the JVM's limit. Asks every loop; call it off the loops.
+     */
+    public Load load() {
+        return views.load();
+    }
+
+    public record Load(long connections, int maxConnections, boolean acceptPaused, long bufferBytes, long bufferBudget,
+            long directReserved, long directLimit) {
+    }
+
     public record BufferUse(int inUse, int peak, int bufferSize) {
     }
 

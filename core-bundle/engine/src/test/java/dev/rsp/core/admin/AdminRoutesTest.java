@@ -134,6 +134,7 @@ class AdminRoutesTest {
         String s = stats.bodyText();
         assertTrue(s.contains("\"backends\":[{\"name\":\"a\",\"address\":\"127.0.0.1:1\",\"weight\":1,\"state\":\"up\",\"requests\":0"), s);
         assertTrue(s.contains("\"chain\":[\"reload\",\"hash\"]"), s);
+        assertTrue(s.contains("\"limits\":{\"connections\":0,\"connections_limit\":20000,\"accept_paused\":false,\"buffer_bytes\":"), s);
         String route = routes.handle(AdminFixture.get("/api/route", "url=http%3A%2F%2Fadmin.example.com%2Fu%2Ffred.example.com%2Freload")).bodyText();
         assertTrue(route.contains("\"key\":\"admin.example.com\""), route);
         assertTrue(route.contains("\"strategy\":\"hash\""), route);

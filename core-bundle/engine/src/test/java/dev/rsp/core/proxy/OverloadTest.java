@@ -66,7 +66,11 @@ class OverloadTest {
         TestClient waiting = ask("/waiting");
         assertTrue(ProxyHarness.await(() -> counter("accept.paused") == 1, 5_000), "accepting paused");
         assertEquals(3, counter("connections.accepted"), "the fourth connection is not accepted yet");
-        assertEquals(3, proxy.engine.counters().activeClients());
+        ProxyEngine.Load load = proxy.engine.load();
+        assertEquals(3, load.connections());
+        assertEquals(3, load.maxConnections());
+        assertTrue(load.acceptPaused());
+        assertTrue(load.bufferBytes() > 0 && load.bufferBytes() < load.bufferBudget(), load.toString());
         answerNow.countDown();
         for (TestClient c : clients) {
             TestClient.Response r = c.read(false);
@@ -76,6 +80,7 @@ class OverloadTest {
         assertEquals(List.of("/held-0", "/held-1", "/held-2", "/waiting"),
                 slow.requests().stream().map(StubBackend.Request::target).sorted().toList());
         assertTrue(waiting.closedByPeer());
+        assertTrue(ProxyHarness.await(() -> !proxy.engine.load().acceptPaused(), 5_000), "accepting again");
     }
 
     @Test
