@@ -113,6 +113,56 @@ class OverloadIT {
         }
     }
 
+    /**
+     * curl gives up after half a second on a backend that does not answer: rsp closes the backend connection at once
+     * (the backend reads its end), instead of keeping the request running until the backend answers.
+     */
+    @Test
+    void aClientThatGivesUpCancelsItsBackendRequest() throws Exception {
+        RspHome home = RspHome.copyTo(tmp.resolve("rsp"));
+        try (java.net.ServerSocket backend = new java.net.ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            java.util.concurrent.CompletableFuture<Long> closedAfterNanos = new java.util.concurrent.CompletableFuture<>();
+            Thread holder = new Thread(() -> holdUntilClosed(backend, closedAfterNanos), "holding-backend");
+            holder.setDaemon(true);
+            holder.start();
+            Files.writeString(home.etc().resolve("rsp.backends.cfg"), "backend.app = 127.0.0.1:" + backend.getLocalPort() + "\n");
+            Path log = tmp.resolve("rsp.log");
+            Process rsp = new ProcessBuilder(home.dir.resolve("bin/rsp").toString()).redirectErrorStream(true)
+                    .redirectOutput(log.toFile()).start();
+            try {
+                Waits.until("rsp listens", () -> Waits.count(log, "rsp proxy listening on") > 0, log);
+                Process curl = new ProcessBuilder("curl", "-s", "-o", "/dev/null", "--max-time", "0.5",
+                        "-H", "Host: a.example", "http://127.0.0.1:" + home.httpPort + "/held").start();
+                assertTrue(curl.waitFor(30, TimeUnit.SECONDS), "curl ended");
+                assertEquals(28, curl.exitValue(), "curl timed out (exit 28)");
+                long afterGivingUp = closedAfterNanos.get(10, TimeUnit.SECONDS);
+                System.out.println("OverloadIT backend connection closed " + TimeUnit.NANOSECONDS.toMillis(afterGivingUp)
+                        + " ms after the request arrived");
+                Waits.logLine(log, "error=\"the client", 1);
+            } finally {
+                rsp.destroy();
+                if (!rsp.waitFor(15, TimeUnit.SECONDS)) {
+                    rsp.destroyForcibly();
+                }
+            }
+        }
+    }
+
+    /** Accepts one connection, reads until it ends (never answering); completes with the time from accept to end. */
+    private static void holdUntilClosed(java.net.ServerSocket server, java.util.concurrent.CompletableFuture<Long> closed) {
+        try (java.net.Socket s = server.accept()) {
+            long accepted = System.nanoTime();
+            java.io.InputStream in = s.getInputStream();
+            byte[] buf = new byte[4096];
+            while (in.read(buf) >= 0) {
+                // the request, then nothing until rsp closes
+            }
+            closed.complete(System.nanoTime() - accepted);
+        } catch (IOException e) {
+            closed.complete(-1L);
+        }
+    }
+
     /** Asks /api/stats every 100 ms while the burst runs; each answer must come within 2 s. */
     private static void pollAdmin(int port, AtomicBoolean bursting, AtomicInteger answers, AtomicInteger failures) {
         HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();

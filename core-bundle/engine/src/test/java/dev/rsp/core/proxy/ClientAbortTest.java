@@ -128,6 +128,32 @@ class ClientAbortTest {
         assertEquals(0, proxy.engine.counters().get("client.aborted"));
     }
 
+    /** Over TLS the client's close is a close_notify and a FIN: probed through the TLS connection the same way. */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"TLSv1.2", "TLSv1.3"})
+    void aTlsClientThatClosesCancelsTheBackendLeg(String protocol) throws Exception {
+        startSlowBackend();
+        TestPki.Identity alice = TestPki.selfSigned("alice.example.com");
+        TestTlsFront front = TestTlsFront.terminate(Map.of("alice.example.com", alice.serverContext()),
+                alice.serverContext(), java.time.Duration.ofSeconds(10));
+        proxy.engine.addTlsFront(front);
+        java.net.InetSocketAddress tls = proxy.engine.tlsAddress(front);
+        javax.net.ssl.SSLSocket s = (javax.net.ssl.SSLSocket) alice.clientContext().getSocketFactory()
+                .createSocket(tls.getAddress(), tls.getPort());
+        javax.net.ssl.SSLParameters p = s.getSSLParameters();
+        p.setServerNames(java.util.List.of(new javax.net.ssl.SNIHostName("alice.example.com")));
+        p.setProtocols(new String[] {protocol});
+        s.setSSLParameters(p);
+        s.startHandshake();
+        s.getOutputStream().write("GET /slow HTTP/1.1\r\nHost: alice.example.com\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        s.getOutputStream().flush();
+        awaitBackendRequest();
+        s.close();
+        assertTrue(backendSawClose.await(5, TimeUnit.SECONDS), "rsp closed the backend connection after the TLS client's close");
+        assertFalse(answered.get());
+        assertTrue(ProxyHarness.await(() -> proxy.engine.counters().get("client.aborted") == 1, 5_000));
+    }
+
     @Test
     void anHttp10HalfCloseIsNotProbed() throws Exception {
         startSlowBackend();
