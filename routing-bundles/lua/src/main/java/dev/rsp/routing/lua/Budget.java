@@ -18,7 +18,7 @@ record Budget(long instructions, long bytes, int depth, long patternSteps, int p
     static final long DEFAULT_INSTRUCTIONS = 100_000;
     static final long DEFAULT_BYTES = 1L << 20;
     static final int DEFAULT_DEPTH = 200;
-    static final long DEFAULT_PATTERN_STEPS = 1_000_000;
+    static final long DEFAULT_PATTERN_STEPS = 500_000;
     static final int DEFAULT_PATTERN_LENGTH = 1024;
     static final Budget DEFAULT = new Budget(DEFAULT_INSTRUCTIONS, DEFAULT_BYTES, DEFAULT_DEPTH);
 

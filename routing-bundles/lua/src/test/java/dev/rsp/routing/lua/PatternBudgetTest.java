@@ -39,7 +39,7 @@ class PatternBudgetTest {
         String as = "string.rep('a', 100000)";
         return Stream.of(
                 Arguments.of("lazy dots", "string.find(" + as + ", '.-.-.-.-.-.-.-.-b')",
-                        "string.find: pattern step budget of 1000000 exceeded (pattern '.-.-.-.-.-.-.-.-b' on a subject of "
+                        "string.find: pattern step budget of 500000 exceeded (pattern '.-.-.-.-.-.-.-.-b' on a subject of "
                                 + "100000 bytes)"),
                 Arguments.of("greedy stars", "string.match(" + as + ", 'a*a*a*a*a*a*a*b')", "string.match: pattern step budget"),
                 Arguments.of("captures", "string.match(" + as + ", '(.-)(.-)(.-)(.-)$b')", "string.match: pattern step budget"),
@@ -187,7 +187,7 @@ class PatternBudgetTest {
         String topLevel = "local x = string.find(string.rep('a', 100000), '.-.-.-.-b')\nfunction route(req) return nil end\n";
         CompiledScript.Failed f = assertInstanceOf(CompiledScript.Failed.class,
                 CompiledScript.compile(topLevel, "rules.lua", Budget.DEFAULT));
-        assertTrue(f.message().startsWith("rules.lua: string.find: pattern step budget of 1000000 exceeded"), f.message());
+        assertTrue(f.message().startsWith("rules.lua: string.find: pattern step budget of 500000 exceeded"), f.message());
 
         Path script = Files.writeString(dir.resolve("rules.lua"), "function route(req)\n"
                 + "  if req.header('X-Probe'):find('.-.-.-.-.-.-.-.-b') then return 'demo-2' end\nend\n");
@@ -196,7 +196,7 @@ class PatternBudgetTest {
                 List.of("demo-1", "demo-2"), new PrintStream(text, true, StandardCharsets.UTF_8));
         String out = text.toString(StandardCharsets.UTF_8);
         assertEquals(RuleTrial.SCRIPT_ERROR, status, out);
-        assertTrue(out.contains("error:    " + script + ": string.find: pattern step budget of 1000000 exceeded "
+        assertTrue(out.contains("error:    " + script + ": string.find: pattern step budget of 500000 exceeded "
                 + "(pattern '.-.-.-.-.-.-.-.-b' on a subject of 30000 bytes)"), out);
 
         text.reset();
@@ -205,7 +205,7 @@ class PatternBudgetTest {
         out = text.toString(StandardCharsets.UTF_8);
         assertEquals(RuleTrial.DECIDED, status, out);
         assertTrue(out.contains("decision: route demo-2"), out);
-        assertTrue(out.matches("(?s).*cost:     \\d+ of 100000 instructions, [1-9]\\d* of 1000000 pattern steps\n.*"), out);
+        assertTrue(out.matches("(?s).*cost:     \\d+ of 100000 instructions, [1-9]\\d* of 500000 pattern steps\n.*"), out);
     }
 
     private static TestHead query(String q) {
