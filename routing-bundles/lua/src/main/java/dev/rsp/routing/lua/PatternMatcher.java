@@ -16,7 +16,7 @@ import org.luaj.vm2.Varargs;
  * {@code %x} escapes, sets {@code [...]} with ranges, classes and {@code ^}, the quantifiers {@code * + - ?}, a final
  * {@code $}, captures and position captures {@code ()}, back-references {@code %1-%9}, {@code %bxy} and {@code
  * %f[set]}. A leading {@code ^} is the caller's business ({@link #matchAt} takes the pattern offset to start from).
- * A malformed pattern raises a {@link LuaError} with Lua's message; so do more than {@value #MAX_CAPTURES} captures and
+ * A malformed pattern raises a {@link LuaError} with Lua's message; so do more than {@value PatternCaptures#MAX} captures and
  * patterns nesting deeper than {@value #MAX_DEPTH} (Lua's own limits).
  *
  * <p>One instance per library call (or per {@code gmatch} iterator), used by one thread; it holds the captures of the
@@ -24,12 +24,9 @@ import org.luaj.vm2.Varargs;
  */
 final class PatternMatcher {
 
-    static final int MAX_CAPTURES = 32;
     /** How deep the matcher may recurse (one level per {@code ?}, repetition or capture being tried): Lua's limit. */
     static final int MAX_DEPTH = 200;
 
-    private static final int UNFINISHED = -1;
-    private static final int POSITION = -2;
     private static final int SHOWN_PATTERN_BYTES = 40;
 
     private final String function;
@@ -42,9 +39,7 @@ final class PatternMatcher {
     private final int p0;
     private final int pLen;
     private PatternSteps steps;
-    private final int[] captureStart = new int[MAX_CAPTURES];
-    private final int[] captureLength = new int[MAX_CAPTURES];
-    private int level;
+    private final PatternCaptures captures = new PatternCaptures();
     private int depth;
 
     /**
@@ -74,7 +69,7 @@ final class PatternMatcher {
      * subject offset {@code at} ends, or -1. Forgets the captures of the previous match.
      */
     int matchAt(int at, int from) {
-        level = 0;
+        captures.clear();
         depth = 0;
         return match(at, from);
     }
@@ -105,36 +100,12 @@ final class PatternMatcher {
 
     /** Capture {@code i} (0-based) of the last match from {@code start} to {@code end}; capture 0 of none is the match. */
     LuaValue capture(int i, int start, int end) {
-        if (i >= level) {
-            if (i == 0) {
-                return subject.substring(start, end);
-            }
-            throw new LuaError("invalid capture index %" + (i + 1));
-        }
-        int length = captureLength[i];
-        if (length == UNFINISHED) {
-            throw new LuaError("unfinished capture");
-        }
-        if (length == POSITION) {
-            return LuaValue.valueOf(captureStart[i] + 1);
-        }
-        return subject.substring(captureStart[i], captureStart[i] + length);
+        return captures.value(subject, i, start, end);
     }
 
     /** The captures of the last match; when it has none, the whole match if {@code wholeIfNone}, else nothing. */
     Varargs captures(boolean wholeIfNone, int start, int end) {
-        int n = level == 0 && wholeIfNone ? 1 : level;
-        if (n == 0) {
-            return LuaValue.NONE;
-        }
-        if (n == 1) {
-            return capture(0, start, end);
-        }
-        LuaValue[] values = new LuaValue[n];
-        for (int i = 0; i < n; i++) {
-            values[i] = capture(i, start, end);
-        }
-        return LuaValue.varargsOf(values);
+        return captures.values(subject, wholeIfNone, start, end);
     }
 
     private int match(int si, int pi) {
@@ -155,7 +126,8 @@ final class PatternMatcher {
             }
             int c = pat(pi);
             if (c == '(') {
-                return pi + 1 < pLen && pat(pi + 1) == ')' ? open(si, pi + 2, POSITION) : open(si, pi + 1, UNFINISHED);
+                return pi + 1 < pLen && pat(pi + 1) == ')' ? open(si, pi + 2, PatternCaptures.POSITION)
+                        : open(si, pi + 1, PatternCaptures.UNFINISHED);
             }
             if (c == ')') {
                 return close(si, pi + 1);
@@ -246,31 +218,19 @@ final class PatternMatcher {
     }
 
     private int open(int si, int pi, int kind) {
-        if (level >= MAX_CAPTURES) {
-            throw new LuaError("too many captures");
-        }
-        captureStart[level] = si;
-        captureLength[level] = kind;
-        level++;
+        captures.open(si, kind);
         int end = match(si, pi);
         if (end < 0) {
-            level--;
+            captures.dropLast();
         }
         return end;
     }
 
     private int close(int si, int pi) {
-        int l = level - 1;
-        while (l >= 0 && captureLength[l] != UNFINISHED) {
-            l--;
-        }
-        if (l < 0) {
-            throw new LuaError("invalid pattern capture");
-        }
-        captureLength[l] = si - captureStart[l];
+        int l = captures.close(si);
         int end = match(si, pi);
         if (end < 0) {
-            captureLength[l] = UNFINISHED;
+            captures.reopen(l);
         }
         return end;
     }
@@ -314,15 +274,12 @@ final class PatternMatcher {
 
     /** {@code %1}-{@code %9} (capture {@code l}, 0-based): the end of a copy of that capture at {@code si}, or -1. */
     private int backReference(int si, int l) {
-        if (l < 0 || l >= level || captureLength[l] == UNFINISHED) {
-            throw new LuaError("invalid capture index %" + (l + 1));
-        }
-        int length = captureLength[l];
-        if (length == POSITION || sLen - si < length) {
+        int length = captures.referenced(l);
+        if (length < 0 || sLen - si < length) {
             return -1;
         }
         spend(length);
-        int from = captureStart[l];
+        int from = captures.start(l);
         for (int k = 0; k < length; k++) {
             if (s[s0 + from + k] != s[s0 + si + k]) {
                 return -1;
