@@ -14,9 +14,12 @@ import org.luaj.vm2.lib.VarArgFunction;
  * <p>Where the manual leaves a case open, LuaJ 3.0.1's answer is kept, so rules written against it behave the same: an
  * {@code init} past the end of the subject starts at its end, and in a gsub replacement string {@code %} before a
  * character other than a digit stands for that character. Where LuaJ departs from the manual, the manual wins:
- * {@code gmatch} steps over an empty match (LuaJ would return it forever) and tries the end of the subject too,
- * {@code %g} is a class, {@code %f} finds every frontier (LuaJ misses some and fails at the start of a subject), a back-reference to a position capture matches nothing, and gsub rejects a replacement that
- * is not a string, number, table or function even when nothing matches.
+ * {@code gmatch} steps over an empty match (LuaJ would return it forever) and tries the end of the subject too; the
+ * classes are those of the C locale ({@link CharClasses}: LuaJ has no {@code %g}, leaves {@code [\]^_`{|}~} out of
+ * {@code %p} and {@code \v} out of {@code %s}, and counts Latin-1 letters above 127 in {@code %a}); {@code %f} finds
+ * every frontier (LuaJ misses some and fails at the start of a subject); a back-reference to a position capture matches
+ * nothing; gsub rejects a replacement that is not a string, number, table or function even when nothing matches; and
+ * patterns nesting deeper than {@value PatternMatcher#MAX_DEPTH} levels are an error ("pattern too complex").
  *
  * <p>The functions are stateless and shared by every Lua state; the budget is that of the call running on the calling
  * thread ({@link BudgetHook#current()}), or the defaults outside a call.

@@ -16,8 +16,8 @@ import org.luaj.vm2.Varargs;
  * {@code %x} escapes, sets {@code [...]} with ranges, classes and {@code ^}, the quantifiers {@code * + - ?}, a final
  * {@code $}, captures and position captures {@code ()}, back-references {@code %1-%9}, {@code %bxy} and {@code
  * %f[set]}. A leading {@code ^} is the caller's business ({@link #matchAt} takes the pattern offset to start from).
- * A malformed pattern raises a {@link LuaError} with Lua's message; so do more than {@value PatternCaptures#MAX} captures and
- * patterns nesting deeper than {@value #MAX_DEPTH} (Lua's own limits).
+ * A malformed pattern raises a {@link LuaError} with Lua's message; so do more than {@value PatternCaptures#MAX}
+ * captures and patterns nesting deeper than {@value #MAX_DEPTH} (Lua's own limits).
  *
  * <p>One instance per library call (or per {@code gmatch} iterator), used by one thread; it holds the captures of the
  * last match. It never allocates while matching.
