@@ -26,6 +26,7 @@ final class BudgetHook extends DebugLib {
     private Budget budget = Budget.DEFAULT;
     private long instructionsLeft;
     private long bytesLeft;
+    private final PatternSteps patternSteps = new PatternSteps(Budget.DEFAULT_PATTERN_STEPS);
     private int[][] codes = new int[16][];
     private LuaValue[][] stacks = new LuaValue[16][];
     private int frames;
@@ -39,6 +40,7 @@ final class BudgetHook extends DebugLib {
         budget = b;
         instructionsLeft = b.instructions();
         bytesLeft = b.bytes();
+        patternSteps.reset(b.patternSteps());
         frames = 0;
         topPc = 0;
         code = null;
@@ -68,6 +70,24 @@ final class BudgetHook extends DebugLib {
         return h == null ? Budget.DEFAULT_BYTES : h.budget.bytes();
     }
 
+    /** The budget of the call in progress. */
+    Budget budget() {
+        return budget;
+    }
+
+    /** The pattern steps the call in progress may still take. */
+    PatternSteps patternSteps() {
+        return patternSteps;
+    }
+
+    /** Charges {@code bytes} of new string data made by {@code what} (named when the budget runs out). */
+    void chargeBytes(String what, long bytes) {
+        bytesLeft -= bytes;
+        if (bytesLeft < 0) {
+            throw new BudgetExceeded(what + ": byte budget of " + budget.bytes() + " exceeded");
+        }
+    }
+
     /** Charges {@code bytes} of new string data to the call on this thread. */
     static void charge(long bytes) {
         BudgetHook h = CURRENT.get();
@@ -85,6 +105,10 @@ final class BudgetHook extends DebugLib {
 
     long instructionsUsed() {
         return budget.instructions() - instructionsLeft;
+    }
+
+    long patternStepsUsed() {
+        return patternSteps.used();
     }
 
     private void spend(long bytes) {

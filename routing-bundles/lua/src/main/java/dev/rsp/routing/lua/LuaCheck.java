@@ -26,7 +26,8 @@ public final class LuaCheck implements PidCheck {
             return;
         }
         LuaConfig c = reading.as(LuaConfig.class);
-        String problem = Budget.problem(c.budget_instructions(), c.budget_bytes(), c.budget_depth());
+        Budget budget = Budget.of(c);
+        String problem = budget.problem();
         if (problem != null) {
             errors.add(pid + ": " + problem);
             return;
@@ -39,7 +40,6 @@ public final class LuaCheck implements PidCheck {
             errors.add(pid + ": script = '" + c.script() + "': cannot read " + script + " (" + e + ")");
             return;
         }
-        Budget budget = new Budget(c.budget_instructions(), c.budget_bytes(), c.budget_depth());
         if (CompiledScript.compile(source, script.toString(), budget) instanceof CompiledScript.Failed f) {
             errors.add(pid + ": " + f.message());
         }

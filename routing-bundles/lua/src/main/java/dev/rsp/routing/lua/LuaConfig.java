@@ -25,6 +25,14 @@ public @interface LuaConfig {
     @AttributeDefinition(name = "budget.depth", description = "Nested Lua calls one route call may make")
     int budget_depth() default Budget.DEFAULT_DEPTH;
 
+    @AttributeDefinition(name = "budget.pattern.steps", description = "Steps of string.find, match, gmatch and gsub "
+            + "one route call may take, together (about one per subject byte examined; backtracking multiplies them)")
+    long budget_pattern_steps() default Budget.DEFAULT_PATTERN_STEPS;
+
+    @AttributeDefinition(name = "budget.pattern.length", description = "The longest pattern string.find, match, gmatch "
+            + "and gsub accept; a longer one is an error of the call")
+    int budget_pattern_length() default Budget.DEFAULT_PATTERN_LENGTH;
+
     @AttributeDefinition(name = "watch.interval.ms", description = "How often the script file is checked for changes")
     long watch_interval_ms() default LuaRules.DEFAULT_WATCH_MS;
 }

@@ -44,8 +44,8 @@ final class LuaRules implements AutoCloseable {
      *
      * @return true when the configuration was accepted
      */
-    synchronized boolean configure(String script, long instructions, long bytes, int depth, long watchIntervalMs) {
-        String problem = Budget.problem(instructions, bytes, depth);
+    synchronized boolean configure(String script, Budget b, long watchIntervalMs) {
+        String problem = b.problem();
         if (problem == null && (watchIntervalMs < 50 || watchIntervalMs > 60_000)) {
             problem = "watch.interval.ms must be 50 to 60000, not " + watchIntervalMs;
         }
@@ -57,7 +57,6 @@ final class LuaRules implements AutoCloseable {
             return false;
         }
         Path p = resolve(script);
-        Budget b = new Budget(instructions, bytes, depth);
         boolean rewatch = !p.equals(path) || watchIntervalMs != watchMs || watch == null;
         path = p;
         budget = b;

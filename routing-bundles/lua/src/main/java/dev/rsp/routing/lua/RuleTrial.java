@@ -102,7 +102,8 @@ final class RuleTrial {
             return SCRIPT_ERROR;
         }
         out.println("decision: " + describe(d));
-        out.println("cost:     " + state.instructionsUsed() + " of " + Budget.DEFAULT_INSTRUCTIONS + " instructions");
+        out.println("cost:     " + state.instructionsUsed() + " of " + Budget.DEFAULT_INSTRUCTIONS + " instructions, "
+                + state.patternStepsUsed() + " of " + Budget.DEFAULT_PATTERN_STEPS + " pattern steps");
         return DECIDED;
     }
 

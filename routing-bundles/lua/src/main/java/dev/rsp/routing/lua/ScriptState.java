@@ -121,4 +121,9 @@ final class ScriptState {
     long instructionsUsed() {
         return hook.instructionsUsed();
     }
+
+    /** Pattern steps the last call used (for tests and the lua-test tool). */
+    long patternStepsUsed() {
+        return hook.patternStepsUsed();
+    }
 }

@@ -16,9 +16,11 @@ import org.luaj.vm2.lib.VarArgFunction;
  * every Lua state (LuaJ's string metatable is a static field, so the string library is shared whatever we do).
  *
  * <p>Functions that can make a large string from small inputs are replaced by versions that size their result
- * first and charge it to the call's byte budget: {@code string.rep}, {@code string.format}, {@code string.gsub},
- * {@code table.concat}. {@code string.dump} is removed; {@code table.unpack} returns at most
- * {@value #MAX_UNPACK} values.
+ * first and charge it to the call's byte budget: {@code string.rep}, {@code string.format}, {@code table.concat}.
+ * The pattern functions {@code string.find}, {@code match}, {@code gmatch} and {@code gsub} are rsp's own
+ * ({@link PatternLibrary}): they spend the call's pattern step budget, and gsub charges its result to the byte
+ * budget as it grows. {@code string.dump} is removed; {@code table.unpack} returns at most {@value #MAX_UNPACK}
+ * values.
  */
 final class SharedLibraries {
 
@@ -44,7 +46,10 @@ final class SharedLibraries {
         STRING.rawset("dump", LuaValue.NIL);
         STRING.rawset("rep", new Rep());
         STRING.rawset("format", new Bounded("format", scratch.get("string").get("format"), SharedLibraries::formatBound));
-        STRING.rawset("gsub", new Gsub(scratch.get("string").get("gsub")));
+        STRING.rawset("find", PatternLibrary.FIND);
+        STRING.rawset("match", PatternLibrary.MATCH);
+        STRING.rawset("gmatch", PatternLibrary.GMATCH);
+        STRING.rawset("gsub", PatternLibrary.GSUB);
         STRING.seal();
 
         TABLE = copy(scratch.get("table"));
@@ -168,65 +173,6 @@ final class SharedLibraries {
                 at += s.length();
             }
             return LuaString.valueUsing(bytes);
-        }
-    }
-
-    /**
-     * {@code string.gsub}: a string replacement is sized first (every match replaced, every {@code %d} the whole
-     * subject); a table or function replacement is wrapped so that each replacement is charged as it is made.
-     */
-    private static final class Gsub extends VarArgFunction {
-        private final LuaValue delegate;
-
-        Gsub(LuaValue delegate) {
-            this.delegate = delegate;
-            name = "gsub";
-        }
-
-        @Override
-        public Varargs invoke(Varargs args) {
-            LuaString s = args.checkstring(1);
-            LuaValue repl = args.arg(3);
-            check("string.gsub", s.length());
-            if (repl.isstring()) {
-                LuaString r = repl.checkstring();
-                long captures = 0;
-                for (int i = 0; i < r.length(); i++) {
-                    if (r.luaByte(i) == '%') {
-                        captures++;
-                    }
-                }
-                long each = r.length() + captures * s.length();
-                check("string.gsub", (s.length() + 1L) * each);
-                return delegate.invoke(args);
-            }
-            if (repl.istable() || repl.isfunction()) {
-                LuaValue[] copy = new LuaValue[args.narg()];
-                for (int i = 0; i < copy.length; i++) {
-                    copy[i] = args.arg(i + 1);
-                }
-                copy[2] = new ChargedReplacement(repl);
-                return delegate.invoke(LuaValue.varargsOf(copy));
-            }
-            return delegate.invoke(args);
-        }
-    }
-
-    /** A gsub replacement table or function whose every answer is charged to the byte budget. */
-    private static final class ChargedReplacement extends VarArgFunction {
-        private final LuaValue repl;
-
-        ChargedReplacement(LuaValue repl) {
-            this.repl = repl;
-        }
-
-        @Override
-        public Varargs invoke(Varargs captures) {
-            LuaValue r = repl.istable() ? repl.get(captures.arg1()) : repl.invoke(captures).arg1();
-            if (r.isstring()) {
-                check("string.gsub", size(r));
-            }
-            return r;
         }
     }
 

@@ -63,7 +63,7 @@ class LuaRulesReloadTest {
     }
 
     private boolean configure() {
-        return rules.configure(script().toString(), 100_000, 1 << 20, 200, 500);
+        return rules.configure(script().toString(), new Budget(100_000, 1 << 20, 200), 500);
     }
 
     private Decision decide() {
@@ -129,14 +129,14 @@ class LuaRulesReloadTest {
     void aBadConfigurationIsLoggedAndTheLastGoodStays() throws Exception {
         write(routeTo("demo-1"));
         assertTrue(configure());
-        assertFalse(rules.configure(script().toString(), 10, 1 << 20, 200, 500));
-        assertFalse(rules.configure(script().toString(), 100_000, 1 << 20, 200, 5));
-        assertFalse(rules.configure(" ", 100_000, 1 << 20, 200, 500));
+        assertFalse(rules.configure(script().toString(), new Budget(10, 1 << 20, 200), 500));
+        assertFalse(rules.configure(script().toString(), new Budget(100_000, 1 << 20, 200), 5));
+        assertFalse(rules.configure(" ", new Budget(100_000, 1 << 20, 200), 500));
         assertTrue(logText().contains("rsp.routing.lua: configuration rejected: budget.instructions must be 100 to "
                 + "100000000, not 10; keeping script = " + script()), logText());
         assertEquals(Decision.to("demo-1"), decide());
 
-        assertTrue(rules.configure(script().toString(), 50_000, 1 << 20, 200, 500), "a new budget is a new version");
+        assertTrue(rules.configure(script().toString(), new Budget(50_000, 1 << 20, 200), 500), "a new budget is a new version");
         assertEquals(2, versions.get());
         assertEquals(50_000, rules.current().budget().instructions());
     }
