@@ -222,6 +222,7 @@ public final class BackendHealth {
     private synchronized void tryEject(String backend, HealthEntry e, String why, HealthSettings s) {
         long now = clock.getAsLong();
         if (e.ejected(now)) {
+            e.resetOutlierCounts();
             return;
         }
         int total = entries.size();

@@ -98,8 +98,8 @@ final class HealthEntry {
     // ---------------------------------------------------------------- outlier detection
 
     /**
-     * A response from the backend (never rsp's own answer). Returns the consecutive 5xx count when this one reached
-     * {@code threshold} (the caller then tries to eject), else 0. A threshold of 0 counts nothing.
+     * A response from the backend (never rsp's own answer). Returns the consecutive 5xx count when it is at
+     * {@code threshold} or beyond (the caller then tries to eject), else 0. A threshold of 0 counts nothing.
      */
     int answered(int status, int threshold) {
         if (consecutiveTimeouts.get() != 0) {
@@ -118,7 +118,7 @@ final class HealthEntry {
             return 0;
         }
         int n = consecutive5xx.incrementAndGet();
-        return n == threshold ? n : 0;
+        return n >= threshold ? n : 0;
     }
 
     /** The backend did not answer in time; returns the consecutive count when it reached {@code threshold}, else 0. */
@@ -127,7 +127,7 @@ final class HealthEntry {
             return 0;
         }
         int n = consecutiveTimeouts.incrementAndGet();
-        return n == threshold ? n : 0;
+        return n >= threshold ? n : 0;
     }
 
     /** The cap kept the backend in: it needs as many failures again before the next try. */
