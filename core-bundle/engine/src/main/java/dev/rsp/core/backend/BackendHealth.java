@@ -292,7 +292,7 @@ public final class BackendHealth {
                 out.put(name, new Status(State.DOWN, e.checkReason(), failures));
             } else if (e != null && e.ejected(now)) {
                 out.put(name, new Status(State.EJECTED, e.ejectReason() + "; ejected for "
-                        + duration(e.ejectedUntil() - now) + " more", failures));
+                        + remaining(e.ejectedUntil() - now) + " more", failures));
             } else if (p != null && !p.up()) {
                 out.put(name, new Status(State.DOWN, passive.downReason(name), failures));
             } else if (e != null && e.slowStartPermille(now, s.slowStartNanos()) < 1000) {
@@ -322,6 +322,12 @@ public final class BackendHealth {
     static String duration(long nanos) {
         long ms = TimeUnit.NANOSECONDS.toMillis(Math.max(0, nanos));
         return ms % 1000 == 0 ? ms / 1000 + " s" : ms + " ms";
+    }
+
+    /** A time left, in whole seconds rounded up from one second on (the status page shows it). */
+    static String remaining(long nanos) {
+        long ms = TimeUnit.NANOSECONDS.toMillis(Math.max(0, nanos));
+        return ms < 1000 ? ms + " ms" : (ms + 999) / 1000 + " s";
     }
 
     static String ordinal(int n) {
