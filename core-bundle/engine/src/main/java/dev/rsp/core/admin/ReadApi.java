@@ -63,8 +63,8 @@ final class ReadApi {
             o.put("address", b.backend().host() + ":" + b.backend().port());
             o.put("weight", b.backend().weight());
             o.put("state", b.state());
-            o.put("reason", b.reason());
             o.putAll(traffic(m.backends().get(b.backend().name())));
+            o.put("reason", b.reason());
             list.add(o);
         }
         return list;
