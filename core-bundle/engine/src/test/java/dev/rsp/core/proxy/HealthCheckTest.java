@@ -121,6 +121,21 @@ class HealthCheckTest {
     }
 
     @Test
+    void turningTheCheckOnWhileRspRunsStartsIt() throws Exception {
+        start(Map.of("health.check.interval.ms", "0"));
+        StubBackend a = backend("a", new AtomicInteger(503), new CopyOnWriteArrayList<>());
+        proxy.backend("a", a.port());
+        checkPublished();
+        assertTrue(a.requests().isEmpty() && a.connections.get() == 0, "off: nothing checked");
+        Map<String, Object> on = new HashMap<>(Map.of("http.listen", "127.0.0.1:" + proxy.port(), "loops", "2",
+                "routing.chain", ProxyHarness.STRATEGY, "health.check.interval.ms", "20", "health.check.path", "/healthz"));
+        proxy.engine.settings(((ProxySettings.Valid) ProxySettings.from(dev.rsp.core.CoreConfigs.with(on))).settings());
+        checks.settingsChanged();
+        assertTrue(ProxyHarness.await(() -> !status("a").up(), 10_000), "the new settings check a");
+        assertEquals("health check GET /healthz answered 503", status("a").reason());
+    }
+
+    @Test
     void theConfiguredMethodHostAndStatusesAreUsed() throws Exception {
         start(Map.of("health.check.path", "/healthz", "health.check.method", "HEAD", "health.check.host",
                 "status.example", "health.check.status", "204"));
