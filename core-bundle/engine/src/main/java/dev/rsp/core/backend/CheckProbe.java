@@ -81,7 +81,6 @@ final class CheckProbe {
             Socket s = plain;
             if (backend.tls() != Backend.Tls.NONE) {
                 s = tls.wrap(plain, backend, http() ? "http/1.1" : backend.protocol() == Backend.Protocol.H2 ? "h2" : "http/1.1");
-                socket = s;
                 s.setSoTimeout(millisLeft(deadline));
                 ((javax.net.ssl.SSLSocket) s).startHandshake();
             }
@@ -147,7 +146,10 @@ final class CheckProbe {
         return c >= '0' && c <= '9';
     }
 
-    /** Closes the socket of a check in progress: its next or current step fails, reported as a timeout. Any thread. */
+    /**
+     * Closes the TCP socket of a check in progress (never the TLS socket over it, whose close may wait for the
+     * handshake's lock): its next or current step fails, reported as a timeout. Any thread.
+     */
     void abort() {
         aborted = true;
         Socket s = socket;
