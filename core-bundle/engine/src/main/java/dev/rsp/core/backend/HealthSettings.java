@@ -63,9 +63,9 @@ public record HealthSettings(long checkIntervalNanos, Check check, long checkTim
     }
 
     /** The settings with every key at its default: no active check, no outlier detection, no slow start. */
-    public static final HealthSettings OFF = new HealthSettings(0, new Check("", "GET", "", statuses("200-399", new java.util.ArrayList<>()),
-            "200-399"), ms(2_000), 2, 3, 16, 0, 0, ms(30_000),
-            ms(300_000), 50, 0);
+    public static final HealthSettings OFF = new HealthSettings(0,
+            new Check("", "GET", "", statuses("200-399", new java.util.ArrayList<>()), "200-399"),
+            ms(2_000), 2, 3, 16, 0, 0, ms(30_000), ms(300_000), 50, 0);
 
     /** Reads the health keys of {@code c}; every problem adds one line to {@code errors} naming the key and value. */
     public static HealthSettings from(CoreConfig c, List<String> errors) {
