@@ -236,6 +236,8 @@ class BackendHealthTest {
                 "health.check.rise = 0: must be 1 to 100",
                 "health.outlier.ejection.max.ms = 1000: must be at least health.outlier.ejection.ms (30000)",
                 "health.max.ejected.percent = 101: must be 0 to 100"), errors);
+        assertEquals(HealthSettings.OFF, HealthSettings.from(CoreConfigs.DEFAULTS, new ArrayList<>()),
+                "OFF is the defaults");
         List<String> none = new ArrayList<>();
         HealthSettings ok = HealthSettings.from(CoreConfigs.with(Map.of("health.check.status", "200, 204,300-399")), none);
         assertEquals(List.of(), none);
