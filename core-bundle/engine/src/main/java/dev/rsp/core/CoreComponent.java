@@ -2,7 +2,8 @@ package dev.rsp.core;
 
 import dev.rsp.config.Reading;
 import dev.rsp.config.RunningValues;
-import dev.rsp.core.backend.ActiveHealthCheck;
+import dev.rsp.core.backend.ActiveChecks;
+import dev.rsp.core.backend.BackendHealth;
 import dev.rsp.core.backend.BackendDirectory;
 import dev.rsp.core.backend.BackendPublisher;
 import dev.rsp.core.backend.BackendResolver;
@@ -73,7 +74,7 @@ public final class CoreComponent implements ProxyControl {
     private ScheduledExecutorService sampling;
     private ScheduledExecutorService checks;
     /** Read by the publisher's thread (see {@link #backendsPublished}). */
-    private volatile ActiveHealthCheck activeCheck;
+    private volatile ActiveChecks activeCheck;
     private volatile ProxyEngine engine;
     private BundleContext context;
     /** The engine's drain offered to the launcher (see {@link LauncherLink}). */
@@ -108,9 +109,10 @@ public final class CoreComponent implements ProxyControl {
         }
         settings = valid.get();
         ProxyEngine next;
-        PassiveHealth health;
+        BackendHealth health;
         try {
-            health = new PassiveHealth(settings.healthFailures(), settings.healthCooldownNanos(), System::nanoTime);
+            health = new BackendHealth(new PassiveHealth(settings.healthFailures(), settings.healthCooldownNanos(),
+                    System::nanoTime), settings.health(), System::nanoTime);
             next = new ProxyEngine(settings, routing, health);
             next.start();
         } catch (IOException | RuntimeException e) {
@@ -131,13 +133,11 @@ public final class CoreComponent implements ProxyControl {
         sampling.scheduleAtFixedRate(() -> sampler.tick(Instant.now().getEpochSecond(), System.nanoTime()), 0, 1,
                 TimeUnit.SECONDS);
         sampling.scheduleWithFixedDelay(this::warnMissingStrategies, 1, 1, TimeUnit.SECONDS);
-        if (settings.healthCheckIntervalNanos() > 0) {
-            checks = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "rsp-health-check"));
-            ActiveHealthCheck check = new ActiveHealthCheck(health, checks,
-                    Duration.ofNanos(settings.healthCheckIntervalNanos()), Duration.ofNanos(settings.connectTimeoutNanos()));
-            activeCheck = check;
-            publisher.current().ifPresent(check::update);
-        }
+        sampling.scheduleWithFixedDelay(health::tick, 1, 1, TimeUnit.SECONDS);
+        checks = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "rsp-health-timer"));
+        ActiveChecks check = new ActiveChecks(health, checks, next.checkTls());
+        activeCheck = check;
+        publisher.current().ifPresent(check::update);
         ProxyEngine drained = engine;
         drain = LauncherLink.offerDrain(context, drained::drain, millis(settings.stopTimeoutNanos()));
         log.info("rsp core started: http.listen={} routing.chain={}", engine.localAddress(), settings.chain());
@@ -172,6 +172,7 @@ public final class CoreComponent implements ProxyControl {
                 drain.setProperties(LauncherLink.drainProperties(millis(next.get().stopTimeoutNanos())));
             }
             settings = next.get();
+            activeCheck.settingsChanged();
             log.info("rsp.core configuration applied");
         }
     }
@@ -210,10 +211,8 @@ public final class CoreComponent implements ProxyControl {
                 // the bundle is stopping: its registrations are going anyway
             }
             sampling.shutdownNow();
-            if (activeCheck != null) {
-                activeCheck.close();
-                checks.shutdownNow();
-            }
+            activeCheck.close();
+            checks.shutdownNow();
             engine.stop();
         }
         file.close();
@@ -237,7 +236,7 @@ public final class CoreComponent implements ProxyControl {
         if (e != null) {
             e.backends(directory);
         }
-        ActiveHealthCheck check = activeCheck;
+        ActiveChecks check = activeCheck;
         if (check != null) {
             check.update(directory);
         }

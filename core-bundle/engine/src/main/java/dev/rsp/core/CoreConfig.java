@@ -79,7 +79,7 @@ public @interface CoreConfig {
     @AttributeDefinition(description = "Time a backend marked down is left alone")
     long health_cooldown_ms() default 10_000;
 
-    @AttributeDefinition(description = "Interval of the active TCP check of every backend; 0 turns it off")
+    @AttributeDefinition(description = "Interval of the active check of every backend (HTTP when health.check.path is set, else a TCP connect); 0 turns it off")
     long health_check_interval_ms() default 0;
 
     @AttributeDefinition(description = "Protocols an HTTP/1.1 Upgrade may switch to (a tunnel after 101); others are removed from the request. Empty: none")
@@ -123,4 +123,46 @@ public @interface CoreConfig {
 
     @AttributeDefinition(description = "HTTP/2: largest decoded header list of a request (names + values + 32 per field); larger: 431")
     int h2_max_header_list_bytes() default 32768;
+
+    @AttributeDefinition(description = "Path of the active HTTP health check (e.g. /healthz), sent every health.check.interval.ms; empty: the check only connects (TCP)")
+    String health_check_path() default "";
+
+    @AttributeDefinition(description = "Method of the active HTTP health check: GET, HEAD or OPTIONS")
+    String health_check_method() default "GET";
+
+    @AttributeDefinition(description = "Host field of the active HTTP health check; empty: the backend's own host (and port unless it is the scheme's default)")
+    String health_check_host() default "";
+
+    @AttributeDefinition(description = "Statuses that pass the active HTTP health check: codes and ranges, comma-separated (200-399, 200,204)")
+    String health_check_status() default "200-399";
+
+    @AttributeDefinition(description = "Time one health check may take: connect, TLS handshake, request and status line")
+    long health_check_timeout_ms() default 2_000;
+
+    @AttributeDefinition(description = "Consecutive passed health checks that bring a backend taken out by the check back")
+    int health_check_rise() default 2;
+
+    @AttributeDefinition(description = "Consecutive failed health checks that take a backend out")
+    int health_check_fall() default 3;
+
+    @AttributeDefinition(description = "Most health checks in progress at once (each holds a thread of the check's pool while it runs)")
+    int health_check_concurrency() default 16;
+
+    @AttributeDefinition(description = "Consecutive 5xx answers from a backend that eject it (outlier detection); 0: off")
+    int health_outlier_5xx() default 0;
+
+    @AttributeDefinition(description = "Consecutive backend timeouts (no response within timeout.backend.ms) that eject a backend; 0: off")
+    int health_outlier_timeouts() default 0;
+
+    @AttributeDefinition(description = "How long a first ejection lasts; the n-th lasts n times as long, up to health.outlier.ejection.max.ms")
+    long health_outlier_ejection_ms() default 30_000;
+
+    @AttributeDefinition(description = "Longest ejection")
+    long health_outlier_ejection_max_ms() default 300_000;
+
+    @AttributeDefinition(description = "Most backends ejected at once by outlier detection, in percent of the configured backends (at least one); beyond it a backend stays in")
+    int health_max_ejected_percent() default 50;
+
+    @AttributeDefinition(description = "Slow start: for this long after a backend comes back (ejection over, health check passing again) it gets a share of its requests growing from 10 % to all; 0: off")
+    long health_slowstart_ms() default 0;
 }

@@ -75,8 +75,9 @@ final class ReadApi {
             o.put("name", b.backend().name());
             o.put("address", b.backend().host() + ":" + b.backend().port());
             o.put("weight", b.backend().weight());
-            o.put("state", b.up() ? "up" : "down");
+            o.put("state", b.state());
             o.putAll(traffic(m.backends().get(b.backend().name())));
+            o.put("reason", b.reason());
             list.add(o);
         }
         return list;

@@ -72,6 +72,8 @@ public final class PassiveHealth {
         /** When the last "failing" WARN was written, and whether a failure was logged since the last success. */
         final AtomicLong failureLoggedAt = new AtomicLong(Long.MIN_VALUE);
         volatile boolean failureLogged;
+        /** Why it was last marked down, for the status page. */
+        volatile String downReason = "";
     }
 
     private final int failuresToMarkDown;
@@ -139,6 +141,7 @@ public final class PassiveHealth {
             if (e.state.compareAndSet(s, next)) {
                 if (markedDown) {
                     this.markedDown.incrementAndGet();
+                    e.downReason = count + " failure(s) in a row, the last: " + reason;
                     e.failureLogged = true;
                     logDown(backend, s.down(), count, reason);
                 } else if (s.consecutive() == 0 && !s.down()) {
@@ -166,6 +169,12 @@ public final class PassiveHealth {
             LOG.warn("Backend {} marked down for {} ms after {} failure(s) in a row, the last: {}", backend, millis, count,
                     reason);
         }
+    }
+
+    /** Why {@code backend} is down (the failures that marked it), or empty while it is up. */
+    public String downReason(String backend) {
+        Entry e = entries.get(backend);
+        return e == null || isUp(e.state.get()) ? "" : e.downReason;
     }
 
     /** How many times a backend was marked down (again) since this object was made, over all backends. */

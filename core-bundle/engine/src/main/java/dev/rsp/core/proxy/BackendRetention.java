@@ -1,7 +1,7 @@
 package dev.rsp.core.proxy;
 
 import dev.rsp.core.backend.BackendDirectory;
-import dev.rsp.core.backend.PassiveHealth;
+import dev.rsp.core.backend.BackendHealth;
 import dev.rsp.core.routing.RoutingTable;
 import dev.rsp.spi.routing.Backend;
 import java.util.List;
@@ -16,13 +16,13 @@ import java.util.stream.Collectors;
 final class BackendRetention {
 
     private final RoutingTable routing;
-    private final PassiveHealth health;
+    private final BackendHealth health;
     /** The engine's loops; the engine adds them at start and clears them at stop. */
     private final List<LoopContext> loops;
     /** The directory the loops' pools and metrics were last trimmed to; guarded by {@code this}. */
     private BackendDirectory retainedFor = BackendDirectory.EMPTY;
 
-    BackendRetention(RoutingTable routing, PassiveHealth health, List<LoopContext> loops) {
+    BackendRetention(RoutingTable routing, BackendHealth health, List<LoopContext> loops) {
         this.routing = routing;
         this.health = health;
         this.loops = loops;

@@ -163,6 +163,23 @@ final class BackendTls {
         return e;
     }
 
+    /**
+     * A client socket over {@code connected} for the active check of {@code backend} (not {@link Backend.Tls#NONE}),
+     * with the same trust, identification, SNI and ALPN rules as {@link #engine}. Blocking I/O: check threads only.
+     */
+    java.net.Socket socket(java.net.Socket connected, Backend backend, String alpn) throws IOException {
+        boolean verify = backend.tls() == Backend.Tls.VERIFIED;
+        javax.net.ssl.SSLSocket s = (javax.net.ssl.SSLSocket) (verify ? verifying : unchecked).getSocketFactory()
+                .createSocket(connected, backend.host(), backend.port(), true);
+        s.setUseClientMode(true);
+        SSLParameters p = s.getSSLParameters();
+        p.setEndpointIdentificationAlgorithm(verify ? "HTTPS" : null);
+        serverName(backend.host()).ifPresent(n -> p.setServerNames(List.of(n)));
+        p.setApplicationProtocols(new String[] {alpn});
+        s.setSSLParameters(p);
+        return s;
+    }
+
     /** The SNI of {@code host}: none for an address literal, nor for a name SNI cannot carry (one with {@code _}). */
     static Optional<SNIHostName> serverName(String host) {
         if (host.indexOf(':') >= 0 || host.chars().allMatch(c -> c == '.' || c >= '0' && c <= '9')) {

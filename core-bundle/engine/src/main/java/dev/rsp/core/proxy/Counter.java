@@ -182,7 +182,18 @@ public enum Counter {
     H2_BACKEND_CONTROL_QUEUE_FULL("h2.backend.control_queue_full",
             "An HTTP/2 backend connection closed with more control frames owed than allowed (ENHANCE_YOUR_CALM)"),
     H2_BACKEND_READ_PAUSED("h2.backend.read_paused",
-            "HTTP/2 backend input left unread until rsp's pending ACK or control frames are written to the backend");
+            "HTTP/2 backend input left unread until rsp's pending ACK or control frames are written to the backend"),
+
+    HEALTH_CHECK_FAILED("health.check.failed",
+            "An active health check that failed (refused, timed out, TLS failed, or a status outside health.check.status)"),
+    HEALTH_CHECK_DOWN("health.check.down", "A backend taken out by health.check.fall failed health checks in a row"),
+    HEALTH_CHECK_BACK("health.check.back", "A backend brought back by health.check.rise passed health checks in a row"),
+    HEALTH_OUTLIER_EJECTED("health.outlier.ejected",
+            "A backend ejected for consecutive 5xx answers or timeouts (outlier detection)"),
+    HEALTH_OUTLIER_CAPPED("health.outlier.capped",
+            "An ejection not made because health.max.ejected.percent of the backends were out already (the backend stays in)"),
+    HEALTH_SLOWSTART_DEFERRED("health.slowstart.deferred",
+            "A request whose first candidate was in slow start and beyond its share, sent to the next candidate first");
 
     private static final Map<String, Counter> BY_ID = new HashMap<>();
 

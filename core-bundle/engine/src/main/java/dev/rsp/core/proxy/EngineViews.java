@@ -1,6 +1,6 @@
 package dev.rsp.core.proxy;
 
-import dev.rsp.core.backend.PassiveHealth;
+import dev.rsp.core.backend.BackendHealth;
 import dev.rsp.core.metrics.LoopMetrics;
 import dev.rsp.spi.routing.Backend;
 import java.util.ArrayList;
@@ -22,6 +22,9 @@ final class EngineViews {
     /** The engine's loops; the engine adds them at start and clears them at stop. */
     private final List<LoopContext> loops;
     private final TlsListeners tls;
+
+    /** A backend health has not heard of yet: up. */
+    private static final BackendHealth.Status UNKNOWN = new BackendHealth.Status(BackendHealth.State.UP, "", 0);
 
     EngineViews(ProxyEngine engine, List<LoopContext> loops, TlsListeners tls) {
         this.engine = engine;
@@ -72,6 +75,13 @@ final class EngineViews {
         Map<String, Long> m = engine.counters().named();
         m.put(Counter.BACKEND_MARKED_DOWN.id(), engine.health().markedDownCount());
         m.put(Counter.BUFFERS_HEAP_FALLBACK.id(), dev.rsp.core.net.DirectMemory.fallbacks());
+        BackendHealth.Events h = engine.health().events();
+        m.put(Counter.HEALTH_CHECK_FAILED.id(), h.checkFailed());
+        m.put(Counter.HEALTH_CHECK_DOWN.id(), h.checkDown());
+        m.put(Counter.HEALTH_CHECK_BACK.id(), h.checkBack());
+        m.put(Counter.HEALTH_OUTLIER_EJECTED.id(), h.ejected());
+        m.put(Counter.HEALTH_OUTLIER_CAPPED.id(), h.ejectionCapped());
+        m.put(Counter.HEALTH_SLOWSTART_DEFERRED.id(), h.slowStartDeferred());
         synchronized (engine) {
             tls.events().forEach(m::putIfAbsent);
         }
@@ -79,11 +89,11 @@ final class EngineViews {
     }
 
     List<ProxyEngine.BackendStatus> backendStatus() {
-        Map<String, PassiveHealth.BackendState> states = engine.health().snapshot();
+        Map<String, BackendHealth.Status> states = engine.health().snapshot();
         List<ProxyEngine.BackendStatus> out = new ArrayList<>();
         for (Backend b : engine.directory().backends().all()) {
-            PassiveHealth.BackendState st = states.get(b.name());
-            out.add(new ProxyEngine.BackendStatus(b, st == null || st.up(), st == null ? 0 : st.totalFailures()));
+            BackendHealth.Status st = states.getOrDefault(b.name(), UNKNOWN);
+            out.add(new ProxyEngine.BackendStatus(b, st.state().in(), st.totalFailures(), st.state().text(), st.reason()));
         }
         return out;
     }
@@ -102,12 +112,15 @@ final class EngineViews {
 
     List<String> describeBackends() {
         List<String> lines = new ArrayList<>();
-        Map<String, PassiveHealth.BackendState> states = engine.health().snapshot();
+        Map<String, BackendHealth.Status> states = engine.health().snapshot();
+        Map<String, dev.rsp.core.backend.PassiveHealth.BackendState> passive = engine.health().passive().snapshot();
         for (Backend b : engine.directory().backends().all()) {
-            PassiveHealth.BackendState st = states.get(b.name());
-            boolean up = st == null || st.up();
-            lines.add(String.format("%-20s %-28s weight=%-4d %s%s", b.name(), b.host() + ":" + b.port(), b.weight(),
-                    up ? "up" : "DOWN", st == null ? "" : " failures=" + st.consecutiveFailures() + " total=" + st.totalFailures()));
+            BackendHealth.Status st = states.getOrDefault(b.name(), UNKNOWN);
+            dev.rsp.core.backend.PassiveHealth.BackendState p = passive.get(b.name());
+            String state = st.state() == BackendHealth.State.UP ? "up" : st.state().text().toUpperCase(java.util.Locale.ROOT);
+            lines.add(String.format("%-20s %-28s weight=%-4d %s%s%s", b.name(), b.host() + ":" + b.port(), b.weight(),
+                    state, p == null ? "" : " failures=" + p.consecutiveFailures() + " total=" + p.totalFailures(),
+                    st.reason().isEmpty() ? "" : " (" + st.reason() + ")"));
         }
         return lines;
     }

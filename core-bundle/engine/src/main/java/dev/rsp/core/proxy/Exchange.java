@@ -365,6 +365,7 @@ final class Exchange implements LoopHandler {
             }
             case FIRST_BYTE -> {
                 count(Counter.BACKEND_TIMEOUT);
+                engine.health().recordTimeout(facts.backendName);
                 fail(504, "backend " + facts.backendName + " did not answer in time");
             }
             case IDLE -> {

@@ -1,6 +1,8 @@
 package dev.rsp.core.proxy;
 
 import dev.rsp.core.backend.BackendDirectory;
+import dev.rsp.core.backend.BackendHealth;
+import dev.rsp.core.backend.CheckTls;
 import dev.rsp.core.backend.PassiveHealth;
 import dev.rsp.core.http.ChunkedScanner;
 import dev.rsp.core.metrics.LoopMetrics;
@@ -30,7 +32,7 @@ public final class ProxyEngine {
     static final Logger accessLog = LoggerFactory.getLogger("rsp.access");
 
     private final RoutingTable routing;
-    private final PassiveHealth health;
+    private final BackendHealth health;
     private final ProxyCounters counters = new ProxyCounters();
     private final BackendTlsLog backendTlsLog = new BackendTlsLog();
     private final List<LoopContext> loops = new ArrayList<>();
@@ -52,7 +54,12 @@ public final class ProxyEngine {
     /** ACME HTTP-01 answers, while an ACME client has challenges pending; null when none is registered. */
     private volatile dev.rsp.spi.tls.HttpChallenges httpChallenges;
 
-    public ProxyEngine(ProxySettings settings, RoutingTable routing, PassiveHealth health) {
+    /** An engine whose health beyond {@code passive} (checks, outliers, slow start) follows {@code settings.health()}. */
+    public ProxyEngine(ProxySettings settings, RoutingTable routing, PassiveHealth passive) {
+        this(settings, routing, new BackendHealth(passive, settings.health(), System::nanoTime));
+    }
+
+    public ProxyEngine(ProxySettings settings, RoutingTable routing, BackendHealth health) {
         this.settings = settings;
         this.routing = routing;
         this.health = health;
@@ -172,6 +179,7 @@ public final class ProxyEngine {
                 ctx.bufferShare = share;
             }
         }
+        health.settings(next.health());
         if (!prev.chain().equals(next.chain())) {
             routing.chainChanged(next.chain());
             log.info("routing.chain is now {}", next.chain());
@@ -311,8 +319,11 @@ public final class ProxyEngine {
         return views.backendStatus();
     }
 
-    /** A configured backend and whether passive health has it up. */
-    public record BackendStatus(Backend backend, boolean up, long healthFailures) {
+    /**
+     * A configured backend and its health: {@code up} while traffic goes to it in its turn; {@code state} one of
+     * {@code up}, {@code slow-start}, {@code down}, {@code ejected}, and {@code reason} why (empty when up).
+     */
+    public record BackendStatus(Backend backend, boolean up, long healthFailures, String state, String reason) {
     }
 
     /** The distinct hosts routed recently (up to {@link LoopContext#RECENT_HOSTS} per loop); asks each loop. */
@@ -355,8 +366,16 @@ public final class ProxyEngine {
         return routing;
     }
 
-    PassiveHealth health() {
+    BackendHealth health() {
         return health;
+    }
+
+    /**
+     * TLS for the active check of backends marked {@code ;tls}: the trust of {@code backend.tls.ca} in force when a
+     * check starts, as for traffic. Any thread; the sockets it makes block.
+     */
+    public CheckTls checkTls() {
+        return (connected, backend, alpn) -> settings.backendTls().socket(connected, backend, alpn);
     }
 
     /** The addresses published with the current routing snapshot. A volatile read; any thread. */

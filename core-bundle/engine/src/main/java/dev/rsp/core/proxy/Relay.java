@@ -239,7 +239,7 @@ final class Relay {
         }
         facts.responseHeadSeen = true;
         facts.status = status;
-        engine.health().recordSuccess(backend.backend().name());
+        engine.health().recordResponse(backend.backend().name(), status);
         facts.upgraded = status == 101;
         if (facts.upgraded && !UpgradePolicy.accepts(facts.upgradeOffered, rh.upgrade())) {
             // A tunnel nobody asked for (or to a protocol not offered) would carry the client's later requests past
