@@ -11,6 +11,7 @@ import dev.rsp.core.metrics.Sampler;
 import dev.rsp.core.metrics.TimeSeries;
 import dev.rsp.core.proxy.ProxyEngine;
 import dev.rsp.core.proxy.ProxySettings;
+import dev.rsp.core.ratelimit.RateLimitSettings;
 import dev.rsp.core.routing.RoutingTable;
 import dev.rsp.spi.routing.RoutingStrategy;
 import dev.rsp.spi.tls.HttpChallenges;
@@ -85,6 +86,8 @@ public final class CoreComponent implements ProxyControl {
     /** TLS fronts bound, also before activation; the engine listens for each once it runs. */
     private final Set<TlsFront> tlsFronts = new LinkedHashSet<>();
     private volatile HttpChallenges httpChallenges;
+    /** From {@link RateLimitComponent}; given to every engine this component starts. */
+    private volatile RateLimitSettings rateLimits = RateLimitSettings.NONE;
 
     @Activate
     synchronized void activate(BundleContext context, Map<String, Object> properties) {
@@ -121,6 +124,7 @@ public final class CoreComponent implements ProxyControl {
         }
         engine = next;
         next.httpChallenges(httpChallenges);
+        next.rateLimits(rateLimits);
         publisher.current().ifPresent(next::backends);
         synchronized (tlsFronts) {
             tlsFronts.forEach(this::listenTls);
@@ -131,6 +135,7 @@ public final class CoreComponent implements ProxyControl {
         sampling.scheduleAtFixedRate(() -> sampler.tick(Instant.now().getEpochSecond(), System.nanoTime()), 0, 1,
                 TimeUnit.SECONDS);
         sampling.scheduleWithFixedDelay(this::warnMissingStrategies, 1, 1, TimeUnit.SECONDS);
+        sampling.scheduleWithFixedDelay(next.rateLimiter()::purge, 10, 10, TimeUnit.SECONDS);
         if (settings.healthCheckIntervalNanos() > 0) {
             checks = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "rsp-health-check"));
             ActiveHealthCheck check = new ActiveHealthCheck(health, checks,
@@ -225,6 +230,19 @@ public final class CoreComponent implements ProxyControl {
     @Override
     public synchronized void backends(Map<String, ?> properties) {
         file.configured(properties);
+    }
+
+    @Override
+    public synchronized void rateLimits(RateLimitSettings limits) {
+        rateLimits = limits;
+        if (engine != null) {
+            engine.rateLimits(limits);
+        }
+    }
+
+    @Override
+    public RateLimitSettings rateLimits() {
+        return rateLimits;
     }
 
     /**

@@ -172,7 +172,19 @@ public enum Counter {
     H2_BACKEND_CONTROL_QUEUE_FULL("h2.backend.control_queue_full",
             "An HTTP/2 backend connection closed with more control frames owed than allowed (ENHANCE_YOUR_CALM)"),
     H2_BACKEND_READ_PAUSED("h2.backend.read_paused",
-            "HTTP/2 backend input left unread until rsp's pending ACK or control frames are written to the backend");
+            "HTTP/2 backend input left unread until rsp's pending ACK or control frames are written to the backend"),
+
+    RATELIMIT_CLIENT_REQUESTS("ratelimit.client.requests",
+            "A request over its client address's request rate (429 with Retry-After)"),
+    RATELIMIT_CLIENT_CONCURRENT("ratelimit.client.concurrent",
+            "A request over its client address's limit of requests in progress at once (429 with Retry-After)"),
+    RATELIMIT_CLIENT_CONNECTIONS("ratelimit.client.connections",
+            "A connection over its client address's connection rate (its first request gets 429 with Retry-After, then it closes)"),
+    RATELIMIT_HOST_REQUESTS("ratelimit.host.requests", "A request over its host's request rate (429 with Retry-After)"),
+    RATELIMIT_CLIENTS_EVICTED("ratelimit.clients.evicted",
+            "A client address whose rate-limit counts were dropped before they ran out, to stay within client.table.entries"),
+    RATELIMIT_HOSTS_EVICTED("ratelimit.hosts.evicted",
+            "A host whose rate-limit counts were dropped before they ran out, to stay within host.table.entries");
 
     private static final Map<String, Counter> BY_ID = new HashMap<>();
 

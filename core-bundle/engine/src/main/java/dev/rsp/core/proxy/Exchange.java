@@ -1,6 +1,8 @@
 package dev.rsp.core.proxy;
 
 import dev.rsp.core.net.LoopHandler;
+import dev.rsp.core.ratelimit.Decision;
+import dev.rsp.core.ratelimit.InFlight;
 import dev.rsp.core.routing.Routing;
 import dev.rsp.spi.routing.Backend;
 import dev.rsp.spi.routing.RequestHead;
@@ -37,6 +39,8 @@ final class Exchange implements LoopHandler {
     private final BackendAttempts attempts;
     private RequestHead routingView;
     private State state = State.NEW;
+    /** The client's concurrency slot this exchange holds ({@link RateAdmission}); released once, when it ends. */
+    private InFlight rateSlot;
 
     Exchange(ProxyEngine engine, LoopContext ctx, Downstream down) {
         this.engine = engine;
@@ -104,6 +108,12 @@ final class Exchange implements LoopHandler {
         if (answeredChallenge(request, facts.host)) {
             return;
         }
+        Decision rate = RateAdmission.check(engine, down, facts.host);
+        if (rate instanceof Decision.Refused refused) {
+            fail(429, RateAdmission.message(refused), refused.retryAfterSeconds());
+            return;
+        }
+        rateSlot = rate instanceof InFlight slot ? slot : null;
         route();
     }
 
@@ -263,6 +273,11 @@ final class Exchange implements LoopHandler {
      * answer is possible: the connection closes.
      */
     void fail(int status, String message) {
+        fail(status, message, 0);
+    }
+
+    /** {@link #fail(int, String)} with {@code Retry-After: retryAfterSeconds} when that is above 0. */
+    void fail(int status, String message, long retryAfterSeconds) {
         if (facts.responseStarted || facts.passthrough) {
             abort();
             return;
@@ -275,7 +290,7 @@ final class Exchange implements LoopHandler {
             ReplyLog.detail(status, message, facts.host);
         }
         end();
-        down.reply(status, status >= 500 ? null : message);
+        down.reply(status, status >= 500 ? null : message, retryAfterSeconds);
     }
 
     /** The exchange cannot go on: the client side closes, which {@link #abandon}s it. */
@@ -308,6 +323,10 @@ final class Exchange implements LoopHandler {
         }
         stopWaiting();
         state = State.DONE;
+        if (rateSlot != null) {
+            rateSlot.release();
+            rateSlot = null;
+        }
         timers.cancel();
         relay.release();
         upstream.release();

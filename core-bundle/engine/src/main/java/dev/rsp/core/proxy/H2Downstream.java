@@ -206,6 +206,11 @@ final class H2Downstream extends H2Waiter implements Downstream, ByteSink {
     }
 
     @Override
+    public long takeConnectionRefusal() {
+        return conn.takeConnectionRefusal();
+    }
+
+    @Override
     public void exchangeDone(boolean closeAfter) {
         exchange = null;
         end();
@@ -241,7 +246,7 @@ final class H2Downstream extends H2Waiter implements Downstream, ByteSink {
     }
 
     @Override
-    public void reply(int status, String text) {
+    public void reply(int status, String text, long retryAfterSeconds) {
         exchange = null;
         if (headSent) {
             abort();
@@ -256,7 +261,7 @@ final class H2Downstream extends H2Waiter implements Downstream, ByteSink {
         } else {
             content = ByteBuffer.wrap(((text == null ? Replies.reason(status) : text) + "\n").getBytes(StandardCharsets.UTF_8));
         }
-        send(status, type, content);
+        send(status, type, content, retryAfterSeconds);
     }
 
     @Override
@@ -266,12 +271,12 @@ final class H2Downstream extends H2Waiter implements Downstream, ByteSink {
             abort();
             return;
         }
-        send(answer.status(), answer.contentType(), ByteBuffer.wrap(answer.body()));
+        send(answer.status(), answer.contentType(), ByteBuffer.wrap(answer.body()), 0);
     }
 
-    private void send(int status, String type, ByteBuffer content) {
-        replyHead = ByteBuffer.allocate(96 + type.length());
-        H2Heads.reply(status, type, content.remaining(), replyHead);
+    private void send(int status, String type, ByteBuffer content, long retryAfterSeconds) {
+        replyHead = ByteBuffer.allocate(128 + type.length());
+        H2Heads.reply(status, type, content.remaining(), retryAfterSeconds, replyHead);
         replyBody = content;
         continueReply();
     }
