@@ -24,8 +24,8 @@ import java.util.function.LongSupplier;
  */
 public final class RateLimiter {
 
-    static final String CLIENTS_EVICTED = "ratelimit.clients.evicted";
-    static final String HOSTS_EVICTED = "ratelimit.hosts.evicted";
+    public static final String CLIENTS_EVICTED = "ratelimit.clients.evicted";
+    public static final String HOSTS_EVICTED = "ratelimit.hosts.evicted";
 
     private final Consumer<String> count;
     private final LongSupplier clock;
