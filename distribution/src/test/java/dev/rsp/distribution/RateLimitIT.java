@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -48,6 +49,10 @@ class RateLimitIT {
             String stats = RawHttp.get(home.adminPort, "127.0.0.1", "/api/stats");
             assertTrue(stats.contains("\"ratelimit.host.requests\":1"), stats);
             assertTrue(stats.contains("\"name\":\"limited\",\"hosts\":\"" + LIMITED + "\",\"host_requests\":\"1/m, burst 2\""), stats);
+            String page = statusPage(home);
+            assertTrue(page.contains("<tr data-rule=\"limited\" data-refused=\"1\"><td>limited</td><td>" + LIMITED
+                    + "</td><td>1/m, burst 2</td>"), "the status page shows the rule and its refusal:\n" + page);
+            assertTrue(page.contains("data-event=\"ratelimit.host.requests\" data-count=\"1\""), page);
 
             RspHome.writeAtomically(limits, "rule.limited = hosts=" + LIMITED + "; requests=1/m; burst=2\nclient.concurrent = lots\n");
             Waits.logLine(log, "rsp.ratelimit: client.concurrent = 'lots': expected a whole number; keeping the rate limits in force", 1);
@@ -90,6 +95,18 @@ class RateLimitIT {
         } finally {
             rsp.destroyForcibly();
         }
+    }
+
+    /** The status page as a headless Chromium renders it from /api/stats (skipped without a browser, as in AdminIT). */
+    private String statusPage(RspHome home) throws Exception {
+        List<String> cmd = List.of(AdminIT.chromium(), "--headless", "--no-sandbox", "--disable-gpu",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
+                "--user-data-dir=" + tmp.resolve("profile"), "--virtual-time-budget=8000", "--dump-dom",
+                "http://127.0.0.1:" + home.adminPort + "/");
+        Path out = tmp.resolve("dom.html");
+        Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "chromium finished");
+        return Files.readString(out, StandardCharsets.UTF_8);
     }
 
     private static Process start(RspHome home, Path log) throws IOException {
