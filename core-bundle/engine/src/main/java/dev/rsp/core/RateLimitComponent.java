@@ -58,7 +58,7 @@ public final class RateLimitComponent {
         running.applied(effective);
         boolean changed = !valid.settings().equals(core.rateLimits());
         core.rateLimits(valid.settings());
-        if (changed || !applied) {
+        if (changed || !applied && valid.settings().any()) {
             log.info("rsp.ratelimit applied: {}", summary(valid.settings()));
         }
         applied = true;

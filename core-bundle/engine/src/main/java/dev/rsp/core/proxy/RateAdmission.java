@@ -37,7 +37,7 @@ final class RateAdmission {
     /** A client connection was accepted from {@code remote}; when it is over its client's connection rate, it is marked. */
     static void accepted(ProxyEngine engine, InetSocketAddress remote, Endpoint client) {
         RateLimiter limiter = engine.rateLimiter();
-        if (!limiter.settings().limitsConnections()) {
+        if (!limiter.limitsConnections()) {
             return;
         }
         long retryAfter = limiter.admitConnection(clientKey(remote));

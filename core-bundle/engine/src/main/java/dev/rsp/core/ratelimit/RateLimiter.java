@@ -52,6 +52,11 @@ public final class RateLimiter {
         return active.settings;
     }
 
+    /** Whether {@link #admitConnection} has a limit to check: one volatile read and one field read. */
+    public boolean limitsConnections() {
+        return active.connections;
+    }
+
     /** The clock the limiter reads (the engine's loops pass its values back in). */
     public long now() {
         return clock.getAsLong();
