@@ -90,7 +90,8 @@ class RateLimitIT {
             Waits.until("rsp to exit", () -> !rsp.isAlive(), log);
             String out = Files.readString(log, StandardCharsets.UTF_8);
             assertEquals(1, rsp.exitValue(), out);
-            assertTrue(out.contains(line + "; rsp cannot start until this is fixed"), out);
+            assertTrue(out.contains(line + "; no rate limits until etc/rsp.ratelimit.cfg is fixed"), out);
+            assertTrue(out.contains("rsp: cannot start: " + line), out);
             assertFalse(out.contains("\tat "), out);
         } finally {
             rsp.destroyForcibly();
