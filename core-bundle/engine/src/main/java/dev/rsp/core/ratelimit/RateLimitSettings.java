@@ -19,6 +19,8 @@ import java.util.concurrent.TimeUnit;
  * @param rules              the {@code rule.<name>} entries by name, each with its limits filled in
  * @param clientConnections  the connection rate per client address
  * @param clientScopes       how many client scopes there are (1 plus one per rule with client fields)
+ * @param exact              the rules' exact host names, for {@link #policyFor}
+ * @param suffixes           the rules' {@code *.suffix} patterns without the {@code *} ({@code ""} for {@code *})
  */
 public record RateLimitSettings(HostPolicy defaults, List<Rule> rules, Rate clientConnections, int clientTableEntries,
         int hostTableEntries, int clientScopes, Map<String, HostPolicy> exact, Map<String, HostPolicy> suffixes) {
