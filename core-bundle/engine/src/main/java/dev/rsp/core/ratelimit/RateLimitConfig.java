@@ -33,6 +33,10 @@ public @interface RateLimitConfig {
     @AttributeDefinition(description = "Requests a host may get at once after a quiet period; 0 = host.requests.per.second")
     int host_burst() default 0;
 
+    @AttributeDefinition(description = "IPv6 clients are counted by this prefix of their address (a multiple of 16: 64 = "
+            + "one site's /64, which one host can fill with addresses; 128 = each address)")
+    int client_ipv6_prefix() default 64;
+
     @AttributeDefinition(description = "Most client addresses whose counts are kept; beyond it the least recently seen are forgotten")
     int client_table_entries() default 100_000;
 

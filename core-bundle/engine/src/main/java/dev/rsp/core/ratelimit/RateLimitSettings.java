@@ -21,9 +21,11 @@ import java.util.concurrent.TimeUnit;
  * @param clientScopes       how many client scopes there are (1 plus one per rule with client fields)
  * @param exact              the rules' exact host names, for {@link #policyFor}
  * @param suffixes           the rules' {@code *.suffix} patterns without the {@code *} ({@code ""} for {@code *})
+ * @param ipv6Prefix         the prefix length an IPv6 client is counted by (16 to 128, a multiple of 16)
  */
 public record RateLimitSettings(HostPolicy defaults, List<Rule> rules, Rate clientConnections, int clientTableEntries,
-        int hostTableEntries, int clientScopes, Map<String, HostPolicy> exact, Map<String, HostPolicy> suffixes) {
+        int hostTableEntries, int clientScopes, Map<String, HostPolicy> exact, Map<String, HostPolicy> suffixes,
+        int ipv6Prefix) {
 
     /** The keys of {@code rsp.ratelimit}, for the component and {@code bin/rsp check}. */
     public static final Schema SCHEMA = Schema.fromAnnotation("rsp.ratelimit", RateLimitConfig.class).prefix(RuleParser.PREFIX);
@@ -61,6 +63,10 @@ public record RateLimitSettings(HostPolicy defaults, List<Rule> rules, Rate clie
             if (burst > Rate.MAX_BURST) {
                 errors.add("rsp.ratelimit: a burst is at most " + Rate.MAX_BURST + ", not " + burst);
             }
+        }
+        if (c.client_ipv6_prefix() < 16 || c.client_ipv6_prefix() > 128 || c.client_ipv6_prefix() % 16 != 0) {
+            errors.add("rsp.ratelimit: client.ipv6.prefix must be 16, 32, 48, 64, 80, 96, 112 or 128, not "
+                    + c.client_ipv6_prefix());
         }
         for (int entries : new int[] {c.client_table_entries(), c.host_table_entries()}) {
             if (entries < 1 || entries > MAX_TABLE_ENTRIES) {
@@ -110,7 +116,7 @@ public record RateLimitSettings(HostPolicy defaults, List<Rule> rules, Rate clie
         }
         Rate connections = Rate.of(c.client_connections_per_second(), TimeUnit.SECONDS, c.client_connections_burst());
         return new Valid(new RateLimitSettings(defaults, List.copyOf(rules), connections, c.client_table_entries(),
-                c.host_table_entries(), scopes, Map.copyOf(exact), Map.copyOf(suffixes)), r.warnings());
+                c.host_table_entries(), scopes, Map.copyOf(exact), Map.copyOf(suffixes), c.client_ipv6_prefix()), r.warnings());
     }
 
     /** {@code rate} with {@code burst} when one was given (and the rate is a limit), else unchanged. */
@@ -142,6 +148,27 @@ public record RateLimitSettings(HostPolicy defaults, List<Rule> rules, Rate clie
         }
         p = suffixes.get("");
         return p != null ? p : defaults;
+    }
+
+    /**
+     * The key a client address is counted under: an IPv4 address as it is, an IPv6 address (as
+     * {@link java.net.InetAddress#getHostAddress} writes it: eight groups, maybe a {@code %scope}) cut to its first
+     * {@code ipv6Prefix / 16} groups, e.g. {@code 2001:db8:0:7::/64}. Allocates for IPv6 below 128 only.
+     */
+    public String clientKey(String address) {
+        if (address.indexOf(':') < 0) {
+            return address;
+        }
+        int groups = ipv6Prefix / 16;
+        int at = -1;
+        for (int i = 0; i < groups; i++) {
+            at = address.indexOf(':', at + 1);
+            if (at < 0) {
+                int scope = address.indexOf('%');
+                return scope < 0 ? address : address.substring(0, scope);
+            }
+        }
+        return address.substring(0, at) + "::/" + ipv6Prefix;
     }
 
     /** Whether any request needs its host looked up: a host rate anywhere, or any rule at all. */

@@ -63,7 +63,8 @@ public final class RateLimiter {
     }
 
     /**
-     * A new connection from {@code client}: 0 when it is within the client's connection rate (or none is set), else
+     * A new connection from {@code client} (an address as {@link java.net.InetAddress#getHostAddress} writes it; see
+     * {@link RateLimitSettings#clientKey}): 0 when it is within the client's connection rate (or none is set), else
      * the seconds until it would be (at least 1).
      */
     public long admitConnection(String client) {
@@ -72,7 +73,8 @@ public final class RateLimiter {
             return 0;
         }
         long now = clock.getAsLong();
-        long wait = a.clients.get(client, now, a.newClient).connections.take(now, a.settings.clientConnections());
+        String key = a.settings.clientKey(client);
+        long wait = a.clients.get(key, now, a.newClient).connections.take(now, a.settings.clientConnections());
         return wait == 0 ? 0 : seconds(wait);
     }
 
@@ -96,7 +98,7 @@ public final class RateLimiter {
         InFlight held = null;
         Bucket clientBucket = null;
         if (policy.limitsClients()) {
-            ClientState cs = a.clients.get(client, now, a.newClient);
+            ClientState cs = a.clients.get(a.settings.clientKey(client), now, a.newClient);
             int scope = policy.clientScope();
             if (policy.clientConcurrent() > 0) {
                 held = cs.inFlight[scope];

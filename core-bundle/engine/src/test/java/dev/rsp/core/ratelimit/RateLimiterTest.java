@@ -125,6 +125,21 @@ class RateLimiterTest {
     }
 
     @Test
+    void ipv6ClientsAreCountedByTheirSlash64UnlessConfiguredOtherwise() {
+        apply(Map.of("client.requests.per.second", "1", "client.burst", "1"));
+        assertSame(Decision.Pass.ADMITTED, ask("2001:db8:0:7:0:0:0:1", "x.example"));
+        assertInstanceOf(Decision.Refused.class, ask("2001:db8:0:7:a:b:c:d%eth0", "x.example"), "the same /64");
+        assertSame(Decision.Pass.ADMITTED, ask("2001:db8:0:8:0:0:0:1", "x.example"), "the next /64");
+        assertEquals("2001:db8:0:7::/64", limiter.settings().clientKey("2001:db8:0:7:0:0:0:1"));
+        assertEquals("192.0.2.1", limiter.settings().clientKey("192.0.2.1"));
+        apply(Map.of("client.requests.per.second", "1", "client.burst", "1", "client.ipv6.prefix", "128"));
+        assertEquals("2001:db8:0:7:0:0:0:1", limiter.settings().clientKey("2001:db8:0:7:0:0:0:1%2"));
+        assertSame(Decision.Pass.ADMITTED, ask("2001:db8:0:7:0:0:0:1", "x.example"));
+        assertSame(Decision.Pass.ADMITTED, ask("2001:db8:0:7:0:0:0:2", "x.example"), "each address its own bucket");
+        assertInstanceOf(RateLimitSettings.Invalid.class, RateLimitSettings.read(Map.of("client.ipv6.prefix", "60")));
+    }
+
+    @Test
     void connectionsHaveTheirOwnRate() {
         apply(Map.of("client.connections.per.second", "1", "client.connections.burst", "2"));
         assertEquals(0, limiter.admitConnection("a"));
