@@ -12,6 +12,7 @@ import dev.rsp.core.metrics.Sampler;
 import dev.rsp.core.metrics.TimeSeries;
 import dev.rsp.core.proxy.ProxyEngine;
 import dev.rsp.core.proxy.ProxySettings;
+import dev.rsp.core.ratelimit.RateLimitSettings;
 import dev.rsp.core.routing.RoutingTable;
 import dev.rsp.spi.routing.RoutingStrategy;
 import dev.rsp.spi.tls.HttpChallenges;
@@ -86,6 +87,8 @@ public final class CoreComponent implements ProxyControl {
     /** TLS fronts bound, also before activation; the engine listens for each once it runs. */
     private final Set<TlsFront> tlsFronts = new LinkedHashSet<>();
     private volatile HttpChallenges httpChallenges;
+    /** From {@link RateLimitComponent}; given to every engine this component starts. */
+    private volatile RateLimitSettings rateLimits = RateLimitSettings.NONE;
 
     @Activate
     synchronized void activate(BundleContext context, Map<String, Object> properties) {
@@ -123,6 +126,7 @@ public final class CoreComponent implements ProxyControl {
         }
         engine = next;
         next.httpChallenges(httpChallenges);
+        next.rateLimits(rateLimits);
         publisher.current().ifPresent(next::backends);
         synchronized (tlsFronts) {
             tlsFronts.forEach(this::listenTls);
@@ -133,6 +137,7 @@ public final class CoreComponent implements ProxyControl {
         sampling.scheduleAtFixedRate(() -> sampler.tick(Instant.now().getEpochSecond(), System.nanoTime()), 0, 1,
                 TimeUnit.SECONDS);
         sampling.scheduleWithFixedDelay(this::warnMissingStrategies, 1, 1, TimeUnit.SECONDS);
+        sampling.scheduleWithFixedDelay(next.rateLimiter()::purge, 10, 10, TimeUnit.SECONDS);
         sampling.scheduleWithFixedDelay(health::tick, 1, 1, TimeUnit.SECONDS);
         checks = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "rsp-health-timer"));
         ActiveChecks check = new ActiveChecks(health, checks, next.checkTls());
@@ -224,6 +229,19 @@ public final class CoreComponent implements ProxyControl {
     @Override
     public synchronized void backends(Map<String, ?> properties) {
         file.configured(properties);
+    }
+
+    @Override
+    public synchronized void rateLimits(RateLimitSettings limits) {
+        rateLimits = limits;
+        if (engine != null) {
+            engine.rateLimits(limits);
+        }
+    }
+
+    @Override
+    public RateLimitSettings rateLimits() {
+        return rateLimits;
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.rsp.core;
 
 import dev.rsp.core.metrics.TimeSeries;
 import dev.rsp.core.proxy.ProxyEngine;
+import dev.rsp.core.ratelimit.RateLimitSettings;
 import dev.rsp.core.routing.RoutingTable;
 import java.util.Map;
 
@@ -16,6 +17,12 @@ public interface ProxyControl {
      * on ConfigAdmin's thread; parses only: resolving and publishing happen on the backend publisher's thread.
      */
     void backends(Map<String, ?> properties);
+
+    /** Puts valid {@code rsp.ratelimit} limits in force, now and for an engine started later. */
+    void rateLimits(RateLimitSettings limits);
+
+    /** The rate limits last given to {@link #rateLimits} ({@link RateLimitSettings#NONE} before). */
+    RateLimitSettings rateLimits();
 
     /** The routing table (strategies, chain, current snapshot). */
     RoutingTable routing();

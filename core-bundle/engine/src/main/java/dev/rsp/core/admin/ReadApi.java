@@ -48,6 +48,7 @@ final class ReadApi {
         out.put("chain", routing.chain());
         out.put("live_strategies", List.copyOf(routing.liveStrategies()));
         out.put("events", core.engine().events());
+        out.put("ratelimit", core.engine().rateLimiter().describe());
         return AdminResponse.json(200, out);
     }
 

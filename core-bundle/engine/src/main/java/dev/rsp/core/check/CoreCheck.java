@@ -9,16 +9,21 @@ import dev.rsp.core.admin.AdminSettingsCheck;
 import dev.rsp.core.backend.BackendsConfig;
 import dev.rsp.core.backend.ParsedBackends;
 import dev.rsp.core.proxy.ProxySettings;
+import dev.rsp.core.ratelimit.RateLimitSettings;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
-/** {@code bin/rsp check} for the PIDs of the core bundle: {@code rsp.core}, {@code rsp.backends}, {@code rsp.admin}. */
+/**
+ * {@code bin/rsp check} for the PIDs of the core bundle: {@code rsp.core}, {@code rsp.backends}, {@code rsp.admin},
+ * {@code rsp.ratelimit}.
+ */
 public final class CoreCheck implements PidCheck {
 
     @Override
     public boolean reads(String pid) {
-        return pid.equals(CorePids.CORE.pid()) || pid.equals(CorePids.BACKENDS.pid()) || pid.equals(CorePids.ADMIN.pid());
+        return pid.equals(CorePids.CORE.pid()) || pid.equals(CorePids.BACKENDS.pid()) || pid.equals(CorePids.ADMIN.pid())
+                || pid.equals(RateLimitSettings.SCHEMA.pid());
     }
 
     @Override
@@ -27,6 +32,14 @@ public final class CoreCheck implements PidCheck {
             Reading r = read(CorePids.CORE.read(properties), errors, warnings);
             if (r.valid() && ProxySettings.from(r.as(CoreConfig.class)) instanceof ProxySettings.Invalid invalid) {
                 invalid.errors().forEach(e -> errors.add(pid + ": " + e));
+            }
+        } else if (pid.equals(RateLimitSettings.SCHEMA.pid())) {
+            RateLimitSettings.Parsed parsed = RateLimitSettings.read(properties);
+            if (parsed instanceof RateLimitSettings.Invalid invalid) {
+                errors.addAll(invalid.errors());
+                warnings.addAll(invalid.warnings());
+            } else {
+                warnings.addAll(((RateLimitSettings.Valid) parsed).warnings());
             }
         } else if (pid.equals(CorePids.BACKENDS.pid())) {
             Reading r = read(CorePids.BACKENDS.read(properties), errors, warnings);

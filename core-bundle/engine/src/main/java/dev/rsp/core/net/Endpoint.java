@@ -34,6 +34,8 @@ public final class Endpoint implements MessageChannel {
     private boolean inputShutdown;
     private boolean closed;
     private final ByteBuffer[] one = new ByteBuffer[1];
+    /** Retry-After seconds when the connection was accepted over its client's connection rate; 0 otherwise. */
+    private long rateLimitedSeconds;
 
     public Endpoint(SocketChannel channel, BufferPool pool) {
         this.channel = channel;
@@ -285,6 +287,21 @@ public final class Endpoint implements MessageChannel {
 
     public boolean isClosed() {
         return closed;
+    }
+
+    /**
+     * Marks a client connection accepted over its client's connection rate: the first request on it is refused with
+     * 429 and {@code Retry-After: retryAfterSeconds} (the rule and its reasons are the proxy's rate admission's).
+     */
+    public void rateLimited(long retryAfterSeconds) {
+        rateLimitedSeconds = retryAfterSeconds;
+    }
+
+    /** The mark of {@link #rateLimited}, cleared: a connection is refused once. 0 when it was not marked. */
+    public long takeRateLimited() {
+        long s = rateLimitedSeconds;
+        rateLimitedSeconds = 0;
+        return s;
     }
 
     /** Closes the socket and gives back the input buffer; idempotent. */

@@ -112,6 +112,7 @@ final class Acceptor implements LoopHandler {
                 ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
                 InetSocketAddress remote = (InetSocketAddress) ch.getRemoteAddress();
                 Endpoint ep = new Endpoint(ch, ctx.loop.buffers());
+                RateAdmission.accepted(engine, remote, ep);
                 ClientConnection client;
                 if (front == null) {
                     Http1Connection http = new Http1Connection(engine, ctx, ep, remote, null, false, 0);

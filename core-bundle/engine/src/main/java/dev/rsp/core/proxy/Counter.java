@@ -193,7 +193,18 @@ public enum Counter {
     HEALTH_OUTLIER_CAPPED("health.outlier.capped",
             "An ejection not made because health.max.ejected.percent of the backends were out already (the backend stays in)"),
     HEALTH_SLOWSTART_DEFERRED("health.slowstart.deferred",
-            "A request whose first candidate was in slow start and beyond its share, sent to the next candidate first");
+            "A request whose first candidate was in slow start and beyond its share, sent to the next candidate first"),
+    RATELIMIT_CLIENT_REQUESTS("ratelimit.client.requests",
+            "A request over its client address's request rate (429 with Retry-After)"),
+    RATELIMIT_CLIENT_CONCURRENT("ratelimit.client.concurrent",
+            "A request over its client address's limit of requests in progress at once (429 with Retry-After)"),
+    RATELIMIT_CLIENT_CONNECTIONS("ratelimit.client.connections",
+            "A connection over its client address's connection rate (its first request gets 429 with Retry-After, then it closes)"),
+    RATELIMIT_HOST_REQUESTS("ratelimit.host.requests", "A request over its host's request rate (429 with Retry-After)"),
+    RATELIMIT_CLIENTS_EVICTED("ratelimit.clients.evicted",
+            "A client address whose rate-limit counts were dropped before they ran out, to stay within client.table.entries"),
+    RATELIMIT_HOSTS_EVICTED("ratelimit.hosts.evicted",
+            "A host whose rate-limit counts were dropped before they ran out, to stay within host.table.entries");
 
     private static final Map<String, Counter> BY_ID = new HashMap<>();
 

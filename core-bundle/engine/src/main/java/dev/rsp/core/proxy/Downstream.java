@@ -59,11 +59,22 @@ interface Downstream {
 
     /**
      * rsp answers the request itself: no byte of a response has been written. {@code body} is the one-line text for
-     * the client, or null for the status's own page (a 5xx names nothing internal). The client side writes the reply
-     * and closes the connection after it. {@code retryAfter} > 0 adds {@code Retry-After} with that many seconds
-     * (429, 503 for load).
+     * the client, or null for the status's own page (a 5xx names nothing internal); {@code Retry-After} is added when
+     * {@code retryAfterSeconds > 0}. HTTP/1 closes the connection after the reply; an HTTP/2 stream ends with it.
      */
-    void reply(int status, String body, int retryAfter);
+    void reply(int status, String body, long retryAfterSeconds);
+
+    /** {@link #reply(int, String, long)} without Retry-After. */
+    default void reply(int status, String body) {
+        reply(status, body, 0);
+    }
+
+    /**
+     * When the connection was accepted over its client's connection rate ({@link RateAdmission#accepted}): the
+     * Retry-After seconds for the 429 its request gets, once; then 0. HTTP/1 closes after that reply, HTTP/2 drains
+     * the connection (GOAWAY). 0 otherwise.
+     */
+    long takeConnectionRefusal();
 
     /**
      * rsp answers the request itself with content of its own (an ACME HTTP-01 key authorization): no byte of a

@@ -114,20 +114,6 @@ final class ErrorPages {
         return page.remaining();
     }
 
-    /**
-     * A copy of {@code page} (made by {@link #render}) with {@code field} ({@code Name: value}) added to its head: for
-     * the answers that carry a value of their own (Retry-After). Allocates; rsp's answers under load use it only when
-     * the operator has a page for the status.
-     */
-    static ByteBuffer withField(ByteBuffer page, String field) {
-        int head = headLength(page);
-        byte[] line = (field + "\r\n").getBytes(StandardCharsets.ISO_8859_1);
-        ByteBuffer b = ByteBuffer.allocate(page.remaining() + line.length);
-        ByteBuffer p = page.duplicate();
-        b.put(p.duplicate().limit(p.position() + head - 2)).put(line).put(p.position(p.position() + head - 2));
-        return b.flip().asReadOnlyBuffer();
-    }
-
     static ByteBuffer render(int status, String contentType, byte[] body) {
         byte[] head = ("HTTP/1.1 " + status + " " + Replies.reason(status) + "\r\nContent-Type: " + contentType
                 + "\r\nContent-Length: " + body.length + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1);

@@ -1,6 +1,8 @@
 package dev.rsp.core.proxy;
 
 import dev.rsp.core.net.LoopHandler;
+import dev.rsp.core.ratelimit.Decision;
+import dev.rsp.core.ratelimit.InFlight;
 import dev.rsp.core.routing.Routing;
 import dev.rsp.spi.routing.Backend;
 import dev.rsp.spi.routing.RequestHead;
@@ -37,6 +39,8 @@ final class Exchange implements LoopHandler {
     private final BackendAttempts attempts;
     private RequestHead routingView;
     private State state = State.NEW;
+    /** The client's concurrency slot this exchange holds ({@link RateAdmission}); released once, when it ends. */
+    private InFlight rateSlot;
 
     Exchange(ProxyEngine engine, LoopContext ctx, Downstream down) {
         this.engine = engine;
@@ -109,6 +113,12 @@ final class Exchange implements LoopHandler {
         if (answeredChallenge(request, facts.host)) {
             return;
         }
+        Decision rate = RateAdmission.check(engine, down, facts.host);
+        if (rate instanceof Decision.Refused refused) {
+            fail(429, RateAdmission.message(refused), refused.retryAfterSeconds());
+            return;
+        }
+        rateSlot = rate instanceof InFlight slot ? slot : null;
         route();
     }
 
@@ -271,8 +281,8 @@ final class Exchange implements LoopHandler {
         fail(status, message, 0);
     }
 
-    /** As {@link #fail(int, String)}, with {@code Retry-After} when {@code retryAfter} > 0 (answers to load). */
-    void fail(int status, String message, int retryAfter) {
+    /** {@link #fail(int, String)} with {@code Retry-After: retryAfterSeconds} when that is above 0. */
+    void fail(int status, String message, long retryAfterSeconds) {
         if (facts.responseStarted || facts.passthrough) {
             abort();
             return;
@@ -285,7 +295,7 @@ final class Exchange implements LoopHandler {
             ReplyLog.detail(status, message, facts.host);
         }
         end();
-        down.reply(status, status >= 500 ? null : message, retryAfter);
+        down.reply(status, status >= 500 ? null : message, retryAfterSeconds);
     }
 
     /**
@@ -332,6 +342,10 @@ final class Exchange implements LoopHandler {
         }
         stopWaiting();
         state = State.DONE;
+        if (rateSlot != null) {
+            rateSlot.release();
+            rateSlot = null;
+        }
         timers.cancel();
         relay.release();
         upstream.release();

@@ -339,6 +339,18 @@ final class H2Connection implements ClientConnection, H2SessionListener {
         return clientIp;
     }
 
+    /**
+     * See {@link Downstream#takeConnectionRefusal}: when this connection was accepted over its client's connection
+     * rate, the stream asking gets the 429 and the connection drains (GOAWAY) from the loop's task queue.
+     */
+    long takeConnectionRefusal() {
+        long seconds = client.takeRateLimited();
+        if (seconds > 0) {
+            ctx.loop.execute(this::drain);
+        }
+        return seconds;
+    }
+
     boolean tls() {
         return client.isTls();
     }

@@ -206,6 +206,11 @@ final class H2Downstream extends H2Waiter implements Downstream, ByteSink {
     }
 
     @Override
+    public long takeConnectionRefusal() {
+        return conn.takeConnectionRefusal();
+    }
+
+    @Override
     public void exchangeDone(boolean closeAfter) {
         exchange = null;
         end();
@@ -241,7 +246,7 @@ final class H2Downstream extends H2Waiter implements Downstream, ByteSink {
     }
 
     @Override
-    public void reply(int status, String text, int retryAfter) {
+    public void reply(int status, String text, long retryAfterSeconds) {
         exchange = null;
         if (headSent) {
             abort();
@@ -256,7 +261,7 @@ final class H2Downstream extends H2Waiter implements Downstream, ByteSink {
         } else {
             content = ByteBuffer.wrap(((text == null ? Replies.reason(status) : text) + "\n").getBytes(StandardCharsets.UTF_8));
         }
-        send(status, type, content, retryAfter);
+        send(status, type, content, retryAfterSeconds);
     }
 
     @Override
@@ -269,9 +274,9 @@ final class H2Downstream extends H2Waiter implements Downstream, ByteSink {
         send(answer.status(), answer.contentType(), ByteBuffer.wrap(answer.body()), 0);
     }
 
-    private void send(int status, String type, ByteBuffer content, int retryAfter) {
+    private void send(int status, String type, ByteBuffer content, long retryAfterSeconds) {
         replyHead = ByteBuffer.allocate(128 + type.length());
-        H2Heads.reply(status, type, content.remaining(), retryAfter, replyHead);
+        H2Heads.reply(status, type, content.remaining(), retryAfterSeconds, replyHead);
         replyBody = content;
         continueReply();
     }

@@ -103,14 +103,12 @@ final class H2Heads {
                 || h.nameIs(src, i, "upgrade") || h.nameIs(src, i, "te");
     }
 
-    /** One of rsp's own answers: status, type and length. */
-    static void reply(int status, String contentType, int length, int retryAfter, ByteBuffer out) {
+    /** One of rsp's own answers: status, type and length, and {@code retry-after} when {@code retryAfterSeconds > 0}. */
+    static void reply(int status, String contentType, int length, long retryAfterSeconds, ByteBuffer out) {
         out.clear();
         status(out, status);
-        HeadWriter.ascii(out, "content-type:" + contentType + "\ncontent-length:" + length + "\n");
-        if (retryAfter > 0) {
-            HeadWriter.ascii(out, "retry-after:" + retryAfter + "\n");
-        }
+        HeadWriter.ascii(out, "content-type:" + contentType + "\ncontent-length:" + length + "\n"
+                + (retryAfterSeconds > 0 ? "retry-after:" + retryAfterSeconds + "\n" : ""));
         out.flip();
     }
 

@@ -283,8 +283,13 @@ final class Http1Connection implements ClientConnection, Downstream {
 
     /** Answers with rsp's own reply (the operator's page for the status, or one line of text) and closes after it. */
     @Override
-    public void reply(int status, String body, int retryAfter) {
-        sendReply(w -> w.start(status, body, retryAfter));
+    public void reply(int status, String body, long retryAfterSeconds) {
+        sendReply(w -> w.start(status, body, retryAfterSeconds));
+    }
+
+    @Override
+    public long takeConnectionRefusal() {
+        return client.takeRateLimited();
     }
 
     @Override

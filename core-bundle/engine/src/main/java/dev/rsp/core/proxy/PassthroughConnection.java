@@ -104,8 +104,14 @@ final class PassthroughConnection implements ClientConnection, Downstream {
     }
 
     @Override
-    public void reply(int status, String body, int retryAfter) {
+    public void reply(int status, String body, long retryAfterSeconds) {
         close();
+    }
+
+    /** Not asked: a passthrough exchange is never rate limited (no HTTP answer is possible inside it). */
+    @Override
+    public long takeConnectionRefusal() {
+        return 0;
     }
 
     @Override

@@ -8,6 +8,8 @@ import dev.rsp.core.http.ChunkedScanner;
 import dev.rsp.core.metrics.LoopMetrics;
 import dev.rsp.core.net.BufferPool;
 import dev.rsp.core.net.EventLoop;
+import dev.rsp.core.ratelimit.RateLimitSettings;
+import dev.rsp.core.ratelimit.RateLimiter;
 import dev.rsp.core.routing.RoutingTable;
 import dev.rsp.spi.routing.Backend;
 import dev.rsp.spi.tls.TlsFront;
@@ -34,6 +36,8 @@ public final class ProxyEngine {
     private final RoutingTable routing;
     private final BackendHealth health;
     private final ProxyCounters counters = new ProxyCounters();
+    /** The rate limits ({@code rsp.ratelimit}); none until {@link #rateLimits} applies some. */
+    private final RateLimiter rateLimiter = new RateLimiter(counters::count, System::nanoTime);
     private final BackendTlsLog backendTlsLog = new BackendTlsLog();
     private final List<LoopContext> loops = new ArrayList<>();
     private volatile ProxySettings settings;
@@ -352,6 +356,16 @@ public final class ProxyEngine {
 
     public ProxyCounters counters() {
         return counters;
+    }
+
+    /** Puts new rate limits in force (see {@link RateLimiter#apply}). Any thread. */
+    public void rateLimits(RateLimitSettings limits) {
+        rateLimiter.apply(limits);
+    }
+
+    /** The rate limits in force and their counts. */
+    public RateLimiter rateLimiter() {
+        return rateLimiter;
     }
 
     ProxySettings settings() {

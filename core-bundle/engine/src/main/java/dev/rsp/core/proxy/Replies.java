@@ -40,21 +40,41 @@ final class Replies {
         out.flip();
     }
 
-    /**
-     * Writes the reply into {@code out} (cleared first, flipped after); messages are cut at 200 characters;
-     * {@code retryAfter} > 0 adds {@code Retry-After} in seconds.
-     */
-    static void write(ByteBuffer out, int status, String message, int retryAfter) {
+    /** Writes the reply into {@code out} (cleared first, flipped after); messages are cut at 200 characters. */
+    static void write(ByteBuffer out, int status, String message) {
+        write(out, status, message, 0);
+    }
+
+    /** {@link #write(ByteBuffer, int, String)} with {@code Retry-After} when {@code retryAfterSeconds > 0}. */
+    static void write(ByteBuffer out, int status, String message, long retryAfterSeconds) {
         out.clear();
         String text = message.length() > 200 ? message.substring(0, 200) : message;
         byte[] body = ("rsp: " + text + "\n").getBytes(StandardCharsets.UTF_8);
-        String head = "HTTP/1.1 " + status + " " + reason(status) + "\r\n"
-                + "Content-Type: text/plain; charset=utf-8\r\n"
-                + "Content-Length: " + body.length + "\r\n"
-                + (retryAfter > 0 ? "Retry-After: " + retryAfter + "\r\n" : "")
-                + "Connection: close\r\n\r\n";
-        out.put(head.getBytes(StandardCharsets.ISO_8859_1));
+        out.put(head(status, "text/plain; charset=utf-8", body.length, retryAfterSeconds));
         out.put(body);
         out.flip();
+    }
+
+    /**
+     * Writes an operator's page ({@link ErrorPages}) with {@code Retry-After} into {@code out} (cleared first, flipped
+     * after); false, with nothing written, when head and page do not fit {@code out}.
+     */
+    static boolean writePage(ByteBuffer out, int status, ByteBuffer page, long retryAfterSeconds) {
+        ByteBuffer body = ErrorPages.body(page);
+        byte[] head = head(status, ErrorPages.contentType(page), body.remaining(), retryAfterSeconds);
+        out.clear();
+        if (head.length + body.remaining() > out.capacity()) {
+            return false;
+        }
+        out.put(head).put(body).flip();
+        return true;
+    }
+
+    private static byte[] head(int status, String contentType, int length, long retryAfterSeconds) {
+        return ("HTTP/1.1 " + status + " " + reason(status) + "\r\n"
+                + "Content-Type: " + contentType + "\r\n"
+                + "Content-Length: " + length + "\r\n"
+                + (retryAfterSeconds > 0 ? "Retry-After: " + retryAfterSeconds + "\r\n" : "")
+                + "Connection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1);
     }
 }

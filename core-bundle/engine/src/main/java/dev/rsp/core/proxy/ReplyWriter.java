@@ -28,21 +28,25 @@ final class ReplyWriter {
     }
 
     /**
-     * Starts the answer for {@code status}: {@code body} as its text, or null for the status's reason only;
-     * {@code retryAfter} > 0 adds {@code Retry-After} (an operator's page then gets it in a copy of its head).
+     * Starts the answer for {@code status}: {@code body} as its text, or null for the status's reason only; with
+     * {@code Retry-After} when {@code retryAfterSeconds > 0} (an operator's page larger than a buffer goes without it).
      */
-    void start(int status, String body, int retryAfter) {
+    void start(int status, String body, long retryAfterSeconds) {
         ByteBuffer page = engine.errorPages().page(status);
-        if (page != null && retryAfter > 0) {
-            page = ErrorPages.withField(page, "Retry-After: " + retryAfter);
+        if (page != null && retryAfterSeconds > 0 && Replies.writePage(text(), status, page, retryAfterSeconds)) {
+            page = text;
         } else if (page == null) {
-            if (text == null) {
-                text = ctx.loop.buffers().acquire();
-            }
-            Replies.write(text, status, body == null ? Replies.reason(status) : body, retryAfter);
+            Replies.write(text(), status, body == null ? Replies.reason(status) : body, retryAfterSeconds);
             page = text;
         }
         pipe.start(null, client, page, Pipe.Framing.NONE, 0);
+    }
+
+    private ByteBuffer text() {
+        if (text == null) {
+            text = ctx.loop.buffers().acquire();
+        }
+        return text;
     }
 
     /** Starts rsp's own content as the answer (no error page applies), with {@code Connection: close}. */

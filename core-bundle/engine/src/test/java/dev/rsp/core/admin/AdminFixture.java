@@ -59,6 +59,16 @@ final class AdminFixture implements ProxyControl, ConfigStore, AutoCloseable {
     }
 
     @Override
+    public void rateLimits(dev.rsp.core.ratelimit.RateLimitSettings limits) {
+        engine.rateLimits(limits);
+    }
+
+    @Override
+    public dev.rsp.core.ratelimit.RateLimitSettings rateLimits() {
+        return engine.rateLimiter().settings();
+    }
+
+    @Override
     public RoutingTable routing() {
         return routing;
     }

@@ -37,6 +37,12 @@ final class CraftedH2Client {
             return this;
         }
 
+        /** Asserts that a GOAWAY arrived (graceful or final, whatever its last stream id). */
+        Observed expectGoAway() {
+            assertTrue(lines().stream().anyMatch(l -> l.matches("[A-Z] GOAWAY \\d+ NO_ERROR")), "expected a GOAWAY in:\n" + text);
+            return this;
+        }
+
         Observed expectNot(String prefix) {
             assertTrue(lines().stream().noneMatch(l -> l.startsWith(prefix)), "unexpected '" + prefix + "' in:\n" + text);
             return this;

@@ -223,6 +223,8 @@ class Conn:
                     if not st.startswith('1'):
                         self.status[sid] = int(st)
                         out(self.tag, 'HEADERS', sid, st)
+                        if 'retry-after' in dict(fields):
+                            out(self.tag, 'RETRY-AFTER', sid, dict(fields)['retry-after'])
                 if self.block_end:
                     self.end(sid)
         elif kind == 'DataFrame':
@@ -590,8 +592,34 @@ def cancel(port, ready, how, hold):
         c.close()
 
 
+def sequence(port, count):
+    """count GETs one after the other on one connection, each answered before the next; then whether it is open."""
+    c = Conn(port, 'A')
+    for i in range(int(count)):
+        sid = c.get('/seq%d' % i)
+        c.wait(lambda x: x.answered(sid), 10)
+    c.pump(0.2)
+    out('A', 'OPEN', not c.closed)
+    c.close()
+
+
+def reset_then_ask(port, ready):
+    """GET /slow; once the file ready exists (the backend holds /slow), RST_STREAM CANCEL on it and GET /after on
+    the same connection."""
+    c = Conn(port, 'A')
+    sid = c.get('/slow')
+    c.wait(lambda x: os.path.exists(ready), 20)
+    c.send(RstStreamFrame(sid, error_code=ErrorCodes.CANCEL).serialize())
+    after = c.get('/after')
+    c.wait(lambda x: x.answered(after), 10)
+    out('A', 'OPEN', not c.closed)
+    c.close()
+
+
 SCENARIOS = {
     'cancel': cancel,
+    'sequence': sequence,
+    'reset-then-ask': reset_then_ask,
     'concurrent': concurrent,
     'rapid-reset': rapid_reset,
     'per-read': per_read,
