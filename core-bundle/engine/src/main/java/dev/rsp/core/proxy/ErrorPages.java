@@ -116,7 +116,7 @@ final class ErrorPages {
 
     static ByteBuffer render(int status, String contentType, byte[] body) {
         byte[] head = ("HTTP/1.1 " + status + " " + Replies.reason(status) + "\r\nContent-Type: " + contentType
-                + "\r\nContent-Length: " + body.length + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1);
+                + "\r\nContent-Length: " + body.length + Replies.retryAfterLine(status) + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1);
         ByteBuffer b = ByteBuffer.allocate(head.length + body.length).put(head).put(body);
         return b.flip().asReadOnlyBuffer();
     }

@@ -25,7 +25,7 @@ import java.util.Optional;
  */
 final class Exchange implements LoopHandler {
 
-    enum State { NEW, ROUTE_WAIT, CONNECT, EXCHANGE, TUNNEL, DONE }
+    enum State { NEW, ROUTE_WAIT, CONNECT, EXCHANGE, TUNNEL, DONE, QUEUED }
 
     private final ProxyEngine engine;
     private final LoopContext ctx;
@@ -188,6 +188,23 @@ final class Exchange implements LoopHandler {
 
     private void connectNext() {
         attempts.connectNext();
+    }
+
+    /** The chosen backend is at its concurrency limit: the exchange waits for a slot ({@link BackendSlot}). */
+    void enterQueue() {
+        state = State.QUEUED;
+    }
+
+    /** The slot waited for is this exchange's: connecting goes on with that backend. */
+    void slotGranted() {
+        connectNext();
+        rearm();
+    }
+
+    /** The wait for a slot ran out ({@code backend.queue.timeout.ms}): 503, which carries Retry-After. */
+    void queueTimedOut() {
+        count(Counter.BACKEND_QUEUE_TIMEOUT);
+        fail(503, "backend " + facts.backendName + " is at its maxconn; no slot within backend.queue.timeout.ms");
     }
 
     /** Called by the upstream for every backend it uses (for the access log). */

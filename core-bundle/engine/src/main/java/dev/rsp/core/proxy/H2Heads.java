@@ -107,7 +107,8 @@ final class H2Heads {
     static void reply(int status, String contentType, int length, ByteBuffer out) {
         out.clear();
         status(out, status);
-        HeadWriter.ascii(out, "content-type:" + contentType + "\ncontent-length:" + length + "\n");
+        HeadWriter.ascii(out, "content-type:" + contentType + "\ncontent-length:" + length + "\n"
+                + (status == 503 ? "retry-after:" + Replies.RETRY_AFTER_SECONDS + "\n" : ""));
         out.flip();
     }
 

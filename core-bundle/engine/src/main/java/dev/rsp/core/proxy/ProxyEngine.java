@@ -51,6 +51,10 @@ public final class ProxyEngine {
     private static final java.util.function.Consumer<String> TO_LOGGER = line -> accessLog.info(line);
     /** ACME HTTP-01 answers, while an ACME client has challenges pending; null when none is registered. */
     private volatile dev.rsp.spi.tls.HttpChallenges httpChallenges;
+    /** Retries over all loops against the requests ({@code backend.retry.budget.*}). */
+    private final RetryBudget retryBudget = new RetryBudget();
+    /** The backends' concurrency limits and queues ({@code ;maxconn}, {@code backend.maxconn}, {@code backend.queue.*}). */
+    private final BackendSlots slots = new BackendSlots();
 
     public ProxyEngine(ProxySettings settings, RoutingTable routing, PassiveHealth health) {
         this.settings = settings;
@@ -199,6 +203,7 @@ public final class ProxyEngine {
      */
     private void published() {
         retention.retainPublished();
+        slots.retain(routing.current().directory().poolKeys().keySet());
         retryWaitingRequests();
     }
 
@@ -339,6 +344,14 @@ public final class ProxyEngine {
     /** The addresses published with the current routing snapshot. A volatile read; any thread. */
     BackendDirectory directory() {
         return routing.current().directory();
+    }
+
+    RetryBudget retryBudget() {
+        return retryBudget;
+    }
+
+    BackendSlots slots() {
+        return slots;
     }
 
     ChunkedScanner newChunkedScanner() {

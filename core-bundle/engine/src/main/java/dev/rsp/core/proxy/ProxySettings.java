@@ -45,7 +45,8 @@ public record ProxySettings(
         H2Limits h2Limits,
         HpackLimits h2Hpack,
         Hsts hsts,
-        BackendTls backendTls) {
+        BackendTls backendTls,
+        BackendLimits backendLimits) {
 
     /** The outcome of reading a configuration. */
     public sealed interface Parsed permits Valid, Invalid {
@@ -99,6 +100,7 @@ public record ProxySettings(
         check(c.h2_max_header_list_bytes() >= 1024, "h2.max.header.list.bytes must be at least 1024", errors);
         Hsts hsts = Hsts.parse(c.hsts(), c.hsts_hosts(), errors);
         BackendTls backendTls = BackendTls.load(c.backend_tls_ca(), errors);
+        BackendLimits backendLimits = BackendLimits.from(c, errors);
         if (!errors.isEmpty()) {
             return new Invalid(errors);
         }
@@ -115,7 +117,7 @@ public record ProxySettings(
                 ms(c.timeout_grace_ms()), ms(c.timeout_stop_ms()), c.backend_tries(), c.backend_pool_max_idle(),
                 ms(c.backend_pool_idle_ms()), c.health_failures(), ms(c.health_cooldown_ms()), ms(c.health_check_interval_ms()),
                 upgrades, c.forwarded_via(), accessLogFormat, c.errors_dir().trim(), c.errors_max_bytes(), c.h2_cleartext(),
-                h2, hpack, hsts, backendTls));
+                h2, hpack, hsts, backendTls, backendLimits));
     }
 
     /** Parses a listener address with {@link Addresses} (never resolves); errors name the property. */

@@ -3,10 +3,22 @@ package dev.rsp.core.proxy;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
-/** The short answers rsp gives itself: a status, a one-line plain-text body, and {@code Connection: close}. */
+/**
+ * The short answers rsp gives itself: a status, a one-line plain-text body, and {@code Connection: close}. A 503 says
+ * when to come back ({@code Retry-After}, RFC 9110 10.2.3): whatever made rsp refuse (a backend at its maxconn, no
+ * strategy, an overload) is expected to pass within seconds.
+ */
 final class Replies {
 
+    /** The Retry-After of every 503 rsp answers itself, in seconds. */
+    static final int RETRY_AFTER_SECONDS = 1;
+
     private Replies() {
+    }
+
+    /** {@code "\r\nRetry-After: N"} for a status that carries it (503), else "": goes before a head's next line. */
+    static String retryAfterLine(int status) {
+        return status == 503 ? "\r\nRetry-After: " + RETRY_AFTER_SECONDS : "";
     }
 
     static String reason(int status) {
@@ -46,7 +58,7 @@ final class Replies {
         byte[] body = ("rsp: " + text + "\n").getBytes(StandardCharsets.UTF_8);
         String head = "HTTP/1.1 " + status + " " + reason(status) + "\r\n"
                 + "Content-Type: text/plain; charset=utf-8\r\n"
-                + "Content-Length: " + body.length + "\r\n"
+                + "Content-Length: " + body.length + retryAfterLine(status) + "\r\n"
                 + "Connection: close\r\n\r\n";
         out.put(head.getBytes(StandardCharsets.ISO_8859_1));
         out.put(body);
