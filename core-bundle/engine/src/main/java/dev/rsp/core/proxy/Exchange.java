@@ -190,9 +190,14 @@ final class Exchange implements LoopHandler {
         attempts.connectNext();
     }
 
-    /** The chosen backend is at its concurrency limit: the exchange waits for a slot ({@link BackendSlot}). */
+    /**
+     * The chosen backend is at its concurrency limit: the exchange waits for a slot ({@link BackendSlot}). The client is
+     * not read meanwhile (its body or its close would make its readiness fire on every loop turn while nothing can take
+     * the bytes): the request pipe reads again once the request goes on.
+     */
     void enterQueue() {
         state = State.QUEUED;
+        down.requestSource().wantRead(false);
     }
 
     /** The slot waited for is this exchange's: connecting goes on with that backend. */

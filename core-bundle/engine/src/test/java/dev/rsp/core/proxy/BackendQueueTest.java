@@ -146,6 +146,29 @@ class BackendQueueTest {
         assertTrue(ProxyHarness.await(this::slotsBalanced, 5000));
     }
 
+    /** A client that closes while its request waits is not read meanwhile: its readiness does not spin the loop. */
+    @Test
+    void aClientThatLeavesWhileQueuedCostsNoLoopTurns() throws Exception {
+        slowBackend();
+        proxyWith(1, "loops", "1", "backend.queue.timeout.ms", "20000");
+        try (TestClient holder = new TestClient(proxy.address())) {
+            holder.send("GET /slow HTTP/1.1\r\nHost: x.example\r\n\r\n");
+            assertTrue(ProxyHarness.await(() -> backend.requests().size() == 1, 5000));
+            try (TestClient leaver = new TestClient(proxy.address())) {
+                leaver.send("GET /leaving HTTP/1.1\r\nHost: x.example\r\n\r\n");
+                assertTrue(ProxyHarness.await(() -> proxy.engine.slots().queued("slow") == 1, 5000));
+            }
+            long before = proxy.engine.loopIterations();
+            // a window to measure in, not to synchronise: a loop that spins turns hundreds of thousands of times in it
+            java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(300));
+            long turns = proxy.engine.loopIterations() - before;
+            assertTrue(turns < 1000, turns + " loop turns in 300 ms with one closed client queued");
+            letGo.countDown();
+            assertEquals(200, holder.read(false).status());
+        }
+        assertTrue(ProxyHarness.await(this::slotsBalanced, 5000));
+    }
+
     /**
      * The slot goes back however the exchange ends: answered, a backend that closes before answering (502), a backend
      * timeout (504), a client that leaves while it waits in the queue, a queue timeout; and the engine stopping with
