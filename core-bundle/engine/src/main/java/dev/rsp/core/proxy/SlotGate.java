@@ -23,9 +23,15 @@ final class SlotGate {
     /** The limit the last admission asked with (a configuration change applies from the next admission); 0: none. */
     private volatile int limit;
 
-    /** Takes a slot when fewer than {@code limit} are in flight (0: no limit). */
+    /**
+     * Takes a slot when fewer than {@code limit} are in flight (0: no limit). A limit that changed (the configuration)
+     * first hands the slots it frees to the waiters, so that they do not stay behind newcomers.
+     */
     boolean tryTake(int limit) {
-        this.limit = limit;
+        if (limit != this.limit) {
+            this.limit = limit;
+            drain();
+        }
         while (true) {
             int n = inFlight.get();
             if (limit > 0 && n >= limit) {

@@ -88,6 +88,19 @@ class SlotGateTest {
     }
 
     @Test
+    void aRaisedLimitServesTheWaitersBeforeANewcomer() {
+        SlotGate g = new SlotGate();
+        assertTrue(g.tryTake(1));
+        Recording waiting = new Recording();
+        g.enqueue(waiting, 5);
+        assertFalse(waiting.wasGranted());
+        assertFalse(g.tryTake(2), "the slot the new limit frees goes to the waiter, not to the newcomer");
+        assertTrue(waiting.wasGranted());
+        assertEquals(2, g.inFlight());
+        assertTrue(g.tryTake(3));
+    }
+
+    @Test
     void queueSizeZeroRefusesEveryWaiter() {
         SlotGate g = new SlotGate();
         assertTrue(g.tryTake(1));
