@@ -36,7 +36,10 @@ class BackendQueueTest {
         }
     }
 
-    /** Answers every request; {@code /slow} only once the test lets go, {@code /close} never (closes). */
+    /**
+     * Answers every request; {@code /slow} only once the test lets go, {@code /pause} after 100 ms, {@code /close}
+     * never (closes).
+     */
     void slowBackend() throws IOException {
         backend = new StubBackend("slow", (r, in, out) -> {
             int now = concurrent.incrementAndGet();
@@ -48,6 +51,9 @@ class BackendQueueTest {
                     } catch (InterruptedException e) {
                         return false;
                     }
+                }
+                if (r.target().startsWith("/pause")) {
+                    java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
                 }
                 if (r.target().startsWith("/close")) {
                     return false;
@@ -171,8 +177,8 @@ class BackendQueueTest {
 
     /**
      * The slot goes back however the exchange ends: answered, a backend that closes before answering (502), a backend
-     * timeout (504), a client that leaves while it waits in the queue, a queue timeout; and the engine stopping with
-     * one request in flight and one queued.
+     * timeout (504), a client that leaves while its request is at the backend, a client that leaves while it waits in
+     * the queue; and the engine stopping with one request in flight and one queued. (Queue timeouts: above.)
      */
     @Test
     void theSlotIsGivenBackOnEveryWayAnExchangeEnds() throws Exception {
@@ -192,6 +198,11 @@ class BackendQueueTest {
             assertEquals(504, c.read(false).status());
         }
         assertTrue(ProxyHarness.await(this::slotsBalanced, 5000), "backend timeout");
+        try (TestClient c = new TestClient(proxy.address())) {
+            c.send("GET /pause HTTP/1.1\r\nHost: x.example\r\n\r\n");
+            assertTrue(ProxyHarness.await(() -> backend.requests().stream().anyMatch(r -> r.target().equals("/pause")), 5000));
+        }
+        assertTrue(ProxyHarness.await(this::slotsBalanced, 5000), "client gone while its request was at the backend");
 
         TestClient holder = new TestClient(proxy.address());
         holder.send("GET /slow-held HTTP/1.1\r\nHost: x.example\r\n\r\n");
@@ -206,7 +217,6 @@ class BackendQueueTest {
         assertTrue(ProxyHarness.await(() -> counter("backend.queued") == 2, 5000));
 
         proxy.close();
-        proxy.engine.counters();
         assertTrue(slotsBalanced(), "after the stop: in flight " + proxy.engine.slots().inFlight("slow") + ", queued "
                 + proxy.engine.slots().queued("slow"));
         holder.close();
