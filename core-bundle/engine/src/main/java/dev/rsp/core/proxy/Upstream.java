@@ -8,10 +8,11 @@ import java.nio.ByteBuffer;
 import java.util.List;
 
 /**
- * The backend side of one {@link Exchange}: the ordered candidates and how many were tried, the connection in use
- * (taken from the loop's pool or newly connected), and the HTTP/1 codec toward the backend (the request head written
- * from {@link RequestFields}, the response head parsed by the connection's parser). It decides nothing about retries:
- * the exchange does; this class does what it is told and reports what happened. Loop thread only.
+ * The backend side of one {@link Exchange}: the ordered candidates and how many were tried, the concurrency slot at
+ * the candidate in use when it has a limit ({@link BackendSlot}), the connection in use (taken from the loop's pool or
+ * newly connected), and the HTTP/1 codec toward the backend (the request head written from {@link RequestFields}, the
+ * response head parsed by the connection's parser). It decides nothing about retries: the exchange does
+ * ({@link Resend}); this class does what it is told and reports what happened. Loop thread only.
  *
  * <p>Buffer ownership: the upstream owns the request head buffer and gives it back in {@link #release}; the backend
  * connection goes back to the pool or is closed by {@link #finish} or {@link #drop}.
