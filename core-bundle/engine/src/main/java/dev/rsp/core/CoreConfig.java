@@ -165,4 +165,19 @@ public @interface CoreConfig {
 
     @AttributeDefinition(description = "Slow start: for this long after a backend comes back (ejection over, health check passing again) it gets a share of its requests growing from 10 % to all; 0: off")
     long health_slowstart_ms() default 0;
+
+    @AttributeDefinition(description = "Retry budget: requests sent to a backend again (after their connection broke before any response byte) may add at most this percentage of the requests of the last 10 s; over it the client gets the error")
+    int backend_retry_budget_percent() default 20;
+
+    @AttributeDefinition(description = "Retry budget floor: this many retries per second (over the last 10 s) are allowed whatever the percentage says")
+    int backend_retry_budget_min_per_second() default 10;
+
+    @AttributeDefinition(description = "Requests sent to one backend at once, over all loops, for backends without ;maxconn=N; 0: no limit")
+    int backend_maxconn() default 0;
+
+    @AttributeDefinition(description = "Requests that may wait for a backend at its maxconn (per backend); beyond it: 503 with Retry-After")
+    int backend_queue_size() default 100;
+
+    @AttributeDefinition(description = "Time a request waits in a backend's queue for a free slot; then 503 with Retry-After")
+    long backend_queue_timeout_ms() default 5_000;
 }

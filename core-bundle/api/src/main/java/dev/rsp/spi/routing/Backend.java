@@ -12,8 +12,10 @@ import java.util.Objects;
  * @param weight relative weight, at least 1
  * @param protocol what rsp speaks to it; strategies may look at it (a Lua rule may send gRPC only to h2 backends)
  * @param tls      whether rsp's connections to it are encrypted, and whether its certificate is verified
+ * @param maxConnections requests rsp sends it at once, over all its threads ({@code ;maxconn=N}); further requests
+ *                 wait in a bounded queue. 0: the core's default ({@code backend.maxconn} in {@code rsp.core})
  */
-public record Backend(String name, String host, int port, int weight, Protocol protocol, Tls tls) {
+public record Backend(String name, String host, int port, int weight, Protocol protocol, Tls tls, int maxConnections) {
 
     /** The protocol rsp speaks to a backend. */
     public enum Protocol {
@@ -42,6 +44,11 @@ public record Backend(String name, String host, int port, int weight, Protocol p
         INSECURE
     }
 
+    /** A backend with the core's default concurrency limit. */
+    public Backend(String name, String host, int port, int weight, Protocol protocol, Tls tls) {
+        this(name, host, port, weight, protocol, tls, 0);
+    }
+
     /** A backend spoken to in HTTP/1.1, in cleartext. */
     public Backend(String name, String host, int port, int weight) {
         this(name, host, port, weight, Protocol.HTTP1, Tls.NONE);
@@ -62,6 +69,9 @@ public record Backend(String name, String host, int port, int weight, Protocol p
         }
         if (weight < 1) {
             throw new IllegalArgumentException("weight must be at least 1: " + weight);
+        }
+        if (maxConnections < 0) {
+            throw new IllegalArgumentException("maxConnections must not be negative: " + maxConnections);
         }
     }
 }

@@ -14,7 +14,8 @@ import java.util.TreeMap;
 /**
  * Parses the backend configuration, PID {@code rsp.backends} ({@code etc/rsp.backends.cfg}).
  *
- * <p>Each backend is one property {@code backend.<name> = host:port[;weight=N][;proto=h2][;tls[=insecure]]}; whitespace
+ * <p>Each backend is one property {@code backend.<name> = host:port[;weight=N][;proto=h2][;tls[=insecure]][;maxconn=N]};
+ * whitespace
  * around the host, the
  * port, each option and around {@code =} is tolerated. Keys not starting with {@code backend.} (such as
  * {@code service.pid} or {@code felix.fileinstall.filename}) are ignored.
@@ -28,7 +29,8 @@ import java.util.TreeMap;
  *   <li>options after {@code ;}, each at most once: {@code weight=N}, N from 1 to 1000, default 1; {@code proto=h2}
  *       (HTTP/2: h2c with prior knowledge, or agreed by ALPN over TLS) or {@code proto=http1} (the default);
  *       {@code tls} (TLS, the certificate verified) or {@code tls=insecure} (TLS, the certificate not checked: test
- *       labs only).</li>
+ *       labs only); {@code maxconn=N}, N from 1 to {@value #MAX_MAXCONN}: requests sent to it at once (further ones
+ *       wait in the core's queue), default {@code backend.maxconn} of {@code rsp.core}.</li>
  * </ul>
  * Each value must be a single string; an array or collection (FileInstall's {@code [a, b]} syntax) is an error.
  * The same host:port under two names is allowed.
@@ -49,9 +51,10 @@ public final class BackendsConfig {
     public static final int MIN_WEIGHT = 1;
     public static final int MAX_WEIGHT = 1000;
     public static final int DEFAULT_WEIGHT = 1;
+    public static final int MAX_MAXCONN = 1_000_000;
 
     static final int MAX_SHOWN = 200;
-    private static final String FORMAT = "host:port[;weight=N][;proto=h2][;tls[=insecure]]";
+    private static final String FORMAT = "host:port[;weight=N][;proto=h2][;tls[=insecure]][;maxconn=N]";
 
     private BackendsConfig() {
     }
@@ -117,7 +120,7 @@ public final class BackendsConfig {
             return Optional.empty();
         }
         return Optional.of(new Backend(name, hostPort.get().host(), hostPort.get().port(), options.weight, options.protocol,
-                options.tls));
+                options.tls, options.maxConnections));
     }
 
     private record HostPort(String host, int port) {
@@ -144,28 +147,29 @@ public final class BackendsConfig {
         }
     }
 
-    private record Options(int weight, Backend.Protocol protocol, Backend.Tls tls) {
-        static final Options DEFAULT = new Options(DEFAULT_WEIGHT, Backend.Protocol.HTTP1, Backend.Tls.NONE);
+    private record Options(int weight, Backend.Protocol protocol, Backend.Tls tls, int maxConnections) {
+        static final Options DEFAULT = new Options(DEFAULT_WEIGHT, Backend.Protocol.HTTP1, Backend.Tls.NONE, 0);
     }
 
-    private static final List<String> OPTION_NAMES = List.of("weight", "proto", "tls");
+    private static final List<String> OPTION_NAMES = List.of("weight", "proto", "tls", "maxconn");
 
     /** Parses the part after the first {@code ;}; an option absent or invalid keeps its default. */
     private static Options parseOptions(String options, List<String> problems) {
         int weight = DEFAULT_WEIGHT;
         Backend.Protocol protocol = Backend.Protocol.HTTP1;
         Backend.Tls tls = Backend.Tls.NONE;
+        int maxConnections = 0;
         List<String> seen = new ArrayList<>(3);
         for (String option : options.split(";", -1)) {
             String trimmed = option.trim();
             if (trimmed.isEmpty()) {
-                problems.add("empty option after ';'; options are ;weight=N, ;proto=h2 and ;tls");
+                problems.add("empty option after ';'; options are ;weight=N, ;proto=h2, ;tls and ;maxconn=N");
                 continue;
             }
             int eq = trimmed.indexOf('=');
             String optionName = (eq < 0 ? trimmed : trimmed.substring(0, eq)).trim();
             if (!OPTION_NAMES.contains(optionName)) {
-                problems.add("unknown option " + show(trimmed) + "; options are weight=N, proto=h2 and tls[=insecure]");
+                problems.add("unknown option " + show(trimmed) + "; options are weight=N, proto=h2, tls[=insecure] and maxconn=N");
                 continue;
             }
             if (seen.contains(optionName)) {
@@ -186,7 +190,11 @@ public final class BackendsConfig {
                 continue;
             }
             if (eq < 0) {
-                problems.add("option '" + optionName + "' needs a value, e.g. " + (optionName.equals("weight") ? "weight=5" : "proto=h2"));
+                problems.add("option '" + optionName + "' needs a value, e.g. " + switch (optionName) {
+                    case "weight" -> "weight=5";
+                    case "maxconn" -> "maxconn=100";
+                    default -> "proto=h2";
+                });
                 continue;
             }
             String value = trimmed.substring(eq + 1).trim();
@@ -195,6 +203,17 @@ public final class BackendsConfig {
                     case "h2" -> protocol = Backend.Protocol.H2;
                     case "http1" -> protocol = Backend.Protocol.HTTP1;
                     default -> problems.add("proto " + show(value) + " is not one of h2, http1");
+                }
+                continue;
+            }
+            if (optionName.equals("maxconn")) {
+                long n = parseDecimal(value, 7);
+                if (n == NOT_A_NUMBER) {
+                    problems.add("maxconn " + show(value) + " is not an integer");
+                } else if (n < 1 || n > MAX_MAXCONN) {
+                    problems.add("maxconn " + value + " out of range (1-" + MAX_MAXCONN + ")");
+                } else {
+                    maxConnections = (int) n;
                 }
                 continue;
             }
@@ -207,7 +226,7 @@ public final class BackendsConfig {
                 weight = (int) parsed;
             }
         }
-        return new Options(weight, protocol, tls);
+        return new Options(weight, protocol, tls, maxConnections);
     }
 
     private static final long NOT_A_NUMBER = -1;

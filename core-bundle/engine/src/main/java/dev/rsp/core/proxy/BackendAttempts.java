@@ -57,6 +57,14 @@ final class BackendAttempts {
                 x.count(Counter.BACKEND_UNAVAILABLE);
                 x.fail(502, "no backend reachable for " + facts.host + " (tried " + upstream.tried() + ")");
             }
+            case QUEUED -> {
+                x.count(Counter.BACKEND_QUEUED);
+                x.enterQueue();
+            }
+            case FULL -> {
+                x.count(Counter.BACKEND_QUEUE_FULL);
+                x.fail(503, "backend " + facts.backendName + " is at its maxconn and its queue is full");
+            }
         }
     }
 
@@ -82,21 +90,22 @@ final class BackendAttempts {
         relay.sendRequest(head);
     }
 
-    /** The backend connection broke before a response began: retry where that is safe, else 502. */
+    /** The backend connection broke before a response began: send again where {@link Resend} allows, else 502. */
     void backendBroke(String why) {
         BackendLink backend = upstream.backend();
         Backend b = backend.backend();
-        // A pooled connection the backend had closed, or a stream it refused unprocessed (at most twice, so that a
-        // backend that refuses everything is not asked without end): the request, still whole, may go again.
-        boolean resend = backend.refused() ? upstream.refusedOnce() : backend.reuses() > 0;
-        boolean stalePooled = resend && !facts.responseHeadSeen && facts.requestFraming == Pipe.Framing.NONE;
+        Resend.Verdict verdict = facts.responseStarted ? Resend.Verdict.NEVER : Resend.judge(backend, facts, upstream);
         upstream.drop();
         if (facts.responseStarted) {
             x.count(Counter.BACKEND_BROKE_MID_RESPONSE);
             x.abort();
             return;
         }
-        if (stalePooled) {
+        if (verdict == Resend.Verdict.SAME_BACKEND) {
+            if (!Resend.withinBudget(engine)) {
+                x.fail(502, "backend " + b.name() + " failed: " + why + "; not sent again: over the retry budget");
+                return;
+            }
             x.count(Counter.BACKEND_POOL_STALE_RETRY);
             Upstream.Step step = upstream.connect(b);
             proceed(step == Upstream.Step.EXHAUSTED ? upstream.connectNext() : step);
@@ -105,9 +114,14 @@ final class BackendAttempts {
         engine.health().recordFailure(b.name(), why);
         ctx.metrics.backend(b.name()).failures++;
         x.count(Counter.BACKEND_BROKE);
-        if (facts.requestFraming == Pipe.Framing.NONE && facts.idempotent) {
+        if (verdict == Resend.Verdict.NEXT_CANDIDATE) {
+            if (upstream.hasNextCandidate() && !Resend.withinBudget(engine)) {
+                x.fail(502, "backend " + b.name() + " failed: " + why + "; not sent again: over the retry budget");
+                return;
+            }
             connectNext();
         } else {
+            x.count(Counter.BACKEND_NOT_RESENT);
             x.fail(502, "backend " + b.name() + " failed: " + why);
         }
     }

@@ -204,7 +204,16 @@ public enum Counter {
     RATELIMIT_CLIENTS_EVICTED("ratelimit.clients.evicted",
             "A client address whose rate-limit counts were dropped before they ran out, to stay within client.table.entries"),
     RATELIMIT_HOSTS_EVICTED("ratelimit.hosts.evicted",
-            "A host whose rate-limit counts were dropped before they ran out, to stay within host.table.entries");
+            "A host whose rate-limit counts were dropped before they ran out, to stay within host.table.entries"),
+    BACKEND_RETRY_BUDGET_EXHAUSTED("backend.retry.budget_exhausted",
+            "A request not sent again after its backend connection broke, because retries were over the retry budget (502)"),
+    BACKEND_NOT_RESENT("backend.not_resent",
+            "A request whose backend connection broke before its response, not sent again: not idempotent, its body"
+            + " already streamed, or a response byte already received (502)"),
+    BACKEND_QUEUED("backend.queued", "A request that waited for a slot at a backend at its maxconn"),
+    BACKEND_QUEUE_FULL("backend.queue.full", "A request refused because its backend was at maxconn and its queue full (503)"),
+    BACKEND_QUEUE_TIMEOUT("backend.queue.timeout",
+            "A request that waited backend.queue.timeout.ms in vain for a slot at its backend (503)");
 
     private static final Map<String, Counter> BY_ID = new HashMap<>();
 

@@ -27,7 +27,7 @@ import java.util.Optional;
  */
 final class Exchange implements LoopHandler {
 
-    enum State { NEW, ROUTE_WAIT, CONNECT, EXCHANGE, TUNNEL, DONE }
+    enum State { NEW, ROUTE_WAIT, CONNECT, EXCHANGE, TUNNEL, DONE, QUEUED }
 
     private final ProxyEngine engine;
     private final LoopContext ctx;
@@ -203,6 +203,28 @@ final class Exchange implements LoopHandler {
 
     private void connectNext() {
         attempts.connectNext();
+    }
+
+    /**
+     * The chosen backend is at its concurrency limit: the exchange waits for a slot ({@link BackendSlot}). The client is
+     * not read meanwhile (its body or its close would make its readiness fire on every loop turn while nothing can take
+     * the bytes): the request pipe reads again once the request goes on.
+     */
+    void enterQueue() {
+        state = State.QUEUED;
+        down.requestSource().wantRead(false);
+    }
+
+    /** The slot waited for is this exchange's: connecting goes on with that backend. */
+    void slotGranted() {
+        connectNext();
+        rearm();
+    }
+
+    /** The wait for a slot ran out ({@code backend.queue.timeout.ms}): 503, which carries Retry-After. */
+    void queueTimedOut() {
+        count(Counter.BACKEND_QUEUE_TIMEOUT);
+        fail(503, "backend " + facts.backendName + " is at its maxconn; no slot within backend.queue.timeout.ms");
     }
 
     /** Called by the upstream for every backend it uses (for the access log). */

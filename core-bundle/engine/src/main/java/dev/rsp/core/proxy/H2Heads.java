@@ -108,7 +108,8 @@ final class H2Heads {
         out.clear();
         status(out, status);
         HeadWriter.ascii(out, "content-type:" + contentType + "\ncontent-length:" + length + "\n"
-                + (retryAfterSeconds > 0 ? "retry-after:" + retryAfterSeconds + "\n" : ""));
+                + (Replies.retryAfter(status, retryAfterSeconds) > 0
+                        ? "retry-after:" + Replies.retryAfter(status, retryAfterSeconds) + "\n" : ""));
         out.flip();
     }
 

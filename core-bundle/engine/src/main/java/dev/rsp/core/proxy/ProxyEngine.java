@@ -57,6 +57,10 @@ public final class ProxyEngine {
     private static final java.util.function.Consumer<String> TO_LOGGER = line -> accessLog.info(line);
     /** ACME HTTP-01 answers, while an ACME client has challenges pending; null when none is registered. */
     private volatile dev.rsp.spi.tls.HttpChallenges httpChallenges;
+    /** Retries over all loops against the requests ({@code backend.retry.budget.*}). */
+    private final RetryBudget retryBudget = new RetryBudget();
+    /** The backends' concurrency limits and queues ({@code ;maxconn}, {@code backend.maxconn}, {@code backend.queue.*}). */
+    private final BackendSlots slots = new BackendSlots();
 
     /** An engine whose health beyond {@code passive} (checks, outliers, slow start) follows {@code settings.health()}. */
     public ProxyEngine(ProxySettings settings, RoutingTable routing, PassiveHealth passive) {
@@ -221,6 +225,7 @@ public final class ProxyEngine {
      */
     private void published() {
         retention.retainPublished();
+        slots.retain(routing.current().directory().poolKeys().keySet());
         retryWaitingRequests();
     }
 
@@ -395,6 +400,14 @@ public final class ProxyEngine {
     /** The addresses published with the current routing snapshot. A volatile read; any thread. */
     BackendDirectory directory() {
         return routing.current().directory();
+    }
+
+    RetryBudget retryBudget() {
+        return retryBudget;
+    }
+
+    BackendSlots slots() {
+        return slots;
     }
 
     ChunkedScanner newChunkedScanner() {

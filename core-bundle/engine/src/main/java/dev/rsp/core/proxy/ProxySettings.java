@@ -49,7 +49,8 @@ public record ProxySettings(
         HpackLimits h2Hpack,
         Hsts hsts,
         BackendTls backendTls,
-        HealthSettings health) {
+        HealthSettings health,
+        BackendLimits backendLimits) {
 
     /** The outcome of reading a configuration. */
     public sealed interface Parsed permits Valid, Invalid {
@@ -107,6 +108,7 @@ public record ProxySettings(
         Hsts hsts = Hsts.parse(c.hsts(), c.hsts_hosts(), errors);
         BackendTls backendTls = BackendTls.load(c.backend_tls_ca(), errors);
         HealthSettings health = HealthSettings.from(c, errors);
+        BackendLimits backendLimits = BackendLimits.from(c, errors);
         if (!errors.isEmpty()) {
             return new Invalid(errors);
         }
@@ -123,7 +125,7 @@ public record ProxySettings(
                 ms(c.timeout_grace_ms()), ms(c.timeout_stop_ms()), c.backend_tries(), c.backend_pool_max_idle(),
                 ms(c.backend_pool_idle_ms()), c.health_failures(), ms(c.health_cooldown_ms()), ms(c.health_check_interval_ms()),
                 upgrades, c.forwarded_via(), accessLogFormat, c.errors_dir().trim(), c.errors_max_bytes(), c.h2_cleartext(),
-                h2, hpack, hsts, backendTls, health));
+                h2, hpack, hsts, backendTls, health, backendLimits));
     }
 
     /** Parses a listener address with {@link Addresses} (never resolves); errors name the property. */

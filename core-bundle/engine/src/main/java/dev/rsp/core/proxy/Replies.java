@@ -3,10 +3,25 @@ package dev.rsp.core.proxy;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
-/** The short answers rsp gives itself: a status, a one-line plain-text body, and {@code Connection: close}. */
+/**
+ * The short answers rsp gives itself: a status, a one-line plain-text body, and {@code Connection: close}. A 503 says
+ * when to come back ({@code Retry-After}, RFC 9110 10.2.3): whatever made rsp refuse (a backend at its maxconn, no
+ * strategy, an overload) is expected to pass within seconds.
+ */
 final class Replies {
 
+    /** The Retry-After of every 503 rsp answers itself, in seconds. */
+    static final int RETRY_AFTER_SECONDS = 1;
+
     private Replies() {
+    }
+
+    /**
+     * The Retry-After seconds of one of rsp's answers: {@code given} when above 0 (a rate limit knows when its bucket
+     * refills), else {@link #RETRY_AFTER_SECONDS} for a 503, else 0 (none).
+     */
+    static long retryAfter(int status, long given) {
+        return given > 0 ? given : status == 503 ? RETRY_AFTER_SECONDS : 0;
     }
 
     static String reason(int status) {
@@ -74,7 +89,7 @@ final class Replies {
         return ("HTTP/1.1 " + status + " " + reason(status) + "\r\n"
                 + "Content-Type: " + contentType + "\r\n"
                 + "Content-Length: " + length + "\r\n"
-                + (retryAfterSeconds > 0 ? "Retry-After: " + retryAfterSeconds + "\r\n" : "")
+                + (retryAfter(status, retryAfterSeconds) > 0 ? "Retry-After: " + retryAfter(status, retryAfterSeconds) + "\r\n" : "")
                 + "Connection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1);
     }
 }

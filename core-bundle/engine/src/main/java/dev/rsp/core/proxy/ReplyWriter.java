@@ -29,11 +29,13 @@ final class ReplyWriter {
 
     /**
      * Starts the answer for {@code status}: {@code body} as its text, or null for the status's reason only; with
-     * {@code Retry-After} when {@code retryAfterSeconds > 0} (an operator's page larger than a buffer goes without it).
+     * {@code Retry-After} when {@code retryAfterSeconds > 0}, and 1 s for every 503 (see {@link Replies#retryAfter}; an
+     * operator's page larger than a buffer goes without it).
      */
     void start(int status, String body, long retryAfterSeconds) {
         ByteBuffer page = engine.errorPages().page(status);
-        if (page != null && retryAfterSeconds > 0 && Replies.writePage(text(), status, page, retryAfterSeconds)) {
+        if (page != null && Replies.retryAfter(status, retryAfterSeconds) > 0
+                && Replies.writePage(text(), status, page, retryAfterSeconds)) {
             page = text;
         } else if (page == null) {
             Replies.write(text(), status, body == null ? Replies.reason(status) : body, retryAfterSeconds);

@@ -8,18 +8,23 @@ import java.nio.ByteBuffer;
 import java.util.List;
 
 /**
- * The backend side of one {@link Exchange}: the ordered candidates and how many were tried, the connection in use
- * (taken from the loop's pool or newly connected), and the HTTP/1 codec toward the backend (the request head written
- * from {@link RequestFields}, the response head parsed by the connection's parser). It decides nothing about retries:
- * the exchange does; this class does what it is told and reports what happened. Loop thread only.
+ * The backend side of one {@link Exchange}: the ordered candidates and how many were tried, the concurrency slot at
+ * the candidate in use when it has a limit ({@link BackendSlot}), the connection in use (taken from the loop's pool or
+ * newly connected), and the HTTP/1 codec toward the backend (the request head written from {@link RequestFields}, the
+ * response head parsed by the connection's parser). It decides nothing about retries: the exchange does
+ * ({@link Resend}); this class does what it is told and reports what happened. Loop thread only.
  *
  * <p>Buffer ownership: the upstream owns the request head buffer and gives it back in {@link #release}; the backend
  * connection goes back to the pool or is closed by {@link #finish} or {@link #drop}.
  */
 final class Upstream {
 
-    /** The result of a connect step: PENDING when a connect in progress is still in progress (nothing changed). */
-    enum Step { CONNECTED, CONNECTING, PENDING, EXHAUSTED }
+    /**
+     * The result of a connect step: PENDING when a connect in progress is still in progress (nothing changed); QUEUED
+     * when the candidate is at its concurrency limit and the request waits for a slot ({@link Exchange#slotGranted}
+     * follows, or a queue timeout); FULL when its queue is full too.
+     */
+    enum Step { CONNECTED, CONNECTING, PENDING, EXHAUSTED, QUEUED, FULL }
 
     private final ProxyEngine engine;
     private final LoopContext ctx;
@@ -33,6 +38,8 @@ final class Upstream {
     private int port;
     /** Streams of this exchange an HTTP/2 backend refused unprocessed, and sent again. */
     private int refusals;
+    /** The slot held at a backend with a concurrency limit; made the first time one is met. */
+    private BackendSlot slot;
 
     Upstream(ProxyEngine engine, LoopContext ctx, Exchange owner) {
         this.engine = engine;
@@ -40,9 +47,11 @@ final class Upstream {
         this.owner = owner;
     }
 
+    /** The routed candidates, best first; the request counts toward the retry budget's window. */
     void candidates(List<Backend> ordered) {
         candidates = ordered;
         tries = 0;
+        engine.retryBudget().request(System.nanoTime());
     }
 
     /** Relays raw bytes (TLS passthrough): fresh connections only, to {@code backendPort} when it is not 0. */
@@ -64,24 +73,61 @@ final class Upstream {
         return tries;
     }
 
+    /** True while {@link #connectNext} has a candidate left to try. */
+    boolean hasNextCandidate() {
+        return tries < Math.min(candidates.size(), engine.settings().backendTries());
+    }
+
     BackendLink backend() {
         return backend;
     }
 
-    /** Tries the next candidates (at most {@code backend.tries} in all) until one connects or starts connecting. */
+    /**
+     * Tries the next candidates (at most {@code backend.tries} in all) until one connects or starts connecting, or the
+     * one to try is at its concurrency limit (QUEUED, FULL: the request waits for that backend, it does not skip it).
+     */
     Step connectNext() {
         int max = Math.min(candidates.size(), engine.settings().backendTries());
         while (tries < max) {
+            Backend b = candidates.get(tries);
+            Step admitted = admit(b);
+            if (admitted != null) {
+                return admitted;
+            }
             if (tries > 0) {
                 engine.counters().count(Counter.BACKEND_RETRY);
             }
-            Backend b = candidates.get(tries++);
+            tries++;
             Step s = connect(b);
             if (s != Step.EXHAUSTED) {
                 return s;
             }
         }
         return Step.EXHAUSTED;
+    }
+
+    /**
+     * Takes a concurrency slot at {@code b} when it has a limit: null when the request may go on (a slot held, or no
+     * limit), else QUEUED or FULL. A slot held at an earlier candidate is given back.
+     */
+    private Step admit(Backend b) {
+        BackendLimits limits = engine.settings().backendLimits();
+        int limit = limits.limitOf(b);
+        if (limit <= 0) {
+            if (slot != null) {
+                slot.release();
+            }
+            return null;
+        }
+        if (slot == null) {
+            slot = new BackendSlot(ctx.loop, engine.slots(), owner::slotGranted, owner::queueTimedOut, owner);
+        }
+        owner.tried(b.name());
+        return switch (slot.claim(b.name(), limit, limits.queueSize(), limits.queueTimeoutNanos())) {
+            case HELD -> null;
+            case QUEUED -> Step.QUEUED;
+            case FULL -> Step.FULL;
+        };
     }
 
     /** Uses {@code b}: a pooled connection, or a new non-blocking connect; EXHAUSTED when connecting failed at once. */
@@ -184,9 +230,12 @@ final class Upstream {
         }
     }
 
-    /** Gives back everything: the connection closed, the head buffer released. */
+    /** Gives back everything: the connection closed, the concurrency slot, the head buffer released. */
     void release() {
         drop();
+        if (slot != null) {
+            slot.release();
+        }
         if (requestHead != null) {
             ctx.loop.buffers().release(requestHead);
             requestHead = null;

@@ -57,6 +57,16 @@ class BackendsConfigTest {
         assertEquals(7, backends.generation());
     }
 
+    @Test
+    void maxconnLimitsTheBackendAndDefaultsToTheCoreSetting() {
+        Backends backends = valid(Map.of("backend.a", "a:80;maxconn=25", "backend.b", "b:80 ; weight=2 ; maxconn = 1000000 ",
+                "backend.c", "c:80"));
+        assertEquals(List.of(new Backend("a", "a", 80, 1, Backend.Protocol.HTTP1, Backend.Tls.NONE, 25),
+                new Backend("b", "b", 80, 2, Backend.Protocol.HTTP1, Backend.Tls.NONE, 1_000_000),
+                new Backend("c", "c", 80, 1)), backends.all());
+        assertEquals(0, backends.all().get(2).maxConnections(), "0: backend.maxconn of rsp.core applies");
+    }
+
     @ParameterizedTest(name = "{0} -> {1}")
     @CsvSource(delimiter = '|', quoteCharacter = '"', value = {
             "web1:99999                 | port 99999 out of range (1-65535)",
@@ -107,9 +117,16 @@ class BackendsConfigTest {
             "web1:80;weight=1.5         | weight '1.5' is not an integer",
             "web1:80;weight             | option 'weight' needs a value, e.g. weight=5",
             "web1:80;weight=2;weight=3  | option 'weight' given more than once",
-            "web1:80;maxconn=5          | unknown option 'maxconn=5'; options are weight=N, proto=h2 and tls[=insecure]",
+            "web1:80;maxconn=0          | maxconn 0 out of range (1-1000000)",
+            "web1:80;maxconn=1000001    | maxconn 1000001 out of range (1-1000000)",
+            "web1:80;maxconn=99999999999 | maxconn 99999999999 out of range (1-1000000)",
+            "web1:80;maxconn=-1         | maxconn -1 out of range (1-1000000)",
+            "web1:80;maxconn=many       | maxconn 'many' is not an integer",
+            "web1:80;maxconn            | option 'maxconn' needs a value, e.g. maxconn=100",
+            "web1:80;maxconn=2;maxconn=3 | option 'maxconn' given more than once",
+            "web1:80;max=5              | unknown option 'max=5'; options are weight=N, proto=h2, tls[=insecure] and maxconn=N",
             "web1:80;Weight=5           | unknown option 'Weight=5'",
-            "web1:80;                   | empty option after ';'; options are ;weight=N, ;proto=h2 and ;tls",
+            "web1:80;                   | empty option after ';'; options are ;weight=N, ;proto=h2, ;tls and ;maxconn=N",
             "web1:80;proto=h3           | proto 'h3' is not one of h2, http1",
             "web1:80;proto=H2           | proto 'H2' is not one of h2, http1",
             "web1:80;proto              | option 'proto' needs a value, e.g. proto=h2",
@@ -216,7 +233,7 @@ class BackendsConfigTest {
                 "backend.a = 'a..b:99999': host 'a..b' has an empty label",
                 "backend.a = 'a..b:99999': port 99999 out of range (1-65535)",
                 "backend.b = 'b:80;weight=0;color=red': weight 0 out of range (1-1000)",
-                "backend.b = 'b:80;weight=0;color=red': unknown option 'color=red'; options are weight=N, proto=h2 and tls[=insecure]",
+                "backend.b = 'b:80;weight=0;color=red': unknown option 'color=red'; options are weight=N, proto=h2, tls[=insecure] and maxconn=N",
                 "backend.c = 'http://c:80': drop the scheme 'http://'; write host:port only"), errors);
     }
 
@@ -262,23 +279,23 @@ class BackendsConfigTest {
     @Test
     void rejectsArraysAndCollections() {
         assertEquals(List.of("backend.web = ['a:80', 'b:80']: one value per key, got an array of 2; "
-                        + "write backend.web = host:port[;weight=N][;proto=h2][;tls[=insecure]]"),
+                        + "write backend.web = host:port[;weight=N][;proto=h2][;tls[=insecure]][;maxconn=N]"),
                 errors(Map.of("backend.web", new String[] {"a:80", "b:80"})));
         assertEquals(List.of("backend.web = ['a:80']: one value per key, got an array of 1; "
-                        + "write backend.web = host:port[;weight=N][;proto=h2][;tls[=insecure]]"),
+                        + "write backend.web = host:port[;weight=N][;proto=h2][;tls[=insecure]][;maxconn=N]"),
                 errors(Map.of("backend.web", new String[] {"a:80"})));
         assertEquals(List.of("backend.web = ['a:80', 'b:80']: one value per key, got a list of 2; "
-                        + "write backend.web = host:port[;weight=N][;proto=h2][;tls[=insecure]]"),
+                        + "write backend.web = host:port[;weight=N][;proto=h2][;tls[=insecure]][;maxconn=N]"),
                 errors(Map.of("backend.web", List.of("a:80", "b:80"))));
     }
 
     @Test
     void rejectsNonStringValues() {
-        assertEquals(List.of("backend.web = 8080: expected a string host:port[;weight=N][;proto=h2][;tls[=insecure]], got a Integer"),
+        assertEquals(List.of("backend.web = 8080: expected a string host:port[;weight=N][;proto=h2][;tls[=insecure]][;maxconn=N], got a Integer"),
                 errors(Map.of("backend.web", 8080)));
         Map<String, Object> props = new HashMap<>();
         props.put("backend.web", null);
-        assertEquals(List.of("backend.web = null: expected a string host:port[;weight=N][;proto=h2][;tls[=insecure]], got no value"),
+        assertEquals(List.of("backend.web = null: expected a string host:port[;weight=N][;proto=h2][;tls[=insecure]][;maxconn=N], got no value"),
                 errors(props));
     }
 
