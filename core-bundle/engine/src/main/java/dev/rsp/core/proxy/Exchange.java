@@ -1,14 +1,12 @@
 package dev.rsp.core.proxy;
 
 import dev.rsp.core.net.LoopHandler;
-import dev.rsp.core.ratelimit.Decision;
 import dev.rsp.core.ratelimit.InFlight;
 import dev.rsp.core.routing.Routing;
 import dev.rsp.spi.routing.Backend;
 import dev.rsp.spi.routing.RequestHead;
 import java.nio.channels.SelectionKey;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * One request and its response, from the moment its head is known to the moment its response is written (or its
@@ -18,7 +16,7 @@ import java.util.Optional;
  * connection, a TLS passthrough connection and an HTTP/2 stream all drive the same exchange. The life of an exchange
  * is drawn in docs/request-lifecycle.md. Loop thread only.
  *
- * <p>Its parts: the host checks are {@link HostAdmission}'s; connecting, sending the request and what a broken
+ * <p>Its parts: the checks before routing are {@link Admission}'s; connecting, sending the request and what a broken
  * backend means are {@link BackendAttempts}'s; the data path and the end of a response are {@link Relay}'s. The
  * exchange keeps the state, routing, the timeouts' meaning, and ending.
  *
@@ -100,42 +98,25 @@ final class Exchange implements LoopHandler {
         if (!request.upgrade().isEmpty() && !facts.upgradeOffered.equals(request.upgrade())) {
             count(Counter.REQUEST_UPGRADE_REMOVED);
         }
-        if (ctx.overBufferBudget()) {
-            count(Counter.OVERLOAD_BUFFERS);
-            fail(503, "rsp is over its buffer budget (limits.buffers)", 1);
-            return;
+        Admission.Outcome admission = Admission.check(engine, ctx, down, request, facts);
+        if (admission instanceof Admission.Refused r) {
+            fail(r.status(), r.message(), r.retryAfterSeconds());
+        } else if (admission instanceof Admission.Answered a) {
+            answer(a.answer());
+        } else {
+            rateSlot = ((Admission.Admitted) admission).slot();
+            route();
         }
-        HostAdmission.Refusal refusal = HostAdmission.check(request, facts, ctx, down, engine.counters());
-        if (refusal != null) {
-            fail(refusal.status(), refusal.message());
-            return;
-        }
-        if (answeredChallenge(request, facts.host)) {
-            return;
-        }
-        Decision rate = RateAdmission.check(engine, down, facts.host);
-        if (rate instanceof Decision.Refused refused) {
-            fail(429, RateAdmission.message(refused), refused.retryAfterSeconds());
-            return;
-        }
-        rateSlot = rate instanceof InFlight slot ? slot : null;
-        route();
     }
 
-    /** ACME HTTP-01: a challenge rsp's own ACME client has pending is answered here, before routing. */
-    private boolean answeredChallenge(ExchangeRequest request, String host) {
-        Optional<LocalAnswer> answer = AcmeAnswers.forRequest(engine.httpChallenges(), request, host);
-        if (answer.isEmpty()) {
-            return false;
-        }
-        count(Counter.ACME_HTTP01_ANSWERED);
+    /** rsp's own content as the answer (an ACME HTTP-01 challenge): recorded as a 200 of the "acme" strategy. */
+    private void answer(LocalAnswer answer) {
         facts.status = 200;
         facts.strategy = "acme";
         engine.counters().response(200);
         record();
         end();
-        down.answer(answer.get());
-        return true;
+        down.answer(answer);
     }
 
     /** Starts the one exchange of a TLS passthrough connection: routed by {@code host}, relayed as bytes. */
