@@ -289,7 +289,6 @@ public final class ProxyEngine {
         return views.bufferUse();
     }
 
-    /** Buffer accounting: buffers in use now and the sum of the loops' peaks, each of {@code bufferSize} bytes. */
     /**
      * Where the engine stands against its limits: client connections open and {@code limits.connections}, whether
      * accepting is paused, bytes of buffers held and {@code limits.buffers} in force, direct memory the pools hold
@@ -303,6 +302,7 @@ public final class ProxyEngine {
             long directReserved, long directLimit) {
     }
 
+    /** Buffer accounting: buffers in use now and the sum of the loops' peaks, each of {@code bufferSize} bytes. */
     public record BufferUse(int inUse, int peak, int bufferSize) {
     }
 
