@@ -154,6 +154,26 @@ class ClientAbortTest {
         assertTrue(ProxyHarness.await(() -> proxy.engine.counters().get("client.aborted") == 1, 5_000));
     }
 
+    /**
+     * A client that closes while its request waits for a routing strategy (none is live yet): its exchange ends at
+     * once instead of waiting out timeout.grace.ms, and its loop does not spin on the closed socket meanwhile.
+     */
+    @Test
+    void aCloseWhileWaitingForAStrategyEndsTheWaitWithoutSpinning() throws Exception {
+        proxy = new ProxyHarness(Map.of("loops", "1", "timeout.grace.ms", "20000", "timeout.stop.ms", "2000"));
+        TestClient c = new TestClient(proxy.address());
+        c.send(GET);
+        assertTrue(ProxyHarness.await(() -> proxy.engine.counters().get("route.waited") == 1, 5_000));
+        long before = proxy.engine.loopIterations();
+        c.close();
+        assertTrue(ProxyHarness.await(() -> proxy.engine.counters().get("client.aborted") == 1, 5_000),
+                "the waiting exchange ended with the client's close");
+        // a window to measure in, not to synchronise: a loop that spins turns hundreds of thousands of times in it
+        java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(300));
+        long turns = proxy.engine.loopIterations() - before;
+        assertTrue(turns < 1000, turns + " loop turns with a closed client waiting for a strategy");
+    }
+
     @Test
     void anHttp10HalfCloseIsNotProbed() throws Exception {
         startSlowBackend();
