@@ -187,13 +187,12 @@ final class Exchange implements LoopHandler {
     }
 
     /**
-     * The chosen backend is at its concurrency limit: the exchange waits for a slot ({@link BackendSlot}). The client is
-     * not read meanwhile (its body or its close would make its readiness fire on every loop turn while nothing can take
-     * the bytes): the request pipe reads again once the request goes on.
+     * The chosen backend is at its concurrency limit: the exchange waits for a slot ({@link BackendSlot}). Meanwhile
+     * the client's readiness goes to {@link Downstream#watch} as in any other wait: a client that goes away gives up
+     * its place in the queue at once, and bytes it sends are buffered up to a window, then not read.
      */
     void enterQueue() {
         state = State.QUEUED;
-        down.requestSource().wantRead(false);
     }
 
     /** The slot waited for is this exchange's: connecting goes on with that backend. */

@@ -154,7 +154,7 @@ class BackendQueueTest {
 
     /** A client that closes while its request waits is not read meanwhile: its readiness does not spin the loop. */
     @Test
-    void aClientThatLeavesWhileQueuedCostsNoLoopTurns() throws Exception {
+    void aClientThatLeavesWhileQueuedGivesUpItsPlaceAndCostsNoLoopTurns() throws Exception {
         slowBackend();
         proxyWith(1, "loops", "1", "backend.queue.timeout.ms", "20000");
         try (TestClient holder = new TestClient(proxy.address())) {
@@ -164,6 +164,8 @@ class BackendQueueTest {
                 leaver.send("GET /leaving HTTP/1.1\r\nHost: x.example\r\n\r\n");
                 assertTrue(ProxyHarness.await(() -> proxy.engine.slots().queued("slow") == 1, 5000));
             }
+            assertTrue(ProxyHarness.await(() -> proxy.engine.slots().queued("slow") == 0
+                    && proxy.engine.counters().get("client.aborted") == 1, 5000), "the client that left gave up its place at once");
             long before = proxy.engine.loopIterations();
             // a window to measure in, not to synchronise: a loop that spins turns hundreds of thousands of times in it
             java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(300));
