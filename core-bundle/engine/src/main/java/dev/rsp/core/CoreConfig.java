@@ -117,4 +117,8 @@ public @interface CoreConfig {
 
     @AttributeDefinition(description = "HTTP/2: largest decoded header list of a request (names + values + 32 per field); larger: 431")
     int h2_max_header_list_bytes() default 32768;
+
+    @AttributeDefinition(description = "How often each loop lets its buffer pools shrink to the recent demand (idle "
+            + "buffers the last period did not need are dropped), in ms; applied at start")
+    long buffer_pool_decay_ms() default 5_000;
 }

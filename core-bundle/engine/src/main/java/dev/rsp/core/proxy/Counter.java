@@ -172,7 +172,9 @@ public enum Counter {
     H2_BACKEND_CONTROL_QUEUE_FULL("h2.backend.control_queue_full",
             "An HTTP/2 backend connection closed with more control frames owed than allowed (ENHANCE_YOUR_CALM)"),
     H2_BACKEND_READ_PAUSED("h2.backend.read_paused",
-            "HTTP/2 backend input left unread until rsp's pending ACK or control frames are written to the backend");
+            "HTTP/2 backend input left unread until rsp's pending ACK or control frames are written to the backend"),
+    BUFFER_POOL_DECAYED("buffer.pool.decayed",
+            "An idle pooled buffer dropped because recent traffic did not need it (its memory is freed at the next GC)");
 
     private static final Map<String, Counter> BY_ID = new HashMap<>();
 

@@ -104,6 +104,20 @@ final class LoopContext {
         return p;
     }
 
+    /** Every buffer pool of this loop made so far: the loop's own, HTTP/2 output, TLS per engine kind. */
+    List<BufferPool> bufferPools() {
+        List<BufferPool> all = new ArrayList<>(2 + 2 * tlsPools.size());
+        all.add(loop.buffers());
+        if (h2Output != null) {
+            all.add(h2Output);
+        }
+        for (TlsPools p : tlsPools.values()) {
+            all.add(p.plain());
+            all.add(p.net());
+        }
+        return all;
+    }
+
     /** TLS buffers in use on this loop (plaintext and ciphertext, every engine kind). */
     int tlsBuffersInUse() {
         int n = 0;

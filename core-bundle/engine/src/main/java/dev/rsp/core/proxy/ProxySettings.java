@@ -45,7 +45,8 @@ public record ProxySettings(
         H2Limits h2Limits,
         HpackLimits h2Hpack,
         Hsts hsts,
-        BackendTls backendTls) {
+        BackendTls backendTls,
+        long poolDecayNanos) {
 
     /** The outcome of reading a configuration. */
     public sealed interface Parsed permits Valid, Invalid {
@@ -78,7 +79,7 @@ public record ProxySettings(
         check(c.limits_memory() >= 64L << 20, "limits.memory must be at least 64m, not " + c.limits_memory(), errors);
         check(c.limits_connections() >= 1, "limits.connections must be at least 1, not " + c.limits_connections(), errors);
         for (long t : new long[] {c.timeout_header_ms(), c.timeout_idle_ms(), c.timeout_connect_ms(), c.timeout_backend_ms(),
-                c.timeout_stop_ms(), c.backend_pool_idle_ms(), c.health_cooldown_ms()}) {
+                c.timeout_stop_ms(), c.backend_pool_idle_ms(), c.health_cooldown_ms(), c.buffer_pool_decay_ms()}) {
             check(t > 0, "timeouts must be positive, found " + t, errors);
         }
         check(c.timeout_grace_ms() >= 0, "timeout.grace.ms must not be negative", errors);
@@ -115,7 +116,7 @@ public record ProxySettings(
                 ms(c.timeout_grace_ms()), ms(c.timeout_stop_ms()), c.backend_tries(), c.backend_pool_max_idle(),
                 ms(c.backend_pool_idle_ms()), c.health_failures(), ms(c.health_cooldown_ms()), ms(c.health_check_interval_ms()),
                 upgrades, c.forwarded_via(), accessLogFormat, c.errors_dir().trim(), c.errors_max_bytes(), c.h2_cleartext(),
-                h2, hpack, hsts, backendTls));
+                h2, hpack, hsts, backendTls, ms(c.buffer_pool_decay_ms())));
     }
 
     /** Parses a listener address with {@link Addresses} (never resolves); errors name the property. */
