@@ -5,7 +5,8 @@
 #   mvn -B -q package -DskipTests -pl distribution -am && bench/overload.sh      # ~5 min with the defaults
 #
 # (a) bursts: BURSTS times, wrk with BURST_CONNS concurrent keep-alive connections for BURST_SECS s (100-byte
-#     answers); the proxy's RSS fresh (after 200 warm-up requests), after each burst, and after SETTLE s idle.
+#     answers); the proxy's RSS fresh (after 200 warm-up requests), after each burst, and after SETTLE s idle (the
+#     RSS every 5 s of that wait goes to settle.txt in the results).
 # (b) idle connections, on a fresh start of the proxy: IDLE_STEPS cumulative counts of keep-alive connections that each made one request and stay
 #     open (bench/idle_clients.py); RSS at each step (IDLE_WAIT s after the step) and the marginal bytes per connection
 #     of each step, the way issue #21 measures it (5,000 more once 5,000 are open).
@@ -14,15 +15,15 @@
 # RSS: /proc/PID/status VmRSS of the proxy (nginx: master + worker). rsp runs with the JVM settings bin/rsp derives
 # from limits.memory (1g unless LIMITS_MEMORY is set); RSP_OPTS is passed as RSP_JAVA_OPTS.
 #
-# Knobs (env): TARGETS="rsp haproxy nginx" BURST_CONNS=9000 BURSTS=5 BURST_SECS=3 SETTLE=20 IDLE_STEPS="5000 10000 15000"
+# Knobs (env): TARGETS="rsp haproxy nginx" BURST_CONNS=9000 BURSTS=5 BURST_SECS=3 SETTLE=40 IDLE_STEPS="5000 10000 15000"
 #              IDLE_WAIT=3 ABORTS=5 LIMITS_MEMORY= RSP_OPTS= RSP_DIST=<a built distribution, default
 #              distribution/target/rsp> RSP_NAME=rsp (its label) HISTO=0 (1: jcmd GC.class_histogram of rsp at each
-#              idle step, into the results) OUT_DIR=bench/results/overload-<date>
+#              idle step, and its heap and native memory once settled, into the results) OUT_DIR=bench/results/overload-<date>
 # 50,000 idle connections need 50,000 descriptors in one process; the step is skipped when ulimit -n cannot be raised.
 set -Eeuo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 TARGETS=${TARGETS:-"rsp haproxy nginx"}
-BURST_CONNS=${BURST_CONNS:-9000} BURSTS=${BURSTS:-5} BURST_SECS=${BURST_SECS:-3} SETTLE=${SETTLE:-20}
+BURST_CONNS=${BURST_CONNS:-9000} BURSTS=${BURSTS:-5} BURST_SECS=${BURST_SECS:-3} SETTLE=${SETTLE:-40}
 IDLE_STEPS=${IDLE_STEPS:-"5000 10000 15000"} IDLE_WAIT=${IDLE_WAIT:-3} ABORTS=${ABORTS:-5}
 RSP_NAME=${RSP_NAME:-rsp} HISTO=${HISTO:-0}
 OUT_DIR=${OUT_DIR:-$ROOT/bench/results/overload-$(date +%Y%m%d-%H%M%S)}
@@ -138,7 +139,18 @@ bursts() {  # name: prints "fresh b1 .. bN settled" (MiB) and the wrk errors to 
     sleep 1
     row="$row $(rss_mib)"
   done
-  sleep "$SETTLE"
+  local waited=0 curve=""
+  while [ "$waited" -lt "$SETTLE" ]; do   # the way back, every 5 s, into the results
+    sleep 5
+    waited=$((waited + 5))
+    curve="$curve ${waited}s=$(rss_mib)"
+  done
+  echo "settle $name:$curve" >>"$OUT_DIR/settle.txt"
+  if [ "$HISTO" = 1 ] && [ "$name" != haproxy ] && [ "$name" != nginx ]; then
+    { jcmd "$TPID" GC.heap_info; jcmd "$TPID" VM.native_memory summary
+      curl -s --max-time 5 http://127.0.0.1:9090/metrics | grep -E 'buffer_pool|decayed|rsp_backend_connections' || true
+    } >"$OUT_DIR/settled-$name.txt" 2>&1 || true
+  fi
   echo "$row $(rss_mib)"
 }
 
@@ -174,7 +186,7 @@ aborts() {  # name: prints the abort times (ms)
 }
 
 printf '%s\n' "# overload.sh $(date -u +%FT%TZ) BURST_CONNS=$BURST_CONNS BURSTS=$BURSTS BURST_SECS=$BURST_SECS SETTLE=$SETTLE IDLE_STEPS='${steps[*]}' LIMITS_MEMORY=${LIMITS_MEMORY:-default} RSP_OPTS='${RSP_OPTS:-}'" \
-  | tee "$OUT_DIR/overload.txt"
+  | tee -a "$OUT_DIR/overload.txt"
 for t in $TARGETS; do
   name=$t
   [ "$t" = rsp ] && name=$RSP_NAME
@@ -203,4 +215,6 @@ for t in $TARGETS; do
   printf 'abort\t%s\tms until the backend connection closes (sorted):\t%s\n' "$name" "$(aborts "$name")" | tee -a "$OUT_DIR/overload.txt"
   stop_target
 done
-echo "results in $OUT_DIR" >&2
+echo
+python3 "$ROOT/bench/overload_table.py" "$OUT_DIR/overload.txt" | tee "$OUT_DIR/table.md"
+echo "results in $OUT_DIR (an OUT_DIR given again adds its targets to the same table)" >&2

@@ -83,7 +83,7 @@ class JvmMemoryOptionsTest {
         Run r = run("http.listen = 127.0.0.1:0\n", null, "--jvm-options");
         assertEquals(0, r.status, r.err);
         assertEquals(List.of("-Drsp.memory.budget=1073741824", "-Xmx384m", "-Xms64m", "-XX:+UseG1GC",
-                "-XX:G1PeriodicGCInterval=5000", "-XX:MaxDirectMemorySize=384m", "-XX:TrimNativeHeapInterval=5000"), r.out);
+                "-XX:G1PeriodicGCInterval=5000", "-XX:MinHeapFreeRatio=10", "-XX:MaxHeapFreeRatio=30", "-XX:MaxDirectMemorySize=384m", "-XX:TrimNativeHeapInterval=5000"), r.out);
     }
 
     @Test
