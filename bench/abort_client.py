@@ -1,14 +1,16 @@
 #!/usr/bin/env python3
 """The abort case: N times, send a GET through the proxy on 127.0.0.1:PORT to bench/slow_backend.py (whose output
-is LOG), wait until the backend has the request, close the client connection, and measure how long until the
-backend sees its own connection closed. Prints one line: the times in milliseconds, sorted ("-" for a backend
+is LOG), wait until the backend has the request, close the client connection (HOW: close, a FIN; reset, an RST), and
+measure how long until the backend sees its own connection closed. Prints one line: the times in milliseconds, sorted ("-" for a backend
 connection still open after 10 s). Bounded: 5 s per request to arrive, 10 s per close.
-Usage: abort_client.py PORT LOG N NAME"""
+Usage: abort_client.py PORT LOG N NAME [close|reset]"""
 import socket
+import struct
 import sys
 import time
 
 port, log, n, name = int(sys.argv[1]), sys.argv[2], int(sys.argv[3]), sys.argv[4]
+reset = len(sys.argv) > 5 and sys.argv[5] == "reset"
 
 
 def seen(event, probe, deadline):
@@ -29,6 +31,8 @@ for i in range(n):
     s.sendall(b"GET /slow HTTP/1.1\r\nHost: bench.local\r\nX-Probe: " + probe.encode() + b"\r\n\r\n")
     if seen("req", probe, time.monotonic() + 5) is None:
         sys.exit("abort_client: the backend never got request %s" % probe)
+    if reset:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
     s.close()
     closed = time.monotonic()
     eof = seen("eof", probe, closed + 10)

@@ -11,7 +11,8 @@
 #     open (bench/idle_clients.py); RSS at each step (IDLE_WAIT s after the step) and the marginal bytes per connection
 #     of each step, the way issue #21 measures it (5,000 more once 5,000 are open).
 # (c) abort: ABORTS times, a client sends a request that the backend (bench/slow_backend.py) never answers, waits
-#     until the backend has it, and closes: milliseconds until the backend sees its connection closed.
+#     until the backend has it, and closes (FIN) or resets (RST): milliseconds until the backend sees its connection
+#     closed; one that is still open after 10 s counts as "-".
 # RSS: /proc/PID/status VmRSS of the proxy (nginx: master + worker). rsp runs with the JVM settings bin/rsp derives
 # from limits.memory (1g unless LIMITS_MEMORY is set); RSP_OPTS is passed as RSP_JAVA_OPTS.
 #
@@ -38,6 +39,8 @@ for s in $IDLE_STEPS; do
 done
 maxconn=$BURST_CONNS
 for s in "${steps[@]}"; do [ "$s" -gt "$maxconn" ] && maxconn=$s; done
+# HAProxy reserves two descriptors per connection and refuses to start beyond ulimit -n: its idle steps stop there.
+hap_maxconn=$(( maxconn + 100 < (fds - 100) / 2 ? maxconn + 100 : (fds - 100) / 2 ))
 
 bench_setup overload nginx haproxy wrk python3 curl
 mkdir -p "$OUT_DIR"
@@ -52,7 +55,7 @@ haproxy_conf() {  # backend-port
   cat <<CONF
 global
   nbthread 1
-  maxconn $((maxconn + 100))
+  maxconn $hap_maxconn
 defaults
   mode http
   option http-keep-alive
@@ -159,8 +162,12 @@ idle() {  # name: prints "rss0 rss@step1 ..." (MiB) while holding the connection
   local held=() holders=()
   row=$(rss_mib)
   for s in "${steps[@]}"; do
+    if [ "$name" = haproxy ] && [ "$s" -gt $((hap_maxconn - 50)) ]; then
+      echo "overload: HAProxy stops at $open idle connections here (maxconn $hap_maxconn, two descriptors each)" >&2
+      break
+    fi
     i=$((i + 1))
-    fifo="$WORK/idle-$i"
+    fifo="$WORK/idle-$name-$i"
     mkfifo "$fifo"
     python3 "$ROOT/bench/idle_clients.py" "$PORT" $((s - open)) <"$fifo" >"$fifo.out" 2>&1 &
     holders+=($!)
@@ -180,9 +187,8 @@ idle() {  # name: prints "rss0 rss@step1 ..." (MiB) while holding the connection
   echo "$row"
 }
 
-aborts() {  # name: prints the abort times (ms)
-  local n=$ABORTS
-  python3 "$ROOT/bench/abort_client.py" "$PORT" "$WORK/slow.log" "$n" "$1" 2>&1 || echo "failed"
+aborts() {  # name how: prints the abort times (ms)
+  python3 "$ROOT/bench/abort_client.py" "$PORT" "$WORK/slow.log" "$ABORTS" "$1-$2" "$2" 2>&1 || echo "failed"
 }
 
 printf '%s\n' "# overload.sh $(date -u +%FT%TZ) BURST_CONNS=$BURST_CONNS BURSTS=$BURSTS BURST_SECS=$BURST_SECS SETTLE=$SETTLE IDLE_STEPS='${steps[*]}' LIMITS_MEMORY=${LIMITS_MEMORY:-default} RSP_OPTS='${RSP_OPTS:-}'" \
@@ -212,7 +218,10 @@ for t in $TARGETS; do
     | tee -a "$OUT_DIR/overload.txt"
   stop_target
   start_target "$t" "$SLOW_PORT"
-  printf 'abort\t%s\tms until the backend connection closes (sorted):\t%s\n' "$name" "$(aborts "$name")" | tee -a "$OUT_DIR/overload.txt"
+  for how in close reset; do
+    printf 'abort-%s\t%s\tms until the backend connection closes (sorted):\t%s\n' "$how" "$name" "$(aborts "$name" "$how")" \
+      | tee -a "$OUT_DIR/overload.txt"
+  done
   stop_target
 done
 echo
