@@ -33,8 +33,8 @@ for i in range(n):
         sys.exit("abort_client: the backend never got request %s" % probe)
     if reset:
         s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-    s.close()
     closed = time.monotonic()
+    s.close()
     eof = seen("eof", probe, closed + 10)
     times.append(None if eof is None else (eof - closed) * 1000)
 done = sorted(t for t in times if t is not None)
