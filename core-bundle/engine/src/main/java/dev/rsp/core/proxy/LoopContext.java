@@ -1,5 +1,7 @@
 package dev.rsp.core.proxy;
 
+import dev.rsp.core.http.HeadLimits;
+import dev.rsp.core.http.RequestHeadParser;
 import dev.rsp.core.metrics.LoopMetrics;
 import dev.rsp.core.net.BufferPool;
 import dev.rsp.core.net.EventLoop;
@@ -144,6 +146,25 @@ final class LoopContext {
     }
 
     static final int MAX_SPARE_PIPES = 1024;
+
+    /** Head parsers of HTTP/1 connections that wait idle for their next request, for the next head on this loop. */
+    private final ArrayDeque<RequestHeadParser> parsers = new ArrayDeque<>();
+
+    static final int MAX_SPARE_PARSERS = 256;
+
+    /** A reset parser enforcing {@code limits} (a spare made with other limits, before a configuration change, is dropped). */
+    RequestHeadParser takeParser(HeadLimits limits) {
+        RequestHeadParser p = parsers.pollFirst();
+        return p != null && p.limits().equals(limits) ? p : new RequestHeadParser(limits);
+    }
+
+    /** Takes back a parser whose connection waits for its next request; the connection must not touch it afterwards. */
+    void giveParser(RequestHeadParser p) {
+        p.reset();
+        if (parsers.size() < MAX_SPARE_PARSERS) {
+            parsers.addFirst(p);
+        }
+    }
 
     void sawHost(String host) {
         recentHosts[nextRecent] = host;
