@@ -8,8 +8,9 @@
 #     answers); the proxy's RSS fresh (after 200 warm-up requests), after each burst, and after SETTLE s idle (the
 #     RSS every 5 s of that wait goes to settle.txt in the results).
 # (b) idle connections, on a fresh start of the proxy: IDLE_STEPS cumulative counts of keep-alive connections that each made one request and stay
-#     open (bench/idle_clients.py); RSS at each step (IDLE_WAIT s after the step) and the marginal bytes per connection
-#     of each step, the way issue #21 measures it (5,000 more once 5,000 are open).
+#     open (bench/idle_clients.py); RSS at each step (IDLE_WAIT s after the step: long enough for rsp's idle collection,
+#     so what is measured is what the connections keep, not the garbage of the requests that opened them) and the
+#     marginal bytes per connection of each step, the way issue #21 measures it (5,000 more once 5,000 are open).
 # (c) abort: ABORTS times, a client sends a request that the backend (bench/slow_backend.py) never answers, waits
 #     until the backend has it, and closes (FIN) or resets (RST): milliseconds until the backend sees its connection
 #     closed; one that is still open after 10 s counts as "-".
@@ -17,7 +18,7 @@
 # from limits.memory (1g unless LIMITS_MEMORY is set); RSP_OPTS is passed as RSP_JAVA_OPTS.
 #
 # Knobs (env): TARGETS="rsp haproxy nginx" BURST_CONNS=9000 BURSTS=5 BURST_SECS=3 SETTLE=40 IDLE_STEPS="5000 10000 15000"
-#              IDLE_WAIT=3 ABORTS=5 LIMITS_MEMORY= RSP_OPTS= RSP_DIST=<a built distribution, default
+#              IDLE_WAIT=10 ABORTS=5 LIMITS_MEMORY= RSP_OPTS= RSP_DIST=<a built distribution, default
 #              distribution/target/rsp> RSP_NAME=rsp (its label) HISTO=0 (1: jcmd GC.class_histogram of rsp at each
 #              idle step, and its heap and native memory once settled, into the results) OUT_DIR=bench/results/overload-<date>
 # 50,000 idle connections need 50,000 descriptors in one process; the step is skipped when ulimit -n cannot be raised.
@@ -25,7 +26,7 @@ set -Eeuo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 TARGETS=${TARGETS:-"rsp haproxy nginx"}
 BURST_CONNS=${BURST_CONNS:-9000} BURSTS=${BURSTS:-5} BURST_SECS=${BURST_SECS:-3} SETTLE=${SETTLE:-40}
-IDLE_STEPS=${IDLE_STEPS:-"5000 10000 15000"} IDLE_WAIT=${IDLE_WAIT:-3} ABORTS=${ABORTS:-5}
+IDLE_STEPS=${IDLE_STEPS:-"5000 10000 15000"} IDLE_WAIT=${IDLE_WAIT:-10} ABORTS=${ABORTS:-5}
 RSP_NAME=${RSP_NAME:-rsp} HISTO=${HISTO:-0}
 OUT_DIR=${OUT_DIR:-$ROOT/bench/results/overload-$(date +%Y%m%d-%H%M%S)}
 BE_PORT=9021 SLOW_PORT=9022 PORT=8111
