@@ -2,11 +2,11 @@
 # bench/rsp-home.sh DIR PORT BACKEND... - a copy of distribution/target/rsp set up for load tests: listens on
 # 127.0.0.1:PORT with one loop and buffer.size RSP_BUFFER_SIZE (default 16384), routes by RSP_CHAIN (default
 # host-hash; the shipped etc/rules.lua serves a chain with lua) over the given host:port backends, demo off,
-# warnings only and no access log. Prints DIR.
+# warnings only and no access log. Prints DIR. RSP_DIST: another built distribution to copy (e.g. a baseline).
 set -Eeuo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 dir=$1 port=$2; shift 2
-cp -r "$ROOT/distribution/target/rsp" "$dir"
+cp -r "${RSP_DIST:-$ROOT/distribution/target/rsp}" "$dir"
 rm -rf "$dir/data" "$dir/etc/rsp.demo.cfg" "$dir/deploy/rsp-demo.jar"
 printf 'http.listen = 127.0.0.1:%s\nloops = 1\nrouting.chain = %s\nbuffer.size = %s\nlimits.head.bytes = 16384\n' \
   "$port" "${RSP_CHAIN:-host-hash}" "${RSP_BUFFER_SIZE:-16384}" >"$dir/etc/rsp.core.cfg"

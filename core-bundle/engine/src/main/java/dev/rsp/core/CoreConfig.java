@@ -180,4 +180,8 @@ public @interface CoreConfig {
 
     @AttributeDefinition(description = "Time a request waits in a backend's queue for a free slot; then 503 with Retry-After")
     long backend_queue_timeout_ms() default 5_000;
+
+    @AttributeDefinition(description = "How often each loop lets its buffer pools shrink to the recent demand (idle "
+            + "buffers the last period did not need are dropped), in ms; applied at start")
+    long buffer_pool_decay_ms() default 5_000;
 }

@@ -56,6 +56,11 @@ final class MetricsExposition {
         p.family("rsp_tls_engine", "gauge", "1 per terminating TLS listener, with the TLS engine its new connections get "
                 + "(boringssl: native; jsse: the JDK's); rsp_events_total{event=\"tls.engine.<name>\"} counts the engines made");
         engine.tlsEngines().forEach((address, kind) -> p.sample("rsp_tls_engine", 1, "address", address, "engine", kind));
+        ProxyEngine.PooledBytes pooled = engine.pooledBytes();
+        p.family("rsp_buffer_pool_bytes", "gauge", "Direct buffer bytes of the loops' pools: in_use by connections, idle "
+                + "(released, kept for reuse; shrinks to the recent demand every buffer.pool.decay.ms)");
+        p.sample("rsp_buffer_pool_bytes", pooled.inUse(), "state", "in_use");
+        p.sample("rsp_buffer_pool_bytes", pooled.idle(), "state", "idle");
         p.family("rsp_events_total", "counter", "Named outcomes by event: rejections (reject.*), timeouts, retries, "
                 + "TLS (tls.*), ...; a comment line before a sample says what its event counts");
         engine.events().forEach((n, v) -> {

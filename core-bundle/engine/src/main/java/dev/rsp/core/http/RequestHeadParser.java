@@ -79,6 +79,11 @@ public final class RequestHeadParser implements HeadParser {
         return fieldLines(buf, limit);
     }
 
+    /** The limits this parser enforces. */
+    public HeadLimits limits() {
+        return limits;
+    }
+
     /** The parsed head; complete after {@link ParseStatus#DONE}. The same instance for every request. */
     @Override
     public HttpHead head() {

@@ -10,6 +10,12 @@ import java.util.ArrayDeque;
  * <p>Ownership: whoever calls {@link #acquire()} owns the buffer until it passes it to {@link #release}; a buffer is
  * released exactly once. {@link #inUse()} counts buffers acquired and not released, so tests can check that
  * connections give back what they take (the engine sums it over the loops for them).
+ *
+ * <p>Decay: released buffers are kept for reuse up to {@code maxIdle}, but a burst must not leave its buffers parked
+ * here for good. {@link #decay()}, called by the loop every few seconds ({@link PoolDecay}), keeps only as many idle
+ * buffers as the window since the previous call needed beyond what is in use now (its peak minus the current use),
+ * so pooled memory follows the recent demand and falls to nothing within two quiet windows. The dropped buffers are
+ * left to the garbage collector, which frees their native memory.
  */
 public final class BufferPool {
 
@@ -18,7 +24,9 @@ public final class BufferPool {
     private final ArrayDeque<ByteBuffer> idle = new ArrayDeque<>();
     private int inUse;
     private int peakInUse;
+    private int windowPeak;
     private long allocated;
+    private long decayed;
 
     /**
      * @param bufferSize size of every buffer in bytes
@@ -45,6 +53,9 @@ public final class BufferPool {
         if (inUse > peakInUse) {
             peakInUse = inUse;
         }
+        if (inUse > windowPeak) {
+            windowPeak = inUse;
+        }
         return b;
     }
 
@@ -60,6 +71,33 @@ public final class BufferPool {
         } else {
             DirectMemory.release(bufferSize);
         }
+    }
+
+    /**
+     * Drops the idle buffers the last window did not need: keeps at most (peak use since the previous call - use now),
+     * then starts a new window. Returns how many were dropped. Loop thread only.
+     */
+    public int decay() {
+        int keep = Math.max(0, windowPeak - inUse);
+        int dropped = 0;
+        while (idle.size() > keep) {
+            idle.pollLast();
+            DirectMemory.release(bufferSize);
+            dropped++;
+        }
+        windowPeak = inUse;
+        decayed += dropped;
+        return dropped;
+    }
+
+    /** Released buffers parked for reuse. */
+    public int idle() {
+        return idle.size();
+    }
+
+    /** Buffers dropped by {@link #decay()} over the pool's life. */
+    public long decayed() {
+        return decayed;
     }
 
     public int bufferSize() {

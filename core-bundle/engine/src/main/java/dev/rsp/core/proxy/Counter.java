@@ -213,7 +213,9 @@ public enum Counter {
     BACKEND_QUEUED("backend.queued", "A request that waited for a slot at a backend at its maxconn"),
     BACKEND_QUEUE_FULL("backend.queue.full", "A request refused because its backend was at maxconn and its queue full (503)"),
     BACKEND_QUEUE_TIMEOUT("backend.queue.timeout",
-            "A request that waited backend.queue.timeout.ms in vain for a slot at its backend (503)");
+            "A request that waited backend.queue.timeout.ms in vain for a slot at its backend (503)"),
+    BUFFER_POOL_DECAYED("buffer.pool.decayed",
+            "An idle pooled buffer dropped because recent traffic did not need it (its memory is freed at the next GC)");
 
     private static final Map<String, Counter> BY_ID = new HashMap<>();
 

@@ -53,6 +53,23 @@ final class EngineViews {
                 dev.rsp.core.net.DirectMemory.reserved(), dev.rsp.core.net.DirectMemory.limit());
     }
 
+    ProxyEngine.PooledBytes pooledBytes() {
+        long inUse = 0;
+        long idle = 0;
+        for (long[] v : askLoops(ctx -> {
+            long[] sum = new long[2];
+            for (dev.rsp.core.net.BufferPool p : ctx.bufferPools()) {
+                sum[0] += (long) p.inUse() * p.bufferSize();
+                sum[1] += (long) p.idle() * p.bufferSize();
+            }
+            return sum;
+        })) {
+            inUse += v[0];
+            idle += v[1];
+        }
+        return new ProxyEngine.PooledBytes(inUse, idle);
+    }
+
     /** Asks every loop the same question on its own thread; waits up to 5 s per loop. Call it off the loops. */
     private <T> List<T> askLoops(Function<LoopContext, T> question) {
         List<CompletableFuture<T>> parts = new ArrayList<>();

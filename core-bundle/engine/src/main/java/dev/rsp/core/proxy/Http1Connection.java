@@ -29,7 +29,8 @@ final class Http1Connection implements ClientConnection, Downstream {
     private final LoopContext ctx;
     private final Endpoint client;
     private final String clientIp;
-    private final RequestHeadParser parser;
+    /** Taken from the loop's spares for a head, given back while idle between requests (0.7 KB less each); or null. */
+    private RequestHeadParser parser;
     private final RequestView view;
     private final Runnable resume = this::resume;
     private final Http1Timers timers;
@@ -61,7 +62,6 @@ final class Http1Connection implements ClientConnection, Downstream {
         this.timers = new Http1Timers(ctx.loop, engine.settings(), client, this, tlsDeadline);
         this.opening = new Http1Opening(engine, ctx, client, clientIp, view, termination, onTlsListener);
         this.reply = new Http1Reply(engine, ctx, client);
-        this.parser = new RequestHeadParser(engine.settings().headLimits());
         this.watch = new ClientWatch(client, ctx);
     }
 
@@ -126,6 +126,9 @@ final class Http1Connection implements ClientConnection, Downstream {
 
     /** Reads (the rest of) a request head; the TLS handshake, when one runs, happens inside these reads. */
     void readHead() {
+        if (parser == null) {
+            parser = ctx.takeParser(engine.settings().headLimits());
+        }
         HeadReader.Outcome outcome = heads.read(client, parser);
         switch (opening.afterRead(outcome)) {
             case HTTP2 -> {
@@ -325,12 +328,14 @@ final class Http1Connection implements ClientConnection, Downstream {
     /** The exchange ended and the connection stays open: wait for (or parse the already buffered) next request. */
     private void nextRequest() {
         state = State.HEAD;
-        parser.reset();
         timers.betweenRequests();
         client.wantRead(true);
         if (client.hasBufferedInput()) {
+            parser.reset();
             ctx.loop.execute(resume);
         } else {
+            ctx.giveParser(parser);
+            parser = null;
             client.releaseInputIfEmpty();
         }
     }

@@ -1,5 +1,7 @@
 package dev.rsp.core.proxy;
 
+import dev.rsp.core.http.HeadLimits;
+import dev.rsp.core.http.RequestHeadParser;
 import dev.rsp.core.metrics.LoopMetrics;
 import dev.rsp.core.net.BufferPool;
 import dev.rsp.core.net.EventLoop;
@@ -123,6 +125,20 @@ final class LoopContext {
         return p;
     }
 
+    /** Every buffer pool of this loop made so far: the loop's own, HTTP/2 output, TLS per engine kind. */
+    List<BufferPool> bufferPools() {
+        List<BufferPool> all = new ArrayList<>(2 + 2 * tlsPools.size());
+        all.add(loop.buffers());
+        if (h2Output != null) {
+            all.add(h2Output);
+        }
+        for (TlsPools p : tlsPools.values()) {
+            all.add(p.plain());
+            all.add(p.net());
+        }
+        return all;
+    }
+
     /** TLS buffers in use on this loop (plaintext and ciphertext, every engine kind). */
     int tlsBuffersInUse() {
         int n = 0;
@@ -149,6 +165,25 @@ final class LoopContext {
     }
 
     static final int MAX_SPARE_PIPES = 1024;
+
+    /** Head parsers of HTTP/1 connections that wait idle for their next request, for the next head on this loop. */
+    private final ArrayDeque<RequestHeadParser> parsers = new ArrayDeque<>();
+
+    static final int MAX_SPARE_PARSERS = 256;
+
+    /** A reset parser enforcing {@code limits} (a spare made with other limits, before a configuration change, is dropped). */
+    RequestHeadParser takeParser(HeadLimits limits) {
+        RequestHeadParser p = parsers.pollFirst();
+        return p != null && p.limits().equals(limits) ? p : new RequestHeadParser(limits);
+    }
+
+    /** Takes back a parser whose connection waits for its next request; the connection must not touch it afterwards. */
+    void giveParser(RequestHeadParser p) {
+        p.reset();
+        if (parsers.size() < MAX_SPARE_PARSERS) {
+            parsers.addFirst(p);
+        }
+    }
 
     void sawHost(String host) {
         recentHosts[nextRecent] = host;

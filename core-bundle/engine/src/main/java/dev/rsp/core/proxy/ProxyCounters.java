@@ -36,6 +36,13 @@ public final class ProxyCounters {
         declared[c.ordinal()].increment();
     }
 
+    /** Adds {@code n} to a declared counter. */
+    public void add(Counter c, long n) {
+        if (n != 0) {
+            declared[c.ordinal()].add(n);
+        }
+    }
+
     /**
      * Adds one to the counter {@code name}, e.g. {@code reject.cl_and_te}: for names chosen elsewhere (a {@code
      * Rejection}'s, a TLS front's); a declared name counts on its declared counter.

@@ -90,6 +90,8 @@ public final class ProxyEngine {
             ctx.bufferShare = share;
             loops.add(ctx);
             loop.start();
+            PoolDecay decay = new PoolDecay(loop, ctx::bufferPools, s.poolDecayNanos(), counters);
+            loop.execute(() -> decay.start(System.nanoTime()));
         }
         routing.chainChanged(s.chain());
         try {
@@ -304,6 +306,15 @@ public final class ProxyEngine {
 
     /** Buffer accounting: buffers in use now and the sum of the loops' peaks, each of {@code bufferSize} bytes. */
     public record BufferUse(int inUse, int peak, int bufferSize) {
+    }
+
+    /** Bytes of every buffer pool of every loop (I/O, HTTP/2 output, TLS), in use and parked idle (asks each loop). */
+    public PooledBytes pooledBytes() {
+        return views.pooledBytes();
+    }
+
+    /** Direct buffer bytes held by the pools: taken by connections now, and released but kept for reuse. */
+    public record PooledBytes(long inUse, long idle) {
     }
 
     /**

@@ -21,6 +21,21 @@ class DirectMemoryTest {
     }
 
     @Test
+    void buffersDroppedByDecayGiveBackTheirReservation() {
+        long before = DirectMemory.reserved();
+        BufferPool pool = new BufferPool(4096, 8);
+        ByteBuffer[] taken = {pool.acquire(), pool.acquire(), pool.acquire()};
+        assertEquals(before + 3 * 4096, DirectMemory.reserved());
+        for (ByteBuffer b : taken) {
+            pool.release(b);
+        }
+        pool.decay();
+        pool.decay();
+        assertEquals(0, pool.idle(), "a window without demand keeps nothing");
+        assertEquals(before, DirectMemory.reserved(), "what decay dropped is no longer counted against the cap");
+    }
+
+    @Test
     void atTheCapThePoolHandsOutHeapBuffersAndNeverKeepsThem() {
         BufferPool pool = new BufferPool(4096, 8);
         long before = DirectMemory.fallbacks();
