@@ -18,7 +18,7 @@
 # from limits.memory (1g unless LIMITS_MEMORY is set); RSP_OPTS is passed as RSP_JAVA_OPTS.
 #
 # Knobs (env): TARGETS="rsp haproxy nginx" BURST_CONNS=9000 BURSTS=5 BURST_SECS=3 SETTLE=40 IDLE_STEPS="5000 10000 15000"
-#              IDLE_WAIT=10 ABORTS=5 LIMITS_MEMORY= RSP_OPTS= RSP_DIST=<a built distribution, default
+#              IDLE_WAIT=10 ABORTS=5 LIMITS_MEMORY= RSP_CFG=<lines added to rsp.core.cfg> RSP_OPTS= RSP_DIST=<a built distribution, default
 #              distribution/target/rsp> RSP_NAME=rsp (its label) HISTO=0 (1: jcmd GC.class_histogram of rsp at each
 #              idle step, and its heap and native memory once settled, into the results) OUT_DIR=bench/results/overload-<date>
 # 50,000 idle connections need 50,000 descriptors in one process; the step is skipped when ulimit -n cannot be raised.
@@ -100,6 +100,7 @@ start_target() {  # name backend-port
       "$ROOT/bench/rsp-home.sh" "$WORK/rsp" "$PORT" "127.0.0.1:$2" >/dev/null
       printf 'timeout.idle.ms = 120000\n' >>"$WORK/rsp/etc/rsp.core.cfg"
       [ -z "${LIMITS_MEMORY:-}" ] || printf 'limits.memory = %s\n' "$LIMITS_MEMORY" >>"$WORK/rsp/etc/rsp.core.cfg"
+      [ -z "${RSP_CFG:-}" ] || printf '%s\n' "$RSP_CFG" >>"$WORK/rsp/etc/rsp.core.cfg"
       RSP_CDS=off RSP_JAVA_OPTS="${RSP_OPTS:-}" "$WORK/rsp/bin/rsp" >"$WORK/target.log" 2>&1 & TPID=$!
       ;;
   esac
