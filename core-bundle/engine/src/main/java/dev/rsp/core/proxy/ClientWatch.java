@@ -37,7 +37,7 @@ import java.util.concurrent.TimeUnit;
 final class ClientWatch implements LoopHandler {
 
     /** When the probe's last four bytes are written, one each (milliseconds after the previous write). */
-    static final long[] CHECKS_MS = {5, 20, 100, 500};
+    static final long[] CHECKS_MS = {1, 10, 100, 1_000};
 
     private static final byte[] PROBE = "HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
     /** The first piece: everything but the last four bytes. */
