@@ -134,10 +134,7 @@ class ConfigSafetyIT {
     }
 
     private static Process start(RspHome home, Path log) throws IOException {
-        ProcessBuilder pb = new ProcessBuilder(home.dir.resolve("bin/rsp").toString()).redirectErrorStream(true)
-                .redirectOutput(log.toFile());
-        pb.environment().put("RSP_CDS", "off");
-        return pb.start();
+        return home.start(log);
     }
 
     private static boolean proxied(RspHome home) {

@@ -137,15 +137,10 @@ class LuaPatternBudgetIT {
     }
 
     private static Process start(RspHome home, Path log) throws IOException {
-        ProcessBuilder pb = new ProcessBuilder(home.dir.resolve("bin/rsp").toString()).redirectErrorStream(true)
-                .redirectOutput(log.toFile());
-        pb.environment().put("RSP_CDS", "off");
-        return pb.start();
+        return home.start(log);
     }
 
     private static void stop(Process rsp) throws InterruptedException {
-        rsp.destroy();
-        rsp.waitFor(15, TimeUnit.SECONDS);
-        rsp.destroyForcibly();
+        RspHome.stop(rsp);
     }
 }

@@ -65,9 +65,12 @@ class OverloadIT {
         AtomicBoolean bursting = new AtomicBoolean(true);
         AtomicInteger adminAnswers = new AtomicInteger();
         AtomicInteger adminFailures = new AtomicInteger();
-        Thread admin = new Thread(() -> pollAdmin(home.adminPort, bursting, adminAnswers, adminFailures), "admin-poll");
+        java.util.Queue<String> adminProblems = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        Thread admin = new Thread(() -> pollAdmin(home.adminPort, bursting, adminAnswers, adminFailures, adminProblems), "admin-poll");
         try {
             Waits.until("rsp proxies to the test backend", () -> answered(home.httpPort, "/warm"), log);
+            // the admin listener is a component of its own and may come up after the proxy
+            Waits.until("the admin port answers", () -> adminAnswers(home.adminPort), log);
             admin.start();
             Map<String, Integer> outcomes = Burst.run(home.httpPort, 3_000,
                     "GET /burst HTTP/1.1\r\nHost: a.example\r\nConnection: close\r\n\r\n", 120);
@@ -78,7 +81,8 @@ class OverloadIT {
             int refused = outcomes.getOrDefault("503", 0);
             assertEquals(3_000, ok + refused, "every client got 200 or 503: " + outcomes);
             assertTrue(ok > 0, "some were served: " + outcomes);
-            assertEquals(0, adminFailures.get(), "the admin port answered throughout (" + adminAnswers.get() + " answers)");
+            assertEquals(0, adminFailures.get(), "the admin port answered throughout (" + adminAnswers.get() + " answers): "
+                    + adminProblems);
             assertTrue(adminAnswers.get() > 0);
             String stats = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
                     + home.adminPort + "/api/stats")).build(), HttpResponse.BodyHandlers.ofString()).body();
@@ -102,6 +106,15 @@ class OverloadIT {
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"" + java.util.regex.Pattern.quote(name) + "\":(\\d+)")
                 .matcher(stats);
         return m.find() ? Long.parseLong(m.group(1)) : -1;
+    }
+
+    private static boolean adminAnswers(int port) {
+        try {
+            String r = RawHttp.get(port, "127.0.0.1", "/api/chain");
+            return r != null && r.startsWith("HTTP/1.1 200 ");
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     private static boolean answered(int port, String path) {
@@ -130,7 +143,9 @@ class OverloadIT {
             Process rsp = new ProcessBuilder(home.dir.resolve("bin/rsp").toString()).redirectErrorStream(true)
                     .redirectOutput(log.toFile()).start();
             try {
-                Waits.until("rsp listens", () -> Waits.count(log, "rsp proxy listening on") > 0, log);
+                // the backend published and host-hash live: before that a request is answered 503 at once
+                Waits.until("rsp routes to the holding backend", () -> Waits.count(log, "added [app]") > 0
+                        && Waits.count(log, "routing strategy host-hash added") > 0, log);
                 Process curl = new ProcessBuilder("curl", "-s", "-o", "/dev/null", "--max-time", "0.5",
                         "-H", "Host: a.example", "http://127.0.0.1:" + home.httpPort + "/held").start();
                 assertTrue(curl.waitFor(30, TimeUnit.SECONDS), "curl ended");
@@ -164,7 +179,8 @@ class OverloadIT {
     }
 
     /** Asks /api/stats every 20 ms while the burst runs; each answer must come within 2 s. */
-    private static void pollAdmin(int port, AtomicBoolean bursting, AtomicInteger answers, AtomicInteger failures) {
+    private static void pollAdmin(int port, AtomicBoolean bursting, AtomicInteger answers, AtomicInteger failures,
+            java.util.Queue<String> problems) {
         HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/stats"))
                 .timeout(Duration.ofSeconds(2)).build();
@@ -175,9 +191,11 @@ class OverloadIT {
                     answers.incrementAndGet();
                 } else {
                     failures.incrementAndGet();
+                    problems.add("status " + r.statusCode());
                 }
             } catch (IOException e) {
                 failures.incrementAndGet();
+                problems.add(e.toString());
             } catch (InterruptedException e) {
                 return;
             }

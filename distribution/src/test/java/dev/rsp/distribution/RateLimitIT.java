@@ -111,10 +111,7 @@ class RateLimitIT {
     }
 
     private static Process start(RspHome home, Path log) throws IOException {
-        ProcessBuilder pb = new ProcessBuilder(home.dir.resolve("bin/rsp").toString()).redirectErrorStream(true)
-                .redirectOutput(log.toFile());
-        pb.environment().put("RSP_CDS", "off");
-        return pb.start();
+        return home.start(log);
     }
 
     private static int status(RspHome home, String host) {

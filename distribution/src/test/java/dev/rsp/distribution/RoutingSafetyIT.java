@@ -12,7 +12,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -139,16 +138,11 @@ class RoutingSafetyIT {
     }
 
     private static Process start(RspHome home, Path log) throws IOException {
-        ProcessBuilder pb = new ProcessBuilder(home.dir.resolve("bin/rsp").toString()).redirectErrorStream(true)
-                .redirectOutput(log.toFile());
-        pb.environment().put("RSP_CDS", "off");
-        return pb.start();
+        return home.start(log);
     }
 
     private static void stop(Process rsp) throws InterruptedException {
-        rsp.destroy();
-        rsp.waitFor(15, TimeUnit.SECONDS);
-        rsp.destroyForcibly();
+        RspHome.stop(rsp);
     }
 
     private static boolean proxied(RspHome home, String host) {

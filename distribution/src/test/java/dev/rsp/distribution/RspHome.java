@@ -90,6 +90,22 @@ final class RspHome {
         return this;
     }
 
+    /** Starts this home's bin/rsp (without the class data sharing archive), its output going to {@code log}. */
+    Process start(Path log) throws IOException {
+        ProcessBuilder pb = new ProcessBuilder(dir.resolve("bin/rsp").toString()).redirectErrorStream(true)
+                .redirectOutput(log.toFile());
+        pb.environment().put("RSP_CDS", "off");
+        return pb.start();
+    }
+
+    /** Stops a bin/rsp started by a test: SIGTERM, up to 15 s for it to exit, then killed. */
+    static void stop(Process rsp) throws InterruptedException {
+        rsp.destroy();
+        if (!rsp.waitFor(15, java.util.concurrent.TimeUnit.SECONDS)) {
+            rsp.destroyForcibly();
+        }
+    }
+
     /** Appends {@code key = value} to etc/rsp.core.cfg (a later line wins over the shipped one). */
     RspHome core(String key, String value) throws IOException {
         Path core = etc().resolve("rsp.core.cfg");

@@ -5,6 +5,7 @@ import dev.rsp.core.metrics.LatencyHistogram;
 import dev.rsp.core.metrics.LoopMetrics;
 import dev.rsp.core.metrics.TrafficStats;
 import dev.rsp.core.proxy.Counter;
+import dev.rsp.core.proxy.EngineReports;
 import dev.rsp.core.proxy.ProxyEngine;
 import dev.rsp.core.routing.RoutingSnapshot;
 import dev.rsp.core.routing.StrategyStats;
@@ -56,7 +57,7 @@ final class MetricsExposition {
         p.family("rsp_tls_engine", "gauge", "1 per terminating TLS listener, with the TLS engine its new connections get "
                 + "(boringssl: native; jsse: the JDK's); rsp_events_total{event=\"tls.engine.<name>\"} counts the engines made");
         engine.tlsEngines().forEach((address, kind) -> p.sample("rsp_tls_engine", 1, "address", address, "engine", kind));
-        ProxyEngine.PooledBytes pooled = engine.pooledBytes();
+        EngineReports.PooledBytes pooled = engine.pooledBytes();
         p.family("rsp_buffer_pool_bytes", "gauge", "Direct buffer bytes of the loops' pools: in_use by connections, idle "
                 + "(released, kept for reuse; shrinks to the recent demand every buffer.pool.decay.ms)");
         p.sample("rsp_buffer_pool_bytes", pooled.inUse(), "state", "in_use");

@@ -5,6 +5,7 @@ import dev.rsp.core.ProxyControl;
 import dev.rsp.core.metrics.LoopMetrics;
 import dev.rsp.core.metrics.TimeSeries;
 import dev.rsp.core.metrics.TrafficStats;
+import dev.rsp.core.proxy.EngineReports;
 import dev.rsp.core.proxy.ProxyEngine;
 import dev.rsp.core.routing.Explain;
 import dev.rsp.core.routing.RoutingSnapshot;
@@ -52,7 +53,7 @@ final class ReadApi {
         return AdminResponse.json(200, out);
     }
 
-    private static Map<String, Object> limits(ProxyEngine.Load l) {
+    private static Map<String, Object> limits(EngineReports.Load l) {
         Map<String, Object> o = new LinkedHashMap<>();
         o.put("connections", l.connections());
         o.put("connections_limit", l.maxConnections());
@@ -71,7 +72,7 @@ final class ReadApi {
 
     private List<Object> backends(LoopMetrics.Snapshot m) {
         List<Object> list = new ArrayList<>();
-        for (ProxyEngine.BackendStatus b : core.engine().backendStatus()) {
+        for (EngineReports.BackendStatus b : core.engine().backendStatus()) {
             Map<String, Object> o = new LinkedHashMap<>();
             o.put("name", b.backend().name());
             o.put("address", b.backend().host() + ":" + b.backend().port());

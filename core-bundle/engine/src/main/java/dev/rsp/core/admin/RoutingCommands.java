@@ -126,7 +126,7 @@ public final class RoutingCommands {
         StringBuilder out = new StringBuilder();
         java.util.Map<String, dev.rsp.core.metrics.TrafficStats> traffic = core.engine().metrics().backends();
         List<String> lines = core.engine().describeBackends();
-        List<dev.rsp.core.proxy.ProxyEngine.BackendStatus> status = core.engine().backendStatus();
+        List<dev.rsp.core.proxy.EngineReports.BackendStatus> status = core.engine().backendStatus();
         for (int i = 0; i < lines.size(); i++) {
             out.append(lines.get(i));
             if (i < status.size()) {

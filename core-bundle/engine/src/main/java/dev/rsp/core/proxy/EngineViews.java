@@ -36,24 +36,24 @@ final class EngineViews {
         return askLoops(LoopContext::tlsBuffersInUse).stream().mapToInt(Integer::intValue).sum();
     }
 
-    ProxyEngine.BufferUse bufferUse() {
+    EngineReports.BufferUse bufferUse() {
         int inUse = 0;
         int peak = 0;
         for (int[] v : askLoops(ctx -> new int[] {ctx.loop.buffers().inUse(), ctx.loop.buffers().peakInUse()})) {
             inUse += v[0];
             peak += v[1];
         }
-        return new ProxyEngine.BufferUse(inUse, peak, engine.settings().bufferSize());
+        return new EngineReports.BufferUse(inUse, peak, engine.settings().bufferSize());
     }
 
-    ProxyEngine.Load load() {
+    EngineReports.Load load() {
         long bytes = askLoops(LoopContext::bufferBytesInUse).stream().mapToLong(Long::longValue).sum();
         ClientSlots slots = engine.counters().activeClients;
-        return new ProxyEngine.Load(slots.open(), slots.max(), slots.isPaused(), bytes, BufferBudget.bytes(engine.settings()),
+        return new EngineReports.Load(slots.open(), slots.max(), slots.isPaused(), bytes, BufferBudget.bytes(engine.settings()),
                 dev.rsp.core.net.DirectMemory.reserved(), dev.rsp.core.net.DirectMemory.limit());
     }
 
-    ProxyEngine.PooledBytes pooledBytes() {
+    EngineReports.PooledBytes pooledBytes() {
         long inUse = 0;
         long idle = 0;
         for (long[] v : askLoops(ctx -> {
@@ -67,7 +67,7 @@ final class EngineViews {
             inUse += v[0];
             idle += v[1];
         }
-        return new ProxyEngine.PooledBytes(inUse, idle);
+        return new EngineReports.PooledBytes(inUse, idle);
     }
 
     /** Asks every loop the same question on its own thread; waits up to 5 s per loop. Call it off the loops. */
@@ -105,12 +105,12 @@ final class EngineViews {
         return m;
     }
 
-    List<ProxyEngine.BackendStatus> backendStatus() {
+    List<EngineReports.BackendStatus> backendStatus() {
         Map<String, BackendHealth.Status> states = engine.health().snapshot();
-        List<ProxyEngine.BackendStatus> out = new ArrayList<>();
+        List<EngineReports.BackendStatus> out = new ArrayList<>();
         for (Backend b : engine.directory().backends().all()) {
             BackendHealth.Status st = states.getOrDefault(b.name(), UNKNOWN);
-            out.add(new ProxyEngine.BackendStatus(b, st.state().in(), st.totalFailures(), st.state().text(), st.reason()));
+            out.add(new EngineReports.BackendStatus(b, st.state().in(), st.totalFailures(), st.state().text(), st.reason()));
         }
         return out;
     }

@@ -11,7 +11,6 @@ import dev.rsp.core.net.EventLoop;
 import dev.rsp.core.ratelimit.RateLimitSettings;
 import dev.rsp.core.ratelimit.RateLimiter;
 import dev.rsp.core.routing.RoutingTable;
-import dev.rsp.spi.routing.Backend;
 import dev.rsp.spi.tls.TlsFront;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -287,34 +286,18 @@ public final class ProxyEngine {
     }
 
     /** Buffers taken from the loops' pools and not given back, summed over the loops (asks each loop). */
-    public BufferUse bufferUse() {
+    public EngineReports.BufferUse bufferUse() {
         return views.bufferUse();
     }
 
-    /**
-     * Where the engine stands against its limits: client connections open and {@code limits.connections}, whether
-     * accepting is paused, bytes of buffers held and {@code limits.buffers} in force, direct memory the pools hold
-     * and the JVM's limit. Asks every loop; call it off the loops.
-     */
-    public Load load() {
+    /** Where the engine stands against its limits ({@link EngineReports.Load}); asks every loop, call it off them. */
+    public EngineReports.Load load() {
         return views.load();
     }
 
-    public record Load(long connections, int maxConnections, boolean acceptPaused, long bufferBytes, long bufferBudget,
-            long directReserved, long directLimit) {
-    }
-
-    /** Buffer accounting: buffers in use now and the sum of the loops' peaks, each of {@code bufferSize} bytes. */
-    public record BufferUse(int inUse, int peak, int bufferSize) {
-    }
-
     /** Bytes of every buffer pool of every loop (I/O, HTTP/2 output, TLS), in use and parked idle (asks each loop). */
-    public PooledBytes pooledBytes() {
+    public EngineReports.PooledBytes pooledBytes() {
         return views.pooledBytes();
-    }
-
-    /** Direct buffer bytes held by the pools: taken by connections now, and released but kept for reuse. */
-    public record PooledBytes(long inUse, long idle) {
     }
 
     /**
@@ -335,15 +318,8 @@ public final class ProxyEngine {
     }
 
     /** The configured backends with their passive-health state (absent: never reported on, so up). */
-    public List<BackendStatus> backendStatus() {
+    public List<EngineReports.BackendStatus> backendStatus() {
         return views.backendStatus();
-    }
-
-    /**
-     * A configured backend and its health: {@code up} while traffic goes to it in its turn; {@code state} one of
-     * {@code up}, {@code slow-start}, {@code down}, {@code ejected}, and {@code reason} why (empty when up).
-     */
-    public record BackendStatus(Backend backend, boolean up, long healthFailures, String state, String reason) {
     }
 
     /** The distinct hosts routed recently (up to {@link LoopContext#RECENT_HOSTS} per loop); asks each loop. */

@@ -240,7 +240,7 @@ class BackpressureTest {
         int samples = 0;
         int maxInUse = 0;
         while (true) {
-            ProxyEngine.BufferUse use = proxy.engine.bufferUse();
+            EngineReports.BufferUse use = proxy.engine.bufferUse();
             samples++;
             maxInUse = Math.max(maxInUse, use.inUse());
             try {
@@ -255,7 +255,7 @@ class BackpressureTest {
                 break;
             }
         }
-        ProxyEngine.BufferUse end = proxy.engine.bufferUse();
+        EngineReports.BufferUse end = proxy.engine.bufferUse();
         return new Sampled(samples, maxInUse, end.peak(), end.bufferSize());
     }
 

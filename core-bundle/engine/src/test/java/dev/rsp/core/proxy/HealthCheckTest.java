@@ -77,7 +77,7 @@ class HealthCheckTest {
         checks.update(proxy.engine.directory());
     }
 
-    private ProxyEngine.BackendStatus status(String name) {
+    private EngineReports.BackendStatus status(String name) {
         return proxy.engine.backendStatus().stream().filter(b -> b.backend().name().equals(name)).findFirst().orElseThrow();
     }
 

@@ -48,7 +48,7 @@ class OutlierDetectionTest {
         }
     }
 
-    private ProxyEngine.BackendStatus status(String name) {
+    private EngineReports.BackendStatus status(String name) {
         return proxy.engine.backendStatus().stream().filter(b -> b.backend().name().equals(name)).findFirst().orElseThrow();
     }
 

@@ -66,7 +66,7 @@ class OverloadTest {
         TestClient waiting = ask("/waiting");
         assertTrue(ProxyHarness.await(() -> counter("accept.paused") == 1, 5_000), "accepting paused");
         assertEquals(3, counter("connections.accepted"), "the fourth connection is not accepted yet");
-        ProxyEngine.Load load = proxy.engine.load();
+        EngineReports.Load load = proxy.engine.load();
         assertEquals(3, load.connections());
         assertEquals(3, load.maxConnections());
         assertTrue(load.acceptPaused());

@@ -76,7 +76,7 @@ class PoolDecayTest {
                     s.close();
                 }
             }
-            assertTrue(ProxyHarness.await(() -> h.engine.pooledBytes().equals(new ProxyEngine.PooledBytes(0, 0)), 5000),
+            assertTrue(ProxyHarness.await(() -> h.engine.pooledBytes().equals(new EngineReports.PooledBytes(0, 0)), 5000),
                     "nothing in use, nothing parked: " + h.engine.pooledBytes());
             assertTrue(h.engine.events().get(Counter.BUFFER_POOL_DECAYED.id()) >= 20, h.engine.events().toString());
         }

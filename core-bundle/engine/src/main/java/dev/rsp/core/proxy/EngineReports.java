@@ -1,0 +1,34 @@
+package dev.rsp.core.proxy;
+
+import dev.rsp.spi.routing.Backend;
+
+/** What {@link ProxyEngine} reports about itself to the admin API, the status page and tests: read-only values. */
+public final class EngineReports {
+
+    private EngineReports() {
+    }
+
+    /**
+     * Where the engine stands against its limits: client connections open and {@code limits.connections}, whether
+     * accepting is paused, bytes of buffers held and {@code limits.buffers} in force, direct memory the pools hold
+     * and the JVM's limit.
+     */
+    public record Load(long connections, int maxConnections, boolean acceptPaused, long bufferBytes, long bufferBudget,
+            long directReserved, long directLimit) {
+    }
+
+    /** Buffer accounting: buffers in use now and the sum of the loops' peaks, each of {@code bufferSize} bytes. */
+    public record BufferUse(int inUse, int peak, int bufferSize) {
+    }
+
+    /** Direct buffer bytes held by the pools: taken by connections now, and released but kept for reuse. */
+    public record PooledBytes(long inUse, long idle) {
+    }
+
+    /**
+     * A configured backend and its health: {@code up} while traffic goes to it in its turn; {@code state} one of
+     * {@code up}, {@code slow-start}, {@code down}, {@code ejected}, and {@code reason} why (empty when up).
+     */
+    public record BackendStatus(Backend backend, boolean up, long healthFailures, String state, String reason) {
+    }
+}
