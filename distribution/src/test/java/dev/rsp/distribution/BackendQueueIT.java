@@ -23,7 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
  * A real {@code bin/rsp} in front of a backend with {@code ;maxconn=1} in {@code etc/rsp.backends.cfg} and a queue of
  * one ({@code backend.queue.size = 1} in {@code etc/rsp.core.cfg}): while a slow request holds the backend, the next
  * request waits in rsp and is served once the first is done, and one more gets {@code 503} with {@code Retry-After}
- * at once. The backend never sees two requests at a time.
+ * at once. The backend never sees two requests at a time. Meanwhile /api/backends and /metrics show it: 1 in flight of
+ * maxconn 1, 1 queued.
  */
 class BackendQueueIT {
 
@@ -60,6 +61,11 @@ class BackendQueueIT {
                         assertTrue(third.startsWith("HTTP/1.1 503 ") && third.contains("\r\nRetry-After: 1\r\n"), third);
                         assertTrue(stats(home).contains("\"backend.queue.full\":1"), stats(home));
                         assertEquals(before + 1, requests.get(), "neither the second nor the third reached the backend");
+                        String backends = RawHttp.get(home.adminPort, "127.0.0.1", "/api/backends");
+                        assertTrue(backends.contains("\"in_flight\":1,\"maxconn\":1,\"queued\":1}"), backends);
+                        String metrics = RawHttp.get(home.adminPort, "127.0.0.1", "/metrics");
+                        assertTrue(metrics.contains("\nrsp_backend_in_flight{backend=\"app\"} 1\n")
+                                && metrics.contains("\nrsp_backend_queued{backend=\"app\"} 1\n"), metrics);
                         letGo.countDown();
                         assertTrue(read(first).startsWith("HTTP/1.1 200 "));
                         String served = read(second);

@@ -9,6 +9,7 @@ import dev.rsp.core.proxy.EngineReports;
 import dev.rsp.core.proxy.ProxyEngine;
 import dev.rsp.core.routing.RoutingSnapshot;
 import dev.rsp.core.routing.StrategyStats;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.ToDoubleFunction;
@@ -16,7 +17,7 @@ import java.util.function.ToDoubleFunction;
 /**
  * {@code GET /metrics}: everything rsp counts, in the Prometheus text format. Three scopes share one set of
  * families each ({@code rsp_listener_*{listener}}, {@code rsp_backend_*{backend}}, {@code rsp_strategy_*{strategy}}),
- * plus health and weight of backends, strategy decisions and every named outcome ({@code rsp_events_total{event}},
+ * plus health, weight and concurrency slots of backends, strategy decisions and every named outcome ({@code rsp_events_total{event}},
  * each declared one shown from the start, after a comment line with its help text).
  * Latency histograms are in seconds with buckets at the powers of two from 32 µs to 67 s, which are exact bounds of
  * the internal histogram.
@@ -37,14 +38,16 @@ final class MetricsExposition {
         PrometheusText p = new PrometheusText();
         traffic(p, "rsp_listener", "listener", new TreeMap<>(Map.of(LISTENER, m.http(), "tls", m.tls())), "client connections");
         Map<String, TrafficStats> backends = new TreeMap<>(m.backends());
-        engine.backendStatus().forEach(b -> backends.computeIfAbsent(b.backend().name(), n -> new TrafficStats()));
+        List<EngineReports.BackendStatus> status = engine.backendStatus();
+        status.forEach(b -> backends.computeIfAbsent(b.backend().name(), n -> new TrafficStats()));
         traffic(p, "rsp_backend", "backend", backends, "connections to the backend");
         p.family("rsp_backend_failures_total", "counter", "Connects refused or timed out and connections broken before a response, per backend");
         backends.forEach((n, t) -> p.sample("rsp_backend_failures_total", t.failures, "backend", n));
         p.family("rsp_backend_up", "gauge", "1 when passive health has the backend up, 0 when it is marked down");
-        engine.backendStatus().forEach(b -> p.sample("rsp_backend_up", b.up() ? 1 : 0, "backend", b.backend().name()));
+        status.forEach(b -> p.sample("rsp_backend_up", b.up() ? 1 : 0, "backend", b.backend().name()));
         p.family("rsp_backend_weight", "gauge", "Configured weight of the backend");
-        engine.backendStatus().forEach(b -> p.sample("rsp_backend_weight", b.backend().weight(), "backend", b.backend().name()));
+        status.forEach(b -> p.sample("rsp_backend_weight", b.backend().weight(), "backend", b.backend().name()));
+        slots(p, status);
         traffic(p, "rsp_strategy", "strategy", new TreeMap<>(m.strategies()), null);
         traffic(p, "rsp_protocol", "protocol", new TreeMap<>(m.protocols()), null);
         Map<String, StrategyStats> stats = new TreeMap<>(core.routing().stats());
@@ -69,6 +72,17 @@ final class MetricsExposition {
             p.sample("rsp_events_total", v, "event", n);
         });
         return p.toString();
+    }
+
+    /** The backends' concurrency slots; only a backend with a limit counts its requests (0 without one). */
+    private static void slots(PrometheusText p, List<EngineReports.BackendStatus> status) {
+        p.family("rsp_backend_maxconn", "gauge", "Concurrency limit of the backend (;maxconn, else backend.maxconn); 0: none");
+        status.forEach(b -> p.sample("rsp_backend_maxconn", b.maxconn(), "backend", b.backend().name()));
+        p.family("rsp_backend_in_flight", "gauge", "Requests holding a slot at the backend, from admission to the end of "
+                + "their exchange; counted at backends with a limit only");
+        status.forEach(b -> p.sample("rsp_backend_in_flight", b.inFlight(), "backend", b.backend().name()));
+        p.family("rsp_backend_queued", "gauge", "Requests waiting in rsp for a slot at the backend (at its maxconn)");
+        status.forEach(b -> p.sample("rsp_backend_queued", b.queued(), "backend", b.backend().name()));
     }
 
     /** The families of one scope; {@code connections} is the help of its open-connections gauge, null for none. */

@@ -65,7 +65,10 @@ final class ReadApi {
         return o;
     }
 
-    /** {@code GET /api/backends}: each configured backend with state, weight and its traffic. */
+    /**
+     * {@code GET /api/backends}: each configured backend with state, weight, its traffic and, last, its concurrency
+     * slots ({@code in_flight}, {@code maxconn} with 0 for no limit, {@code queued}).
+     */
     AdminResponse backends() {
         return AdminResponse.json(200, backends(core.engine().metrics()));
     }
@@ -80,6 +83,9 @@ final class ReadApi {
             o.put("state", b.state());
             o.putAll(traffic(m.backends().get(b.backend().name())));
             o.put("reason", b.reason());
+            o.put("in_flight", b.inFlight());
+            o.put("maxconn", b.maxconn());
+            o.put("queued", b.queued());
             list.add(o);
         }
         return list;

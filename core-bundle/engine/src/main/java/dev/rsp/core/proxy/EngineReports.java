@@ -27,8 +27,14 @@ public final class EngineReports {
 
     /**
      * A configured backend and its health: {@code up} while traffic goes to it in its turn; {@code state} one of
-     * {@code up}, {@code slow-start}, {@code down}, {@code ejected}, and {@code reason} why (empty when up).
+     * {@code up}, {@code slow-start}, {@code down}, {@code ejected}, and {@code reason} why (empty when up). Its
+     * concurrency limit in force ({@code ;maxconn}, else {@code backend.maxconn}; 0: none), the requests holding a slot
+     * there and those waiting for one: counted only at backends with a limit (a request at a backend without one takes
+     * no slot), so both are 0 without one, except for requests admitted before a limit was removed. A moment's reading
+     * of counters other loops change: {@code inFlight} may pass {@code maxconn} by one for an instant while a slot is
+     * handed to a waiter.
      */
-    public record BackendStatus(Backend backend, boolean up, long healthFailures, String state, String reason) {
+    public record BackendStatus(Backend backend, boolean up, long healthFailures, String state, String reason,
+            int inFlight, int maxconn, int queued) {
     }
 }

@@ -107,10 +107,13 @@ final class EngineViews {
 
     List<EngineReports.BackendStatus> backendStatus() {
         Map<String, BackendHealth.Status> states = engine.health().snapshot();
+        BackendLimits limits = engine.settings().backendLimits();
+        BackendSlots slots = engine.slots();
         List<EngineReports.BackendStatus> out = new ArrayList<>();
         for (Backend b : engine.directory().backends().all()) {
             BackendHealth.Status st = states.getOrDefault(b.name(), UNKNOWN);
-            out.add(new EngineReports.BackendStatus(b, st.state().in(), st.totalFailures(), st.state().text(), st.reason()));
+            out.add(new EngineReports.BackendStatus(b, st.state().in(), st.totalFailures(), st.state().text(), st.reason(),
+                    slots.inFlight(b.name()), limits.limitOf(b), slots.queued(b.name())));
         }
         return out;
     }
@@ -131,15 +134,29 @@ final class EngineViews {
         List<String> lines = new ArrayList<>();
         Map<String, BackendHealth.Status> states = engine.health().snapshot();
         Map<String, dev.rsp.core.backend.PassiveHealth.BackendState> passive = engine.health().passive().snapshot();
+        BackendLimits limits = engine.settings().backendLimits();
         for (Backend b : engine.directory().backends().all()) {
             BackendHealth.Status st = states.getOrDefault(b.name(), UNKNOWN);
             dev.rsp.core.backend.PassiveHealth.BackendState p = passive.get(b.name());
             String state = st.state() == BackendHealth.State.UP ? "up" : st.state().text().toUpperCase(java.util.Locale.ROOT);
-            lines.add(String.format("%-20s %-28s weight=%-4d %s%s%s", b.name(), b.host() + ":" + b.port(), b.weight(),
+            lines.add(String.format("%-20s %-28s weight=%-4d %s%s%s%s", b.name(), b.host() + ":" + b.port(), b.weight(),
                     state, p == null ? "" : " failures=" + p.consecutiveFailures() + " total=" + p.totalFailures(),
-                    st.reason().isEmpty() ? "" : " (" + st.reason() + ")"));
+                    slotsText(b.name(), limits.limitOf(b)), st.reason().isEmpty() ? "" : " (" + st.reason() + ")"));
         }
         return lines;
+    }
+
+    /**
+     * {@code " in_flight=n/max queued=q"} at a backend with a limit; without one nothing, unless requests admitted
+     * under a limit since removed still hold slots or wait ({@code " in_flight=n queued=q"}).
+     */
+    private String slotsText(String backendName, int maxconn) {
+        int inFlight = engine.slots().inFlight(backendName);
+        int queued = engine.slots().queued(backendName);
+        if (maxconn <= 0 && inFlight == 0 && queued == 0) {
+            return "";
+        }
+        return " in_flight=" + inFlight + (maxconn > 0 ? "/" + maxconn : "") + " queued=" + queued;
     }
 
     long loopIterations() {

@@ -317,7 +317,10 @@ public final class ProxyEngine {
         return views.events();
     }
 
-    /** The configured backends with their passive-health state (absent: never reported on, so up). */
+    /**
+     * The configured backends with their passive-health state (absent: never reported on, so up) and their concurrency
+     * slots: limit, in flight, queued. Any thread; reads no loop's state.
+     */
     public List<EngineReports.BackendStatus> backendStatus() {
         return views.backendStatus();
     }
@@ -327,7 +330,7 @@ public final class ProxyEngine {
         return views.recentHosts();
     }
 
-    /** Each backend as configured, with its passive-health state. */
+    /** Each backend as configured, with its passive-health state and, at a backend with a limit, its slots. */
     public List<String> describeBackends() {
         return views.describeBackends();
     }

@@ -33,10 +33,16 @@ final class AdminFixture implements ProxyControl, ConfigStore, AutoCloseable {
     final BackendPublisher publisher;
 
     AdminFixture() throws IOException {
+        this(Map.of());
+    }
+
+    /** With {@code core} added to (or replacing) the fixture's rsp.core properties. */
+    AdminFixture(Map<String, Object> core) throws IOException {
         Map<String, Object> props = new HashMap<>();
         props.put("http.listen", "127.0.0.1:0");
         props.put("loops", "2");
         props.put("routing.chain", "reload, hash");
+        props.putAll(core);
         ProxySettings settings = ((ProxySettings.Valid) ProxySettings.from(CoreConfigs.with(props))).settings();
         engine = new ProxyEngine(settings, routing, new PassiveHealth(3, 1_000_000_000L, System::nanoTime));
         engine.start();

@@ -97,6 +97,14 @@ class MetricsExpositionTest {
             double failures = value(byKey, "rsp_backend_failures_total{backend=a}") + value(byKey, "rsp_backend_failures_total{backend=b}");
             assertEquals(3.0, failures);
             assertEquals(2.0, value(byKey, "rsp_backend_weight{backend=b}"));
+            // No limit configured: every backend shows its slots, none counted (BackendSlotsViewTest: with a limit).
+            for (String b : new String[] {"a", "b"}) {
+                assertEquals(0.0, value(byKey, "rsp_backend_maxconn{backend=" + b + "}"));
+                assertEquals(0.0, value(byKey, "rsp_backend_in_flight{backend=" + b + "}"));
+                assertEquals(0.0, value(byKey, "rsp_backend_queued{backend=" + b + "}"));
+            }
+            assertEquals("gauge", types.get("rsp_backend_in_flight"));
+            assertEquals("gauge", types.get("rsp_backend_queued"));
             // The histogram: cumulative buckets in increasing le, ending at +Inf = _count.
             double last = -1;
             double lastLe = 0;
