@@ -6,9 +6,11 @@ import java.nio.ByteBuffer;
 /**
  * How one {@link Exchange} gets its request to a backend: trying the routed candidates through its {@link Upstream}
  * (the connect timeout runs while a connect is in progress; no candidate left is a 502), sending the request head once
- * connected (or opening the tunnel of a TLS passthrough), and what to do when the backend connection breaks before a
- * response began (send again where that is safe, try the next candidate, or 502). It moves the exchange to CONNECT and
- * EXCHANGE; every other state change is the exchange's, and so is ending it. Loop thread only.
+ * connected (or opening the tunnel of a TLS passthrough), what to do when the backend connection breaks before a
+ * response began (send again where that is safe, try the next candidate, or 502), and what the backend's timeouts
+ * mean, once the exchange's timers say one ran out: connect (the next candidate), first response byte (504), a slot
+ * at a backend at its concurrency limit (503). It moves the exchange to CONNECT, QUEUED and EXCHANGE; every other
+ * state change is the exchange's, and so is ending it and re-arming its timers. Loop thread only.
  */
 final class BackendAttempts {
 
@@ -88,6 +90,25 @@ final class BackendAttempts {
         backend.channel().wantRead(true);
         timers.awaitingResponse();
         relay.sendRequest(head);
+    }
+
+    /** The connect in progress took longer than {@code timeout.connect.ms}: a failure of that backend, try the next. */
+    void connectTimedOut() {
+        upstream.connectFailed("connect timed out");
+        connectNext();
+    }
+
+    /** No response head within {@code timeout.backend.ms}: 504 (never sent again), reported to outlier detection. */
+    void firstByteTimedOut() {
+        x.count(Counter.BACKEND_TIMEOUT);
+        engine.health().recordTimeout(facts.backendName);
+        x.fail(504, "backend " + facts.backendName + " did not answer in time");
+    }
+
+    /** No slot at the backend within {@code backend.queue.timeout.ms}: 503, which carries Retry-After. */
+    void queueTimedOut() {
+        x.count(Counter.BACKEND_QUEUE_TIMEOUT);
+        x.fail(503, "backend " + facts.backendName + " is at its maxconn; no slot within backend.queue.timeout.ms");
     }
 
     /** The backend connection broke before a response began: send again where {@link Resend} allows, else 502. */

@@ -2,11 +2,8 @@ package dev.rsp.core.proxy;
 
 import dev.rsp.core.net.LoopHandler;
 import dev.rsp.core.ratelimit.InFlight;
-import dev.rsp.core.routing.Routing;
 import dev.rsp.spi.routing.Backend;
-import dev.rsp.spi.routing.RequestHead;
 import java.nio.channels.SelectionKey;
-import java.util.List;
 
 /**
  * One request and its response, from the moment its head is known to the moment its response is written (or its
@@ -16,9 +13,11 @@ import java.util.List;
  * connection, a TLS passthrough connection and an HTTP/2 stream all drive the same exchange. The life of an exchange
  * is drawn in docs/request-lifecycle.md. Loop thread only.
  *
- * <p>Its parts: the checks before routing are {@link Admission}'s; connecting, sending the request and what a broken
- * backend means are {@link BackendAttempts}'s; the data path and the end of a response are {@link Relay}'s. The
- * exchange keeps the state, routing, the timeouts' meaning, and ending.
+ * <p>Its parts: the checks before routing are {@link Admission}'s; routing and the wait for a strategy are
+ * {@link ExchangeRouting}'s; connecting, sending the request, and what a broken or slow backend means are
+ * {@link BackendAttempts}'s; the data path and the end of a response are {@link Relay}'s. The exchange keeps the
+ * state, the entry points (each that may leave it running re-arms its timers at its end; its parts do not), which
+ * part an expired timeout goes to, and ending.
  *
  * <p>Buffer ownership: the exchange owns the response head buffer and its two pipes (taken from the loop and given
  * back when it ends); its upstream owns the request head buffer.
@@ -35,7 +34,7 @@ final class Exchange implements LoopHandler {
     private final ExchangeTimers timers;
     private final Relay relay;
     private final BackendAttempts attempts;
-    private RequestHead routingView;
+    private final ExchangeRouting routing;
     private State state = State.NEW;
     /** The client's concurrency slot this exchange holds ({@link RateAdmission}); released once, when it ends. */
     private InFlight rateSlot;
@@ -49,6 +48,7 @@ final class Exchange implements LoopHandler {
         this.relay = new Relay(this, engine, ctx, down, upstream, facts);
         this.timers = new ExchangeTimers(ctx.loop, engine.settings(), this, facts.started);
         this.attempts = new BackendAttempts(this, engine, ctx, down, upstream, facts, timers, relay);
+        this.routing = new ExchangeRouting(this, engine, ctx, upstream, facts, timers, attempts);
     }
 
     ExchangeFacts facts() {
@@ -66,6 +66,11 @@ final class Exchange implements LoopHandler {
     /** True while bytes flow: the request is sent and its response relayed, or the tunnel is open. */
     boolean relaying() {
         return state == State.EXCHANGE || state == State.TUNNEL;
+    }
+
+    /** No routing strategy is live: the exchange waits for one (the grace period runs). */
+    void enterRouteWait() {
+        state = State.ROUTE_WAIT;
     }
 
     /** The relay switched to a tunnel (after 101, or for TLS passthrough). */
@@ -92,7 +97,6 @@ final class Exchange implements LoopHandler {
      * @param request the request as strategies see it and as it is forwarded; its canonical host is set here
      */
     void start(ExchangeRequest request, boolean keepAlive) {
-        routingView = request;
         attempts.request(request);
         facts.begin(request, engine.settings().upgrades(), keepAlive);
         if (!request.upgrade().isEmpty() && !facts.upgradeOffered.equals(request.upgrade())) {
@@ -105,7 +109,8 @@ final class Exchange implements LoopHandler {
             answer(a.answer());
         } else {
             rateSlot = ((Admission.Admitted) admission).slot();
-            route();
+            routing.route(request);
+            rearm();
         }
     }
 
@@ -121,23 +126,17 @@ final class Exchange implements LoopHandler {
 
     /** Starts the one exchange of a TLS passthrough connection: routed by {@code host}, relayed as bytes. */
     void startPassthrough(String serverName, String host, RequestView view, int backendPort) {
-        routingView = view;
         facts.beginPassthrough(serverName);
         upstream.raw(backendPort);
-        facts.host = host;
-        ctx.sawHost(host);
-        view.setPassthrough(host);
-        route();
+        routing.routePassthrough(host, view);
+        rearm();
     }
 
     /** Starts a TLS passthrough exchange that goes to one fixed backend (no server name): no routing. */
     void startPassthrough(String serverName, Backend fallback, int backendPort) {
         facts.beginPassthrough(serverName);
         upstream.raw(backendPort);
-        facts.host = "-";
-        facts.strategy = "tls.default";
-        upstream.candidates(List.of(fallback));
-        connectNext();
+        routing.toFallback(fallback);
         rearm();
     }
 
@@ -147,43 +146,12 @@ final class Exchange implements LoopHandler {
         fail(status, message);
     }
 
-    // ---------------------------------------------------------------- routing and connecting
+    // ---------------------------------------------------------------- waiting (for a strategy, for a slot)
 
-    private void route() {
-        Routing r = engine.routing().current().route(routingView);
-        if (r instanceof Routing.NoLiveStrategy) {
-            if (state != State.ROUTE_WAIT) {
-                state = State.ROUTE_WAIT;
-                timers.routeWaiting();
-                ctx.routeWaiters.add(this);
-                count(Counter.ROUTE_WAITED);
-            }
-        } else if (r instanceof Routing.Routed routed) {
-            stopWaiting();
-            upstream.candidates(engine.health().preferUp(routed.candidates()));
-            facts.strategy = routed.strategy();
-            connectNext();
-        } else {
-            stopWaiting();
-            count(Counter.ROUTE_UNROUTED);
-            fail(503, ((Routing.Unrouted) r).why());
-        }
-        rearm();
-    }
-
-    private void stopWaiting() {
-        if (state == State.ROUTE_WAIT) {
-            ctx.routeWaiters.remove(this);
-        }
-    }
-
-    /** A new routing snapshot was published while this exchange waited for a strategy. */
+    /** A new routing snapshot was published while this exchange waited for a strategy ({@link ExchangeRouting}). */
     void routeAgain() {
-        route();
-    }
-
-    private void connectNext() {
-        attempts.connectNext();
+        routing.routeAgain();
+        rearm();
     }
 
     /**
@@ -197,14 +165,13 @@ final class Exchange implements LoopHandler {
 
     /** The slot waited for is this exchange's: connecting goes on with that backend. */
     void slotGranted() {
-        connectNext();
+        attempts.connectNext();
         rearm();
     }
 
-    /** The wait for a slot ran out ({@code backend.queue.timeout.ms}): 503, which carries Retry-After. */
+    /** The wait for a slot ran out ({@code backend.queue.timeout.ms}). */
     void queueTimedOut() {
-        count(Counter.BACKEND_QUEUE_TIMEOUT);
-        fail(503, "backend " + facts.backendName + " is at its maxconn; no slot within backend.queue.timeout.ms");
+        attempts.queueTimedOut();
     }
 
     /** Called by the upstream for every backend it uses (for the access log). */
@@ -342,7 +309,7 @@ final class Exchange implements LoopHandler {
         if (state == State.TUNNEL && facts.recorded) {
             ExchangeLog.line(engine, down, facts, relay.bytesUp(), relay.bytesDown());
         }
-        stopWaiting();
+        routing.stopWaiting();
         state = State.DONE;
         if (rateSlot != null) {
             rateSlot.release();
@@ -370,20 +337,9 @@ final class Exchange implements LoopHandler {
     @Override
     public void onDeadline(long now) {
         switch (timers.expired(state, facts.responseHeadSeen, now)) {
-            case ROUTE_WAIT -> {
-                count(Counter.ROUTE_NO_STRATEGY);
-                fail(503, "no routing strategy is available (routing.chain = " + engine.settings().chain() + ", not live: "
-                        + engine.routing().current().notLive() + ")");
-            }
-            case CONNECT -> {
-                upstream.connectFailed("connect timed out");
-                connectNext();
-            }
-            case FIRST_BYTE -> {
-                count(Counter.BACKEND_TIMEOUT);
-                engine.health().recordTimeout(facts.backendName);
-                fail(504, "backend " + facts.backendName + " did not answer in time");
-            }
+            case ROUTE_WAIT -> routing.graceEnded();
+            case CONNECT -> attempts.connectTimedOut();
+            case FIRST_BYTE -> attempts.firstByteTimedOut();
             case IDLE -> {
                 count(Counter.EXCHANGE_TIMEOUT_IDLE);
                 abort();

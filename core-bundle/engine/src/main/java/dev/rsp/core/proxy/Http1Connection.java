@@ -2,7 +2,6 @@ package dev.rsp.core.proxy;
 
 import dev.rsp.core.http.HttpHead;
 import dev.rsp.core.http.Rejection;
-import dev.rsp.core.http.RequestHeadParser;
 import dev.rsp.core.net.ByteSink;
 import dev.rsp.core.net.ByteSource;
 import dev.rsp.core.net.Endpoint;
@@ -13,11 +12,11 @@ import java.nio.channels.SelectionKey;
 import java.util.function.Consumer;
 
 /**
- * An HTTP/1.1 server connection: reads request heads (the TLS handshake runs inside those reads when the listener
- * terminates TLS; {@link Http1Opening} decides after each read whether HTTP/1.1 goes on), starts one {@link Exchange}
- * per request and is its {@link Downstream}, answers with rsp's own replies and lingers so that a reply is not reset
- * away ({@link Http1Reply}), keeps the connection alive between requests and answers pipelined requests in order (one
- * exchange at a time: the next head is read when the previous exchange is done).
+ * An HTTP/1.1 server connection: reads request heads ({@link Http1RequestHeads}; the TLS handshake runs inside those
+ * reads when the listener terminates TLS, and {@link Http1Opening} decides after each read whether HTTP/1.1 goes on),
+ * starts one {@link Exchange} per request and is its {@link Downstream}, answers with rsp's own replies and lingers
+ * so that a reply is not reset away ({@link Http1Reply}), keeps the connection alive between requests and answers
+ * pipelined requests in order (one exchange at a time: the next head is read when the previous exchange is done).
  * Its own timeouts ({@link Http1Timers}): the request head (408), idle keep-alive, the TLS handshake, the linger.
  * Loop thread only.
  */
@@ -29,13 +28,11 @@ final class Http1Connection implements ClientConnection, Downstream {
     private final LoopContext ctx;
     private final Endpoint client;
     private final String clientIp;
-    /** Taken from the loop's spares for a head, given back while idle between requests (0.7 KB less each); or null. */
-    private RequestHeadParser parser;
     private final RequestView view;
     private final Runnable resume = this::resume;
     private final Http1Timers timers;
-    private final HeadReader heads = new HeadReader();
     private final Http1Opening opening;
+    private final Http1RequestHeads heads;
     private final Http1Reply reply;
     private final HostCoverage coverage;
     private final ClientWatch watch;
@@ -61,6 +58,7 @@ final class Http1Connection implements ClientConnection, Downstream {
         this.onTlsListener = onTlsListener;
         this.timers = new Http1Timers(ctx.loop, engine.settings(), client, this, tlsDeadline);
         this.opening = new Http1Opening(engine, ctx, client, clientIp, view, termination, onTlsListener);
+        this.heads = new Http1RequestHeads(engine, ctx, client, view, opening, timers);
         this.reply = new Http1Reply(engine, ctx, client);
         this.watch = new ClientWatch(client, ctx);
     }
@@ -124,53 +122,17 @@ final class Http1Connection implements ClientConnection, Downstream {
 
     // ---------------------------------------------------------------- request heads
 
-    /** Reads (the rest of) a request head; the TLS handshake, when one runs, happens inside these reads. */
+    /** Reads (the rest of) a request head and acts on what came of it; a TLS handshake runs inside these reads. */
     void readHead() {
-        if (parser == null) {
-            parser = ctx.takeParser(engine.settings().headLimits());
-        }
-        HeadReader.Outcome outcome = heads.read(client, parser);
-        switch (opening.afterRead(outcome)) {
-            case HTTP2 -> {
-                toHttp2();
-                return;
-            }
-            case CLOSE -> {
-                close();
-                return;
-            }
-            case WAIT -> {
-                timers.headBegun();
-                return;
-            }
-            case HTTP1 -> { }
-        }
-        switch (outcome) {
-            case DONE -> onHead();
-            case REJECT -> {
-                Rejection r = parser.rejection();
-                engine.counters().count(r.counter());
+        switch (heads.read()) {
+            case REQUEST -> onHead();
+            case REFUSE -> {
+                Rejection r = heads.refusal();
                 refuse(r.status(), r.reason());
             }
-            case TOO_LARGE -> {
-                count(Counter.REJECT_HEAD_TOO_LARGE);
-                refuse(431, "request head too large");
-            }
-            case WAITING -> {
-                if (!client.hasInput()) {
-                    client.releaseInputIfEmpty();
-                } else {
-                    timers.headBegun();
-                }
-            }
-            case CLOSED -> {
-                opening.countClosed();
-                close();
-            }
-            case FAILED -> {
-                opening.countFailed(heads.failure());
-                close();
-            }
+            case HTTP2 -> toHttp2();
+            case CLOSE -> close();
+            case WAIT -> { }
         }
     }
 
@@ -187,20 +149,10 @@ final class Http1Connection implements ClientConnection, Downstream {
     }
 
     private void onHead() {
-        HttpHead head = parser.head();
-        engine.counters().requests.increment();
-        timers.headDone();
-        opening.headSeen();
-        boolean keepAlive = !draining && (head.versionMinor() == 1 ? !head.connectionClose() : head.connectionKeepAlive());
         Exchange x = new Exchange(engine, ctx, this);
-        if (engine.accessLogOn()) {
-            x.facts().userAgent = head.firstValue(client.input(), "user-agent");
-            x.facts().referer = head.firstValue(client.input(), "referer");
-        }
-        client.input().position(head.headEnd());
+        boolean keepAlive = heads.accept(x.facts(), draining);
         // Read interest stays on: turned off only if the client sends more while the exchange runs, so a plain
         // keep-alive exchange changes no interest at all.
-        view.set(client.input(), head, "");
         exchange = x;
         state = State.EXCHANGE;
         x.start(view, keepAlive);
@@ -330,13 +282,8 @@ final class Http1Connection implements ClientConnection, Downstream {
         state = State.HEAD;
         timers.betweenRequests();
         client.wantRead(true);
-        if (client.hasBufferedInput()) {
-            parser.reset();
+        if (heads.next()) {
             ctx.loop.execute(resume);
-        } else {
-            ctx.giveParser(parser);
-            parser = null;
-            client.releaseInputIfEmpty();
         }
     }
 

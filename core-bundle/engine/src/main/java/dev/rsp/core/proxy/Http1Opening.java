@@ -10,7 +10,8 @@ import javax.net.ssl.SSLException;
  * What an {@link Http1Connection} decides around its request heads before HTTP/1.1 is settled: the end of the TLS
  * handshake (counted once, then ALPN's choice of protocol), the h2c preface on a cleartext connection before the first
  * head, the {@link H2Connection} that takes over when the client speaks HTTP/2, and the counter of a read that ended
- * the connection while a head was awaited. It reads nothing itself: the connection reads and asks it after each read.
+ * the connection while a head was awaited. It reads nothing itself: the connection's {@link Http1RequestHeads} reads
+ * and asks it after each read.
  * Loop thread only (its connection's).
  */
 final class Http1Opening {
