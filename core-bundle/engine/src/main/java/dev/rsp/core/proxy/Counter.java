@@ -23,7 +23,7 @@ public enum Counter {
     BUFFERS_HEAP_FALLBACK("buffers.heap_fallback",
             "A heap buffer handed out because rsp's direct buffers reached 90 % of the JVM's direct memory limit (since the JVM started)"),
     ACCEPT_PAUSED("accept.paused",
-            "Accepting paused because limits.connections client connections were open (new ones wait in the kernel's accept queue)"),
+            "Accepting paused because limits.connections client connections were open (new ones wait in the kernel's accept queue); one per pause, however many loops pause"),
 
     CLIENT_TIMEOUT_HEADER("client.timeout.header", "A request head not received within the header timeout (408)"),
     CLIENT_TIMEOUT_IDLE("client.timeout.idle", "An idle keep-alive client connection closed after the idle timeout"),

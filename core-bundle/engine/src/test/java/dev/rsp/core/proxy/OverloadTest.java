@@ -64,7 +64,7 @@ class OverloadTest {
         }
         assertTrue(ProxyHarness.await(() -> slow.requests().size() == 3, 5_000), "three requests reach the backend");
         TestClient waiting = ask("/waiting");
-        assertTrue(ProxyHarness.await(() -> counter("accept.paused") == 1, 5_000), "accepting paused");
+        assertTrue(ProxyHarness.await(() -> counter("accept.paused") >= 1, 5_000), "accepting paused");
         assertEquals(3, counter("connections.accepted"), "the fourth connection is not accepted yet");
         EngineReports.Load load = proxy.engine.load();
         assertEquals(3, load.connections());
@@ -89,7 +89,7 @@ class OverloadTest {
         ask("/held");
         assertTrue(ProxyHarness.await(() -> slow.requests().size() == 1, 5_000));
         ask("/waiting");
-        assertTrue(ProxyHarness.await(() -> counter("accept.paused") == 1, 5_000));
+        assertTrue(ProxyHarness.await(() -> counter("accept.paused") >= 1, 5_000));
         proxy.engine.settings(((ProxySettings.Valid) ProxySettings.from(dev.rsp.core.CoreConfigs.with(Map.of(
                 "http.listen", proxy.address().getHostString() + ":" + proxy.address().getPort(), "loops", "2",
                 "routing.chain", ProxyHarness.STRATEGY, "limits.connections", "10")))).settings());
