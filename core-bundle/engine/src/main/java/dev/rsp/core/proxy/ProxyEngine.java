@@ -14,7 +14,6 @@ import dev.rsp.core.routing.RoutingTable;
 import dev.rsp.spi.tls.TlsFront;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.nio.channels.ServerSocketChannel;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -42,10 +41,7 @@ public final class ProxyEngine {
     private volatile ProxySettings settings;
     private final BackendRetention retention;
     private final EngineViews views;
-    private ServerSocketChannel server;
-    private volatile InetSocketAddress localAddress;
-    /** The configured address {@link #server} was bound for. */
-    private InetSocketAddress listening;
+    private final HttpListener http;
     /** Set by {@link #drain}: no listener opens again. */
     private boolean draining;
     private final TlsListeners tls = new TlsListeners();
@@ -72,6 +68,7 @@ public final class ProxyEngine {
         this.health = health;
         this.retention = new BackendRetention(routing, health, loops);
         this.views = new EngineViews(this, loops, tls);
+        this.http = new HttpListener(this, loops);
         routing.onPublish(this::published);
     }
 
@@ -81,20 +78,18 @@ public final class ProxyEngine {
      */
     public synchronized void start() throws IOException {
         ProxySettings s = settings;
-        counters.activeClients.max(s.maxConnections());
-        long share = BufferBudget.bytes(s) / s.loops();
         for (int i = 0; i < s.loops(); i++) {
             EventLoop loop = new EventLoop("rsp-loop-" + i, new BufferPool(s.bufferSize(), 1024));
             LoopContext ctx = new LoopContext(loop, new BackendPool(loop, s.poolMaxIdle(), s.poolIdleNanos(), counters));
-            ctx.bufferShare = share;
             loops.add(ctx);
             loop.start();
             PoolDecay decay = new PoolDecay(loop, ctx::bufferPools, s.poolDecayNanos(), counters);
             loop.execute(() -> decay.start(System.nanoTime()));
         }
+        applyLimits(s);
         routing.chainChanged(s.chain());
         try {
-            listen(s.listen());
+            http.open(s.listen());
         } catch (IOException e) {
             stopLoops();
             throw e;
@@ -122,11 +117,15 @@ public final class ProxyEngine {
         return w == null ? ErrorPages.NONE : w.current();
     }
 
-    private void listen(InetSocketAddress configured) throws IOException {
-        server = Acceptor.listen(this, loops, "http.listen", configured, null);
-        listening = configured;
-        localAddress = (InetSocketAddress) server.getLocalAddress();
-        log.info("rsp proxy listening on {} with {} loops", localAddress, loops.size());
+    /** {@code limits.connections} and each loop's share of the buffer budget ({@link BufferBudget}). */
+    private void applyLimits(ProxySettings s) {
+        counters.activeClients.max(s.maxConnections());
+        if (!loops.isEmpty()) {
+            long share = BufferBudget.bytes(s) / loops.size();
+            for (LoopContext ctx : loops) {
+                ctx.bufferShare = share;
+            }
+        }
     }
 
     /**
@@ -181,13 +180,7 @@ public final class ProxyEngine {
     public synchronized void settings(ProxySettings next) {
         ProxySettings prev = settings;
         settings = next;
-        counters.activeClients.max(next.maxConnections());
-        if (!loops.isEmpty()) {
-            long share = BufferBudget.bytes(next) / loops.size();
-            for (LoopContext ctx : loops) {
-                ctx.bufferShare = share;
-            }
-        }
+        applyLimits(next);
         health.settings(next.health());
         if (!prev.chain().equals(next.chain())) {
             routing.chainChanged(next.chain());
@@ -196,19 +189,8 @@ public final class ProxyEngine {
         if (prev.loops() != next.loops() || prev.bufferSize() != next.bufferSize()) {
             log.warn("loops and buffer.size changes take effect when rsp restarts");
         }
-        if (server != null && !draining && !next.listen().equals(listening) && !next.listen().equals(prev.listen())) {
-            ServerSocketChannel old = server;
-            try {
-                listen(next.listen());
-            } catch (IOException e) {
-                log.error("rsp.core: cannot move the listener: {}; still listening on {}", e.getMessage(), localAddress);
-                return;
-            }
-            try {
-                old.close();
-            } catch (IOException ignored) {
-                // closing anyway
-            }
+        if (!draining) {
+            http.move(next.listen(), prev.listen());
         }
     }
 
@@ -243,13 +225,7 @@ public final class ProxyEngine {
                 return 0;
             }
             draining = true;
-            try {
-                if (server != null) {
-                    server.close();
-                }
-            } catch (IOException ignored) {
-                // closing anyway
-            }
+            http.close();
             tls.closeAll();
             timeout = settings.stopTimeoutNanos();
         }
@@ -346,7 +322,7 @@ public final class ProxyEngine {
     }
 
     public InetSocketAddress localAddress() {
-        return localAddress;
+        return http.localAddress();
     }
 
     public ProxyCounters counters() {
