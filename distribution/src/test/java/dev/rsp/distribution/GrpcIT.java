@@ -82,7 +82,7 @@ class GrpcIT {
         Path tls = home.etc().resolve("rsp.tls.cfg");
         Files.writeString(tls, Files.readString(tls) + "\ncerts.dir = " + certs + "\nselfsigned.default = false\n");
         log = tmp.resolve("rsp.log");
-        rsp = Http2IT.launch(home, log);
+        rsp = Http2Checks.launch(home, log);
     }
 
     @AfterAll

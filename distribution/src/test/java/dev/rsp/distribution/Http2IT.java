@@ -1,19 +1,14 @@
 package dev.rsp.distribution;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+
 import java.io.IOException;
-import java.io.InputStream;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -21,11 +16,6 @@ import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import javax.net.ssl.SNIHostName;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLParameters;
-import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManager;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -35,9 +25,9 @@ import org.junit.jupiter.api.io.TempDir;
  * HTTP/2 to clients through a real {@code bin/rsp} with its demo, as its users see it: curl, nghttp and h2load over
  * TLS (ALPN h2, the default list) and h2c with prior knowledge on the plain port, HTTP/1.1 still where a client asks
  * for it, an {@code Upgrade: h2c} answered in HTTP/1.1, headless Chromium loading a page of 30 resources over one
- * connection, the JDK's TLS engine as well as BoringSSL, and a stop under an HTTP/2 download in flight.
+ * connection, the JDK's TLS engine as well as BoringSSL (a stop under HTTP/2 downloads is {@link Http2StopIT}).
  *
- * <p>One rsp serves every test but the stop: the demo backends, and a static {@link PageBackend} for
+ * <p>One rsp serves every test: the demo backends, and a static {@link PageBackend} for
  * {@code page.example.com} (routed by a Lua rule). The TLS listener serves the distribution's self-signed default
  * certificate (localhost, example.com, *.example.com), so the clients skip verification ({@code -k},
  * {@code --ignore-certificate-errors}; nghttp only warns). A missing tool fails the test when {@code CI} is set and
@@ -70,9 +60,9 @@ class Http2IT {
         Files.writeString(home.etc().resolve("rules.lua"), RULES);
         home.core("routing.chain", "lua");
         log = tmp.resolve("rsp.log");
-        rsp = launch(home, log);
+        rsp = Http2Checks.launch(home, log);
         Waits.until("the demo answering through rsp", () -> plainAnswers(home.httpPort, "alice.example.com", "demo-"), log);
-        Waits.until("the test page answering over TLS", () -> tlsAnswers(home.tlsPort, "page.example.com"), log);
+        Waits.until("the test page answering over TLS", () -> Http2Checks.tlsAnswers(home.tlsPort, "page.example.com"), log);
     }
 
     @AfterAll
@@ -246,77 +236,8 @@ class Http2IT {
         }
     }
 
-    /**
-     * SIGTERM while two h2 clients download 24 MiB each (paced by the backend at 8 MiB/s): rsp stops accepting and
-     * drains its HTTP/2 connections: GOAWAY naming 2^31-1 with a PING, then, once the PING is answered, the final
-     * GOAWAY naming the last stream it took, the download's. nghttp shows those frames and its stream ending after
-     * them; curl's copy is complete and byte-exact. rsp then exits 0, as after any drain that cut nothing.
-     */
-    @Test
-    void aStopSendsGoawayAndTheH2DownloadsInFlightCompleteThenExitIsZero() throws Exception {
-        String nghttp = TlsFixture.tool("nghttp", "nghttp2-client");
-        String curl = TlsFixture.tool("curl");
-        RspHome stopping = RspHome.copyTo(tmp.resolve("rsp-stop"));
-        Files.writeString(stopping.etc().resolve("rsp.backends.cfg"), "backend.page = 127.0.0.1:" + page.port() + "\n");
-        Path stopLog = tmp.resolve("rsp-stop.log");
-        Process p = launch(stopping, stopLog);
-        try {
-            Waits.until("the page answering over TLS", () -> tlsAnswers(stopping.tlsPort, "big.example.com"), stopLog);
-            Path transcript = tmp.resolve("nghttp-stop.out");
-            Path copy = tmp.resolve("curl-stop.bin");
-            Process frames = new ProcessBuilder(nghttp, "-nv", "-H", ":authority: big.example.com",
-                    "https://127.0.0.1:" + stopping.tlsPort + "/big").redirectErrorStream(true).redirectOutput(transcript.toFile()).start();
-            Process body = new ProcessBuilder(curl, "-sS", "-k", "--http2", "--max-time", "60", "-o", copy.toString(), "--resolve",
-                    "big.example.com:" + stopping.tlsPort + ":127.0.0.1", "https://big.example.com:" + stopping.tlsPort + "/big")
-                    .redirectErrorStream(true).redirectOutput(tmp.resolve("curl-stop.out").toFile()).start();
-            try {
-                Waits.until("both downloads under way", () -> Waits.count(transcript, "recv DATA frame") >= 32
-                        && Files.exists(copy) && copy.toFile().length() >= MIB / 2 || !frames.isAlive() || !body.isAlive(), transcript);
-                assertTrue(frames.isAlive() && body.isAlive(), "still downloading when rsp is stopped: " + tail(read(transcript)));
-                assertEquals(0, new ProcessBuilder("kill", "-TERM", Long.toString(p.pid())).inheritIO().start().waitFor());
-                Waits.until("rsp not accepting", () -> !accepts(stopping.tlsPort), stopLog);
-                assertTrue(frames.waitFor(60, TimeUnit.SECONDS) && body.waitFor(60, TimeUnit.SECONDS), "the clients finished");
-            } finally {
-                frames.destroyForcibly();
-                body.destroyForcibly();
-            }
-            String out = read(transcript);
-            // Kept for a look after the run, like AdminIT's screenshot.
-            Files.copy(transcript, Files.createDirectories(Path.of("target")).resolve("http2it-stop-nghttp.out"),
-                    StandardCopyOption.REPLACE_EXISTING);
-            assertEquals(0, frames.exitValue(), tail(out));
-            Matcher sent = Pattern.compile("send HEADERS frame <[^>]*stream_id=(\\d+)>").matcher(out);
-            assertTrue(sent.find(), out);
-            String stream = sent.group(1);
-            int announced = out.indexOf("(last_stream_id=2147483647, error_code=NO_ERROR(0x00)");
-            int last = out.indexOf("(last_stream_id=" + stream + ", error_code=NO_ERROR(0x00)");
-            assertTrue(announced > 0 && last > announced, "GOAWAY 2^31-1, then GOAWAY naming stream " + stream + ": " + tail(out));
-            int end = out.indexOf("flags=0x01, stream_id=" + stream + ">", last);
-            assertTrue(end > last, "the stream ended (END_STREAM) after the final GOAWAY: " + tail(out));
-            Matcher data = Pattern.compile("recv DATA frame <length=(\\d+), flags=0x0[01], stream_id=" + stream + ">").matcher(out);
-            long received = 0;
-            while (data.find()) {
-                received += Long.parseLong(data.group(1));
-            }
-            assertEquals(page.bigSize, received, "nghttp got the whole body");
-            assertEquals(0, body.exitValue(), read(tmp.resolve("curl-stop.out")));
-            assertIntact(copy, page.bigSize);
-
-            assertTrue(p.waitFor(30, TimeUnit.SECONDS), read(stopLog));
-            String rspOut = read(stopLog);
-            assertEquals(0, p.exitValue(), rspOut);
-            assertTrue(rspOut.contains("rsp proxy drained: every exchange in flight finished") && rspOut.contains("rsp: stopped"), rspOut);
-            assertFalse(rspOut.contains("had to be cut"), rspOut);
-        } finally {
-            p.destroyForcibly();
-        }
-    }
-
     // ---------------------------------------------------------------- helpers
 
-    static Process launch(RspHome h, Path output) throws IOException {
-        return new ProcessBuilder(h.dir.resolve("bin/rsp").toString()).redirectErrorStream(true).redirectOutput(output.toFile()).start();
-    }
 
     /** The TLS engine in force as /metrics shows it. */
     private static void awaitEngine(String engine) {
@@ -347,53 +268,8 @@ class Http2IT {
         }
     }
 
-    /** GET / over TLS with SNI {@code host}, HTTP/1.1 (no ALPN), any certificate: true on a 200. */
-    private static boolean tlsAnswers(int port, String host) {
-        try (Socket raw = new Socket()) {
-            raw.connect(new InetSocketAddress("127.0.0.1", port), 1000);
-            SSLContext ctx = SSLContext.getInstance("TLS");
-            ctx.init(null, new TrustManager[] {new TrustingAnything()}, new SecureRandom());
-            try (SSLSocket s = (SSLSocket) ctx.getSocketFactory().createSocket(raw, host, port, true)) {
-                SSLParameters params = s.getSSLParameters();
-                params.setServerNames(List.of(new SNIHostName(host)));
-                s.setSSLParameters(params);
-                s.setSoTimeout(5000);
-                s.getOutputStream().write(("GET / HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n")
-                        .getBytes(StandardCharsets.ISO_8859_1));
-                return new String(s.getInputStream().readNBytes(12), StandardCharsets.ISO_8859_1).equals("HTTP/1.1 200");
-            }
-        } catch (Exception e) {
-            return false;
-        }
-    }
 
-    private static boolean accepts(int port) {
-        try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress("127.0.0.1", port), 1000);
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
-    }
 
-    private static void assertIntact(Path file, long size) throws IOException {
-        assertEquals(size, Files.size(file), "the whole body");
-        try (InputStream in = Files.newInputStream(file)) {
-            byte[] buf = new byte[64 * 1024];
-            long at = 0;
-            for (int n; (n = in.read(buf)) > 0; at += n) {
-                for (int i = 0; i < n; i++) {
-                    if ((buf[i] & 0xff) != BigBodyBackend.byteAt(at + i)) {
-                        fail("wrong byte at " + (at + i));
-                    }
-                }
-            }
-        }
-    }
-
-    private static String read(Path file) throws IOException {
-        return Files.readString(file, StandardCharsets.ISO_8859_1);
-    }
 
     private static int count(String text, String part) {
         int n = 0;
@@ -403,9 +279,6 @@ class Http2IT {
         return n;
     }
 
-    private static String tail(String s) {
-        return s.length() <= 4000 ? s : "..." + s.substring(s.length() - 4000);
-    }
 
     /** What a tool printed (stdout and stderr), its exit status and how long it ran. */
     record Run(int exit, String output, long millis) {
