@@ -14,8 +14,12 @@ import java.util.Objects;
  * @param tls      whether rsp's connections to it are encrypted, and whether its certificate is verified
  * @param maxConnections requests rsp sends it at once, over all its threads ({@code ;maxconn=N}); further requests
  *                 wait in a bounded queue. 0: the core's default ({@code backend.maxconn} in {@code rsp.core})
+ * @param sendProxy whether each connection to it starts with a PROXY protocol header naming the client
+ *                 ({@code ;send-proxy=v1} or {@code v2}); such connections are reused only for the same client
+ *                 connection
  */
-public record Backend(String name, String host, int port, int weight, Protocol protocol, Tls tls, int maxConnections) {
+public record Backend(String name, String host, int port, int weight, Protocol protocol, Tls tls, int maxConnections,
+                      SendProxy sendProxy) {
 
     /** The protocol rsp speaks to a backend. */
     public enum Protocol {
@@ -44,6 +48,24 @@ public record Backend(String name, String host, int port, int weight, Protocol p
         INSECURE
     }
 
+    /**
+     * Whether rsp opens each connection to a backend with a PROXY protocol header (HAProxy's
+     * {@code doc/proxy-protocol.txt}) carrying the client's address, so that a backend behind rsp sees who connected.
+     */
+    public enum SendProxy {
+        /** No header: the default. */
+        NONE,
+        /** The human-readable version 1 line ({@code ;send-proxy=v1}). */
+        V1,
+        /** The binary version 2 block ({@code ;send-proxy=v2}). */
+        V2
+    }
+
+    /** A backend that is sent no PROXY protocol header. */
+    public Backend(String name, String host, int port, int weight, Protocol protocol, Tls tls, int maxConnections) {
+        this(name, host, port, weight, protocol, tls, maxConnections, SendProxy.NONE);
+    }
+
     /** A backend with the core's default concurrency limit. */
     public Backend(String name, String host, int port, int weight, Protocol protocol, Tls tls) {
         this(name, host, port, weight, protocol, tls, 0);
@@ -64,6 +86,7 @@ public record Backend(String name, String host, int port, int weight, Protocol p
         Objects.requireNonNull(host, "host");
         Objects.requireNonNull(protocol, "protocol");
         Objects.requireNonNull(tls, "tls");
+        Objects.requireNonNull(sendProxy, "sendProxy");
         if (port < 1 || port > 65535) {
             throw new IllegalArgumentException("port out of range: " + port);
         }

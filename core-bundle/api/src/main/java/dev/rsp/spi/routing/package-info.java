@@ -13,7 +13,7 @@
  * <p>Nothing in this package refers to NIO types or to the engine's internals.
  */
 @Export
-@Version("0.3.0")
+@Version("0.4.0")
 package dev.rsp.spi.routing;
 
 import org.osgi.annotation.bundle.Export;

@@ -53,7 +53,7 @@ public final class WhatIf {
         public Backends applyTo(Backends current) {
             Backend b = require(current, name);
             List<Backend> all = new ArrayList<>(current.all());
-            all.set(all.indexOf(b), new Backend(b.name(), b.host(), b.port(), weight, b.protocol(), b.tls(), b.maxConnections()));
+            all.set(all.indexOf(b), new Backend(b.name(), b.host(), b.port(), weight, b.protocol(), b.tls(), b.maxConnections(), b.sendProxy()));
             return new Backends(current.generation() + 1, all);
         }
     }

@@ -87,7 +87,11 @@ public record BackendDirectory(Backends backends, Map<String, InetSocketAddress>
      * connections: all three are part of the key.
      */
     private static String protocolTag(Backend b) {
-        String proto = b.protocol() == Backend.Protocol.H2 ? ";h2" : "";
+        String proto = (b.protocol() == Backend.Protocol.H2 ? ";h2" : "") + switch (b.sendProxy()) {
+            case NONE -> "";
+            case V1 -> ";send-proxy=v1";
+            case V2 -> ";send-proxy=v2";
+        };
         return switch (b.tls()) {
             case NONE -> proto;
             case VERIFIED -> proto + ";tls";

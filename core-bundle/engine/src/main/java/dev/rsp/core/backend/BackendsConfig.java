@@ -14,7 +14,8 @@ import java.util.TreeMap;
 /**
  * Parses the backend configuration, PID {@code rsp.backends} ({@code etc/rsp.backends.cfg}).
  *
- * <p>Each backend is one property {@code backend.<name> = host:port[;weight=N][;proto=h2][;tls[=insecure]][;maxconn=N]};
+ * <p>Each backend is one property {@code backend.<name> = host:port[;weight=N][;proto=h2][;tls[=insecure]][;maxconn=N]
+ * [;send-proxy=v1|v2]};
  * whitespace
  * around the host, the
  * port, each option and around {@code =} is tolerated. Keys not starting with {@code backend.} (such as
@@ -30,7 +31,9 @@ import java.util.TreeMap;
  *       (HTTP/2: h2c with prior knowledge, or agreed by ALPN over TLS) or {@code proto=http1} (the default);
  *       {@code tls} (TLS, the certificate verified) or {@code tls=insecure} (TLS, the certificate not checked: test
  *       labs only); {@code maxconn=N}, N from 1 to {@value #MAX_MAXCONN}: requests sent to it at once (further ones
- *       wait in the core's queue), default {@code backend.maxconn} of {@code rsp.core}.</li>
+ *       wait in the core's queue), default {@code backend.maxconn} of {@code rsp.core}; {@code send-proxy=v1} or
+ *       {@code v2}: each connection starts with a PROXY protocol header naming the client (not with
+ *       {@code proto=h2}). Parsed by {@link BackendOptions}.</li>
  * </ul>
  * Each value must be a single string; an array or collection (FileInstall's {@code [a, b]} syntax) is an error.
  * The same host:port under two names is allowed.
@@ -54,7 +57,7 @@ public final class BackendsConfig {
     public static final int MAX_MAXCONN = 1_000_000;
 
     static final int MAX_SHOWN = 200;
-    private static final String FORMAT = "host:port[;weight=N][;proto=h2][;tls[=insecure]][;maxconn=N]";
+    private static final String FORMAT = "host:port[;weight=N][;proto=h2][;tls[=insecure]][;maxconn=N][;send-proxy=v1|v2]";
 
     private BackendsConfig() {
     }
@@ -115,12 +118,13 @@ public final class BackendsConfig {
         int semicolon = text.indexOf(';');
         String address = (semicolon < 0 ? text : text.substring(0, semicolon)).trim();
         Optional<HostPort> hostPort = dev.rsp.config.Addresses.parse(address, dev.rsp.config.Addresses.Ports.CONNECT, problems).map(a -> new HostPort(a.host(), a.port()));
-        Options options = semicolon < 0 ? Options.DEFAULT : parseOptions(text.substring(semicolon + 1), problems);
+        BackendOptions options = semicolon < 0 ? BackendOptions.DEFAULT
+                : BackendOptions.parse(text.substring(semicolon + 1), problems);
         if (!problems.isEmpty() || hostPort.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(new Backend(name, hostPort.get().host(), hostPort.get().port(), options.weight, options.protocol,
-                options.tls, options.maxConnections));
+        return Optional.of(new Backend(name, hostPort.get().host(), hostPort.get().port(), options.weight(),
+                options.protocol(), options.tls(), options.maxConnections(), options.sendProxy()));
     }
 
     private record HostPort(String host, int port) {
@@ -145,121 +149,6 @@ public final class BackendsConfig {
                 return;
             }
         }
-    }
-
-    private record Options(int weight, Backend.Protocol protocol, Backend.Tls tls, int maxConnections) {
-        static final Options DEFAULT = new Options(DEFAULT_WEIGHT, Backend.Protocol.HTTP1, Backend.Tls.NONE, 0);
-    }
-
-    private static final List<String> OPTION_NAMES = List.of("weight", "proto", "tls", "maxconn");
-
-    /** Parses the part after the first {@code ;}; an option absent or invalid keeps its default. */
-    private static Options parseOptions(String options, List<String> problems) {
-        int weight = DEFAULT_WEIGHT;
-        Backend.Protocol protocol = Backend.Protocol.HTTP1;
-        Backend.Tls tls = Backend.Tls.NONE;
-        int maxConnections = 0;
-        List<String> seen = new ArrayList<>(3);
-        for (String option : options.split(";", -1)) {
-            String trimmed = option.trim();
-            if (trimmed.isEmpty()) {
-                problems.add("empty option after ';'; options are ;weight=N, ;proto=h2, ;tls and ;maxconn=N");
-                continue;
-            }
-            int eq = trimmed.indexOf('=');
-            String optionName = (eq < 0 ? trimmed : trimmed.substring(0, eq)).trim();
-            if (!OPTION_NAMES.contains(optionName)) {
-                problems.add("unknown option " + show(trimmed) + "; options are weight=N, proto=h2, tls[=insecure] and maxconn=N");
-                continue;
-            }
-            if (seen.contains(optionName)) {
-                problems.add("option '" + optionName + "' given more than once");
-                continue;
-            }
-            seen.add(optionName);
-            if (optionName.equals("tls")) {
-                String value = eq < 0 ? "" : trimmed.substring(eq + 1).trim();
-                if (eq < 0) {
-                    tls = Backend.Tls.VERIFIED;
-                } else if (value.equals("insecure")) {
-                    tls = Backend.Tls.INSECURE;
-                } else {
-                    problems.add("tls " + show(value) + " is not insecure; write ;tls (the certificate verified) or"
-                            + " ;tls=insecure (not checked, for test labs)");
-                }
-                continue;
-            }
-            if (eq < 0) {
-                problems.add("option '" + optionName + "' needs a value, e.g. " + switch (optionName) {
-                    case "weight" -> "weight=5";
-                    case "maxconn" -> "maxconn=100";
-                    default -> "proto=h2";
-                });
-                continue;
-            }
-            String value = trimmed.substring(eq + 1).trim();
-            if (optionName.equals("proto")) {
-                switch (value) {
-                    case "h2" -> protocol = Backend.Protocol.H2;
-                    case "http1" -> protocol = Backend.Protocol.HTTP1;
-                    default -> problems.add("proto " + show(value) + " is not one of h2, http1");
-                }
-                continue;
-            }
-            if (optionName.equals("maxconn")) {
-                long n = parseDecimal(value, 7);
-                if (n == NOT_A_NUMBER) {
-                    problems.add("maxconn " + show(value) + " is not an integer");
-                } else if (n < 1 || n > MAX_MAXCONN) {
-                    problems.add("maxconn " + value + " out of range (1-" + MAX_MAXCONN + ")");
-                } else {
-                    maxConnections = (int) n;
-                }
-                continue;
-            }
-            long parsed = parseDecimal(value, 4);
-            if (parsed == NOT_A_NUMBER) {
-                problems.add("weight " + show(value) + " is not an integer");
-            } else if (parsed < MIN_WEIGHT || parsed > MAX_WEIGHT) {
-                problems.add("weight " + value + " out of range (" + MIN_WEIGHT + "-" + MAX_WEIGHT + ")");
-            } else {
-                weight = (int) parsed;
-            }
-        }
-        return new Options(weight, protocol, tls, maxConnections);
-    }
-
-    private static final long NOT_A_NUMBER = -1;
-    private static final long TOO_LONG = -2;
-    private static final long NEGATIVE = -3;
-
-    /**
-     * Parses ASCII digits; more than {@code maxDigits} significant digits gives TOO_LONG, a leading minus before
-     * digits NEGATIVE, anything else NOT_A_NUMBER.
-     */
-    private static long parseDecimal(String s, int maxDigits) {
-        if (s.isEmpty()) {
-            return NOT_A_NUMBER;
-        }
-        if (s.charAt(0) == '-') {
-            return parseDecimal(s.substring(1), Integer.MAX_VALUE) == NOT_A_NUMBER ? NOT_A_NUMBER : NEGATIVE;
-        }
-        long value = 0;
-        int significant = 0;
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c < '0' || c > '9') {
-                return NOT_A_NUMBER;
-            }
-            if (significant > 0 || c != '0') {
-                significant++;
-            }
-            if (significant > maxDigits) {
-                return TOO_LONG;
-            }
-            value = value * 10 + (c - '0');
-        }
-        return value;
     }
 
     private static boolean isLetterOrDigit(char c) {

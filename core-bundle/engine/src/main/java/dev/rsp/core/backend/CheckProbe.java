@@ -1,5 +1,6 @@
 package dev.rsp.core.backend;
 
+import dev.rsp.core.proxyprotocol.ProxyHeaderWriter;
 import dev.rsp.spi.routing.Backend;
 import java.io.IOException;
 import java.io.InputStream;
@@ -78,6 +79,11 @@ final class CheckProbe {
                 return timedOut();
             }
             plain.connect(address, millisLeft(deadline));
+            if (backend.sendProxy() != Backend.SendProxy.NONE) {
+                // A backend that expects a PROXY header on every connection gets one naming no client (the spec's
+                // LOCAL), so that the check is not mistaken for a client of rsp's own address.
+                plain.getOutputStream().write(ProxyHeaderWriter.local(backend.sendProxy() == Backend.SendProxy.V1 ? 1 : 2));
+            }
             Socket s = plain;
             if (backend.tls() != Backend.Tls.NONE) {
                 s = tls.wrap(plain, backend, http() ? "http/1.1" : backend.protocol() == Backend.Protocol.H2 ? "h2" : "http/1.1");

@@ -5,6 +5,7 @@ import dev.rsp.core.net.LoopHandler;
 import dev.rsp.spi.routing.Backend;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 
 /**
@@ -21,6 +22,8 @@ final class BackendOpening {
     private final String alpn;
     private final ProxyEngine engine;
     private final LoopContext ctx;
+    /** The PROXY header still to send before anything else; null when none is (left). */
+    private ByteBuffer proxyHeader;
     private boolean tcp;
     private boolean open;
     /** Begun once TCP is connected, when {@link #encrypted}; null before and for cleartext. */
@@ -28,9 +31,11 @@ final class BackendOpening {
 
     /**
      * @param encrypted rsp speaks TLS on this connection, offering {@code alpn} ({@code http/1.1} or {@code h2})
+     * @param proxyHeader written first once TCP is connected, before the TLS handshake ({@code ;send-proxy}); or null
      */
     BackendOpening(Endpoint endpoint, Backend backend, boolean encrypted, String alpn, ProxyEngine engine,
-            LoopContext ctx) {
+            LoopContext ctx, byte[] proxyHeader) {
+        this.proxyHeader = proxyHeader == null ? null : ByteBuffer.wrap(proxyHeader);
         this.endpoint = endpoint;
         this.backend = backend;
         this.encrypted = encrypted;
@@ -45,7 +50,7 @@ final class BackendOpening {
      */
     void connect(InetSocketAddress address, LoopHandler handler) throws IOException {
         tcp = endpoint.channel().connect(address);
-        open = tcp && !encrypted;
+        open = tcp && !encrypted && proxyHeader == null;
         endpoint.register(ctx.loop, handler, tcp ? 0 : SelectionKey.OP_CONNECT);
     }
 
@@ -71,16 +76,35 @@ final class BackendOpening {
             }
             tcp = true;
             endpoint.clearInterest();
-            if (!encrypted) {
-                open = true;
-                return true;
-            }
+        }
+        if (proxyHeader != null && !sendProxyHeader()) {
+            return false;
+        }
+        if (!encrypted) {
+            open = true;
+            return true;
         }
         if (tls == null) {
             tls = BackendHandshake.begin(endpoint, backend, alpn, engine, ctx);
         }
         open = tls.advance();
         return open;
+    }
+
+    /**
+     * Writes what is left of the PROXY header, straight to the socket: nothing else has been written on it yet. A
+     * fresh socket's send buffer takes the whole header at once in practice; when it does not, the rest waits for
+     * OP_WRITE. True once all of it is out.
+     */
+    private boolean sendProxyHeader() throws IOException {
+        endpoint.channel().write(proxyHeader);
+        if (proxyHeader.hasRemaining()) {
+            endpoint.wantWrite(true);
+            return false;
+        }
+        proxyHeader = null;
+        endpoint.clearInterest();
+        return true;
     }
 
     /** The connection closes: a handshake in progress counts as failed. */

@@ -12,7 +12,8 @@ import java.util.Set;
 
 /**
  * Idle keep-alive connections to backends, per loop, keyed by backend name and address (a backend moved to another
- * address does not reuse connections to the old one). Most recently used first, so that surplus connections age
+ * address does not reuse connections to the old one) and, for a {@code ;send-proxy} backend, by client connection.
+ * A key without idle connections is removed, so per-client keys do not accumulate. Most recently used first, so that surplus connections age
  * out. Bounded per key; idle ones are closed after the idle timeout (one {@link Deadline} for the oldest). Loop
  * thread only.
  */
@@ -43,6 +44,9 @@ final class BackendPool implements LoopHandler {
         ArrayDeque<BackendSide> q = idle.get(key);
         while (q != null && !q.isEmpty()) {
             BackendSide b = q.pollFirst();
+            if (q.isEmpty()) {
+                idle.remove(key);
+            }
             if (b.endpoint().readinessPending() && !b.idleReadiness()) {
                 continue;
             }
@@ -81,17 +85,21 @@ final class BackendPool implements LoopHandler {
 
     void remove(BackendSide b) {
         ArrayDeque<BackendSide> q = idle.get(b.poolKey());
-        if (q != null) {
-            q.remove(b);
+        if (q != null && q.remove(b) && q.isEmpty()) {
+            idle.remove(b.poolKey());
         }
     }
 
-    /** Closes idle connections whose key is not in {@code keys} (backends removed or moved). */
+    /**
+     * Closes idle connections whose directory key is not in {@code keys} (backends removed or moved). The connections
+     * of one pool key share their directory key.
+     */
     void retain(Set<String> keys) {
         Iterator<Map.Entry<String, ArrayDeque<BackendSide>>> it = idle.entrySet().iterator();
         while (it.hasNext()) {
             Map.Entry<String, ArrayDeque<BackendSide>> e = it.next();
-            if (!keys.contains(e.getKey())) {
+            BackendSide first = e.getValue().peekFirst();
+            if (first == null || !keys.contains(first.directoryKey())) {
                 for (BackendSide b : e.getValue()) {
                     b.close();
                 }
@@ -109,13 +117,17 @@ final class BackendPool implements LoopHandler {
     @Override
     public void onDeadline(long nowNanos) {
         long next = Long.MAX_VALUE;
-        for (ArrayDeque<BackendSide> q : idle.values()) {
-            // oldest at the tail
+        Iterator<ArrayDeque<BackendSide>> it = idle.values().iterator();
+        while (it.hasNext()) {
+            ArrayDeque<BackendSide> q = it.next();
+            // oldest at the tail; closing one does not call remove (it is no longer in the deque)
             while (!q.isEmpty() && nowNanos - q.peekLast().idleSinceNanos() >= idleNanos) {
                 q.pollLast().close();
                 counters.count(Counter.BACKEND_POOL_IDLE_TIMEOUT);
             }
-            if (!q.isEmpty()) {
+            if (q.isEmpty()) {
+                it.remove();
+            } else {
                 next = Math.min(next, q.peekLast().idleSinceNanos() + idleNanos - nowNanos);
             }
         }

@@ -21,7 +21,7 @@ import java.nio.channels.SocketChannel;
 final class BackendSide implements LoopHandler, BackendLink {
 
     private final Backend backend;
-    private final String poolKey;
+    private final Keys keys;
     private final Endpoint endpoint;
     private final ResponseHeadParser parser;
     private final ProxyCounters counters;
@@ -32,15 +32,26 @@ final class BackendSide implements LoopHandler, BackendLink {
     private long idleSinceNanos;
     private int exchanges;
 
-    private BackendSide(Backend backend, String poolKey, SocketChannel channel, ProxyEngine engine, LoopContext ctx,
-            boolean encrypted) {
+    /**
+     * What a connection is pooled under.
+     *
+     * @param directory the backend's key in the {@link dev.rsp.core.backend.BackendDirectory} (name, address,
+     *                  protocol): while the directory has it, the connection may be pooled
+     * @param pool      what the pool files it under: the directory key, plus the client connection for a
+     *                  {@code ;send-proxy} backend (its PROXY header names that client: no other may reuse it)
+     */
+    record Keys(String directory, String pool) {
+    }
+
+    private BackendSide(Backend backend, Keys keys, SocketChannel channel, ProxyEngine engine, LoopContext ctx,
+            boolean encrypted, byte[] proxyHeader) {
         this.backend = backend;
-        this.poolKey = poolKey;
+        this.keys = keys;
         this.endpoint = new Endpoint(channel, ctx.loop.buffers());
         this.parser = new ResponseHeadParser(engine.settings().headLimits());
         this.counters = engine.counters();
         this.stats = ctx.metrics.backend(backend.name());
-        this.opening = new BackendOpening(endpoint, backend, encrypted, ALPN, engine, ctx);
+        this.opening = new BackendOpening(endpoint, backend, encrypted, ALPN, engine, ctx, proxyHeader);
     }
 
     /** What rsp offers an HTTP/1.1 backend over ALPN. */
@@ -49,18 +60,19 @@ final class BackendSide implements LoopHandler, BackendLink {
     /**
      * Opens a non-blocking connection. The address must already be resolved: resolving here would block the loop.
      *
+     * @param proxyHeader sent first, before TLS and the request, for a {@code ;send-proxy} backend; else null
      * @param raw relays bytes as they are (TLS passthrough): no TLS of rsp's own, whatever the backend's {@code ;tls}
      * @return the connection, connected or connecting (then {@link #connected()} is false and readiness is awaited:
      * OP_CONNECT, or the TLS handshake's)
      */
     static BackendSide connect(LoopContext ctx, ProxyEngine engine, Backend backend, InetSocketAddress address,
-            String poolKey, Exchange owner, boolean raw) throws IOException {
+            Keys keys, byte[] proxyHeader, Exchange owner, boolean raw) throws IOException {
         SocketChannel ch = SocketChannel.open();
         BackendSide b;
         try {
             ch.configureBlocking(false);
             ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
-            b = new BackendSide(backend, poolKey, ch, engine, ctx, !raw && backend.tls() != Backend.Tls.NONE);
+            b = new BackendSide(backend, keys, ch, engine, ctx, !raw && backend.tls() != Backend.Tls.NONE, proxyHeader);
             b.owner = owner;
             b.opening.connect(address, b);
         } catch (IOException | RuntimeException e) {
@@ -98,8 +110,14 @@ final class BackendSide implements LoopHandler, BackendLink {
         return backend;
     }
 
+    /** What the pool files this connection under. */
     String poolKey() {
-        return poolKey;
+        return keys.pool();
+    }
+
+    /** The backend's directory key this connection was opened for. */
+    String directoryKey() {
+        return keys.directory();
     }
 
     Endpoint endpoint() {

@@ -23,6 +23,12 @@ interface Downstream {
     /** The client's address, as written into X-Forwarded-For and the access log. */
     String clientIp();
 
+    /**
+     * The client's address and port and the local address it reached: what a PROXY header sent to a backend names.
+     * Asked only for backends marked {@code ;send-proxy} (the local address costs a system call).
+     */
+    ConnectionAddresses addresses();
+
     /** True when the client spoke TLS that rsp terminated (X-Forwarded-Proto: https). */
     boolean tls();
 

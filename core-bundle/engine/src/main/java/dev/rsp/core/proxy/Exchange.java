@@ -39,6 +39,11 @@ final class Exchange implements LoopHandler {
     /** The client's concurrency slot this exchange holds ({@link RateAdmission}); released once, when it ends. */
     private InFlight rateSlot;
 
+    /** The client connection's addresses, for a PROXY header to a {@code ;send-proxy} backend. */
+    ConnectionAddresses clientAddresses() {
+        return down.addresses();
+    }
+
     Exchange(ProxyEngine engine, LoopContext ctx, Downstream down) {
         this.engine = engine;
         this.ctx = ctx;

@@ -89,7 +89,7 @@ final class H2BackendConnection implements LoopHandler {
             afterInput();
         });
         this.requestParser = new RequestHeadParser(s.headLimits());
-        this.opening = new BackendOpening(endpoint, backend, backend.tls() != Backend.Tls.NONE, ALPN, engine, ctx);
+        this.opening = new BackendOpening(endpoint, backend, backend.tls() != Backend.Tls.NONE, ALPN, engine, ctx, null);
     }
 
     /** Opens a non-blocking connection to {@code address} (already resolved: resolving here would block the loop). */

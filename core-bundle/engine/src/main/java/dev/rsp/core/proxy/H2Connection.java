@@ -335,6 +335,10 @@ final class H2Connection implements ClientConnection, H2SessionListener {
         return engine.errorPages().page(status);
     }
 
+    ConnectionAddresses addresses() {
+        return ConnectionAddresses.of(remote, client);
+    }
+
     String clientIp() {
         return clientIp;
     }

@@ -161,6 +161,11 @@ final class H2Downstream extends H2Waiter implements Downstream, ByteSink {
     }
 
     @Override
+    public ConnectionAddresses addresses() {
+        return conn.addresses();
+    }
+
+    @Override
     public String clientIp() {
         return conn.clientIp();
     }

@@ -180,6 +180,11 @@ final class Http1Connection implements ClientConnection, Downstream {
     }
 
     @Override
+    public ConnectionAddresses addresses() {
+        return ConnectionAddresses.of(view.clientAddress(), client);
+    }
+
+    @Override
     public String clientIp() {
         return clientIp;
     }

@@ -4,6 +4,7 @@ import dev.rsp.core.net.ByteSink;
 import dev.rsp.core.net.ByteSource;
 import dev.rsp.core.net.Endpoint;
 import dev.rsp.core.http.HttpHead;
+import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 
@@ -17,15 +18,17 @@ final class PassthroughConnection implements ClientConnection, Downstream {
     private final ProxyEngine engine;
     private final LoopContext ctx;
     private final Endpoint client;
+    private final InetSocketAddress remote;
     private final String clientIp;
     private Exchange exchange;
     private boolean closed;
 
-    PassthroughConnection(ProxyEngine engine, LoopContext ctx, Endpoint client, String clientIp) {
+    PassthroughConnection(ProxyEngine engine, LoopContext ctx, Endpoint client, InetSocketAddress remote) {
         this.engine = engine;
         this.ctx = ctx;
         this.client = client;
-        this.clientIp = clientIp;
+        this.remote = remote;
+        this.clientIp = remote.getAddress().getHostAddress();
     }
 
     /** The exchange that relays this connection; set once, before it starts. */
@@ -59,6 +62,11 @@ final class PassthroughConnection implements ClientConnection, Downstream {
     @Override
     public ByteSink responseSink() {
         return client;
+    }
+
+    @Override
+    public ConnectionAddresses addresses() {
+        return ConnectionAddresses.of(remote, client);
     }
 
     @Override

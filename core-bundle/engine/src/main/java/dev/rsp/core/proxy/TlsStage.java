@@ -192,7 +192,7 @@ final class TlsStage implements ClientConnection {
 
     /** Routes the connection by its server name (or to the front's default backend) and relays it unchanged. */
     private void passthrough(Inspection.Hello hello, Passthrough relay) {
-        PassthroughConnection pass = new PassthroughConnection(engine, ctx, client, clientIp);
+        PassthroughConnection pass = new PassthroughConnection(engine, ctx, client, remote);
         handOver(pass);
         String serverName = hello.serverName().orElse("-");
         if (hello.serverName().isPresent()) {

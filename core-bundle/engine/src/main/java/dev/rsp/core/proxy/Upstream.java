@@ -145,7 +145,14 @@ final class Upstream {
             }
             return backend.connected() ? Step.CONNECTED : Step.CONNECTING;
         }
-        BackendSide pooled = raw ? null : ctx.pool.take(key);
+        byte[] proxyHeader = null;
+        String connectionKey = key;
+        if (b.sendProxy() != Backend.SendProxy.NONE) {
+            ConnectionAddresses at = owner.clientAddresses();
+            proxyHeader = at.proxyHeader(b.sendProxy());
+            connectionKey = key + at.poolKeySuffix();
+        }
+        BackendSide pooled = raw ? null : ctx.pool.take(connectionKey);
         if (pooled != null) {
             backend = pooled;
             pooled.takenBy(owner);
@@ -157,7 +164,8 @@ final class Upstream {
                 address = address.isUnresolved() ? InetSocketAddress.createUnresolved(address.getHostString(), port)
                         : new InetSocketAddress(address.getAddress(), port);
             }
-            backend = BackendSide.connect(ctx, engine, b, address, key, owner, raw);
+            backend = BackendSide.connect(ctx, engine, b, address, new BackendSide.Keys(key, connectionKey), proxyHeader,
+                    owner, raw);
         } catch (IOException | RuntimeException e) {
             backend = null;
             connectFailed(b, reason(e));
@@ -214,7 +222,7 @@ final class Upstream {
             return;
         }
         // A connection to a backend removed or moved meanwhile is closed: BackendPool.retain already ran for it.
-        if (reusable && backend instanceof BackendSide b && engine.directory().hasPoolKey(b.backend().name(), b.poolKey())) {
+        if (reusable && backend instanceof BackendSide b && engine.directory().hasPoolKey(b.backend().name(), b.directoryKey())) {
             backend = null;
             ctx.pool.offer(b, System.nanoTime());
         } else {

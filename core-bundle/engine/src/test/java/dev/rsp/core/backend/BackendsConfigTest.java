@@ -67,6 +67,15 @@ class BackendsConfigTest {
         assertEquals(0, backends.all().get(2).maxConnections(), "0: backend.maxconn of rsp.core applies");
     }
 
+    @Test
+    void sendProxyNamesTheHeaderVersionAndCombinesWithTls() {
+        Backends backends = valid(Map.of("backend.a", "a:80;send-proxy=v1", "backend.b", "b:443 ; tls ; send-proxy = v2",
+                "backend.c", "c:80"));
+        assertEquals(List.of(Backend.SendProxy.V1, Backend.SendProxy.V2, Backend.SendProxy.NONE),
+                backends.all().stream().map(Backend::sendProxy).toList());
+        assertEquals(Backend.Tls.VERIFIED, backends.all().get(1).tls());
+    }
+
     @ParameterizedTest(name = "{0} -> {1}")
     @CsvSource(delimiter = '|', quoteCharacter = '"', value = {
             "web1:99999                 | port 99999 out of range (1-65535)",
@@ -124,9 +133,9 @@ class BackendsConfigTest {
             "web1:80;maxconn=many       | maxconn 'many' is not an integer",
             "web1:80;maxconn            | option 'maxconn' needs a value, e.g. maxconn=100",
             "web1:80;maxconn=2;maxconn=3 | option 'maxconn' given more than once",
-            "web1:80;max=5              | unknown option 'max=5'; options are weight=N, proto=h2, tls[=insecure] and maxconn=N",
+            "web1:80;max=5              | unknown option 'max=5'; options are weight=N, proto=h2, tls[=insecure], maxconn=N and send-proxy=v1 or v2",
             "web1:80;Weight=5           | unknown option 'Weight=5'",
-            "web1:80;                   | empty option after ';'; options are ;weight=N, ;proto=h2, ;tls and ;maxconn=N",
+            "web1:80;                   | empty option after ';'; options are weight=N, proto=h2, tls[=insecure], maxconn=N and send-proxy=v1 or v2",
             "web1:80;proto=h3           | proto 'h3' is not one of h2, http1",
             "web1:80;proto=H2           | proto 'H2' is not one of h2, http1",
             "web1:80;proto              | option 'proto' needs a value, e.g. proto=h2",
@@ -137,6 +146,10 @@ class BackendsConfigTest {
             "web1:80;tls;tls            | option 'tls' given more than once",
             "web1:80;tls;tls=insecure   | option 'tls' given more than once",
             "web1:80;TLS                | unknown option 'TLS'",
+            "web1:80;send-proxy         | option 'send-proxy' needs a value, e.g. send-proxy=v2",
+            "web1:80;send-proxy=v3      | send-proxy 'v3' is not one of v1, v2",
+            "web1:80;send-proxy=V2      | send-proxy 'V2' is not one of v1, v2",
+            "web1:80;proto=h2;send-proxy=v2 | send-proxy cannot be combined with proto=h2",
     })
     void invalidValues(String value, String expected) {
         List<String> errors = errors(Map.of("backend.web-1", value));
@@ -233,7 +246,7 @@ class BackendsConfigTest {
                 "backend.a = 'a..b:99999': host 'a..b' has an empty label",
                 "backend.a = 'a..b:99999': port 99999 out of range (1-65535)",
                 "backend.b = 'b:80;weight=0;color=red': weight 0 out of range (1-1000)",
-                "backend.b = 'b:80;weight=0;color=red': unknown option 'color=red'; options are weight=N, proto=h2, tls[=insecure] and maxconn=N",
+                "backend.b = 'b:80;weight=0;color=red': unknown option 'color=red'; options are weight=N, proto=h2, tls[=insecure], maxconn=N and send-proxy=v1 or v2",
                 "backend.c = 'http://c:80': drop the scheme 'http://'; write host:port only"), errors);
     }
 
@@ -279,23 +292,23 @@ class BackendsConfigTest {
     @Test
     void rejectsArraysAndCollections() {
         assertEquals(List.of("backend.web = ['a:80', 'b:80']: one value per key, got an array of 2; "
-                        + "write backend.web = host:port[;weight=N][;proto=h2][;tls[=insecure]][;maxconn=N]"),
+                        + "write backend.web = host:port[;weight=N][;proto=h2][;tls[=insecure]][;maxconn=N][;send-proxy=v1|v2]"),
                 errors(Map.of("backend.web", new String[] {"a:80", "b:80"})));
         assertEquals(List.of("backend.web = ['a:80']: one value per key, got an array of 1; "
-                        + "write backend.web = host:port[;weight=N][;proto=h2][;tls[=insecure]][;maxconn=N]"),
+                        + "write backend.web = host:port[;weight=N][;proto=h2][;tls[=insecure]][;maxconn=N][;send-proxy=v1|v2]"),
                 errors(Map.of("backend.web", new String[] {"a:80"})));
         assertEquals(List.of("backend.web = ['a:80', 'b:80']: one value per key, got a list of 2; "
-                        + "write backend.web = host:port[;weight=N][;proto=h2][;tls[=insecure]][;maxconn=N]"),
+                        + "write backend.web = host:port[;weight=N][;proto=h2][;tls[=insecure]][;maxconn=N][;send-proxy=v1|v2]"),
                 errors(Map.of("backend.web", List.of("a:80", "b:80"))));
     }
 
     @Test
     void rejectsNonStringValues() {
-        assertEquals(List.of("backend.web = 8080: expected a string host:port[;weight=N][;proto=h2][;tls[=insecure]][;maxconn=N], got a Integer"),
+        assertEquals(List.of("backend.web = 8080: expected a string host:port[;weight=N][;proto=h2][;tls[=insecure]][;maxconn=N][;send-proxy=v1|v2], got a Integer"),
                 errors(Map.of("backend.web", 8080)));
         Map<String, Object> props = new HashMap<>();
         props.put("backend.web", null);
-        assertEquals(List.of("backend.web = null: expected a string host:port[;weight=N][;proto=h2][;tls[=insecure]][;maxconn=N], got no value"),
+        assertEquals(List.of("backend.web = null: expected a string host:port[;weight=N][;proto=h2][;tls[=insecure]][;maxconn=N][;send-proxy=v1|v2], got no value"),
                 errors(props));
     }
 
