@@ -27,7 +27,8 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * Cost of one host-hash decision as a network thread pays it: {@code Router.select} on a prebuilt router, with the
  * default 3 candidates, over N backends of equal weight, for hosts drawn from a fixed-seed set of 4096 random names
- * (hashing the host string is included). Run: {@code java -jar bench/jmh/target/benchmarks.jar HostHash}.
+ * (hashing the host string is included). With the default cache every host is remembered after its first request
+ * (the steady state of a platform's hot hosts); {@code cacheSize = 0} is the cost of a host seen for the first time. Run: {@code java -jar bench/jmh/target/benchmarks.jar HostHash}.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -39,8 +40,12 @@ public class HostHashBenchmark {
 
     private static final int HOSTS = 4096;
 
-    @Param({"10", "100", "1000"})
+    @Param({"10", "100", "1000", "10000"})
     public int n;
+
+    /** Decisions the router remembers ({@code cache.size}); 0 measures the rendezvous computation itself. */
+    @Param({"65536", "0"})
+    public int cacheSize;
 
     private Router router;
     private ProbeRequest[] heads;
@@ -50,7 +55,7 @@ public class HostHashBenchmark {
     public void setUp() {
         List<Backend> list = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            list.add(new Backend(String.format("b%04d", i), "10.0." + (i / 250) + "." + (i % 250 + 1), 8080, 1));
+            list.add(new Backend(String.format("b%05d", i), "10." + (i / 62500) + "." + (i / 250 % 250) + "." + (i % 250 + 1), 8080, 1));
         }
         router = new HostHashStrategy(defaults()).build(new Backends(1, list));
         SplittableRandom random = new SplittableRandom(2024);
@@ -70,11 +75,16 @@ public class HostHashBenchmark {
         return router.select(heads[next++ & (HOSTS - 1)]);
     }
 
-    private static HostHashConfig defaults() {
+    private HostHashConfig defaults() {
         return new HostHashConfig() {
             @Override
             public int candidates() {
                 return HostHashStrategy.DEFAULT_CANDIDATES;
+            }
+
+            @Override
+            public int cache_size() {
+                return cacheSize;
             }
 
             @Override

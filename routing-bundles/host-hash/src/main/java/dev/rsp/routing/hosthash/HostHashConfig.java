@@ -16,4 +16,12 @@ public @interface HostHashConfig {
     @AttributeDefinition(min = "1", max = "8",
             description = "Distinct backends per decision, most preferred first (1 to 8).")
     int candidates() default HostHashStrategy.DEFAULT_CANDIDATES;
+
+    /**
+     * Decisions each router remembers, by host (rounded up to a power of two; 0: none): a remembered host costs a
+     * hash and an array read instead of one score per backend. Key {@code cache.size}.
+     */
+    @AttributeDefinition(min = "0", max = "4194304",
+            description = "Hosts whose decision a router remembers (0 to 4194304; 0: none).")
+    int cache_size() default HostHashStrategy.DEFAULT_CACHE_SIZE;
 }

@@ -39,10 +39,21 @@ public final class HostHashStrategy implements RoutingStrategy {
     public static final String PID = "rsp.routing.hosthash";
     /** Candidates per decision when not configured. */
     public static final int DEFAULT_CANDIDATES = 3;
+    /**
+     * Decisions a router remembers when not configured: about 6 MB when full with 3 candidates; 4,096 hot hosts then
+     * fill a sixteenth of it and almost never evict each other.
+     */
+    public static final int DEFAULT_CACHE_SIZE = 65536;
+    /** The most decisions a router may remember. */
+    public static final int MAX_CACHE_SIZE = 1 << 22;
 
     private static final Logger LOG = LoggerFactory.getLogger(HostHashStrategy.class);
 
-    private volatile int candidates = DEFAULT_CANDIDATES;
+    /** What a build uses; replaced whole, so a build never sees half of a change. */
+    private record Settings(int candidates, int cacheSize) {
+    }
+
+    private volatile Settings settings = new Settings(DEFAULT_CANDIDATES, DEFAULT_CACHE_SIZE);
 
     /** The keys of {@value #PID}, shared with {@code bin/rsp check}. */
     public static final Schema SCHEMA = Schema.fromAnnotation(PID, HostHashConfig.class);
@@ -57,7 +68,7 @@ public final class HostHashStrategy implements RoutingStrategy {
 
     /** A strategy with {@code config} in force, outside Declarative Services (benchmarks, tests). */
     public HostHashStrategy(HostHashConfig config) {
-        this(Map.of("candidates", config.candidates()));
+        this(Map.of("candidates", config.candidates(), "cache.size", config.cache_size()));
     }
 
     @Modified
@@ -68,12 +79,18 @@ public final class HostHashStrategy implements RoutingStrategy {
     /** Builds a router over {@code backends} with the current configuration; called off the network threads. */
     @Override
     public Router build(Backends backends) {
-        return RendezvousRouter.build(backends, candidates);
+        Settings s = settings;
+        return RendezvousRouter.build(backends, s.candidates(), s.cacheSize());
     }
 
     /** The configured number of candidates per decision. */
     int candidates() {
-        return candidates;
+        return settings.candidates();
+    }
+
+    /** The configured number of decisions a router remembers. */
+    int cacheSize() {
+        return settings.cacheSize();
     }
 
     private synchronized void apply(Map<String, Object> properties) {
@@ -84,10 +101,13 @@ public final class HostHashStrategy implements RoutingStrategy {
         reading.warnings().forEach(LOG::warn);
         problems = check(reading);
         if (!problems.isEmpty()) {
-            problems.forEach(p -> LOG.error("{}; keeping candidates = {}", p, candidates));
+            Settings kept = settings;
+            problems.forEach(p -> LOG.error("{}; keeping candidates = {}, cache.size = {}", p, kept.candidates(),
+                    kept.cacheSize()));
             return;
         }
-        candidates = reading.as(HostHashConfig.class).candidates();
+        HostHashConfig c = reading.as(HostHashConfig.class);
+        settings = new Settings(c.candidates(), c.cache_size());
         running.applied(effective);
     }
 
@@ -98,6 +118,10 @@ public final class HostHashStrategy implements RoutingStrategy {
             int c = reading.as(HostHashConfig.class).candidates();
             if (c < 1 || c > Decision.MAX_CANDIDATES) {
                 problems.add(PID + ": candidates = '" + c + "': expected a whole number from 1 to " + Decision.MAX_CANDIDATES);
+            }
+            int size = reading.as(HostHashConfig.class).cache_size();
+            if (size < 0 || size > MAX_CACHE_SIZE) {
+                problems.add(PID + ": cache.size = '" + size + "': expected a whole number from 0 to " + MAX_CACHE_SIZE);
             }
         }
         return problems;

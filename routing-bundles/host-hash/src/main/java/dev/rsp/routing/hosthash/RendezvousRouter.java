@@ -24,8 +24,12 @@ import java.util.List;
  * logarithm is taken only for the best few of each group: with all weights equal a lookup is one hash of the
  * host plus one multiply-xorshift mix and one compare per backend, and no logarithm at all.
  *
- * <p>Immutable and safe for concurrent use. {@link #select} takes no locks, never blocks, never throws, and
- * allocates the candidate list plus a few small arrays.
+ * <p>Decisions are remembered per router in a {@link DecisionCache} ({@code cache.size}), so a host seen recently
+ * costs a hash and an array read whatever the number of backends; the cache is exact (a router lives for one
+ * backend set), so balance and movement are the same with it and without.
+ *
+ * <p>Safe for concurrent use. {@link #select} takes no locks, never blocks, never throws; a cached decision
+ * allocates nothing, a computed one the candidate list plus a few small arrays.
  */
 final class RendezvousRouter implements Router {
 
@@ -46,8 +50,10 @@ final class RendezvousRouter implements Router {
     private final int[] groupEnd;
     private final double[] groupWeight;
     private final int candidates;
+    /** Null when {@code cache.size} is 0. */
+    private final DecisionCache cache;
 
-    private RendezvousRouter(List<Backend> ordered, int candidates) {
+    private RendezvousRouter(List<Backend> ordered, int candidates, int cacheSlots) {
         int n = ordered.size();
         names = new String[n];
         seeds = new long[n];
@@ -65,6 +71,7 @@ final class RendezvousRouter implements Router {
         groupEnd = ends.stream().mapToInt(Integer::intValue).toArray();
         groupWeight = weights.stream().mapToDouble(Integer::doubleValue).toArray();
         this.candidates = Math.min(candidates, n);
+        this.cache = cacheSlots > 0 ? new DecisionCache(cacheSlots) : null;
     }
 
     /**
@@ -73,24 +80,34 @@ final class RendezvousRouter implements Router {
      * @param backends   the configured backends, possibly empty
      * @param candidates how many distinct backends a decision names, 1 to {@link Decision#MAX_CANDIDATES}
      *                   (fewer when fewer backends are configured)
+     * @param cacheSize  decisions remembered ({@link DecisionCache#slotsFor}); 0: none
      * @return a router that passes when there are no backends (or more than {@link #MAX_BACKENDS})
      */
-    static Router build(Backends backends, int candidates) {
+    static Router build(Backends backends, int candidates, int cacheSize) {
         if (candidates < 1 || candidates > Decision.MAX_CANDIDATES) {
             throw new IllegalArgumentException("candidates must be 1 to " + Decision.MAX_CANDIDATES + ": " + candidates);
         }
         if (backends.all().isEmpty() || backends.all().size() > MAX_BACKENDS) {
             return PASS;
         }
-        return create(backends, candidates);
+        return create(backends, candidates, cacheSize);
     }
 
-    /** Like {@link #build} for a non-empty set, typed for tests and benchmarks that need {@link #ownerIndex}. */
+    /** Like {@link #build} without a cache. */
+    static Router build(Backends backends, int candidates) {
+        return build(backends, candidates, 0);
+    }
+
+    /** Like {@link #build} for a non-empty set without a cache, typed for tests that need {@link #ownerIndex}. */
     static RendezvousRouter create(Backends backends, int candidates) {
+        return create(backends, candidates, 0);
+    }
+
+    private static RendezvousRouter create(Backends backends, int candidates, int cacheSize) {
         List<Backend> ordered = backends.all().stream()
                 .sorted(Comparator.comparingInt(Backend::weight).thenComparing(Backend::name))
                 .toList();
-        return new RendezvousRouter(ordered, candidates);
+        return new RendezvousRouter(ordered, candidates, DecisionCache.slotsFor(cacheSize));
     }
 
     @Override
@@ -99,7 +116,16 @@ final class RendezvousRouter implements Router {
         if (host == null) {
             return Decision.pass();
         }
-        return Decision.to(List.of(candidates(NameHash.host(host))));
+        long hostHash = NameHash.host(host);
+        if (cache == null) {
+            return Decision.to(List.of(candidates(hostHash)));
+        }
+        Decision known = cache.get(hostHash);
+        if (known == null) {
+            known = Decision.to(List.of(candidates(hostHash)));
+            cache.put(hostHash, known);
+        }
+        return known;
     }
 
     /** The candidate backend names for a host hash, best first; distinct, as many as configured. */

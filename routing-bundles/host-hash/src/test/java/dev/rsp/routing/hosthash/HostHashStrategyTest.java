@@ -67,6 +67,18 @@ class HostHashStrategyTest {
                 HostHashStrategy.check(HostHashStrategy.SCHEMA.read(Map.of("candidates", "9"))));
     }
 
+    @Test
+    void cacheSizeDefaultsAndIsValidated() {
+        HostHashStrategy strategy = new HostHashStrategy(config(3));
+        assertEquals(HostHashStrategy.DEFAULT_CACHE_SIZE, strategy.cacheSize());
+        strategy.modified(Map.of("candidates", "3", "cache.size", "0"));
+        assertEquals(0, strategy.cacheSize());
+        strategy.modified(Map.of("candidates", "3", "cache.size", "-1"));
+        assertEquals(0, strategy.cacheSize(), "a negative size keeps the previous good one");
+        assertEquals(List.of("rsp.routing.hosthash: cache.size = '4194305': expected a whole number from 0 to 4194304"),
+                HostHashStrategy.check(HostHashStrategy.SCHEMA.read(Map.of("cache.size", "4194305"))));
+    }
+
     private static Map<String, Object> config(int candidates) {
         return Map.of("candidates", String.valueOf(candidates), "service.pid", HostHashStrategy.PID);
     }
