@@ -212,6 +212,7 @@ class TlsSettingsTest {
         assertTrue(errors(Map.of("ocsp.fetch.timeout.ms", "soon")).get(0).startsWith("ocsp.fetch.timeout.ms = 'soon'"));
         assertTrue(errors(Map.of("ocsp.fetch.timeout", "10000")).get(0).contains("use ocsp.fetch.timeout.ms"));
     }
+
     @Test
     void theProxyProtocolKeysAreReadAsRspCoresAreAndOffByDefault() {
         assertEquals(dev.rsp.spi.tls.ProxyProtocol.OFF, valid(Map.of()).proxyProtocol());
