@@ -1,11 +1,11 @@
 package dev.rsp.core.proxy;
 
-import static java.nio.charset.StandardCharsets.US_ASCII;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.rsp.core.CoreConfigs;
+import dev.rsp.core.proxyprotocol.ProxyHeaderRejection;
 import dev.rsp.core.ratelimit.RateLimitSettings;
 import dev.rsp.spi.routing.Decision;
 import java.io.IOException;
@@ -216,6 +216,15 @@ class ProxyProtocolListenerTest extends StubProxyFixture {
         assertEquals("xff=127.0.0.1", lines[0]);
         assertEquals("2 " + routed.get(0).getPort(), lines[1], "HTTP/2, and routing saw the port the header named");
         assertEquals(1, counted(Counter.PROXY_PROXIED));
+    }
+
+    @Test
+    void everyRefusalOfTheParserHasItsDeclaredCounter() {
+        for (ProxyHeaderRejection r : ProxyHeaderRejection.values()) {
+            if (r != ProxyHeaderRejection.NOT_REJECTED) {
+                assertTrue(Counter.forId(r.counter()).isPresent(), r + " counts " + r.counter() + ", not declared");
+            }
+        }
     }
 
     @Test
