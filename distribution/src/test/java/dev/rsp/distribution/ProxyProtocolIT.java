@@ -61,7 +61,7 @@ class ProxyProtocolIT {
             Waits.until("the TLS listener answering curl --haproxy-protocol", () -> curl("--haproxy-protocol", "-k",
                     "--resolve", "alice.example.com:" + home.tlsPort + ":127.0.0.1",
                     "https://alice.example.com:" + home.tlsPort + "/tls").startsWith("200"), log);
-            Waits.logLine(log, " 127.0.0.1 https alice.example.com GET /tls HTTP/1.1 200 ", 1);
+            Waits.logLine(log, " 127.0.0.1 https alice.example.com GET /tls HTTP/2 200 ", 1);
 
             String refused = RawHttp.get(home.httpPort, "alice.example.com", "/no-header");
             assertEquals("", refused, "a connection without a header is closed unanswered");
