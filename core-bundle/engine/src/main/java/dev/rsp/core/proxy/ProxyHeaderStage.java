@@ -20,13 +20,13 @@ import java.util.concurrent.TimeUnit;
  * ({@link ConnectionStart#afterHeader}) with the client address it names (a LOCAL header keeps the TCP peer's). What
  * followed the header in the same reads stays in the input window for that stage. A connection whose header is bad,
  * late or cut off is closed and counted ({@code proxy.reject.*}, {@code proxy.timeout}, {@code proxy.closed}); a bad
- * header also gets a log line (at most one per second over all loops). Loop thread only.
+ * header also gets a log line (at most one per 10 s over all loops). Loop thread only.
  *
  * <p>Buffer ownership: the endpoint owns its input buffer; the parser only reads it in place.
  */
 final class ProxyHeaderStage implements ClientConnection {
 
-    private static final LogThrottle BAD_HEADERS = new LogThrottle(1, TimeUnit.SECONDS);
+    private static final LogThrottle BAD_HEADERS = new LogThrottle(10, TimeUnit.SECONDS);
 
     private final ProxyEngine engine;
     private final LoopContext ctx;
