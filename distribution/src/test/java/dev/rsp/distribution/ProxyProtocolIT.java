@@ -26,7 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
  * etc/rsp.core.cfg (HTTP listener) and etc/rsp.tls.cfg (TLS listener), behind a real HAProxy ({@code send-proxy-v2},
  * {@code proxy-v2-options crc32c}) and {@code curl --haproxy-protocol}. The client connects to HAProxy from 127.0.0.2;
  * HAProxy connects to rsp from 127.0.0.1: the access log names 127.0.0.2. A connection without a header is closed
- * and counted; switching the protocol on without trusted peers fails the start and bin/rsp check names it.
+ * and counted; a bad edit keeps the settings in force; switching the protocol on without trusted peers fails the start
+ * and bin/rsp check names it.
  */
 class ProxyProtocolIT {
 
@@ -69,6 +70,12 @@ class ProxyProtocolIT {
             assertTrue(stats.contains("\"proxy.reject.signature\":1"), stats);
             assertFalse(stats.contains("\"proxy.proxied\":0"), stats);
             assertTrue(stats.contains("\"proxy.reject.crc\":0"), stats);
+
+            home.core("proxy.trusted", "lb.internal");
+            Waits.logLine(log, "proxy.trusted: 'lb.internal' is not an address range: expected an IPv4 or IPv6 address, "
+                    + "optionally with /bits (10.0.0.0/8, 2001:db8::/32); keeping the previous configuration", 1);
+            assertEquals("200", curl("--haproxy-protocol", "-H", "Host: alice.example.com",
+                    "http://127.0.0.1:" + home.httpPort + "/after-bad-edit"), "the last good settings stay in force");
             String out = Files.readString(log, StandardCharsets.UTF_8);
             assertTrue(out.contains("PROXY header from 127.0.0.1 refused: no PROXY protocol signature of an accepted "
                     + "version; connection closed"), out);
