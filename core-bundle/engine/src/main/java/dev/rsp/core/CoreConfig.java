@@ -184,4 +184,21 @@ public @interface CoreConfig {
     @AttributeDefinition(description = "How often each loop lets its buffer pools shrink to the recent demand (idle "
             + "buffers the last period did not need are dropped), in ms; applied at start")
     long buffer_pool_decay_ms() default 5_000;
+
+    @AttributeDefinition(description = "PROXY protocol on the HTTP listener: off, or v1, v2 or any: every connection must "
+            + "start with a PROXY header of that version from a peer in proxy.trusted, and the client address it names is "
+            + "the one routing, Lua, X-Forwarded-For, the access log and rate limits see")
+    String proxy_protocol() default "off";
+
+    @AttributeDefinition(description = "The peers allowed to send a PROXY header (load balancers), CIDRs or addresses, "
+            + "comma-separated (10.0.0.0/8, 2001:db8::/32); required when proxy.protocol is on (0.0.0.0/0, ::/0 trusts "
+            + "everyone); connections from other peers are closed")
+    String proxy_trusted() default "";
+
+    @AttributeDefinition(description = "Time a peer has to send the whole PROXY header after connecting; closed after")
+    long proxy_timeout_ms() default dev.rsp.config.ProxyProtocolKeys.DEFAULT_TIMEOUT_MS;
+
+    @AttributeDefinition(description = "Largest PROXY v2 header in bytes (16 fixed bytes, addresses and TLVs), 52 to "
+            + "65551 and at most buffer.size; larger: closed (v1 lines are at most 107 bytes, as the spec says)")
+    int proxy_max_v2_bytes() default dev.rsp.config.ProxyProtocolKeys.DEFAULT_MAX_V2_BYTES;
 }

@@ -105,4 +105,23 @@ public @interface TlsConfig {
     @AttributeDefinition(name = "passthrough.backend.port", description = "passthrough: the port backends take TLS "
             + "on; 0 uses each backend's own port")
     int passthrough_backend_port() default 0;
+
+    @AttributeDefinition(name = "proxy.protocol", description = "PROXY protocol on the TLS listener: off, or v1, v2 or "
+            + "any: every connection must start with a PROXY header of that version from a peer in proxy.trusted, read "
+            + "before the ClientHello; the client address it names is the one routing, Lua, X-Forwarded-For, the access "
+            + "log and rate limits see")
+    String proxy_protocol() default "off";
+
+    @AttributeDefinition(name = "proxy.trusted", description = "The peers allowed to send a PROXY header (load "
+            + "balancers), CIDRs or addresses, comma-separated (10.0.0.0/8, 2001:db8::/32); required when proxy.protocol "
+            + "is on (0.0.0.0/0, ::/0 trusts everyone); connections from other peers are closed")
+    String proxy_trusted() default "";
+
+    @AttributeDefinition(name = "proxy.timeout.ms", description = "Time a peer has to send the whole PROXY header "
+            + "after connecting; closed after")
+    long proxy_timeout_ms() default dev.rsp.config.ProxyProtocolKeys.DEFAULT_TIMEOUT_MS;
+
+    @AttributeDefinition(name = "proxy.max.v2.bytes", description = "Largest PROXY v2 header in bytes (16 fixed bytes, "
+            + "addresses and TLVs), 52 to 65551, capped at the core's buffer.size; larger: closed")
+    int proxy_max_v2_bytes() default dev.rsp.config.ProxyProtocolKeys.DEFAULT_MAX_V2_BYTES;
 }

@@ -4,6 +4,7 @@ import dev.rsp.spi.tls.CertificateInfo;
 import dev.rsp.spi.tls.EngineKind;
 import dev.rsp.spi.tls.Inspection;
 import dev.rsp.spi.tls.Passthrough;
+import dev.rsp.spi.tls.ProxyProtocol;
 import dev.rsp.spi.tls.Termination;
 import dev.rsp.spi.tls.TlsEngine;
 import dev.rsp.spi.tls.TlsFront;
@@ -200,6 +201,12 @@ final class TlsFrontService implements TlsFront {
 
     TlsSettings.Mode mode() {
         return mode;
+    }
+
+    /** The same object while the settings do not change (the core derives its policy once per object). */
+    @Override
+    public ProxyProtocol proxyProtocol() {
+        return settings.proxyProtocol();
     }
 
     @Override

@@ -1,7 +1,10 @@
 package dev.rsp.tls.front;
 
 import dev.rsp.config.Addresses;
+import dev.rsp.config.Cidr;
+import dev.rsp.config.ProxyProtocolKeys;
 import dev.rsp.config.ValueReader;
+import dev.rsp.spi.tls.ProxyProtocol;
 import dev.rsp.tls.hello.ClientHelloParser;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -28,7 +31,8 @@ public record TlsSettings(InetSocketAddress listen, Mode mode, Path certsDir, St
         boolean selfSignedDefault, int helloMaxBytes, Duration helloTimeout, List<String> protocols,
         List<String> ciphers, Optional<String> defaultBackend, int backendPort, Engine engine, List<String> alpn,
         boolean preferClientCiphers, Optional<Path> ticketKeysFile, int sessionCacheSize, Duration sessionTimeout,
-        boolean ocspStapling, Duration ocspFetchTimeout, int certsCacheSize, Duration certsWaitTimeout) {
+        boolean ocspStapling, Duration ocspFetchTimeout, int certsCacheSize, Duration certsWaitTimeout,
+        ProxyProtocol proxyProtocol) {
 
     /** What the listener does after the ClientHello (etc/rsp.tls.cfg {@code mode}). */
     public enum Mode { TERMINATE, PASSTHROUGH }
@@ -123,7 +127,7 @@ public record TlsSettings(InetSocketAddress listen, Mode mode, Path certsDir, St
                 + preferClientCiphers + ", tickets.keys.file=" + ticketKeysFile.map(Path::toString).orElse("")
                 + ", session.cache.size=" + sessionCacheSize + ", session.timeout=" + sessionTimeout + ", ocsp.stapling="
                 + ocspStapling + ", ocsp.fetch.timeout=" + ocspFetchTimeout + ", certs.cache.size=" + certsCacheSize
-                + ", certs.wait.timeout=" + certsWaitTimeout + "]";
+                + ", certs.wait.timeout=" + certsWaitTimeout + ", proxy=" + proxyProtocol + "]";
     }
 
     /**
@@ -211,6 +215,7 @@ public record TlsSettings(InetSocketAddress listen, Mode mode, Path certsDir, St
         long ocspFetch = r.number("ocsp.fetch.timeout.ms", DEFAULT_OCSP_FETCH_TIMEOUT_MS, 100, MAX_OCSP_FETCH_TIMEOUT_MS);
         long certsCache = r.number("certs.cache.size", DEFAULT_CERTS_CACHE_SIZE, 1, 10_000_000);
         long certsWait = r.number("certs.wait.timeout.ms", DEFAULT_CERTS_WAIT_TIMEOUT_MS, 100, 300_000);
+        ProxyProtocol proxy = proxyProtocol(r, errors);
         if (!errors.isEmpty()) {
             return new Invalid(List.copyOf(errors));
         }
@@ -219,8 +224,30 @@ public record TlsSettings(InetSocketAddress listen, Mode mode, Path certsDir, St
                 backend.isEmpty() ? Optional.empty() : Optional.of(backend), (int) port, engine, alpn, preferClient,
                 ticketKeys.isEmpty() ? Optional.empty() : Optional.of(resolveHome(ticketKeys)), (int) cacheSize,
                 Duration.ofSeconds(sessionTimeout / 1000), stapling, Duration.ofMillis(ocspFetch), (int) certsCache,
-                Duration.ofMillis(certsWait)),
+                Duration.ofMillis(certsWait), proxy),
                 List.copyOf(warnings));
+    }
+
+    /**
+     * The listener's PROXY protocol keys ({@code proxy.protocol}, {@code proxy.trusted}, {@code proxy.timeout.ms},
+     * {@code proxy.max.v2.bytes}), validated as {@code rsp.core}'s are, in the form the core takes; null when invalid
+     * (each problem is in {@code errors}).
+     */
+    static ProxyProtocol proxyProtocol(ValueReader r, List<String> errors) {
+        long timeout = r.number("proxy.timeout.ms", ProxyProtocolKeys.DEFAULT_TIMEOUT_MS, ProxyProtocolKeys.MIN_TIMEOUT_MS,
+                ProxyProtocolKeys.MAX_TIMEOUT_MS);
+        long maxV2 = r.number("proxy.max.v2.bytes", ProxyProtocolKeys.DEFAULT_MAX_V2_BYTES, ProxyProtocolKeys.MIN_MAX_V2_BYTES,
+                ProxyProtocolKeys.MAX_MAX_V2_BYTES);
+        ProxyProtocolKeys.Values v = ProxyProtocolKeys.read(r.string("proxy.protocol", "off"), r.string("proxy.trusted", ""),
+                timeout, maxV2, errors);
+        if (v == null) {
+            return null;
+        }
+        if (!v.on()) {
+            return ProxyProtocol.OFF;
+        }
+        return new ProxyProtocol(ProxyProtocol.Versions.valueOf(v.versions().name()),
+                v.trusted().stream().map(Cidr::toString).toList(), Duration.ofMillis(v.timeoutMs()), v.maxV2Bytes());
     }
 
     /**

@@ -212,4 +212,20 @@ class TlsSettingsTest {
         assertTrue(errors(Map.of("ocsp.fetch.timeout.ms", "soon")).get(0).startsWith("ocsp.fetch.timeout.ms = 'soon'"));
         assertTrue(errors(Map.of("ocsp.fetch.timeout", "10000")).get(0).contains("use ocsp.fetch.timeout.ms"));
     }
+
+    @Test
+    void theProxyProtocolKeysAreReadAsRspCoresAreAndOffByDefault() {
+        assertEquals(dev.rsp.spi.tls.ProxyProtocol.OFF, valid(Map.of()).proxyProtocol());
+        dev.rsp.spi.tls.ProxyProtocol p = valid(Map.of("proxy.protocol", "v2", "proxy.trusted", "10.1.0.0/16, 2001:db8::/32",
+                "proxy.timeout.ms", "2000", "proxy.max.v2.bytes", "1024")).proxyProtocol();
+        assertEquals(new dev.rsp.spi.tls.ProxyProtocol(dev.rsp.spi.tls.ProxyProtocol.Versions.V2,
+                List.of("10.1.0.0/16", "2001:db8:0:0:0:0:0:0/32"), Duration.ofSeconds(2), 1024), p);
+        assertEquals(List.of("proxy.trusted: required with proxy.protocol = v1: the addresses of the load balancers that "
+                + "send the header (CIDRs, e.g. 10.0.0.0/8, 2001:db8::/32); 0.0.0.0/0, ::/0 trusts everyone"),
+                errors(Map.of("proxy.protocol", "v1")));
+        assertEquals(List.of("proxy.trusted: 'lb.internal' is not an address range: expected an IPv4 or IPv6 address, "
+                + "optionally with /bits (10.0.0.0/8, 2001:db8::/32)"), errors(Map.of("proxy.trusted", "lb.internal")));
+        assertTrue(errors(Map.of("proxy.timeout.ms", "0")).get(0).startsWith("proxy.timeout.ms = '0': expected a whole "
+                + "number from 100 to 60000"));
+    }
 }

@@ -78,4 +78,17 @@ public interface TlsFront {
     default int certificateCount() {
         return 0;
     }
+
+    /**
+     * Whether this listener's connections start with a PROXY protocol header, and from whom it is taken. Called on the
+     * core's network threads for every accepted connection: return a value made ahead of time (the same object while
+     * the configuration does not change, which lets the core reuse what it derived from it).
+     *
+     * <p>The default expects none ({@link ProxyProtocol#OFF}).
+     *
+     * @since 0.7.0
+     */
+    default ProxyProtocol proxyProtocol() {
+        return ProxyProtocol.OFF;
+    }
 }

@@ -16,6 +16,9 @@
  *       does not cover ({@link dev.rsp.spi.tls.Termination#covers}) gets 421.</li>
  * </ul>
  *
+ * <p>0.7.0: {@link dev.rsp.spi.tls.TlsFront#proxyProtocol()} ({@link dev.rsp.spi.tls.ProxyProtocol}): the listener's
+ * connections start with a PROXY protocol header, read by the core before the ClientHello (a default method).
+ *
  * <p>0.6.0: certificates that are not ready at once ({@link dev.rsp.spi.tls.Termination#prepare}: loaded off the
  * loop, or issued by ACME, while the core parks the connection); {@link dev.rsp.spi.tls.Inspection.Hello#signatureSchemes};
  * {@link dev.rsp.spi.tls.TlsFront#certificates} ({@link dev.rsp.spi.tls.CertificateInfo}) for the admin API; and
@@ -37,7 +40,7 @@
  * <p>Removing the service closes the listener; connections already open finish.
  */
 @Export
-@Version("0.6.0")
+@Version("0.7.0")
 package dev.rsp.spi.tls;
 
 import org.osgi.annotation.bundle.Export;

@@ -23,7 +23,8 @@ final class Acceptor implements LoopHandler {
     private final ProxyEngine engine;
     private final LoopContext ctx;
     private final ServerSocketChannel server;
-    private final TlsFront front;
+    /** The connection's first stages, by the listener's settings. */
+    private final ConnectionStart start;
     private SelectionKey key;
     /** Accepting stopped because {@code limits.connections} were open; loop thread only. */
     private boolean paused;
@@ -33,7 +34,7 @@ final class Acceptor implements LoopHandler {
         this.engine = engine;
         this.ctx = ctx;
         this.server = server;
-        this.front = front;
+        this.start = new ConnectionStart(engine, ctx, front);
     }
 
     /**
@@ -111,32 +112,27 @@ final class Acceptor implements LoopHandler {
                 ch.configureBlocking(false);
                 ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
                 InetSocketAddress remote = (InetSocketAddress) ch.getRemoteAddress();
-                Endpoint ep = new Endpoint(ch, ctx.loop.buffers());
-                RateAdmission.accepted(engine, remote, ep);
-                ClientConnection client;
-                if (front == null) {
-                    Http1Connection http = new Http1Connection(engine, ctx, ep, remote, null, false, 0);
-                    ep.register(ctx.loop, http, SelectionKey.OP_READ);
-                    http.rearm();
-                    client = http;
-                } else {
-                    TlsStage stage = new TlsStage(engine, ctx, ep, remote, front);
-                    ep.register(ctx.loop, stage, SelectionKey.OP_READ);
-                    stage.start();
-                    ctx.tlsClients++;
-                    client = stage;
+                if (start.refuses(remote)) {
+                    slots.give();
+                    closeQuietly(ch);
+                    continue;
                 }
-                ctx.clients.add(client);
+                Endpoint ep = new Endpoint(ch, ctx.loop.buffers());
+                ctx.clients.add(start.accepted(ep, remote));
                 engine.counters().count(Counter.CONNECTIONS_ACCEPTED);
             } catch (IOException e) {
                 slots.give();
                 engine.counters().count(Counter.ACCEPT_FAILED);
-                try {
-                    ch.close();
-                } catch (IOException ignored) {
-                    // already gone
-                }
+                closeQuietly(ch);
             }
+        }
+    }
+
+    private static void closeQuietly(SocketChannel ch) {
+        try {
+            ch.close();
+        } catch (IOException ignored) {
+            // already gone
         }
     }
 

@@ -215,7 +215,27 @@ public enum Counter {
     BACKEND_QUEUE_TIMEOUT("backend.queue.timeout",
             "A request that waited backend.queue.timeout.ms in vain for a slot at its backend (503)"),
     BUFFER_POOL_DECAYED("buffer.pool.decayed",
-            "An idle pooled buffer dropped because recent traffic did not need it (its memory is freed at the next GC)");
+            "An idle pooled buffer dropped because recent traffic did not need it (its memory is freed at the next GC)"),
+    PROXY_PROXIED("proxy.proxied",
+            "A connection whose PROXY header named its client: that address is its client address from then on"),
+    PROXY_LOCAL("proxy.local",
+            "A connection whose PROXY header named no client (LOCAL, e.g. a load balancer's health check, or v1 UNKNOWN): the TCP peer's address is kept"),
+    PROXY_UNTRUSTED("proxy.untrusted", "A connection to a PROXY protocol listener from a peer outside proxy.trusted (closed)"),
+    PROXY_TIMEOUT("proxy.timeout", "A connection whose PROXY header was not complete within proxy.timeout.ms (closed)"),
+    PROXY_CLOSED("proxy.closed", "A connection closed by its peer, or failed, before its PROXY header was complete"),
+    PROXY_REJECT_SIGNATURE("proxy.reject.signature",
+            "A connection that did not start with a PROXY header of an accepted version (closed)"),
+    PROXY_REJECT_V1_TOO_LONG("proxy.reject.v1_too_long", "A PROXY v1 line longer than 107 bytes (closed)"),
+    PROXY_REJECT_V1_MALFORMED("proxy.reject.v1_malformed", "A malformed PROXY v1 line (closed)"),
+    PROXY_REJECT_ADDRESS("proxy.reject.address", "A PROXY header with a bad address (closed)"),
+    PROXY_REJECT_PORT("proxy.reject.port", "A PROXY header with a bad port (closed)"),
+    PROXY_REJECT_V2_COMMAND("proxy.reject.v2_command", "A PROXY v2 header whose version or command is not 2 / LOCAL or PROXY (closed)"),
+    PROXY_REJECT_V2_TOO_LONG("proxy.reject.v2_too_long", "A PROXY v2 header longer than proxy.max.v2.bytes (closed)"),
+    PROXY_REJECT_FAMILY("proxy.reject.family",
+            "A PROXY v2 header whose address family or transport is not TCP over IPv4 or IPv6 (UDP, AF_UNIX; closed)"),
+    PROXY_REJECT_V2_SHORT("proxy.reject.v2_short", "A PROXY v2 header shorter than its address block (closed)"),
+    PROXY_REJECT_TLV("proxy.reject.tlv", "A PROXY v2 header with a malformed TLV (closed)"),
+    PROXY_REJECT_CRC("proxy.reject.crc", "A PROXY v2 header whose CRC32C does not match (closed)");
 
     private static final Map<String, Counter> BY_ID = new HashMap<>();
 

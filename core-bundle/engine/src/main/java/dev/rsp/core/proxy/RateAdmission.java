@@ -10,9 +10,9 @@ import java.net.InetSocketAddress;
  * request, each HTTP/2 stream) once its host is admitted. Refusals are counted here and answered by the exchange with
  * 429 and Retry-After. Static; loop thread only.
  *
- * <p>The client address the limits count by is chosen in {@link #clientKey} and nowhere else: today the TCP peer.
- * When a listener stage (PROXY protocol, trusted forwarders) sets another client address, both keys change there, and
- * the connection check moves from accept to the moment that address is known.
+ * <p>The client address the limits count by is chosen in {@link #clientKey} and nowhere else: the connection's client
+ * address as {@link ConnectionStart} settled it (the TCP peer, or the client a trusted PROXY header named). The
+ * connection check runs there once that address is known: at accept, or after the PROXY header.
  *
  * <p>A connection over the rate is not closed at accept: it is marked, and its first request is answered 429 (HTTP/1
  * then closes, as after any of rsp's own answers; HTTP/2 drains the connection with GOAWAY), so that the client learns
@@ -34,7 +34,10 @@ final class RateAdmission {
         return down.clientIp();
     }
 
-    /** A client connection was accepted from {@code remote}; when it is over its client's connection rate, it is marked. */
+    /**
+     * A client connection from {@code remote} (its client address) begins; when it is over its client's connection
+     * rate, it is marked.
+     */
     static void accepted(ProxyEngine engine, InetSocketAddress remote, Endpoint client) {
         RateLimiter limiter = engine.rateLimiter();
         if (!limiter.limitsConnections()) {

@@ -23,8 +23,8 @@ import javax.net.ssl.SSLEngine;
  * (within the front's size cap and hello timeout), then hands the connection on, by the front's
  * {@link TlsFront#handling() handling}: to a {@link PassthroughConnection} whose exchange relays the bytes to a
  * backend chosen by the server name, or (termination) to an {@link Http1Connection} over a TLS endpoint. Plain HTTP
- * sent to the TLS port is handed to an HTTP/1 connection that answers 400. A PROXY-protocol stage would run before
- * this one, the same way.
+ * sent to the TLS port is handed to an HTTP/1 connection that answers 400. On a listener that requires a PROXY
+ * header, {@link ProxyHeaderStage} runs before this one and {@code remote} is the client it named.
  *
  * <p>Parking: when the front cannot make an engine at once ({@link Termination#prepare}: the certificate is being
  * loaded or issued), the connection waits without read interest and without loop time until the front's stage
@@ -65,6 +65,11 @@ final class TlsStage implements ClientConnection {
 
     @Override
     public void onReady(SelectionKey key) {
+        readHello();
+    }
+
+    /** Reads (the rest of) the ClientHello: on readiness, or at once after a PROXY header left bytes in the window. */
+    void readHello() {
         HelloReader.Outcome o = helloReader.read(client);
         if (o instanceof HelloReader.Decided d) {
             if (d.inspection() instanceof Inspection.Hello h) {

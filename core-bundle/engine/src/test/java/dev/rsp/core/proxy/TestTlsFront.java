@@ -42,6 +42,8 @@ final class TestTlsFront implements TlsFront {
     volatile java.util.function.Function<Inspection.Hello, Optional<java.util.concurrent.CompletionStage<?>>> prepare =
             h -> Optional.empty();
     volatile Duration prepareTimeout = Duration.ofSeconds(10);
+    /** What {@link #proxyProtocol()} answers (default: no PROXY header). */
+    volatile dev.rsp.spi.tls.ProxyProtocol proxyProtocol = dev.rsp.spi.tls.ProxyProtocol.OFF;
     /** Makes engines whose handshake cannot begin. */
     volatile boolean brokenEngines;
     /** The kind of every engine this front makes: JDK engines whose releases are counted. */
@@ -127,6 +129,11 @@ final class TestTlsFront implements TlsFront {
     @Override
     public Duration helloTimeout() {
         return helloTimeout;
+    }
+
+    @Override
+    public dev.rsp.spi.tls.ProxyProtocol proxyProtocol() {
+        return proxyProtocol;
     }
 
     @Override
