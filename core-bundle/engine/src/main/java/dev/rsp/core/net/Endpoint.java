@@ -1,6 +1,7 @@
 package dev.rsp.core.net;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SelectionKey;
@@ -30,6 +31,7 @@ public final class Endpoint implements MessageChannel {
     private SelectionKey key;
     private ByteBuffer in;
     private int interest;
+    private InetSocketAddress reached;
     private int applied;
     private boolean inputShutdown;
     private boolean closed;
@@ -57,6 +59,18 @@ public final class Endpoint implements MessageChannel {
 
     public SocketChannel channel() {
         return channel;
+    }
+
+    /**
+     * The address the client reached, when a received PROXY header named one (the balancer's public address, not
+     * rsp's socket); null: the socket's own local address. Loop thread only.
+     */
+    public InetSocketAddress reached() {
+        return reached;
+    }
+
+    public void reached(InetSocketAddress address) {
+        reached = address;
     }
 
     EventLoop loop() {

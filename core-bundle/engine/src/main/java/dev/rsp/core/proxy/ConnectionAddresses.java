@@ -16,13 +16,15 @@ import java.net.InetSocketAddress;
  */
 record ConnectionAddresses(InetSocketAddress client, InetSocketAddress local) {
 
-    /** The client's address and the local address of its socket. */
+    /** The client's address and what it reached: as a received PROXY header named it, else the socket's local address. */
     static ConnectionAddresses of(InetSocketAddress client, Endpoint socket) {
-        InetSocketAddress local;
-        try {
-            local = (InetSocketAddress) socket.channel().getLocalAddress();
-        } catch (IOException e) {
-            local = null;
+        InetSocketAddress local = socket.reached();
+        if (local == null) {
+            try {
+                local = (InetSocketAddress) socket.channel().getLocalAddress();
+            } catch (IOException e) {
+                local = null;
+            }
         }
         return new ConnectionAddresses(client, local);
     }

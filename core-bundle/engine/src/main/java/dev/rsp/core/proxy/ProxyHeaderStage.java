@@ -91,6 +91,7 @@ final class ProxyHeaderStage implements ClientConnection {
         InetSocketAddress address = peer;
         if (header instanceof ProxyHeader.Proxied p) {
             address = p.source();
+            client.reached(p.destination());
             count(Counter.PROXY_PROXIED);
         } else {
             count(Counter.PROXY_LOCAL);

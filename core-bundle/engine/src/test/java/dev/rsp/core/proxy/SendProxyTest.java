@@ -6,8 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.rsp.core.backend.ActiveChecks;
 import dev.rsp.core.proxyprotocol.ProxyHeader;
+import dev.rsp.core.proxyprotocol.ProxyHeaderWriter;
 import dev.rsp.spi.routing.Backend;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.util.List;
@@ -75,6 +77,20 @@ class SendProxyTest {
             TestClient.Response r = c.get("a.example", "/");
             assertEquals(200, r.status());
             assertTrue(r.text().endsWith(expected(c, 1)), r.text());
+        }
+    }
+
+    @Test
+    void behindAPeerThatSentAHeaderTheBackendIsToldWhatThatHeaderSaid() throws Exception {
+        backend = new ProxyReceivingBackend();
+        proxy = new ProxyHarness(Map.of("proxy.protocol", "v2", "proxy.trusted", "127.0.0.1/32")).withStrategy()
+                .backend(new Backend("p", "127.0.0.1", backend.port(), 1, Backend.Protocol.HTTP1, Backend.Tls.NONE, 0,
+                        Backend.SendProxy.V1));
+        try (TestClient c = new TestClient(proxy.address())) {
+            c.send(ProxyHeaderWriter.proxied(2, new InetSocketAddress(InetAddress.getByName("203.0.113.7"), 5555),
+                    new InetSocketAddress(InetAddress.getByName("198.51.100.1"), 443)));
+            String said = c.get("a.example", "/").text();
+            assertTrue(said.endsWith(" v1 from 203.0.113.7:5555 to 198.51.100.1:443"), said);
         }
     }
 
