@@ -215,7 +215,12 @@ public enum Counter {
     BACKEND_QUEUE_TIMEOUT("backend.queue.timeout",
             "A request that waited backend.queue.timeout.ms in vain for a slot at its backend (503)"),
     BUFFER_POOL_DECAYED("buffer.pool.decayed",
-            "An idle pooled buffer dropped because recent traffic did not need it (its memory is freed at the next GC)");
+            "An idle pooled buffer dropped because recent traffic did not need it (its memory is freed at the next GC)"),
+    DNS_LOOKUPS("dns.lookups", "A lookup of a backend name (the hosts file, then DNS: A/AAAA or SRV; address literals and localhost are never looked up)"),
+    DNS_FAILED("dns.failed", "A DNS lookup of a backend name that gave no usable answer (no such name, no record, server failure, timeout)"),
+    DNS_HELD("dns.held", "A backend name whose lookups started failing while it had an answer, kept for up to dns.hold.ms"),
+    DNS_EXPIRED("dns.expired", "A held answer given up after dns.hold.ms of failed lookups: the name's backends are unresolved"),
+    DNS_CHANGED("dns.changed", "A DNS answer that changed what a backend name serves (another address, other SRV targets)");
 
     private static final Map<String, Counter> BY_ID = new HashMap<>();
 

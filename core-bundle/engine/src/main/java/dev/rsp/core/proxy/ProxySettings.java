@@ -2,6 +2,7 @@ package dev.rsp.core.proxy;
 
 import dev.rsp.config.Addresses;
 import dev.rsp.core.CoreConfig;
+import dev.rsp.core.backend.DnsSettings;
 import dev.rsp.core.backend.HealthSettings;
 import dev.rsp.core.h2.H2Limits;
 import dev.rsp.core.h2.hpack.HpackLimits;
@@ -51,7 +52,8 @@ public record ProxySettings(
         BackendTls backendTls,
         HealthSettings health,
         BackendLimits backendLimits,
-        long poolDecayNanos) {
+        long poolDecayNanos,
+        DnsSettings dns) {
 
     /** The outcome of reading a configuration. */
     public sealed interface Parsed permits Valid, Invalid {
@@ -110,6 +112,7 @@ public record ProxySettings(
         BackendTls backendTls = BackendTls.load(c.backend_tls_ca(), errors);
         HealthSettings health = HealthSettings.from(c, errors);
         BackendLimits backendLimits = BackendLimits.from(c, errors);
+        DnsSettings dns = DnsSettings.from(c, errors);
         if (!errors.isEmpty()) {
             return new Invalid(errors);
         }
@@ -126,7 +129,8 @@ public record ProxySettings(
                 ms(c.timeout_grace_ms()), ms(c.timeout_stop_ms()), c.backend_tries(), c.backend_pool_max_idle(),
                 ms(c.backend_pool_idle_ms()), c.health_failures(), ms(c.health_cooldown_ms()), ms(c.health_check_interval_ms()),
                 upgrades, c.forwarded_via(), accessLogFormat, c.errors_dir().trim(), c.errors_max_bytes(), c.h2_cleartext(),
-                h2, hpack, hsts, backendTls, health, backendLimits, ms(c.buffer_pool_decay_ms())));
+                h2, hpack, hsts, backendTls, health, backendLimits, ms(c.buffer_pool_decay_ms()),
+                dns));
     }
 
     /** Parses a listener address with {@link Addresses} (never resolves); errors name the property. */
