@@ -114,9 +114,13 @@ public final class BackendPublisher implements BackendSink {
                 apply(next);
             }
             if (refreshWanted.getAndSet(false) && current != null) {
-                for (BackendResolver.Pending p : resolver.startDue()) {
-                    p.answer().whenComplete((answer, error) -> submit(() -> answered(p.key(),
-                            answer != null ? answer : new HostLookup.Failed(String.valueOf(error)))));
+                try {
+                    for (BackendResolver.Pending p : resolver.startDue()) {
+                        p.answer().whenComplete((answer, error) -> submit(() -> answered(p.key(),
+                                answer != null ? answer : new HostLookup.Failed(String.valueOf(error)))));
+                    }
+                } catch (RuntimeException e) {
+                    LOG.error("starting the lookups of backend names failed; the next tick tries again", e);
                 }
             }
         }
@@ -124,16 +128,20 @@ public final class BackendPublisher implements BackendSink {
 
     private void answered(ResolvedNames.Key key, HostLookup.Answer answer) {
         synchronized (applying) {
-            if (!resolver.answered(key, answer) || current == null) {
-                return;
-            }
-            if (key.service()) {
-                publish();
-                return;
-            }
-            BackendDirectory moved = resolver.directory(current.backends(), configured);
-            if (!moved.addresses().equals(current.addresses())) {
-                handOver(moved);
+            try {
+                if (!resolver.answered(key, answer) || current == null) {
+                    return;
+                }
+                if (key.service()) {
+                    publish();
+                    return;
+                }
+                BackendDirectory moved = resolver.directory(current.backends(), configured);
+                if (!moved.addresses().equals(current.addresses())) {
+                    handOver(moved);
+                }
+            } catch (RuntimeException e) {
+                LOG.error("applying the answer for backend name {} failed; it is looked up again when due", key, e);
             }
         }
     }
