@@ -100,8 +100,7 @@ class DnsIT {
                         "no request failed during the move");
                 Waits.logLine(log, "Backend host web.rsp.test moved from 127.0.0.2 to 127.0.0.3", 1);
                 String stats = RawHttp.get(home.adminPort, "127.0.0.1", "/api/stats");
-                assertTrue(stats.contains("\"dns.changed\":"), stats);
-                assertTrue(!stats.contains("\"dns.changed\":0,"), stats);
+                assertTrue(stats.contains("\"dns.changed\":1"), "web.rsp.test moved once: " + stats);
             } finally {
                 RspHome.stop(rsp);
             }

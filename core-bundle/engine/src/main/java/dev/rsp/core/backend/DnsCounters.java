@@ -36,7 +36,7 @@ public final class DnsCounters {
         return expired.sum();
     }
 
-    /** Answers that differed from the one before (an address moved, SRV targets changed). */
+    /** Answers that differed from the name's previous answer (an address moved, SRV targets changed); not first answers. */
     public long changed() {
         return changed.sum();
     }

@@ -153,9 +153,6 @@ final class ResolvedNames {
         } else {
             changed = succeeded(key, e, answer, ((Services) answer).ttlSeconds(), now);
         }
-        if (changed) {
-            counters.changed.increment();
-        }
         gauges();
         return changed;
     }
@@ -172,6 +169,7 @@ final class ResolvedNames {
         if (answer instanceof Addresses a) {
             e.chosen = choose(a.addresses(), chosenBefore);
             if (chosenBefore != null && !chosenBefore.equals(e.chosen)) {
+                counters.changed.increment();
                 LOG.info("Backend host {} moved from {} to {}", key, chosenBefore.getHostAddress(),
                         e.chosen.getHostAddress());
             }
@@ -180,6 +178,7 @@ final class ResolvedNames {
         List<ServiceTarget> targets = ((Services) answer).targets();
         boolean same = before instanceof Services s && sorted(s.targets()).equals(sorted(targets));
         if (!same && before != null) {
+            counters.changed.increment();
             LOG.info("Backend service {} now has targets {}", key, shown(answer));
         }
         return !same;
