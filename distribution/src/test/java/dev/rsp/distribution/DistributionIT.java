@@ -82,9 +82,9 @@ public class DistributionIT {
         }
         assertEquals("every jar of the distribution is installed", expected, seen);
         assertTrue("bundles not ACTIVE: " + notActive, notActive.isEmpty());
-        assertTrue("the distribution carries the core, the SPI and the demo",
+        assertTrue("the distribution carries the core, the SPI, the demo and dnsjava",
                 bundleNames().containsAll(List.of("dev.rsp.api", "dev.rsp.core", "dev.rsp.demo",
-                        "dev.rsp.routing.hosthash", "dev.rsp.routing.reloadpath", "dev.rsp.tls")));
+                        "dev.rsp.routing.hosthash", "dev.rsp.routing.reloadpath", "dev.rsp.tls", "org.xbill.dns")));
     }
 
     @Test

@@ -64,13 +64,13 @@ public final class CoreComponent implements ProxyControl {
 
     private final ExecutorService builder = Executors.newSingleThreadExecutor(r -> daemon(r, "rsp-routing-build"));
     private final RoutingTable routing = new RoutingTable(builder);
-    /** Resolves and publishes backends, and re-resolves their hosts every {@link #RESOLVE_INTERVAL}. */
+    /** Resolves and publishes backends; every {@link #RESOLVE_TICK} it looks up again the names whose answers are due. */
     private final ScheduledExecutorService backendsThread =
             Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "rsp-backends"));
     private final BackendPublisher publisher =
             new BackendPublisher(backendsThread, new BackendResolver(), this::backendsPublished);
     private final FileBackendSource file = new FileBackendSource();
-    static final Duration RESOLVE_INTERVAL = Duration.ofSeconds(30);
+    static final Duration RESOLVE_TICK = Duration.ofMillis(250);
     private final TimeSeries timeSeries = new TimeSeries();
     private ScheduledExecutorService sampling;
     private ScheduledExecutorService checks;
@@ -93,10 +93,11 @@ public final class CoreComponent implements ProxyControl {
     @Activate
     synchronized void activate(BundleContext context, Map<String, Object> properties) {
         this.context = context;
-        file.open(publisher);
-        backendsThread.scheduleWithFixedDelay(publisher::refresh, RESOLVE_INTERVAL.toNanos(), RESOLVE_INTERVAL.toNanos(),
-                TimeUnit.NANOSECONDS);
+        // the DNS settings first: the file's first set is looked up with them
         start(properties);
+        file.open(publisher);
+        backendsThread.scheduleWithFixedDelay(publisher::refresh, RESOLVE_TICK.toNanos(), RESOLVE_TICK.toNanos(),
+                TimeUnit.NANOSECONDS);
     }
 
     /**
@@ -111,6 +112,7 @@ public final class CoreComponent implements ProxyControl {
             return;
         }
         settings = valid.get();
+        publisher.dnsSettings(settings.dns());
         ProxyEngine next;
         BackendHealth health;
         try {
@@ -125,6 +127,7 @@ public final class CoreComponent implements ProxyControl {
             return;
         }
         engine = next;
+        next.dnsCounters(publisher.dnsCounters());
         next.httpChallenges(httpChallenges);
         next.rateLimits(rateLimits);
         publisher.current().ifPresent(next::backends);
@@ -177,6 +180,7 @@ public final class CoreComponent implements ProxyControl {
                 drain.setProperties(LauncherLink.drainProperties(millis(next.get().stopTimeoutNanos())));
             }
             settings = next.get();
+            publisher.dnsSettings(settings.dns());
             activeCheck.settingsChanged();
             log.info("rsp.core configuration applied");
         }

@@ -201,4 +201,28 @@ public @interface CoreConfig {
     @AttributeDefinition(description = "Largest PROXY v2 header in bytes (16 fixed bytes, addresses and TLVs), 52 to "
             + "65551 and at most buffer.size; larger: closed (v1 lines are at most 107 bytes, as the spec says)")
     int proxy_max_v2_bytes() default dev.rsp.config.ProxyProtocolKeys.DEFAULT_MAX_V2_BYTES;
+
+    @AttributeDefinition(description = "DNS servers for backend host names, comma-separated ip[:port] (port 53 by default); empty: the nameservers of /etc/resolv.conf")
+    String dns_servers() default "";
+
+    @AttributeDefinition(description = "Hosts file consulted before DNS for backend host names (as the system resolver does); empty: none. localhost is always the loopback address")
+    String dns_hosts() default "/etc/hosts";
+
+    @AttributeDefinition(description = "Shortest time a DNS answer for a backend is used before it is looked up again (a smaller TTL is raised to it)")
+    long dns_ttl_min_ms() default 1_000;
+
+    @AttributeDefinition(description = "Longest time a DNS answer for a backend is used before it is looked up again (a larger TTL is lowered to it; also how often names from the hosts file are read again)")
+    long dns_ttl_max_ms() default 300_000;
+
+    @AttributeDefinition(description = "Each re-resolution comes up to this percentage of the TTL early, at random, so that rsp instances do not query in step")
+    int dns_jitter_percent() default 10;
+
+    @AttributeDefinition(description = "How long the last good answer of a backend name is kept while its lookups fail; after it the backend is unresolved (its connects fail) until a lookup succeeds")
+    long dns_hold_ms() default 300_000;
+
+    @AttributeDefinition(description = "Time before a failed lookup of a backend name is tried again")
+    long dns_retry_ms() default 2_000;
+
+    @AttributeDefinition(description = "Time one DNS lookup may take (all servers and retries)")
+    long dns_timeout_ms() default 5_000;
 }

@@ -65,6 +65,10 @@ final class MetricsExposition {
                 + "(released, kept for reuse; shrinks to the recent demand every buffer.pool.decay.ms)");
         p.sample("rsp_buffer_pool_bytes", pooled.inUse(), "state", "in_use");
         p.sample("rsp_buffer_pool_bytes", pooled.idle(), "state", "idle");
+        p.family("rsp_dns_names", "gauge", "Backend names in use served from a held answer while their lookups fail "
+                + "(held), or without any answer (unresolved: their backends cannot be reached)");
+        p.sample("rsp_dns_names", engine.dnsCounters().holdingNow(), "state", "held");
+        p.sample("rsp_dns_names", engine.dnsCounters().unresolvedNow(), "state", "unresolved");
         p.family("rsp_events_total", "counter", "Named outcomes by event: rejections (reject.*), timeouts, retries, "
                 + "TLS (tls.*), ...; a comment line before a sample says what its event counts");
         engine.events().forEach((n, v) -> {

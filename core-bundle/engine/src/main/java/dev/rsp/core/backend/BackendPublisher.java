@@ -3,6 +3,7 @@ package dev.rsp.core.backend;
 import dev.rsp.config.Addresses;
 import dev.rsp.spi.routing.Backend;
 import dev.rsp.spi.routing.Backends;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -20,10 +21,14 @@ import org.slf4j.LoggerFactory;
  * {@link BackendDirectory}, to its consumer (the core: the engine, whose routing table publishes it together with the
  * routers built for it, and the active health check).
  *
+ * <p>Backends named by an SRV name are expanded ({@link ServiceBackends}) before the set is numbered, so strategies
+ * see ordinary backends and a change of targets is an ordinary change of set (host-hash moves only what changed).
+ *
  * <p>Threads: {@link #offer} and {@link #refresh} may be called from any thread and never block: they queue work on
- * the executor given to the constructor (a single thread in production, {@code rsp-backends}), where resolving (which
- * blocks on DNS) and the consumer run, one at a time. Offers queued behind a slow lookup are coalesced: only the
- * latest set of a source is applied.
+ * the executor given to the constructor (a single thread in production, {@code rsp-backends}), where resolving and the
+ * consumer run, one at a time. A set whose names were never looked up waits for their first answers (up to
+ * {@code dns.timeout.ms}) on that thread; later lookups block nobody, their answers are queued there too. Offers queued
+ * behind a slow lookup are coalesced: only the latest set of a source is applied.
  *
  * <p>A backend that becomes {@code ;tls=insecure} is logged at WARN once, when the set that makes it so is applied.
  *
@@ -45,6 +50,8 @@ public final class BackendPublisher implements BackendSink {
     // Guarded by applying.
     private String source;
     private long generation;
+    /** The set in force as its source offered it, before SRV names were expanded. */
+    private List<Backend> configured;
 
     /**
      * @param work     runs resolution and the consumer; must run one task at a time and never be a loop
@@ -59,13 +66,32 @@ public final class BackendPublisher implements BackendSink {
     @Override
     public void offer(SourcedBackends set) {
         pending.set(Objects.requireNonNull(set, "set"));
-        submit();
+        submit(this::drain);
     }
 
-    /** Asks for every host in use to be looked up again; a changed address is published (same generation). */
+    /**
+     * Starts the lookups of the names whose answer is due (see {@link ResolvedNames}); called often (every 250 ms in
+     * production), it costs a scan of the names in use. An answer that changes an address is published with the same
+     * backends (same generation); one that changes the targets of an SRV name publishes a new set.
+     */
     public void refresh() {
         refreshWanted.set(true);
-        submit();
+        submit(this::drain);
+    }
+
+    /** DNS settings for the lookups from now on. Any thread; applied on the publisher's. */
+    public void dnsSettings(DnsSettings settings) {
+        Objects.requireNonNull(settings, "settings");
+        submit(() -> {
+            synchronized (applying) {
+                resolver.settings(settings);
+            }
+        });
+    }
+
+    /** What resolution counted. Any thread. */
+    public DnsCounters dnsCounters() {
+        return resolver.counters();
     }
 
     /** The last directory handed to the consumer, if any. A volatile read; any thread. */
@@ -73,9 +99,9 @@ public final class BackendPublisher implements BackendSink {
         return Optional.ofNullable(current);
     }
 
-    private void submit() {
+    private void submit(Runnable task) {
         try {
-            work.execute(this::drain);
+            work.execute(task);
         } catch (RejectedExecutionException e) {
             LOG.debug("backend publisher stopped; change not applied");
         }
@@ -88,10 +114,34 @@ public final class BackendPublisher implements BackendSink {
                 apply(next);
             }
             if (refreshWanted.getAndSet(false) && current != null) {
-                BackendDirectory moved = resolver.refresh(current.backends());
-                if (moved != null) {
+                try {
+                    for (BackendResolver.Pending p : resolver.startDue()) {
+                        p.answer().whenComplete((answer, error) -> submit(() -> answered(p.key(),
+                                answer != null ? answer : new HostLookup.Failed(String.valueOf(error)))));
+                    }
+                } catch (RuntimeException e) {
+                    LOG.error("starting the lookups of backend names failed; the next tick tries again", e);
+                }
+            }
+        }
+    }
+
+    private void answered(ResolvedNames.Key key, HostLookup.Answer answer) {
+        synchronized (applying) {
+            try {
+                if (!resolver.answered(key, answer) || current == null) {
+                    return;
+                }
+                if (key.service()) {
+                    publish();
+                    return;
+                }
+                BackendDirectory moved = resolver.directory(current.backends(), configured);
+                if (!moved.addresses().equals(current.addresses())) {
                     handOver(moved);
                 }
+            } catch (RuntimeException e) {
+                LOG.error("applying the answer for backend name {} failed; it is looked up again when due", key, e);
             }
         }
     }
@@ -103,18 +153,35 @@ public final class BackendPublisher implements BackendSink {
             LOG.error("backends from {} refused: the backends come from {} (one source at a time)", set.source(), source);
             return;
         }
-        BackendDirectory before = current;
-        if (before != null && before.backends().all().equals(set.backends())) {
+        if (set.backends().equals(configured)) {
             return;
         }
-        Backends next = new Backends(++generation, set.backends());
-        BackendDirectory directory = resolver.directory(next);
-        BackendsDiff diff = BackendsDiff.between(before == null ? BackendDirectory.EMPTY.backends() : before.backends(),
-                next);
+        configured = set.backends();
+        publish();
+    }
+
+    /**
+     * Expands the configured set and publishes it as a new generation when the backends differ from the current
+     * ones, else only when an address changed (a target that appeared in DNS before its SRV record did).
+     */
+    private void publish() {
+        BackendDirectory before = current;
+        Backends expanded = new Backends(0, resolver.expand(configured));
+        if (before != null && before.backends().all().equals(expanded.all())) {
+            BackendDirectory again = resolver.directory(before.backends(), configured);
+            if (!again.addresses().equals(before.addresses())) {
+                handOver(again);
+            }
+            return;
+        }
+        Backends next = new Backends(++generation, expanded.all());
+        BackendDirectory directory = resolver.directory(next, configured);
+        Backends previous = before == null ? BackendDirectory.EMPTY.backends() : before.backends();
+        BackendsDiff diff = BackendsDiff.between(previous, next);
         handOver(directory);
         LOG.info("{}: {} backends (added {}, removed {}, changed {})", source, next.all().size(), diff.added(),
                 diff.removed(), diff.changed());
-        warnInsecure(before == null ? BackendDirectory.EMPTY.backends() : before.backends(), next);
+        warnInsecure(previous, next);
     }
 
     /** One WARN per backend that becomes {@code ;tls=insecure}: nothing checks who answers its connections. */

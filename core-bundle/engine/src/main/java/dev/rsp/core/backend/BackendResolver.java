@@ -1,127 +1,211 @@
 package dev.rsp.core.backend;
 
+import dev.rsp.core.backend.HostLookup.Answer;
+import dev.rsp.core.backend.HostLookup.Failed;
+import dev.rsp.core.backend.ResolvedNames.Key;
+import dev.rsp.host.HostNames;
 import dev.rsp.spi.routing.Backend;
 import dev.rsp.spi.routing.Backends;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.TreeSet;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import java.util.Optional;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
+import java.util.function.LongSupplier;
+import java.util.random.RandomGenerator;
 
 /**
- * The one place backend host names are resolved, for traffic and the active health check alike. It keeps the last
- * good address of every host in use: a new backend set resolves only the hosts it has not seen, and {@link #refresh}
- * (on the publisher's interval) looks every host up again. A lookup that fails keeps the last good address; a host
- * that never resolved stays unresolved, and connecting to it fails like a refused connection.
+ * The one place backend names are resolved, for traffic and the active health check alike (both use the
+ * {@link BackendDirectory} it builds). Address literals and {@code localhost} (always the loopback address, RFC 6761)
+ * are never looked up; every other host is, through a {@link HostLookup} built from {@link DnsSettings}, and SRV names
+ * ({@link ServiceBackends#isServiceName}) expand to the backends of their targets. When each name is looked up again
+ * (its TTL, clamped, with jitter) and how long a failing name keeps its last answer is {@link ResolvedNames}'s.
  *
- * <p>Threads: not thread-safe; used only by {@link BackendPublisher} on its own thread. Lookups block (DNS), so it is
- * never used on a loop. A failing lookup is logged once when it starts failing and once when it resolves again.
+ * <p>Names never looked up are awaited (up to {@code dns.timeout.ms}, off the loops) before a set that uses them is
+ * published, so that a new backend is reachable from its first publication. Later lookups do not block anyone:
+ * {@link #startDue} starts them and the publisher hands their answers back through {@link #answered}.
+ *
+ * <p>Threads: not thread-safe; used only by {@link BackendPublisher} on its own thread, never on a loop.
  */
 public final class BackendResolver {
 
-    private static final Logger LOG = LoggerFactory.getLogger("dev.rsp.core.backend");
-
-    /** How a host name becomes an address; {@link InetAddress#getByName} in production. May block. */
-    @FunctionalInterface
-    public interface Lookup {
-        InetAddress lookup(String host) throws UnknownHostException;
+    /** A lookup started by {@link #startDue}: its answer goes back to {@link #answered}, on the publisher's thread. */
+    record Pending(Key key, CompletionStage<Answer> answer) {
     }
 
-    private final Lookup lookup;
-    /** By host: the last good address ({@code null}: never resolved) and whether the last lookup failed. */
-    private final Map<String, Known> known = new HashMap<>();
+    private final Function<DnsSettings, HostLookup> lookups;
+    private final DnsCounters counters = new DnsCounters();
+    private final ResolvedNames names;
+    private DnsSettings settings = DnsSettings.DEFAULTS;
+    /** Built at the first lookup, again when the settings change. */
+    private HostLookup lookup;
 
-    private record Known(InetAddress address, boolean failing) {
-    }
-
+    /** Production: dnsjava, the system clock, a random jitter. */
     public BackendResolver() {
-        this(InetAddress::getByName);
-    }
-
-    public BackendResolver(Lookup lookup) {
-        this.lookup = Objects.requireNonNull(lookup, "lookup");
+        this(DnsjavaLookup::new, System::nanoTime, new SplittableRandom());
     }
 
     /**
-     * The directory of {@code backends}: hosts seen before keep their address, new ones are looked up now (blocks).
-     * Hosts no backend uses any more are forgotten.
+     * @param lookups builds the lookup for the settings in force (again when they change)
+     * @param clock   {@link System#nanoTime} or a test's clock
+     * @param random  draws the jitter; a fixed seed in tests
      */
+    public BackendResolver(Function<DnsSettings, HostLookup> lookups, LongSupplier clock, RandomGenerator random) {
+        this.lookups = Objects.requireNonNull(lookups, "lookups");
+        this.names = new ResolvedNames(clock, random, counters);
+    }
+
+    /** Lookups from now on use {@code s} (a new lookup when servers, hosts file or timeout change). */
+    public void settings(DnsSettings s) {
+        Objects.requireNonNull(s, "settings");
+        if (!s.equals(settings)) {
+            settings = s;
+            lookup = null;
+            names.settings(s);
+        }
+    }
+
+    public DnsCounters counters() {
+        return counters;
+    }
+
+    /**
+     * {@code configured} with every SRV backend replaced by the backends of its targets (none while its name has no
+     * answer). SRV names never looked up are looked up now, and awaited.
+     */
+    public List<Backend> expand(List<Backend> configured) {
+        Set<Key> services = new HashSet<>();
+        configured.stream().filter(b -> ServiceBackends.isServiceName(b.host()))
+                .forEach(b -> services.add(new Key(b.host(), true)));
+        names.add(services);
+        awaitFirst(names.neverLooked().stream().filter(services::contains).toList());
+        List<Backend> out = new ArrayList<>();
+        for (Backend b : configured) {
+            if (ServiceBackends.isServiceName(b.host())) {
+                names.targets(b.host()).ifPresent(t -> out.addAll(ServiceBackends.expand(b, t)));
+            } else {
+                out.add(b);
+            }
+        }
+        return out;
+    }
+
+    /** The directory of {@code backends}, a set without SRV names (see {@link #directory(Backends, List)}). */
     public BackendDirectory directory(Backends backends) {
-        known.keySet().retainAll(hosts(backends));
-        for (Backend b : backends.all()) {
-            if (!known.containsKey(b.host())) {
-                resolve(b.host(), backends);
-            }
-        }
-        return build(backends);
+        return directory(backends, backends.all());
     }
 
     /**
-     * Looks up every host of {@code backends} again (blocks) and returns the directory when an address changed (a
-     * host moved, or resolved for the first time), else {@code null}: nothing to publish.
+     * The directory of {@code backends} (expanded from {@code configured} by {@link #expand}): hosts never looked up
+     * are looked up now and awaited; names neither uses any more are forgotten.
      */
-    public BackendDirectory refresh(Backends backends) {
-        boolean changed = false;
-        for (String host : hosts(backends)) {
-            Known before = known.get(host);
-            resolve(host, backends);
-            Known after = known.get(host);
-            changed |= before == null || !Objects.equals(before.address(), after.address());
-        }
-        return changed ? build(backends) : null;
-    }
-
-    private void resolve(String host, Backends backends) {
-        Known before = known.get(host);
-        try {
-            InetAddress address = lookup.lookup(host);
-            if (before != null && before.failing()) {
-                LOG.info("Backend host {} resolves again: {} (backends {})", host, address.getHostAddress(),
-                        names(host, backends));
-            } else if (before != null && before.address() != null && !before.address().equals(address)) {
-                LOG.info("Backend host {} moved from {} to {} (backends {})", host, before.address().getHostAddress(),
-                        address.getHostAddress(), names(host, backends));
-            }
-            known.put(host, new Known(address, false));
-        } catch (UnknownHostException | RuntimeException e) {
-            InetAddress last = before == null ? null : before.address();
-            if (before == null || !before.failing()) {
-                String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-                if (last != null) {
-                    LOG.warn("Backend host {} not resolved ({}); keeping its last address {} (backends {})", host, why,
-                            last.getHostAddress(), names(host, backends));
-                } else {
-                    LOG.warn("Backend host {} not resolved ({}); backends {} cannot be reached until it resolves",
-                            host, why, names(host, backends));
-                }
-            }
-            known.put(host, new Known(last, true));
-        }
-    }
-
-    private BackendDirectory build(Backends backends) {
+    public BackendDirectory directory(Backends backends, List<Backend> configured) {
+        Set<Key> keys = new HashSet<>();
+        configured.stream().filter(b -> ServiceBackends.isServiceName(b.host()))
+                .forEach(b -> keys.add(new Key(b.host(), true)));
+        backends.all().stream().filter(b -> looksUp(b.host())).forEach(b -> keys.add(new Key(b.host(), false)));
+        names.use(keys);
+        awaitFirst(names.neverLooked());
         Map<String, InetSocketAddress> addresses = new HashMap<>();
         for (Backend b : backends.all()) {
-            Known k = known.get(b.host());
-            if (k != null && k.address() != null) {
-                addresses.put(b.name(), new InetSocketAddress(k.address(), b.port()));
-            }
+            address(b.host()).ifPresent(a -> addresses.put(b.name(), new InetSocketAddress(a, b.port())));
         }
         return BackendDirectory.of(backends, addresses);
     }
 
-    private static TreeSet<String> hosts(Backends backends) {
-        TreeSet<String> hosts = new TreeSet<>();
-        backends.all().forEach(b -> hosts.add(b.host()));
-        return hosts;
+    /** Starts the lookups of the names whose time has come; their answers go to {@link #answered}. */
+    List<Pending> startDue() {
+        List<Pending> out = new ArrayList<>();
+        for (Key k : names.due()) {
+            out.add(new Pending(k, lookup(k)));
+        }
+        return out;
     }
 
-    private static List<String> names(String host, Backends backends) {
-        return backends.all().stream().filter(b -> b.host().equals(host)).map(Backend::name).toList();
+    /** Records an answer from {@link #startDue}; true when what its name serves changed. */
+    boolean answered(Key key, Answer answer) {
+        return names.answered(key, answer);
+    }
+
+    private Optional<InetAddress> address(String host) {
+        if (isLocalhost(host)) {
+            return Optional.of(InetAddress.getLoopbackAddress());
+        }
+        if (isLiteral(host)) {
+            try {
+                return Optional.of(InetAddress.getByName(host));
+            } catch (UnknownHostException literalIsNeverLookedUp) {
+                return Optional.empty();
+            }
+        }
+        return names.address(host);
+    }
+
+    /** Looks {@code keys} up at once and waits for all their answers, up to the lookup timeout and a second. */
+    private void awaitFirst(List<Key> keys) {
+        if (keys.isEmpty()) {
+            return;
+        }
+        List<CompletableFuture<Answer>> answers = new ArrayList<>(keys.size());
+        for (Key k : keys) {
+            names.started(k);
+            answers.add(lookup(k).toCompletableFuture());
+        }
+        long deadline = System.nanoTime() + settings.timeoutNanos() + TimeUnit.SECONDS.toNanos(1);
+        for (int i = 0; i < keys.size(); i++) {
+            names.answered(keys.get(i), await(answers.get(i), deadline));
+        }
+    }
+
+    private static Answer await(CompletableFuture<Answer> answer, long deadline) {
+        try {
+            return answer.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            return new Failed("no answer within dns.timeout.ms");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Failed("interrupted");
+        } catch (ExecutionException e) {
+            return new Failed(String.valueOf(e.getCause()));
+        }
+    }
+
+    private CompletionStage<Answer> lookup(Key k) {
+        try {
+            if (lookup == null) {
+                lookup = lookups.apply(settings);
+            }
+            return k.service() ? lookup.services(k.name()) : lookup.addresses(k.name());
+        } catch (RuntimeException e) {
+            return CompletableFuture.completedFuture(new Failed("lookup failed: " + e));
+        }
+    }
+
+    /** Whether {@code host} is resolved through DNS (not a literal, not {@code localhost}, not an SRV name). */
+    static boolean looksUp(String host) {
+        return !isLiteral(host) && !isLocalhost(host) && !ServiceBackends.isServiceName(host);
+    }
+
+    static boolean isLiteral(String host) {
+        return HostNames.isIpv4(host, 0, host.length()) || host.indexOf(':') >= 0;
+    }
+
+    static boolean isLocalhost(String host) {
+        String h = host.toLowerCase(Locale.ROOT);
+        return h.equals("localhost") || h.endsWith(".localhost");
     }
 }

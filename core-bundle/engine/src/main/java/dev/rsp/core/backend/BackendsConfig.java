@@ -26,7 +26,8 @@ import java.util.TreeMap;
  *       at most 253 characters), an IPv4 literal (four decimal parts without leading zeros), or an IPv6 literal in
  *       brackets such as {@code [::1]}; no scheme, no path. An IPv6 host is stored in {@link Backend#host()}
  *       <em>without</em> its brackets;</li>
- *   <li>port: required, 1 to 65535;</li>
+ *   <li>port: required, 1 to 65535; except for an SRV name ({@code _service._proto.name}), whose port is optional and
+ *       ignored: it stands for the backends of its SRV targets ({@link ServiceBackends});</li>
  *   <li>options after {@code ;}, each at most once: {@code weight=N}, N from 1 to 1000, default 1; {@code proto=h2}
  *       (HTTP/2: h2c with prior knowledge, or agreed by ALPN over TLS) or {@code proto=http1} (the default);
  *       {@code tls} (TLS, the certificate verified) or {@code tls=insecure} (TLS, the certificate not checked: test
@@ -116,7 +117,7 @@ public final class BackendsConfig {
             return Optional.empty();
         }
         int semicolon = text.indexOf(';');
-        String address = (semicolon < 0 ? text : text.substring(0, semicolon)).trim();
+        String address = ServiceBackends.withPort((semicolon < 0 ? text : text.substring(0, semicolon)).trim());
         Optional<HostPort> hostPort = dev.rsp.config.Addresses.parse(address, dev.rsp.config.Addresses.Ports.CONNECT, problems).map(a -> new HostPort(a.host(), a.port()));
         BackendOptions options = semicolon < 0 ? BackendOptions.DEFAULT
                 : BackendOptions.parse(text.substring(semicolon + 1), problems);

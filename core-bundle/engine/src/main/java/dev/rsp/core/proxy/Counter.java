@@ -235,7 +235,12 @@ public enum Counter {
             "A PROXY v2 header whose address family or transport is not TCP over IPv4 or IPv6 (UDP, AF_UNIX; closed)"),
     PROXY_REJECT_V2_SHORT("proxy.reject.v2_short", "A PROXY v2 header shorter than its address block (closed)"),
     PROXY_REJECT_TLV("proxy.reject.tlv", "A PROXY v2 header with a malformed TLV (closed)"),
-    PROXY_REJECT_CRC("proxy.reject.crc", "A PROXY v2 header whose CRC32C does not match (closed)");
+    PROXY_REJECT_CRC("proxy.reject.crc", "A PROXY v2 header whose CRC32C does not match (closed)"),
+    DNS_LOOKUPS("dns.lookups", "A lookup of a backend name (the hosts file, then DNS: A/AAAA or SRV; address literals and localhost are never looked up)"),
+    DNS_FAILED("dns.failed", "A DNS lookup of a backend name that gave no usable answer (no such name, no record, server failure, timeout)"),
+    DNS_HELD("dns.held", "A backend name whose lookups started failing while it had an answer, kept for up to dns.hold.ms"),
+    DNS_EXPIRED("dns.expired", "A held answer given up after dns.hold.ms of failed lookups: the name's backends are unresolved"),
+    DNS_CHANGED("dns.changed", "A DNS answer that changed what a backend name serves (another address, other SRV targets; not a first answer)");
 
     private static final Map<String, Counter> BY_ID = new HashMap<>();
 

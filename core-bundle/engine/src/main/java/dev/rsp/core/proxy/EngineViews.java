@@ -1,6 +1,7 @@
 package dev.rsp.core.proxy;
 
 import dev.rsp.core.backend.BackendHealth;
+import dev.rsp.core.backend.DnsCounters;
 import dev.rsp.core.metrics.LoopMetrics;
 import dev.rsp.spi.routing.Backend;
 import java.util.ArrayList;
@@ -99,6 +100,12 @@ final class EngineViews {
         m.put(Counter.HEALTH_OUTLIER_EJECTED.id(), h.ejected());
         m.put(Counter.HEALTH_OUTLIER_CAPPED.id(), h.ejectionCapped());
         m.put(Counter.HEALTH_SLOWSTART_DEFERRED.id(), h.slowStartDeferred());
+        DnsCounters dns = engine.dnsCounters();
+        m.put(Counter.DNS_LOOKUPS.id(), dns.lookups());
+        m.put(Counter.DNS_FAILED.id(), dns.failed());
+        m.put(Counter.DNS_HELD.id(), dns.held());
+        m.put(Counter.DNS_EXPIRED.id(), dns.expired());
+        m.put(Counter.DNS_CHANGED.id(), dns.changed());
         synchronized (engine) {
             tls.events().forEach(m::putIfAbsent);
         }

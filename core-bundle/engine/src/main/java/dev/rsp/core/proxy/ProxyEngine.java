@@ -1,6 +1,7 @@
 package dev.rsp.core.proxy;
 
 import dev.rsp.core.backend.BackendDirectory;
+import dev.rsp.core.backend.DnsCounters;
 import dev.rsp.core.backend.BackendHealth;
 import dev.rsp.core.backend.CheckTls;
 import dev.rsp.core.backend.PassiveHealth;
@@ -39,6 +40,7 @@ public final class ProxyEngine {
     private final BackendTlsLog backendTlsLog = new BackendTlsLog();
     private final List<LoopContext> loops = new ArrayList<>();
     private volatile ProxySettings settings;
+    private volatile DnsCounters dns = new DnsCounters();
     private final BackendRetention retention;
     private final EngineViews views;
     private final HttpListener http;
@@ -327,6 +329,16 @@ public final class ProxyEngine {
 
     public ProxyCounters counters() {
         return counters;
+    }
+
+    /** Where the counts of backend name resolution come from (the publisher's resolver), shown among the events. */
+    public void dnsCounters(DnsCounters counters) {
+        dns = counters;
+    }
+
+    /** What backend name resolution counted; all 0 until {@link #dnsCounters} is called. */
+    public DnsCounters dnsCounters() {
+        return dns;
     }
 
     /** Puts new rate limits in force (see {@link RateLimiter#apply}). Any thread. */

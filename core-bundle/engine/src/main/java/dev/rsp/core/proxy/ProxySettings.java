@@ -3,6 +3,7 @@ package dev.rsp.core.proxy;
 import dev.rsp.config.Addresses;
 import dev.rsp.config.ProxyProtocolKeys;
 import dev.rsp.core.CoreConfig;
+import dev.rsp.core.backend.DnsSettings;
 import dev.rsp.core.backend.HealthSettings;
 import dev.rsp.core.h2.H2Limits;
 import dev.rsp.core.h2.hpack.HpackLimits;
@@ -54,7 +55,8 @@ public record ProxySettings(
         HealthSettings health,
         BackendLimits backendLimits,
         long poolDecayNanos,
-        ProxyProtocolPolicy proxyProtocol) {
+        ProxyProtocolPolicy proxyProtocol,
+        DnsSettings dns) {
 
     /** The outcome of reading a configuration. */
     public sealed interface Parsed permits Valid, Invalid {
@@ -117,6 +119,7 @@ public record ProxySettings(
                 c.proxy_timeout_ms(), c.proxy_max_v2_bytes(), errors);
         check(c.proxy_max_v2_bytes() <= c.buffer_size(), "proxy.max.v2.bytes must be at most buffer.size ("
                 + c.buffer_size() + "), not " + c.proxy_max_v2_bytes(), errors);
+        DnsSettings dns = DnsSettings.from(c, errors);
         if (!errors.isEmpty()) {
             return new Invalid(errors);
         }
@@ -134,7 +137,8 @@ public record ProxySettings(
                 ms(c.backend_pool_idle_ms()), c.health_failures(), ms(c.health_cooldown_ms()), ms(c.health_check_interval_ms()),
                 upgrades, c.forwarded_via(), accessLogFormat, c.errors_dir().trim(), c.errors_max_bytes(), c.h2_cleartext(),
                 h2, hpack, hsts, backendTls, health, backendLimits, ms(c.buffer_pool_decay_ms()),
-                ProxyProtocolPolicy.of(proxyProtocol)));
+                ProxyProtocolPolicy.of(proxyProtocol),
+                dns));
     }
 
     /** Parses a listener address with {@link Addresses} (never resolves); errors name the property. */

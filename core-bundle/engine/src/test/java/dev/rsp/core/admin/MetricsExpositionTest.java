@@ -105,6 +105,11 @@ class MetricsExpositionTest {
             }
             assertEquals("gauge", types.get("rsp_backend_in_flight"));
             assertEquals("gauge", types.get("rsp_backend_queued"));
+            // Backend names: the fixture's are literals, never looked up; none held, none unresolved.
+            assertEquals("gauge", types.get("rsp_dns_names"));
+            assertEquals(0.0, value(byKey, "rsp_dns_names{state=held}"));
+            assertEquals(0.0, value(byKey, "rsp_dns_names{state=unresolved}"));
+            assertEquals(0.0, value(byKey, "rsp_events_total{event=dns.lookups}"));
             // The histogram: cumulative buckets in increasing le, ending at +Inf = _count.
             double last = -1;
             double lastLe = 0;
