@@ -5,12 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.rsp.core.testing.ExternalPrograms;
 import dev.rsp.spi.routing.Decision;
-import java.io.File;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,7 +17,6 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -56,10 +54,10 @@ class ProxyProtocolPeersTest extends StubProxyFixture {
 
     @Test
     void haproxySendProxyV1AndV2WithCrc32c() throws Exception {
-        String exe = executable("haproxy", "apt-get install haproxy");
+        String exe = ExternalPrograms.executable("haproxy", "apt-get install haproxy");
         startRsp();
-        int v1 = freePort();
-        int v2 = freePort();
+        int v1 = ExternalPrograms.freePort();
+        int v2 = ExternalPrograms.freePort();
         String server = "127.0.0.1:" + proxy.port();
         startHaproxy(exe, "listen v1\n  bind 127.0.0.1:" + v1 + "\n  server s " + server + " send-proxy\n"
                 + "listen v2\n  bind 127.0.0.1:" + v2 + "\n  server s " + server
@@ -83,9 +81,9 @@ class ProxyProtocolPeersTest extends StubProxyFixture {
     /** HAProxy's health checks with check-send-proxy send a v2 LOCAL header: rsp keeps the TCP peer and counts it. */
     @Test
     void haproxyHealthChecksSendLocal() throws Exception {
-        String exe = executable("haproxy", "apt-get install haproxy");
+        String exe = ExternalPrograms.executable("haproxy", "apt-get install haproxy");
         startRsp();
-        int port = freePort();
+        int port = ExternalPrograms.freePort();
         startHaproxy(exe, "listen v2\n  bind 127.0.0.1:" + port + "\n  server s 127.0.0.1:" + proxy.port()
                 + " send-proxy-v2 check check-send-proxy inter 100\n", port);
         assertTrue(ProxyHarness.await(() -> proxy.engine.counters().get(Counter.PROXY_LOCAL) >= 2, 10_000),
@@ -118,12 +116,6 @@ class ProxyProtocolPeersTest extends StubProxyFixture {
         }
     }
 
-    /** HAProxy cannot report a port it chose, so the test picks a free one; a lost race fails with HAProxy's log. */
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
-    }
 
     private static InetAddress loopback(String literal) {
         try {
@@ -133,20 +125,4 @@ class ProxyProtocolPeersTest extends StubProxyFixture {
         }
     }
 
-    /** The program's path; absent: fails under CI (the CI script installs it), skips elsewhere. */
-    static String executable(String name, String install) {
-        String path = System.getenv().getOrDefault("PATH", "") + File.pathSeparator + "/usr/sbin:/usr/local/sbin";
-        for (String d : path.split(File.pathSeparator)) {
-            File f = new File(d, name);
-            if (!d.isEmpty() && f.canExecute()) {
-                return f.getPath();
-            }
-        }
-        String message = name + " is not installed (" + install + ")";
-        if (System.getenv("CI") != null) {
-            fail(message);
-        }
-        Assumptions.abort(message);
-        return name;
-    }
 }

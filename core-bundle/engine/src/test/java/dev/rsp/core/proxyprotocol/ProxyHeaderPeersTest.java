@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.rsp.core.http.ParseStatus;
-import java.io.File;
+import dev.rsp.core.testing.ExternalPrograms;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -24,7 +24,6 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -127,7 +126,7 @@ class ProxyHeaderPeersTest {
 
     @Test
     void curlHaproxyProtocol() throws Exception {
-        String curl = executable("curl", "apt-get install curl");
+        String curl = ExternalPrograms.executable("curl", "apt-get install curl");
         Process p = new ProcessBuilder(curl, "-s", "-o", "/dev/null", "-w", "%{http_code} %{local_port}",
                 "--haproxy-protocol", "http://127.0.0.1:" + backend.getLocalPort() + "/x").redirectErrorStream(true)
                 .start();
@@ -214,10 +213,10 @@ class ProxyHeaderPeersTest {
         if (haproxy != null) {
             return;
         }
-        String exe = executable("haproxy", "apt-get install haproxy");
-        v1Port = freePort();
-        v2Port = freePort();
-        relayPort = freePort();
+        String exe = ExternalPrograms.executable("haproxy", "apt-get install haproxy");
+        v1Port = ExternalPrograms.freePort();
+        v2Port = ExternalPrograms.freePort();
+        relayPort = ExternalPrograms.freePort();
         String server = "127.0.0.1:" + backend.getLocalPort();
         String v2 = " send-proxy-v2 proxy-v2-options crc32c,authority\n";
         String cfg = "global\n  maxconn 100\n"
@@ -249,27 +248,5 @@ class ProxyHeaderPeersTest {
         }
     }
 
-    /** HAProxy cannot report a port it chose, so the test picks a free one; a lost race fails with HAProxy's log. */
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, LOOPBACK)) {
-            return s.getLocalPort();
-        }
-    }
 
-    /** The program's path; absent: fails under CI (the CI script installs it), skips elsewhere. */
-    private static String executable(String name, String install) {
-        String path = System.getenv().getOrDefault("PATH", "") + File.pathSeparator + "/usr/sbin:/usr/local/sbin";
-        for (String d : path.split(File.pathSeparator)) {
-            File f = new File(d, name);
-            if (!d.isEmpty() && f.canExecute()) {
-                return f.getPath();
-            }
-        }
-        String message = name + " is not installed (" + install + ")";
-        if (System.getenv("CI") != null) {
-            fail(message);
-        }
-        Assumptions.abort(message);
-        return name;
-    }
 }
