@@ -93,13 +93,14 @@ class ArchetypeIT {
         Path root = Paths.get(System.getProperty("rsp.root")).normalize();
         Path jars = Paths.get(System.getProperty("rsp.archetype.jars"));
         MavenSandbox maven = MavenSandbox.in(tmp.resolve("maven"));
-        maven.install(root.resolve("pom.xml"), root.resolve("pom.xml"), "pom");
-        maven.install(root.resolve("core-bundle/pom.xml"), root.resolve("core-bundle/pom.xml"), "pom");
-        maven.install(jars.resolve("rsp-api-" + version + ".jar"), root.resolve("core-bundle/api/pom.xml"), "jar");
-        maven.install(jars.resolve("rsp-strategy-testkit-" + version + ".jar"), root.resolve("strategy-testkit/pom.xml"), "jar");
-        // "jar", not the pom's maven-archetype: install-file knows no archetype packaging and would name the file so
-        maven.install(jars.resolve("rsp-strategy-archetype-" + version + ".jar"), root.resolve("strategy-archetype/pom.xml"), "jar");
-
+        maven.install("dev.rsp", "rsp-parent", version, root.resolve("pom.xml"), null);
+        maven.install("dev.rsp", "rsp-core-parent", version, root.resolve("core-bundle/pom.xml"), null);
+        maven.install("dev.rsp", "rsp-api", version, root.resolve("core-bundle/api/pom.xml"),
+                jars.resolve("rsp-api-" + version + ".jar"));
+        maven.install("dev.rsp", "rsp-strategy-testkit", version, root.resolve("strategy-testkit/pom.xml"),
+                jars.resolve("rsp-strategy-testkit-" + version + ".jar"));
+        maven.install("dev.rsp", "rsp-strategy-archetype", version, root.resolve("strategy-archetype/pom.xml"),
+                jars.resolve("rsp-strategy-archetype-" + version + ".jar"));
         Path generated = Files.createDirectories(tmp.resolve("generated"));
         maven.run(generated, "generate", "org.apache.maven.plugins:maven-archetype-plugin:"
                 + System.getProperty("rsp.archetype.version") + ":generate", "-DarchetypeCatalog=local",

@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -61,11 +62,19 @@ final class MavenSandbox {
         return sandbox;
     }
 
-    /** Installs a built jar (or, with packaging {@code pom}, a pom) into the private repository. */
-    void install(Path file, Path pom, String packaging) throws IOException, InterruptedException {
-        run(dir, "install-" + pom.getParent().getFileName(), "org.apache.maven.plugins:maven-install-plugin:"
-                + property("rsp.install.plugin.version") + ":install-file", "-Dfile=" + file, "-DpomFile=" + pom,
-                "-Dpackaging=" + packaging);
+    /**
+     * Puts a built artifact into the private repository where {@code mvn install} would: its pom and, unless
+     * {@code jar} is null (a pom-packaged parent), its jar. With no {@code _remote.repositories} beside them Maven
+     * takes them as installed locally. (Written directly rather than by {@code install:install-file}: that plugin is
+     * not in the build's local repository after a plain {@code mvn verify}, and each run costs a JVM.)
+     */
+    void install(String groupId, String artifactId, String version, Path pom, Path jar) throws IOException {
+        Path dir = repository.resolve(groupId.replace('.', '/')).resolve(artifactId).resolve(version);
+        Files.createDirectories(dir);
+        Files.copy(pom, dir.resolve(artifactId + "-" + version + ".pom"), StandardCopyOption.REPLACE_EXISTING);
+        if (jar != null) {
+            Files.copy(jar, dir.resolve(artifactId + "-" + version + ".jar"), StandardCopyOption.REPLACE_EXISTING);
+        }
     }
 
     /**
