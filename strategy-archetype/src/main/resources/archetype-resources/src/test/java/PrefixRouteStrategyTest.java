@@ -19,6 +19,14 @@ class PrefixRouteStrategyTest {
     private final PrefixRouteStrategy strategy = new PrefixRouteStrategy();
 
     @Test
+    void theNameAndThePidAreOnesRspCanUse() {
+        assertTrue(PrefixRouteStrategy.NAME.matches("[a-z0-9][a-z0-9-]*"),
+                "a short lower-case name, as routing.chain lists it: " + PrefixRouteStrategy.NAME);
+        assertFalse(PrefixRouteStrategy.PID.contains("-"),
+                "FileInstall reads etc/a-b.cfg as a factory configuration of PID a: " + PrefixRouteStrategy.PID);
+    }
+
+    @Test
     void withoutConfigurationEveryRequestGoesToEveryBackendInNameOrder() {
         RouterAssert.assertThat(strategy, DEMO)
                 .routesHost("alice.example.com", "demo-1", "demo-2", "demo-3")
