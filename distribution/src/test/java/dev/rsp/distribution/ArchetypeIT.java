@@ -47,10 +47,21 @@ class ArchetypeIT {
             exchange.close();
         });
         backend.start();
+        try {
+            deployAndRoute(jar, backend.getAddress().getPort());
+        } finally {
+            backend.stop(0);
+        }
+        System.out.printf("archetype: generated and built in %.1f s, deployed and routing in %.1f s%n",
+                (built - start) / 1e9, (System.nanoTime() - built) / 1e9);
+    }
+
+    /** Runs bin/rsp with a backend of the test's own, drops the jar into deploy/, and routes through it. */
+    private void deployAndRoute(Path jar, int backendPort) throws Exception {
         RspHome home = RspHome.copyTo(tmp.resolve("rsp"));
         Path backends = home.etc().resolve("rsp.backends.cfg");
         Files.writeString(backends, Files.readString(backends) + "\nbackend.archetype = 127.0.0.1:"
-                + backend.getAddress().getPort() + "\n");
+                + backendPort + "\n");
         Files.writeString(home.etc().resolve(PID + ".cfg"), "path.prefix = " + PREFIX + "\nbackends = archetype\n");
         home.core("routing.chain", STRATEGY + ", reload-path, host-hash");
         Path log = tmp.resolve("rsp.log");
@@ -81,10 +92,7 @@ class ArchetypeIT {
                     () -> accessLine.matcher(read(log)).find(), log);
         } finally {
             RspHome.stop(rsp);
-            backend.stop(0);
         }
-        System.out.printf("archetype: generated and built in %.1f s, deployed and routing in %.1f s%n",
-                (built - start) / 1e9, (System.nanoTime() - built) / 1e9);
     }
 
     /** Generates a project from the archetype, builds it with its tests, and returns its jar. */
