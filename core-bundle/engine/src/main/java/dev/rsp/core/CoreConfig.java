@@ -184,4 +184,13 @@ public @interface CoreConfig {
     @AttributeDefinition(description = "How often each loop lets its buffer pools shrink to the recent demand (idle "
             + "buffers the last period did not need are dropped), in ms; applied at start")
     long buffer_pool_decay_ms() default 5_000;
+
+    @AttributeDefinition(description = "Open the HTTP and TLS listeners with SO_REUSEPORT, so that a second rsp process "
+            + "(bin/rsp upgrade) can listen on the same ports while this one drains; false: a port in use fails the start. "
+            + "Applied when a listener opens")
+    boolean listen_reuseport() default true;
+
+    @AttributeDefinition(description = "At a stop, how long a connection accepted just before it (no request yet) may take "
+            + "to send its first request, which is then served with Connection: close; after that it is closed")
+    long timeout_stop_new_ms() default 1_000;
 }

@@ -46,7 +46,7 @@ final class Acceptor implements LoopHandler {
         InetSocketAddress bind = new InetSocketAddress(configured.getHostString(), configured.getPort());
         ServerSocketChannel ch = ServerSocketChannel.open();
         try {
-            ch.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+            ListenerSocket.configure(ch, engine.settings().reusePort(), key);
             ch.bind(bind, engine.settings().backlog());
             ch.configureBlocking(false);
         } catch (IOException e) {
@@ -137,6 +137,16 @@ final class Acceptor implements LoopHandler {
                     // already gone
                 }
             }
+        }
+    }
+
+    /**
+     * At a stop, on this acceptor's loop, before its listener closes: accepts what the kernel has queued (at most
+     * {@code backlog}, plus one wakeup's worth), which a close would reset. Stops early when no slot is free.
+     */
+    void acceptQueued(int backlog) {
+        for (int i = 0; i <= backlog / ACCEPTS_PER_WAKEUP && !paused && key != null && key.isValid(); i++) {
+            onReady(key);
         }
     }
 

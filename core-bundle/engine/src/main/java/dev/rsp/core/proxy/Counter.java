@@ -215,7 +215,11 @@ public enum Counter {
     BACKEND_QUEUE_TIMEOUT("backend.queue.timeout",
             "A request that waited backend.queue.timeout.ms in vain for a slot at its backend (503)"),
     BUFFER_POOL_DECAYED("buffer.pool.decayed",
-            "An idle pooled buffer dropped because recent traffic did not need it (its memory is freed at the next GC)");
+            "An idle pooled buffer dropped because recent traffic did not need it (its memory is freed at the next GC)"),
+    LISTENER_QUEUE_SWEPT("listener.queue.swept",
+            "A connection a stop accepted from a closing listener's queue, where the kernel would have reset it"),
+    STOP_NEW_CLOSED("stop.new.closed",
+            "A connection accepted just before a stop that sent no request within timeout.stop.new.ms, closed unserved");
 
     private static final Map<String, Counter> BY_ID = new HashMap<>();
 

@@ -220,15 +220,17 @@ public final class ProxyEngine {
      */
     public int drain() {
         long timeout;
+        List<java.nio.channels.ServerSocketChannel> listeners = new ArrayList<>();
         synchronized (this) {
             if (draining) {
                 return 0;
             }
             draining = true;
-            http.close();
-            tls.closeAll();
+            listeners.addAll(http.detach());
+            listeners.addAll(tls.detachAll());
             timeout = settings.stopTimeoutNanos();
         }
+        ListenerSocket.closeAfterSweep(listeners, loops, counters, settings.backlog());
         return Drain.runLogged(loops, counters, timeout);
     }
 

@@ -51,7 +51,9 @@ public record ProxySettings(
         BackendTls backendTls,
         HealthSettings health,
         BackendLimits backendLimits,
-        long poolDecayNanos) {
+        long poolDecayNanos,
+        boolean reusePort,
+        long stopNewNanos) {
 
     /** The outcome of reading a configuration. */
     public sealed interface Parsed permits Valid, Invalid {
@@ -87,7 +89,8 @@ public record ProxySettings(
                 "limits.buffers must be 0 (three quarters of the JVM's direct memory) or at least 1m, not " + c.limits_buffers(), errors);
         check(c.limits_backlog() >= 1 && c.limits_backlog() <= 65_535, "limits.backlog must be 1 to 65535, not " + c.limits_backlog(), errors);
         for (long t : new long[] {c.timeout_header_ms(), c.timeout_idle_ms(), c.timeout_connect_ms(), c.timeout_backend_ms(),
-                c.timeout_stop_ms(), c.backend_pool_idle_ms(), c.health_cooldown_ms(), c.buffer_pool_decay_ms()}) {
+                c.timeout_stop_ms(), c.backend_pool_idle_ms(), c.health_cooldown_ms(), c.buffer_pool_decay_ms(),
+                c.timeout_stop_new_ms()}) {
             check(t > 0, "timeouts must be positive, found " + t, errors);
         }
         check(c.timeout_grace_ms() >= 0, "timeout.grace.ms must not be negative", errors);
@@ -126,7 +129,8 @@ public record ProxySettings(
                 ms(c.timeout_grace_ms()), ms(c.timeout_stop_ms()), c.backend_tries(), c.backend_pool_max_idle(),
                 ms(c.backend_pool_idle_ms()), c.health_failures(), ms(c.health_cooldown_ms()), ms(c.health_check_interval_ms()),
                 upgrades, c.forwarded_via(), accessLogFormat, c.errors_dir().trim(), c.errors_max_bytes(), c.h2_cleartext(),
-                h2, hpack, hsts, backendTls, health, backendLimits, ms(c.buffer_pool_decay_ms())));
+                h2, hpack, hsts, backendTls, health, backendLimits, ms(c.buffer_pool_decay_ms()),
+                c.listen_reuseport(), ms(c.timeout_stop_new_ms())));
     }
 
     /** Parses a listener address with {@link Addresses} (never resolves); errors name the property. */

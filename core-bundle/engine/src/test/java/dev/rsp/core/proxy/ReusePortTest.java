@@ -1,0 +1,119 @@
+package dev.rsp.core.proxy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code listen.reuseport}: a second engine binds the port of a running one, and takes its traffic over while the
+ * first drains, without a failed request.
+ */
+class ReusePortTest {
+
+    StubBackend backend;
+    ProxyHarness first;
+    ProxyHarness second;
+
+    @AfterEach
+    void close() throws IOException {
+        for (ProxyHarness p : new ProxyHarness[] {second, first}) {
+            if (p != null) {
+                p.close();
+            }
+        }
+        if (backend != null) {
+            backend.close();
+        }
+    }
+
+    private void startBackend() throws IOException {
+        backend = new StubBackend("a", (r, in, out) -> {
+            StubBackend.respond(out, 200, "ok");
+            return true;
+        });
+    }
+
+    private ProxyHarness proxy(String listen, boolean reusePort) throws IOException {
+        return new ProxyHarness(Map.of("http.listen", listen, "listen.reuseport", String.valueOf(reusePort),
+                "timeout.stop.ms", "5000")).withStrategy().backend("a", backend.port());
+    }
+
+    @Test
+    void withReusePortASecondEngineListensOnTheSamePort() throws Exception {
+        startBackend();
+        first = proxy("127.0.0.1:0", true);
+        second = proxy("127.0.0.1:" + first.port(), true);
+
+        assertEquals(first.port(), second.port());
+        try (TestClient c = new TestClient(first.address())) {
+            assertEquals(200, c.get("x.example", "/").status());
+        }
+    }
+
+    @Test
+    void withoutReusePortASecondEngineFailsNamingTheAddressInUse() throws Exception {
+        startBackend();
+        first = proxy("127.0.0.1:0", false);
+        String listen = "127.0.0.1:" + first.port();
+
+        IOException e = assertThrows(IOException.class, () -> second = proxy(listen, false));
+
+        assertEquals("http.listen " + listen + ": Address already in use", e.getMessage());
+    }
+
+    @Test
+    void aSecondEngineTakesOverUnderLoadWithoutAFailedRequest() throws Exception {
+        requireMigratingKernel();
+        startBackend();
+        first = proxy("127.0.0.1:0", true);
+        InetSocketAddress port = first.address();
+        SwitchLoad load = new SwitchLoad(port, 8, 200_000, 60_000).start();
+        try {
+            assertTrue(ProxyHarness.await(() -> load.ok() >= 300, 20_000), "load runs against the first engine");
+            second = proxy("127.0.0.1:" + first.port(), true);
+            long secondAccepted = 200;
+            assertTrue(ProxyHarness.await(() -> second.engine.counters().get(Counter.CONNECTIONS_ACCEPTED) >= secondAccepted,
+                    20_000), "the kernel spreads connections over both engines");
+
+            int cut = first.engine.drain();
+
+            long after = load.ok();
+            assertTrue(ProxyHarness.await(() -> load.ok() >= after + 1_000, 20_000), "the second engine serves on");
+            load.stop();
+            assertEquals(0, cut, "connections the first engine had to cut");
+            assertEquals(java.util.List.of(), load.failures().stream().limit(10).toList(),
+                    load.failures().size() + " failed of " + (load.ok() + load.failures().size()));
+            System.out.printf("ReusePortTest: %d requests, %d resent after an idle close, first engine swept %d queued "
+                    + "connections, closed %d that sent nothing%n", load.ok(), load.resent(),
+                    first.engine.counters().get(Counter.LISTENER_QUEUE_SWEPT),
+                    first.engine.counters().get(Counter.STOP_NEW_CLOSED));
+        } finally {
+            load.stop();
+        }
+    }
+
+    /**
+     * Without {@code net.ipv4.tcp_migrate_req = 1} Linux resets a connection that lands in the closing listener's queue
+     * in the microseconds between rsp's last accept and the close: rare, but a test of "no failed request" could fail
+     * by it. CI sets it (.ci/run); elsewhere the test is skipped without it.
+     */
+    static void requireMigratingKernel() {
+        int migrate = ListenerSocket.migrateReq(ListenerSocket.MIGRATE_REQ);
+        if (migrate == 1) {
+            return;
+        }
+        String message = "net.ipv4.tcp_migrate_req is " + migrate + ", not 1 (sysctl -w net.ipv4.tcp_migrate_req=1)";
+        if (System.getenv("CI") != null) {
+            fail(message);
+        }
+        Assumptions.abort(message);
+    }
+}
