@@ -193,4 +193,9 @@ public @interface CoreConfig {
     @AttributeDefinition(description = "At a stop, how long a connection accepted just before it (no request yet) may take "
             + "to send its first request, which is then served with Connection: close; after that it is closed")
     long timeout_stop_new_ms() default 1_000;
+
+    @AttributeDefinition(description = "When the HTTP port is already served by another process at start (a rolling upgrade "
+            + "with listen.reuseport), the longest this rsp holds its accepting until its routing is ready (the strategies "
+            + "of routing.chain registered, the backends read); connections wait in the kernel's queue meanwhile")
+    long listen_reuseport_ready_ms() default 10_000;
 }

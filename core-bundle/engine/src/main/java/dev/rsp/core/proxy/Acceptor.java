@@ -27,6 +27,8 @@ final class Acceptor implements LoopHandler {
     private SelectionKey key;
     /** Accepting stopped because {@code limits.connections} were open; loop thread only. */
     private boolean paused;
+    /** Held by the engine's {@link AcceptGate} until its routing is ready; loop thread only. */
+    private boolean gated;
 
     /** @param front the TLS front of a TLS listener, or null for the HTTP listener */
     Acceptor(ProxyEngine engine, LoopContext ctx, ServerSocketChannel server, TlsFront front) {
@@ -60,7 +62,9 @@ final class Acceptor implements LoopHandler {
             ctx.loop.execute(() -> {
                 try {
                     Acceptor a = new Acceptor(engine, ctx, ch, front);
-                    a.key = ch.register(ctx.loop.selector(), SelectionKey.OP_ACCEPT, a);
+                    a.gated = !engine.acceptGate().admit(a);
+                    a.paused = a.gated;
+                    a.key = ch.register(ctx.loop.selector(), a.gated ? 0 : SelectionKey.OP_ACCEPT, a);
                     engine.counters().activeClients.register(a);
                 } catch (ClosedChannelException e) {
                     // stopped, or moved to another address, before this loop got to it: nothing to accept here
@@ -162,7 +166,7 @@ final class Acceptor implements LoopHandler {
     /** A slot freed (any thread): accepting goes on, on this acceptor's loop. */
     void resume() {
         ctx.loop.execute(() -> {
-            if (!paused) {
+            if (!paused || gated) {
                 return;
             }
             paused = false;
@@ -172,6 +176,12 @@ final class Acceptor implements LoopHandler {
                 engine.counters().activeClients.forget(this);
             }
         });
+    }
+
+    /** The engine's {@link AcceptGate} opened (any thread): accepting starts, on this acceptor's loop. */
+    void ungate() {
+        ctx.loop.execute(() -> gated = false);
+        resume();
     }
 
     @Override

@@ -1,9 +1,11 @@
 package dev.rsp.core.proxy;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -49,6 +51,20 @@ final class ListenerSocket {
             ProxyEngine.log.warn("{}: net.ipv4.tcp_migrate_req is 0: when this rsp stops and another listens on the same "
                     + "port, a connection arriving in the microseconds while the listener closes is reset (rsp accepts "
                     + "what is queued first); sysctl -w net.ipv4.tcp_migrate_req=1 makes the kernel hand it over", key);
+        }
+    }
+
+    /**
+     * Whether another socket listens on {@code address} now: a probe socket with SO_REUSEADDR (which Linux lets bind
+     * beside connections and sockets in TIME_WAIT, not beside a listener) binds it without listening, and closes.
+     */
+    static boolean inUse(InetSocketAddress address) {
+        try (SocketChannel probe = SocketChannel.open()) {
+            probe.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+            probe.bind(new InetSocketAddress(address.getHostString(), address.getPort()));
+            return false;
+        } catch (IOException e) {
+            return true;
         }
     }
 

@@ -45,6 +45,8 @@ public final class ProxyEngine {
     /** Set by {@link #drain}: no listener opens again. */
     private boolean draining;
     private final TlsListeners tls = new TlsListeners();
+    /** Holds accepting until the routing is ready when the port is shared with another process (an upgrade). */
+    private final AcceptGate acceptGate;
     /** The operator's error pages ({@code errors.dir}), kept current off the loops; null before start. */
     private volatile ErrorPages.Watcher errorPages;
     /** Where access log lines go: the {@code rsp.access} logger unless replaced (tests, other destinations). */
@@ -69,6 +71,7 @@ public final class ProxyEngine {
         this.retention = new BackendRetention(routing, health, loops);
         this.views = new EngineViews(this, loops, tls);
         this.http = new HttpListener(this, loops);
+        this.acceptGate = new AcceptGate(routing);
         routing.onPublish(this::published);
     }
 
@@ -88,12 +91,15 @@ public final class ProxyEngine {
         }
         applyLimits(s);
         routing.chainChanged(s.chain());
+        acceptGate.holdIfShared(s.listen(), s.reusePort(), s.readyWaitNanos());
         try {
             http.open(s.listen());
         } catch (IOException e) {
+            acceptGate.open();
             stopLoops();
             throw e;
         }
+        acceptGate.check();
         errorPages = new ErrorPages.Watcher(() -> settings, 2000);
     }
 
@@ -210,6 +216,11 @@ public final class ProxyEngine {
         retention.retainPublished();
         slots.retain(routing.current().directory().poolKeys().keySet());
         retryWaitingRequests();
+        acceptGate.check();
+    }
+
+    AcceptGate acceptGate() {
+        return acceptGate;
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.rsp.core.proxy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -67,6 +68,37 @@ class ReusePortTest {
         IOException e = assertThrows(IOException.class, () -> second = proxy(listen, false));
 
         assertEquals("http.listen " + listen + ": Address already in use", e.getMessage());
+    }
+
+    @Test
+    void aSecondEngineAcceptsOnlyOnceItsRoutingIsReady() throws Exception {
+        startBackend();
+        first = proxy("127.0.0.1:0", true);
+        second = new ProxyHarness(Map.of("http.listen", "127.0.0.1:" + first.port(), "listen.reuseport", "true"));
+        first.engine.drain();
+        try (TestClient c = new TestClient(first.address())) {
+            c.send("GET / HTTP/1.1\r\nHost: x.example\r\n\r\n");
+            assertFalse(ProxyHarness.await(() -> second.engine.counters().get(Counter.CONNECTIONS_ACCEPTED) > 0, 300),
+                    "the connection waits in the kernel's queue while the second engine has no strategy and no backends");
+
+            second.withStrategy().backend("a", backend.port());
+
+            assertEquals(200, c.read(false).status());
+        }
+    }
+
+    @Test
+    void aSecondEngineWhoseRoutingIsNeverReadyAcceptsAfterTheReadyWait() throws Exception {
+        startBackend();
+        first = proxy("127.0.0.1:0", true);
+        second = new ProxyHarness(Map.of("http.listen", "127.0.0.1:" + first.port(), "listen.reuseport", "true",
+                "listen.reuseport.ready.ms", "300", "timeout.grace.ms", "100"));
+        first.engine.drain();
+        try (TestClient c = new TestClient(first.address())) {
+            TestClient.Response r = c.get("x.example", "/");
+
+            assertEquals(503, r.status(), "no strategy: the answer after the grace, instead of a connection held forever");
+        }
     }
 
     @Test
