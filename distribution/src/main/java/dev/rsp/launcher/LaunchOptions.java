@@ -3,17 +3,20 @@ package dev.rsp.launcher;
 import java.io.File;
 
 /**
- * The launcher's command line: {@code --home DIR [--shell]}. {@code bin/rsp} passes {@code --home}; users normally
+ * The launcher's command line: {@code --home DIR [--shell] [--take-over]}. {@code bin/rsp} passes {@code --home}; users normally
  * call {@code bin/rsp}, not this class.
  */
 final class LaunchOptions {
 
     final File home;
     final boolean shell;
+    /** Replace the rsp that runs in this home, if one does (see {@link Takeover}). */
+    final boolean takeOver;
 
-    private LaunchOptions(File home, boolean shell) {
+    private LaunchOptions(File home, boolean shell, boolean takeOver) {
         this.home = home;
         this.shell = shell;
+        this.takeOver = takeOver;
     }
 
     /**
@@ -24,10 +27,13 @@ final class LaunchOptions {
     static LaunchOptions parse(String... args) {
         File home = null;
         boolean shell = false;
+        boolean takeOver = false;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             if (a.equals("--shell")) {
                 shell = true;
+            } else if (a.equals("--take-over")) {
+                takeOver = true;
             } else if (a.equals("--home")) {
                 if (i + 1 >= args.length) {
                     throw new IllegalArgumentException("--home needs a directory");
@@ -43,6 +49,6 @@ final class LaunchOptions {
         if (!new File(home, "bundle").isDirectory() || !new File(home, "etc").isDirectory()) {
             throw new IllegalArgumentException(home + " is not an rsp home: it needs bundle/ and etc/");
         }
-        return new LaunchOptions(home, shell);
+        return new LaunchOptions(home, shell, takeOver);
     }
 }

@@ -31,6 +31,12 @@ class LaunchOptionsTest {
     }
 
     @Test
+    void readsTakeOver() throws Exception {
+        assertTrue(LaunchOptions.parse("--home", rspHome().getPath(), "--take-over").takeOver);
+        assertFalse(LaunchOptions.parse("--home", rspHome().getPath()).takeOver);
+    }
+
+    @Test
     void rejectsUnknownOptionByName() throws Exception {
         String home = rspHome().getPath();
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,

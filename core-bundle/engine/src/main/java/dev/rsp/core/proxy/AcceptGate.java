@@ -69,6 +69,21 @@ final class AcceptGate {
         }
     }
 
+    /**
+     * Why the engine is not ready to take a fleet's traffic, or "" when it is: accepting and routing ready. For the
+     * launcher, which stops the rsp being replaced only once its successor is ready.
+     */
+    String notReady() {
+        RoutingSnapshot now = routing.current();
+        synchronized (this) {
+            if (!holding && ready(now)) {
+                return "";
+            }
+        }
+        return "routing not ready: chain " + now.chain() + ", not live " + now.notLive()
+                + (now.backends().generation() > 0 ? "" : ", backends not read yet");
+    }
+
     /** Every strategy of the chain live and the backends read at least once. */
     static boolean ready(RoutingSnapshot s) {
         return !s.chain().isEmpty() && s.notLive().isEmpty() && s.backends().generation() > 0;

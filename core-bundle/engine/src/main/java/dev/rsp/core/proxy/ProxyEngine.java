@@ -223,6 +223,11 @@ public final class ProxyEngine {
         return acceptGate;
     }
 
+    /** "" when the engine accepts and its routing is ready, else why not (see {@link AcceptGate#notReady}). */
+    public String notReady() {
+        return acceptGate.notReady();
+    }
+
     /**
      * The graceful part of a stop: stops accepting at once (the HTTP and TLS listeners close), lets the exchanges in
      * flight finish within {@code timeout.stop.ms} (idle keep-alive connections close at once, busy ones after their
