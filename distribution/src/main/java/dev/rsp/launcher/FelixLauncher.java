@@ -70,6 +70,7 @@ final class FelixLauncher {
                     : "rsp: no rsp runs in this home (data/rsp.pid): starting as usual");
         }
         if (old > 0) {
+            // dev.rsp.core.LauncherLink.TAKEOVER_PROPERTY: the listeners may join the old one's ports, the admin waits
             System.setProperty("rsp.takeover.pid", String.valueOf(old));
         }
         RunFiles.removeStale(home, old > 0);

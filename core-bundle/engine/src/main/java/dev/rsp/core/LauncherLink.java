@@ -34,6 +34,11 @@ public final class LauncherLink {
 
     public static final String PROPERTY = "rsp.lifecycle";
     public static final String STOP_TIMEOUT_PROPERTY = "rsp.stop.timeout.ms";
+    /**
+     * The system property the launcher sets to the pid of the rsp this one replaces ({@code bin/rsp upgrade}): its
+     * listeners may then join ports that one listens on (SO_REUSEPORT), and the admin listener waits for its address.
+     */
+    public static final String TAKEOVER_PROPERTY = "rsp.takeover.pid";
 
     private LauncherLink() {
     }

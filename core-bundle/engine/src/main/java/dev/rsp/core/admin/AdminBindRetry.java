@@ -1,5 +1,6 @@
 package dev.rsp.core.admin;
 
+import dev.rsp.core.LauncherLink;
 import java.io.IOException;
 import java.net.BindException;
 import java.util.concurrent.Executors;
@@ -16,7 +17,7 @@ import java.util.function.BooleanSupplier;
 final class AdminBindRetry {
 
     /** Set by the launcher to the pid of the rsp being replaced. */
-    static final String TAKEOVER_PROPERTY = "rsp.takeover.pid";
+    static final String TAKEOVER_PROPERTY = LauncherLink.TAKEOVER_PROPERTY;
     static final long INTERVAL_MS = 100;
 
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {

@@ -1,5 +1,6 @@
 package dev.rsp.core.proxy;
 
+import dev.rsp.core.LauncherLink;
 import dev.rsp.core.routing.RoutingSnapshot;
 import dev.rsp.core.routing.RoutingTable;
 import java.net.InetSocketAddress;
@@ -14,7 +15,8 @@ import java.util.concurrent.TimeUnit;
  * meet an engine without strategies or backends. The listeners open at start as always (a port that cannot be bound
  * still fails the start); their acceptors wait, the connections wait in the kernel's queue, until the routing is
  * ready (every strategy of {@code routing.chain} live, the backends read once) or {@code listen.reuseport.ready.ms}
- * passes. A port nobody else serves is never held. Any thread.
+ * passes. Only an rsp that replaces another ({@link LauncherLink#TAKEOVER_PROPERTY}) holds, and only when its port is
+ * served already. Any thread.
  */
 final class AcceptGate {
 
@@ -31,7 +33,8 @@ final class AcceptGate {
      * itself after {@code maxNanos} at the latest.
      */
     void holdIfShared(InetSocketAddress listen, boolean reusePort, long maxNanos) {
-        if (!reusePort || listen.getPort() == 0 || !ListenerSocket.inUse(listen)) {
+        if (!reusePort || listen.getPort() == 0 || System.getProperty(LauncherLink.TAKEOVER_PROPERTY) == null
+                || !ListenerSocket.inUse(listen)) {
             return;
         }
         synchronized (this) {

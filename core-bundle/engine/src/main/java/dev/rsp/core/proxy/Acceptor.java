@@ -48,8 +48,7 @@ final class Acceptor implements LoopHandler {
         InetSocketAddress bind = new InetSocketAddress(configured.getHostString(), configured.getPort());
         ServerSocketChannel ch = ServerSocketChannel.open();
         try {
-            ListenerSocket.configure(ch, engine.settings().reusePort(), key);
-            ch.bind(bind, engine.settings().backlog());
+            ListenerSocket.bind(ch, bind, engine.settings().backlog(), engine.settings().reusePort(), key);
             ch.configureBlocking(false);
         } catch (IOException e) {
             ch.close();

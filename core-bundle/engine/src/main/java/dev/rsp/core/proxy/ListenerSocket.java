@@ -1,5 +1,6 @@
 package dev.rsp.core.proxy;
 
+import dev.rsp.core.LauncherLink;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
@@ -35,12 +36,28 @@ final class ListenerSocket {
     private ListenerSocket() {
     }
 
-    /** Sets the options of a socket not bound yet; {@code key} names the listener in log lines. */
-    static void configure(ServerSocketChannel ch, boolean reusePort, String key) throws IOException {
+    /**
+     * Binds {@code ch} to {@code address} (and listens); {@code key} names the listener in log lines. With
+     * {@code reusePort} the socket gets SO_REUSEPORT, and an address another process already listens on with it is
+     * refused unless this rsp replaces another ({@link LauncherLink#TAKEOVER_PROPERTY}): two rsp sharing a port by
+     * mistake would split its traffic. Next to a listener without SO_REUSEPORT the bind fails as any bind does.
+     */
+    static void bind(ServerSocketChannel ch, InetSocketAddress address, int backlog, boolean reusePort, String key)
+            throws IOException {
         ch.setOption(StandardSocketOptions.SO_REUSEADDR, true);
-        if (!reusePort) {
-            return;
+        boolean listenedOn = reusePort && address.getPort() != 0 && System.getProperty(LauncherLink.TAKEOVER_PROPERTY) == null
+                && inUse(address);
+        if (reusePort) {
+            reusePort(ch, key);
         }
+        ch.bind(address, backlog);
+        if (listenedOn) {
+            throw new IOException("Address already in use (another process listens there with SO_REUSEPORT; only an rsp "
+                    + "replacing it, bin/rsp upgrade, shares it)");
+        }
+    }
+
+    private static void reusePort(ServerSocketChannel ch, String key) throws IOException {
         if (!ch.supportedOptions().contains(StandardSocketOptions.SO_REUSEPORT)) {
             ProxyEngine.log.warn("{}: listen.reuseport is true but this system has no SO_REUSEPORT: a second rsp cannot "
                     + "listen on this port while this one runs", key);

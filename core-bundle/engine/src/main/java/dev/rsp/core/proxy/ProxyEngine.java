@@ -91,8 +91,8 @@ public final class ProxyEngine {
         }
         applyLimits(s);
         routing.chainChanged(s.chain());
-        acceptGate.holdIfShared(s.listen(), s.reusePort(), s.readyWaitNanos());
         try {
+            acceptGate.holdIfShared(s.listen(), s.reusePort(), s.readyWaitNanos());
             http.open(s.listen());
         } catch (IOException e) {
             acceptGate.open();

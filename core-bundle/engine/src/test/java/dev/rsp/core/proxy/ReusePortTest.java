@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.rsp.core.LauncherLink;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.Map;
@@ -14,8 +15,9 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@code listen.reuseport}: a second engine binds the port of a running one, and takes its traffic over while the
- * first drains, without a failed request.
+ * {@code listen.reuseport}: an engine that replaces another ({@link LauncherLink#TAKEOVER_PROPERTY}, set by the
+ * launcher of {@code bin/rsp upgrade}) binds the port of the running one, accepts once its routing is ready, and takes
+ * the traffic over while the first drains, without a failed request; one that replaces nothing is refused the port.
  */
 class ReusePortTest {
 
@@ -25,6 +27,7 @@ class ReusePortTest {
 
     @AfterEach
     void close() throws IOException {
+        System.clearProperty(LauncherLink.TAKEOVER_PROPERTY);
         for (ProxyHarness p : new ProxyHarness[] {second, first}) {
             if (p != null) {
                 p.close();
@@ -47,16 +50,34 @@ class ReusePortTest {
                 "timeout.stop.ms", "5000")).withStrategy().backend("a", backend.port());
     }
 
+    /** What the launcher of a replacing rsp does: its engine may then join the ports of the one it replaces. */
+    private static void replacing() {
+        System.setProperty(LauncherLink.TAKEOVER_PROPERTY, "1");
+    }
+
     @Test
-    void withReusePortASecondEngineListensOnTheSamePort() throws Exception {
+    void withReusePortAReplacingEngineListensOnTheSamePort() throws Exception {
         startBackend();
         first = proxy("127.0.0.1:0", true);
+        replacing();
         second = proxy("127.0.0.1:" + first.port(), true);
 
         assertEquals(first.port(), second.port());
         try (TestClient c = new TestClient(first.address())) {
             assertEquals(200, c.get("x.example", "/").status());
         }
+    }
+
+    @Test
+    void withReusePortAnEngineThatReplacesNoneFailsNamingTheAddressInUse() throws Exception {
+        startBackend();
+        first = proxy("127.0.0.1:0", true);
+        String listen = "127.0.0.1:" + first.port();
+
+        IOException e = assertThrows(IOException.class, () -> second = proxy(listen, true));
+
+        assertEquals("http.listen " + listen + ": Address already in use (another process listens there with SO_REUSEPORT; "
+                + "only an rsp replacing it, bin/rsp upgrade, shares it)", e.getMessage());
     }
 
     @Test
@@ -74,6 +95,7 @@ class ReusePortTest {
     void aSecondEngineAcceptsOnlyOnceItsRoutingIsReady() throws Exception {
         startBackend();
         first = proxy("127.0.0.1:0", true);
+        replacing();
         second = new ProxyHarness(Map.of("http.listen", "127.0.0.1:" + first.port(), "listen.reuseport", "true"));
         first.engine.drain();
         try (TestClient c = new TestClient(first.address())) {
@@ -91,6 +113,7 @@ class ReusePortTest {
     void aSecondEngineWhoseRoutingIsNeverReadyAcceptsAfterTheReadyWait() throws Exception {
         startBackend();
         first = proxy("127.0.0.1:0", true);
+        replacing();
         second = new ProxyHarness(Map.of("http.listen", "127.0.0.1:" + first.port(), "listen.reuseport", "true",
                 "listen.reuseport.ready.ms", "300", "timeout.grace.ms", "100"));
         first.engine.drain();
@@ -110,6 +133,7 @@ class ReusePortTest {
         SwitchLoad load = new SwitchLoad(port, 8, 200_000, 60_000).start();
         try {
             assertTrue(ProxyHarness.await(() -> load.ok() >= 300, 20_000), "load runs against the first engine");
+            replacing();
             second = proxy("127.0.0.1:" + first.port(), true);
             long secondAccepted = 200;
             assertTrue(ProxyHarness.await(() -> second.engine.counters().get(Counter.CONNECTIONS_ACCEPTED) >= secondAccepted,
