@@ -13,7 +13,7 @@ import java.util.concurrent.locks.LockSupport;
  * <p>Ready means: the start phase is over without a start failure ({@link Lifecycle#START_PHASE_MS} after the
  * configuration watcher started; a failure within it stops this rsp, and the old one must still be running then), and
  * every component reporting readiness is ready (the core: accepting, every strategy of {@code routing.chain} live,
- * the backends read). A replacing rsp that is not ready within {@link #READY_TIMEOUT_MS} stops itself with exit status
+ * at least one backend). A replacing rsp that is not ready within {@link #READY_TIMEOUT_MS} stops itself with exit status
  * 1 and leaves the old one running.
  */
 final class Takeover {

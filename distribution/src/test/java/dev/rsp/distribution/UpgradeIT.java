@@ -75,7 +75,8 @@ class UpgradeIT {
             Waits.until("load through the new rsp", () -> load.ok() >= after + 1_000 || !load.failures().isEmpty());
             load.close();
             assertEquals(List.of(), load.failures().stream().limit(10).toList(),
-                    load.failures().size() + " of " + (load.ok() + load.failures().size()) + " requests failed");
+                    load.failures().size() + " of " + (load.ok() + load.failures().size()) + " requests failed; the old rsp's "
+                    + "warnings:\n" + warnings(Files.readString(oldLog)) + "\nthe new rsp's:\n" + warnings(newLog(home)));
             System.out.printf("UpgradeIT: %d requests, %d sent again after an idle keep-alive close%n", load.ok(), load.resent());
         }
         long servingPid = Long.parseLong(Files.readString(home.dir.resolve("data/rsp.pid")).trim());
@@ -150,6 +151,11 @@ class UpgradeIT {
         } catch (IOException e) {
             return "(none)";
         }
+    }
+
+    /** The first WARN and ERROR lines of a log (an answer rsp gave itself, such as a 503, is logged as a WARN). */
+    private static String warnings(String log) {
+        return String.join("\n", log.lines().filter(l -> l.contains(" WARN ") || l.contains(" ERROR ")).limit(10).toList());
     }
 
     private static boolean adminAnswers(RspHome h) {

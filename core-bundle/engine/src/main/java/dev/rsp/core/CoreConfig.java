@@ -196,6 +196,6 @@ public @interface CoreConfig {
 
     @AttributeDefinition(description = "When the HTTP port is already served by another process at start (a rolling upgrade "
             + "with listen.reuseport), the longest this rsp holds its accepting until its routing is ready (the strategies "
-            + "of routing.chain registered, the backends read); connections wait in the kernel's queue meanwhile")
+            + "of routing.chain registered, at least one backend); connections wait in the kernel's queue meanwhile")
     long listen_reuseport_ready_ms() default 10_000;
 }

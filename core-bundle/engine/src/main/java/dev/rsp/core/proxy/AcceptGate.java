@@ -14,7 +14,7 @@ import java.util.concurrent.TimeUnit;
  * {@code listen.reuseport}): the kernel sends it connections from the moment its listener opens, and they must not
  * meet an engine without strategies or backends. The listeners open at start as always (a port that cannot be bound
  * still fails the start); their acceptors wait, the connections wait in the kernel's queue, until the routing is
- * ready (every strategy of {@code routing.chain} live, the backends read once) or {@code listen.reuseport.ready.ms}
+ * ready (every strategy of {@code routing.chain} live, at least one backend) or {@code listen.reuseport.ready.ms}
  * passes. Only an rsp that replaces another ({@link LauncherLink#TAKEOVER_PROPERTY}) holds, and only when its port is
  * served already. Any thread.
  */
@@ -47,7 +47,7 @@ final class AcceptGate {
             if (open()) {
                 RoutingSnapshot now = routing.current();
                 ProxyEngine.log.warn("accepting after listen.reuseport.ready.ms though the routing is not ready: chain {}, "
-                        + "not live {}, backends read {}", now.chain(), now.notLive(), now.backends().generation() > 0);
+                        + "not live {}, {} backends", now.chain(), now.notLive(), now.backends().all().size());
             }
         });
     }
@@ -83,13 +83,16 @@ final class AcceptGate {
                 return "";
             }
         }
-        return "routing not ready: chain " + now.chain() + ", not live " + now.notLive()
-                + (now.backends().generation() > 0 ? "" : ", backends not read yet");
+        return "routing not ready: chain " + now.chain() + ", not live " + now.notLive() + ", "
+                + now.backends().all().size() + " backends";
     }
 
-    /** Every strategy of the chain live and the backends read at least once. */
+    /**
+     * Every strategy of the chain live, and some backend to route to: the backend sources publish an empty set before
+     * their configuration is read, and a fleet member without backends would answer only 503.
+     */
     static boolean ready(RoutingSnapshot s) {
-        return !s.chain().isEmpty() && s.notLive().isEmpty() && s.backends().generation() > 0;
+        return !s.chain().isEmpty() && s.notLive().isEmpty() && !s.backends().all().isEmpty();
     }
 
     /** Lets the waiting acceptors go on; false when nothing was held. */

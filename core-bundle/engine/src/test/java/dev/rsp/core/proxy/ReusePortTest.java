@@ -103,7 +103,10 @@ class ReusePortTest {
             assertFalse(ProxyHarness.await(() -> second.engine.counters().get(Counter.CONNECTIONS_ACCEPTED) > 0, 300),
                     "the connection waits in the kernel's queue while the second engine has no strategy and no backends");
 
-            second.withStrategy().backend("a", backend.port());
+            second.withStrategy();
+            assertFalse(ProxyHarness.await(() -> second.engine.counters().get(Counter.CONNECTIONS_ACCEPTED) > 0, 300),
+                    "a strategy without backends would answer 503: the connection still waits");
+            second.backend("a", backend.port());
 
             assertEquals(200, c.read(false).status());
         }
