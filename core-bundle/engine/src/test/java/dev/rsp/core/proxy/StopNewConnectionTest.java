@@ -5,10 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.net.ConnectException;
+import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -59,8 +65,40 @@ class StopNewConnectionTest extends StubProxyFixture {
         }
     }
 
+    @Test
+    void aTlsConnectionAcceptedBeforeTheStopHandshakesAndIsServedAfterIt() throws Exception {
+        startProxy();
+        TestPki.Identity alice = TestPki.selfSigned("alice.example.com");
+        TestTlsFront front = TestTlsFront.terminate(Map.of("alice.example.com", alice.serverContext()),
+                alice.serverContext(), Duration.ofSeconds(10));
+        proxy.engine.addTlsFront(front);
+        InetSocketAddress tls = proxy.engine.tlsAddress(front);
+        try (Socket raw = new Socket()) {
+            raw.connect(tls, 2000);
+            assertTrue(ProxyHarness.await(() -> proxy.engine.counters().activeClients() == 1, 5000), "accepted");
+            CompletableFuture<Integer> drain = CompletableFuture.supplyAsync(proxy.engine::drain);
+            assertTrue(ProxyHarness.await(() -> closed(tls.getPort()), 5000), "the stop closed the TLS listener");
+
+            SSLSocket s = (SSLSocket) alice.clientContext().getSocketFactory().createSocket(raw, "alice.example.com",
+                    tls.getPort(), true);
+            SSLParameters p = s.getSSLParameters();
+            p.setServerNames(List.of(new SNIHostName("alice.example.com")));
+            s.setSSLParameters(p);
+            s.setSoTimeout(10_000);
+            TestClient.Response r = new TestClient(s).get("alice.example.com", "/");
+
+            assertEquals(200, r.status());
+            assertEquals("close", r.headers().get("connection"));
+            assertEquals(0, drain.get(10, TimeUnit.SECONDS), "connections cut");
+        }
+    }
+
     private boolean listenerClosed() {
-        try (Socket s = new Socket("127.0.0.1", proxy.port())) {
+        return closed(proxy.port());
+    }
+
+    private static boolean closed(int port) {
+        try (Socket s = new Socket("127.0.0.1", port)) {
             return false;
         } catch (ConnectException e) {
             return true;
