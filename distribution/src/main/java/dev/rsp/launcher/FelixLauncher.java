@@ -64,16 +64,17 @@ final class FelixLauncher {
         }
 
         long pid = RunFiles.ownPid();
-        long old = options.takeOver ? RunFiles.runningPid(home) : -1;
-        if (options.takeOver) {
+        File from = options.takeOverFrom;
+        long old = from != null ? RunFiles.runningPid(from) : -1;
+        if (from != null) {
             System.out.println(old > 0 ? "rsp: starting beside the rsp with pid " + old + ", which stops once this one is ready"
-                    : "rsp: no rsp runs in this home (data/rsp.pid): starting as usual");
+                    : "rsp: no rsp runs in " + from + " (data/rsp.pid): starting as usual");
         }
         if (old > 0) {
             // dev.rsp.core.LauncherLink.TAKEOVER_PROPERTY: the listeners may join the old one's ports, the admin waits
             System.setProperty("rsp.takeover.pid", String.valueOf(old));
         }
-        RunFiles.removeStale(home, old > 0);
+        RunFiles.removeStale(home, old > 0 && from.equals(home));
         Map<String, String> config = new HashMap<String, String>();
         config.put(Constants.FRAMEWORK_STORAGE, RunFiles.cacheDir(home, pid).getPath());
         config.put(Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT);
@@ -122,7 +123,7 @@ final class FelixLauncher {
         lifecycle.watcherStarted();
         System.out.println("rsp: framework started with " + installed + " bundles in "
                 + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0) + " ms; home " + home);
-        new Takeover(home, lifecycle, old, this).start();
+        new Takeover(home, lifecycle, old, from, this).start();
 
         FrameworkEvent event = fw.waitForStop(0);
         RunFiles.removeOwn(home, pid);

@@ -65,7 +65,7 @@ final class RunFiles {
             for (int i = 0; i < args.length; i++) {
                 launcher |= LAUNCHER_CLASS.equals(args[i]);
                 if (launcher && "--home".equals(args[i]) && i + 1 < args.length) {
-                    return new File(args[i + 1]).getAbsoluteFile().equals(home.getAbsoluteFile());
+                    return new File(args[i + 1]).getCanonicalFile().equals(home.getCanonicalFile());
                 }
             }
             return false;

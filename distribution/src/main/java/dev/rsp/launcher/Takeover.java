@@ -8,7 +8,8 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * What a started rsp does once it is ready, on a thread of its own: it writes {@code data/rsp.pid}, and when it
  * replaces another rsp of the same home ({@code bin/rsp upgrade}, {@code bin/rsp --take-over}) it then stops that one
- * with SIGTERM (the graceful stop: no new connections, requests in flight finish) and waits until it is gone.
+ * with SIGTERM (the graceful stop: no new connections, requests in flight finish) and waits until it is gone. The rsp
+ * replaced may run from another home, the previous release's ({@code bin/rsp upgrade --from DIR}).
  *
  * <p>Ready means: the start phase is over without a start failure ({@link Lifecycle#START_PHASE_MS} after the
  * configuration watcher started; a failure within it stops this rsp, and the old one must still be running then), and
@@ -23,14 +24,16 @@ final class Takeover {
 
     private final File home;
     private final Lifecycle lifecycle;
-    /** The rsp being replaced, or -1. */
+    /** The rsp being replaced, or -1; and its home (this one, or the previous release's). */
     private final long old;
+    private final File oldHome;
     private final FelixLauncher launcher;
 
-    Takeover(File home, Lifecycle lifecycle, long old, FelixLauncher launcher) {
+    Takeover(File home, Lifecycle lifecycle, long old, File oldHome, FelixLauncher launcher) {
         this.home = home;
         this.lifecycle = lifecycle;
         this.old = old;
+        this.oldHome = oldHome;
         this.launcher = launcher;
     }
 
@@ -95,7 +98,7 @@ final class Takeover {
         }
         long waitMs = lifecycle.drainTimeoutMs() + FelixLauncher.STOP_TIMEOUT_MS + 5_000;
         long deadline = t0 + TimeUnit.MILLISECONDS.toNanos(waitMs);
-        while (RunFiles.isRsp(old, home)) {
+        while (RunFiles.isRsp(old, oldHome)) {
             if (System.nanoTime() - deadline > 0) {
                 System.err.println("rsp: the rsp with pid " + old + " did not stop within " + waitMs + " ms");
                 return;

@@ -89,6 +89,33 @@ class UpgradeIT {
     }
 
     @Test
+    void anUpgradeToAnotherHomeTakesOverFromThePreviousOne() throws Exception {
+        RspHome previous = homeWithOwnBackend();
+        Path oldLog = tmp.resolve("old.log");
+        old = start(previous, oldLog);
+        Waits.logLine(oldLog, "rsp: ready (pid " + old.pid() + ")", 1);
+        home = withoutDemo(RspHome.copyTo(tmp.resolve("next")));
+        try (Stream<Path> etc = Files.list(previous.etc())) {
+            for (Path f : etc.filter(Files::isRegularFile).toList()) {
+                Files.copy(f, home.etc().resolve(f.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
+
+        Process upgrade = command(home, "upgrade", "--from", previous.dir.toString(), "--timeout", "90");
+        assertTrue(upgrade.waitFor(120, TimeUnit.SECONDS), "bin/rsp upgrade finished");
+        String said = new String(upgrade.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+
+        assertEquals(0, upgrade.exitValue(), "bin/rsp upgrade: " + said + "\nnew rsp's log:\n" + newLog(home));
+        assertTrue(old.waitFor(30, TimeUnit.SECONDS), "the previous rsp exited");
+        assertEquals(0, old.exitValue(), Files.readString(oldLog));
+        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + previous.httpPort + "/")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, r.statusCode(), "the new home's rsp serves the port");
+        assertTrue(Files.isRegularFile(home.dir.resolve("data/rsp.pid")), "the new home names its rsp");
+    }
+
+    @Test
     void anUpgradeWithoutARunningRspSaysSoAndFails() throws Exception {
         home = RspHome.copyTo(tmp.resolve("rsp"));
 
@@ -113,14 +140,18 @@ class UpgradeIT {
         });
         backend.setExecutor(backendThreads);
         backend.start();
-        RspHome h = RspHome.copyTo(tmp.resolve("rsp"));
+        RspHome h = withoutDemo(RspHome.copyTo(tmp.resolve("rsp")));
+        Files.writeString(h.etc().resolve("rsp.backends.cfg"), "backend.own = 127.0.0.1:" + backend.getAddress().getPort() + "\n");
+        return h;
+    }
+
+    private static RspHome withoutDemo(RspHome h) throws IOException {
         try (Stream<Path> deploy = Files.list(h.dir.resolve("deploy"))) {
             for (Path p : deploy.filter(p -> p.getFileName().toString().startsWith("rsp-demo")).toList()) {
                 Files.delete(p);
             }
         }
-        Files.delete(h.etc().resolve("rsp.demo.cfg"));
-        Files.writeString(h.etc().resolve("rsp.backends.cfg"), "backend.own = 127.0.0.1:" + backend.getAddress().getPort() + "\n");
+        Files.deleteIfExists(h.etc().resolve("rsp.demo.cfg"));
         return h;
     }
 

@@ -31,9 +31,16 @@ class LaunchOptionsTest {
     }
 
     @Test
-    void readsTakeOver() throws Exception {
-        assertTrue(LaunchOptions.parse("--home", rspHome().getPath(), "--take-over").takeOver);
-        assertFalse(LaunchOptions.parse("--home", rspHome().getPath()).takeOver);
+    void readsTakeOverOfThisHomeOrAnother() throws Exception {
+        File h = rspHome();
+        assertEquals(h.getAbsoluteFile(), LaunchOptions.parse("--home", h.getPath(), "--take-over").takeOverFrom);
+        assertEquals(null, LaunchOptions.parse("--home", h.getPath()).takeOverFrom);
+        Path previous = Files.createDirectories(home.resolve("previous/etc")).getParent();
+        assertEquals(previous.toFile().getAbsoluteFile(),
+                LaunchOptions.parse("--home", h.getPath(), "--take-over-from", previous.toString()).takeOverFrom);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> LaunchOptions.parse("--home", h.getPath(), "--take-over-from", home.resolve("nothing").toString()));
+        assertTrue(e.getMessage().endsWith("nothing is not an rsp home: it needs etc/"), e.getMessage());
     }
 
     @Test
