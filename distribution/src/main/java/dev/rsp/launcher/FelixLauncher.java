@@ -63,8 +63,20 @@ final class FelixLauncher {
             System.setProperty("gosh.args", "--nointeractive");
         }
 
+        long pid = RunFiles.ownPid();
+        File from = options.takeOverFrom;
+        long old = from != null ? RunFiles.runningPid(from) : -1;
+        if (from != null) {
+            System.out.println(old > 0 ? "rsp: starting beside the rsp with pid " + old + ", which stops once this one is ready"
+                    : "rsp: no rsp runs in " + from + " (data/rsp.pid): starting as usual");
+        }
+        if (old > 0) {
+            // dev.rsp.core.LauncherLink.TAKEOVER_PROPERTY: the listeners may join the old one's ports, the admin waits
+            System.setProperty("rsp.takeover.pid", String.valueOf(old));
+        }
+        RunFiles.removeStale(home, old > 0 && from.equals(home));
         Map<String, String> config = new HashMap<String, String>();
-        config.put(Constants.FRAMEWORK_STORAGE, new File(home, "data/felix-cache").getPath());
+        config.put(Constants.FRAMEWORK_STORAGE, RunFiles.cacheDir(home, pid).getPath());
         config.put(Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT);
         config.put(Constants.FRAMEWORK_BEGINNING_STARTLEVEL, String.valueOf(DEPLOY_START_LEVEL));
         config.put("felix.startlevel.bundle", String.valueOf(DEPLOY_START_LEVEL));
@@ -111,8 +123,10 @@ final class FelixLauncher {
         lifecycle.watcherStarted();
         System.out.println("rsp: framework started with " + installed + " bundles in "
                 + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0) + " ms; home " + home);
+        new Takeover(home, lifecycle, old, from, this).start();
 
         FrameworkEvent event = fw.waitForStop(0);
+        RunFiles.removeOwn(home, pid);
         if (event.getType() == FrameworkEvent.ERROR) {
             System.err.println("rsp: framework stopped with an error: " + event.getThrowable());
             return 1;
@@ -164,6 +178,16 @@ final class FelixLauncher {
         watchdog.start();
     }
 
+
+    boolean stopping() {
+        return stopping.get();
+    }
+
+    /** Stops with exit status 1 (a replacing rsp that did not get ready). */
+    void fail(String why) {
+        exitStatus = 1;
+        requestStop(why);
+    }
 
     /**
      * A start that failed stops while configuration events are still being delivered; a component activated by one

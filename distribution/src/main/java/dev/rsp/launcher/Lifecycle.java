@@ -4,6 +4,7 @@ import java.util.Hashtable;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.InvalidSyntaxException;
 import org.osgi.framework.ServiceReference;
@@ -98,9 +99,38 @@ final class Lifecycle {
         return cut;
     }
 
+    /**
+     * "" when every component that reports readiness ({@code Supplier<String>} services with {@code rsp.lifecycle=ready})
+     * is ready, else the first reason; a reason too when none is registered (the core has not started).
+     */
+    String notReady() {
+        ServiceReference<?>[] refs = services(Supplier.class, "ready");
+        if (refs.length == 0) {
+            return "the core has not started";
+        }
+        for (ServiceReference<?> ref : refs) {
+            Object service = system.getService(ref);
+            try {
+                Object why = service instanceof Supplier ? ((Supplier<?>) service).get() : "";
+                if (why != null && !why.toString().isEmpty()) {
+                    return why.toString();
+                }
+            } catch (RuntimeException e) {
+                return "readiness failed: " + e;
+            } finally {
+                system.ungetService(ref);
+            }
+        }
+        return "";
+    }
+
     private ServiceReference<?>[] drainServices() {
+        return services(Callable.class, "drain");
+    }
+
+    private ServiceReference<?>[] services(Class<?> type, String role) {
         try {
-            ServiceReference<?>[] refs = system.getServiceReferences(Callable.class.getName(), "(" + PROPERTY + "=drain)");
+            ServiceReference<?>[] refs = system.getServiceReferences(type.getName(), "(" + PROPERTY + "=" + role + ")");
             return refs == null ? new ServiceReference<?>[0] : refs;
         } catch (InvalidSyntaxException e) {
             throw new IllegalStateException(e);

@@ -31,6 +31,19 @@ class LaunchOptionsTest {
     }
 
     @Test
+    void readsTakeOverOfThisHomeOrAnother() throws Exception {
+        File h = rspHome();
+        assertEquals(h.getAbsoluteFile(), LaunchOptions.parse("--home", h.getPath(), "--take-over").takeOverFrom);
+        assertEquals(null, LaunchOptions.parse("--home", h.getPath()).takeOverFrom);
+        Path previous = Files.createDirectories(home.resolve("previous/etc")).getParent();
+        assertEquals(previous.toFile().getAbsoluteFile(),
+                LaunchOptions.parse("--home", h.getPath(), "--take-over-from", previous.toString()).takeOverFrom);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> LaunchOptions.parse("--home", h.getPath(), "--take-over-from", home.resolve("nothing").toString()));
+        assertTrue(e.getMessage().endsWith("nothing is not an rsp home: it needs etc/"), e.getMessage());
+    }
+
+    @Test
     void rejectsUnknownOptionByName() throws Exception {
         String home = rspHome().getPath();
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,

@@ -81,6 +81,8 @@ public final class CoreComponent implements ProxyControl {
     /** The engine's drain offered to the launcher (see {@link LauncherLink}). */
     @SuppressWarnings("rawtypes")
     private ServiceRegistration<java.util.concurrent.Callable> drain;
+    @SuppressWarnings("rawtypes")
+    private ServiceRegistration<java.util.function.Supplier> readiness;
     private volatile ProxySettings settings;
     private final RunningValues running = new RunningValues(CorePids.CORE);
     private String firstProblem;
@@ -148,6 +150,7 @@ public final class CoreComponent implements ProxyControl {
         publisher.current().ifPresent(check::update);
         ProxyEngine drained = engine;
         drain = LauncherLink.offerDrain(context, drained::drain, millis(settings.stopTimeoutNanos()));
+        readiness = LauncherLink.offerReadiness(context, drained::notReady);
         log.info("rsp core started: http.listen={} routing.chain={}", engine.localAddress(), settings.chain());
     }
 
@@ -216,6 +219,7 @@ public final class CoreComponent implements ProxyControl {
         if (engine != null) {
             try {
                 drain.unregister();
+                readiness.unregister();
             } catch (IllegalStateException alreadyGone) {
                 // the bundle is stopping: its registrations are going anyway
             }

@@ -225,4 +225,18 @@ public @interface CoreConfig {
 
     @AttributeDefinition(description = "Time one DNS lookup may take (all servers and retries)")
     long dns_timeout_ms() default 5_000;
+
+    @AttributeDefinition(description = "Open the HTTP and TLS listeners with SO_REUSEPORT, so that a second rsp process "
+            + "(bin/rsp upgrade) can listen on the same ports while this one drains; false: a port in use fails the start. "
+            + "Applied when a listener opens")
+    boolean listen_reuseport() default true;
+
+    @AttributeDefinition(description = "At a stop, how long a connection accepted just before it (no request yet) may take "
+            + "to send its first request, which is then served with Connection: close; after that it is closed")
+    long timeout_stop_new_ms() default 1_000;
+
+    @AttributeDefinition(description = "When the HTTP port is already served by another process at start (a rolling upgrade "
+            + "with listen.reuseport), the longest this rsp holds its accepting until its routing is ready (the strategies "
+            + "of routing.chain registered, at least one backend); connections wait in the kernel's queue meanwhile")
+    long listen_reuseport_ready_ms() default 10_000;
 }

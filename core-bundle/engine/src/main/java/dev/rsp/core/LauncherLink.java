@@ -4,6 +4,7 @@ import dev.rsp.config.StartFailure;
 import java.util.Dictionary;
 import java.util.Hashtable;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceRegistration;
 
@@ -24,12 +25,20 @@ import org.osgi.framework.ServiceRegistration;
  * {@code rsp.lifecycle=drain} and {@code rsp.stop.timeout.ms} (how long it may take). On SIGTERM the launcher calls it
  * before it stops any bundle; the call stops accepting work, waits for the work in flight within that time and
  * returns how much it had to cut. The launcher exits 1 when anything was cut.</li>
+ * <li><b>Readiness</b>, component to launcher: a component that serves traffic registers a {@code Supplier<String>}
+ * with {@code rsp.lifecycle=ready}, answering "" when it is ready and else why not. The launcher asks it when it
+ * replaces another rsp ({@code bin/rsp upgrade}): the old one is stopped only once every such service is ready.</li>
  * </ul>
  */
 public final class LauncherLink {
 
     public static final String PROPERTY = "rsp.lifecycle";
     public static final String STOP_TIMEOUT_PROPERTY = "rsp.stop.timeout.ms";
+    /**
+     * The system property the launcher sets to the pid of the rsp this one replaces ({@code bin/rsp upgrade}): its
+     * listeners may then join ports that one listens on (SO_REUSEPORT), and the admin listener waits for its address.
+     */
+    public static final String TAKEOVER_PROPERTY = "rsp.takeover.pid";
 
     private LauncherLink() {
     }
@@ -42,6 +51,14 @@ public final class LauncherLink {
     /** Offers {@code drain} to the launcher (see the class comment); unregister it when the component goes. */
     public static ServiceRegistration<Callable> offerDrain(BundleContext context, Callable<Integer> drain, long timeoutMs) {
         return context.registerService(Callable.class, drain, drainProperties(timeoutMs));
+    }
+
+    /** Offers the readiness of a component to the launcher (see the class comment); unregister it when it goes. */
+    @SuppressWarnings("rawtypes")
+    public static ServiceRegistration<Supplier> offerReadiness(BundleContext context, Supplier<String> notReady) {
+        Hashtable<String, Object> props = new Hashtable<>();
+        props.put(PROPERTY, "ready");
+        return context.registerService(Supplier.class, notReady, props);
     }
 
     /** The properties of a drain registration, to update when the stop timeout changes. */

@@ -43,6 +43,8 @@ public final class AdminComponent {
     /** The settings {@link #server} runs with. */
     private AdminSettings applied;
     private String firstProblem;
+    /** Binding the admin address once the rsp this one replaces has let it go; null otherwise. */
+    private AdminBindRetry bindRetry;
     private final RunningValues running = new RunningValues(CorePids.ADMIN);
 
     @Activate
@@ -55,6 +57,12 @@ public final class AdminComponent {
         try {
             server = start(settings.get());
         } catch (IOException e) {
+            if (AdminBindRetry.applies(e)) {
+                log.info("rsp.admin listen {} is held by the rsp being replaced (pid {}): binding it once that one has "
+                        + "stopped", address(settings.get()), System.getProperty(AdminBindRetry.TAKEOVER_PROPERTY));
+                bindRetry = new AdminBindRetry(() -> bindFreed(settings.get()));
+                return;
+            }
             String line = "rsp.admin listen " + address(settings.get()) + ": " + e.getMessage();
             log.error("{}; the admin listener is not started", line);
             LauncherLink.startFailed(context, line);
@@ -108,6 +116,19 @@ public final class AdminComponent {
         return Optional.empty();
     }
 
+    /** For {@link AdminBindRetry}: true once bound, or when there is nothing more to bind (stopped, or bound since). */
+    private synchronized boolean bindFreed(AdminSettings settings) {
+        if (bindRetry == null || server != null) {
+            return true;
+        }
+        try {
+            server = start(settings);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     private AdminServer start(AdminSettings settings) throws IOException {
         AdminServer started = AdminServer.start(settings.listen(), new AdminRoutes(core, settings, new ConfigAdminStore(configAdmin)));
         applied = settings;
@@ -122,6 +143,10 @@ public final class AdminComponent {
 
     @Deactivate
     synchronized void stop() {
+        if (bindRetry != null) {
+            bindRetry.cancel();
+            bindRetry = null;
+        }
         if (server != null) {
             server.close();
             server = null;

@@ -28,6 +28,8 @@ final class Acceptor implements LoopHandler {
     private SelectionKey key;
     /** Accepting stopped because {@code limits.connections} were open; loop thread only. */
     private boolean paused;
+    /** Held by the engine's {@link AcceptGate} until its routing is ready; loop thread only. */
+    private boolean gated;
 
     /** @param front the TLS front of a TLS listener, or null for the HTTP listener */
     Acceptor(ProxyEngine engine, LoopContext ctx, ServerSocketChannel server, TlsFront front) {
@@ -47,8 +49,7 @@ final class Acceptor implements LoopHandler {
         InetSocketAddress bind = new InetSocketAddress(configured.getHostString(), configured.getPort());
         ServerSocketChannel ch = ServerSocketChannel.open();
         try {
-            ch.setOption(StandardSocketOptions.SO_REUSEADDR, true);
-            ch.bind(bind, engine.settings().backlog());
+            ListenerSocket.bind(ch, bind, engine.settings().backlog(), engine.settings().reusePort(), key);
             ch.configureBlocking(false);
         } catch (IOException e) {
             ch.close();
@@ -61,7 +62,9 @@ final class Acceptor implements LoopHandler {
             ctx.loop.execute(() -> {
                 try {
                     Acceptor a = new Acceptor(engine, ctx, ch, front);
-                    a.key = ch.register(ctx.loop.selector(), SelectionKey.OP_ACCEPT, a);
+                    a.gated = !engine.acceptGate().admit(a);
+                    a.paused = a.gated;
+                    a.key = ch.register(ctx.loop.selector(), a.gated ? 0 : SelectionKey.OP_ACCEPT, a);
                     engine.counters().activeClients.register(a);
                 } catch (ClosedChannelException e) {
                     // stopped, or moved to another address, before this loop got to it: nothing to accept here
@@ -136,6 +139,16 @@ final class Acceptor implements LoopHandler {
         }
     }
 
+    /**
+     * At a stop, on this acceptor's loop, before its listener closes: accepts what the kernel has queued (at most
+     * {@code backlog}, plus one wakeup's worth), which a close would reset. Stops early when no slot is free.
+     */
+    void acceptQueued(int backlog) {
+        for (int i = 0; i <= backlog / ACCEPTS_PER_WAKEUP && !paused && key != null && key.isValid(); i++) {
+            onReady(key);
+        }
+    }
+
     /** No slot is free: stop accepting on this loop until one frees (the kernel queues new connections meanwhile). */
     private void pause(ClientSlots slots) {
         if (key.isValid()) {
@@ -148,7 +161,7 @@ final class Acceptor implements LoopHandler {
     /** A slot freed (any thread): accepting goes on, on this acceptor's loop. */
     void resume() {
         ctx.loop.execute(() -> {
-            if (!paused) {
+            if (!paused || gated) {
                 return;
             }
             paused = false;
@@ -158,6 +171,12 @@ final class Acceptor implements LoopHandler {
                 engine.counters().activeClients.forget(this);
             }
         });
+    }
+
+    /** The engine's {@link AcceptGate} opened (any thread): accepting starts, on this acceptor's loop. */
+    void ungate() {
+        ctx.loop.execute(() -> gated = false);
+        resume();
     }
 
     @Override

@@ -240,7 +240,11 @@ public enum Counter {
     DNS_FAILED("dns.failed", "A DNS lookup of a backend name that gave no usable answer (no such name, no record, server failure, timeout)"),
     DNS_HELD("dns.held", "A backend name whose lookups started failing while it had an answer, kept for up to dns.hold.ms"),
     DNS_EXPIRED("dns.expired", "A held answer given up after dns.hold.ms of failed lookups: the name's backends are unresolved"),
-    DNS_CHANGED("dns.changed", "A DNS answer that changed what a backend name serves (another address, other SRV targets; not a first answer)");
+    DNS_CHANGED("dns.changed", "A DNS answer that changed what a backend name serves (another address, other SRV targets; not a first answer)"),
+    LISTENER_QUEUE_SWEPT("listener.queue.swept",
+            "A connection a stop accepted from a closing listener's queue, where the kernel would have reset it"),
+    STOP_NEW_CLOSED("stop.new.closed",
+            "A connection accepted just before a stop that sent no request within timeout.stop.new.ms, closed unserved");
 
     private static final Map<String, Counter> BY_ID = new HashMap<>();
 

@@ -40,6 +40,8 @@ final class Http1Connection implements ClientConnection, Downstream {
     private State state = State.HEAD;
     private Exchange exchange;
     private boolean draining;
+    /** A request head has been read on this connection: before the first, a stop waits for it (timeout.stop.new.ms). */
+    private boolean requested;
 
     /**
      * @param termination   the TLS listener's termination when the endpoint speaks TLS (its handshake still to run),
@@ -98,7 +100,13 @@ final class Http1Connection implements ClientConnection, Downstream {
                 count(state == State.REPLY ? Counter.EXCHANGE_TIMEOUT_IDLE : Counter.CLIENT_TIMEOUT_IDLE);
                 close();
             }
-            case DRAINED, LINGER_END -> close();
+            case DRAINED -> {
+                if (!requested) {
+                    count(Counter.STOP_NEW_CLOSED);
+                }
+                close();
+            }
+            case LINGER_END -> close();
             case NONE -> { }
         }
         rearm();
@@ -109,9 +117,12 @@ final class Http1Connection implements ClientConnection, Downstream {
         timers.rearm(state, drained());
     }
 
-    /** Draining, and nothing of a next request has arrived: the connection can close. */
+    /**
+     * Draining, and nothing of a next request has arrived: the connection can close. A connection without a request
+     * yet was accepted just before the stop and its client is sending one: it gets until {@code timeout.stop.new.ms}.
+     */
     private boolean drained() {
-        return draining && !client.hasInput();
+        return draining && !client.hasInput() && (requested || timers.stopGraceOver(System.nanoTime()));
     }
 
     @Override
@@ -146,9 +157,13 @@ final class Http1Connection implements ClientConnection, Downstream {
         timers.cancel();
         ctx.handOver(client, this, h2);
         h2.start();
+        if (draining) {
+            h2.drain();
+        }
     }
 
     private void onHead() {
+        requested = true;
         Exchange x = new Exchange(engine, ctx, this);
         boolean keepAlive = heads.accept(x.facts(), draining);
         // Read interest stays on: turned off only if the client sends more while the exchange runs, so a plain
@@ -319,6 +334,9 @@ final class Http1Connection implements ClientConnection, Downstream {
 
     @Override
     public void drain() {
+        if (!draining && !requested) {
+            timers.stopGrace(System.nanoTime() + engine.settings().stopNewNanos());
+        }
         draining = true;
         if (state == State.HEAD && drained()) {
             close();

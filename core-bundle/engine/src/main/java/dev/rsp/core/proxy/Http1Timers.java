@@ -29,6 +29,8 @@ final class Http1Timers {
     /** HEAD: the request head's deadline (0 before its first byte); LINGER: the end of lingering. */
     private long due;
     private long lastProgress = System.nanoTime();
+    /** At a stop, when a connection without a request yet stops waiting for one; 0 when not set. */
+    private long stopGraceEnds;
 
     Http1Timers(EventLoop loop, ProxySettings settings, Endpoint client, LoopHandler owner, long handshakeDue) {
         this.loop = loop;
@@ -59,6 +61,15 @@ final class Http1Timers {
     void betweenRequests() {
         due = 0;
         progress();
+    }
+
+    /** A stop began before the connection's first request: it waits for one until {@code until}. */
+    void stopGrace(long until) {
+        stopGraceEnds = until == 0 ? 1 : until;
+    }
+
+    boolean stopGraceOver(long now) {
+        return stopGraceEnds != 0 && now - stopGraceEnds >= 0;
     }
 
     /** rsp's answer is written: the linger runs from now. */
@@ -98,7 +109,7 @@ final class Http1Timers {
         long now = System.nanoTime();
         long idle = lastProgress + settings.idleTimeoutNanos();
         long next = switch (state) {
-            case HEAD -> client.tlsHandshaking() ? handshakeDue : drained ? now : due != 0 ? due : idle;
+            case HEAD -> client.tlsHandshaking() ? handshakeDue : drained ? now : earliest(due != 0 ? due : idle, stopGraceEnds);
             case REPLY -> idle;
             case LINGER -> now - due < 0 ? due : idle;
             default -> 0;
@@ -106,6 +117,11 @@ final class Http1Timers {
         if (next != 0) {
             loop.armNoLaterThan(timer, next);
         }
+    }
+
+    /** The earlier of two times; {@code b} 0 means none. */
+    private static long earliest(long a, long b) {
+        return b != 0 && b - a < 0 ? b : a;
     }
 
     /** Takes the deadline out of the loop's queue (the connection closed). */

@@ -7,7 +7,7 @@ import java.util.List;
 
 /**
  * The plain HTTP listener of an engine ({@code http.listen}): opened at start on every loop, moved when the configured
- * address changes (the old socket closes only once the new one is bound), closed when the engine drains. Guarded by
+ * address changes (the old socket closes only once the new one is bound), handed to the drain at a stop. Guarded by
  * the engine's lock; {@link #localAddress()} may be read from any thread.
  */
 final class HttpListener {
@@ -51,11 +51,14 @@ final class HttpListener {
         closeQuietly(old);
     }
 
-    /** Stops accepting; open connections are the engine's to drain. */
-    void close() {
-        if (server != null) {
-            closeQuietly(server);
-        }
+    /**
+     * At a stop: hands the listening socket to the caller, who closes it ({@link ListenerSocket#closeAfterSweep}); the
+     * listener neither moves nor closes afterwards. Empty when it never opened.
+     */
+    List<ServerSocketChannel> detach() {
+        ServerSocketChannel ch = server;
+        server = null;
+        return ch == null ? List.of() : List.of(ch);
     }
 
     InetSocketAddress localAddress() {

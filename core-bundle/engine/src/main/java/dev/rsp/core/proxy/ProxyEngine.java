@@ -47,6 +47,8 @@ public final class ProxyEngine {
     /** Set by {@link #drain}: no listener opens again. */
     private boolean draining;
     private final TlsListeners tls = new TlsListeners();
+    /** Holds accepting until the routing is ready when the port is shared with another process (an upgrade). */
+    private final AcceptGate acceptGate;
     /** The operator's error pages ({@code errors.dir}), kept current off the loops; null before start. */
     private volatile ErrorPages.Watcher errorPages;
     /** Where access log lines go: the {@code rsp.access} logger unless replaced (tests, other destinations). */
@@ -71,6 +73,7 @@ public final class ProxyEngine {
         this.retention = new BackendRetention(routing, health, loops);
         this.views = new EngineViews(this, loops, tls);
         this.http = new HttpListener(this, loops);
+        this.acceptGate = new AcceptGate(routing);
         routing.onPublish(this::published);
     }
 
@@ -91,11 +94,14 @@ public final class ProxyEngine {
         applyLimits(s);
         routing.chainChanged(s.chain());
         try {
+            acceptGate.holdIfShared(s.listen(), s.reusePort(), s.readyWaitNanos());
             http.open(s.listen());
         } catch (IOException e) {
+            acceptGate.open();
             stopLoops();
             throw e;
         }
+        acceptGate.check();
         errorPages = new ErrorPages.Watcher(() -> settings, 2000);
     }
 
@@ -212,6 +218,16 @@ public final class ProxyEngine {
         retention.retainPublished();
         slots.retain(routing.current().directory().poolKeys().keySet());
         retryWaitingRequests();
+        acceptGate.check();
+    }
+
+    AcceptGate acceptGate() {
+        return acceptGate;
+    }
+
+    /** "" when the engine accepts and its routing is ready, else why not (see {@link AcceptGate#notReady}). */
+    public String notReady() {
+        return acceptGate.notReady();
     }
 
     /**
@@ -222,15 +238,17 @@ public final class ProxyEngine {
      */
     public int drain() {
         long timeout;
+        List<java.nio.channels.ServerSocketChannel> listeners = new ArrayList<>();
         synchronized (this) {
             if (draining) {
                 return 0;
             }
             draining = true;
-            http.close();
-            tls.closeAll();
+            listeners.addAll(http.detach());
+            listeners.addAll(tls.detachAll());
             timeout = settings.stopTimeoutNanos();
         }
+        ListenerSocket.closeAfterSweep(listeners, loops, counters, settings.backlog());
         return Drain.runLogged(loops, counters, timeout);
     }
 

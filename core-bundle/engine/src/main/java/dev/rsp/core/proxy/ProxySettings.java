@@ -56,7 +56,10 @@ public record ProxySettings(
         BackendLimits backendLimits,
         long poolDecayNanos,
         ProxyProtocolPolicy proxyProtocol,
-        DnsSettings dns) {
+        DnsSettings dns,
+        boolean reusePort,
+        long stopNewNanos,
+        long readyWaitNanos) {
 
     /** The outcome of reading a configuration. */
     public sealed interface Parsed permits Valid, Invalid {
@@ -92,7 +95,8 @@ public record ProxySettings(
                 "limits.buffers must be 0 (three quarters of the JVM's direct memory) or at least 1m, not " + c.limits_buffers(), errors);
         check(c.limits_backlog() >= 1 && c.limits_backlog() <= 65_535, "limits.backlog must be 1 to 65535, not " + c.limits_backlog(), errors);
         for (long t : new long[] {c.timeout_header_ms(), c.timeout_idle_ms(), c.timeout_connect_ms(), c.timeout_backend_ms(),
-                c.timeout_stop_ms(), c.backend_pool_idle_ms(), c.health_cooldown_ms(), c.buffer_pool_decay_ms()}) {
+                c.timeout_stop_ms(), c.backend_pool_idle_ms(), c.health_cooldown_ms(), c.buffer_pool_decay_ms(),
+                c.timeout_stop_new_ms(), c.listen_reuseport_ready_ms()}) {
             check(t > 0, "timeouts must be positive, found " + t, errors);
         }
         check(c.timeout_grace_ms() >= 0, "timeout.grace.ms must not be negative", errors);
@@ -138,7 +142,8 @@ public record ProxySettings(
                 upgrades, c.forwarded_via(), accessLogFormat, c.errors_dir().trim(), c.errors_max_bytes(), c.h2_cleartext(),
                 h2, hpack, hsts, backendTls, health, backendLimits, ms(c.buffer_pool_decay_ms()),
                 ProxyProtocolPolicy.of(proxyProtocol),
-                dns));
+                dns,
+                c.listen_reuseport(), ms(c.timeout_stop_new_ms()), ms(c.listen_reuseport_ready_ms())));
     }
 
     /** Parses a listener address with {@link Addresses} (never resolves); errors name the property. */

@@ -49,10 +49,11 @@ final class TlsListeners {
         }
     }
 
-    void closeAll() {
-        for (TlsFront f : List.copyOf(listeners.keySet())) {
-            remove(f);
-        }
+    /** At a stop: forgets every listener and hands their sockets to the caller, who closes them. */
+    List<ServerSocketChannel> detachAll() {
+        List<ServerSocketChannel> out = List.copyOf(listeners.values());
+        listeners.clear();
+        return out;
     }
 
     /** Where the listener of {@code front} listens, or null when it has none. */

@@ -43,6 +43,9 @@ final class TlsStage implements ClientConnection {
     private final Deadline timer = new Deadline(this);
     private final long helloDeadline;
     private boolean over;
+    /** A stop began before the hello: the connection closes at {@link #stopGraceEnds} unless handed on before. */
+    private boolean draining;
+    private long stopGraceEnds;
     /** While parked on {@link Termination#prepare}: when the wait ends; the timer is armed for it. */
     private boolean parked;
     private long parkDeadline;
@@ -100,6 +103,9 @@ final class TlsStage implements ClientConnection {
         }
         if (now - helloDeadline >= 0) {
             count(Counter.TLS_REJECT_TIMEOUT);
+            close();
+        } else if (draining && now - stopGraceEnds >= 0) {
+            count(Counter.STOP_NEW_CLOSED);
             close();
         }
     }
@@ -225,6 +231,9 @@ final class TlsStage implements ClientConnection {
         over = true;
         ctx.loop.disarm(timer);
         ctx.handOver(client, this, next);
+        if (draining && next instanceof Http1Connection http) {
+            http.drain();
+        }
     }
 
     @Override
@@ -233,10 +242,20 @@ final class TlsStage implements ClientConnection {
         close();
     }
 
-    /** Nothing is in progress before the hello: a stop closes the connection at once. */
+    /**
+     * Accepted just before the stop: its client is sending a hello, and a request after it, that the connection serves
+     * (with Connection: close) if they come within {@code timeout.stop.new.ms}; else it closes then.
+     */
     @Override
     public void drain() {
-        close();
+        if (over || draining) {
+            return;
+        }
+        draining = true;
+        stopGraceEnds = System.nanoTime() + engine.settings().stopNewNanos();
+        if (!parked) {
+            ctx.loop.armNoLaterThan(timer, stopGraceEnds);
+        }
     }
 
     @Override
