@@ -93,6 +93,10 @@ public final class CoreComponent implements ProxyControl {
     @Activate
     synchronized void activate(BundleContext context, Map<String, Object> properties) {
         this.context = context;
+        if (!LauncherLink.launcherPresent(context)) {
+            log.info("rsp runs without its launcher (bin/rsp): a component that cannot start logs an ERROR and the "
+                    + "framework keeps running; on stop, the drain (timeout.stop.ms) runs when the core bundle stops");
+        }
         file.open(publisher);
         backendsThread.scheduleWithFixedDelay(publisher::refresh, RESOLVE_INTERVAL.toNanos(), RESOLVE_INTERVAL.toNanos(),
                 TimeUnit.NANOSECONDS);
