@@ -14,9 +14,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -75,6 +77,10 @@ class KarafFeatureIT {
                     "feature:install rsp",
                     "feature:list -i");
             assertTrue(installed.lines().anyMatch(l -> l.matches("rsp\\s+\\|.*")), "rsp is not installed:\n" + installed);
+            Set<String> missing = DistributionBundles.expectedInKaraf(path("rsp.dist"));
+            missing.removeAll(symbolicNames(karaf.client("bundle:list -s -t 0")));
+            assertEquals(Set.of(), missing, "bundles of the distribution that the feature does not bring: add them to "
+                    + "karaf-features/src/main/feature/features.xml");
 
             String answer = poll("a response from the backend through rsp", () -> get(http, "alice.example.com", "/a?b=1"));
             assertEquals("HTTP/1.1 200 OK", answer.lines().findFirst().orElse(""), answer);
@@ -101,6 +107,12 @@ class KarafFeatureIT {
         } finally {
             karaf.stop();
         }
+    }
+
+    /** The symbolic names in the output of {@code bundle:list -s} (the last column of its table). */
+    private static Set<String> symbolicNames(String bundleList) {
+        return bundleList.lines().filter(l -> l.matches("\\s*\\d+\\s*\\|.*"))
+                .map(l -> l.substring(l.lastIndexOf('|') + 1).trim()).collect(Collectors.toSet());
     }
 
     /** One HTTP/1.1 GET on a new connection; returns the whole response, or null when nothing listens yet. */
