@@ -95,6 +95,10 @@ public final class CoreComponent implements ProxyControl {
     @Activate
     synchronized void activate(BundleContext context, Map<String, Object> properties) {
         this.context = context;
+        if (!LauncherLink.launcherPresent(context)) {
+            log.info("rsp runs without its launcher (bin/rsp): a component that cannot start logs an ERROR and the "
+                    + "framework keeps running; on stop, the drain (timeout.stop.ms) runs when the core bundle stops");
+        }
         // the DNS settings first: the file's first set is looked up with them
         start(properties);
         file.open(publisher);

@@ -4,8 +4,10 @@ import dev.rsp.config.StartFailure;
 import java.util.Dictionary;
 import java.util.Hashtable;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.InvalidSyntaxException;
 import org.osgi.framework.ServiceRegistration;
 
 /**
@@ -46,6 +48,20 @@ public final class LauncherLink {
     /** Reports that a component could not start (see the class comment); returns whether a launcher took it. */
     public static boolean startFailed(BundleContext context, String line) {
         return StartFailure.report(context, line);
+    }
+
+    /**
+     * Whether rsp's launcher runs this framework: it registers its start-failure service before any bundle starts, so
+     * the answer holds from a component's activation on. Without it (Apache Karaf, Pax Exam) a start failure is only
+     * logged and the framework keeps running, and the drain runs when the core's bundle stops (its deactivation).
+     */
+    public static boolean launcherPresent(BundleContext context) {
+        try {
+            return !context.getServiceReferences(Consumer.class,
+                    "(" + StartFailure.PROPERTY + "=" + StartFailure.VALUE + ")").isEmpty();
+        } catch (InvalidSyntaxException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** Offers {@code drain} to the launcher (see the class comment); unregister it when the component goes. */
