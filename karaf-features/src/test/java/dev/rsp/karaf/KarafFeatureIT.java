@@ -99,9 +99,11 @@ class KarafFeatureIT {
             karaf.stop();
             String log = Files.readString(karaf.log());
             assertTrue(log.contains("rsp proxy drained") && log.contains("rsp core stopped"), "rsp did not stop");
-            // not at install (the feature's configuration files were complete), nor at stop
+            // not at install (the feature's configuration files were complete), nor at stop; the machine-level kernel
+            // settings warned about at start are this machine's, not rsp's problem
             assertTrue(log.lines().noneMatch(l -> l.contains("dev.rsp") && (l.contains("| ERROR |")
-                    || l.contains("| WARN ") && !l.contains("net.core.somaxconn"))), "an rsp bundle logged a problem");
+                    || l.contains("| WARN ") && !l.contains("net.core.somaxconn")
+                            && !l.contains("net.ipv4.tcp_migrate_req"))), "an rsp bundle logged a problem");
         } catch (Throwable t) {
             throw new AssertionError(t.getMessage() + "\n" + karaf.logs(), t);
         } finally {
