@@ -215,7 +215,22 @@ public enum Counter {
     BACKEND_QUEUE_TIMEOUT("backend.queue.timeout",
             "A request that waited backend.queue.timeout.ms in vain for a slot at its backend (503)"),
     BUFFER_POOL_DECAYED("buffer.pool.decayed",
-            "An idle pooled buffer dropped because recent traffic did not need it (its memory is freed at the next GC)");
+            "An idle pooled buffer dropped because recent traffic did not need it (its memory is freed at the next GC)"),
+    ETCD_LISTS("etcd.lists", "A full read of the etcd prefix (at start, after a compaction, after a limit was exceeded)"),
+    ETCD_EVENTS("etcd.events", "A change of a key under the etcd prefix, received by the watch"),
+    ETCD_PUBLICATIONS("etcd.publications", "A new set of etcd keys handed on, after coalesce.ms"),
+    ETCD_RECONNECTS("etcd.reconnects",
+            "A read or watch of etcd that failed (unreachable, refused, cut): tried again after a backoff, on the next endpoint"),
+    ETCD_WATCH_STALE("etcd.watch.stale",
+            "An etcd watch that brought nothing for watch.idle.timeout.ms, taken as dead and opened again"),
+    ETCD_COMPACTED("etcd.compacted", "An etcd watch whose start revision was compacted away: the prefix is read again"),
+    ETCD_OVER_KEYS("etcd.over.keys",
+            "More keys under the etcd prefix than limits.keys: nothing new applied, the last good set stays"),
+    ETCD_OVER_VALUE("etcd.over.value", "An etcd value larger than limits.value.bytes, refused like an invalid value"),
+    ETCD_OVER_RESPONSE("etcd.over.response",
+            "An etcd answer or watch line larger than limits.response.bytes (read again after a backoff)"),
+    ETCD_REJECTED("etcd.rejected",
+            "A set from etcd refused for an invalid backend or configuration value (the last good one stays)");
 
     private static final Map<String, Counter> BY_ID = new HashMap<>();
 
