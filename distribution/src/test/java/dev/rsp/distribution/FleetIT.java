@@ -1,0 +1,212 @@
+package dev.rsp.distribution;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The fleet: three bin/rsp processes and one real etcd (Debian's etcd-server) on loopback, all three reading
+ * {@code /rsp/fleet/}. A backend added in etcd is used by all three within 2 s; all three route 10,000 hosts to the same
+ * backends; a configuration key changed in etcd applies on all three; etcd stopped and started again under load fails
+ * no request, and changes made afterwards reach all three.
+ */
+class FleetIT {
+
+    static final String PREFIX = "/rsp/fleet/";
+    static final Pattern BACKEND = Pattern.compile("\"backend\":\"([^\"]*)\"");
+    static final Pattern NAME = Pattern.compile("\"name\":\"([^\"]*)\",\"address\"");
+
+    @TempDir
+    Path tmp;
+
+    final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(2)).build();
+
+    /** A backend that answers every request with its name. */
+    static final class Named implements AutoCloseable {
+        final String name;
+        final HttpServer server;
+
+        Named(String name) throws IOException {
+            this.name = name;
+            server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 100);
+            server.setExecutor(Executors.newFixedThreadPool(8, r -> {
+                Thread t = new Thread(r, "backend-" + name);
+                t.setDaemon(true);
+                return t;
+            }));
+            server.createContext("/", x -> {
+                x.getRequestBody().readAllBytes();
+                byte[] b = name.getBytes(StandardCharsets.UTF_8);
+                x.sendResponseHeaders(200, b.length);
+                try (OutputStream out = x.getResponseBody()) {
+                    out.write(b);
+                }
+            });
+            server.start();
+        }
+
+        String address() {
+            return "127.0.0.1:" + server.getAddress().getPort();
+        }
+
+        @Override
+        public void close() {
+            server.stop(0);
+        }
+    }
+
+    @Test
+    void threeInstancesFollowOneEtcd() throws Exception {
+        EtcdServer.assumeInstalled();
+        List<Process> processes = new ArrayList<>();
+        try (EtcdServer etcd = new EtcdServer(tmp).start(); Named b1 = new Named("b1"); Named b2 = new Named("b2");
+                Named b3 = new Named("b3"); Named b4 = new Named("b4")) {
+            etcd.put(PREFIX + "backends/b1", b1.address());
+            etcd.put(PREFIX + "backends/b2", b2.address() + ";weight=2");
+            List<RspHome> homes = new ArrayList<>();
+            List<Path> logs = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                RspHome home = RspHome.copyTo(tmp.resolve("rsp" + i));
+                Files.writeString(home.etc().resolve("rsp.etcd.cfg"), "endpoints = " + etcd.endpoint() + "\nprefix = "
+                        + PREFIX + "\nconfig = on\nbackoff.max.ms = 1000\n");
+                Path log = tmp.resolve("rsp" + i + ".log");
+                homes.add(home);
+                logs.add(log);
+                processes.add(home.start(log));
+            }
+            for (int i = 0; i < 3; i++) {
+                RspHome home = homes.get(i);
+                Waits.until("rsp" + i + " with the backends from etcd", () -> backends(home).equals(Set.of("b1", "b2")),
+                        logs.get(i));
+            }
+            Waits.logLine(logs.get(0), "the backends of etc/rsp.backends.cfg are not used", 1);
+
+            long added = System.nanoTime();
+            etcd.put(PREFIX + "backends/b3", b3.address());
+            for (int i = 0; i < 3; i++) {
+                RspHome home = homes.get(i);
+                Waits.until("rsp" + i + " routing a host to b3", () -> hostRoutedTo(home, "b3") != null, logs.get(i));
+            }
+            long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - added);
+            assertTrue(millis < 2000, "b3 was routed to by all three after " + millis + " ms");
+            String host = hostRoutedTo(homes.get(0), "b3");
+            for (RspHome home : homes) {
+                String answer = RawHttp.get(home.httpPort, host, "/");
+                assertTrue(answer.startsWith("HTTP/1.1 200 ") && answer.endsWith("\r\n\r\nb3"), answer);
+            }
+
+            List<String> first = routes(homes.get(0), 10_000);
+            assertEquals(Set.of("b1", "b2", "b3"), new TreeSet<>(first), "10,000 hosts spread over the three backends");
+            for (int i = 1; i < 3; i++) {
+                assertEquals(first, routes(homes.get(i), 10_000), "rsp" + i + " routes every host as rsp0 does");
+            }
+
+            etcd.put(PREFIX + "config/rsp.core/routing.chain", "host-hash");
+            for (int i = 0; i < 3; i++) {
+                RspHome home = homes.get(i);
+                Waits.until("rsp" + i + " with routing.chain from etcd", () -> get(home, "/api/chain")
+                        .startsWith("{\"chain\":[\"host-hash\"]"), logs.get(i));
+            }
+            Waits.logLine(logs.get(0), "rsp.etcd: " + PREFIX + "config/rsp.core/routing.chain overlays rsp.core routing.chain", 1);
+
+            try (LoadLoop load = new LoadLoop(homes.get(1).httpPort, 4, Long.MAX_VALUE, 120)) {
+                Waits.requests(load, 300);
+                etcd.stop();
+                long before = load.total();
+                Waits.requests(load, before + 500);
+                assertEquals(Set.of("b1", "b2", "b3"), backends(homes.get(1)), "the backends stay while etcd is down");
+                etcd.start();
+                etcd.put(PREFIX + "backends/b4", b4.address());
+                for (int i = 0; i < 3; i++) {
+                    RspHome home = homes.get(i);
+                    Waits.until("rsp" + i + " with b4 after etcd came back",
+                            () -> backends(home).equals(Set.of("b1", "b2", "b3", "b4")), logs.get(i));
+                }
+                Waits.requests(load, load.total() + 300);
+                load.close();
+                assertEquals(0, load.non2xx() + load.connectionErrors(), "failures: " + load.failures());
+            }
+            String stats = get(homes.get(0), "/api/stats");
+            assertTrue(stats.contains("\"etcd\":{\"state\":\"watching\""), stats);
+            for (Path log : logs) {
+                String out = Files.readString(log, StandardCharsets.UTF_8);
+                assertFalse(out.contains("\tat "), out);
+            }
+        } finally {
+            for (Process p : processes) {
+                RspHome.stop(p);
+            }
+        }
+    }
+
+    /** The backends in force, from the admin API (empty while it does not answer). */
+    Set<String> backends(RspHome home) {
+        Set<String> names = new TreeSet<>();
+        Matcher m = NAME.matcher(get(home, "/api/backends"));
+        while (m.find()) {
+            names.add(m.group(1));
+        }
+        return names;
+    }
+
+    /** A host among 200 that the admin API says goes to {@code backend}, or null. */
+    String hostRoutedTo(RspHome home, String backend) {
+        for (int i = 0; i < 200; i++) {
+            String host = "h" + i + ".example.com";
+            if (backend.equals(route(home, host))) {
+                return host;
+            }
+        }
+        return null;
+    }
+
+    List<String> routes(RspHome home, int hosts) {
+        List<String> out = new ArrayList<>(hosts);
+        for (int i = 0; i < hosts; i++) {
+            out.add(route(home, "site-" + i + ".example.com"));
+        }
+        return out;
+    }
+
+    String route(RspHome home, String host) {
+        Matcher m = BACKEND.matcher(get(home, "/api/route?url=http://" + host + "/"));
+        return m.find() ? m.group(1) : null;
+    }
+
+    String get(RspHome home, String path) {
+        try {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + home.adminPort + path))
+                    .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+            return r.statusCode() == 200 ? r.body() : "";
+        } catch (IOException e) {
+            return "";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "";
+        }
+    }
+}
