@@ -184,16 +184,38 @@ class FleetIT {
         return null;
     }
 
-    List<String> routes(RspHome home, int hosts) {
-        List<String> out = new ArrayList<>(hosts);
-        for (int i = 0; i < hosts; i++) {
-            out.add(route(home, "site-" + i + ".example.com"));
+    /**
+     * Where {@code hosts} hosts go, from the admin API's {@code /api/route}: a connection per request (over keep-alive
+     * the admin listener's answers wait for delayed ACKs, ~40 ms each), four at a time.
+     */
+    List<String> routes(RspHome home, int hosts) throws Exception {
+        java.util.concurrent.ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            List<java.util.concurrent.Future<String>> answers = new ArrayList<>(hosts);
+            for (int i = 0; i < hosts; i++) {
+                String path = "/api/route?url=http://site-" + i + ".example.com/";
+                answers.add(pool.submit(() -> backendIn(RawHttp.get(home.adminPort, "127.0.0.1", path))));
+            }
+            List<String> out = new ArrayList<>(hosts);
+            for (java.util.concurrent.Future<String> a : answers) {
+                out.add(a.get());
+            }
+            return out;
+        } finally {
+            pool.shutdownNow();
         }
-        return out;
     }
 
     String route(RspHome home, String host) {
-        Matcher m = BACKEND.matcher(get(home, "/api/route?url=http://" + host + "/"));
+        try {
+            return backendIn(RawHttp.get(home.adminPort, "127.0.0.1", "/api/route?url=http://" + host + "/"));
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    static String backendIn(String answer) {
+        Matcher m = BACKEND.matcher(answer);
         return m.find() ? m.group(1) : null;
     }
 

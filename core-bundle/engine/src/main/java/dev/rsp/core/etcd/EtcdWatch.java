@@ -192,7 +192,7 @@ public final class EtcdWatch implements AutoCloseable {
         } catch (IOException e) {
             if (stale && !closed) {
                 stats.count(Counter.ETCD_WATCH_STALE);
-                log.info("rsp.etcd: the watch at {} brought nothing for {} ms; opening it again", at, settings.idleMs());
+                log.debug("rsp.etcd: the watch at {} brought nothing for {} ms; opening it again", at, settings.idleMs());
                 return End.STALE;
             }
             throw e;
