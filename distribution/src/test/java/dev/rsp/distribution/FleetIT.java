@@ -30,8 +30,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The fleet: three bin/rsp processes and one real etcd (Debian's etcd-server) on loopback, all three reading
  * {@code /rsp/fleet/}. A backend added in etcd is used by all three within 2 s; all three route 10,000 hosts to the same
- * backends; a configuration key changed in etcd applies on all three; etcd stopped and started again under load fails
- * no request, and changes made afterwards reach all three.
+ * backends; a configuration key changed in etcd applies on all three, an invalid one is refused by all three, and the
+ * Lua rules text can come from etcd; etcd stopped and started again under load fails no request, and changes made
+ * afterwards reach all three.
  */
 class FleetIT {
 
@@ -133,6 +134,26 @@ class FleetIT {
             }
             Waits.logLine(logs.get(0), "rsp.etcd: " + PREFIX + "config/rsp.core/routing.chain overlays rsp.core routing.chain", 1);
 
+            etcd.put(PREFIX + "config/rsp.core/timeout.backend.ms", "5x");
+            for (int i = 0; i < 3; i++) {
+                Waits.logLine(logs.get(i), "rsp.etcd: " + PREFIX + "config/rsp.core/timeout.backend.ms overlays rsp.core "
+                        + "timeout.backend.ms", 1);
+                Waits.logLine(logs.get(i), "rsp.core: timeout.backend.ms = '5x': expected a duration", 1);
+                assertTrue(get(homes.get(i), "/api/chain").contains("\"chain\":[\"host-hash\"]"),
+                        "an invalid value from etcd keeps the configuration in force");
+            }
+            etcd.delete(PREFIX + "config/rsp.core/timeout.backend.ms");
+
+            etcd.put(PREFIX + "config/rsp.routing.lua/script.text",
+                    "function route(req)\n  if req.host == 'lua.example.com' then return 'b1' end\n  return nil\nend\n");
+            etcd.put(PREFIX + "config/rsp.core/routing.chain", "lua, host-hash");
+            for (int i = 0; i < 3; i++) {
+                RspHome home = homes.get(i);
+                Waits.until("rsp" + i + " with the Lua rules from etcd", () -> "lua".equals(strategy(home,
+                        "lua.example.com")), logs.get(i));
+                assertEquals("b1", route(home, "lua.example.com"));
+            }
+
             try (LoadLoop load = new LoadLoop(homes.get(1).httpPort, 4, Long.MAX_VALUE, 120)) {
                 Waits.requests(load, 300);
                 etcd.stop();
@@ -161,6 +182,42 @@ class FleetIT {
                 RspHome.stop(p);
             }
         }
+    }
+
+    /** The shipped example checks clean; a bad value fails bin/rsp check and the start, naming key and value. */
+    @Test
+    void aBadValueInRspEtcdFailsTheStartAndCheckNamesIt() throws Exception {
+        RspHome home = RspHome.copyTo(tmp.resolve("rsp"));
+        Path cfg = home.etc().resolve("rsp.etcd.cfg");
+        Files.copy(home.etc().resolve("rsp.etcd.cfg.example"), cfg);
+        assertEquals(0, check(home).exitValue(), "the example as shipped is valid");
+
+        Files.writeString(cfg, "endpoints = https://etcd.example.com:2379\n");
+        Process check = check(home);
+        String checked = new String(check.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        String line = "rsp.etcd: endpoints = 'https://etcd.example.com:2379': https is not supported (no TLS to etcd "
+                + "yet); expected http://host:port";
+        assertEquals(1, check.exitValue(), checked);
+        assertTrue(checked.contains("ERROR " + line), checked);
+
+        Path log = tmp.resolve("rsp.log");
+        Process rsp = home.start(log);
+        try {
+            Waits.until("rsp to exit", () -> !rsp.isAlive(), log);
+            String out = Files.readString(log, StandardCharsets.UTF_8);
+            assertEquals(1, rsp.exitValue(), out);
+            assertTrue(out.contains(line + "; nothing is read from etcd until etc/rsp.etcd.cfg is fixed"), out);
+            assertTrue(out.contains("rsp: cannot start: " + line), out);
+            assertFalse(out.contains("\tat "), out);
+        } finally {
+            rsp.destroyForcibly();
+        }
+    }
+
+    private static Process check(RspHome home) throws Exception {
+        Process p = new ProcessBuilder(home.dir.resolve("bin/rsp").toString(), "check").redirectErrorStream(true).start();
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        return p;
     }
 
     /** The backends in force, from the admin API (empty while it does not answer). */
@@ -212,6 +269,12 @@ class FleetIT {
         } catch (IOException e) {
             return null;
         }
+    }
+
+    /** The strategy that decided for {@code host}, from {@code /api/route}. */
+    String strategy(RspHome home, String host) {
+        Matcher m = Pattern.compile("\"strategy\":\"([^\"]*)\"").matcher(get(home, "/api/route?url=http://" + host + "/"));
+        return m.find() ? m.group(1) : null;
     }
 
     static String backendIn(String answer) {

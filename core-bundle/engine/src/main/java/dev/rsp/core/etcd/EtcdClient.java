@@ -222,11 +222,12 @@ final class EtcdClient {
             }
         }
 
+        /** Ends the stream; any thread, any number of times. */
         @Override
         public void close() {
             try {
                 in.close();
-            } catch (IOException ignored) {
+            } catch (IOException | RuntimeException ignored) {
                 // the stream is going anyway
             }
         }

@@ -318,15 +318,24 @@ public final class EtcdWatch implements AutoCloseable {
         }
     }
 
-    /** On the timer: a watch silent for longer than the idle timeout is closed (the worker opens it again). */
+    /**
+     * On the timer: a watch silent for longer than the idle timeout is closed and its reader interrupted (the worker
+     * opens it again). Repeated at every check while the worker still reads it, so that no single lost interrupt can
+     * leave a dead stream in place; never throws (an exception would end the periodic check).
+     */
     private void checkIdle() {
-        if (reading && System.nanoTime() - lastLineNanos > TimeUnit.MILLISECONDS.toNanos(settings.idleMs())) {
-            stale = true;
-            EtcdClient.WatchLines lines = open;
-            worker.interrupt();
-            if (lines != null) {
-                lines.close();
+        try {
+            if (reading && (stale
+                    || System.nanoTime() - lastLineNanos > TimeUnit.MILLISECONDS.toNanos(settings.idleMs()))) {
+                stale = true;
+                EtcdClient.WatchLines lines = open;
+                worker.interrupt();
+                if (lines != null) {
+                    lines.close();
+                }
             }
+        } catch (RuntimeException e) {
+            log.error("rsp.etcd: closing a silent watch failed", e);
         }
     }
 

@@ -155,12 +155,12 @@ final class FakeEtcd implements AutoCloseable {
         x.sendResponseHeaders(200, 0);
         try (OutputStream out = x.getResponseBody()) {
             synchronized (this) {
+                line(out, Map.of("result", Map.of("header", Map.of("revision", String.valueOf(revision)), "created", true)));
                 if (compacted > 0 && start < compacted) {
                     line(out, Map.of("result", Map.of("header", Map.of("revision", String.valueOf(revision)),
                             "canceled", true, "compact_revision", String.valueOf(compacted))));
                     return;
                 }
-                line(out, Map.of("result", Map.of("header", Map.of("revision", String.valueOf(revision)), "created", true)));
             }
             long next = start;
             while (!stopped) {
