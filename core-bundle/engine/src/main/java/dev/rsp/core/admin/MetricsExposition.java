@@ -65,6 +65,12 @@ final class MetricsExposition {
                 + "(released, kept for reuse; shrinks to the recent demand every buffer.pool.decay.ms)");
         p.sample("rsp_buffer_pool_bytes", pooled.inUse(), "state", "in_use");
         p.sample("rsp_buffer_pool_bytes", pooled.idle(), "state", "idle");
+        p.family("rsp_etcd_state", "gauge", "1 for the state the etcd source is in (off without etc/rsp.etcd.cfg; "
+                + "watching: following etcd; connecting, backing_off, over_limit: the backends in force stay)");
+        for (dev.rsp.core.etcd.EtcdStats.State st : dev.rsp.core.etcd.EtcdStats.State.values()) {
+            p.sample("rsp_etcd_state", core.etcdStats().state() == st ? 1 : 0, "state",
+                    st.name().toLowerCase(java.util.Locale.ROOT));
+        }
         p.family("rsp_events_total", "counter", "Named outcomes by event: rejections (reject.*), timeouts, retries, "
                 + "TLS (tls.*), ...; a comment line before a sample says what its event counts");
         engine.events().forEach((n, v) -> {
