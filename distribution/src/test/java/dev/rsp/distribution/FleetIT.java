@@ -184,6 +184,42 @@ class FleetIT {
         }
     }
 
+    /**
+     * etc/rsp.etcd.cfg created while rsp runs: the backends and routing.chain come from etcd; deleted: the file's
+     * backends and values are back, without a restart.
+     */
+    @Test
+    void etcdIsSwitchedOnAndOffWhileRspRuns() throws Exception {
+        EtcdServer.assumeInstalled();
+        RspHome home = RspHome.copyTo(tmp.resolve("rsp"));
+        Path log = tmp.resolve("rsp.log");
+        Process rsp = null;
+        try (EtcdServer etcd = new EtcdServer(tmp).start(); Named e1 = new Named("e1")) {
+            etcd.put(PREFIX + "backends/e1", e1.address());
+            etcd.put(PREFIX + "config/rsp.core/routing.chain", "host-hash");
+            rsp = home.start(log);
+            Set<String> demo = Set.of("demo-1", "demo-2", "demo-3");
+            Waits.until("the file's backends", () -> backends(home).equals(demo), log);
+
+            Path cfg = home.etc().resolve("rsp.etcd.cfg");
+            RspHome.writeAtomically(cfg, "endpoints = " + etcd.endpoint() + "\nprefix = " + PREFIX + "\nconfig = on\n");
+            Waits.until("the backends from etcd", () -> backends(home).equals(Set.of("e1")), log);
+            Waits.until("routing.chain from etcd", () -> get(home, "/api/chain").contains("\"chain\":[\"host-hash\"]"), log);
+            String answer = RawHttp.get(home.httpPort, "alice.example.com", "/");
+            assertTrue(answer.endsWith("\r\n\r\ne1"), answer);
+
+            Files.delete(cfg);
+            Waits.until("the file's backends again", () -> backends(home).equals(demo), log);
+            Waits.until("the file's routing.chain again", () -> get(home, "/api/chain")
+                    .contains("\"chain\":[\"reload-path\",\"host-hash\"]"), log);
+            Waits.logLine(log, "rsp.etcd: stopped; backends come from etc/rsp.backends.cfg again", 1);
+        } finally {
+            if (rsp != null) {
+                RspHome.stop(rsp);
+            }
+        }
+    }
+
     /** The shipped example checks clean; a bad value fails bin/rsp check and the start, naming key and value. */
     @Test
     void aBadValueInRspEtcdFailsTheStartAndCheckNamesIt() throws Exception {
