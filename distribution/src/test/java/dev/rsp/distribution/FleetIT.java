@@ -213,6 +213,15 @@ class FleetIT {
             Waits.until("the file's routing.chain again", () -> get(home, "/api/chain")
                     .contains("\"chain\":[\"reload-path\",\"host-hash\"]"), log);
             Waits.logLine(log, "rsp.etcd: stopped; backends come from etc/rsp.backends.cfg again", 1);
+
+            RspHome.writeAtomically(cfg, "endpoints = " + etcd.endpoint() + "\nprefix = " + PREFIX + "\nconfig = on\n");
+            Waits.until("the backends from etcd again", () -> backends(home).equals(Set.of("e1")), log);
+            Process running = rsp;
+            rsp = null;
+            RspHome.stop(running);
+            String out = Files.readString(log, StandardCharsets.UTF_8);
+            assertEquals(0, running.exitValue(), out);
+            assertFalse(out.contains("\tat ") || out.contains("Exception"), "a clean stop with etcd in force:\n" + out);
         } finally {
             if (rsp != null) {
                 RspHome.stop(rsp);
