@@ -44,7 +44,8 @@ public final class EtcdStats {
         return counters.get(c).sum();
     }
 
-    void state(State s, String endpoint) {
+    /** Records the state the source is in now; the etcd source's threads (and tests) call it. */
+    public void state(State s, String endpoint) {
         this.state = s;
         this.endpoint = endpoint;
     }
