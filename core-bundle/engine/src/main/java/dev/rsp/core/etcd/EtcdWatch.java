@@ -39,7 +39,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Threads: its own two daemon threads, {@code rsp-etcd} (reads and watches, blocking) and {@code rsp-etcd-timer}
  * (the coalescing window, the idle watchdog and the consumer's calls); never a loop thread. The consumer is called
- * on the timer thread, one call at a time, never after {@link #close} returns... except one already running.
+ * on the timer thread, one call at a time; once {@link #close} has returned it is not called again (a call already
+ * running may finish).
  */
 public final class EtcdWatch implements AutoCloseable {
 

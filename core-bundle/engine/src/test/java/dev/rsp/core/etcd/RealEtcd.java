@@ -123,6 +123,23 @@ final class RealEtcd implements AutoCloseable {
         }
     }
 
+    /** Freezes etcd (SIGSTOP): its connections stay open and its port accepts, but nothing answers. */
+    void freeze() throws IOException, InterruptedException {
+        signal("-STOP");
+    }
+
+    /** Lets a frozen etcd run on (SIGCONT). */
+    void thaw() throws IOException, InterruptedException {
+        signal("-CONT");
+    }
+
+    private void signal(String which) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", which, String.valueOf(process.pid())).inheritIO().start();
+        if (kill.waitFor() != 0) {
+            throw new AssertionError("kill " + which + " failed");
+        }
+    }
+
     /** Compacts the history before {@code revision}. */
     void compact(long revision) throws IOException, InterruptedException {
         HttpResponse<String> r = call("/v3/kv/compaction", "{\"revision\":\"" + revision + "\",\"physical\":true}");
@@ -140,6 +157,11 @@ final class RealEtcd implements AutoCloseable {
     @Override
     public void close() throws InterruptedException {
         if (process != null && process.isAlive()) {
+            try {
+                thaw();
+            } catch (IOException | AssertionError e) {
+                // stopped below anyway
+            }
             stop();
         }
     }

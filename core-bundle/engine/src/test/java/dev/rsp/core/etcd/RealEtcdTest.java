@@ -58,6 +58,32 @@ class RealEtcdTest {
         }
     }
 
+    /**
+     * A frozen etcd (SIGSTOP) keeps its connections open and answers nothing: the watch is taken as dead after
+     * watch.idle.timeout.ms, reads time out, the set in force stays; thawed, the watch resumes with the changes.
+     */
+    @Test
+    void aFrozenEtcdIsTakenAsDeadAndFollowedAgainWhenItThaws() throws Exception {
+        List<EtcdSnapshot> got = new CopyOnWriteArrayList<>();
+        EtcdStats stats = new EtcdStats();
+        try (RealEtcd etcd = new RealEtcd(tmp).start()) {
+            etcd.put("/rsp/default/backends/a", "10.0.0.1:80");
+            EtcdSettings settings = EtcdWatchTest.settings(List.of(URI.create(etcd.endpoint())),
+                    Map.of("watch.idle.timeout.ms", "500", "timeout.request.ms", "500", "timeout.connect.ms", "500"));
+            try (EtcdWatch watch = new EtcdWatch(settings, stats, new Random(3), got::add)) {
+                watch.start();
+                EtcdWatchTest.await("the first set", () -> got.size() == 1);
+                etcd.freeze();
+                EtcdWatchTest.await("the silent watch given up", () -> stats.get(Counter.ETCD_WATCH_STALE) >= 1);
+                EtcdWatchTest.await("a request that timed out", () -> stats.get(Counter.ETCD_RECONNECTS) >= 1);
+                assertEquals(1, got.size(), "nothing handed on while etcd is frozen");
+                etcd.thaw();
+                etcd.put("/rsp/default/backends/b", "10.0.0.2:80");
+                EtcdWatchTest.await("the change after the thaw", () -> got.get(got.size() - 1).values().size() == 2);
+            }
+        }
+    }
+
     @SuppressWarnings("unchecked")
     static Map<String, Object> result(Map<String, Object> line) {
         return (Map<String, Object>) line.get("result");
