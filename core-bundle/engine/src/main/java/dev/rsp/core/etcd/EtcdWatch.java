@@ -232,14 +232,16 @@ public final class EtcdWatch implements AutoCloseable {
         List<?> events = EtcdText.list(r, "events");
         long headerRevision = r.containsKey("header") ? EtcdText.int64(EtcdText.member(r, "header"), "revision") : 0;
         int size;
+        long seen;
         synchronized (lock) {
             for (Object event : events) {
                 apply(event);
             }
             revision = Math.max(revision, headerRevision);
+            seen = revision;
             size = values.size() + oversized.size();
         }
-        stats.seen(Math.max(headerRevision, from - 1), size);
+        stats.seen(seen, size);
         if (size > settings.maxKeys()) {
             throw new EtcdClient.TooManyKeys(size);
         }
