@@ -173,6 +173,12 @@ class FleetIT {
             }
             String stats = get(homes.get(0), "/api/stats");
             assertTrue(stats.contains("\"etcd\":{\"state\":\"watching\""), stats);
+            String events = stats.substring(stats.indexOf("\"events\":{"));
+            events = events.substring(0, events.indexOf('}'));
+            assertTrue(events.matches("(?s).*\"etcd\\.reconnects\":[1-9].*"),
+                    "the reconnections while etcd was down are counted: " + events);
+            String metrics = get(homes.get(1), "/metrics");
+            assertTrue(metrics.contains("rsp_etcd_state{state=\"watching\"} 1"), metrics);
             for (Path log : logs) {
                 String out = Files.readString(log, StandardCharsets.UTF_8);
                 assertFalse(out.contains("\tat "), out);

@@ -292,11 +292,14 @@ public final class ProxyEngine {
      */
     public Map<String, Long> events() {
         Map<String, Long> m = views.events();
-        outsideEvents.get().forEach(m::putIfAbsent);
+        outsideEvents.get().forEach(m::put);
         return m;
     }
 
-    /** Counters kept outside the engine (the etcd source's), shown among {@link #events()}. Any thread. */
+    /**
+     * Counters kept outside the engine (the etcd source's), shown among {@link #events()}: their values replace the
+     * engine's own slots of the same names, which the engine never counts. Any thread.
+     */
     public void outsideEvents(java.util.function.Supplier<Map<String, Long>> events) {
         outsideEvents = java.util.Objects.requireNonNull(events, "events");
     }
