@@ -70,17 +70,29 @@ public final class EtcdComponent {
         if (valid.settings().equals(running)) {
             return;
         }
-        stop();
+        if (watch != null) {
+            watch.close();
+            watch = null;
+        }
         start(valid.settings());
     }
 
+    /**
+     * Starts reading etcd with {@code s}. An overlay in force (a changed file) is handed to its successor, so that
+     * the configurations it covers are not delivered with their file values in between.
+     */
     private void start(EtcdSettings s) {
         running = s;
         EtcdBackendSource backends = new EtcdBackendSource(s, core.etcdStats());
-        overlay = s.config() ? new EtcdConfigOverlay(s, core.etcdStats(), configAdmin) : null;
+        EtcdConfigOverlay previous = overlay;
+        overlay = s.config() ? new EtcdConfigOverlay(s, core.etcdStats(), configAdmin,
+                previous == null ? Map.of() : previous.inForce()) : null;
         EtcdConfigOverlay configs = overlay;
         if (configs != null) {
             configs.register(context);
+        }
+        if (previous != null) {
+            previous.close(configs == null);
         }
         watch = new EtcdWatch(s, core.etcdStats(), new Random(), snapshot -> {
             backends.snapshot(snapshot);

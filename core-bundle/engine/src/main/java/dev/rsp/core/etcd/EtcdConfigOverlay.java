@@ -55,10 +55,16 @@ final class EtcdConfigOverlay implements ConfigurationPlugin, AutoCloseable {
     private Set<String> lastProblems = Set.of();
     private volatile boolean closed;
 
-    EtcdConfigOverlay(EtcdSettings settings, EtcdStats stats, ConfigurationAdmin configAdmin) {
+    /**
+     * @param inForce the overlay of the instance this one replaces (a changed {@code rsp.etcd}), so that only what the
+     *                new settings change is delivered again; empty for the first
+     */
+    EtcdConfigOverlay(EtcdSettings settings, EtcdStats stats, ConfigurationAdmin configAdmin,
+            Map<String, Map<String, String>> inForce) {
         this.settings = settings;
         this.stats = stats;
         this.redelivery = new ConfigRedelivery(configAdmin);
+        this.overlay = Map.copyOf(inForce);
     }
 
     /** Registers the plugin; ConfigAdmin calls it from now on. */
@@ -173,6 +179,14 @@ final class EtcdConfigOverlay implements ConfigurationPlugin, AutoCloseable {
     /** Unregisters the plugin and delivers every overlaid configuration again with its file values. */
     @Override
     public void close() {
+        close(true);
+    }
+
+    /**
+     * Unregisters the plugin; with {@code deliverAgain}, every overlaid configuration is delivered again with its file
+     * values (not when a successor, already registered, took the overlay over).
+     */
+    void close(boolean deliverAgain) {
         closed = true;
         if (registration != null) {
             try {
@@ -184,7 +198,9 @@ final class EtcdConfigOverlay implements ConfigurationPlugin, AutoCloseable {
         }
         Map<String, Map<String, String>> was = overlay;
         overlay = Map.of();
-        List<String> pids = new ArrayList<>(was.keySet());
-        pids.forEach(pid -> redelivery.deliverAgain(pid, settings.prefix() + CONFIG + pid + "/"));
+        if (deliverAgain) {
+            List<String> pids = new ArrayList<>(was.keySet());
+            pids.forEach(pid -> redelivery.deliverAgain(pid, settings.prefix() + CONFIG + pid + "/"));
+        }
     }
 }

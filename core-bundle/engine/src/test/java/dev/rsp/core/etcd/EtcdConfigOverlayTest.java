@@ -29,7 +29,7 @@ class EtcdConfigOverlayTest {
     EtcdConfigOverlay overlay() {
         configs.put("rsp.core", props("rsp.core", "routing.chain", "reload-path, host-hash", "loops", "2"));
         configs.put("rsp.routing.lua", props("rsp.routing.lua", "script", "etc/rules.lua"));
-        ConfigurationAdmin admin = (ConfigurationAdmin) Proxy.newProxyInstance(getClass().getClassLoader(),
+        admin = (ConfigurationAdmin) Proxy.newProxyInstance(getClass().getClassLoader(),
                 new Class<?>[] {ConfigurationAdmin.class}, (self, m, args) -> {
                     if (m.getName().equals("listConfigurations")) {
                         String pid = ((String) args[0]).replaceAll("^\\(service\\.pid=(.*)\\)$", "$1");
@@ -37,9 +37,12 @@ class EtcdConfigOverlayTest {
                     }
                     throw new UnsupportedOperationException(m.getName());
                 });
-        EtcdSettings settings = EtcdWatchTest.settings(List.of(URI.create("http://127.0.0.1:2379")), Map.of("config", "on"));
-        return new EtcdConfigOverlay(settings, stats, admin);
+        settings = EtcdWatchTest.settings(List.of(URI.create("http://127.0.0.1:2379")), Map.of("config", "on"));
+        return new EtcdConfigOverlay(settings, stats, admin, Map.of());
     }
+
+    ConfigurationAdmin admin;
+    EtcdSettings settings;
 
     private Configuration configuration(String pid) {
         long[] changes = {1};
@@ -115,6 +118,19 @@ class EtcdConfigOverlayTest {
         overlay.snapshot(snapshot(3, Map.of("config/rsp.ratelimit/host.requests.per.second", "5")));
         assertEquals(List.of(), updates);
         assertEquals(Map.of("rsp.ratelimit", Map.of("host.requests.per.second", "5")), overlay.inForce());
+    }
+
+    /** A changed rsp.etcd: the new overlay takes the old one's values over; nothing is delivered with file values. */
+    @Test
+    void aSuccessorTakesTheOverlayOverWithoutDeliveringAgain() {
+        EtcdConfigOverlay first = overlay();
+        first.snapshot(snapshot(3, Map.of("config/rsp.core/routing.chain", "host-hash")));
+        EtcdConfigOverlay next = new EtcdConfigOverlay(settings, stats, admin, first.inForce());
+        first.close(false);
+        assertEquals(List.of("rsp.core"), updates);
+        assertEquals("host-hash", delivered(next, "rsp.core").get("routing.chain"));
+        next.snapshot(snapshot(4, Map.of("config/rsp.core/routing.chain", "host-hash")));
+        assertEquals(List.of("rsp.core"), updates, "the same values: not delivered again");
     }
 
     @Test
