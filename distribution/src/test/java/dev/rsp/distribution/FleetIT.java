@@ -214,6 +214,15 @@ class FleetIT {
             String answer = RawHttp.get(home.httpPort, "alice.example.com", "/");
             assertTrue(answer.endsWith("\r\n\r\ne1"), answer);
 
+            String fileChain = "routing chain is now [reload-path, host-hash]";
+            int before = Waits.count(log, fileChain);
+            RspHome.writeAtomically(cfg, "endpoints = " + etcd.endpoint() + "\nprefix = " + PREFIX
+                    + "\nconfig = on\ncoalesce.ms = 500\n");
+            Waits.logLine(log, "rsp.etcd: backends from " + PREFIX + "backends/", 2);
+            etcd.put(PREFIX + "config/rsp.core/routing.chain", "host-hash, reload-path");
+            Waits.until("the new chain", () -> get(home, "/api/chain").contains("\"chain\":[\"host-hash\",\"reload-path\"]"), log);
+            assertEquals(before, Waits.count(log, fileChain), "an edit of rsp.etcd.cfg never put the file's chain back");
+
             Files.delete(cfg);
             Waits.until("the file's backends again", () -> backends(home).equals(demo), log);
             Waits.until("the file's routing.chain again", () -> get(home, "/api/chain")
