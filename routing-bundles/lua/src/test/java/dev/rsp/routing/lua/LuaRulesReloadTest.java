@@ -111,6 +111,19 @@ class LuaRulesReloadTest {
         await("the file watched again", () -> decide().equals(Decision.to("demo-1")));
     }
 
+    /** bin/rsp check compiles script.text when it is set (the file is then not read). */
+    @Test
+    void checkReadsTheRulesText() {
+        java.util.List<String> errors = new java.util.ArrayList<>();
+        new LuaCheck().check(LuaRules.PID, java.util.Map.of("script", "missing.lua", "script.text", routeTo("demo-1")),
+                dir, errors, new java.util.ArrayList<>());
+        assertEquals(java.util.List.of(), errors);
+        new LuaCheck().check(LuaRules.PID, java.util.Map.of("script.text", "function route(req)\n  return = 1\nend\n"),
+                dir, errors, new java.util.ArrayList<>());
+        assertEquals(1, errors.size(), errors.toString());
+        assertTrue(errors.get(0).startsWith("rsp.routing.lua: script.text:2: "), errors.get(0));
+    }
+
     @Test
     void aSyntaxErrorIsLoggedWithFileAndLineAndTheOldVersionStays() throws Exception {
         write(routeTo("demo-1"));
