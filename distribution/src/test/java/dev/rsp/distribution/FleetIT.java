@@ -139,6 +139,8 @@ class FleetIT {
                 Waits.logLine(logs.get(i), "rsp.etcd: " + PREFIX + "config/rsp.core/timeout.backend.ms overlays rsp.core "
                         + "timeout.backend.ms", 1);
                 Waits.logLine(logs.get(i), "rsp.core: timeout.backend.ms = '5x': expected a duration", 1);
+                Waits.logLine(logs.get(i), "rsp.etcd: " + PREFIX + "config/rsp.core/timeout.backend.ms: rsp.core: "
+                        + "timeout.backend.ms = '5x': expected a duration", 1);
                 assertTrue(get(homes.get(i), "/api/chain").contains("\"chain\":[\"host-hash\"]"),
                         "an invalid value from etcd keeps the configuration in force");
             }

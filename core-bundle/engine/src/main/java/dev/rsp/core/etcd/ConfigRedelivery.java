@@ -6,6 +6,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.util.Dictionary;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.osgi.framework.InvalidSyntaxException;
 import org.osgi.service.cm.Configuration;
@@ -36,8 +38,14 @@ final class ConfigRedelivery {
         this.configAdmin = configAdmin;
     }
 
-    /** Delivers {@code pid} again; {@code etcdKeys} names its keys in etcd for the log line when it has no configuration. */
-    void deliverAgain(String pid, String etcdKeys) {
+    /**
+     * Delivers {@code pid} again; {@code etcdKeys} names its keys in etcd for the log lines.
+     *
+     * @param overlay etcd's values for {@code pid} now in force (empty when they were taken away)
+     * @return the problems of etcd's values that the core's own checks find ({@link OverlayCheck}), each naming its
+     * etcd key; the configuration is delivered all the same (its component refuses it and keeps the last good one)
+     */
+    List<String> deliverAgain(String pid, String etcdKeys, Map<String, String> overlay) {
         Configuration c;
         try {
             Configuration[] found = configAdmin.listConfigurations("(" + org.osgi.framework.Constants.SERVICE_PID + "="
@@ -45,22 +53,23 @@ final class ConfigRedelivery {
             c = found == null || found.length == 0 ? null : found[0];
         } catch (IOException | InvalidSyntaxException e) {
             log.error("rsp.etcd: cannot look up the configuration {}: {}", pid, e.toString());
-            return;
+            return List.of();
         }
         if (c == null) {
             if (missingLogged.add(pid)) {
                 log.warn("rsp.etcd: {}*: there is no configuration {} (etc/{}.cfg) to overlay; these keys apply once "
                         + "it exists", etcdKeys, pid, pid);
             }
-            return;
+            return List.of();
         }
         missingLogged.remove(pid);
         try {
             long before = c.getChangeCount();
             Dictionary<String, Object> properties = c.getProperties();
             if (properties == null) {
-                return;
+                return List.of();
             }
+            List<String> problems = OverlayCheck.problems(pid, properties, overlay, etcdKeys);
             Set<Configuration.ConfigurationAttribute> attributes = c.getAttributes();
             boolean readOnly = attributes.contains(Configuration.ConfigurationAttribute.READ_ONLY);
             if (readOnly) {
@@ -76,8 +85,10 @@ final class ConfigRedelivery {
             if (c.getChangeCount() != before + 1) {
                 rereadFile(pid, properties.get(FILENAME));
             }
+            return problems;
         } catch (IOException | IllegalStateException e) {
             log.error("rsp.etcd: cannot deliver {} again with etcd's values: {}", pid, e.toString());
+            return List.of();
         }
     }
 

@@ -32,7 +32,8 @@ import org.slf4j.LoggerFactory;
  * remain the embedded default: without etcd, or with {@code config = off}, rsp runs on them alone.
  *
  * <p>When etcd changes, each configuration whose overlay changed is delivered again ({@link ConfigRedelivery}); one
- * INFO line per changed key names the etcd key, so a refusal the component logs next can be traced to it.
+ * INFO line per changed key names the etcd key, so a refusal the component logs next can be traced to it; for the
+ * core's own PIDs an ERROR line names the etcd key of a value the component will refuse ({@link OverlayCheck}).
  *
  * <p>Only PIDs starting with {@code rsp.} are overlaid, never {@code rsp.etcd} (etcd cannot move its own connection)
  * nor {@code rsp.backends} (backends come from {@code <prefix>backends/}); keys of those, keys that ConfigAdmin owns
@@ -116,7 +117,13 @@ final class EtcdConfigOverlay implements ConfigurationPlugin, AutoCloseable {
         }
         overlay = next;
         for (String pid : changed) {
-            redelivery.deliverAgain(pid, settings.prefix() + CONFIG + pid + "/");
+            List<String> refused = redelivery.deliverAgain(pid, settings.prefix() + CONFIG + pid + "/",
+                    next.getOrDefault(pid, Map.of()));
+            if (!refused.isEmpty()) {
+                stats.count(Counter.ETCD_REJECTED);
+                refused.forEach(p -> log.error("rsp.etcd: {} (revision {}); {} refuses it and keeps its configuration "
+                        + "in force", p, snapshot.revision(), pid));
+            }
         }
     }
 
@@ -200,7 +207,7 @@ final class EtcdConfigOverlay implements ConfigurationPlugin, AutoCloseable {
         overlay = Map.of();
         if (deliverAgain) {
             List<String> pids = new ArrayList<>(was.keySet());
-            pids.forEach(pid -> redelivery.deliverAgain(pid, settings.prefix() + CONFIG + pid + "/"));
+            pids.forEach(pid -> redelivery.deliverAgain(pid, settings.prefix() + CONFIG + pid + "/", Map.of()));
         }
     }
 }

@@ -112,6 +112,22 @@ class EtcdConfigOverlayTest {
         assertEquals(Map.of(), overlay.inForce());
     }
 
+    /** A value the core's checks refuse is named by its etcd key and counted; delivered all the same (the component keeps its last good). */
+    @Test
+    void aValueTheCoreRefusesIsNamedByItsEtcdKey() {
+        EtcdConfigOverlay overlay = overlay();
+        overlay.snapshot(snapshot(3, Map.of("config/rsp.core/routing.chain", "host-hash")));
+        assertEquals(0, stats.get(Counter.ETCD_REJECTED));
+        overlay.snapshot(snapshot(4, Map.of("config/rsp.core/routing.chain", "host-hash",
+                "config/rsp.core/timeout.backend.ms", "5x")));
+        assertEquals(1, stats.get(Counter.ETCD_REJECTED));
+        assertEquals(List.of("rsp.core", "rsp.core"), updates, "delivered: rsp.core refuses it itself");
+        assertEquals(List.of("/rsp/default/config/rsp.core/timeout.backend.ms: rsp.core: timeout.backend.ms = '5x': "
+                + "expected a duration"), OverlayCheck.problems("rsp.core", configs.get("rsp.core"),
+                Map.of("timeout.backend.ms", "5x"), "/rsp/default/config/rsp.core/").stream()
+                .map(p -> p.replaceAll("expected a duration.*", "expected a duration")).toList());
+    }
+
     @Test
     void aPidWithoutAConfigurationIsNotCreated() {
         EtcdConfigOverlay overlay = overlay();
