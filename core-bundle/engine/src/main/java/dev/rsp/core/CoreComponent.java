@@ -7,6 +7,8 @@ import dev.rsp.core.backend.BackendHealth;
 import dev.rsp.core.backend.BackendDirectory;
 import dev.rsp.core.backend.BackendPublisher;
 import dev.rsp.core.backend.BackendResolver;
+import dev.rsp.core.backend.BackendSource;
+import dev.rsp.core.etcd.EtcdStats;
 import dev.rsp.core.backend.PassiveHealth;
 import dev.rsp.core.metrics.Sampler;
 import dev.rsp.core.metrics.TimeSeries;
@@ -70,6 +72,9 @@ public final class CoreComponent implements ProxyControl {
     private final BackendPublisher publisher =
             new BackendPublisher(backendsThread, new BackendResolver(), this::backendsPublished);
     private final FileBackendSource file = new FileBackendSource();
+    /** The source put in force by {@link #backendSource} (etcd), or null: the file. Guarded by this. */
+    private BackendSource other;
+    private final EtcdStats etcdStats = new EtcdStats();
     static final Duration RESOLVE_TICK = Duration.ofMillis(250);
     private final TimeSeries timeSeries = new TimeSeries();
     private ScheduledExecutorService sampling;
@@ -133,6 +138,7 @@ public final class CoreComponent implements ProxyControl {
             return;
         }
         engine = next;
+        next.outsideEvents(etcdStats::events);
         next.dnsCounters(publisher.dnsCounters());
         next.httpChallenges(httpChallenges);
         next.rateLimits(rateLimits);
@@ -233,6 +239,9 @@ public final class CoreComponent implements ProxyControl {
             engine.stop();
         }
         file.close();
+        if (other != null) {
+            other.close();
+        }
         backendsThread.shutdownNow();
         builder.shutdownNow();
         log.info("rsp core stopped");
@@ -241,6 +250,25 @@ public final class CoreComponent implements ProxyControl {
     @Override
     public synchronized void backends(Map<String, ?> properties) {
         file.configured(properties);
+    }
+
+    @Override
+    public synchronized void backendSource(BackendSource source) {
+        if (other != null && other != source) {
+            other.close();
+        }
+        other = source;
+        if (source == null) {
+            publisher.use(file.name());
+        } else {
+            source.open(publisher);
+            publisher.use(source.name());
+        }
+    }
+
+    @Override
+    public EtcdStats etcdStats() {
+        return etcdStats;
     }
 
     @Override

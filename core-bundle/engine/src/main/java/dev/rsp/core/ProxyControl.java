@@ -30,6 +30,15 @@ public interface ProxyControl {
     /** The running engine. */
     ProxyEngine engine();
 
+    /**
+     * Puts {@code source} in force as the source of backends (the etcd source), opening it; {@code null} puts the file
+     * ({@code rsp.backends}) back in force, whose latest valid set then applies. A source replaced is closed.
+     */
+    void backendSource(dev.rsp.core.backend.BackendSource source);
+
+    /** The etcd source's counters and state; present (at 0, state off) without etcd. */
+    dev.rsp.core.etcd.EtcdStats etcdStats();
+
     /** The last 15 minutes of one-second samples, overall and per backend (written by the core's sampler). */
     TimeSeries timeSeries();
 }

@@ -43,8 +43,8 @@ final class AdminRoutes {
                 case "/api/whatif" -> only(r, "POST") ? read.whatif(r) : notAllowed("POST");
                 case "/api/backends" -> switch (r.method()) {
                     case "GET" -> read.backends();
-                    case "POST" -> guarded(r, () -> mutations.putBackend(r));
-                    case "DELETE" -> guarded(r, () -> mutations.removeBackend(r));
+                    case "POST" -> guarded(r, () -> unlessFromEtcd(() -> mutations.putBackend(r)));
+                    case "DELETE" -> guarded(r, () -> unlessFromEtcd(() -> mutations.removeBackend(r)));
                     default -> notAllowed("GET, POST, DELETE");
                 };
                 case "/api/chain" -> switch (r.method()) {
@@ -58,6 +58,15 @@ final class AdminRoutes {
         } catch (AdminRequest.BadRequest e) {
             return AdminResponse.text(e.status(), e.getMessage());
         }
+    }
+
+    /** A 409 while the backends come from etcd (a change of etc/rsp.backends.cfg would not be used), else {@code m}. */
+    private AdminResponse unlessFromEtcd(Mutation m) throws IOException {
+        if (core.etcdStats().state() != dev.rsp.core.etcd.EtcdStats.State.OFF) {
+            return AdminResponse.text(409, "the backends come from etcd (etc/rsp.etcd.cfg): change them there, under "
+                    + "<prefix>backends/<name>");
+        }
+        return m.run();
     }
 
     private static boolean only(AdminRequest r, String method) {

@@ -69,6 +69,12 @@ final class MetricsExposition {
                 + "(held), or without any answer (unresolved: their backends cannot be reached)");
         p.sample("rsp_dns_names", engine.dnsCounters().holdingNow(), "state", "held");
         p.sample("rsp_dns_names", engine.dnsCounters().unresolvedNow(), "state", "unresolved");
+        p.family("rsp_etcd_state", "gauge", "1 for the state the etcd source is in (off without etc/rsp.etcd.cfg; "
+                + "watching: following etcd; connecting, backing_off, over_limit: the backends in force stay)");
+        for (dev.rsp.core.etcd.EtcdStats.State st : dev.rsp.core.etcd.EtcdStats.State.values()) {
+            p.sample("rsp_etcd_state", core.etcdStats().state() == st ? 1 : 0, "state",
+                    st.name().toLowerCase(java.util.Locale.ROOT));
+        }
         p.family("rsp_events_total", "counter", "Named outcomes by event: rejections (reject.*), timeouts, retries, "
                 + "TLS (tls.*), ...; a comment line before a sample says what its event counts");
         engine.events().forEach((n, v) -> {

@@ -50,6 +50,7 @@ final class ReadApi {
         out.put("live_strategies", List.copyOf(routing.liveStrategies()));
         out.put("events", core.engine().events());
         out.put("ratelimit", core.engine().rateLimiter().describe());
+        out.put("etcd", core.etcdStats().describe());
         return AdminResponse.json(200, out);
     }
 

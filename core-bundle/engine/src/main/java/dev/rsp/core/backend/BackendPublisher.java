@@ -32,8 +32,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A backend that becomes {@code ;tls=insecure} is logged at WARN once, when the set that makes it so is applied.
  *
- * <p>Sources: one at a time for now. The first source to offer is the one in force; a set from another source is
- * refused with an ERROR line (choosing or merging between several is for when a second kind exists).
+ * <p>Sources: one is in force at a time. Until {@link #use} names one, the first source to offer is in force and a set
+ * from another is refused with an ERROR line. Once {@link #use} has named one (the core names etcd while
+ * {@code rsp.etcd} is configured, the file otherwise), only its sets are applied; the latest set of every source is
+ * kept, so switching back applies the other source's latest set at once. Switching to a source that has offered
+ * nothing yet keeps the backends in force until it offers.
  */
 public final class BackendPublisher implements BackendSink {
 
@@ -43,6 +46,10 @@ public final class BackendPublisher implements BackendSink {
     private final BackendResolver resolver;
     private final Consumer<BackendDirectory> consumer;
     private final AtomicReference<SourcedBackends> pending = new AtomicReference<>();
+    /** The latest set of every source, applied or not. */
+    private final Map<String, SourcedBackends> latest = new java.util.concurrent.ConcurrentHashMap<>();
+    /** The source named by {@link #use}; null while none was. */
+    private volatile String chosen;
     private final AtomicBoolean refreshWanted = new AtomicBoolean();
     private final Object applying = new Object();
     private volatile BackendDirectory current;
@@ -65,8 +72,24 @@ public final class BackendPublisher implements BackendSink {
 
     @Override
     public void offer(SourcedBackends set) {
+        latest.put(set.source(), set);
         pending.set(Objects.requireNonNull(set, "set"));
         submit(this::drain);
+    }
+
+    /**
+     * Puts the source named {@code name} in force: from now on only its sets are applied, starting with its latest
+     * one (if it has offered any). Any thread; never blocks.
+     */
+    public void use(String name) {
+        chosen = Objects.requireNonNull(name, "name");
+        submit(this::drain);
+    }
+
+    @Override
+    public int inForce() {
+        BackendDirectory d = current;
+        return d == null ? 0 : d.backends().all().size();
     }
 
     /**
@@ -110,8 +133,20 @@ public final class BackendPublisher implements BackendSink {
     private void drain() {
         synchronized (applying) {
             SourcedBackends next = pending.getAndSet(null);
-            if (next != null) {
-                apply(next);
+            String want = chosen;
+            if (want == null) {
+                if (next != null) {
+                    apply(next);
+                }
+            } else {
+                if (!want.equals(source)) {
+                    LOG.info("backends now come from {}{}", want, source == null ? "" : " (no longer from " + source + ")");
+                    source = want;
+                }
+                SourcedBackends set = latest.get(want);
+                if (set != null) {
+                    apply(set);
+                }
             }
             if (refreshWanted.getAndSet(false) && current != null) {
                 try {

@@ -8,4 +8,9 @@ public interface BackendSink {
      * (the set is queued for the publisher's thread, and a later offer from the same source replaces one still queued).
      */
     void offer(SourcedBackends set);
+
+    /** How many backends are in force now, whichever source they came from; 0 before any. Any thread. */
+    default int inForce() {
+        return 0;
+    }
 }

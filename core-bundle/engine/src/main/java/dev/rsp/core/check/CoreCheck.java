@@ -8,6 +8,7 @@ import dev.rsp.core.admin.AdminConfig;
 import dev.rsp.core.admin.AdminSettingsCheck;
 import dev.rsp.core.backend.BackendsConfig;
 import dev.rsp.core.backend.ParsedBackends;
+import dev.rsp.core.etcd.EtcdSettings;
 import dev.rsp.core.proxy.ProxySettings;
 import dev.rsp.core.ratelimit.RateLimitSettings;
 import java.nio.file.Path;
@@ -16,19 +17,27 @@ import java.util.Map;
 
 /**
  * {@code bin/rsp check} for the PIDs of the core bundle: {@code rsp.core}, {@code rsp.backends}, {@code rsp.admin},
- * {@code rsp.ratelimit}.
+ * {@code rsp.ratelimit}, {@code rsp.etcd}.
  */
 public final class CoreCheck implements PidCheck {
 
     @Override
     public boolean reads(String pid) {
         return pid.equals(CorePids.CORE.pid()) || pid.equals(CorePids.BACKENDS.pid()) || pid.equals(CorePids.ADMIN.pid())
-                || pid.equals(RateLimitSettings.SCHEMA.pid());
+                || pid.equals(RateLimitSettings.SCHEMA.pid()) || pid.equals(EtcdSettings.PID);
     }
 
     @Override
     public void check(String pid, Map<String, String> properties, Path home, List<String> errors, List<String> warnings) {
-        if (pid.equals(CorePids.CORE.pid())) {
+        if (pid.equals(EtcdSettings.PID)) {
+            EtcdSettings.Parsed parsed = EtcdSettings.read(properties);
+            if (parsed instanceof EtcdSettings.Invalid invalid) {
+                errors.addAll(invalid.errors());
+                warnings.addAll(invalid.warnings());
+            } else {
+                warnings.addAll(((EtcdSettings.Valid) parsed).warnings());
+            }
+        } else if (pid.equals(CorePids.CORE.pid())) {
             Reading r = read(CorePids.CORE.read(properties), errors, warnings);
             if (r.valid() && ProxySettings.from(r.as(CoreConfig.class)) instanceof ProxySettings.Invalid invalid) {
                 invalid.errors().forEach(e -> errors.add(pid + ": " + e));

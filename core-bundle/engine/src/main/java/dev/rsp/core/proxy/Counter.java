@@ -244,7 +244,22 @@ public enum Counter {
     LISTENER_QUEUE_SWEPT("listener.queue.swept",
             "A connection a stop accepted from a closing listener's queue, where the kernel would have reset it"),
     STOP_NEW_CLOSED("stop.new.closed",
-            "A connection accepted just before a stop that sent no request within timeout.stop.new.ms, closed unserved");
+            "A connection accepted just before a stop that sent no request within timeout.stop.new.ms, closed unserved"),
+    ETCD_LISTS("etcd.lists", "A full read of the etcd prefix (at start, after a compaction, after a limit was exceeded)"),
+    ETCD_EVENTS("etcd.events", "A change of a key under the etcd prefix, received by the watch"),
+    ETCD_PUBLICATIONS("etcd.publications", "A new set of etcd keys handed on, after coalesce.ms"),
+    ETCD_RECONNECTS("etcd.reconnects",
+            "A read or watch of etcd that failed (unreachable, refused, cut): tried again after a backoff, on the next endpoint"),
+    ETCD_WATCH_STALE("etcd.watch.stale",
+            "An etcd watch that brought nothing for watch.idle.timeout.ms, taken as dead and opened again"),
+    ETCD_COMPACTED("etcd.compacted", "An etcd watch whose start revision was compacted away: the prefix is read again"),
+    ETCD_OVER_KEYS("etcd.over.keys",
+            "More keys under the etcd prefix than limits.keys: nothing new applied, the last good set stays"),
+    ETCD_OVER_VALUE("etcd.over.value", "An etcd value larger than limits.value.bytes, refused like an invalid value"),
+    ETCD_OVER_RESPONSE("etcd.over.response",
+            "An etcd answer or watch line larger than limits.response.bytes (read again after a backoff)"),
+    ETCD_REJECTED("etcd.rejected",
+            "A set from etcd refused for an invalid backend or configuration value (the last good one stays)");
 
     private static final Map<String, Counter> BY_ID = new HashMap<>();
 

@@ -43,6 +43,7 @@ public final class ProxyEngine {
     private volatile DnsCounters dns = new DnsCounters();
     private final BackendRetention retention;
     private final EngineViews views;
+    private volatile java.util.function.Supplier<Map<String, Long>> outsideEvents = Map::of;
     private final HttpListener http;
     /** Set by {@link #drain}: no listener opens again. */
     private boolean draining;
@@ -310,7 +311,17 @@ public final class ProxyEngine {
      * sorted by name.
      */
     public Map<String, Long> events() {
-        return views.events();
+        Map<String, Long> m = views.events();
+        outsideEvents.get().forEach(m::put);
+        return m;
+    }
+
+    /**
+     * Counters kept outside the engine (the etcd source's), shown among {@link #events()}: their values replace the
+     * engine's own slots of the same names, which the engine never counts. Any thread.
+     */
+    public void outsideEvents(java.util.function.Supplier<Map<String, Long>> events) {
+        outsideEvents = java.util.Objects.requireNonNull(events, "events");
     }
 
     /**

@@ -75,6 +75,18 @@ final class AdminFixture implements ProxyControl, ConfigStore, AutoCloseable {
     }
 
     @Override
+    public void backendSource(dev.rsp.core.backend.BackendSource source) {
+        throw new UnsupportedOperationException("the admin tests use no other source");
+    }
+
+    @Override
+    public dev.rsp.core.etcd.EtcdStats etcdStats() {
+        return etcdStats;
+    }
+
+    private final dev.rsp.core.etcd.EtcdStats etcdStats = new dev.rsp.core.etcd.EtcdStats();
+
+    @Override
     public RoutingTable routing() {
         return routing;
     }

@@ -39,6 +39,18 @@ class AdminRoutesTest {
         assertEquals(1, f.writes, "nothing was written");
     }
 
+    /** While the backends come from etcd, a change of the file would not be used: 409, nothing written. */
+    @Test
+    void backendMutationsAre409WhileTheBackendsComeFromEtcd() {
+        AdminRoutes routes = f.routes(TOKEN);
+        f.etcdStats().state(dev.rsp.core.etcd.EtcdStats.State.WATCHING, "http://127.0.0.1:2379");
+        AdminResponse r = routes.handle(AdminFixture.call("POST", "/api/backends", "name=c&address=127.0.0.1:3", "Bearer " + TOKEN));
+        assertEquals(409, r.status(), r.bodyText());
+        assertTrue(r.bodyText().contains("the backends come from etcd"), r.bodyText());
+        assertEquals(409, routes.handle(AdminFixture.call("DELETE", "/api/backends", "name=a", "Bearer " + TOKEN)).status());
+        assertEquals(1, f.writes, "nothing was written");
+    }
+
     @Test
     void aMissingOrWrongTokenIs401() {
         AdminRoutes routes = f.routes(TOKEN);

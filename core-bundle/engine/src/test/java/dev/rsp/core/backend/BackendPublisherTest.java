@@ -105,6 +105,29 @@ class BackendPublisherTest {
         assertEquals(List.of("a"), names());
     }
 
+    /** etcd put in force while rsp runs, then taken away: the file's latest set comes back at once. */
+    @Test
+    void useSwitchesTheSourceInForceAndBack() {
+        dns.records.put("web1", "10.0.0.1");
+        offer("rsp.backends", backend("a", "web1"));
+        queue.runAll();
+        publisher.use("rsp.etcd");
+        queue.runAll();
+        assertEquals(List.of("a"), names(), "the backends in force stay until the new source offers");
+        offer("rsp.etcd", backend("e", "web1"));
+        offer("rsp.backends", backend("b", "web1"));
+        queue.runAll();
+        assertEquals(List.of("e"), names(), "the file's change is kept, not applied");
+        publisher.use("rsp.backends");
+        queue.runAll();
+        assertEquals(List.of("b"), names(), "the file's latest set");
+        assertEquals(3, published.size());
+    }
+
+    List<String> names() {
+        return publisher.current().orElseThrow().backends().all().stream().map(Backend::name).toList();
+    }
+
     @Test
     void aNameIsLookedUpOnceAndAgainOnlyWhenItsTtlIsDue() {
         dns.host("web1", 10, "10.0.0.1");

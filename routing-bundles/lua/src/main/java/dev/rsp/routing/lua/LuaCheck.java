@@ -32,6 +32,12 @@ public final class LuaCheck implements PidCheck {
             errors.add(pid + ": " + problem);
             return;
         }
+        if (!c.script_text().isBlank()) {
+            if (CompiledScript.compile(c.script_text(), LuaRules.TEXT_NAME, budget) instanceof CompiledScript.Failed f) {
+                errors.add(pid + ": " + f.message());
+            }
+            return;
+        }
         Path script = LuaRules.resolve(c.script());
         String source;
         try {

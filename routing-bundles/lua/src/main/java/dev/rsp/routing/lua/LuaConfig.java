@@ -15,6 +15,10 @@ public @interface LuaConfig {
             + "the rsp home (system property rsp.home), else the working directory. Watched for changes")
     String script() default LuaRules.DEFAULT_SCRIPT;
 
+    @AttributeDefinition(name = "script.text", description = "The rules text itself (e.g. from etcd); when not "
+            + "empty it is used instead of the script file, which is then not watched")
+    String script_text() default "";
+
     @AttributeDefinition(name = "budget.instructions", description = "Lua VM instructions one route call may run")
     long budget_instructions() default Budget.DEFAULT_INSTRUCTIONS;
 

@@ -30,7 +30,12 @@ final class LuaRules implements AutoCloseable {
     private final Runnable onNewVersion;
     private final RuleErrors errors = new RuleErrors();
     private volatile CompiledScript current;
+    /** The name compile errors carry when the rules come from {@code script.text}. */
+    static final String TEXT_NAME = "script.text";
+
     private Path path;
+    /** The rules text of {@code script.text}, or empty: the file at {@link #path}. */
+    private String text = "";
     private Budget budget = Budget.DEFAULT;
     private long watchMs = DEFAULT_WATCH_MS;
     private ScriptWatch watch;
@@ -45,7 +50,18 @@ final class LuaRules implements AutoCloseable {
      * @return true when the configuration was accepted
      */
     synchronized boolean configure(String script, Budget b, long watchIntervalMs) {
+        return configure(script, "", b, watchIntervalMs);
+    }
+
+    /**
+     * The same, with the rules text itself ({@code script.text}, e.g. from etcd): when it is not blank it is compiled
+     * instead of the file, and the file is not watched; blank, the file is used again.
+     */
+    synchronized boolean configure(String script, String scriptText, Budget b, long watchIntervalMs) {
         String problem = b.problem();
+        if (problem == null && scriptText.getBytes(StandardCharsets.UTF_8).length > MAX_SCRIPT_BYTES) {
+            problem = "script.text is larger than " + MAX_SCRIPT_BYTES + " bytes";
+        }
         if (problem == null && (watchIntervalMs < 50 || watchIntervalMs > 60_000)) {
             problem = "watch.interval.ms must be 50 to 60000, not " + watchIntervalMs;
         }
@@ -57,10 +73,15 @@ final class LuaRules implements AutoCloseable {
             return false;
         }
         Path p = resolve(script);
-        boolean rewatch = !p.equals(path) || watchIntervalMs != watchMs || watch == null;
+        boolean fromText = !scriptText.isBlank();
+        boolean rewatch = !fromText && (!p.equals(path) || watchIntervalMs != watchMs || watch == null || !text.isEmpty());
         path = p;
         budget = b;
         watchMs = watchIntervalMs;
+        text = fromText ? scriptText : "";
+        if (fromText) {
+            stopWatch();
+        }
         if (rewatch) {
             stopWatch();
             watch = new ScriptWatch(p, watchMs, this::reload);
@@ -74,7 +95,8 @@ final class LuaRules implements AutoCloseable {
         if (path == null) {
             return false;
         }
-        CompiledScript.Outcome outcome = compile(path, budget);
+        CompiledScript.Outcome outcome = text.isEmpty() ? compile(path, budget)
+                : CompiledScript.compile(text, TEXT_NAME, budget);
         if (outcome instanceof CompiledScript.Failed f) {
             CompiledScript old = current;
             LOG.error("{}: {}; keeping {}", PID, f.message(),
@@ -82,7 +104,7 @@ final class LuaRules implements AutoCloseable {
             return false;
         }
         current = ((CompiledScript.Compiled) outcome).script();
-        LOG.info("{}: {} loaded ({})", PID, path, budget);
+        LOG.info("{}: {} loaded ({})", PID, text.isEmpty() ? path : TEXT_NAME, budget);
         onNewVersion.run();
         return true;
     }

@@ -97,7 +97,7 @@ public final class LuaStrategy implements RoutingStrategy {
         reading.errors().forEach(e -> LOG.error("{}; keeping the previous configuration", e));
         if (reading.valid()) {
             LuaConfig c = reading.as(LuaConfig.class);
-            if (rules.configure(c.script(), Budget.of(c), c.watch_interval_ms())) {
+            if (rules.configure(c.script(), c.script_text(), Budget.of(c), c.watch_interval_ms())) {
                 running.applied(effective);
             }
         }

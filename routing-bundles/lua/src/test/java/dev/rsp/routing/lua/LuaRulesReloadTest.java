@@ -88,6 +88,42 @@ class LuaRulesReloadTest {
         assertTrue(logText().contains("rsp.routing.lua: " + script() + " loaded"), logText());
     }
 
+    /** script.text (the rules from etcd) wins over the file; a broken text keeps the version in force; blank: the file again. */
+    @Test
+    void theRulesTextWinsOverTheFileUntilItIsBlank() throws Exception {
+        write(routeTo("demo-1"));
+        Budget budget = new Budget(100_000, 1 << 20, 200);
+        assertTrue(rules.configure(script().toString(), routeTo("demo-3"), budget, 500));
+        assertEquals(Decision.to("demo-3"), decide());
+        assertTrue(logText().contains("rsp.routing.lua: script.text loaded"), logText());
+
+        assertTrue(rules.configure(script().toString(), "function route(req)\n  return = 1\nend\n", budget, 500));
+        assertTrue(logText().contains("rsp.routing.lua: script.text:2: "), logText());
+        assertEquals(Decision.to("demo-3"), decide(), "a broken text keeps the version in force");
+
+        write(routeTo("demo-2"));
+        Thread.sleep(1000); // twice the watch interval: a negative, which no event can signal
+        assertEquals(Decision.to("demo-3"), decide(), "the file is not used while the text is set");
+
+        assertTrue(rules.configure(script().toString(), " ", budget, 500));
+        assertEquals(Decision.to("demo-2"), decide(), "a blank text: the file again");
+        write(routeTo("demo-1"));
+        await("the file watched again", () -> decide().equals(Decision.to("demo-1")));
+    }
+
+    /** bin/rsp check compiles script.text when it is set (the file is then not read). */
+    @Test
+    void checkReadsTheRulesText() {
+        java.util.List<String> errors = new java.util.ArrayList<>();
+        new LuaCheck().check(LuaRules.PID, java.util.Map.of("script", "missing.lua", "script.text", routeTo("demo-1")),
+                dir, errors, new java.util.ArrayList<>());
+        assertEquals(java.util.List.of(), errors);
+        new LuaCheck().check(LuaRules.PID, java.util.Map.of("script.text", "function route(req)\n  return = 1\nend\n"),
+                dir, errors, new java.util.ArrayList<>());
+        assertEquals(1, errors.size(), errors.toString());
+        assertTrue(errors.get(0).startsWith("rsp.routing.lua: script.text:2: "), errors.get(0));
+    }
+
     @Test
     void aSyntaxErrorIsLoggedWithFileAndLineAndTheOldVersionStays() throws Exception {
         write(routeTo("demo-1"));

@@ -1,0 +1,52 @@
+package dev.rsp.core.etcd;
+
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+
+/**
+ * Configuration of the etcd source, PID {@code rsp.etcd} ({@code etc/rsp.etcd.cfg}, optional: without it rsp reads
+ * nothing from etcd). Property names are the method names with {@code _} read as {@code .}.
+ */
+@ObjectClassDefinition(name = "rsp etcd", description = "Backends, and optionally configuration, from etcd v3")
+public @interface EtcdConfig {
+
+    @AttributeDefinition(description = "etcd client URLs, http://host:port, comma-separated; the next is tried when one fails")
+    String[] endpoints() default {"http://127.0.0.1:2379"};
+
+    @AttributeDefinition(description = "Key prefix of this rsp fleet; backends under <prefix>backends/<name>, "
+            + "configuration under <prefix>config/<pid>/<key>. Ends with /")
+    String prefix() default "/rsp/default/";
+
+    @AttributeDefinition(description = "on: keys under <prefix>config/ overlay the etc/ files; off: backends only")
+    String config() default "off";
+
+    @AttributeDefinition(description = "allow: etcd may remove every backend; refuse: a set with no backend is refused while rsp has backends")
+    String backends_empty() default "refuse";
+
+    @AttributeDefinition(description = "Connecting to an endpoint may take this long")
+    long timeout_connect_ms() default 2000;
+
+    @AttributeDefinition(description = "A read of the prefix, or the start of a watch, may take this long")
+    long timeout_request_ms() default 5000;
+
+    @AttributeDefinition(description = "A watch that brings no line for this long is taken as dead and opened again")
+    long watch_idle_timeout_ms() default 60_000;
+
+    @AttributeDefinition(description = "First wait before reconnecting after a failure; doubles per failure, with jitter")
+    long backoff_min_ms() default 200;
+
+    @AttributeDefinition(description = "Longest wait between reconnections")
+    long backoff_max_ms() default 5000;
+
+    @AttributeDefinition(description = "Changes arriving within this long of the first are applied together")
+    long coalesce_ms() default 1000;
+
+    @AttributeDefinition(description = "Most keys under the prefix; more and nothing new is applied (the last good set stays)")
+    int limits_keys() default 10_000;
+
+    @AttributeDefinition(description = "Largest value of one key in bytes; a larger one is refused like an invalid one")
+    int limits_value_bytes() default 1 << 20;
+
+    @AttributeDefinition(description = "Largest answer to a read of the prefix, and longest line of a watch, in bytes")
+    int limits_response_bytes() default 16 << 20;
+}
