@@ -108,7 +108,7 @@ class BackendPublisherTest {
     /** etcd put in force while rsp runs, then taken away: the file's latest set comes back at once. */
     @Test
     void useSwitchesTheSourceInForceAndBack() {
-        dns.records.put("web1", "10.0.0.1");
+        dns.host("web1", 60, "10.0.0.1");
         offer("rsp.backends", backend("a", "web1"));
         queue.runAll();
         publisher.use("rsp.etcd");
@@ -122,10 +122,6 @@ class BackendPublisherTest {
         queue.runAll();
         assertEquals(List.of("b"), names(), "the file's latest set");
         assertEquals(3, published.size());
-    }
-
-    List<String> names() {
-        return publisher.current().orElseThrow().backends().all().stream().map(Backend::name).toList();
     }
 
     @Test
