@@ -147,12 +147,13 @@ final class OrderLifecycle {
                 log.warn("rsp.acme: took over a stale lock on {}", name);
             });
             if (attempt instanceof StorageLock.Busy busy) {
-                counters.lockWaited.increment();
-                log.info("rsp.acme: {} is being ordered by {} (locked since {}); waiting for its certificate", name,
-                        busy.owner(), busy.since());
+                // not running any more before anyone can see the wait counted: a check right after it may start it
                 synchronized (names) {
                     s.running = false;
                 }
+                counters.lockWaited.increment();
+                log.info("rsp.acme: {} is being ordered by {} (locked since {}); waiting for its certificate", name,
+                        busy.owner(), busy.since());
                 return;
             }
             try (StorageLock.Held held = (StorageLock.Held) attempt) {

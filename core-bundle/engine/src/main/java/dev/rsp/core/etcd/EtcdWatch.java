@@ -30,8 +30,10 @@ import org.slf4j.LoggerFactory;
  *   <li>A failed read or watch (unreachable, refused, cut, over a limit) is tried again on the next endpoint after an
  *       exponential backoff with jitter; meanwhile nothing is handed on, so what the consumers last got stays in
  *       force. Nothing is ever handed on because of an error.</li>
- *   <li>Changes are coalesced: the first change of a burst starts {@code coalesce.ms}, then the set as it is then
- *       goes out in one piece. The first complete read goes out at once.</li>
+ *   <li>Changes are coalesced: at most one set goes out per {@code coalesce.ms}. A change after a quiet period (none
+ *       handed on for {@code coalesce.ms}) goes out at once, so a lone change reaches the routing in milliseconds;
+ *       what follows it within the window goes out in one piece at the window's end. The first complete read goes out
+ *       at once.</li>
  *   <li>More than {@code limits.keys} keys: nothing is handed on until the prefix is back under the limit (read
  *       again every {@code backoff.max.ms}). A value over {@code limits.value.bytes} is left out and reported in
  *       {@link EtcdSnapshot#oversized()}.</li>
@@ -67,6 +69,9 @@ public final class EtcdWatch implements AutoCloseable {
     private final Set<String> oversized = new HashSet<>();
     private long revision;
     private boolean publishScheduled;
+    private final java.util.function.LongSupplier clock;
+    /** When the last set went out, by {@link #clock}; guarded by lock. */
+    private long publishedAt;
     private boolean publishedOnce;
 
     // Worker thread only.
@@ -75,6 +80,13 @@ public final class EtcdWatch implements AutoCloseable {
     private boolean overLimit;
 
     public EtcdWatch(EtcdSettings settings, EtcdStats stats, Random jitter, Consumer<EtcdSnapshot> consumer) {
+        this(settings, stats, jitter, consumer, System::nanoTime);
+    }
+
+    /** With {@code clock} ({@link System#nanoTime} in production) deciding when a coalescing window is over. */
+    EtcdWatch(EtcdSettings settings, EtcdStats stats, Random jitter, Consumer<EtcdSnapshot> consumer,
+            java.util.function.LongSupplier clock) {
+        this.clock = clock;
         this.settings = settings;
         this.client = new EtcdClient(settings);
         this.stats = stats;
@@ -287,17 +299,22 @@ public final class EtcdWatch implements AutoCloseable {
         return key.startsWith(settings.prefix()) ? key.substring(settings.prefix().length()) : key;
     }
 
-    /** Schedules the set to go out: at once the first time, else at the end of the coalescing window. */
+    /**
+     * Schedules the set to go out: at once the first time and after a quiet period, else at the end of the coalescing
+     * window that the last publication opened.
+     */
     private void changed() {
         synchronized (lock) {
             if (publishScheduled) {
                 return;
             }
             publishScheduled = true;
-            long delay = publishedOnce ? settings.coalesceMs() : 0;
+            long delayNanos = publishedOnce
+                    ? Math.max(0, publishedAt + TimeUnit.MILLISECONDS.toNanos(settings.coalesceMs()) - clock.getAsLong())
+                    : 0;
             publishedOnce = true;
             try {
-                timer.schedule(this::publish, delay, TimeUnit.MILLISECONDS);
+                timer.schedule(this::publish, delayNanos, TimeUnit.NANOSECONDS);
             } catch (java.util.concurrent.RejectedExecutionException stopped) {
                 publishScheduled = false;
             }
@@ -308,6 +325,7 @@ public final class EtcdWatch implements AutoCloseable {
         EtcdSnapshot snapshot;
         synchronized (lock) {
             publishScheduled = false;
+            publishedAt = clock.getAsLong();
             snapshot = new EtcdSnapshot(revision, values, oversized);
         }
         if (closed) {

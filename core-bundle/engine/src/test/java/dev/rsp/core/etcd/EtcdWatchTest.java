@@ -92,14 +92,31 @@ class EtcdWatchTest {
     @Test
     void aBurstIsOnePublication() throws Exception {
         etcd = new FakeEtcd();
-        start(Map.of("coalesce.ms", "400"));
+        start(Map.of("coalesce.ms", "2000"));
         await("the first set", () -> got.size() == 1);
+        // within the window the first set opened: all 30 go out together at its end
         for (int i = 0; i < 30; i++) {
             etcd.put("/rsp/default/backends/b" + i, "10.0.0." + i + ":80");
         }
         await("the burst", () -> last().values().size() == 30);
-        Thread.sleep(600);
+        Thread.sleep(600); // nothing more may come: a check of absence, not a synchronisation
         assertEquals(2, got.size(), "30 puts within coalesce.ms went out as one set");
+    }
+
+    @Test
+    void aLoneChangeAfterAQuietPeriodGoesOutAtOnce() throws Exception {
+        etcd = new FakeEtcd();
+        java.util.concurrent.atomic.AtomicLong now = new java.util.concurrent.atomic.AtomicLong();
+        watch = new EtcdWatch(settings(List.of(etcd.uri()), Map.of("coalesce.ms", "60000")), stats, new Random(5),
+                got::add, now::get);
+        watch.start();
+        await("the first set", () -> got.size() == 1);
+        now.addAndGet(java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(60_001));
+        // a quiet period longer than the one-minute window: the change does not wait for a window (the await gives up long
+        // before a window would end)
+        etcd.put("/rsp/default/backends/lone", "10.0.0.1:80");
+        await("the lone change", () -> got.size() == 2);
+        assertEquals(Map.of("backends/lone", "10.0.0.1:80"), last().values());
     }
 
     @Test
