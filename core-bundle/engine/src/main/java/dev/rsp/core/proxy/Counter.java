@@ -244,7 +244,12 @@ public enum Counter {
     LISTENER_QUEUE_SWEPT("listener.queue.swept",
             "A connection a stop accepted from a closing listener's queue, where the kernel would have reset it"),
     STOP_NEW_CLOSED("stop.new.closed",
-            "A connection accepted just before a stop that sent no request within timeout.stop.new.ms, closed unserved");
+            "A connection accepted just before a stop that sent no request within timeout.stop.new.ms, closed unserved"),
+    REDIRECT_HTTPS("redirect.https", "A plain HTTP request answered with a redirect to HTTPS (redirect.https)"),
+    RESPONSE_LOCATION_REWRITTEN("response.location.rewritten",
+            "A Location, Content-Location or Refresh field naming the backend's own address, rewritten to the client's scheme and host (rewrite.location)"),
+    HEADERS_REQUEST_EDITED("headers.request.edited", "A request head for a backend that rules of rsp.headers changed"),
+    HEADERS_RESPONSE_EDITED("headers.response.edited", "A response head for a client that rules of rsp.headers changed");
 
     private static final Map<String, Counter> BY_ID = new HashMap<>();
 

@@ -5,6 +5,7 @@ import dev.rsp.core.backend.DnsCounters;
 import dev.rsp.core.backend.BackendHealth;
 import dev.rsp.core.backend.CheckTls;
 import dev.rsp.core.backend.PassiveHealth;
+import dev.rsp.core.edge.HeaderRules;
 import dev.rsp.core.http.ChunkedScanner;
 import dev.rsp.core.metrics.LoopMetrics;
 import dev.rsp.core.net.BufferPool;
@@ -60,6 +61,8 @@ public final class ProxyEngine {
     private final RetryBudget retryBudget = new RetryBudget();
     /** The backends' concurrency limits and queues ({@code ;maxconn}, {@code backend.maxconn}, {@code backend.queue.*}). */
     private final BackendSlots slots = new BackendSlots();
+    /** The header rules of {@code rsp.headers}; none until {@link #headerRules(HeaderRules)} applies some. */
+    private volatile HeaderRules headerRules = HeaderRules.NONE;
 
     /** An engine whose health beyond {@code passive} (checks, outliers, slow start) follows {@code settings.health()}. */
     public ProxyEngine(ProxySettings settings, RoutingTable routing, PassiveHealth passive) {
@@ -362,6 +365,15 @@ public final class ProxyEngine {
     /** Puts new rate limits in force (see {@link RateLimiter#apply}). Any thread. */
     public void rateLimits(RateLimitSettings limits) {
         rateLimiter.apply(limits);
+    }
+
+    /** Puts new header rules in force; requests whose head is written afterwards use them. Any thread. */
+    public void headerRules(HeaderRules rules) {
+        headerRules = rules;
+    }
+
+    HeaderRules headerRules() {
+        return headerRules;
     }
 
     /** The rate limits in force and their counts. */
