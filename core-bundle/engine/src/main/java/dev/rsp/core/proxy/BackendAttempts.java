@@ -79,7 +79,7 @@ final class BackendAttempts {
             return;
         }
         x.enterExchange();
-        HeaderRules rules = engine.headerRules();
+        HeaderRules rules = engine.headerRules;
         long ruleMask = rules.size() == 0 ? 0 : rules.match(facts.host, backend.backend().name(), true);
         if (ruleMask != 0) {
             x.count(Counter.HEADERS_REQUEST_EDITED);

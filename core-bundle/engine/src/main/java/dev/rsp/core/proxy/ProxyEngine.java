@@ -61,8 +61,8 @@ public final class ProxyEngine {
     private final RetryBudget retryBudget = new RetryBudget();
     /** The backends' concurrency limits and queues ({@code ;maxconn}, {@code backend.maxconn}, {@code backend.queue.*}). */
     private final BackendSlots slots = new BackendSlots();
-    /** The header rules of {@code rsp.headers}; none until {@link #headerRules(HeaderRules)} applies some. */
-    private volatile HeaderRules headerRules = HeaderRules.NONE;
+    /** The header rules of {@code rsp.headers} ({@link #headerRules(HeaderRules)}); read per request head. */
+    volatile HeaderRules headerRules = HeaderRules.NONE;
 
     /** An engine whose health beyond {@code passive} (checks, outliers, slow start) follows {@code settings.health()}. */
     public ProxyEngine(ProxySettings settings, RoutingTable routing, PassiveHealth passive) {
@@ -367,13 +367,9 @@ public final class ProxyEngine {
         rateLimiter.apply(limits);
     }
 
-    /** Puts new header rules in force; requests whose head is written afterwards use them. Any thread. */
+    /** Puts new header rules in force for heads written from now on. Any thread. */
     public void headerRules(HeaderRules rules) {
         headerRules = rules;
-    }
-
-    HeaderRules headerRules() {
-        return headerRules;
     }
 
     /** The rate limits in force and their counts. */

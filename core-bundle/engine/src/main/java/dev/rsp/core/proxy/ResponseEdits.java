@@ -45,7 +45,7 @@ final class ResponseEdits {
         if (sts != null && !h.firstValue(src, "strict-transport-security").isEmpty()) {
             sts = null;
         }
-        HeaderRules r = engine.headerRules();
+        HeaderRules r = engine.headerRules;
         long m = r.size() == 0 ? 0 : r.match(host, backend.name(), false);
         if (sts == null && m == 0 && !settings.rewriteLocation()) {
             return null;
