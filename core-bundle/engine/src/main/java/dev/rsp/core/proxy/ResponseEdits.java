@@ -21,8 +21,8 @@ final class ResponseEdits {
     private HeaderRules rules = HeaderRules.NONE;
     private long mask;
     private boolean rewrite;
+    private ProxyEngine engine;
     private Backend backend;
-    private InetSocketAddress resolved;
     private boolean tls;
     private String publicHost;
     /** Set by {@link #rewrites}: where the URL and its path start in the field's value. */
@@ -57,8 +57,8 @@ final class ResponseEdits {
         this.rules = r;
         this.mask = m;
         this.rewrite = settings.rewriteLocation();
+        this.engine = engine;
         this.backend = backend;
-        this.resolved = settings.rewriteLocation() ? engine.directory().addresses().get(backend.name()) : null;
         this.tls = down.tls();
         this.publicHost = forwardedHost;
         return this;
@@ -95,6 +95,7 @@ final class ResponseEdits {
         } else {
             return false;
         }
+        InetSocketAddress resolved = engine.directory().addresses().get(backend.name());
         String ip = resolved == null || resolved.isUnresolved() ? null : resolved.getAddress().getHostAddress();
         pathStart = LocationRewrite.pathStart(src, urlStart, ve, backend.host(), ip, backend.port());
         return pathStart >= 0;
