@@ -92,9 +92,10 @@ class EdgeRulesIT {
     @Test
     void aBadRuleAtStartFailsTheStartAndCheckNamesIt() throws Exception {
         RspHome home = RspHome.copyTo(tmp.resolve("rsp"));
-        Files.copy(home.etc().resolve("rsp.headers.cfg.example"), home.etc().resolve("rsp.headers.cfg"));
+        String example = Files.readString(home.etc().resolve("rsp.headers.cfg.example"));
+        Files.writeString(home.etc().resolve("rsp.headers.cfg"), example.replace("\n#rule.", "\nrule."));
         String fine = check(home);
-        assertTrue(fine.contains("rsp check: " + home.etc() + " OK"), "the shipped example is valid: " + fine);
+        assertTrue(fine.contains("rsp check: ") && fine.contains(" OK ("), "the shipped example's rules are valid: " + fine);
 
         Files.writeString(home.etc().resolve("rsp.headers.cfg"), "rule.api.hosts = api.example.com\nrule.api.request.set.Host = x\n");
         String checked = check(home);
