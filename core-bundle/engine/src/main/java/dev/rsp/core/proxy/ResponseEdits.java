@@ -35,14 +35,15 @@ final class ResponseEdits {
 
     /**
      * Prepares the edits of the response head {@code h} (in {@code src}) for a request to the canonical {@code host},
-     * as the client wrote it {@code forwardedHost}, from {@code backend}; null when nothing edits it.
+     * as the client wrote it {@code forwardedHost}, from {@code backend}, to a client over TLS rsp terminated or not
+     * ({@code tls}); null when nothing edits it.
      */
-    ResponseEdits prepare(ProxyEngine engine, Downstream down, String host, String forwardedHost, Backend backend,
+    ResponseEdits prepare(ProxyEngine engine, boolean tls, String host, String forwardedHost, Backend backend,
             ByteBuffer src, HttpHead h) {
         ProxySettings settings = engine.settings();
-        String sts = down.tls() ? settings.hsts().valueFor(host) : null;
+        String sts = tls ? settings.hsts().valueFor(host) : null;
         // The backend's own field wins; its head is searched only when HSTS applies to this response at all.
-        if (sts != null && !h.firstValue(src, "strict-transport-security").isEmpty()) {
+        if (sts != null && hasValue(src, h, "strict-transport-security")) {
             sts = null;
         }
         HeaderRules r = engine.headerRules;
@@ -59,9 +60,19 @@ final class ResponseEdits {
         this.rewrite = settings.rewriteLocation();
         this.engine = engine;
         this.backend = backend;
-        this.tls = down.tls();
+        this.tls = tls;
         this.publicHost = forwardedHost;
         return this;
+    }
+
+    /** Whether {@code h} has a field named {@code lowerName} with a value that is not empty; allocates nothing. */
+    private static boolean hasValue(ByteBuffer src, HttpHead h, String lowerName) {
+        for (int i = 0; i < h.headerCount(); i++) {
+            if (h.valueEnd(i) > h.valueStart(i) && h.nameIs(src, i, lowerName)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Whether field {@code i} is dropped by a rule (removed, or set anew). */
