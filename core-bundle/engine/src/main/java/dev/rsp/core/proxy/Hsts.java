@@ -41,10 +41,4 @@ record Hsts(String value, HostPatterns hosts) {
         }
         return value;
     }
-
-    /** The field line to add for a response to {@code host} (canonical), or null when none applies. */
-    String fieldFor(String host) {
-        String v = valueFor(host);
-        return v == null ? null : NAME + ": " + v;
-    }
 }
