@@ -14,6 +14,7 @@ import dev.rsp.core.metrics.Sampler;
 import dev.rsp.core.metrics.TimeSeries;
 import dev.rsp.core.proxy.ProxyEngine;
 import dev.rsp.core.proxy.ProxySettings;
+import dev.rsp.core.edge.HeaderRules;
 import dev.rsp.core.ratelimit.RateLimitSettings;
 import dev.rsp.core.routing.RoutingTable;
 import dev.rsp.spi.routing.RoutingStrategy;
@@ -96,6 +97,8 @@ public final class CoreComponent implements ProxyControl {
     private volatile HttpChallenges httpChallenges;
     /** From {@link RateLimitComponent}; given to every engine this component starts. */
     private volatile RateLimitSettings rateLimits = RateLimitSettings.NONE;
+    /** From {@link HeaderRulesComponent}; given to every engine this component starts. */
+    private volatile HeaderRules headerRules = HeaderRules.NONE;
 
     @Activate
     synchronized void activate(BundleContext context, Map<String, Object> properties) {
@@ -142,6 +145,7 @@ public final class CoreComponent implements ProxyControl {
         next.dnsCounters(publisher.dnsCounters());
         next.httpChallenges(httpChallenges);
         next.rateLimits(rateLimits);
+        next.headerRules(headerRules);
         publisher.current().ifPresent(next::backends);
         synchronized (tlsFronts) {
             tlsFronts.forEach(this::listenTls);
@@ -276,6 +280,14 @@ public final class CoreComponent implements ProxyControl {
         rateLimits = limits;
         if (engine != null) {
             engine.rateLimits(limits);
+        }
+    }
+
+    @Override
+    public synchronized void headerRules(HeaderRules rules) {
+        headerRules = rules;
+        if (engine != null) {
+            engine.headerRules(rules);
         }
     }
 

@@ -239,4 +239,16 @@ public @interface CoreConfig {
             + "with listen.reuseport), the longest this rsp holds its accepting until its routing is ready (the strategies "
             + "of routing.chain registered, at least one backend); connections wait in the kernel's queue meanwhile")
     long listen_reuseport_ready_ms() default 10_000;
+
+    @AttributeDefinition(description = "Hosts whose plain HTTP requests are redirected to HTTPS (example.com, *.example.com, * for every host), comma-separated; empty: none. ACME HTTP-01 challenges are never redirected")
+    String redirect_https() default "";
+
+    @AttributeDefinition(description = "Status of the redirect to HTTPS: 301 (browsers may turn a POST into a GET) or 308 (method and body kept)")
+    int redirect_https_status() default 301;
+
+    @AttributeDefinition(description = "Port in the Location of the redirect to HTTPS: the TLS listener's public port (443 is left out of the URL)")
+    int redirect_https_port() default 443;
+
+    @AttributeDefinition(description = "Rewrite Location, Content-Location and Refresh in responses when they name the backend's own address (its host:port as configured, its IP, localhost) to the scheme and host the client used, as nginx's proxy_redirect default")
+    boolean rewrite_location() default true;
 }

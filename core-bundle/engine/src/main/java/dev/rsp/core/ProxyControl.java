@@ -1,5 +1,6 @@
 package dev.rsp.core;
 
+import dev.rsp.core.edge.HeaderRules;
 import dev.rsp.core.metrics.TimeSeries;
 import dev.rsp.core.proxy.ProxyEngine;
 import dev.rsp.core.ratelimit.RateLimitSettings;
@@ -23,6 +24,9 @@ public interface ProxyControl {
 
     /** The rate limits last given to {@link #rateLimits} ({@link RateLimitSettings#NONE} before). */
     RateLimitSettings rateLimits();
+
+    /** Puts valid {@code rsp.headers} rules in force, now and for an engine started later. */
+    void headerRules(HeaderRules rules);
 
     /** The routing table (strategies, chain, current snapshot). */
     RoutingTable routing();

@@ -8,6 +8,7 @@ import dev.rsp.core.admin.AdminConfig;
 import dev.rsp.core.admin.AdminSettingsCheck;
 import dev.rsp.core.backend.BackendsConfig;
 import dev.rsp.core.backend.ParsedBackends;
+import dev.rsp.core.edge.HeaderRules;
 import dev.rsp.core.etcd.EtcdSettings;
 import dev.rsp.core.proxy.ProxySettings;
 import dev.rsp.core.ratelimit.RateLimitSettings;
@@ -17,14 +18,15 @@ import java.util.Map;
 
 /**
  * {@code bin/rsp check} for the PIDs of the core bundle: {@code rsp.core}, {@code rsp.backends}, {@code rsp.admin},
- * {@code rsp.ratelimit}, {@code rsp.etcd}.
+ * {@code rsp.ratelimit}, {@code rsp.etcd}, {@code rsp.headers}.
  */
 public final class CoreCheck implements PidCheck {
 
     @Override
     public boolean reads(String pid) {
         return pid.equals(CorePids.CORE.pid()) || pid.equals(CorePids.BACKENDS.pid()) || pid.equals(CorePids.ADMIN.pid())
-                || pid.equals(RateLimitSettings.SCHEMA.pid()) || pid.equals(EtcdSettings.PID);
+                || pid.equals(RateLimitSettings.SCHEMA.pid()) || pid.equals(EtcdSettings.PID)
+                || pid.equals(HeaderRules.SCHEMA.pid());
     }
 
     @Override
@@ -49,6 +51,14 @@ public final class CoreCheck implements PidCheck {
                 warnings.addAll(invalid.warnings());
             } else {
                 warnings.addAll(((RateLimitSettings.Valid) parsed).warnings());
+            }
+        } else if (pid.equals(HeaderRules.SCHEMA.pid())) {
+            HeaderRules.Parsed parsed = HeaderRules.read(properties);
+            if (parsed instanceof HeaderRules.Invalid invalid) {
+                errors.addAll(invalid.errors());
+                warnings.addAll(invalid.warnings());
+            } else {
+                warnings.addAll(((HeaderRules.Valid) parsed).warnings());
             }
         } else if (pid.equals(CorePids.BACKENDS.pid())) {
             Reading r = read(CorePids.BACKENDS.read(properties), errors, warnings);

@@ -10,7 +10,8 @@ import java.util.Optional;
  * The checks an HTTP request passes before it is routed, in this order: its loop is within its share of the buffer
  * budget (else 503, see {@link BufferBudget}); its Host is a valid name (else 400); the certificate of the connection
  * it came on covers it (else 421, misdirected); an ACME HTTP-01 challenge rsp's own ACME client has pending is
- * answered here; the rate limits admit it (else 429, see {@link RateAdmission}). Static: the exchange acts on the
+ * answered here; a plain HTTP request for a host of {@code redirect.https} is redirected to HTTPS
+ * ({@link HttpsRedirect}); the rate limits admit it (else 429, see {@link RateAdmission}). Static: the exchange acts on the
  * outcome. Loop thread only.
  */
 final class Admission {
@@ -53,6 +54,7 @@ final class Admission {
         }
         String canonical = ((CanonicalHost.Valid) host).host();
         facts.host = canonical;
+        facts.forwardedHost = request.forwardedHost();
         ctx.sawHost(canonical);
         if (!down.covers(canonical)) {
             counters.count(Counter.TLS_MISDIRECTED);
@@ -63,6 +65,11 @@ final class Admission {
         if (answer.isPresent()) {
             counters.count(Counter.ACME_HTTP01_ANSWERED);
             return new Answered(answer.get());
+        }
+        LocalAnswer redirect = engine.settings().httpsRedirect().answer(down.tls(), canonical, request.target());
+        if (redirect != null) {
+            counters.count(Counter.REDIRECT_HTTPS);
+            return new Answered(redirect);
         }
         Decision rate = RateAdmission.check(engine, down, canonical);
         if (rate instanceof Decision.Refused refused) {

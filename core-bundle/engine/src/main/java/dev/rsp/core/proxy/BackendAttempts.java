@@ -1,5 +1,6 @@
 package dev.rsp.core.proxy;
 
+import dev.rsp.core.edge.HeaderRules;
 import dev.rsp.spi.routing.Backend;
 import java.nio.ByteBuffer;
 
@@ -78,8 +79,13 @@ final class BackendAttempts {
             return;
         }
         x.enterExchange();
+        HeaderRules rules = engine.headerRules;
+        long ruleMask = rules.size() == 0 ? 0 : rules.match(facts.host, backend.backend().name(), true);
+        if (ruleMask != 0) {
+            x.count(Counter.HEADERS_REQUEST_EDITED);
+        }
         ByteBuffer head = upstream.writeHead(fields, new HeadWriter.Forwarding(down.clientIp(), down.tls(),
-                facts.upgradeOffered, facts.http10, engine.settings().via()));
+                facts.upgradeOffered, facts.http10, engine.settings().via(), rules, ruleMask));
         if (head == null) {
             x.count(Counter.REJECT_HEAD_TOO_LARGE_AFTER_REWRITE);
             upstream.drop();

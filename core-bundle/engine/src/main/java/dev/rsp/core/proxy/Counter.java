@@ -259,7 +259,12 @@ public enum Counter {
     ETCD_OVER_RESPONSE("etcd.over.response",
             "An etcd answer or watch line larger than limits.response.bytes (read again after a backoff)"),
     ETCD_REJECTED("etcd.rejected",
-            "A set from etcd refused for an invalid backend or configuration value (the last good one stays)");
+            "A set from etcd refused for an invalid backend or configuration value (the last good one stays)"),
+    REDIRECT_HTTPS("redirect.https", "A plain HTTP request answered with a redirect to HTTPS (redirect.https)"),
+    RESPONSE_LOCATION_REWRITTEN("response.location.rewritten",
+            "A Location, Content-Location or Refresh field naming the backend's own address, rewritten to the client's scheme and host (rewrite.location)"),
+    HEADERS_REQUEST_EDITED("headers.request.edited", "A request head for a backend that rules of rsp.headers changed"),
+    HEADERS_RESPONSE_EDITED("headers.response.edited", "A response head for a client that rules of rsp.headers changed");
 
     private static final Map<String, Counter> BY_ID = new HashMap<>();
 

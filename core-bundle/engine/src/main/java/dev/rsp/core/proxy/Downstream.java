@@ -47,11 +47,11 @@ interface Downstream {
     /**
      * Encodes the backend's response head for this client into {@code out} (cleared first, ready to send after): the
      * head parsed from {@code source}, hop-by-hop fields left out, and the connection handling {@code kind} says
-     * (keep-alive, close, upgrade, or an interim 1xx), and {@code addField} ({@code Name: value}, e.g. HSTS) when not
-     * null. HTTP/1 writes header lines; an HTTP/2 stream writes the lines it encodes into HEADERS when they are sent.
-     * False when it does not fit {@code out} (the exchange answers 502).
+     * (keep-alive, close, upgrade, or an interim 1xx), and the {@code edits} (header rules, rewritten Location, HSTS;
+     * see {@link ResponseEdits}) when not null. HTTP/1 writes header lines; an HTTP/2 stream writes the lines it
+     * encodes into HEADERS when they are sent. False when it does not fit {@code out} (the exchange answers 502).
      */
-    boolean encodeResponseHead(ByteBuffer source, HttpHead head, HeadWriter.ClientConnection kind, String addField,
+    boolean encodeResponseHead(ByteBuffer source, HttpHead head, HeadWriter.ClientConnection kind, ResponseEdits edits,
             ByteBuffer out);
 
     /** True when the client side wants the connection closed after this exchange (a stop drains it). */

@@ -119,11 +119,11 @@ final class Exchange implements LoopHandler {
         }
     }
 
-    /** rsp's own content as the answer (an ACME HTTP-01 challenge): recorded as a 200 of the "acme" strategy. */
+    /** rsp's own content as the answer: an ACME HTTP-01 challenge ("acme" strategy) or an HTTPS redirect ("redirect"). */
     private void answer(LocalAnswer answer) {
-        facts.status = 200;
-        facts.strategy = "acme";
-        engine.counters().response(200);
+        facts.status = answer.status();
+        facts.strategy = answer.location().isEmpty() ? "acme" : "redirect";
+        engine.counters().response(answer.status());
         record();
         end();
         down.answer(answer);

@@ -12,6 +12,8 @@ final class ExchangeFacts {
     String target = "-";
     /** The canonical host, "-" until known. */
     String host = "-";
+    /** The host as the client wrote it (case and port kept), once its canonical form is known; for rewritten URLs. */
+    String forwardedHost = "";
     boolean http10;
     boolean keepAlive;
     boolean idempotent;

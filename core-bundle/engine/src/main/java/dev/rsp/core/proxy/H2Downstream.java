@@ -191,9 +191,9 @@ final class H2Downstream extends H2Waiter implements Downstream, ByteSink {
     }
 
     @Override
-    public boolean encodeResponseHead(ByteBuffer source, HttpHead head, HeadWriter.ClientConnection kind, String addField,
+    public boolean encodeResponseHead(ByteBuffer source, HttpHead head, HeadWriter.ClientConnection kind, ResponseEdits edits,
             ByteBuffer out) {
-        if (!H2Heads.response(source, head, addField, out)) {
+        if (!H2Heads.response(source, head, edits, out)) {
             return false;
         }
         headLines = out.remaining();
@@ -276,12 +276,16 @@ final class H2Downstream extends H2Waiter implements Downstream, ByteSink {
             abort();
             return;
         }
-        send(answer.status(), answer.contentType(), ByteBuffer.wrap(answer.body()), 0);
+        send(answer.status(), answer.contentType(), ByteBuffer.wrap(answer.body()), 0, answer.location());
     }
 
     private void send(int status, String type, ByteBuffer content, long retryAfterSeconds) {
-        replyHead = ByteBuffer.allocate(128 + type.length());
-        H2Heads.reply(status, type, content.remaining(), retryAfterSeconds, replyHead);
+        send(status, type, content, retryAfterSeconds, "");
+    }
+
+    private void send(int status, String type, ByteBuffer content, long retryAfterSeconds, String location) {
+        replyHead = ByteBuffer.allocate(128 + type.length() + location.length());
+        H2Heads.reply(status, type, content.remaining(), retryAfterSeconds, location, replyHead);
         replyBody = content;
         continueReply();
     }

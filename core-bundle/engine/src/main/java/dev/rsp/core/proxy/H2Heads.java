@@ -25,25 +25,27 @@ final class H2Heads {
      *
      * @return false when it does not fit {@code out}
      */
-    static boolean response(ByteBuffer src, HttpHead h, String addField, ByteBuffer out) {
+    static boolean response(ByteBuffer src, HttpHead h, ResponseEdits edits, ByteBuffer out) {
         out.clear();
         try {
             status(out, h.status());
             for (int i = 0; i < h.headerCount(); i++) {
                 if (h.forwardedAsSent(i) && !h.nameIs(src, i, "content-length") && !h.nameIs(src, i, "transfer-encoding")
-                        && !connectionSpecific(src, h, i)) {
+                        && !connectionSpecific(src, h, i) && !(edits != null && edits.drops(src, h, i))) {
                     lowerCaseName(src, h, i, out);
-                    HeadWriter.copy(src, h.valueStart(i), h.valueEnd(i), out);
+                    if (edits != null && edits.rewrites(src, h, i)) {
+                        edits.writeValue(src, h, i, out);
+                    } else {
+                        HeadWriter.copy(src, h.valueStart(i), h.valueEnd(i), out);
+                    }
                     out.put((byte) '\n');
                 }
             }
             if (!h.chunked() && h.contentLength() >= 0) {
                 HeadWriter.ascii(out, "content-length:" + h.contentLength() + "\n");
             }
-            if (addField != null) {
-                int colon = addField.indexOf(':');
-                HeadWriter.ascii(out, addField.substring(0, colon).toLowerCase(java.util.Locale.ROOT) + ":"
-                        + addField.substring(colon + 1).trim() + "\n");
+            if (edits != null) {
+                edits.writeFields(out, true);
             }
         } catch (BufferOverflowException e) {
             return false;
@@ -105,11 +107,17 @@ final class H2Heads {
 
     /** One of rsp's own answers: status, type and length, and {@code retry-after} when {@code retryAfterSeconds > 0}. */
     static void reply(int status, String contentType, int length, long retryAfterSeconds, ByteBuffer out) {
+        reply(status, contentType, length, retryAfterSeconds, "", out);
+    }
+
+    /** {@link #reply(int, String, int, long, ByteBuffer)} with {@code location} when not "" (a redirect). */
+    static void reply(int status, String contentType, int length, long retryAfterSeconds, String location, ByteBuffer out) {
         out.clear();
         status(out, status);
         HeadWriter.ascii(out, "content-type:" + contentType + "\ncontent-length:" + length + "\n"
                 + (Replies.retryAfter(status, retryAfterSeconds) > 0
-                        ? "retry-after:" + Replies.retryAfter(status, retryAfterSeconds) + "\n" : ""));
+                        ? "retry-after:" + Replies.retryAfter(status, retryAfterSeconds) + "\n" : "")
+                + (location.isEmpty() ? "" : "location:" + location + "\n"));
         out.flip();
     }
 

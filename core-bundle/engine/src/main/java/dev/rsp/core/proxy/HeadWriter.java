@@ -1,5 +1,6 @@
 package dev.rsp.core.proxy;
 
+import dev.rsp.core.edge.HeaderRules;
 import dev.rsp.core.http.HttpHead;
 import java.nio.BufferOverflowException;
 import java.nio.ByteBuffer;
@@ -22,8 +23,14 @@ final class HeadWriter {
      *
      * @param upgrade the Upgrade offers to forward (see {@link UpgradePolicy#offered}), "" for none
      * @param via     whether to add {@code Via} ({@code forwarded.via})
+     * @param rules   the header rules in force, and {@code ruleMask} the ones that apply ({@link HeaderRules#match})
      */
-    record Forwarding(String clientIp, boolean tls, String upgrade, boolean http10Backend, boolean via) {
+    record Forwarding(String clientIp, boolean tls, String upgrade, boolean http10Backend, boolean via, HeaderRules rules,
+            long ruleMask) {
+
+        Forwarding(String clientIp, boolean tls, String upgrade, boolean http10Backend, boolean via) {
+            this(clientIp, tls, upgrade, http10Backend, via, HeaderRules.NONE, 0);
+        }
     }
 
     /**
@@ -48,6 +55,9 @@ final class HeadWriter {
                 }
                 if (r.nameIs(i, "x-forwarded-for")) {
                     xff = xff < 0 ? i : xff;
+                    continue;
+                }
+                if (f.ruleMask() != 0 && RequestEdits.drops(f.rules(), f.ruleMask(), r, i)) {
                     continue;
                 }
                 r.writeField(i, out);
@@ -82,6 +92,9 @@ final class HeadWriter {
                 ascii(out, f.upgrade());
                 out.put(CRLF);
             }
+            if (f.ruleMask() != 0) {
+                RequestEdits.writeFields(f.rules(), f.ruleMask(), out);
+            }
             out.put(CRLF);
         } catch (BufferOverflowException e) {
             return false;
@@ -98,7 +111,7 @@ final class HeadWriter {
      *
      * @return false when it does not fit {@code out}
      */
-    static boolean response(ByteBuffer src, HttpHead h, ClientConnection connection, String addField, ByteBuffer out) {
+    static boolean response(ByteBuffer src, HttpHead h, ClientConnection connection, ResponseEdits edits, ByteBuffer out) {
         out.clear();
         try {
             ascii(out, "HTTP/1.1");
@@ -106,16 +119,22 @@ final class HeadWriter {
             // the status line after the version: " 200 OK\r\n"
             copy(src, h.headStart() + 8, lineEnd, out);
             for (int i = 0; i < h.headerCount(); i++) {
-                if (h.forwardedAsSent(i)) {
+                if (!h.forwardedAsSent(i) || edits != null && edits.drops(src, h, i)) {
+                    continue;
+                }
+                if (edits != null && edits.rewrites(src, h, i)) {
+                    copy(src, h.lineStart(i), h.valueStart(i), out);
+                    edits.writeValue(src, h, i, out);
+                    out.put(CRLF);
+                } else {
                     copy(src, h.lineStart(i), h.lineEnd(i), out);
                 }
             }
             if (h.rewritesFraming()) {
                 framing(h.transferCodings(), h.contentLength(), out);
             }
-            if (addField != null) {
-                ascii(out, addField);
-                out.put(CRLF);
+            if (edits != null) {
+                edits.writeFields(out, false);
             }
             switch (connection) {
                 case CLOSE -> ascii(out, "Connection: close\r\n");

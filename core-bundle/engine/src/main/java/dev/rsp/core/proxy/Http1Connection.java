@@ -225,9 +225,9 @@ final class Http1Connection implements ClientConnection, Downstream {
     }
 
     @Override
-    public boolean encodeResponseHead(ByteBuffer source, HttpHead head, HeadWriter.ClientConnection kind, String addField,
+    public boolean encodeResponseHead(ByteBuffer source, HttpHead head, HeadWriter.ClientConnection kind, ResponseEdits edits,
             ByteBuffer out) {
-        return HeadWriter.response(source, head, kind, addField, out);
+        return HeadWriter.response(source, head, kind, edits, out);
     }
 
     @Override

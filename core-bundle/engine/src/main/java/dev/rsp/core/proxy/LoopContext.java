@@ -98,6 +98,16 @@ final class LoopContext {
         }
     }
 
+    /** The edits of the response head being encoded ({@link ResponseEdits}), made on first use. */
+    private ResponseEdits responseEdits;
+
+    ResponseEdits responseEdits(ProxyCounters counters) {
+        if (responseEdits == null) {
+            responseEdits = new ResponseEdits(counters);
+        }
+        return responseEdits;
+    }
+
     LoopContext(EventLoop loop, BackendPool pool) {
         this.loop = loop;
         this.pool = pool;

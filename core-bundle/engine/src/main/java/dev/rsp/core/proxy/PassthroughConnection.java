@@ -96,7 +96,7 @@ final class PassthroughConnection implements ClientConnection, Downstream {
 
     /** A relayed TLS stream has no HTTP response head. */
     @Override
-    public boolean encodeResponseHead(ByteBuffer source, HttpHead head, HeadWriter.ClientConnection kind, String addField,
+    public boolean encodeResponseHead(ByteBuffer source, HttpHead head, HeadWriter.ClientConnection kind, ResponseEdits edits,
             ByteBuffer out) {
         return false;
     }

@@ -5,6 +5,7 @@ import dev.rsp.core.backend.DnsCounters;
 import dev.rsp.core.backend.BackendHealth;
 import dev.rsp.core.backend.CheckTls;
 import dev.rsp.core.backend.PassiveHealth;
+import dev.rsp.core.edge.HeaderRules;
 import dev.rsp.core.http.ChunkedScanner;
 import dev.rsp.core.metrics.LoopMetrics;
 import dev.rsp.core.net.BufferPool;
@@ -61,6 +62,8 @@ public final class ProxyEngine {
     private final RetryBudget retryBudget = new RetryBudget();
     /** The backends' concurrency limits and queues ({@code ;maxconn}, {@code backend.maxconn}, {@code backend.queue.*}). */
     private final BackendSlots slots = new BackendSlots();
+    /** The header rules of {@code rsp.headers} ({@link #headerRules(HeaderRules)}); read per request head. */
+    volatile HeaderRules headerRules = HeaderRules.NONE;
 
     /** An engine whose health beyond {@code passive} (checks, outliers, slow start) follows {@code settings.health()}. */
     public ProxyEngine(ProxySettings settings, RoutingTable routing, PassiveHealth passive) {
@@ -373,6 +376,11 @@ public final class ProxyEngine {
     /** Puts new rate limits in force (see {@link RateLimiter#apply}). Any thread. */
     public void rateLimits(RateLimitSettings limits) {
         rateLimiter.apply(limits);
+    }
+
+    /** Puts new header rules in force for heads written from now on. Any thread. */
+    public void headerRules(HeaderRules rules) {
+        headerRules = rules;
     }
 
     /** The rate limits in force and their counts. */

@@ -59,7 +59,9 @@ public record ProxySettings(
         DnsSettings dns,
         boolean reusePort,
         long stopNewNanos,
-        long readyWaitNanos) {
+        long readyWaitNanos,
+        HttpsRedirect httpsRedirect,
+        boolean rewriteLocation) {
 
     /** The outcome of reading a configuration. */
     public sealed interface Parsed permits Valid, Invalid {
@@ -124,6 +126,7 @@ public record ProxySettings(
         check(c.proxy_max_v2_bytes() <= c.buffer_size(), "proxy.max.v2.bytes must be at most buffer.size ("
                 + c.buffer_size() + "), not " + c.proxy_max_v2_bytes(), errors);
         DnsSettings dns = DnsSettings.from(c, errors);
+        HttpsRedirect redirect = HttpsRedirect.parse(c.redirect_https(), c.redirect_https_status(), c.redirect_https_port(), errors);
         if (!errors.isEmpty()) {
             return new Invalid(errors);
         }
@@ -143,7 +146,8 @@ public record ProxySettings(
                 h2, hpack, hsts, backendTls, health, backendLimits, ms(c.buffer_pool_decay_ms()),
                 ProxyProtocolPolicy.of(proxyProtocol),
                 dns,
-                c.listen_reuseport(), ms(c.timeout_stop_new_ms()), ms(c.listen_reuseport_ready_ms())));
+                c.listen_reuseport(), ms(c.timeout_stop_new_ms()), ms(c.listen_reuseport_ready_ms()),
+                redirect, c.rewrite_location()));
     }
 
     /** Parses a listener address with {@link Addresses} (never resolves); errors name the property. */

@@ -257,12 +257,9 @@ final class Relay {
         HeadWriter.ClientConnection cc = facts.upgraded ? HeadWriter.ClientConnection.UPGRADE
                 : facts.closeAfter ? HeadWriter.ClientConnection.CLOSE
                 : facts.http10 ? HeadWriter.ClientConnection.KEEP_ALIVE_10 : HeadWriter.ClientConnection.KEEP_ALIVE_11;
-        // The backend's own field wins; its head is searched only when HSTS applies to this response at all.
-        String hsts = down.tls() ? engine.settings().hsts().fieldFor(facts.host) : null;
-        if (hsts != null && !rh.firstValue(be.input(), "strict-transport-security").isEmpty()) {
-            hsts = null;
-        }
-        if (!down.encodeResponseHead(be.input(), rh, cc, hsts, responseHead)) {
+        ResponseEdits edits = ctx.responseEdits(engine.counters()).prepare(engine, down.tls(), facts.host, facts.forwardedHost,
+                backend.backend(), be.input(), rh);
+        if (!down.encodeResponseHead(be.input(), rh, cc, edits, responseHead)) {
             x.count(Counter.BACKEND_HEAD_TOO_LARGE);
             upstream.drop();
             x.fail(502, "response head too large once rewritten");

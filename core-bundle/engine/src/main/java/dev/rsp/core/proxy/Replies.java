@@ -26,6 +26,8 @@ final class Replies {
 
     static String reason(int status) {
         return switch (status) {
+            case 301 -> "Moved Permanently";
+            case 308 -> "Permanent Redirect";
             case 400 -> "Bad Request";
             case 408 -> "Request Timeout";
             case 413 -> "Content Too Large";
@@ -49,6 +51,7 @@ final class Replies {
         String head = "HTTP/1.1 " + answer.status() + " " + (answer.status() == 200 ? "OK" : reason(answer.status())) + "\r\n"
                 + "Content-Type: " + answer.contentType() + "\r\n"
                 + "Content-Length: " + answer.body().length + "\r\n"
+                + (answer.location().isEmpty() ? "" : "Location: " + answer.location() + "\r\n")
                 + "Connection: close\r\n\r\n";
         out.put(head.getBytes(StandardCharsets.ISO_8859_1));
         out.put(answer.body());

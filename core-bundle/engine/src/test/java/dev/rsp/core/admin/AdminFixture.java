@@ -65,6 +65,11 @@ final class AdminFixture implements ProxyControl, ConfigStore, AutoCloseable {
     }
 
     @Override
+    public void headerRules(dev.rsp.core.edge.HeaderRules rules) {
+        engine.headerRules(rules);
+    }
+
+    @Override
     public void rateLimits(dev.rsp.core.ratelimit.RateLimitSettings limits) {
         engine.rateLimits(limits);
     }
