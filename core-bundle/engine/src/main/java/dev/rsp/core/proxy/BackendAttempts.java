@@ -79,7 +79,8 @@ final class BackendAttempts {
         }
         x.enterExchange();
         ByteBuffer head = upstream.writeHead(fields, new HeadWriter.Forwarding(down.clientIp(), down.tls(),
-                facts.upgradeOffered, facts.http10, engine.settings().via()));
+                facts.upgradeOffered, facts.http10, engine.settings().via(), facts.trustedPeer,
+                engine.settings().forwarded().header()));
         if (head == null) {
             x.count(Counter.REJECT_HEAD_TOO_LARGE_AFTER_REWRITE);
             upstream.drop();

@@ -244,7 +244,15 @@ public enum Counter {
     LISTENER_QUEUE_SWEPT("listener.queue.swept",
             "A connection a stop accepted from a closing listener's queue, where the kernel would have reset it"),
     STOP_NEW_CLOSED("stop.new.closed",
-            "A connection accepted just before a stop that sent no request within timeout.stop.new.ms, closed unserved");
+            "A connection accepted just before a stop that sent no request within timeout.stop.new.ms, closed unserved"),
+    FORWARDED_CLIENT("forwarded.client",
+            "A request from a peer in forwarded.trusted whose client address was taken from its X-Forwarded-For or Forwarded list"),
+    FORWARDED_REPLACED("forwarded.replaced",
+            "A request from a peer outside forwarded.trusted whose X-Forwarded-For or Forwarded fields were dropped and replaced"),
+    REJECT_BODY_TOO_LARGE("reject.body_too_large",
+            "A request whose Content-Length is over its body limit (limits.body.bytes, limits.body.hosts): 413 before the backend saw it"),
+    REQUEST_BODY_TOO_LARGE("request.body_too_large",
+            "A request whose chunked or HTTP/2 body passed its body limit while streamed: 413 if no response had begun, the backend connection closed");
 
     private static final Map<String, Counter> BY_ID = new HashMap<>();
 

@@ -5,6 +5,7 @@ import dev.rsp.config.ProxyProtocolKeys;
 import dev.rsp.core.CoreConfig;
 import dev.rsp.core.backend.DnsSettings;
 import dev.rsp.core.backend.HealthSettings;
+import dev.rsp.core.forwarded.ForwardedPolicy;
 import dev.rsp.core.h2.H2Limits;
 import dev.rsp.core.h2.hpack.HpackLimits;
 import dev.rsp.core.http.HeadLimits;
@@ -59,7 +60,9 @@ public record ProxySettings(
         DnsSettings dns,
         boolean reusePort,
         long stopNewNanos,
-        long readyWaitNanos) {
+        long readyWaitNanos,
+        ForwardedPolicy forwarded,
+        BodyLimits bodyLimits) {
 
     /** The outcome of reading a configuration. */
     public sealed interface Parsed permits Valid, Invalid {
@@ -124,6 +127,8 @@ public record ProxySettings(
         check(c.proxy_max_v2_bytes() <= c.buffer_size(), "proxy.max.v2.bytes must be at most buffer.size ("
                 + c.buffer_size() + "), not " + c.proxy_max_v2_bytes(), errors);
         DnsSettings dns = DnsSettings.from(c, errors);
+        ForwardedPolicy forwarded = ForwardedPolicy.read(c.forwarded_trusted(), c.forwarded_header(), errors);
+        BodyLimits bodyLimits = BodyLimits.parse(c.limits_body_bytes(), c.limits_body_hosts(), errors);
         if (!errors.isEmpty()) {
             return new Invalid(errors);
         }
@@ -143,7 +148,8 @@ public record ProxySettings(
                 h2, hpack, hsts, backendTls, health, backendLimits, ms(c.buffer_pool_decay_ms()),
                 ProxyProtocolPolicy.of(proxyProtocol),
                 dns,
-                c.listen_reuseport(), ms(c.timeout_stop_new_ms()), ms(c.listen_reuseport_ready_ms())));
+                c.listen_reuseport(), ms(c.timeout_stop_new_ms()), ms(c.listen_reuseport_ready_ms()),
+                forwarded, bodyLimits));
     }
 
     /** Parses a listener address with {@link Addresses} (never resolves); errors name the property. */

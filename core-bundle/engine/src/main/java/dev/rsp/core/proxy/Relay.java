@@ -163,7 +163,11 @@ final class Relay {
         if (!requestPipe.active()) {
             return;
         }
-        switch (requestPipe.pump()) {
+        Pipe.Progress progress = requestPipe.pump();
+        if (overBodyLimit(progress)) {
+            return;
+        }
+        switch (progress) {
             case DONE -> {
                 facts.requestSent = true;
                 if (x.state() == Exchange.State.TUNNEL) {
@@ -191,6 +195,24 @@ final class Relay {
             case SINK_FAILED -> x.backendBroke("write failed: " + Upstream.reason(requestPipe.failure()));
             default -> { }
         }
+    }
+
+    /**
+     * A body without a Content-Length (chunked, or HTTP/2 DATA) that passed its limit while streamed: the backend
+     * connection is closed (it has a truncated request, never a complete one), and the client gets 413 when nothing of
+     * a response has begun, else its connection (or stream) is cut. The count is of the body bytes on their way to the
+     * backend, chunk framing included, so it passes the limit by at most one buffer.
+     */
+    private boolean overBodyLimit(Pipe.Progress progress) {
+        if (facts.bodyLimit <= 0 || requestPipe.bodyBytes() <= facts.bodyLimit || x.state() != Exchange.State.EXCHANGE
+                || progress == Pipe.Progress.SINK_FAILED || progress == Pipe.Progress.SOURCE_FAILED
+                || progress == Pipe.Progress.TRUNCATED || progress == Pipe.Progress.REJECT) {
+            return false;
+        }
+        x.count(Counter.REQUEST_BODY_TOO_LARGE);
+        upstream.drop();
+        x.fail(413, "the request body is larger than " + facts.bodyLimit + " bytes, this site's limit");
+        return true;
     }
 
     void readResponseHead() {
