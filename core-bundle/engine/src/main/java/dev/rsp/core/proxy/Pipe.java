@@ -106,6 +106,11 @@ final class Pipe {
         return bodyBytes;
     }
 
+    /** Body bytes of the current message without chunk framing: chunk data seen so far, else {@link #bodyBytes}. */
+    long payloadBytes() {
+        return framing == Framing.CHUNKED ? chunked.bodyBytes() : bodyBytes;
+    }
+
     Rejection rejection() {
         return chunked.rejection();
     }

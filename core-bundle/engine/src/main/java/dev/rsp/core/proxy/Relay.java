@@ -200,11 +200,12 @@ final class Relay {
     /**
      * A body without a Content-Length (chunked, or HTTP/2 DATA) that passed its limit while streamed: the backend
      * connection is closed (it has a truncated request, never a complete one), and the client gets 413 when nothing of
-     * a response has begun, else its connection (or stream) is cut. The count is of the body bytes on their way to the
-     * backend, chunk framing included, so it passes the limit by at most one buffer.
+     * a response has begun, else its connection (or stream) is cut. The count is of the body's payload (chunk data,
+     * framing not counted) as the pipe scans it on its way to the backend, so the backend may get up to one buffer
+     * beyond the limit before the cut.
      */
     private boolean overBodyLimit(Pipe.Progress progress) {
-        if (facts.bodyLimit <= 0 || requestPipe.bodyBytes() <= facts.bodyLimit || x.state() != Exchange.State.EXCHANGE
+        if (facts.bodyLimit <= 0 || requestPipe.payloadBytes() <= facts.bodyLimit || x.state() != Exchange.State.EXCHANGE
                 || progress == Pipe.Progress.SINK_FAILED || progress == Pipe.Progress.SOURCE_FAILED
                 || progress == Pipe.Progress.TRUNCATED || progress == Pipe.Progress.REJECT) {
             return false;
