@@ -53,7 +53,7 @@ final class BackendAttempts {
             case PENDING -> { }
             case CONNECTING -> {
                 x.enterConnect();
-                timers.connecting();
+                timers.connecting(engine.directory().tuning(upstream.backend().backend()));
             }
             case EXHAUSTED -> {
                 x.count(Counter.BACKEND_UNAVAILABLE);
@@ -89,17 +89,23 @@ final class BackendAttempts {
         }
         backend.parser().reset();
         backend.channel().wantRead(true);
-        timers.awaitingResponse();
+        timers.awaitingResponse(engine.directory().tuning(backend.backend()));
         relay.sendRequest(head);
     }
 
-    /** The connect in progress took longer than {@code timeout.connect.ms}: a failure of that backend, try the next. */
+    /**
+     * The connect in progress took longer than {@code timeout.connect.ms} (or the backend's {@code ;timeout.connect}):
+     * a failure of that backend, try the next.
+     */
     void connectTimedOut() {
         upstream.connectFailed("connect timed out");
         connectNext();
     }
 
-    /** No response head within {@code timeout.backend.ms}: 504 (never sent again), reported to outlier detection. */
+    /**
+     * No response head within {@code timeout.backend.ms} (or the backend's {@code ;timeout.backend}): 504 (never sent
+     * again), reported to outlier detection.
+     */
     void firstByteTimedOut() {
         x.count(Counter.BACKEND_TIMEOUT);
         engine.health().recordTimeout(facts.backendName);
