@@ -57,6 +57,7 @@ class BodyLimitTest {
             TestClient.Response r = c.send(post("x.example", 101, "")).read(false);
             assertEquals(413, r.status());
             assertTrue(r.text().contains("larger than 100 bytes"), r.text());
+            assertTrue(c.closedByPeer(), "the body was not read: the connection closes after the answer");
         }
         assertEquals(1, a.requests().size(), "only the request within the limit reached the backend");
         assertEquals(1, counted(Counter.REJECT_BODY_TOO_LARGE));
