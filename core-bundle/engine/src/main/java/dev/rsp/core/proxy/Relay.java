@@ -43,6 +43,7 @@ final class Relay {
     /** Starts sending the request: {@code head} (written by the upstream), then the body from the client. */
     void sendRequest(ByteBuffer head) {
         requestPipe.start(down.requestSource(), upstream.backend().channel(), head, facts.requestFraming, facts.requestLength);
+        requestPipe.limitPayload(facts.bodyLimit);
         pumpUp();
     }
 
@@ -163,11 +164,7 @@ final class Relay {
         if (!requestPipe.active()) {
             return;
         }
-        Pipe.Progress progress = requestPipe.pump();
-        if (overBodyLimit(progress)) {
-            return;
-        }
-        switch (progress) {
+        switch (requestPipe.pump()) {
             case DONE -> {
                 facts.requestSent = true;
                 if (x.state() == Exchange.State.TUNNEL) {
@@ -193,27 +190,16 @@ final class Relay {
                 x.abort();
             }
             case SINK_FAILED -> x.backendBroke("write failed: " + Upstream.reason(requestPipe.failure()));
+            case OVER_LIMIT -> {
+                // A body without a Content-Length (chunked, or HTTP/2 DATA) passed its limit while streamed: the
+                // backend has at most a truncated request, and its connection goes; 413 unless a response began
+                // (then fail cuts the client side).
+                x.count(Counter.REQUEST_BODY_TOO_LARGE);
+                upstream.drop();
+                x.fail(413, "the request body is larger than " + facts.bodyLimit + " bytes, this site's limit");
+            }
             default -> { }
         }
-    }
-
-    /**
-     * A body without a Content-Length (chunked, or HTTP/2 DATA) that passed its limit while streamed: the backend
-     * connection is closed (it has a truncated request, never a complete one), and the client gets 413 when nothing of
-     * a response has begun, else its connection (or stream) is cut. The count is of the body's payload (chunk data,
-     * framing not counted) as the pipe scans it on its way to the backend, so the backend may get up to one buffer
-     * beyond the limit before the cut.
-     */
-    private boolean overBodyLimit(Pipe.Progress progress) {
-        if (facts.bodyLimit <= 0 || requestPipe.payloadBytes() <= facts.bodyLimit || x.state() != Exchange.State.EXCHANGE
-                || progress == Pipe.Progress.SINK_FAILED || progress == Pipe.Progress.SOURCE_FAILED
-                || progress == Pipe.Progress.TRUNCATED || progress == Pipe.Progress.REJECT) {
-            return false;
-        }
-        x.count(Counter.REQUEST_BODY_TOO_LARGE);
-        upstream.drop();
-        x.fail(413, "the request body is larger than " + facts.bodyLimit + " bytes, this site's limit");
-        return true;
     }
 
     void readResponseHead() {

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -30,11 +31,22 @@ class BodyLimitTest {
         }
     }
 
+    /** Bodies the backend read to their end, and requests it is done with (read whole, or cut). */
+    final AtomicInteger completeBodies = new AtomicInteger();
+    final AtomicInteger handled = new AtomicInteger();
+
     void start(Map<String, String> core) throws IOException {
         a = new StubBackend("a", (r, in, out) -> {
-            byte[] body = StubBackend.readBody(r, in);
-            StubBackend.respond(out, 200, "got " + body.length);
-            return true;
+            try {
+                byte[] body = StubBackend.readBody(r, in);
+                completeBodies.incrementAndGet();
+                StubBackend.respond(out, 200, "got " + body.length);
+                return true;
+            } catch (IOException | RuntimeException cut) {
+                return false;
+            } finally {
+                handled.incrementAndGet();
+            }
         });
         proxy = new ProxyHarness(core).withStrategy().backend("a", a.port());
     }
@@ -84,19 +96,27 @@ class BodyLimitTest {
     }
 
     @Test
-    void aChunkedBodyPassingTheLimitIsCutWith413() throws IOException {
+    void aChunkedBodyPassingTheLimitIsCutWith413AndTheBackendNeverGetsItWhole() throws IOException {
         start(Map.of("limits.body.bytes", "300"));
-        StringBuilder chunks = new StringBuilder();
-        for (int i = 0; i < 10; i++) {
-            chunks.append("64\r\n").append("y".repeat(100)).append("\r\n");
-        }
+        String chunk = "64\r\n" + "y".repeat(100) + "\r\n";
         try (TestClient c = new TestClient(proxy.address())) {
-            c.send("POST /up HTTP/1.1\r\nHost: x.example\r\nTransfer-Encoding: chunked\r\n\r\n" + chunks + "0\r\n\r\n");
+            c.send("POST /up HTTP/1.1\r\nHost: x.example\r\nTransfer-Encoding: chunked\r\n\r\n" + chunk + chunk);
+            assertTrue(ProxyHarness.await(() -> a.requests().size() == 1, 5000), "the head and 200 bytes went on");
+            c.send(chunk.repeat(8) + "0\r\n\r\n");
             TestClient.Response r = c.read(false);
             assertEquals(413, r.status());
             assertTrue(c.closedByPeer(), "the unread rest of the body closes the connection");
         }
         assertEquals(1, counted(Counter.REQUEST_BODY_TOO_LARGE));
+        assertTrue(ProxyHarness.await(() -> handled.get() == 1, 5000), "the backend saw its connection end");
+        assertEquals(0, completeBodies.get(), "the backend never got the body whole (no last chunk)");
+
+        try (TestClient c = new TestClient(proxy.address())) {
+            c.send("POST /up HTTP/1.1\r\nHost: x.example\r\nTransfer-Encoding: chunked\r\n\r\n" + chunk.repeat(10)
+                    + "0\r\n\r\n");
+            assertEquals(413, c.read(false).status(), "a body over the limit in the first packet");
+        }
+        assertEquals(1, a.requests().size(), "... is refused before the backend sees even its head");
         try (TestClient c = new TestClient(proxy.address())) {
             c.send("POST /up HTTP/1.1\r\nHost: x.example\r\nTransfer-Encoding: chunked\r\n\r\n64\r\n" + "z".repeat(100)
                     + "\r\n0\r\n\r\n");
