@@ -68,7 +68,10 @@ class EdgeLimitsIT {
             String big = curl("-sS", "-H", "Host: big.example", "--data-binary", "@" + body(2000),
                     "http://127.0.0.1:" + home.httpPort + "/up");
             assertEquals("body=2000", big.substring(big.indexOf("body=")), big);
-            assertEquals(1, uploads.get(), "only the upload within its host's limit reached the backend");
+            String chunked = curl("-sS", "-i", "-H", "Host: x.example", "-H", "Transfer-Encoding: chunked", "-H", "Expect:",
+                    "--data-binary", "@" + body(5000), "http://127.0.0.1:" + home.httpPort + "/up");
+            assertTrue(chunked.startsWith("HTTP/1.1 413 Content Too Large\r\n"), chunked);
+            assertEquals(1, uploads.get(), "only the upload within its host's limit reached the backend whole");
 
             long t0 = System.nanoTime();
             String slow = answer(home.httpPort, "GET /slow HTTP/1.1\r\nHost: x.example\r\n");
@@ -76,7 +79,8 @@ class EdgeLimitsIT {
             assertTrue(System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(20), "the backend's 500 ms, not the global 60 s");
 
             String stats = RawHttp.get(home.adminPort, "127.0.0.1", "/api/stats");
-            for (String counted : List.of("\"forwarded.client\":1", "\"reject.body_too_large\":1", "\"backend.timeout\":1")) {
+            for (String counted : List.of("\"forwarded.client\":1", "\"reject.body_too_large\":1",
+                    "\"request.body_too_large\":1", "\"backend.timeout\":1")) {
                 assertTrue(stats.contains(counted), counted + " in " + stats);
             }
             String out = read(log);
@@ -102,7 +106,10 @@ class EdgeLimitsIT {
         assertTrue(checked.contains("backend.app = '127.0.0.1:9;tries=0': tries 0 out of range (1-8)"), checked);
     }
 
-    /** /slow: held until the test ends; /up: the body's length; anything else: the forwarding fields received. */
+    /**
+     * /slow: held until the test ends; /up: the body's length (counted once read whole); anything else: the forwarding
+     * fields received.
+     */
     private void serve(HttpExchange x) throws IOException {
         String text;
         String path = x.getRequestURI().getPath();
@@ -115,8 +122,9 @@ class EdgeLimitsIT {
                 }
                 text = "late";
             } else if (path.equals("/up")) {
+                int n = in.readAllBytes().length;
                 uploads.incrementAndGet();
-                text = "body=" + in.readAllBytes().length;
+                text = "body=" + n;
             } else {
                 text = "xff=" + x.getRequestHeaders().getFirst("X-Forwarded-For") + " fwd="
                         + x.getRequestHeaders().getFirst("Forwarded");
