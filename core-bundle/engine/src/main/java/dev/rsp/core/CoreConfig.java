@@ -251,4 +251,22 @@ public @interface CoreConfig {
 
     @AttributeDefinition(description = "Rewrite Location, Content-Location and Refresh in responses when they name the backend's own address (its host:port as configured, its IP, localhost) to the scheme and host the client used, as nginx's proxy_redirect default")
     boolean rewrite_location() default true;
+
+    @AttributeDefinition(description = "Peers (proxies in front of rsp) whose X-Forwarded-For / Forwarded lists are kept and "
+            + "appended to, and whose list names the client (the rightmost untrusted address): CIDRs or addresses, "
+            + "comma-separated; empty: no one, every incoming list is replaced. The peer is the PROXY-header client when "
+            + "proxy.protocol is on")
+    String forwarded_trusted() default "";
+
+    @AttributeDefinition(description = "Which forwarding fields rsp writes (and reads from trusted peers): x-forwarded "
+            + "(X-Forwarded-For, -Proto, -Host), forwarded (RFC 7239 Forwarded) or both")
+    String forwarded_header() default "x-forwarded";
+
+    @AttributeDefinition(description = "Largest request body in bytes (a size: 10m); a larger Content-Length gets 413 before "
+            + "the backend sees anything, a chunked or HTTP/2 body 413 (or a cut) once it passes it; 0: no limit")
+    long limits_body_bytes() default 0;
+
+    @AttributeDefinition(description = "Body limits per host pattern, overriding limits.body.bytes: pattern=size, "
+            + "comma-separated (upload.example.com=1g, *.example.com=10m, *=1m); 0: no limit for those hosts")
+    String limits_body_hosts() default "";
 }

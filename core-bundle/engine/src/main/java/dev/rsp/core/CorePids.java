@@ -8,7 +8,7 @@ import dev.rsp.core.backend.BackendsConfig;
 public final class CorePids {
 
     /** {@code etc/rsp.core.cfg}: the keys of {@link CoreConfig}; byte counts accept sizes ({@code 16k}). */
-    public static final Schema CORE = Schema.fromAnnotation("rsp.core", CoreConfig.class).sizes("limits.request.line", "limits.memory", "limits.buffers");
+    public static final Schema CORE = Schema.fromAnnotation("rsp.core", CoreConfig.class).sizes("limits.request.line", "limits.memory", "limits.buffers", "limits.body.bytes");
 
     /** {@code backends.empty}: {@code allow} lets a configuration remove every backend; anything else refuses it. */
     public static final String BACKENDS_EMPTY = "backends.empty";

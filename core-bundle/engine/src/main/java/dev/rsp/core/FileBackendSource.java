@@ -60,7 +60,8 @@ final class FileBackendSource implements BackendSource {
             invalid.errors().forEach(e -> log.error("rsp.backends: {} (keeping the previous backends)", e));
             return;
         }
-        List<Backend> next = ((ParsedBackends.Valid) parsed).backends().all();
+        ParsedBackends.Valid valid = (ParsedBackends.Valid) parsed;
+        List<Backend> next = valid.backends().all();
         if (next.isEmpty() && offered != null && !offered.isEmpty() && !"allow".equals(String.valueOf(empty).strip())) {
             log.error("rsp.backends: the new configuration has no backend.* entry and would remove all {} backends; "
                     + "refused, keeping the previous backends (a damaged file? to run without backends, set "
@@ -72,6 +73,6 @@ final class FileBackendSource implements BackendSource {
             return;
         }
         offered = next;
-        to.offer(new SourcedBackends(name(), next));
+        to.offer(new SourcedBackends(name(), next, valid.tuning()));
     }
 }

@@ -19,15 +19,34 @@ import java.util.Map;
  * @param poolKeys  the connection-pool key by configured backend name: name, host, port, resolved address, protocol
  *                  and TLS, so a backend that moves (in the configuration or in DNS), changes protocol or switches TLS
  *                  gets new connections
+ * @param tuning    what backends override of the core's timeouts and tries, by configured name ({@link #tuning})
  */
 public record BackendDirectory(Backends backends, Map<String, InetSocketAddress> addresses,
-                               Map<String, String> poolKeys) {
+                               Map<String, String> poolKeys, Map<String, BackendTuning> tuning) {
 
     public static final BackendDirectory EMPTY = new BackendDirectory(new Backends(0, List.of()), Map.of(), Map.of());
 
     public BackendDirectory {
         addresses = Map.copyOf(addresses);
         poolKeys = Map.copyOf(poolKeys);
+        tuning = Map.copyOf(tuning);
+    }
+
+    public BackendDirectory(Backends backends, Map<String, InetSocketAddress> addresses, Map<String, String> poolKeys) {
+        this(backends, addresses, poolKeys, Map.of());
+    }
+
+    /** This directory with {@code byName} as its backends' overrides. */
+    public BackendDirectory withTuning(Map<String, BackendTuning> byName) {
+        return new BackendDirectory(backends, addresses, poolKeys, byName);
+    }
+
+    /**
+     * What {@code b} overrides of the core's timeouts and tries (a backend expanded from an SRV name has its
+     * configured backend's); {@link BackendTuning#NONE} when nothing. Allocates nothing when no backend overrides.
+     */
+    public BackendTuning tuning(Backend b) {
+        return BackendTuning.of(tuning, b.name());
     }
 
     /** {@code backends} at the addresses given by name; a backend missing from {@code resolved} stays unresolved. */
@@ -63,7 +82,7 @@ public record BackendDirectory(Backends backends, Map<String, InetSocketAddress>
         for (String name : previous.poolKeys.keySet()) {
             merged.putIfAbsent(name, previous.addresses.get(name));
         }
-        return new BackendDirectory(backends, merged, poolKeys);
+        return new BackendDirectory(backends, merged, poolKeys, tuning);
     }
 
     /** The address of {@code b}; unresolved when this directory does not know it. Allocates only then. */

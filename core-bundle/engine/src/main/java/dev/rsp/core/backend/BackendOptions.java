@@ -6,17 +6,21 @@ import java.util.List;
 
 /**
  * The options of one {@code rsp.backends} value, the part after the first {@code ;}: {@code weight=N},
- * {@code proto=h2|http1}, {@code tls[=insecure]}, {@code maxconn=N}, {@code send-proxy=v1|v2}, each at most once.
+ * {@code proto=h2|http1}, {@code tls[=insecure]}, {@code maxconn=N}, {@code send-proxy=v1|v2}, and the overrides of the
+ * core's timeouts and tries ({@link BackendTuning}): {@code timeout.connect=<duration>},
+ * {@code timeout.backend=<duration>}, {@code tries=N}; each at most once.
  * Every problem is added to the caller's list as one line; an absent or invalid option keeps its default. Stateless.
  */
 record BackendOptions(int weight, Backend.Protocol protocol, Backend.Tls tls, int maxConnections,
-                      Backend.SendProxy sendProxy) {
+                      Backend.SendProxy sendProxy, BackendTuning tuning) {
 
     static final BackendOptions DEFAULT = new BackendOptions(BackendsConfig.DEFAULT_WEIGHT, Backend.Protocol.HTTP1,
-            Backend.Tls.NONE, 0, Backend.SendProxy.NONE);
+            Backend.Tls.NONE, 0, Backend.SendProxy.NONE, BackendTuning.NONE);
 
-    private static final List<String> NAMES = List.of("weight", "proto", "tls", "maxconn", "send-proxy");
-    private static final String LISTED = "weight=N, proto=h2, tls[=insecure], maxconn=N and send-proxy=v1 or v2";
+    private static final List<String> NAMES = List.of("weight", "proto", "tls", "maxconn", "send-proxy",
+            "timeout.connect", "timeout.backend", "tries");
+    private static final String LISTED = "weight=N, proto=h2, tls[=insecure], maxconn=N, send-proxy=v1 or v2, "
+            + "timeout.connect=<duration>, timeout.backend=<duration> and tries=N";
 
     static BackendOptions parse(String options, List<String> problems) {
         Builder b = new Builder();
@@ -46,6 +50,9 @@ record BackendOptions(int weight, Backend.Protocol protocol, Backend.Tls tls, in
                     case "weight" -> "weight=5";
                     case "maxconn" -> "maxconn=100";
                     case "send-proxy" -> "send-proxy=v2";
+                    case "timeout.connect" -> "timeout.connect=2s";
+                    case "timeout.backend" -> "timeout.backend=120s";
+                    case "tries" -> "tries=1";
                     default -> "proto=h2";
                 });
             } else {
@@ -53,6 +60,9 @@ record BackendOptions(int weight, Backend.Protocol protocol, Backend.Tls tls, in
                     case "proto" -> b.protocol(value, problems);
                     case "maxconn" -> b.maxConnections(value, problems);
                     case "send-proxy" -> b.sendProxy(value, problems);
+                    case "timeout.connect" -> b.connectNanos = b.duration(name, value, problems);
+                    case "timeout.backend" -> b.backendNanos = b.duration(name, value, problems);
+                    case "tries" -> b.tries(value, problems);
                     default -> b.weight(value, problems);
                 }
             }
@@ -61,7 +71,8 @@ record BackendOptions(int weight, Backend.Protocol protocol, Backend.Tls tls, in
             problems.add("send-proxy cannot be combined with proto=h2: an HTTP/2 connection carries many clients' "
                     + "requests and a PROXY header names one client");
         }
-        return new BackendOptions(b.weight, b.protocol, b.tls, b.maxConnections, b.sendProxy);
+        return new BackendOptions(b.weight, b.protocol, b.tls, b.maxConnections, b.sendProxy,
+                new BackendTuning(b.connectNanos, b.backendNanos, b.tries));
     }
 
     private static final class Builder {
@@ -70,6 +81,34 @@ record BackendOptions(int weight, Backend.Protocol protocol, Backend.Tls tls, in
         Backend.Tls tls = Backend.Tls.NONE;
         int maxConnections;
         Backend.SendProxy sendProxy = Backend.SendProxy.NONE;
+        long connectNanos;
+        long backendNanos;
+        int tries;
+
+        /** A timeout of 1 ms to 1 hour, as the core's timeouts are written (500ms, 2s, 1m); 0 when invalid. */
+        long duration(String name, String value, List<String> problems) {
+            java.util.OptionalLong ms = dev.rsp.config.Units.millis(value);
+            if (ms.isEmpty()) {
+                problems.add(name + " " + BackendsConfig.show(value) + " is not " + dev.rsp.config.Units.DURATION_FORM);
+                return 0;
+            }
+            if (ms.getAsLong() < 1 || ms.getAsLong() > MAX_TIMEOUT_MS) {
+                problems.add(name + " " + value + " out of range (1ms-1h)");
+                return 0;
+            }
+            return java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(ms.getAsLong());
+        }
+
+        void tries(String value, List<String> problems) {
+            long n = parseDecimal(value, 2);
+            if (n == NOT_A_NUMBER) {
+                problems.add("tries " + BackendsConfig.show(value) + " is not an integer");
+            } else if (n < 1 || n > MAX_TRIES) {
+                problems.add("tries " + value + " out of range (1-" + MAX_TRIES + ")");
+            } else {
+                tries = (int) n;
+            }
+        }
 
         void tls(String value, List<String> problems) {
             if (value == null) {
@@ -123,6 +162,9 @@ record BackendOptions(int weight, Backend.Protocol protocol, Backend.Tls tls, in
     }
 
     private static final long NOT_A_NUMBER = -1;
+    /** The range of the core's {@code backend.tries}. */
+    static final int MAX_TRIES = 8;
+    static final long MAX_TIMEOUT_MS = 3_600_000;
 
     /**
      * Parses ASCII digits. A minus before digits gives a negative value (out of every range checked here); more than

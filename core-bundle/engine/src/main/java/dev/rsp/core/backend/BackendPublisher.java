@@ -59,6 +59,8 @@ public final class BackendPublisher implements BackendSink {
     private long generation;
     /** The set in force as its source offered it, before SRV names were expanded. */
     private List<Backend> configured;
+    /** What the set in force overrides of the core's timeouts and tries, by name. */
+    private Map<String, BackendTuning> tuning = Map.of();
 
     /**
      * @param work     runs resolution and the consumer; must run one task at a time and never be a loop
@@ -171,7 +173,7 @@ public final class BackendPublisher implements BackendSink {
                     publish();
                     return;
                 }
-                BackendDirectory moved = resolver.directory(current.backends(), configured);
+                BackendDirectory moved = resolver.directory(current.backends(), configured).withTuning(tuning);
                 if (!moved.addresses().equals(current.addresses())) {
                     handOver(moved);
                 }
@@ -188,10 +190,11 @@ public final class BackendPublisher implements BackendSink {
             LOG.error("backends from {} refused: the backends come from {} (one source at a time)", set.source(), source);
             return;
         }
-        if (set.backends().equals(configured)) {
+        if (set.backends().equals(configured) && set.tuning().equals(tuning)) {
             return;
         }
         configured = set.backends();
+        tuning = set.tuning();
         publish();
     }
 
@@ -203,14 +206,14 @@ public final class BackendPublisher implements BackendSink {
         BackendDirectory before = current;
         Backends expanded = new Backends(0, resolver.expand(configured));
         if (before != null && before.backends().all().equals(expanded.all())) {
-            BackendDirectory again = resolver.directory(before.backends(), configured);
-            if (!again.addresses().equals(before.addresses())) {
+            BackendDirectory again = resolver.directory(before.backends(), configured).withTuning(tuning);
+            if (!again.addresses().equals(before.addresses()) || !again.tuning().equals(before.tuning())) {
                 handOver(again);
             }
             return;
         }
         Backends next = new Backends(++generation, expanded.all());
-        BackendDirectory directory = resolver.directory(next, configured);
+        BackendDirectory directory = resolver.directory(next, configured).withTuning(tuning);
         Backends previous = before == null ? BackendDirectory.EMPTY.backends() : before.backends();
         BackendsDiff diff = BackendsDiff.between(previous, next);
         handOver(directory);

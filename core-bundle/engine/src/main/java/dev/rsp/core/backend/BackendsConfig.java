@@ -15,7 +15,7 @@ import java.util.TreeMap;
  * Parses the backend configuration, PID {@code rsp.backends} ({@code etc/rsp.backends.cfg}).
  *
  * <p>Each backend is one property {@code backend.<name> = host:port[;weight=N][;proto=h2][;tls[=insecure]][;maxconn=N]
- * [;send-proxy=v1|v2]};
+ * [;send-proxy=v1|v2][;timeout.connect=D][;timeout.backend=D][;tries=N]};
  * whitespace
  * around the host, the
  * port, each option and around {@code =} is tolerated. Keys not starting with {@code backend.} (such as
@@ -34,7 +34,10 @@ import java.util.TreeMap;
  *       labs only); {@code maxconn=N}, N from 1 to {@value #MAX_MAXCONN}: requests sent to it at once (further ones
  *       wait in the core's queue), default {@code backend.maxconn} of {@code rsp.core}; {@code send-proxy=v1} or
  *       {@code v2}: each connection starts with a PROXY protocol header naming the client (not with
- *       {@code proto=h2}). Parsed by {@link BackendOptions}.</li>
+ *       {@code proto=h2}); {@code timeout.connect=D}, {@code timeout.backend=D} (durations, 1 ms to 1 h) and
+ *       {@code tries=N} (1 to 8): this backend's own connect timeout, first-byte timeout and tries, overriding
+ *       {@code timeout.connect.ms}, {@code timeout.backend.ms} and {@code backend.tries} of {@code rsp.core} (they
+ *       reach the core as a {@link BackendTuning}, not through the SPI). Parsed by {@link BackendOptions}.</li>
  * </ul>
  * Each value must be a single string; an array or collection (FileInstall's {@code [a, b]} syntax) is an error.
  * The same host:port under two names is allowed.
@@ -58,7 +61,8 @@ public final class BackendsConfig {
     public static final int MAX_MAXCONN = 1_000_000;
 
     static final int MAX_SHOWN = 200;
-    private static final String FORMAT = "host:port[;weight=N][;proto=h2][;tls[=insecure]][;maxconn=N][;send-proxy=v1|v2]";
+    private static final String FORMAT = "host:port[;weight=N][;proto=h2][;tls[=insecure]][;maxconn=N][;send-proxy=v1|v2]"
+            + "[;timeout.connect=2s][;timeout.backend=120s][;tries=N]";
 
     private BackendsConfig() {
     }
@@ -83,23 +87,33 @@ public final class BackendsConfig {
             });
         }
         List<Backend> backends = new ArrayList<>();
+        Map<String, BackendTuning> tuning = new TreeMap<>();
         List<String> errors = new ArrayList<>();
         entries.forEach((key, value) -> {
             List<String> problems = new ArrayList<>();
-            Optional<Backend> backend = parseEntry(key, value, problems);
+            Optional<Entry> entry = parseEntry(key, value, problems);
             if (problems.isEmpty()) {
-                backend.ifPresent(backends::add);
+                entry.ifPresent(e -> {
+                    backends.add(e.backend());
+                    if (e.tuning().overridesAnything()) {
+                        tuning.put(e.backend().name(), e.tuning());
+                    }
+                });
             } else {
                 String prefix = key + " = " + show(value) + ": ";
                 problems.forEach(p -> errors.add(prefix + p));
             }
         });
         return errors.isEmpty()
-                ? new ParsedBackends.Valid(new Backends(generation, backends))
+                ? new ParsedBackends.Valid(new Backends(generation, backends), tuning)
                 : new ParsedBackends.Invalid(errors);
     }
 
-    private static Optional<Backend> parseEntry(String key, Object value, List<String> problems) {
+    /** One valid entry: the backend as strategies see it, and what it overrides of the core's timeouts and tries. */
+    private record Entry(Backend backend, BackendTuning tuning) {
+    }
+
+    private static Optional<Entry> parseEntry(String key, Object value, List<String> problems) {
         String name = key.substring(KEY_PREFIX.length());
         checkName(name, problems);
         if (value instanceof Collection<?> c) {
@@ -124,8 +138,8 @@ public final class BackendsConfig {
         if (!problems.isEmpty() || hostPort.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(new Backend(name, hostPort.get().host(), hostPort.get().port(), options.weight(),
-                options.protocol(), options.tls(), options.maxConnections(), options.sendProxy()));
+        return Optional.of(new Entry(new Backend(name, hostPort.get().host(), hostPort.get().port(), options.weight(),
+                options.protocol(), options.tls(), options.maxConnections(), options.sendProxy()), options.tuning()));
     }
 
     private record HostPort(String host, int port) {

@@ -10,8 +10,10 @@ import java.util.Optional;
  * The checks an HTTP request passes before it is routed, in this order: its loop is within its share of the buffer
  * budget (else 503, see {@link BufferBudget}); its Host is a valid name (else 400); the certificate of the connection
  * it came on covers it (else 421, misdirected); an ACME HTTP-01 challenge rsp's own ACME client has pending is
- * answered here; a plain HTTP request for a host of {@code redirect.https} is redirected to HTTPS
- * ({@link HttpsRedirect}); the rate limits admit it (else 429, see {@link RateAdmission}). Static: the exchange acts on the
+ * answered here; its Content-Length, when it has one, is within its host's body limit (else 413, see
+ * {@link BodyLimits}); a plain HTTP request for a host of {@code redirect.https} is redirected to HTTPS
+ * ({@link HttpsRedirect}); the rate limits admit it (else 429, see {@link RateAdmission}). Before them all, the
+ * request's client is settled ({@link RealClient}). Static: the exchange acts on the
  * outcome. Loop thread only.
  */
 final class Admission {
@@ -43,6 +45,7 @@ final class Admission {
      */
     static Outcome check(ProxyEngine engine, LoopContext ctx, Downstream down, ExchangeRequest request, ExchangeFacts facts) {
         ProxyCounters counters = engine.counters();
+        RealClient.settle(engine, down, request, facts);
         if (ctx.overBufferBudget()) {
             counters.count(Counter.OVERLOAD_BUFFERS);
             return new Refused(503, "rsp is over its buffer budget (limits.buffers)", Replies.RETRY_AFTER_SECONDS);
@@ -61,6 +64,11 @@ final class Admission {
             return new Refused(421, "the certificate of this connection does not cover " + canonical, 0);
         }
         request.host(canonical);
+        facts.bodyLimit = engine.settings().bodyLimits().limitFor(canonical);
+        if (facts.bodyLimit > 0 && request.contentLength() > facts.bodyLimit) {
+            counters.count(Counter.REJECT_BODY_TOO_LARGE);
+            return new Refused(413, "the request body is larger than " + facts.bodyLimit + " bytes, this site's limit", 0);
+        }
         Optional<LocalAnswer> answer = AcmeAnswers.forRequest(engine.httpChallenges(), request, canonical);
         if (answer.isPresent()) {
             counters.count(Counter.ACME_HTTP01_ANSWERED);
@@ -71,7 +79,7 @@ final class Admission {
             counters.count(Counter.REDIRECT_HTTPS);
             return new Answered(redirect);
         }
-        Decision rate = RateAdmission.check(engine, down, canonical);
+        Decision rate = RateAdmission.check(engine, down, facts.clientIp, canonical);
         if (rate instanceof Decision.Refused refused) {
             return new Refused(429, RateAdmission.message(refused), refused.retryAfterSeconds());
         }

@@ -54,7 +54,7 @@ final class BackendAttempts {
             case PENDING -> { }
             case CONNECTING -> {
                 x.enterConnect();
-                timers.connecting();
+                timers.connecting(engine.directory().tuning(upstream.backend().backend()));
             }
             case EXHAUSTED -> {
                 x.count(Counter.BACKEND_UNAVAILABLE);
@@ -85,7 +85,8 @@ final class BackendAttempts {
             x.count(Counter.HEADERS_REQUEST_EDITED);
         }
         ByteBuffer head = upstream.writeHead(fields, new HeadWriter.Forwarding(down.clientIp(), down.tls(),
-                facts.upgradeOffered, facts.http10, engine.settings().via(), rules, ruleMask));
+                facts.upgradeOffered, facts.http10, engine.settings().via(), facts.trustedPeer,
+                engine.settings().forwarded().header(), rules, ruleMask));
         if (head == null) {
             x.count(Counter.REJECT_HEAD_TOO_LARGE_AFTER_REWRITE);
             upstream.drop();
@@ -94,17 +95,23 @@ final class BackendAttempts {
         }
         backend.parser().reset();
         backend.channel().wantRead(true);
-        timers.awaitingResponse();
+        timers.awaitingResponse(engine.directory().tuning(backend.backend()));
         relay.sendRequest(head);
     }
 
-    /** The connect in progress took longer than {@code timeout.connect.ms}: a failure of that backend, try the next. */
+    /**
+     * The connect in progress took longer than {@code timeout.connect.ms} (or the backend's {@code ;timeout.connect}):
+     * a failure of that backend, try the next.
+     */
     void connectTimedOut() {
         upstream.connectFailed("connect timed out");
         connectNext();
     }
 
-    /** No response head within {@code timeout.backend.ms}: 504 (never sent again), reported to outlier detection. */
+    /**
+     * No response head within {@code timeout.backend.ms} (or the backend's {@code ;timeout.backend}): 504 (never sent
+     * again), reported to outlier detection.
+     */
     void firstByteTimedOut() {
         x.count(Counter.BACKEND_TIMEOUT);
         engine.health().recordTimeout(facts.backendName);

@@ -264,7 +264,15 @@ public enum Counter {
     RESPONSE_LOCATION_REWRITTEN("response.location.rewritten",
             "A Location, Content-Location or Refresh field naming the backend's own address, rewritten to the client's scheme and host (rewrite.location)"),
     HEADERS_REQUEST_EDITED("headers.request.edited", "A request head for a backend that rules of rsp.headers changed"),
-    HEADERS_RESPONSE_EDITED("headers.response.edited", "A response head for a client that rules of rsp.headers changed");
+    HEADERS_RESPONSE_EDITED("headers.response.edited", "A response head for a client that rules of rsp.headers changed"),
+    FORWARDED_CLIENT("forwarded.client",
+            "A request from a peer in forwarded.trusted whose client address was taken from its X-Forwarded-For or Forwarded list"),
+    FORWARDED_REPLACED("forwarded.replaced",
+            "A request from a peer outside forwarded.trusted whose X-Forwarded-For or Forwarded fields were dropped and replaced"),
+    REJECT_BODY_TOO_LARGE("reject.body_too_large",
+            "A request whose Content-Length is over its body limit (limits.body.bytes, limits.body.hosts): 413 before the backend saw it"),
+    REQUEST_BODY_TOO_LARGE("request.body_too_large",
+            "A request whose chunked or HTTP/2 body passed its body limit while streamed: 413 if no response had begun, the backend connection closed");
 
     private static final Map<String, Counter> BY_ID = new HashMap<>();
 

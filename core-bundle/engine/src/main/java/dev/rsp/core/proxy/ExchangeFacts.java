@@ -19,6 +19,12 @@ final class ExchangeFacts {
     boolean idempotent;
     /** The Upgrade offers forwarded to the backend (those {@link UpgradePolicy} allows), or "" for none. */
     String upgradeOffered = "";
+    /** The client as {@link RealClient} settled it (null until then: the connection's client). */
+    String clientIp;
+    /** The connection's client is in {@code forwarded.trusted}: its forwarding lists are kept and appended to. */
+    boolean trustedPeer;
+    /** The largest request body this request's host allows ({@link BodyLimits}); 0: none. */
+    long bodyLimit;
     /** A TLS passthrough connection: routed by its server name and relayed byte for byte, no HTTP. */
     boolean passthrough;
     Pipe.Framing requestFraming = Pipe.Framing.NONE;

@@ -48,7 +48,8 @@ final class ExchangeLog {
         long micros = (System.nanoTime() - f.started) / 1000;
         String scheme = f.passthrough ? "tls" : down.tls() ? "https" : "http";
         String version = f.passthrough || f.method.equals("-") ? "-" : f.http10 ? "HTTP/1.0" : down.protocol();
-        AccessLog.Entry e = new AccessLog.Entry(System.currentTimeMillis(), down.clientIp(), scheme, f.method, f.target,
+        AccessLog.Entry e = new AccessLog.Entry(System.currentTimeMillis(),
+                f.clientIp != null ? f.clientIp : down.clientIp(), scheme, f.method, f.target,
                 version, f.host.isEmpty() ? "-" : f.host, f.status, in, out, f.userAgent, f.referer, f.backendName,
                 f.strategy.isEmpty() ? "-" : f.strategy, since(f, f.connectedAt), since(f, f.firstByteAt), micros,
                 f.tunnel, f.error);

@@ -24,4 +24,10 @@ interface ExchangeRequest extends RequestHead, RequestFields {
 
     /** Sets the canonical host once the exchange has checked {@link #forwardedHost()}. */
     void host(String canonicalHost);
+
+    /**
+     * The client a trusted proxy's forwarding list named ({@link RealClient}): from now on {@link #clientAddress()}
+     * answers it instead of the connection's client. Set before routing, per request.
+     */
+    void forwardedClient(java.net.InetSocketAddress realClient);
 }

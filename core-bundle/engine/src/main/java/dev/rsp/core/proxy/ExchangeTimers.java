@@ -1,5 +1,6 @@
 package dev.rsp.core.proxy;
 
+import dev.rsp.core.backend.BackendTuning;
 import dev.rsp.core.net.Deadline;
 import dev.rsp.core.net.EventLoop;
 import dev.rsp.core.net.LoopHandler;
@@ -34,20 +35,21 @@ final class ExchangeTimers {
         due = System.nanoTime() + settings.graceNanos();
     }
 
-    /** A connect starts: the connect timeout runs from now. */
-    void connecting() {
-        due = System.nanoTime() + settings.connectTimeoutNanos();
+    /** A connect starts: the connect timeout runs from now (the backend's own, {@code ;timeout.connect}, if it has one). */
+    void connecting(BackendTuning backend) {
+        due = System.nanoTime() + (backend.connectNanos() > 0 ? backend.connectNanos() : settings.connectTimeoutNanos());
     }
 
     /**
-     * The request head is on its way: the backend has the backend timeout for its first response byte. Sending it
+     * The request head is on its way: the backend has the backend timeout (its own, {@code ;timeout.backend}, if it has
+     * one) for its first response byte. Sending it
      * is progress too, so that the idle timeout, when it is no longer than the backend timeout, cannot expire first
      * and cut the client (status 0) where the backend timeout would answer 504: both then fall due together, and the
      * first byte's is checked first.
      */
-    void awaitingResponse() {
+    void awaitingResponse(BackendTuning backend) {
         long now = System.nanoTime();
-        due = now + settings.backendTimeoutNanos();
+        due = now + (backend.backendNanos() > 0 ? backend.backendNanos() : settings.backendTimeoutNanos());
         lastProgress = now;
     }
 

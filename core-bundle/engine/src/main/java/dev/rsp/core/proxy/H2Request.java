@@ -37,6 +37,8 @@ final class H2Request implements ExchangeRequest, FieldSink {
     private boolean regularSeen;
     private long contentLength = -1;
     private boolean hasBody;
+    /** The client a trusted proxy's forwarding list named, or null (see {@link RealClient}). */
+    private InetSocketAddress forwardedClient;
 
     H2Request(InetSocketAddress client, Optional<String> sni) {
         this.client = client;
@@ -226,7 +228,12 @@ final class H2Request implements ExchangeRequest, FieldSink {
 
     @Override
     public InetSocketAddress clientAddress() {
-        return client;
+        return forwardedClient != null ? forwardedClient : client;
+    }
+
+    @Override
+    public void forwardedClient(InetSocketAddress realClient) {
+        this.forwardedClient = realClient;
     }
 
     @Override
@@ -303,6 +310,11 @@ final class H2Request implements ExchangeRequest, FieldSink {
         HeadWriter.ascii(out, ": ");
         HeadWriter.ascii(out, values.get(i));
         HeadWriter.ascii(out, "\r\n");
+    }
+
+    @Override
+    public String value(int i) {
+        return values.get(i);
     }
 
     @Override

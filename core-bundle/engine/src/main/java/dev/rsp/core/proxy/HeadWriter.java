@@ -1,6 +1,7 @@
 package dev.rsp.core.proxy;
 
 import dev.rsp.core.edge.HeaderRules;
+import dev.rsp.core.forwarded.ForwardedPolicy;
 import dev.rsp.core.http.HttpHead;
 import java.nio.BufferOverflowException;
 import java.nio.ByteBuffer;
@@ -13,7 +14,7 @@ import java.nio.ByteBuffer;
  */
 final class HeadWriter {
 
-    private static final byte[] CRLF = {'\r', '\n'};
+    static final byte[] CRLF = {'\r', '\n'};
 
     private HeadWriter() {
     }
@@ -21,15 +22,19 @@ final class HeadWriter {
     /**
      * What the request head for the backend adds to the client's.
      *
-     * @param upgrade the Upgrade offers to forward (see {@link UpgradePolicy#offered}), "" for none
-     * @param via     whether to add {@code Via} ({@code forwarded.via})
-     * @param rules   the header rules in force, and {@code ruleMask} the ones that apply ({@link HeaderRules#match})
+     * @param clientIp    the peer: the connection's client address, appended to X-Forwarded-For and Forwarded
+     * @param upgrade     the Upgrade offers to forward (see {@link UpgradePolicy#offered}), "" for none
+     * @param via         whether to add {@code Via} ({@code forwarded.via})
+     * @param trustedPeer the peer is in {@code forwarded.trusted}: its X-Forwarded-For and Forwarded are kept (and
+     *                    appended to); else they are dropped and rsp's replace them
+     * @param header      which forwarding fields rsp writes ({@code forwarded.header})
+     * @param rules       the header rules in force, and {@code ruleMask} the ones that apply ({@link HeaderRules#match})
      */
-    record Forwarding(String clientIp, boolean tls, String upgrade, boolean http10Backend, boolean via, HeaderRules rules,
-            long ruleMask) {
+    record Forwarding(String clientIp, boolean tls, String upgrade, boolean http10Backend, boolean via,
+                      boolean trustedPeer, ForwardedPolicy.Header header, HeaderRules rules, long ruleMask) {
 
         Forwarding(String clientIp, boolean tls, String upgrade, boolean http10Backend, boolean via) {
-            this(clientIp, tls, upgrade, http10Backend, via, HeaderRules.NONE, 0);
+            this(clientIp, tls, upgrade, http10Backend, via, false, ForwardedPolicy.Header.X_FORWARDED, HeaderRules.NONE, 0);
         }
     }
 
@@ -46,7 +51,6 @@ final class HeadWriter {
             out.put((byte) ' ');
             r.writeTarget(out);
             ascii(out, f.http10Backend() ? " HTTP/1.0\r\n" : " HTTP/1.1\r\n");
-            int xff = -1;
             int n = r.fieldCount();
             for (int i = 0; i < n; i++) {
                 if (!r.forwardedAsSent(i) || r.nameIs(i, "x-forwarded-proto") || r.nameIs(i, "x-forwarded-host")
@@ -54,7 +58,15 @@ final class HeadWriter {
                     continue;
                 }
                 if (r.nameIs(i, "x-forwarded-for")) {
-                    xff = xff < 0 ? i : xff;
+                    if (f.trustedPeer() && !f.header().writesX()) {
+                        r.writeField(i, out);
+                    }
+                    continue;
+                }
+                if (r.nameIs(i, "forwarded")) {
+                    if (f.trustedPeer() && !f.header().writesForwarded()) {
+                        r.writeField(i, out);
+                    }
                     continue;
                 }
                 if (f.ruleMask() != 0 && RequestEdits.drops(f.rules(), f.ruleMask(), r, i)) {
@@ -62,30 +74,27 @@ final class HeadWriter {
                 }
                 r.writeField(i, out);
             }
-            ascii(out, "X-Forwarded-For: ");
-            if (xff >= 0) {
-                for (int i = xff; i < n; i++) {
-                    if (r.nameIs(i, "x-forwarded-for")) {
-                        r.writeValue(i, out);
-                        ascii(out, ", ");
-                    }
-                }
+            if (f.header().writesX()) {
+                ForwardingFields.xForwardedFor(r, f, out);
             }
-            ascii(out, f.clientIp());
             if (r.hostFromTarget()) {
-                ascii(out, "\r\nHost: ");
+                ascii(out, "Host: ");
                 ascii(out, r.forwardedHost());
+                out.put(CRLF);
             }
-            ascii(out, "\r\n");
             if (r.rewritesFraming()) {
                 framing(r.transferCodings(), r.contentLength(), out);
             }
-            ascii(out, f.tls() ? "X-Forwarded-Proto: https\r\nX-Forwarded-Host: " : "X-Forwarded-Proto: http\r\nX-Forwarded-Host: ");
-            ascii(out, r.forwardedHost());
-            if (f.via()) {
-                ascii(out, r.versionMinor() == 0 ? "\r\nVia: 1.0 rsp\r\n" : "\r\nVia: 1.1 rsp\r\n");
-            } else {
+            if (f.header().writesX()) {
+                ascii(out, f.tls() ? "X-Forwarded-Proto: https\r\nX-Forwarded-Host: " : "X-Forwarded-Proto: http\r\nX-Forwarded-Host: ");
+                ascii(out, r.forwardedHost());
                 out.put(CRLF);
+            }
+            if (f.header().writesForwarded()) {
+                ForwardingFields.forwarded(r, f, out);
+            }
+            if (f.via()) {
+                ascii(out, r.versionMinor() == 0 ? "Via: 1.0 rsp\r\n" : "Via: 1.1 rsp\r\n");
             }
             if (!f.upgrade().isEmpty()) {
                 ascii(out, "Connection: upgrade\r\nUpgrade: ");

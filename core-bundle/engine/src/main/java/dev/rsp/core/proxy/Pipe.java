@@ -39,7 +39,12 @@ final class Pipe {
         /** Reading the source failed; see {@link #failure()}. */
         SOURCE_FAILED,
         /** Writing the sink failed; see {@link #failure()}. */
-        SINK_FAILED
+        SINK_FAILED,
+        /**
+         * A chunked body's payload passed the limit set by {@link #limitPayload}; the bytes that passed it (and all
+         * after them, the last chunk included) were not written.
+         */
+        OVER_LIMIT
     }
 
     /** Read/write rounds per call before yielding to other connections on the loop. */
@@ -56,6 +61,8 @@ final class Pipe {
     private boolean framingDone;
     private boolean active;
     private long bodyBytes;
+    /** The most chunk data the current message may carry; 0: no limit. */
+    private long payloadLimit;
     private IOException failure;
 
     Pipe(ChunkedScanner chunked) {
@@ -81,6 +88,7 @@ final class Pipe {
         this.sendable = 0;
         this.framingDone = framing == Framing.NONE || (framing == Framing.LENGTH && length == 0);
         this.bodyBytes = 0;
+        this.payloadLimit = 0;
         this.active = true;
         if (framing == Framing.CHUNKED) {
             chunked.reset();
@@ -115,6 +123,16 @@ final class Pipe {
         return failure;
     }
 
+    /**
+     * Limits the chunk data of the current (chunked) message to {@code bytes} (0: none; call after {@link #start}): once
+     * the scanned data passes it, nothing more is written, not even the scanned bytes before the excess, and
+     * {@link #pump} answers OVER_LIMIT. The sink never gets a complete message over the limit, nor a byte of data
+     * beyond it. A message with a length is checked against its limit before it starts, by its owner.
+     */
+    void limitPayload(long bytes) {
+        payloadLimit = bytes;
+    }
+
     /** Moves what it can; reports which side failed instead of throwing. */
     Progress pump() {
         for (int round = 0; ; round++) {
@@ -122,6 +140,10 @@ final class Pipe {
             if (body < 0) {
                 active = false;
                 return Progress.REJECT;
+            }
+            if (payloadLimit > 0 && framing == Framing.CHUNKED && chunked.bodyBytes() > payloadLimit) {
+                active = false;
+                return Progress.OVER_LIMIT;
             }
             boolean all;
             try {

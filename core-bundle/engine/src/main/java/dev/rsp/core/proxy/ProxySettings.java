@@ -5,6 +5,7 @@ import dev.rsp.config.ProxyProtocolKeys;
 import dev.rsp.core.CoreConfig;
 import dev.rsp.core.backend.DnsSettings;
 import dev.rsp.core.backend.HealthSettings;
+import dev.rsp.core.forwarded.ForwardedPolicy;
 import dev.rsp.core.h2.H2Limits;
 import dev.rsp.core.h2.hpack.HpackLimits;
 import dev.rsp.core.http.HeadLimits;
@@ -61,7 +62,9 @@ public record ProxySettings(
         long stopNewNanos,
         long readyWaitNanos,
         HttpsRedirect httpsRedirect,
-        boolean rewriteLocation) {
+        boolean rewriteLocation,
+        ForwardedPolicy forwarded,
+        BodyLimits bodyLimits) {
 
     /** The outcome of reading a configuration. */
     public sealed interface Parsed permits Valid, Invalid {
@@ -127,6 +130,8 @@ public record ProxySettings(
                 + c.buffer_size() + "), not " + c.proxy_max_v2_bytes(), errors);
         DnsSettings dns = DnsSettings.from(c, errors);
         HttpsRedirect redirect = HttpsRedirect.parse(c.redirect_https(), c.redirect_https_status(), c.redirect_https_port(), errors);
+        ForwardedPolicy forwarded = ForwardedPolicy.read(c.forwarded_trusted(), c.forwarded_header(), errors);
+        BodyLimits bodyLimits = BodyLimits.parse(c.limits_body_bytes(), c.limits_body_hosts(), errors);
         if (!errors.isEmpty()) {
             return new Invalid(errors);
         }
@@ -147,7 +152,8 @@ public record ProxySettings(
                 ProxyProtocolPolicy.of(proxyProtocol),
                 dns,
                 c.listen_reuseport(), ms(c.timeout_stop_new_ms()), ms(c.listen_reuseport_ready_ms()),
-                redirect, c.rewrite_location()));
+                redirect, c.rewrite_location(),
+                forwarded, bodyLimits));
     }
 
     /** Parses a listener address with {@link Addresses} (never resolves); errors name the property. */

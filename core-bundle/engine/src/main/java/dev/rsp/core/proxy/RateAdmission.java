@@ -10,9 +10,10 @@ import java.net.InetSocketAddress;
  * request, each HTTP/2 stream) once its host is admitted. Refusals are counted here and answered by the exchange with
  * 429 and Retry-After. Static; loop thread only.
  *
- * <p>The client address the limits count by is chosen in {@link #clientKey} and nowhere else: the connection's client
- * address as {@link ConnectionStart} settled it (the TCP peer, or the client a trusted PROXY header named). The
- * connection check runs there once that address is known: at accept, or after the PROXY header.
+ * <p>The client address the connection rate counts by is the connection's client address as {@link ConnectionStart}
+ * settled it (the TCP peer, or the client a trusted PROXY header named), checked once that address is known: at accept,
+ * or after the PROXY header. The request limits count by the request's client as {@link RealClient} settled it, which
+ * from a peer in {@code forwarded.trusted} is the address its forwarding list named.
  *
  * <p>A connection over the rate is not closed at accept: it is marked, and its first request is answered 429 (HTTP/1
  * then closes, as after any of rsp's own answers; HTTP/2 drains the connection with GOAWAY), so that the client learns
@@ -27,11 +28,6 @@ final class RateAdmission {
     /** The key a client connection is counted under. */
     static String clientKey(InetSocketAddress remote) {
         return remote.getAddress().getHostAddress();
-    }
-
-    /** The key the client of {@code down} is counted under (the same as {@link #clientKey(InetSocketAddress)}). */
-    static String clientKey(Downstream down) {
-        return down.clientIp();
     }
 
     /**
@@ -51,15 +47,16 @@ final class RateAdmission {
     }
 
     /**
-     * A request for {@code host} (canonical) on {@code down}: {@link Decision.Pass#ADMITTED}, a held slot the exchange
+     * A request for {@code host} (canonical) on {@code down} from {@code clientIp} (the client {@link RealClient}
+     * settled: the connection's, or the one a trusted proxy named): {@link Decision.Pass#ADMITTED}, a held slot the exchange
      * releases when it ends, or the refusal (counted).
      */
-    static Decision check(ProxyEngine engine, Downstream down, String host) {
+    static Decision check(ProxyEngine engine, Downstream down, String clientIp, String host) {
         long overConnectionRate = down.takeConnectionRefusal();
         if (overConnectionRate > 0) {
             return new Decision.Refused(Decision.Reason.CLIENT_CONNECTIONS, overConnectionRate, "");
         }
-        Decision d = engine.rateLimiter().admitRequest(clientKey(down), host);
+        Decision d = engine.rateLimiter().admitRequest(clientIp, host);
         if (d instanceof Decision.Refused r) {
             engine.counters().count(switch (r.reason()) {
                 case CLIENT_REQUESTS -> Counter.RATELIMIT_CLIENT_REQUESTS;

@@ -43,6 +43,7 @@ final class Relay {
     /** Starts sending the request: {@code head} (written by the upstream), then the body from the client. */
     void sendRequest(ByteBuffer head) {
         requestPipe.start(down.requestSource(), upstream.backend().channel(), head, facts.requestFraming, facts.requestLength);
+        requestPipe.limitPayload(facts.bodyLimit);
         pumpUp();
     }
 
@@ -189,6 +190,14 @@ final class Relay {
                 x.abort();
             }
             case SINK_FAILED -> x.backendBroke("write failed: " + Upstream.reason(requestPipe.failure()));
+            case OVER_LIMIT -> {
+                // A body without a Content-Length (chunked, or HTTP/2 DATA) passed its limit while streamed: the
+                // backend has at most a truncated request, and its connection goes; 413 unless a response began
+                // (then fail cuts the client side).
+                x.count(Counter.REQUEST_BODY_TOO_LARGE);
+                upstream.drop();
+                x.fail(413, "the request body is larger than " + facts.bodyLimit + " bytes, this site's limit");
+            }
             default -> { }
         }
     }

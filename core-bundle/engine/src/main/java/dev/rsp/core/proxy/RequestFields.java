@@ -37,6 +37,9 @@ interface RequestFields {
     /** Writes field {@code i} as a field line, {@code Name: value} and CRLF. */
     void writeField(int i, ByteBuffer out);
 
+    /** The value of field {@code i} (allocates: for the few fields read as text, such as X-Forwarded-For). */
+    String value(int i);
+
     /** Writes the value of field {@code i}. */
     void writeValue(int i, ByteBuffer out);
 

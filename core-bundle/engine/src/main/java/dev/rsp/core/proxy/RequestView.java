@@ -21,6 +21,8 @@ final class RequestView implements ExchangeRequest {
     private String path;
     private String query;
     private Optional<String> sni = Optional.empty();
+    /** The client a trusted proxy's forwarding list named for the current request, or null (see {@link RealClient}). */
+    private InetSocketAddress forwardedClient;
 
     RequestView(InetSocketAddress client) {
         this.client = client;
@@ -30,6 +32,7 @@ final class RequestView implements ExchangeRequest {
         this.buffer = buffer;
         this.head = head;
         this.host = canonicalHost;
+        this.forwardedClient = null;
         String target = head.target();
         int q = target.indexOf('?');
         this.path = q < 0 ? target : target.substring(0, q);
@@ -99,7 +102,12 @@ final class RequestView implements ExchangeRequest {
 
     @Override
     public InetSocketAddress clientAddress() {
-        return client;
+        return forwardedClient != null ? forwardedClient : client;
+    }
+
+    @Override
+    public void forwardedClient(InetSocketAddress realClient) {
+        this.forwardedClient = realClient;
     }
 
     @Override
@@ -172,6 +180,11 @@ final class RequestView implements ExchangeRequest {
     @Override
     public void writeField(int i, ByteBuffer out) {
         HeadWriter.copy(buffer, head.lineStart(i), head.lineEnd(i), out);
+    }
+
+    @Override
+    public String value(int i) {
+        return head.value(buffer, i);
     }
 
     @Override

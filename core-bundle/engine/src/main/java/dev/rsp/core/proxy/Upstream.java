@@ -31,6 +31,8 @@ final class Upstream {
     private final Exchange owner;
     private List<Backend> candidates = List.of();
     private int tries;
+    /** Candidates that may be tried: {@code backend.tries}, or the first candidate's {@code ;tries}, at most all. */
+    private int maxTries;
     private BackendLink backend;
     private ByteBuffer requestHead;
     /** A TLS passthrough: never a pooled connection, and the front's backend port (0: the backend's own). */
@@ -47,10 +49,15 @@ final class Upstream {
         this.owner = owner;
     }
 
-    /** The routed candidates, best first; the request counts toward the retry budget's window. */
+    /**
+     * The routed candidates, best first; the request counts toward the retry budget's window. How many are tried is
+     * {@code backend.tries}, unless the first (the backend routing chose) has its own {@code ;tries}.
+     */
     void candidates(List<Backend> ordered) {
         candidates = ordered;
         tries = 0;
+        int own = ordered.isEmpty() ? 0 : engine.directory().tuning(ordered.get(0)).tries();
+        maxTries = Math.min(ordered.size(), own > 0 ? own : engine.settings().backendTries());
         engine.retryBudget().request(System.nanoTime());
     }
 
@@ -75,7 +82,7 @@ final class Upstream {
 
     /** True while {@link #connectNext} has a candidate left to try. */
     boolean hasNextCandidate() {
-        return tries < Math.min(candidates.size(), engine.settings().backendTries());
+        return tries < maxTries;
     }
 
     BackendLink backend() {
@@ -83,12 +90,11 @@ final class Upstream {
     }
 
     /**
-     * Tries the next candidates (at most {@code backend.tries} in all) until one connects or starts connecting, or the
+     * Tries the next candidates (at most {@code backend.tries}, or the first candidate's {@code ;tries}, in all) until one connects or starts connecting, or the
      * one to try is at its concurrency limit (QUEUED, FULL: the request waits for that backend, it does not skip it).
      */
     Step connectNext() {
-        int max = Math.min(candidates.size(), engine.settings().backendTries());
-        while (tries < max) {
+        while (tries < maxTries) {
             Backend b = candidates.get(tries);
             Step admitted = admit(b);
             if (admitted != null) {

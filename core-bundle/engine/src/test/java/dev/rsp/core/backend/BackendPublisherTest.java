@@ -242,4 +242,20 @@ class BackendPublisherTest {
         assertEquals(List.of("api/10.0.0.5:8081", "static"), names());
         assertEquals("10.0.0.5:8081", address("api/10.0.0.5:8081"), "a literal target is not looked up");
     }
+
+    @Test
+    void aChangeOfTuningAloneIsPublishedWithTheSameBackendsAndSrvTargetsTakeTheirConfiguredBackends() {
+        List<Backend> set = List.of(backend("a", "127.0.0.1"));
+        BackendTuning quick = new BackendTuning(S, 0, 1);
+        publisher.offer(new SourcedBackends("file", set));
+        queue.runAll();
+        publisher.offer(new SourcedBackends("file", set, java.util.Map.of("a", quick)));
+        queue.runAll();
+        assertEquals(2, published.size(), "the second set differs only in its tuning, and is published");
+        assertEquals(published.get(0).backends(), published.get(1).backends(), "strategies see the same set");
+        assertEquals(quick, published.get(1).tuning(set.get(0)));
+        assertEquals(BackendTuning.NONE, published.get(0).tuning(set.get(0)));
+        assertEquals(quick, published.get(1).tuning(new Backend("a/8443", "t1.example", 8443, 1)), "an SRV target of a");
+        assertEquals(BackendTuning.NONE, published.get(1).tuning(new Backend("b", "127.0.0.1", 80, 1)));
+    }
 }

@@ -9,6 +9,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -76,6 +77,19 @@ class BackendsConfigTest {
         assertEquals(Backend.Tls.VERIFIED, backends.all().get(1).tls());
     }
 
+    @Test
+    void timeoutsAndTriesOverrideTheCoresPerBackendBesideTheSpiRecord() {
+        ParsedBackends.Valid v = (ParsedBackends.Valid) BackendsConfig.parse(Map.of(
+                "backend.api", "a:80;timeout.connect=2s;timeout.backend = 120s; tries=1",
+                "backend.batch", "b:80 ; timeout.backend=10m",
+                "backend.web", "w:80;weight=2"), 0);
+        assertEquals(new Backend("api", "a", 80, 1), byName(v, "api"), "strategies see no difference");
+        assertEquals(Map.of(
+                "api", new BackendTuning(TimeUnit.SECONDS.toNanos(2), TimeUnit.SECONDS.toNanos(120), 1),
+                "batch", new BackendTuning(0, TimeUnit.MINUTES.toNanos(10), 0)), v.tuning(),
+                "only backends that override something are listed");
+    }
+
     @ParameterizedTest(name = "{0} -> {1}")
     @CsvSource(delimiter = '|', quoteCharacter = '"', value = {
             "web1:99999                 | port 99999 out of range (1-65535)",
@@ -133,9 +147,9 @@ class BackendsConfigTest {
             "web1:80;maxconn=many       | maxconn 'many' is not an integer",
             "web1:80;maxconn            | option 'maxconn' needs a value, e.g. maxconn=100",
             "web1:80;maxconn=2;maxconn=3 | option 'maxconn' given more than once",
-            "web1:80;max=5              | unknown option 'max=5'; options are weight=N, proto=h2, tls[=insecure], maxconn=N and send-proxy=v1 or v2",
+            "web1:80;max=5              | unknown option 'max=5'; options are weight=N, proto=h2, tls[=insecure], maxconn=N, send-proxy=v1 or v2, timeout.connect=<duration>, timeout.backend=<duration> and tries=N",
             "web1:80;Weight=5           | unknown option 'Weight=5'",
-            "web1:80;                   | empty option after ';'; options are weight=N, proto=h2, tls[=insecure], maxconn=N and send-proxy=v1 or v2",
+            "web1:80;                   | empty option after ';'; options are weight=N, proto=h2, tls[=insecure], maxconn=N, send-proxy=v1 or v2, timeout.connect=<duration>, timeout.backend=<duration> and tries=N",
             "web1:80;proto=h3           | proto 'h3' is not one of h2, http1",
             "web1:80;proto=H2           | proto 'H2' is not one of h2, http1",
             "web1:80;proto              | option 'proto' needs a value, e.g. proto=h2",
@@ -150,6 +164,14 @@ class BackendsConfigTest {
             "web1:80;send-proxy=v3      | send-proxy 'v3' is not one of v1, v2",
             "web1:80;send-proxy=V2      | send-proxy 'V2' is not one of v1, v2",
             "web1:80;proto=h2;send-proxy=v2 | send-proxy cannot be combined with proto=h2",
+            "web1:80;timeout.connect=soon | timeout.connect 'soon' is not a duration",
+            "web1:80;timeout.connect=0  | timeout.connect 0 out of range (1ms-1h)",
+            "web1:80;timeout.backend=2h | timeout.backend 2h out of range (1ms-1h)",
+            "web1:80;timeout.backend    | option 'timeout.backend' needs a value, e.g. timeout.backend=120s",
+            "web1:80;tries=0            | tries 0 out of range (1-8)",
+            "web1:80;tries=9            | tries 9 out of range (1-8)",
+            "web1:80;tries=one          | tries 'one' is not an integer",
+            "web1:80;tries=1;tries=2    | option 'tries' given more than once",
     })
     void invalidValues(String value, String expected) {
         List<String> errors = errors(Map.of("backend.web-1", value));
@@ -246,7 +268,7 @@ class BackendsConfigTest {
                 "backend.a = 'a..b:99999': host 'a..b' has an empty label",
                 "backend.a = 'a..b:99999': port 99999 out of range (1-65535)",
                 "backend.b = 'b:80;weight=0;color=red': weight 0 out of range (1-1000)",
-                "backend.b = 'b:80;weight=0;color=red': unknown option 'color=red'; options are weight=N, proto=h2, tls[=insecure], maxconn=N and send-proxy=v1 or v2",
+                "backend.b = 'b:80;weight=0;color=red': unknown option 'color=red'; options are weight=N, proto=h2, tls[=insecure], maxconn=N, send-proxy=v1 or v2, timeout.connect=<duration>, timeout.backend=<duration> and tries=N",
                 "backend.c = 'http://c:80': drop the scheme 'http://'; write host:port only"), errors);
     }
 
@@ -292,23 +314,23 @@ class BackendsConfigTest {
     @Test
     void rejectsArraysAndCollections() {
         assertEquals(List.of("backend.web = ['a:80', 'b:80']: one value per key, got an array of 2; "
-                        + "write backend.web = host:port[;weight=N][;proto=h2][;tls[=insecure]][;maxconn=N][;send-proxy=v1|v2]"),
+                        + "write backend.web = host:port[;weight=N][;proto=h2][;tls[=insecure]][;maxconn=N][;send-proxy=v1|v2][;timeout.connect=2s][;timeout.backend=120s][;tries=N]"),
                 errors(Map.of("backend.web", new String[] {"a:80", "b:80"})));
         assertEquals(List.of("backend.web = ['a:80']: one value per key, got an array of 1; "
-                        + "write backend.web = host:port[;weight=N][;proto=h2][;tls[=insecure]][;maxconn=N][;send-proxy=v1|v2]"),
+                        + "write backend.web = host:port[;weight=N][;proto=h2][;tls[=insecure]][;maxconn=N][;send-proxy=v1|v2][;timeout.connect=2s][;timeout.backend=120s][;tries=N]"),
                 errors(Map.of("backend.web", new String[] {"a:80"})));
         assertEquals(List.of("backend.web = ['a:80', 'b:80']: one value per key, got a list of 2; "
-                        + "write backend.web = host:port[;weight=N][;proto=h2][;tls[=insecure]][;maxconn=N][;send-proxy=v1|v2]"),
+                        + "write backend.web = host:port[;weight=N][;proto=h2][;tls[=insecure]][;maxconn=N][;send-proxy=v1|v2][;timeout.connect=2s][;timeout.backend=120s][;tries=N]"),
                 errors(Map.of("backend.web", List.of("a:80", "b:80"))));
     }
 
     @Test
     void rejectsNonStringValues() {
-        assertEquals(List.of("backend.web = 8080: expected a string host:port[;weight=N][;proto=h2][;tls[=insecure]][;maxconn=N][;send-proxy=v1|v2], got a Integer"),
+        assertEquals(List.of("backend.web = 8080: expected a string host:port[;weight=N][;proto=h2][;tls[=insecure]][;maxconn=N][;send-proxy=v1|v2][;timeout.connect=2s][;timeout.backend=120s][;tries=N], got a Integer"),
                 errors(Map.of("backend.web", 8080)));
         Map<String, Object> props = new HashMap<>();
         props.put("backend.web", null);
-        assertEquals(List.of("backend.web = null: expected a string host:port[;weight=N][;proto=h2][;tls[=insecure]][;maxconn=N][;send-proxy=v1|v2], got no value"),
+        assertEquals(List.of("backend.web = null: expected a string host:port[;weight=N][;proto=h2][;tls[=insecure]][;maxconn=N][;send-proxy=v1|v2][;timeout.connect=2s][;timeout.backend=120s][;tries=N], got no value"),
                 errors(props));
     }
 

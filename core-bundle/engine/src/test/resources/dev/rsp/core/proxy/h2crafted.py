@@ -616,7 +616,32 @@ def reset_then_ask(port, ready):
     c.close()
 
 
+def upload(port, length, with_length):
+    """A POST with a body of length bytes in DATA frames of 1000 (within the default windows), with a content-length
+    field when with_length is 'yes'; then a GET on the same connection, and whether the connection is open."""
+    c = Conn(port, 'A')
+    sid = c.stream()
+    n = int(length)
+    fields = request_fields('/up', method='POST')
+    if with_length == 'yes':
+        fields.append(('content-length', str(n)))
+    c.headers(sid, block_of(fields), end_stream=False)
+    sent = 0
+    while sent < n:
+        piece = min(1000, n - sent)
+        sent += piece
+        if not c.send(DataFrame(sid, data=b'u' * piece, flags=['END_STREAM'] if sent == n else []).serialize()):
+            break
+        c.pump(0)
+    c.wait(lambda x: x.answered(sid), 10)
+    nxt = c.get('/next')
+    c.wait(lambda x: x.answered(nxt), 10)
+    out('A', 'OPEN', not c.closed)
+    c.close()
+
+
 SCENARIOS = {
+    'upload': upload,
     'cancel': cancel,
     'sequence': sequence,
     'reset-then-ask': reset_then_ask,
