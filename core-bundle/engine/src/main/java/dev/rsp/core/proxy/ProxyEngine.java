@@ -60,6 +60,8 @@ public final class ProxyEngine {
     private final RetryBudget retryBudget = new RetryBudget();
     /** The backends' concurrency limits and queues ({@code ;maxconn}, {@code backend.maxconn}, {@code backend.queue.*}). */
     private final BackendSlots slots = new BackendSlots();
+    /** Finished spans on their way to the collector ({@code tracing.otlp.*}); its thread starts with the first span. */
+    private final dev.rsp.core.trace.SpanExport spans = new dev.rsp.core.trace.SpanExport(() -> settings.tracing(), new TraceCounts(counters));
 
     /** An engine whose health beyond {@code passive} (checks, outliers, slow start) follows {@code settings.health()}. */
     public ProxyEngine(ProxySettings settings, RoutingTable routing, PassiveHealth passive) {
@@ -263,6 +265,7 @@ public final class ProxyEngine {
 
     private void stopLoops() {
         Drain.endLoops(loops);
+        spans.close(2_000);
         if (errorPages != null) {
             errorPages.close();
             errorPages = null;
@@ -404,6 +407,10 @@ public final class ProxyEngine {
 
     BackendSlots slots() {
         return slots;
+    }
+
+    dev.rsp.core.trace.SpanExport spans() {
+        return spans;
     }
 
     ChunkedScanner newChunkedScanner() {

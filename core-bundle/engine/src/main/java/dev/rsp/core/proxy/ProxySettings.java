@@ -59,7 +59,8 @@ public record ProxySettings(
         DnsSettings dns,
         boolean reusePort,
         long stopNewNanos,
-        long readyWaitNanos) {
+        long readyWaitNanos,
+        dev.rsp.core.trace.TraceSettings tracing) {
 
     /** The outcome of reading a configuration. */
     public sealed interface Parsed permits Valid, Invalid {
@@ -124,6 +125,9 @@ public record ProxySettings(
         check(c.proxy_max_v2_bytes() <= c.buffer_size(), "proxy.max.v2.bytes must be at most buffer.size ("
                 + c.buffer_size() + "), not " + c.proxy_max_v2_bytes(), errors);
         DnsSettings dns = DnsSettings.from(c, errors);
+        dev.rsp.core.trace.TraceSettings tracing = dev.rsp.core.trace.TraceSettings.from(c.tracing_start(),
+                c.tracing_otlp_endpoint(), c.tracing_otlp_queue_spans(), c.tracing_otlp_batch_spans(),
+                c.tracing_otlp_interval_ms(), c.tracing_otlp_timeout_ms(), c.tracing_otlp_tries(), c.tracing_service_name(), errors);
         if (!errors.isEmpty()) {
             return new Invalid(errors);
         }
@@ -143,7 +147,7 @@ public record ProxySettings(
                 h2, hpack, hsts, backendTls, health, backendLimits, ms(c.buffer_pool_decay_ms()),
                 ProxyProtocolPolicy.of(proxyProtocol),
                 dns,
-                c.listen_reuseport(), ms(c.timeout_stop_new_ms()), ms(c.listen_reuseport_ready_ms())));
+                c.listen_reuseport(), ms(c.timeout_stop_new_ms()), ms(c.listen_reuseport_ready_ms()), tracing));
     }
 
     /** Parses a listener address with {@link Addresses} (never resolves); errors name the property. */
