@@ -192,6 +192,31 @@ class TracingTest extends StubProxyFixture {
     }
 
     @Test
+    void exportSwitchedOnWhileRunningAppliesToTheNextRequest() throws Exception {
+        start(OK);
+        receiver = new OtlpReceiver();
+        get("/before", "traceparent: " + INCOMING + "\r\n");
+        assertEquals(INCOMING, received("/before").header("traceparent"));
+        proxy.engine.settings(((ProxySettings.Valid) ProxySettings.from(dev.rsp.core.CoreConfigs.with(Map.of(
+                "http.listen", "127.0.0.1:" + proxy.port(), "loops", "2", "routing.chain", ProxyHarness.STRATEGY,
+                "tracing.otlp.endpoint", receiver.endpoint(), "tracing.otlp.interval.ms", "20")))).settings());
+        get("/after", "traceparent: " + INCOMING + "\r\n");
+        assertNotEquals(INCOMING, received("/after").header("traceparent"));
+        assertTrue(ProxyHarness.await(() -> receiver.spans.size() == 1, 5000), "one span " + receiver.problems);
+    }
+
+    @Test
+    void aBadTracingValueIsRefusedWithOneLine() {
+        ProxySettings.Parsed parsed = ProxySettings.from(dev.rsp.core.CoreConfigs.with(Map.of("tracing.start", "sometimes",
+                "tracing.otlp.endpoint", "collector:4318")));
+        assertTrue(parsed instanceof ProxySettings.Invalid, parsed.toString());
+        List<String> errors = ((ProxySettings.Invalid) parsed).errors();
+        assertEquals(2, errors.size(), errors.toString());
+        assertTrue(errors.get(0).startsWith("tracing.start must be never, always or a percentage"), errors.get(0));
+        assertTrue(errors.get(1).startsWith("tracing.otlp.endpoint must be an http or https URL"), errors.get(1));
+    }
+
+    @Test
     void http2ClientsAreTracedAlike() throws Exception {
         start(OK, exportOn("never"));
         String out = run(30, "curl", "-sS", "--max-time", "20", "--http2-prior-knowledge", "-H", "traceparent: " + INCOMING,
