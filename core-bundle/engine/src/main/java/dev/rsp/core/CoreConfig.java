@@ -267,4 +267,8 @@ public @interface CoreConfig {
 
     @AttributeDefinition(description = "Tracing: service.name of the exported spans")
     String tracing_service_name() default "rsp";
+
+    @AttributeDefinition(description = "Tracing: fields added to every export request, name=value, comma-separated, values "
+            + "percent-encoded where they hold a comma (e.g. a hosted collector's API key: x-api-key=...)")
+    String tracing_otlp_headers() default "";
 }

@@ -127,7 +127,8 @@ public record ProxySettings(
         DnsSettings dns = DnsSettings.from(c, errors);
         dev.rsp.core.trace.TraceSettings tracing = dev.rsp.core.trace.TraceSettings.from(c.tracing_start(),
                 c.tracing_otlp_endpoint(), c.tracing_otlp_queue_spans(), c.tracing_otlp_batch_spans(),
-                c.tracing_otlp_interval_ms(), c.tracing_otlp_timeout_ms(), c.tracing_otlp_tries(), c.tracing_service_name(), errors);
+                c.tracing_otlp_interval_ms(), c.tracing_otlp_timeout_ms(), c.tracing_otlp_tries(), c.tracing_service_name(),
+                c.tracing_otlp_headers(), errors);
         if (!errors.isEmpty()) {
             return new Invalid(errors);
         }

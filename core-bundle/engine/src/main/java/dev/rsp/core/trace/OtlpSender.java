@@ -41,11 +41,12 @@ final class OtlpSender {
     }
 
     void send(TraceSettings t, List<Span> batch) {
-        HttpRequest request = HttpRequest.newBuilder(t.endpoint())
+        HttpRequest.Builder builder = HttpRequest.newBuilder(t.endpoint())
                 .timeout(Duration.ofNanos(t.timeoutNanos()))
                 .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(OtlpJson.body(batch, t.serviceName()), StandardCharsets.UTF_8))
-                .build();
+                .POST(HttpRequest.BodyPublishers.ofString(OtlpJson.body(batch, t.serviceName()), StandardCharsets.UTF_8));
+        t.headers().forEach(builder::header);
+        HttpRequest request = builder.build();
         long backoff = FIRST_BACKOFF_NANOS;
         for (int attempt = 1; ; attempt++) {
             String why;

@@ -29,6 +29,8 @@ public final class OtlpReceiver implements AutoCloseable {
     public final List<String> bodies = new CopyOnWriteArrayList<>();
     public final List<String> problems = new CopyOnWriteArrayList<>();
     public final AtomicInteger requests = new AtomicInteger();
+    /** The x-api-key field of each request answered 200 ("null" when it had none). */
+    public final List<String> apiKeys = new CopyOnWriteArrayList<>();
     private final ConcurrentLinkedQueue<Integer> script = new ConcurrentLinkedQueue<>();
     private volatile CountDownLatch hold = new CountDownLatch(0);
 
@@ -73,6 +75,7 @@ public final class OtlpReceiver implements AutoCloseable {
         Integer scripted = script.poll();
         int status = scripted == null ? 200 : scripted;
         if (status == 200) {
+            apiKeys.add(String.valueOf(x.getRequestHeaders().getFirst("x-api-key")));
             if (!"POST".equals(x.getRequestMethod())
                     || !"application/json".equals(x.getRequestHeaders().getFirst("Content-Type"))) {
                 problems.add(x.getRequestMethod() + " " + x.getRequestHeaders().getFirst("Content-Type"));

@@ -66,7 +66,8 @@ class SpanExportTest {
 
     private SpanExport export(String endpoint, int queue, int batch, long intervalMs, int tries) {
         List<String> errors = new java.util.ArrayList<>();
-        TraceSettings s = TraceSettings.from("never", endpoint, queue, batch, intervalMs, 2000, tries, "rsp-test", errors);
+        TraceSettings s = TraceSettings.from("never", endpoint, queue, batch, intervalMs, 2000, tries, "rsp-test",
+                "x-api-key=k%2C1", errors);
         assertEquals(List.of(), errors);
         export = new SpanExport(() -> s, counts);
         return export;
@@ -104,6 +105,7 @@ class SpanExportTest {
         assertEquals(List.of(), receiver.problems);
         assertTrue(await(() -> counts.exported.get() == 25, 10_000), "counted: " + counts.exported.get());
         assertTrue(receiver.requests.get() >= 3, "batches of at most 10: " + receiver.requests.get());
+        assertTrue(receiver.apiKeys.stream().allMatch("k,1"::equals), "tracing.otlp.headers sent: " + receiver.apiKeys);
 
         Map<String, Object> root = receiver.spans.stream().filter(m -> m.get("spanId").equals("0000000000001003")).findFirst()
                 .orElseThrow();

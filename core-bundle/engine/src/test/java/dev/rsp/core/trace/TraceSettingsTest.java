@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 class TraceSettingsTest {
 
     private static TraceSettings read(String start, String endpoint, List<String> errors) {
-        return TraceSettings.from(start, endpoint, 2048, 512, 1000, 10_000, 3, "rsp", errors);
+        return TraceSettings.from(start, endpoint, 2048, 512, 1000, 10_000, 3, "rsp", "", errors);
     }
 
     @Test
@@ -49,7 +49,18 @@ class TraceSettingsTest {
     @Test
     void limitsAreChecked() {
         List<String> errors = new ArrayList<>();
-        TraceSettings.from("never", "", 10, 20, 5, 50, 0, " ", errors);
+        TraceSettings.from("never", "", 10, 20, 5, 50, 0, " ", "", errors);
         assertEquals(5, errors.size(), errors.toString());
+    }
+
+    @Test
+    void headersAreNameValuePairsAndRefusalsDoNotShowTheValue() {
+        List<String> errors = new ArrayList<>();
+        assertEquals(java.util.Map.of("x-api-key", "s3cr=t,1", "Authorization", "Bearer a+b"),
+                TraceSettings.headers(" x-api-key = s3cr%3Dt%2C1 , Authorization=Bearer a+b", errors));
+        assertEquals(List.of(), errors);
+        TraceSettings.headers("Host=secret-1, bad name=secret-2, empty=, novalue", errors);
+        assertEquals(4, errors.size(), errors.toString());
+        assertTrue(errors.stream().noneMatch(e -> e.contains("secret")), errors.toString());
     }
 }
