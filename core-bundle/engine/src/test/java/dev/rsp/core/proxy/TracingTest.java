@@ -218,6 +218,26 @@ class TracingTest extends StubProxyFixture {
     }
 
     @Test
+    void anH2BackendGetsRspsTraceparentToo() throws Exception {
+        H2Backend backend = H2Backend.start(dir);
+        try {
+            proxy = new ProxyHarness(Map.of("tracing.start", "always")).withStrategy();
+            proxy.backend(new dev.rsp.spi.routing.Backend("h2", "127.0.0.1", backend.port(), 1,
+                    dev.rsp.spi.routing.Backend.Protocol.H2));
+            try (TestClient c = new TestClient(proxy.address())) {
+                TestClient.Response r = c.send("GET /echo HTTP/1.1\r\nHost: alice.example.com\r\n\r\n").read(false);
+                assertEquals(200, r.status());
+                Matcher m = TRACEPARENT.matcher(String.valueOf(r.header("x-seen-traceparent")));
+                assertTrue(m.matches(), r.header("x-seen-traceparent"));
+                assertTrue(ProxyHarness.await(() -> !proxy.accessLines.isEmpty(), 5000));
+                assertTrue(proxy.accessLine("/echo").contains("trace=" + m.group(1)), proxy.accessLine("/echo"));
+            }
+        } finally {
+            backend.close();
+        }
+    }
+
+    @Test
     void http2ClientsAreTracedAlike() throws Exception {
         start(OK, exportOn("never"));
         String out = run(30, "curl", "-sS", "--max-time", "20", "--http2-prior-knowledge", "-H", "traceparent: " + INCOMING,
