@@ -199,7 +199,7 @@ class TracingTest extends StubProxyFixture {
         get("/before", "traceparent: " + INCOMING + "\r\n");
         assertEquals(INCOMING, received("/before").header("traceparent"));
         proxy.engine.settings(((ProxySettings.Valid) ProxySettings.from(dev.rsp.core.CoreConfigs.with(Map.of(
-                "http.listen", "127.0.0.1:" + proxy.port(), "loops", "2", "routing.chain", ProxyHarness.STRATEGY,
+                "http.listen", "127.0.0.1:0", "loops", "2", "routing.chain", ProxyHarness.STRATEGY,
                 "tracing.otlp.endpoint", receiver.endpoint(), "tracing.otlp.interval.ms", "20")))).settings());
         get("/after", "traceparent: " + INCOMING + "\r\n");
         assertNotEquals(INCOMING, received("/after").header("traceparent"));
