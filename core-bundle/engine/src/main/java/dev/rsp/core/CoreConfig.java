@@ -269,4 +269,36 @@ public @interface CoreConfig {
     @AttributeDefinition(description = "Body limits per host pattern, overriding limits.body.bytes: pattern=size, "
             + "comma-separated (upload.example.com=1g, *.example.com=10m, *=1m); 0: no limit for those hosts")
     String limits_body_hosts() default "";
+
+    @AttributeDefinition(description = "Tracing: for a request without a valid W3C traceparent, never start a trace (it "
+            + "passes as it came), or start one that is sampled always or for a percentage (0% to 100%, e.g. 10%): the "
+            + "backend gets a traceparent with rsp's span id, the access log the trace id")
+    String tracing_start() default "never";
+
+    @AttributeDefinition(description = "Tracing: OTLP/HTTP traces URL of a collector (e.g. http://127.0.0.1:4318/v1/traces) "
+            + "that gets one span per sampled exchange, as JSON; rsp is then a hop of every trace it forwards. Empty: no export")
+    String tracing_otlp_endpoint() default "";
+
+    @AttributeDefinition(description = "Tracing: most spans waiting for export; beyond it spans are dropped (trace.spans.dropped)")
+    int tracing_otlp_queue_spans() default 2048;
+
+    @AttributeDefinition(description = "Tracing: most spans in one export request; a full batch is sent at once")
+    int tracing_otlp_batch_spans() default 512;
+
+    @AttributeDefinition(description = "Tracing: longest time a span waits before its batch is sent")
+    long tracing_otlp_interval_ms() default 1_000;
+
+    @AttributeDefinition(description = "Tracing: time one export request may take (connect and answer)")
+    long tracing_otlp_timeout_ms() default 10_000;
+
+    @AttributeDefinition(description = "Tracing: sends of one batch at most, when the collector answers 429, 502, 503 or "
+            + "504 or cannot be reached (backoff from 250 ms, doubling, or its Retry-After)")
+    int tracing_otlp_tries() default 3;
+
+    @AttributeDefinition(description = "Tracing: service.name of the exported spans")
+    String tracing_service_name() default "rsp";
+
+    @AttributeDefinition(description = "Tracing: fields added to every export request, name=value, comma-separated, values "
+            + "percent-encoded where they hold a comma (e.g. a hosted collector's API key: x-api-key=...)")
+    String tracing_otlp_headers() default "";
 }

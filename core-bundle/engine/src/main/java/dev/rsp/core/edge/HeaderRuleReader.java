@@ -37,7 +37,8 @@ final class HeaderRuleReader {
     private static final Set<String> FRAMING = Set.of("content-length", "transfer-encoding", "connection", "keep-alive",
             "proxy-connection", "te", "trailer", "upgrade", "http2-settings");
     /** Fields rsp writes into every forwarded request itself. */
-    private static final Set<String> REQUEST_OWN = Set.of("host", "x-forwarded-for", "x-forwarded-proto", "x-forwarded-host");
+    private static final Set<String> REQUEST_OWN = Set.of("host", "x-forwarded-for", "x-forwarded-proto", "x-forwarded-host",
+            "forwarded", "traceparent", "tracestate");
 
     private HeaderRuleReader() {
     }

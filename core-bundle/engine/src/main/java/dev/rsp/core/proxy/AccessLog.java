@@ -43,10 +43,20 @@ final class AccessLog {
      * @param requestBytes  request body bytes sent to the backend (for a tunnel: bytes client to backend)
      * @param responseBytes response body bytes sent to the client (for a tunnel: bytes backend to client)
      * @param error         why rsp answered itself or the exchange broke ("" when it did not)
+     * @param traceId       the W3C trace id, 32 hex digits, received or started ({@code tracing.start}); "" for none
      */
     record Entry(long epochMillis, String client, String scheme, String method, String target, String version, String host,
             int status, long requestBytes, long responseBytes, String userAgent, String referer, String backend,
-            String strategy, long connectMicros, long firstByteMicros, long totalMicros, boolean tunnel, String error) {
+            String strategy, long connectMicros, long firstByteMicros, long totalMicros, boolean tunnel, String error,
+            String traceId) {
+
+        /** An entry without a trace ({@code traceId} ""). */
+        Entry(long epochMillis, String client, String scheme, String method, String target, String version, String host,
+                int status, long requestBytes, long responseBytes, String userAgent, String referer, String backend,
+                String strategy, long connectMicros, long firstByteMicros, long totalMicros, boolean tunnel, String error) {
+            this(epochMillis, client, scheme, method, target, version, host, status, requestBytes, responseBytes, userAgent,
+                    referer, backend, strategy, connectMicros, firstByteMicros, totalMicros, tunnel, error, "");
+        }
     }
 
     private static final DateTimeFormatter ISO = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSXXX", Locale.ROOT);
@@ -85,6 +95,9 @@ final class AccessLog {
         if (e.tunnel()) {
             sb.append(" tunnel");
         }
+        if (!e.traceId().isEmpty()) {
+            sb.append(" trace=").append(e.traceId());
+        }
         if (!e.error().isEmpty()) {
             sb.append(" error=");
             quoted(sb, e.error());
@@ -98,7 +111,8 @@ final class AccessLog {
                 .append(e.target()).append(' ').append(e.version()).append("\" ").append(e.status()).append(' ')
                 .append(e.responseBytes() == 0 ? "-" : Long.toString(e.responseBytes())).append(' ');
         quoted(sb, e.referer()).append(' ');
-        return quoted(sb, e.userAgent()).toString();
+        quoted(sb, e.userAgent());
+        return e.traceId().isEmpty() ? sb.toString() : sb.append(" trace=").append(e.traceId()).toString();
     }
 
     private static String json(Entry e, ZonedDateTime time) {
@@ -122,6 +136,7 @@ final class AccessLog {
         m.put("duration_ms", e.totalMicros() / 1000.0);
         m.put("tunnel", e.tunnel());
         m.put("error", e.error().isEmpty() ? null : e.error());
+        m.put("trace_id", e.traceId().isEmpty() ? null : e.traceId());
         return Json.write(m);
     }
 

@@ -272,7 +272,17 @@ public enum Counter {
     REJECT_BODY_TOO_LARGE("reject.body_too_large",
             "A request whose Content-Length is over its body limit (limits.body.bytes, limits.body.hosts): 413 before the backend saw it"),
     REQUEST_BODY_TOO_LARGE("request.body_too_large",
-            "A request whose chunked or HTTP/2 body passed its body limit while streamed: 413 if no response had begun, the backend connection closed");
+            "A request whose chunked or HTTP/2 body passed its body limit while streamed: 413 if no response had begun, the backend connection closed"),
+    TRACE_STARTED("trace.started", "A trace rsp started for a request without a valid traceparent (tracing.start)"),
+    TRACE_PARENT_INVALID("trace.parent_invalid",
+            "A request whose traceparent was invalid (malformed, version ff, an all-zero id, or repeated): a new trace when tracing.start allows, else forwarded as received"),
+    TRACE_SPANS_EXPORTED("trace.spans.exported", "A span the collector accepted"),
+    TRACE_SPANS_DROPPED("trace.spans.dropped",
+            "A span not exported because tracing.otlp.queue.spans were already waiting (collector slow or down), export was switched off, or rsp stopped"),
+    TRACE_SPANS_FAILED("trace.spans.failed", "A span of a batch given up (see trace.export.failed)"),
+    TRACE_EXPORT_FAILED("trace.export.failed",
+            "An export batch given up: the collector answered other than 2xx, 429, 502, 503 or 504, or still failed after tracing.otlp.tries sends"),
+    TRACE_EXPORT_RETRIED("trace.export.retried", "An export batch sent again after 429, 502, 503, 504 or a network error");
 
     private static final Map<String, Counter> BY_ID = new HashMap<>();
 

@@ -102,7 +102,8 @@ final class Exchange implements LoopHandler {
      * @param request the request as strategies see it and as it is forwarded; its canonical host is set here
      */
     void start(ExchangeRequest request, boolean keepAlive) {
-        attempts.request(request);
+        facts.trace = ExchangeTrace.begin(engine, ctx.traceIds, request);
+        attempts.request(facts.trace.forwarded(request));
         facts.begin(request, engine.settings().upgrades(), keepAlive);
         if (!request.upgrade().isEmpty() && !facts.upgradeOffered.equals(request.upgrade())) {
             count(Counter.REQUEST_UPGRADE_REMOVED);
@@ -315,6 +316,7 @@ final class Exchange implements LoopHandler {
             ExchangeLog.line(engine, down, facts, relay.bytesUp(), relay.bytesDown());
         }
         routing.stopWaiting();
+        facts.trace.end(engine, down, facts, upstream.tries());
         state = State.DONE;
         if (rateSlot != null) {
             rateSlot.release();

@@ -61,6 +61,8 @@ final class ExchangeFacts {
     String error = "";
     /** The exchange became a tunnel (after 101, or TLS passthrough): its line is written when the tunnel ends. */
     boolean tunnel;
+    /** Its place in a W3C trace ({@code tracing.*}); set when the request head is known. */
+    ExchangeTrace trace = ExchangeTrace.NONE;
 
     /** A request refused before its head could be used; the access log shows dashes for what is unknown. */
     void rejected() {

@@ -52,7 +52,7 @@ final class ExchangeLog {
                 f.clientIp != null ? f.clientIp : down.clientIp(), scheme, f.method, f.target,
                 version, f.host.isEmpty() ? "-" : f.host, f.status, in, out, f.userAgent, f.referer, f.backendName,
                 f.strategy.isEmpty() ? "-" : f.strategy, since(f, f.connectedAt), since(f, f.firstByteAt), micros,
-                f.tunnel, f.error);
+                f.tunnel, f.error, f.trace.traceId());
         engine.accessLine(AccessLog.line(engine.settings().accessLogFormat(), e));
     }
 

@@ -20,6 +20,8 @@ final class LoopContext {
 
     final EventLoop loop;
     final BackendPool pool;
+    /** Trace and span ids of this loop's exchanges ({@link ExchangeTrace}); seeded when the loop is made. */
+    final dev.rsp.core.trace.TraceIds traceIds = new dev.rsp.core.trace.TraceIds();
     final Set<ClientConnection> clients = new HashSet<>();
     /** {@code from} gives its endpoint to {@code to}: readiness goes to {@code to}, which replaces it in {@link #clients}. */
     void handOver(dev.rsp.core.net.Endpoint client, ClientConnection from, ClientConnection to) {

@@ -64,6 +64,8 @@ public final class ProxyEngine {
     private final BackendSlots slots = new BackendSlots();
     /** The header rules of {@code rsp.headers} ({@link #headerRules(HeaderRules)}); read per request head. */
     volatile HeaderRules headerRules = HeaderRules.NONE;
+    /** Finished spans on their way to the collector ({@code tracing.otlp.*}); its thread starts with the first span. */
+    private final dev.rsp.core.trace.SpanExport spans = new dev.rsp.core.trace.SpanExport(() -> settings.tracing(), new TraceCounts(counters));
 
     /** An engine whose health beyond {@code passive} (checks, outliers, slow start) follows {@code settings.health()}. */
     public ProxyEngine(ProxySettings settings, RoutingTable routing, PassiveHealth passive) {
@@ -267,6 +269,7 @@ public final class ProxyEngine {
 
     private void stopLoops() {
         Drain.endLoops(loops);
+        spans.close(2_000);
         if (errorPages != null) {
             errorPages.close();
             errorPages = null;
@@ -423,6 +426,10 @@ public final class ProxyEngine {
 
     BackendSlots slots() {
         return slots;
+    }
+
+    dev.rsp.core.trace.SpanExport spans() {
+        return spans;
     }
 
     ChunkedScanner newChunkedScanner() {

@@ -64,7 +64,8 @@ public record ProxySettings(
         HttpsRedirect httpsRedirect,
         boolean rewriteLocation,
         ForwardedPolicy forwarded,
-        BodyLimits bodyLimits) {
+        BodyLimits bodyLimits,
+        dev.rsp.core.trace.TraceSettings tracing) {
 
     /** The outcome of reading a configuration. */
     public sealed interface Parsed permits Valid, Invalid {
@@ -132,6 +133,10 @@ public record ProxySettings(
         HttpsRedirect redirect = HttpsRedirect.parse(c.redirect_https(), c.redirect_https_status(), c.redirect_https_port(), errors);
         ForwardedPolicy forwarded = ForwardedPolicy.read(c.forwarded_trusted(), c.forwarded_header(), errors);
         BodyLimits bodyLimits = BodyLimits.parse(c.limits_body_bytes(), c.limits_body_hosts(), errors);
+        dev.rsp.core.trace.TraceSettings tracing = dev.rsp.core.trace.TraceSettings.from(c.tracing_start(),
+                c.tracing_otlp_endpoint(), c.tracing_otlp_queue_spans(), c.tracing_otlp_batch_spans(),
+                c.tracing_otlp_interval_ms(), c.tracing_otlp_timeout_ms(), c.tracing_otlp_tries(), c.tracing_service_name(),
+                c.tracing_otlp_headers(), errors);
         if (!errors.isEmpty()) {
             return new Invalid(errors);
         }
@@ -153,7 +158,7 @@ public record ProxySettings(
                 dns,
                 c.listen_reuseport(), ms(c.timeout_stop_new_ms()), ms(c.listen_reuseport_ready_ms()),
                 redirect, c.rewrite_location(),
-                forwarded, bodyLimits));
+                forwarded, bodyLimits, tracing));
     }
 
     /** Parses a listener address with {@link Addresses} (never resolves); errors name the property. */

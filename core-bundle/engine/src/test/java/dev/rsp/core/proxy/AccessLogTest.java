@@ -2,6 +2,7 @@ package dev.rsp.core.proxy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.ZoneId;
 import java.util.Locale;
@@ -63,8 +64,20 @@ class AccessLogTest {
                 + "\"host\":\"alice.example.com\",\"method\":\"GET\",\"target\":\"/a?b=1\",\"version\":\"HTTP/1.1\","
                 + "\"status\":200,\"request_bytes\":12,\"response_bytes\":3456,\"user_agent\":null,"
                 + "\"referer\":\"https://ref.example/\",\"backend\":\"demo-1\",\"strategy\":\"host-hash\",\"connect_ms\":0.25,"
-                + "\"first_byte_ms\":1.5,\"duration_ms\":2.75,\"tunnel\":false,\"error\":null}",
+                + "\"first_byte_ms\":1.5,\"duration_ms\":2.75,\"tunnel\":false,\"error\":null,\"trace_id\":null}",
                 AccessLog.line(AccessLog.Format.JSON, entry("", ""), ZONE));
+    }
+
+    @Test
+    void theTraceIdIsInEveryFormatWhenThereIsOne() {
+        AccessLog.Entry e = new AccessLog.Entry(WHEN, "10.0.0.7", "http", "GET", "/", "HTTP/1.1", "x.example", 502, 0, 0,
+                "curl/8", "", "app", "host-hash", -1, -1, 5000, false, "boom", "4bf92f3577b34da6a3ce929d0e0e4736");
+        assertEquals("2026-12-07T02:02:03.456+01:00 10.0.0.7 http x.example GET / HTTP/1.1 502 0 0 app host-hash -/-/5.00ms"
+                + " \"curl/8\" \"-\" trace=4bf92f3577b34da6a3ce929d0e0e4736 error=\"boom\"",
+                AccessLog.line(AccessLog.Format.TEXT, e, ZONE));
+        assertEquals("10.0.0.7 - - [07/Dec/2026:02:02:03 +0100] \"GET / HTTP/1.1\" 502 - \"-\" \"curl/8\""
+                + " trace=4bf92f3577b34da6a3ce929d0e0e4736", AccessLog.line(AccessLog.Format.COMBINED, e, ZONE));
+        assertTrue(AccessLog.line(AccessLog.Format.JSON, e, ZONE).endsWith(",\"error\":\"boom\",\"trace_id\":\"4bf92f3577b34da6a3ce929d0e0e4736\"}"));
     }
 
     @Test
