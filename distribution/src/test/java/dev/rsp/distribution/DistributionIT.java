@@ -116,7 +116,7 @@ public class DistributionIT {
 
     /** Components that need an etc/ file the distribution does not ship (ACME has no default CA; no rate limits). */
     private static final Set<String> OFF_WITHOUT_FILE = Set.of("dev.rsp.tls.acme.AcmeComponent",
-            "dev.rsp.core.RateLimitComponent", "dev.rsp.core.etcd.EtcdComponent");
+            "dev.rsp.core.RateLimitComponent", "dev.rsp.core.etcd.EtcdComponent", "dev.rsp.core.HeaderRulesComponent");
 
     private List<String> unsatisfied() {
         List<String> bad = new ArrayList<>();

@@ -127,18 +127,28 @@ abstract class TlsFixture {
         launch();
     }
 
+    /**
+     * Starts bin/rsp and waits until it routes: its TLS listener accepts and host-hash has its backends (a listener
+     * opens before the routing is in place, and a passthrough connection routed to nothing is closed).
+     */
     void launch() throws Exception {
+        int routed = Waits.count(log, ROUTED);
+        int published = Waits.count(log, PUBLISHED);
         rsp = new ProcessBuilder(home.dir.resolve("bin/rsp").toString()).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
-        Waits.until("the TLS listener", () -> {
+        Waits.until("the TLS listener, and host-hash with the backends", () -> {
             try (Socket s = new Socket()) {
                 s.connect(new InetSocketAddress("127.0.0.1", tlsPort), 200);
-                return true;
             } catch (IOException e) {
                 return false;
             }
+            return Waits.count(log, ROUTED) > routed && Waits.count(log, PUBLISHED) > published;
         }, log);
     }
+
+    /** Logged when host-hash is in the routing table, and when the file's backends are published. */
+    private static final String ROUTED = "routing strategy host-hash added";
+    private static final String PUBLISHED = "rsp.backends: ";
 
     /**
      * The engine the distribution runs: BoringSSL where its native library loads (the shipped one is for
