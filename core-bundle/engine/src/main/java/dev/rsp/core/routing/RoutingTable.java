@@ -301,6 +301,12 @@ public final class RoutingTable {
             synchronized (lock) {
                 roundActive = false;
             }
+            if (builder instanceof java.util.concurrent.ExecutorService s && s.isShutdown()) {
+                // rsp is stopping: sources and strategies that go after the core (etcd handing back to the file, a
+                // strategy bundle stopping later) still report changes, and there is nothing left to route
+                LOG.debug("routing builder stopped; change after the stop not built");
+                return;
+            }
             LOG.warn("routing builder rejected a build round; the published routing stays as it is", e);
         }
     }
