@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.rsp.core.testing.Dnsmasq;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.BindException;

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.rsp.core.testing.RealEtcd;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -82,9 +83,9 @@ class FleetIT {
 
     @Test
     void threeInstancesFollowOneEtcd() throws Exception {
-        EtcdServer.assumeInstalled();
+        RealEtcd.assumeInstalled();
         List<Process> processes = new ArrayList<>();
-        try (EtcdServer etcd = new EtcdServer(tmp).start(); Named b1 = new Named("b1"); Named b2 = new Named("b2");
+        try (RealEtcd etcd = new RealEtcd(tmp).start(); Named b1 = new Named("b1"); Named b2 = new Named("b2");
                 Named b3 = new Named("b3"); Named b4 = new Named("b4")) {
             etcd.put(PREFIX + "backends/b1", b1.address());
             etcd.put(PREFIX + "backends/b2", b2.address() + ";weight=2");
@@ -198,11 +199,11 @@ class FleetIT {
      */
     @Test
     void etcdIsSwitchedOnAndOffWhileRspRuns() throws Exception {
-        EtcdServer.assumeInstalled();
+        RealEtcd.assumeInstalled();
         RspHome home = RspHome.copyTo(tmp.resolve("rsp"));
         Path log = tmp.resolve("rsp.log");
         Process rsp = null;
-        try (EtcdServer etcd = new EtcdServer(tmp).start(); Named e1 = new Named("e1")) {
+        try (RealEtcd etcd = new RealEtcd(tmp).start(); Named e1 = new Named("e1")) {
             etcd.put(PREFIX + "backends/e1", e1.address());
             etcd.put(PREFIX + "config/rsp.core/routing.chain", "host-hash");
             rsp = home.start(log);

@@ -9,6 +9,8 @@ import dev.rsp.core.backend.HostLookup.Answer;
 import dev.rsp.core.backend.HostLookup.Failed;
 import dev.rsp.core.backend.HostLookup.ServiceTarget;
 import dev.rsp.core.backend.HostLookup.Services;
+import dev.rsp.core.testing.Dnsmasq;
+import dev.rsp.core.testing.ExternalPrograms;
 import dev.rsp.spi.routing.Backend;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
@@ -140,13 +142,9 @@ class RealDnsTest {
         return Optional.of(d.address(b).getAddress().getHostAddress() + ":" + d.address(b).getPort());
     }
 
-    static void waitFor(String what, java.util.function.BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + 10 * S;
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("not within 10 s: " + what);
-            }
-            Thread.sleep(20);
+    static void waitFor(String what, java.util.function.BooleanSupplier condition) {
+        if (!ExternalPrograms.poll(condition, java.time.Duration.ofSeconds(10))) {
+            throw new AssertionError("not within 10 s: " + what);
         }
     }
 }

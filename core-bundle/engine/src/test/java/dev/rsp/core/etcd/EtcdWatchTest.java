@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.rsp.core.proxy.Counter;
+import dev.rsp.core.testing.ExternalPrograms;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.util.HashMap;
@@ -63,13 +64,9 @@ class EtcdWatchTest {
         return got.get(got.size() - 1);
     }
 
-    static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                fail("timed out waiting for " + what);
-            }
-            Thread.sleep(10);
+    static void await(String what, BooleanSupplier condition) {
+        if (!ExternalPrograms.poll(condition, java.time.Duration.ofSeconds(10))) {
+            fail("timed out waiting for " + what);
         }
     }
 

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.rsp.core.json.JsonReader;
 import dev.rsp.core.proxy.Counter;
+import dev.rsp.core.testing.RealEtcd;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;

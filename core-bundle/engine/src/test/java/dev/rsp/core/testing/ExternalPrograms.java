@@ -9,6 +9,9 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Assumptions;
 
 /** Real peers started by tests (HAProxy, nginx, curl): finding them, and the ports they must be given. */
@@ -57,5 +60,20 @@ public final class ExternalPrograms {
                 Thread.onSpinWait();
             }
         }
+    }
+
+    /**
+     * Polls {@code condition} every few milliseconds until it holds or {@code timeout} passes; returns whether it held.
+     * The waits of the peers' helpers (a program's first answer, a file it read again) go through here.
+     */
+    public static boolean poll(BooleanSupplier condition, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() - deadline > 0) {
+                return false;
+            }
+            LockSupport.parkNanos(Duration.ofMillis(10).toNanos());
+        }
+        return true;
     }
 }

@@ -1,4 +1,4 @@
-package dev.rsp.distribution;
+package dev.rsp.core.testing;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 
@@ -20,11 +21,11 @@ import org.junit.jupiter.api.Assumptions;
  * records from {@code --srv-host} arguments. Absent: the test fails under CI (the CI script installs it) and is
  * skipped elsewhere.
  */
-final class Dnsmasq implements AutoCloseable {
+public final class Dnsmasq implements AutoCloseable {
 
     private final Process process;
     private final Path hostsFile;
-    final int port;
+    public final int port;
     final Path log;
 
     private Dnsmasq(Process process, Path hostsFile, int port, Path log) {
@@ -35,7 +36,7 @@ final class Dnsmasq implements AutoCloseable {
     }
 
     /** Starts dnsmasq serving {@code hosts} (hosts-file lines) with TTL {@code ttl} and {@code srvHosts} (--srv-host values). */
-    static Dnsmasq start(Path dir, String hosts, int ttl, String... srvHosts) throws Exception {
+    public static Dnsmasq start(Path dir, String hosts, int ttl, String... srvHosts) throws Exception {
         String exe = executable();
         Path hostsFile = dir.resolve("dns-hosts");
         Files.writeString(hostsFile, hosts);
@@ -64,39 +65,31 @@ final class Dnsmasq implements AutoCloseable {
         throw last;
     }
 
-    private boolean awaitStarted() throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                return false;
-            }
-            if (Files.exists(log) && Files.readString(log).contains("read " + hostsFile)) {
-                return true;
-            }
-            Thread.sleep(20);
-        }
-        return false;
+    private boolean awaitStarted() {
+        return ExternalPrograms.poll(() -> !process.isAlive() || count("read " + hostsFile) > 0, Duration.ofSeconds(10))
+                && process.isAlive();
     }
 
     /** Replaces the hosts file and has dnsmasq read it again (SIGHUP); returns once it says it did. */
-    void hosts(String lines) throws Exception {
+    public void hosts(String lines) throws Exception {
         int reads = count("read " + hostsFile);
         Files.writeString(hostsFile, lines);
         new ProcessBuilder("kill", "-HUP", Long.toString(process.pid())).inheritIO().start().waitFor();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (count("read " + hostsFile) == reads) {
-            if (System.nanoTime() > deadline) {
-                fail("dnsmasq did not read its hosts file again: " + Files.readString(log));
-            }
-            Thread.sleep(10);
+        if (!ExternalPrograms.poll(() -> count("read " + hostsFile) > reads, Duration.ofSeconds(10))) {
+            fail("dnsmasq did not read its hosts file again: " + Files.readString(log));
         }
     }
 
-    private int count(String line) throws IOException {
-        return (int) Files.readAllLines(log).stream().filter(l -> l.contains(line)).count();
+    /** Lines of dnsmasq's log containing {@code line}; 0 while the log cannot be read. */
+    private int count(String line) {
+        try {
+            return (int) Files.readAllLines(log).stream().filter(l -> l.contains(line)).count();
+        } catch (IOException e) {
+            return 0;
+        }
     }
 
-    InetSocketAddress address() {
+    public InetSocketAddress address() {
         return new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
     }
 
