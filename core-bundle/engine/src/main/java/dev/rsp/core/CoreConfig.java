@@ -301,4 +301,9 @@ public @interface CoreConfig {
     @AttributeDefinition(description = "Tracing: fields added to every export request, name=value, comma-separated, values "
             + "percent-encoded where they hold a comma (e.g. a hosted collector's API key: x-api-key=...)")
     String tracing_otlp_headers() default "";
+
+    @AttributeDefinition(description = "Size of the larger input buffer a backend connection moves up to while a large "
+            + "response keeps filling its buffer.size one (fewer system calls per MiB); 0: off. Above buffer.size, at most "
+            + "1048576. Applied at start")
+    int buffer_bulk_size() default 65536;
 }

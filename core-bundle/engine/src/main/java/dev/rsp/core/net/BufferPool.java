@@ -21,20 +21,36 @@ public final class BufferPool {
 
     private final int bufferSize;
     private final int maxIdle;
+    private final BufferPool bulk;
     private final ArrayDeque<ByteBuffer> idle = new ArrayDeque<>();
     private int inUse;
     private int peakInUse;
     private int windowPeak;
     private long allocated;
     private long decayed;
+    private long acquisitions;
+    private long acquisitionsReported;
 
     /**
      * @param bufferSize size of every buffer in bytes
      * @param maxIdle    most released buffers kept for reuse; more are left to the garbage collector
      */
     public BufferPool(int bufferSize, int maxIdle) {
+        this(bufferSize, maxIdle, null);
+    }
+
+    /**
+     * @param bulk larger buffers for inputs that keep filling these ({@link Endpoint#allowBulk}), or null
+     */
+    public BufferPool(int bufferSize, int maxIdle, BufferPool bulk) {
         this.bufferSize = bufferSize;
         this.maxIdle = maxIdle;
+        this.bulk = bulk;
+    }
+
+    /** The pool of larger buffers a bulk transfer moves up to, or null when there is none. */
+    public BufferPool bulk() {
+        return bulk;
     }
 
     /** A cleared buffer of {@link #bufferSize()} bytes. */
@@ -50,6 +66,7 @@ public final class BufferPool {
             }
         }
         inUse++;
+        acquisitions++;
         if (inUse > peakInUse) {
             peakInUse = inUse;
         }
@@ -88,6 +105,13 @@ public final class BufferPool {
         windowPeak = inUse;
         decayed += dropped;
         return dropped;
+    }
+
+    /** Buffers handed out since the previous call (0 the first time nothing was); for counters flushed on a tick. */
+    public long takeAcquisitions() {
+        long n = acquisitions - acquisitionsReported;
+        acquisitionsReported = acquisitions;
+        return n;
     }
 
     /** Released buffers parked for reuse. */

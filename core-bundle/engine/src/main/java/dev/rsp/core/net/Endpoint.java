@@ -18,6 +18,15 @@ import javax.net.ssl.SSLSession;
  * {@link #close}, so an idle connection holds no buffer. Interest in reading and writing is set independently: the
  * pipe that reads from this endpoint owns the read interest, the pipe that writes to it owns the write interest.
  *
+ * <p>Bulk transfers: an endpoint that {@link #allowBulk allows it} moves its window up to a buffer of its pool's
+ * {@link BufferPool#bulk() bulk pool} once {@link #BULK_AFTER} reads in a row have filled the whole buffer from an
+ * empty window (the reader keeps up and the peer has more than a buffer to send), and only when the window is empty,
+ * so no byte moves. A reader that stops reading ({@code wantRead(false)}: its sink is full, a slow client) moves back
+ * to the usual size at its next read from an empty window, so a slow client holds a bulk buffer for one window at
+ * most. A large response then crosses the loop in a quarter of the system calls; the larger buffer goes
+ * back like any other, when the window empties at the end of the exchange ({@link #releaseInputIfEmpty}) or on close,
+ * and the next read starts small again. Plain transport only: TLS records cap what a read returns anyway.
+ *
  * <p>The transport is plain until {@link #startTls}; then reads return decrypted bytes, writes encrypt, and everything
  * above (parsers, pipes) is unchanged; see {@link TlsTransport}. Loop thread only.
  */
@@ -30,6 +39,12 @@ public final class Endpoint implements MessageChannel {
     private boolean tls;
     private SelectionKey key;
     private ByteBuffer in;
+    /** The pool {@code in} came from and goes back to. */
+    private BufferPool inPool;
+    private boolean bulkAllowed;
+    private int fullReads;
+    /** Reading was paused (the reader's sink is full) since the last read from an empty window. */
+    private boolean stalled;
     private int interest;
     private InetSocketAddress reached;
     private int applied;
@@ -59,6 +74,14 @@ public final class Endpoint implements MessageChannel {
 
     public SocketChannel channel() {
         return channel;
+    }
+
+    /** Reads in a row that filled the whole buffer from an empty window before the window moves to a bulk buffer. */
+    static final int BULK_AFTER = 2;
+
+    /** Lets this endpoint's input move up to a bulk buffer during large transfers (see the class comment). */
+    public void allowBulk() {
+        bulkAllowed = true;
     }
 
     /**
@@ -105,7 +128,7 @@ public final class Endpoint implements MessageChannel {
         transport = new TlsTransport(this, engine, kind, netPool, tasks, initial);
         tls = true;
         if (in != null) {
-            pool.release(in);
+            inPool.release(in);
             in = null;
         }
         pool = plainPool;
@@ -176,6 +199,7 @@ public final class Endpoint implements MessageChannel {
     public ByteBuffer input() {
         if (in == null) {
             in = pool.acquire();
+            inPool = pool;
             in.limit(0);
         }
         return in;
@@ -220,11 +244,36 @@ public final class Endpoint implements MessageChannel {
         if (inputShutdown) {
             return -1;
         }
+        boolean fromEmpty = b.limit() == 0;
+        if (fromEmpty) {
+            if (inPool == pool && fullReads >= BULK_AFTER) {
+                b = moveTo(pool.bulk(), b);
+            } else if (inPool != pool && stalled) {
+                b = moveTo(pool, b);
+            }
+            stalled = false;
+        }
         int n = transport.read(b);
         if (n < 0) {
             inputShutdown = true;
         }
+        fullReads = fromEmpty && n > 0 && b.limit() == b.capacity() ? fullReads + 1 : 0;
         return n;
+    }
+
+    /**
+     * Swaps the empty window for a buffer of {@code target}: up to the bulk pool when this endpoint may use it, or back
+     * to the usual pool.
+     */
+    private ByteBuffer moveTo(BufferPool target, ByteBuffer empty) {
+        if (!bulkAllowed || tls || target == null) {
+            return empty;
+        }
+        inPool.release(empty);
+        in = target.acquire();
+        inPool = target;
+        in.limit(0);
+        return in;
     }
 
     /** True once a read returned end of stream. */
@@ -236,8 +285,9 @@ public final class Endpoint implements MessageChannel {
     /** Gives the input buffer back to the pool when it holds no unconsumed bytes. */
     public void releaseInputIfEmpty() {
         if (in != null && !in.hasRemaining()) {
-            pool.release(in);
+            inPool.release(in);
             in = null;
+            fullReads = 0;
         }
         transport.releaseIdle();
     }
@@ -259,6 +309,11 @@ public final class Endpoint implements MessageChannel {
 
     @Override
     public void wantRead(boolean on) {
+        if (!on) {
+            // The reader cannot pass bytes on as fast as they come: a bulk buffer would only hold more of them.
+            fullReads = 0;
+            stalled = true;
+        }
         setInterest(on ? interest | SelectionKey.OP_READ : interest & ~SelectionKey.OP_READ);
         if (on) {
             transport.readInterestOn();
@@ -334,7 +389,7 @@ public final class Endpoint implements MessageChannel {
             // nothing more to do with a failed close
         }
         if (in != null) {
-            pool.release(in);
+            inPool.release(in);
             in = null;
         }
     }

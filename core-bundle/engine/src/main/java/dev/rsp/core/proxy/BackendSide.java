@@ -48,6 +48,7 @@ final class BackendSide implements LoopHandler, BackendLink {
         this.backend = backend;
         this.keys = keys;
         this.endpoint = new Endpoint(channel, ctx.loop.buffers());
+        endpoint.allowBulk();
         this.parser = new ResponseHeadParser(engine.settings().headLimits());
         this.counters = engine.counters();
         this.stats = ctx.metrics.backend(backend.name());

@@ -282,7 +282,9 @@ public enum Counter {
     TRACE_SPANS_FAILED("trace.spans.failed", "A span of a batch given up (see trace.export.failed)"),
     TRACE_EXPORT_FAILED("trace.export.failed",
             "An export batch given up: the collector answered other than 2xx, 429, 502, 503 or 504, or still failed after tracing.otlp.tries sends"),
-    TRACE_EXPORT_RETRIED("trace.export.retried", "An export batch sent again after 429, 502, 503, 504 or a network error");
+    TRACE_EXPORT_RETRIED("trace.export.retried", "An export batch sent again after 429, 502, 503, 504 or a network error"),
+    BUFFER_BULK_TAKEN("buffer.bulk.taken",
+            "A backend connection's input moved up to a buffer of buffer.bulk.size during a large response (counted every buffer.pool.decay.ms)");
 
     private static final Map<String, Counter> BY_ID = new HashMap<>();
 

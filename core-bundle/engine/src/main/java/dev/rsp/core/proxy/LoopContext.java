@@ -51,6 +51,10 @@ final class LoopContext {
     /** Bytes of buffers this loop's connections hold now (I/O, HTTP/2 output, TLS). Loop thread only. */
     long bufferBytesInUse() {
         long n = (long) loop.buffers().inUse() * loop.buffers().bufferSize();
+        BufferPool bulk = loop.buffers().bulk();
+        if (bulk != null) {
+            n += (long) bulk.inUse() * bulk.bufferSize();
+        }
         if (h2Output != null) {
             n += (long) h2Output.inUse() * h2Output.bufferSize();
         }
@@ -137,10 +141,13 @@ final class LoopContext {
         return p;
     }
 
-    /** Every buffer pool of this loop made so far: the loop's own, HTTP/2 output, TLS per engine kind. */
+    /** Every buffer pool of this loop made so far: the loop's own and its bulk one, HTTP/2 output, TLS per engine kind. */
     List<BufferPool> bufferPools() {
-        List<BufferPool> all = new ArrayList<>(2 + 2 * tlsPools.size());
+        List<BufferPool> all = new ArrayList<>(3 + 2 * tlsPools.size());
         all.add(loop.buffers());
+        if (loop.buffers().bulk() != null) {
+            all.add(loop.buffers().bulk());
+        }
         if (h2Output != null) {
             all.add(h2Output);
         }

@@ -37,6 +37,10 @@ final class PoolDecay implements dev.rsp.core.net.LoopHandler {
         for (BufferPool p : pools.get()) {
             counters.add(Counter.BUFFER_POOL_DECAYED, p.decay());
         }
+        BufferPool bulk = loop.buffers().bulk();
+        if (bulk != null) {
+            counters.add(Counter.BUFFER_BULK_TAKEN, bulk.takeAcquisitions());
+        }
         loop.arm(tick, nowNanos + periodNanos);
     }
 

@@ -65,7 +65,8 @@ public record ProxySettings(
         boolean rewriteLocation,
         ForwardedPolicy forwarded,
         BodyLimits bodyLimits,
-        dev.rsp.core.trace.TraceSettings tracing) {
+        dev.rsp.core.trace.TraceSettings tracing,
+        int bufferBulkSize) {
 
     /** The outcome of reading a configuration. */
     public sealed interface Parsed permits Valid, Invalid {
@@ -127,6 +128,9 @@ public record ProxySettings(
         BackendLimits backendLimits = BackendLimits.from(c, errors);
         ProxyProtocolKeys.Values proxyProtocol = ProxyProtocolKeys.read(c.proxy_protocol(), c.proxy_trusted(),
                 c.proxy_timeout_ms(), c.proxy_max_v2_bytes(), errors);
+        check(c.buffer_bulk_size() == 0 || (c.buffer_bulk_size() > c.buffer_size() && c.buffer_bulk_size() <= 1 << 20),
+                "buffer.bulk.size must be 0 (off) or above buffer.size (" + c.buffer_size() + ") and at most 1048576, not "
+                + c.buffer_bulk_size(), errors);
         check(c.proxy_max_v2_bytes() <= c.buffer_size(), "proxy.max.v2.bytes must be at most buffer.size ("
                 + c.buffer_size() + "), not " + c.proxy_max_v2_bytes(), errors);
         DnsSettings dns = DnsSettings.from(c, errors);
@@ -158,7 +162,7 @@ public record ProxySettings(
                 dns,
                 c.listen_reuseport(), ms(c.timeout_stop_new_ms()), ms(c.listen_reuseport_ready_ms()),
                 redirect, c.rewrite_location(),
-                forwarded, bodyLimits, tracing));
+                forwarded, bodyLimits, tracing, c.buffer_bulk_size()));
     }
 
     /** Parses a listener address with {@link Addresses} (never resolves); errors name the property. */
