@@ -373,20 +373,28 @@ public final class Endpoint implements MessageChannel {
         return s;
     }
 
-    /** Closes the socket and gives back the input buffer; idempotent. */
+    /**
+     * Closes the socket and gives back the input buffer; idempotent. On its loop the descriptor closes right after the
+     * loop's next select ({@link EventLoop#closeDeregistered}: two system calls fewer), within the same turn.
+     */
     public void close() {
         if (closed) {
             return;
         }
         closed = true;
         transport.close();
-        if (key != null) {
+        if (key != null && loop.inLoop()) {
             key.cancel();
-        }
-        try {
-            channel.close();
-        } catch (IOException ignored) {
-            // nothing more to do with a failed close
+            loop.closeDeregistered(channel);
+        } else {
+            if (key != null) {
+                key.cancel();
+            }
+            try {
+                channel.close();
+            } catch (IOException ignored) {
+                // nothing more to do with a failed close
+            }
         }
         if (in != null) {
             inPool.release(in);

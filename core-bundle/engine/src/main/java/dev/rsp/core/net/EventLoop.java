@@ -3,8 +3,10 @@ package dev.rsp.core.net;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.ClosedSelectorException;
+import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -22,6 +24,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Everything registered with this loop is touched only by its thread; other threads talk to it through
  * {@link #execute}.
+ *
+ * <p>Closing: a channel closed while its key is still registered makes the JDK read SO_LINGER and shut its output
+ * first, and close the descriptor only when a later select deregisters the key: two system calls more per
+ * connection. {@link #closeDeregistered} avoids them: the key is cancelled at once, the next select (made at once, not
+ * waiting) deregisters it, and then the channel closes with a plain close.
  */
 public final class EventLoop {
 
@@ -35,6 +42,8 @@ public final class EventLoop {
     private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean wakeupPending = new AtomicBoolean();
     private final DeadlineQueue deadlines = new DeadlineQueue();
+    /** Channels whose keys were cancelled, to close once the next select has deregistered them. */
+    private final ArrayList<SelectableChannel> closing = new ArrayList<>();
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final Thread thread;
     private volatile boolean running = true;
@@ -81,6 +90,33 @@ public final class EventLoop {
         }
     }
 
+    /**
+     * Closes {@code channel}, whose key on this selector the caller has just cancelled, right after the next select has
+     * deregistered the key (see the class comment); at once when the loop is not running. Loop thread only.
+     */
+    public void closeDeregistered(SelectableChannel channel) {
+        if (running) {
+            closing.add(channel);
+        } else {
+            closeQuietly(channel);
+        }
+    }
+
+    private void closeAll(ArrayList<SelectableChannel> channels) {
+        for (int i = 0; i < channels.size(); i++) {
+            closeQuietly(channels.get(i));
+        }
+        channels.clear();
+    }
+
+    private static void closeQuietly(SelectableChannel channel) {
+        try {
+            channel.close();
+        } catch (IOException ignored) {
+            // nothing more to do with a failed close
+        }
+    }
+
     /** Arms {@code d} for {@code atNanos}, or moves it there. Loop thread only. */
     public void arm(Deadline d, long atNanos) {
         deadlines.arm(d, atNanos);
@@ -122,8 +158,10 @@ public final class EventLoop {
         try {
             while (running) {
                 Deadline next = deadlines.peek();
-                if (!tasks.isEmpty()) {
-                    selector.selectNow(); // queued in the last iteration, from the loop itself: no wakeup announces them
+                if (!tasks.isEmpty() || !closing.isEmpty()) {
+                    // Tasks queued in the last iteration, from the loop itself (no wakeup announces them), or channels
+                    // that close once this select has deregistered their keys.
+                    selector.selectNow();
                 } else if (next == null) {
                     selector.select();
                 } else {
@@ -136,6 +174,9 @@ public final class EventLoop {
                 }
                 long busyStart = System.nanoTime();
                 wakeupPending.set(false);
+                if (!closing.isEmpty()) {
+                    closeAll(closing);
+                }
                 dispatch(selector.selectedKeys());
                 runTasks();
                 fireDeadlines(System.nanoTime());
@@ -156,6 +197,7 @@ public final class EventLoop {
             } catch (IOException ignored) {
                 // nothing more to release
             }
+            closeAll(closing);
             stopped.countDown();
         }
     }
