@@ -2,6 +2,7 @@ package dev.rsp.core.net;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SelectionKey;
@@ -42,6 +43,8 @@ public final class Endpoint implements MessageChannel {
     /** The pool {@code in} came from and goes back to. */
     private BufferPool inPool;
     private boolean bulkAllowed;
+    private boolean noDelayDeferred;
+    private boolean wrote;
     private int fullReads;
     /** Reading was paused (the reader's sink is full) since the last read from an empty window. */
     private boolean stalled;
@@ -296,7 +299,7 @@ public final class Endpoint implements MessageChannel {
     public int write(ByteBuffer src) throws IOException {
         one[0] = src;
         try {
-            return (int) transport.write(one);
+            return (int) write(one);
         } finally {
             one[0] = null;
         }
@@ -304,7 +307,37 @@ public final class Endpoint implements MessageChannel {
 
     @Override
     public long write(ByteBuffer[] srcs) throws IOException {
+        if (noDelayDeferred) {
+            if (wrote) {
+                noDelay();
+            } else {
+                wrote = true;
+            }
+        }
         return transport.write(srcs);
+    }
+
+    /**
+     * Leaves Nagle's algorithm on until this endpoint writes a second time or {@link #noDelay} is called. An answer
+     * that goes out in one write before the connection closes (a client's {@code Connection: close}) then never costs
+     * the system call: Nagle only holds data back while earlier data is unacknowledged, and a close sends what it
+     * holds at once. That is nginx's rule too (TCP_NODELAY once a connection is kept alive). Loop thread only.
+     */
+    public void deferNoDelay() {
+        noDelayDeferred = true;
+    }
+
+    /** Turns Nagle's algorithm off now, if {@link #deferNoDelay} left it on: the connection will write again. */
+    public void noDelay() {
+        if (!noDelayDeferred) {
+            return;
+        }
+        noDelayDeferred = false;
+        try {
+            channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+        } catch (IOException e) {
+            // the socket is gone: the write that follows fails and says so
+        }
     }
 
     @Override

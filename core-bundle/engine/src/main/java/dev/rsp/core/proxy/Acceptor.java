@@ -5,7 +5,6 @@ import dev.rsp.core.net.LoopHandler;
 import dev.rsp.spi.tls.TlsFront;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.StandardSocketOptions;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.ServerSocketChannel;
@@ -113,7 +112,6 @@ final class Acceptor implements LoopHandler {
             }
             try {
                 ch.configureBlocking(false);
-                ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
                 InetSocketAddress remote = (InetSocketAddress) ch.getRemoteAddress();
                 if (start.refuses(remote)) {
                     slots.give();
@@ -121,6 +119,7 @@ final class Acceptor implements LoopHandler {
                     continue;
                 }
                 Endpoint ep = new Endpoint(ch, ctx.loop.buffers());
+                ep.deferNoDelay();
                 ctx.clients.add(start.accepted(ep, remote));
                 engine.counters().count(Counter.CONNECTIONS_ACCEPTED);
             } catch (IOException e) {

@@ -227,6 +227,9 @@ final class Http1Connection implements ClientConnection, Downstream {
     @Override
     public boolean encodeResponseHead(ByteBuffer source, HttpHead head, HeadWriter.ClientConnection kind, ResponseEdits edits,
             ByteBuffer out) {
+        if (kind != HeadWriter.ClientConnection.CLOSE) {
+            client.noDelay();   // kept alive: the next answer must not wait for this one's acknowledgement
+        }
         return HeadWriter.response(source, head, kind, edits, out);
     }
 
