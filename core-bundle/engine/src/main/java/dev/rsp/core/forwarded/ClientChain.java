@@ -98,6 +98,26 @@ public final class ClientChain {
         }
     }
 
+    /**
+     * The {@code proto=} of the first element of one {@code Forwarded} field value (the hop nearest the client), unquoted,
+     * or null when that element has none.
+     */
+    public static String firstProto(String value) {
+        for (String element : splitOutsideQuotes(value, ',')) {
+            if (element.isBlank()) {
+                continue;
+            }
+            for (String pair : splitOutsideQuotes(element, ';')) {
+                int eq = pair.indexOf('=');
+                if (eq > 0 && pair.substring(0, eq).strip().equalsIgnoreCase("proto")) {
+                    return unquote(pair.substring(eq + 1).strip());
+                }
+            }
+            return null;
+        }
+        return null;
+    }
+
     private static List<String> splitOutsideQuotes(String s, char separator) {
         java.util.ArrayList<String> parts = new java.util.ArrayList<>(2);
         boolean quoted = false;

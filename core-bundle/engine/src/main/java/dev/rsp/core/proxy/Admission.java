@@ -74,7 +74,7 @@ final class Admission {
             counters.count(Counter.ACME_HTTP01_ANSWERED);
             return new Answered(answer.get());
         }
-        LocalAnswer redirect = engine.settings().httpsRedirect().answer(down.tls(), canonical, request.target());
+        LocalAnswer redirect = engine.settings().httpsRedirect().answer(facts.https, canonical, request.target());
         if (redirect != null) {
             counters.count(Counter.REDIRECT_HTTPS);
             return new Answered(redirect);

@@ -84,7 +84,7 @@ final class BackendAttempts {
         if (ruleMask != 0) {
             x.count(Counter.HEADERS_REQUEST_EDITED);
         }
-        ByteBuffer head = upstream.writeHead(fields, new HeadWriter.Forwarding(down.clientIp(), down.tls(),
+        ByteBuffer head = upstream.writeHead(fields, new HeadWriter.Forwarding(down.clientIp(), facts.https,
                 facts.upgradeOffered, facts.http10, engine.settings().via(), facts.trustedPeer,
                 engine.settings().forwarded().header(), rules, ruleMask));
         if (head == null) {

@@ -23,6 +23,11 @@ final class ExchangeFacts {
     String clientIp;
     /** The connection's client is in {@code forwarded.trusted}: its forwarding lists are kept and appended to. */
     boolean trustedPeer;
+    /**
+     * The client's scheme is https: rsp terminated its TLS, or a trusted peer said so ({@link RealClient}). Decides the
+     * HTTPS redirect, X-Forwarded-Proto and Forwarded's proto, HSTS and the scheme of rewritten Locations.
+     */
+    boolean https;
     /** The largest request body this request's host allows ({@link BodyLimits}); 0: none. */
     long bodyLimit;
     /** A TLS passthrough connection: routed by its server name and relayed byte for byte, no HTTP. */

@@ -23,6 +23,7 @@ final class HeadWriter {
      * What the request head for the backend adds to the client's.
      *
      * @param clientIp    the peer: the connection's client address, appended to X-Forwarded-For and Forwarded
+     * @param tls         the client's scheme is https ({@code ExchangeFacts.https}): X-Forwarded-Proto and Forwarded's proto
      * @param upgrade     the Upgrade offers to forward (see {@link UpgradePolicy#offered}), "" for none
      * @param via         whether to add {@code Via} ({@code forwarded.via})
      * @param trustedPeer the peer is in {@code forwarded.trusted}: its X-Forwarded-For and Forwarded are kept (and

@@ -266,7 +266,7 @@ final class Relay {
         HeadWriter.ClientConnection cc = facts.upgraded ? HeadWriter.ClientConnection.UPGRADE
                 : facts.closeAfter ? HeadWriter.ClientConnection.CLOSE
                 : facts.http10 ? HeadWriter.ClientConnection.KEEP_ALIVE_10 : HeadWriter.ClientConnection.KEEP_ALIVE_11;
-        ResponseEdits edits = ctx.responseEdits(engine.counters()).prepare(engine, down.tls(), facts.host, facts.forwardedHost,
+        ResponseEdits edits = ctx.responseEdits(engine.counters()).prepare(engine, facts.https, facts.host, facts.forwardedHost,
                 backend.backend(), be.input(), rh);
         if (!down.encodeResponseHead(be.input(), rh, cc, edits, responseHead)) {
             x.count(Counter.BACKEND_HEAD_TOO_LARGE);

@@ -70,6 +70,48 @@ class HttpsRedirectTest extends StubProxyFixture {
         assertEquals("2 301 https://h2.example.com/x?y=1", out);
     }
 
+    /** One request with {@code extra} fields; the status and, when it was proxied, what the backend heard. */
+    private String ask(String extra) throws Exception {
+        try (TestClient c = new TestClient(proxy.address())) {
+            c.send("GET /x HTTP/1.1\r\nHost: shop.example.com\r\n" + extra + "\r\n");
+            TestClient.Response r = c.read(false);
+            return r.status() + (r.status() == 200 ? " " + r.text() : " " + r.header("location"));
+        }
+    }
+
+    @Test
+    void behindATrustedBalancerThatTerminatedTlsItsHttpsRequestsAreServedNotRedirectedInALoop() throws Exception {
+        start((r, in, out) -> {
+            StubBackend.respond(out, 200, "proto=" + r.header("x-forwarded-proto") + " fwd=" + r.header("forwarded"));
+            return true;
+        }, Map.of("redirect.https", "*", "forwarded.trusted", "127.0.0.1/32", "forwarded.header", "both"));
+        assertEquals("200 proto=https fwd=proto=https;for=192.0.2.7, for=127.0.0.1;proto=https;host=\"shop.example.com\"",
+                ask("X-Forwarded-Proto: https\r\nForwarded: proto=https;for=192.0.2.7\r\n"),
+                "the balancer's https is believed and passed on, in both lists");
+        assertEquals("200 proto=https fwd=null", askX("X-Forwarded-Proto: HTTPS, http\r\n"), "its first value is the client's");
+        assertEquals("301 https://shop.example.com/x", ask("X-Forwarded-Proto: http\r\n"), "a plain request it took is redirected");
+        assertEquals("301 https://shop.example.com/x", ask(""), "no claim: rsp's own connection is plain");
+    }
+
+    /** {@link #ask} without a Forwarded field, for a configuration that reads X-Forwarded-Proto when Forwarded is absent. */
+    private String askX(String extra) throws Exception {
+        String answer = ask(extra);
+        return answer.replaceAll(" fwd=.*", " fwd=null");
+    }
+
+    @Test
+    void anUntrustedPeerClaimingHttpsIsRedirectedAndItsClaimIsReplaced() throws Exception {
+        start((r, in, out) -> {
+            StubBackend.respond(out, 200, "proto=" + r.header("x-forwarded-proto"));
+            return true;
+        }, Map.of("redirect.https", "other.example.com", "forwarded.trusted", "10.0.0.0/8"));
+        try (TestClient c = new TestClient(proxy.address())) {
+            c.send("GET /x HTTP/1.1\r\nHost: other.example.com\r\nX-Forwarded-Proto: https\r\n\r\n");
+            assertEquals(301, c.read(false).status());
+        }
+        assertEquals("200 proto=http", ask("X-Forwarded-Proto: https\r\n"), "the backend hears rsp's own view");
+    }
+
     @Test
     void badValuesAreRefusedNamingTheKey() {
         ProxySettings.Parsed p = ProxySettings.from(CoreConfigs.with(Map.of("redirect.https.status", "302",
