@@ -10,8 +10,11 @@
 # then prints the medians, the ratios rsp/HAProxy, rsp/nginx, rsp/direct and rsp/faster-of-the-two, and writes them
 # as JSON (summary.json in the results directory).
 #
+# With OVERLOAD=1 it also runs bench/overload.sh (bursts, idle connections, aborts; rsp, HAProxy and nginx, ~6 more
+# minutes at BURSTS=3 SETTLE=30 IDLE_STEPS="5000 10000" ABORTS=3) and adds its memory rows to the table.
 # Knobs (env): REPS=3 DUR=8 WARM=2 PREWARM=10 PIN=split01 RSP_PORT=8003 ANCHOR=<path to anchor-bench.sh>
-#              MEMORY=1 HOSTS=1 (0 skips the memory or the hosts row) RSP_BUFFER_SIZE=16384
+#              MEMORY=1 HOSTS=1 (0 skips the memory or the hosts row) OVERLOAD=0 RSP_BUFFER_SIZE=16384
+#              RSP_CORE_EXTRA=<more rsp.core lines, e.g. 'buffer.bulk.size = 0' for an A/B>
 #              OUT_DIR=<results dir, default bench/results/<date>>
 set -Eeuo pipefail
 
@@ -44,4 +47,10 @@ if [ "${HOSTS:-1}" = 1 ]; then
   "$ROOT/bench/hosts.sh" | tee "$OUT_DIR/hosts.tsv"
 fi
 
-python3 "$ROOT/bench/summarize.py" "$OUT_DIR/runs.tsv" "$OUT_DIR/memory.tsv" "$OUT_DIR/summary.json" "$OUT_DIR/hosts.tsv"
+if [ "${OVERLOAD:-0}" = 1 ]; then
+  BURSTS=${BURSTS:-3} SETTLE=${SETTLE:-30} IDLE_STEPS=${IDLE_STEPS:-"5000 10000"} ABORTS=${ABORTS:-3} \
+    OUT_DIR="$OUT_DIR/overload" "$ROOT/bench/overload.sh" | tee "$OUT_DIR/overload.log"
+fi
+
+python3 "$ROOT/bench/summarize.py" "$OUT_DIR/runs.tsv" "$OUT_DIR/memory.tsv" "$OUT_DIR/summary.json" "$OUT_DIR/hosts.tsv" \
+  "$OUT_DIR/overload/overload.txt"

@@ -2,7 +2,8 @@
 """Summarizes a bench run: medians per case and target from the anchor script's runs.tsv, the memory row from
 memory.tsv, the 10,000-hosts row from hosts.tsv, the ratios of rsp to HAProxy, nginx, direct and the faster of
 HAProxy and nginx, and the targets of the benchmark issue. Writes JSON and prints a table.
-Usage: summarize.py runs.tsv memory.tsv summary.json [hosts.tsv]"""
+Also the overload rows (RSS fresh, peak over the bursts, settled; idle RSS) from bench/overload.sh's overload.txt.
+Usage: summarize.py runs.tsv memory.tsv summary.json [hosts.tsv [overload.txt]]"""
 import csv
 import json
 import os
@@ -11,6 +12,7 @@ import sys
 
 runs_path, memory_path, out_path = sys.argv[1], sys.argv[2], sys.argv[3]
 hosts_path = sys.argv[4] if len(sys.argv) > 4 else ""
+overload_path = sys.argv[5] if len(sys.argv) > 5 else ""
 
 rows = {}
 with open(runs_path) as f:
@@ -64,6 +66,20 @@ if hosts_path and os.path.exists(hosts_path):
         hosts["rsp-lua/rsp"] = ratio(hosts["rsp-lua"]["rps"], hosts["rsp"]["rps"])
     summary["hosts_10000"] = hosts
 
+if overload_path and os.path.exists(overload_path):
+    over = {}
+    with open(overload_path) as f:
+        for line in f:
+            parts = line.rstrip("\n").split("\t")
+            if len(parts) >= 4 and parts[0] == "bursts":
+                mib = [float(x) for x in parts[3].split()]
+                over.setdefault(parts[1], {}).update(
+                    {"fresh_mib": mib[0], "peak_mib": max(mib[1:-1] or mib), "settled_mib": mib[-1]})
+            elif len(parts) >= 4 and parts[0] == "idle":
+                mib = [float(x) for x in parts[3].split()]
+                over.setdefault(parts[1], {}).update({"idle_0_mib": mib[0], "idle_last_mib": mib[-1]})
+    summary["overload"] = over
+
 cs = summary["cases"]
 mem = summary["memory"]
 summary["targets"] = {
@@ -93,6 +109,9 @@ for case, c in cs.items():
 for t, m in mem.items():
     if isinstance(m, dict):
         print("memory %-8s %8.0f bytes per idle keep-alive connection" % (t, m["bytes_per_connection"]))
+for t, o in summary.get("overload", {}).items():
+    print("bursts %-8s RSS MiB fresh %s, peak %s, settled %s; idle connections RSS MiB %s -> %s" % (
+        t, o.get("fresh_mib"), o.get("peak_mib"), o.get("settled_mib"), o.get("idle_0_mib"), o.get("idle_last_mib")))
 if "hosts_10000" in summary:
     h = summary["hosts_10000"]
     print("10,000 hosts: " + ", ".join("%s %.0f req/s p99 %.2f ms" % (t, v["rps"], v["p99_ms"])
