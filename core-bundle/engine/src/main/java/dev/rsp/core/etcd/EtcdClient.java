@@ -23,6 +23,10 @@ import java.util.Map;
  * values travel base64-encoded, revisions as decimal strings; fields at their default (an empty value, a PUT's event
  * type) are left out by the gateway.
  *
+ * <p>TLS and authentication follow {@link EtcdAccess}: with a user, rsp exchanges the password for a token
+ * ({@code POST /v3/auth/authenticate}) before its first call, sends it as {@code Authorization}, and exchanges it
+ * again once when etcd refuses it (401: a simple token expired, or a member that does not know it).
+ *
  * <p>Every call blocks the calling thread (the source's own thread, never a loop) and is bounded: connect and request
  * timeouts, {@code limits.response.bytes} for an answer or a watch line, {@code limits.keys} for a read.
  */
@@ -55,11 +59,66 @@ final class EtcdClient {
 
     private final HttpClient http;
     private final EtcdSettings settings;
+    /** The token of the last authentication; null before it, or once etcd refused it. */
+    private volatile String token;
 
     EtcdClient(EtcdSettings settings) {
         this.settings = settings;
-        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofMillis(settings.connectMs())).build();
+        HttpClient.Builder b = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofMillis(settings.connectMs()));
+        if (settings.access().sslContext() != null) {
+            b.sslContext(settings.access().sslContext());
+        }
+        this.http = b.build();
+    }
+
+    /**
+     * POSTs {@code body} to {@code path}, authenticated when a user is configured: the token is fetched first, and
+     * fetched again (once) when etcd answers 401.
+     */
+    private HttpResponse<InputStream> send(URI endpoint, String path, Map<String, Object> body)
+            throws IOException, InterruptedException {
+        EtcdAccess access = settings.access();
+        if (access.authenticates() && token == null) {
+            token = authenticate(endpoint);
+        }
+        HttpResponse<InputStream> r = http.send(post(endpoint, path, body), HttpResponse.BodyHandlers.ofInputStream());
+        if (access.authenticates() && r.statusCode() == 401) {
+            r.body().close();
+            token = null;
+            token = authenticate(endpoint);
+            r = http.send(post(endpoint, path, body), HttpResponse.BodyHandlers.ofInputStream());
+        }
+        return r;
+    }
+
+    /** Exchanges the user's password for a token at {@code endpoint}. */
+    private String authenticate(URI endpoint) throws IOException, InterruptedException {
+        EtcdAccess access = settings.access();
+        Map<String, Object> credentials = new LinkedHashMap<>();
+        credentials.put("name", access.username());
+        credentials.put("password", access.password());
+        HttpResponse<InputStream> r = http.send(post(endpoint, "/v3/auth/authenticate", credentials),
+                HttpResponse.BodyHandlers.ofInputStream());
+        String text;
+        try (InputStream in = r.body()) {
+            text = readBounded(in, "the answer to an authentication");
+        }
+        if (r.statusCode() != 200) {
+            throw new Refused("etcd refused user '" + access.username() + "' (HTTP " + r.statusCode() + "): " + EtcdText.cut(text));
+        }
+        Object t = object(text).get("token");
+        if (!(t instanceof String s) || s.isEmpty()) {
+            throw new Refused("etcd authenticated user '" + access.username() + "' but sent no token (is authentication on?)");
+        }
+        return s;
+    }
+
+    /** {@code HTTP <status> to <what>: <body>}, with advice when etcd wants a user rsp was not given. */
+    private String refusal(int status, String what, String text) {
+        String advice = !settings.access().authenticates() && (status == 401 || text.contains("user name is empty"))
+                ? " (etcd has authentication on: set username and password.file)" : "";
+        return "HTTP " + status + " to " + what + ": " + EtcdText.cut(text) + advice;
     }
 
     /** Every key under the prefix (at most {@code limits.keys}, else {@link TooManyKeys}). */
@@ -68,14 +127,13 @@ final class EtcdClient {
         body.put("key", b64(settings.prefix()));
         body.put("range_end", b64(prefixEnd(settings.prefix())));
         body.put("limit", String.valueOf(settings.maxKeys() + 1L));
-        HttpResponse<InputStream> response = http.send(post(endpoint, "/v3/kv/range", body),
-                HttpResponse.BodyHandlers.ofInputStream());
+        HttpResponse<InputStream> response = send(endpoint, "/v3/kv/range", body);
         String text;
         try (InputStream in = response.body()) {
             text = readBounded(in, "the answer to a read");
         }
         if (response.statusCode() != 200) {
-            throw new Refused("HTTP " + response.statusCode() + " to a read: " + EtcdText.cut(text));
+            throw new Refused(refusal(response.statusCode(), "a read", text));
         }
         Map<String, Object> o = object(text);
         Map<String, Object> header = EtcdText.member(o, "header");
@@ -101,22 +159,25 @@ final class EtcdClient {
         create.put("range_end", b64(prefixEnd(settings.prefix())));
         create.put("start_revision", String.valueOf(fromRevision));
         create.put("progress_notify", true);
-        HttpResponse<InputStream> response = http.send(post(endpoint, "/v3/watch", Map.of("create_request", create)),
-                HttpResponse.BodyHandlers.ofInputStream());
+        HttpResponse<InputStream> response = send(endpoint, "/v3/watch", Map.of("create_request", create));
         if (response.statusCode() != 200) {
             String text;
             try (InputStream in = response.body()) {
                 text = readBounded(in, "the answer to a watch");
             }
-            throw new Refused("HTTP " + response.statusCode() + " to a watch: " + EtcdText.cut(text));
+            throw new Refused(refusal(response.statusCode(), "a watch", text));
         }
         return new WatchLines(response.body(), settings.maxResponseBytes());
     }
 
     private HttpRequest post(URI endpoint, String path, Map<String, Object> body) {
-        return HttpRequest.newBuilder(endpoint.resolve(path)).timeout(Duration.ofMillis(settings.requestMs()))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(Json.write(body))).build();
+        HttpRequest.Builder b = HttpRequest.newBuilder(endpoint.resolve(path)).timeout(Duration.ofMillis(settings.requestMs()))
+                .header("Content-Type", "application/json");
+        String t = token;
+        if (t != null && !path.equals("/v3/auth/authenticate")) {
+            b.header("Authorization", t);
+        }
+        return b.POST(HttpRequest.BodyPublishers.ofString(Json.write(body))).build();
     }
 
     private String readBounded(InputStream in, String what) throws IOException {

@@ -49,4 +49,22 @@ public @interface EtcdConfig {
 
     @AttributeDefinition(description = "Largest answer to a read of the prefix, and longest line of a watch, in bytes")
     int limits_response_bytes() default 16 << 20;
+
+    @AttributeDefinition(description = "PEM file of the authorities that sign etcd's server certificates, for https:// "
+            + "endpoints; empty: the JDK's default trust store. Relative to rsp's home")
+    String tls_ca() default "";
+
+    @AttributeDefinition(description = "PEM file of rsp's client certificate (and its chain) for an etcd run with "
+            + "--client-cert-auth; set with tls.key")
+    String tls_cert() default "";
+
+    @AttributeDefinition(description = "PEM file of that certificate's private key, unencrypted: PKCS#8 (BEGIN PRIVATE KEY) "
+            + "or RSA PKCS#1; set with tls.cert")
+    String tls_key() default "";
+
+    @AttributeDefinition(description = "etcd user rsp authenticates as when etcd runs with authentication on; empty: none")
+    String username() default "";
+
+    @AttributeDefinition(description = "File whose first line is that user's password (kept out of this file); set with username")
+    String password_file() default "";
 }

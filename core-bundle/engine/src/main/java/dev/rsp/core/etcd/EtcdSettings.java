@@ -16,10 +16,11 @@ import java.util.Map;
  * @param prefix      ends with {@code /}
  * @param config      whether {@code <prefix>config/} overlays the configuration files
  * @param allowEmpty  whether etcd may remove every backend
+ * @param access      TLS and authentication ({@link EtcdAccess#NONE}: plain http, no user)
  */
 public record EtcdSettings(List<URI> endpoints, String prefix, boolean config, boolean allowEmpty, long connectMs,
         long requestMs, long idleMs, long backoffMinMs, long backoffMaxMs, long coalesceMs, int maxKeys,
-        int maxValueBytes, int maxResponseBytes) {
+        int maxValueBytes, int maxResponseBytes, EtcdAccess access) {
 
     public static final String PID = "rsp.etcd";
     public static final Schema SCHEMA = Schema.fromAnnotation(PID, EtcdConfig.class).sizes("limits.value.bytes",
@@ -55,6 +56,8 @@ public record EtcdSettings(List<URI> endpoints, String prefix, boolean config, b
                 endpoints.add(URI.create(strip(e)));
             }
         }
+        List<String> warnings = new ArrayList<>(r.warnings());
+        EtcdAccess access = errors.isEmpty() ? EtcdAccess.read(c, endpoints, errors, warnings) : EtcdAccess.NONE;
         if (c.endpoints().length == 0) {
             errors.add(PID + ": endpoints is empty: name at least one http://host:port");
         }
@@ -81,31 +84,32 @@ public record EtcdSettings(List<URI> endpoints, String prefix, boolean config, b
         range(errors, "limits.value.bytes", c.limits_value_bytes(), 16, 64 << 20);
         range(errors, "limits.response.bytes", c.limits_response_bytes(), 1024, 1 << 30);
         if (!errors.isEmpty()) {
-            return new Invalid(errors, r.warnings());
+            return new Invalid(errors, warnings);
         }
         return new Valid(new EtcdSettings(endpoints, prefix, config.equals("on"), empty.equals("allow"),
                 c.timeout_connect_ms(), c.timeout_request_ms(), c.watch_idle_timeout_ms(), c.backoff_min_ms(),
-                c.backoff_max_ms(), c.coalesce_ms(), c.limits_keys(), c.limits_value_bytes(), c.limits_response_bytes()),
-                r.warnings());
+                c.backoff_max_ms(), c.coalesce_ms(), c.limits_keys(), c.limits_value_bytes(), c.limits_response_bytes(),
+                access), warnings);
     }
 
-    /** Why {@code endpoint} is not {@code http://host:port}, or null. */
+    /** Why {@code endpoint} is not {@code http://host:port} or {@code https://host:port}, or null. */
     static String endpointProblem(String endpoint) {
         String e = strip(endpoint);
         URI u;
         try {
             u = new URI(e);
         } catch (URISyntaxException x) {
-            return "not a URL (" + x.getReason() + "); expected http://host:port";
+            return "not a URL (" + x.getReason() + "); expected http://host:port or https://host:port";
         }
-        if ("https".equalsIgnoreCase(u.getScheme())) {
-            return "https is not supported (no TLS to etcd yet); expected http://host:port";
+        boolean scheme = "http".equalsIgnoreCase(u.getScheme()) || "https".equalsIgnoreCase(u.getScheme());
+        if (!scheme || u.getHost() == null || u.getPort() < 1) {
+            return "expected http://host:port or https://host:port";
         }
-        if (!"http".equalsIgnoreCase(u.getScheme()) || u.getHost() == null || u.getPort() < 1) {
-            return "expected http://host:port";
+        if (u.getUserInfo() != null) {
+            return "a user in the URL is not read; set username and password.file";
         }
-        if (u.getUserInfo() != null || (u.getRawPath() != null && !u.getRawPath().isEmpty()) || u.getRawQuery() != null) {
-            return "expected http://host:port without user, path or query (no authentication to etcd yet)";
+        if ((u.getRawPath() != null && !u.getRawPath().isEmpty()) || u.getRawQuery() != null) {
+            return "expected http(s)://host:port without path or query";
         }
         return null;
     }

@@ -1,24 +1,17 @@
 package dev.rsp.core.proxy;
 
+import dev.rsp.core.net.PemFiles;
 import dev.rsp.spi.routing.Backend;
 import java.io.IOException;
-import java.io.ByteArrayInputStream;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
-import java.security.cert.Certificate;
-import java.security.cert.CertificateException;
-import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
@@ -65,7 +58,7 @@ final class BackendTls {
         List<X509Certificate> authorities = new ArrayList<>();
         if (!path.isEmpty()) {
             Path file = resolve(path);
-            Optional<String> problem = read(file, authorities);
+            Optional<String> problem = PemFiles.certificates(file, authorities);
             if (problem.isPresent()) {
                 errors.add(KEY + " = '" + configured + "': " + problem.get());
                 path = "";
@@ -82,47 +75,8 @@ final class BackendTls {
 
     /** {@code configured} against rsp's home, as for {@code errors.dir}. */
     static Path resolve(String configured) {
-        return Path.of(System.getProperty("rsp.home", ".")).resolve(configured).toAbsolutePath().normalize();
+        return PemFiles.resolve(configured);
     }
-
-    /**
-     * The {@code CERTIFICATE} blocks of a PEM file; any other text (comments, as in distributions' bundles, a key
-     * block) is passed over. Empty when all went well, else why not.
-     */
-    private static Optional<String> read(Path file, List<X509Certificate> into) {
-        if (!Files.isRegularFile(file)) {
-            return Optional.of("no such file (" + file + ")");
-        }
-        String text;
-        try {
-            if (Files.size(file) > MAX_FILE_BYTES) {
-                return Optional.of(file + " is larger than " + MAX_FILE_BYTES + " bytes; a PEM bundle of authorities is far smaller");
-            }
-            text = Files.readString(file, StandardCharsets.ISO_8859_1);
-        } catch (IOException e) {
-            return Optional.of("cannot read " + file + ": " + e.getMessage());
-        }
-        Matcher m = PEM_CERTIFICATE.matcher(text);
-        int block = 0;
-        while (m.find()) {
-            block++;
-            try {
-                Certificate c = CertificateFactory.getInstance("X.509")
-                        .generateCertificate(new ByteArrayInputStream(m.group().getBytes(StandardCharsets.ISO_8859_1)));
-                if (c instanceof X509Certificate x) {
-                    into.add(x);
-                }
-            } catch (CertificateException e) {
-                return Optional.of("certificate " + block + " of " + file + " is not readable: " + e.getMessage());
-            }
-        }
-        return into.isEmpty() ? Optional.of("no certificate in " + file + " (expected -----BEGIN CERTIFICATE----- blocks)")
-                : Optional.empty();
-    }
-
-    private static final long MAX_FILE_BYTES = 16 << 20;
-    private static final Pattern PEM_CERTIFICATE = Pattern.compile(
-            "-----BEGIN CERTIFICATE-----[A-Za-z0-9+/=\\s]*-----END CERTIFICATE-----");
 
     private static SSLContext verifyingContext(List<X509Certificate> authorities) throws GeneralSecurityException, IOException {
         TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
