@@ -28,6 +28,8 @@ final class Relay {
     private final Pipe requestPipe;
     private final Pipe responsePipe;
     private ByteBuffer responseHead;
+    /** The compressing stage of the current response, or null when it is relayed as it came. */
+    private GzipSource gzip;
 
     Relay(Exchange x, ProxyEngine engine, LoopContext ctx, Downstream down, Upstream upstream, ExchangeFacts facts) {
         this.x = x;
@@ -61,6 +63,7 @@ final class Relay {
     void release() {
         requestPipe.abort();
         responsePipe.abort();
+        closeGzip();
         ctx.givePipe(requestPipe);
         ctx.givePipe(responsePipe);
         if (responseHead != null) {
@@ -268,6 +271,14 @@ final class Relay {
                 : facts.http10 ? HeadWriter.ClientConnection.KEEP_ALIVE_10 : HeadWriter.ClientConnection.KEEP_ALIVE_11;
         ResponseEdits edits = ctx.responseEdits(engine.counters()).prepare(engine, down.tls(), facts.host, facts.forwardedHost,
                 backend.backend(), be.input(), rh);
+        CompressionSettings compression = engine.settings().compression();
+        ResponseCompression.Plan plan = compression.gzip()
+                ? ResponseCompression.plan(compression, facts, be.input(), rh, body, engine.counters())
+                : ResponseCompression.Plan.AS_IS;
+        edits = ctx.responseEdits(engine.counters()).encoding(edits, plan);
+        if (plan.compresses()) {
+            rh.reframeChunked(be.input());
+        }
         if (!down.encodeResponseHead(be.input(), rh, cc, edits, responseHead)) {
             x.count(Counter.BACKEND_HEAD_TOO_LARGE);
             upstream.drop();
@@ -277,8 +288,22 @@ final class Relay {
         be.input().position(rh.headEnd());
         facts.responseStarted = true;
         engine.counters().response(status);
-        responsePipe.start(be, down.responseSink(), responseHead, framing, body.length());
+        closeGzip();
+        if (plan.compresses()) {
+            gzip = new GzipSource(new BodyPieces(be, framing, body.length(), engine.newChunkedScanner()), be,
+                    compression.level(), ctx.loop, this::pumpDown, engine.counters());
+            responsePipe.start(gzip, down.responseSink(), responseHead, Pipe.Framing.CHUNKED, 0);
+        } else {
+            responsePipe.start(be, down.responseSink(), responseHead, framing, body.length());
+        }
         pumpDown();
+    }
+
+    private void closeGzip() {
+        if (gzip != null) {
+            gzip.close();
+            gzip = null;
+        }
     }
 
     void pumpDown() {
@@ -296,13 +321,20 @@ final class Relay {
                 } else if (facts.upgraded) {
                     startTunnel(Counter.EXCHANGE_UPGRADED);
                 } else {
+                    closeGzip();
                     facts.responseDone = true;
                     completeIfDone();
                 }
             }
             case TRUNCATED -> responseFailed(Counter.BACKEND_TRUNCATED_RESPONSE, "closed the connection mid-response");
             case REJECT -> responseFailed(Counter.BACKEND_BAD_CHUNK, "invalid chunked body: " + responsePipe.rejection().reason());
-            case SOURCE_FAILED -> responseFailed(Counter.BACKEND_READ_FAILED, "read failed: " + Upstream.reason(responsePipe.failure()));
+            case SOURCE_FAILED -> {
+                if (responsePipe.failure() instanceof BodyPieces.BadChunk bad) {
+                    responseFailed(Counter.BACKEND_BAD_CHUNK, "invalid chunked body: " + bad.getMessage());
+                } else {
+                    responseFailed(Counter.BACKEND_READ_FAILED, "read failed: " + Upstream.reason(responsePipe.failure()));
+                }
+            }
             case SINK_FAILED -> {
                 x.count(Counter.CLIENT_WRITE_FAILED);
                 x.abort();
