@@ -21,8 +21,10 @@ import java.util.zip.Deflater;
  * deflater's state (about 256 KB of native memory at zlib's defaults). When the backend has nothing more for now, what
  * was deflated is flushed (SYNC_FLUSH), so a body that trickles reaches the client as it comes.
  *
- * <p>Work that waits on no socket (input the deflater did not take yet, a flush or the end not yet written when the
- * pipe yielded) is resumed through the loop's task queue, since the selector would never report it.
+ * <p>Fairness: after {@link #YIELD_INPUT} backend bytes a read answers "nothing now", so the pipe gives the loop back;
+ * that, and any work that waits on no socket (input the deflater did not take yet, a flush or the end not yet written
+ * when the pipe yielded), is resumed through the loop's task queue, after the other connections' ready keys, since
+ * the selector would never report it.
  *
  * <p>Ownership: the window buffer and the deflater's native memory are this source's, given back by {@link #close}:
  * the relay closes it when the response is done and, in any case, when the exchange ends (done, client gone, backend
@@ -36,6 +38,11 @@ final class GzipSource implements ByteSource {
     /** Room before the data for its chunk-size line: up to 6 hex digits (a window of at most 1 MB) and CRLF. */
     private static final int SIZE_ROOM = 8;
     private static final byte[] CRLF = {'\r', '\n'};
+    /**
+     * Backend bytes deflated before the pipe is made to yield to the loop's other connections (deflating costs far
+     * more than copying: about a millisecond for this much at level 5).
+     */
+    static final int YIELD_INPUT = 64 * 1024;
 
     private final BodyPieces body;
     private final ByteSource backend;
@@ -56,6 +63,8 @@ final class GzipSource implements ByteSource {
     private boolean ended;
     private boolean closed;
     private boolean resumeQueued;
+    private boolean yielded;
+    private long inputSinceYield;
     private long bytesIn;
     private long bytesOut;
 
@@ -103,6 +112,13 @@ final class GzipSource implements ByteSource {
         if (w.hasRemaining() || lastChunkWritten) {
             return 0;
         }
+        if (inputSinceYield >= YIELD_INPUT) {
+            // "Nothing now": the pipe asks for read readiness, and wantRead queues the resume after other connections.
+            inputSinceYield = 0;
+            yielded = true;
+            return 0;
+        }
+        yielded = false;
         w.clear().position(SIZE_ROOM).limit(w.capacity() - CRLF.length);
         fill(w);
         int begin = SIZE_ROOM;
@@ -166,12 +182,16 @@ final class GzipSource implements ByteSource {
                 }
                 continue;
             }
+            if (inputSinceYield >= YIELD_INPUT) {
+                return;
+            }
             switch (body.next()) {
                 case DATA -> {
                     ByteBuffer piece = body.piece();
                     int start = piece.position();
                     crc.update(piece);
                     bytesIn += piece.position() - start;
+                    inputSinceYield += piece.position() - start;
                     piece.position(start);
                     deflater.setInput(piece);
                     unflushed = true;
@@ -250,7 +270,7 @@ final class GzipSource implements ByteSource {
         if (closed || ended || lastChunkWritten) {
             return false;
         }
-        return flushing || finishing || truncated || !deflater.needsInput() || body.progressWithoutSocket();
+        return yielded || flushing || finishing || truncated || !deflater.needsInput() || body.progressWithoutSocket();
     }
 
     /**
