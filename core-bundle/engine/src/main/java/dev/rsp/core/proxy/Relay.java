@@ -28,8 +28,7 @@ final class Relay {
     private final Pipe requestPipe;
     private final Pipe responsePipe;
     private ByteBuffer responseHead;
-    /** The compressing stage of the current response, or null when it is relayed as it came. */
-    private GzipSource gzip;
+    private final CompressionStage compression = new CompressionStage();
 
     Relay(Exchange x, ProxyEngine engine, LoopContext ctx, Downstream down, Upstream upstream, ExchangeFacts facts) {
         this.x = x;
@@ -63,7 +62,7 @@ final class Relay {
     void release() {
         requestPipe.abort();
         responsePipe.abort();
-        closeGzip();
+        compression.close();
         ctx.givePipe(requestPipe);
         ctx.givePipe(responsePipe);
         if (responseHead != null) {
@@ -271,14 +270,7 @@ final class Relay {
                 : facts.http10 ? HeadWriter.ClientConnection.KEEP_ALIVE_10 : HeadWriter.ClientConnection.KEEP_ALIVE_11;
         ResponseEdits edits = ctx.responseEdits(engine.counters()).prepare(engine, down.tls(), facts.host, facts.forwardedHost,
                 backend.backend(), be.input(), rh);
-        CompressionSettings compression = engine.settings().compression();
-        ResponseCompression.Plan plan = compression.gzip()
-                ? ResponseCompression.plan(compression, facts, be.input(), rh, body, engine.counters())
-                : ResponseCompression.Plan.AS_IS;
-        edits = ctx.responseEdits(engine.counters()).encoding(edits, plan);
-        if (plan.compresses()) {
-            rh.reframeChunked(be.input());
-        }
+        edits = compression.plan(engine, ctx, facts, be.input(), rh, body, edits);
         if (!down.encodeResponseHead(be.input(), rh, cc, edits, responseHead)) {
             x.count(Counter.BACKEND_HEAD_TOO_LARGE);
             upstream.drop();
@@ -288,22 +280,9 @@ final class Relay {
         be.input().position(rh.headEnd());
         facts.responseStarted = true;
         engine.counters().response(status);
-        closeGzip();
-        if (plan.compresses()) {
-            gzip = new GzipSource(new BodyPieces(be, framing, body.length(), engine.newChunkedScanner()), be,
-                    compression.level(), ctx.loop, this::pumpDown, engine.counters());
-            responsePipe.start(gzip, down.responseSink(), responseHead, Pipe.Framing.CHUNKED, 0);
-        } else {
-            responsePipe.start(be, down.responseSink(), responseHead, framing, body.length());
-        }
+        responsePipe.start(compression.source(engine, ctx, be, body, this::pumpDown), down.responseSink(), responseHead,
+                compression.compresses() ? Pipe.Framing.CHUNKED : framing, body.length());
         pumpDown();
-    }
-
-    private void closeGzip() {
-        if (gzip != null) {
-            gzip.close();
-            gzip = null;
-        }
     }
 
     void pumpDown() {
@@ -321,7 +300,7 @@ final class Relay {
                 } else if (facts.upgraded) {
                     startTunnel(Counter.EXCHANGE_UPGRADED);
                 } else {
-                    closeGzip();
+                    compression.close();
                     facts.responseDone = true;
                     completeIfDone();
                 }

@@ -102,6 +102,12 @@ class CompressionTest extends StubProxyFixture {
                 out.flush();
                 return false;
             }
+            case "/badchunk" -> {
+                out.write(("HTTP/1.1 200 OK\r\n" + type + "\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\nzz\r\n")
+                        .getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+                return false;
+            }
             case "/stall" -> {
                 out.write(("HTTP/1.1 200 OK\r\n" + type + "\r\nContent-Length: " + TEXT.length + "\r\n\r\n")
                         .getBytes(StandardCharsets.US_ASCII));
@@ -342,6 +348,13 @@ class CompressionTest extends StubProxyFixture {
             assertEquals(1, GzipSource.live());
         }
         assertTrue(ProxyHarness.await(() -> GzipSource.live() == 0, 5_000), "after the client left");
+        // The backend's chunked framing goes wrong.
+        try (TestClient c = new TestClient(proxy.address())) {
+            c.send("GET /badchunk HTTP/1.1\r\nHost: x.example\r\n" + GZIP + "\r\n");
+            c.in.readAllBytes();
+        }
+        assertTrue(ProxyHarness.await(() -> counted(Counter.BACKEND_BAD_CHUNK) == 1, 5_000), "counted as a bad chunk");
+        assertTrue(ProxyHarness.await(() -> GzipSource.live() == 0, 5_000), "after a bad chunk");
         // The backend stops sending: the backend timeout ends the exchange.
         try (TestClient c = new TestClient(proxy.address())) {
             c.send("GET /stall HTTP/1.1\r\nHost: x.example\r\n" + GZIP + "\r\n");
