@@ -103,12 +103,44 @@ class CompressionIT {
                     return false;
                 }
             }, log);
+
+            // A bad value while running: one line naming it, and the running configuration (gzip) stays.
+            Path core = home.etc().resolve("rsp.core.cfg");
+            String running = Files.readString(core);
+            RspHome.writeAtomically(core, running + "\ncompression.level = 12\n");
+            Waits.logLine(log, "rsp.core: compression.level must be 1 (fastest) to 9 (smallest), not 12; keeping the "
+                    + "previous configuration", 1);
+            assertTrue(curl("-sS", "--compressed", "-D", "-", "-o", "/dev/null", base + "/page").toLowerCase(Locale.ROOT)
+                    .contains("content-encoding: gzip"));
+            // Switched off while running: plain bodies, no Vary.
+            RspHome.writeAtomically(core, running.replace("compression = gzip", "compression = off"));
+            Waits.until("compression switched off", () -> {
+                try {
+                    return !curl("-sS", "--compressed", "-D", "-", "-o", "/dev/null", base + "/page").toLowerCase(Locale.ROOT)
+                            .contains("content-encoding");
+                } catch (Exception | AssertionError e) {
+                    return false;
+                }
+            }, log);
             String out = Files.readString(log, StandardCharsets.UTF_8);
             assertFalse(out.contains("\tat ") || out.contains("Exception"), out);
         } finally {
             RspHome.stop(rsp);
             backend.stop(0);
         }
+    }
+
+    @Test
+    void badValuesAreNamedByCheck() throws Exception {
+        RspHome home = RspHome.copyTo(tmp.resolve("rsp"));
+        home.core("compression", "brotli").core("compression.types", "text").core("compression.hosts", "bad host");
+        Process check = new ProcessBuilder(home.dir.resolve("bin/rsp").toString(), "check").redirectErrorStream(true).start();
+        String checked = new String(check.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(check.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(1, check.exitValue(), checked);
+        assertTrue(checked.contains("compression must be off or gzip, not 'brotli'"), checked);
+        assertTrue(checked.contains("compression.types: 'text' is not a media type"), checked);
+        assertTrue(checked.contains("compression.hosts = 'bad host'"), checked);
     }
 
     /** /page: the page with a Content-Length; /stream: the same page streamed (chunked); else a type never compressed. */
