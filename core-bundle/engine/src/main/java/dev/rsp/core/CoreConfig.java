@@ -306,4 +306,29 @@ public @interface CoreConfig {
             + "response keeps filling its buffer.size one (fewer system calls per MiB); 0: off. Above buffer.size, at most "
             + "1048576. Applied at start")
     int buffer_bulk_size() default 65536;
+
+    @AttributeDefinition(description = "Response compression: off, or gzip (for a client whose Accept-Encoding takes it, "
+            + "a response of a compression.types type the backend did not compress). Costs CPU on the loop threads")
+    String compression() default "off";
+
+    @AttributeDefinition(description = "Media types compressed (no parameters; type/* covers a type), comma-separated")
+    String compression_types() default "text/html, text/css, text/plain, text/javascript, text/xml, text/csv, "
+            + "text/markdown, application/javascript, application/json, application/xml, application/xhtml+xml, "
+            + "application/rss+xml, application/atom+xml, application/ld+json, application/manifest+json, "
+            + "application/geo+json, application/wasm, image/svg+xml, image/x-icon";
+
+    @AttributeDefinition(description = "A response whose Content-Length is below this many bytes is sent uncompressed "
+            + "(a size: 1k); one without a length is compressed")
+    long compression_min_bytes() default 1024;
+
+    @AttributeDefinition(description = "Deflate level of compressed responses: 1 (fastest) to 9 (smallest)")
+    int compression_level() default 5;
+
+    @AttributeDefinition(description = "Hosts whose responses are compressed (example.com, *.example.com, *), "
+            + "comma-separated; empty: every host")
+    String compression_hosts() default "";
+
+    @AttributeDefinition(description = "Most responses compressed at once (each holds about 256 KB of zlib memory); "
+            + "beyond it responses are sent uncompressed (compression.skipped.busy)")
+    int compression_max_active() default 256;
 }

@@ -196,6 +196,23 @@ public final class HttpHead {
         return kinds[i] == FORWARDED;
     }
 
+    /**
+     * The body is forwarded re-encoded (compressed, its length unknown until the end): from now on the head says
+     * chunked and has no Content-Length, so that the writers of the head and body frame it so. Call only on a head
+     * whose body is about to be relayed, before its head is written; {@code buf} holds it.
+     */
+    public void reframeChunked(ByteBuffer buf) {
+        for (int f = 0; f < count; f++) {
+            if (nameIs(buf, f, "content-length") || nameIs(buf, f, "transfer-encoding")) {
+                kinds[f] = FRAMING;
+            }
+        }
+        contentLength = -1;
+        chunked = true;
+        transferCodings = "chunked";
+        framingRewritten = true;
+    }
+
     /** The Content-Length, or -1 when absent. */
     public long contentLength() {
         return contentLength;

@@ -284,7 +284,25 @@ public enum Counter {
             "An export batch given up: the collector answered other than 2xx, 429, 502, 503 or 504, or still failed after tracing.otlp.tries sends"),
     TRACE_EXPORT_RETRIED("trace.export.retried", "An export batch sent again after 429, 502, 503, 504 or a network error"),
     BUFFER_BULK_TAKEN("buffer.bulk.taken",
-            "A backend connection's input moved up to a buffer of buffer.bulk.size during a large response (counted every buffer.pool.decay.ms)");
+            "A backend connection's input moved up to a buffer of buffer.bulk.size during a large response (counted every buffer.pool.decay.ms)"),
+    COMPRESSION_RESPONSES("compression.responses",
+            "A response gzipped on its way to the client (compression)"),
+    COMPRESSION_BYTES_IN("compression.bytes.in",
+            "Body bytes that went into compression (backend content, framing excluded)"),
+    COMPRESSION_BYTES_OUT("compression.bytes.out",
+            "Bytes compression made of them (gzip member, chunk framing excluded)"),
+    COMPRESSION_SKIPPED_CLIENT("compression.skipped.client",
+            "A compressible response sent uncompressed: the client's Accept-Encoding does not take gzip, or it speaks HTTP/1.0"),
+    COMPRESSION_SKIPPED_SMALL("compression.skipped.small",
+            "A compressible response sent uncompressed: its Content-Length is below compression.min.bytes"),
+    COMPRESSION_SKIPPED_ENCODED("compression.skipped.encoded",
+            "A compressible response sent as it came: the backend encoded it already (Content-Encoding)"),
+    COMPRESSION_SKIPPED_RANGE("compression.skipped.range",
+            "A compressible response sent uncompressed: a range (206 or Content-Range)"),
+    COMPRESSION_SKIPPED_NO_TRANSFORM("compression.skipped.no_transform",
+            "A compressible response sent uncompressed: its Cache-Control says no-transform"),
+    COMPRESSION_SKIPPED_BUSY("compression.skipped.busy",
+            "A compressible response sent uncompressed: compression.max.active responses were being compressed");
 
     private static final Map<String, Counter> BY_ID = new HashMap<>();
 

@@ -104,7 +104,7 @@ final class Exchange implements LoopHandler {
     void start(ExchangeRequest request, boolean keepAlive) {
         facts.trace = ExchangeTrace.begin(engine, ctx.traceIds, request);
         attempts.request(facts.trace.forwarded(request));
-        facts.begin(request, engine.settings().upgrades(), keepAlive);
+        facts.begin(request, engine.settings(), keepAlive);
         if (!request.upgrade().isEmpty() && !facts.upgradeOffered.equals(request.upgrade())) {
             count(Counter.REQUEST_UPGRADE_REMOVED);
         }

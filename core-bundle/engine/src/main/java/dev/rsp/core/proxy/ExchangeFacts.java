@@ -41,6 +41,8 @@ final class ExchangeFacts {
      */
     boolean bodyMayBeUnread;
     String strategy = "";
+    /** Compression is on and the request's Accept-Encoding takes gzip ({@link ResponseCompression}). */
+    boolean acceptsGzip;
 
     boolean requestSent;
     boolean responseHeadSeen;
@@ -77,7 +79,7 @@ final class ExchangeFacts {
     }
 
     /** A parsed request head. */
-    void begin(ExchangeRequest h, UpgradePolicy upgrades, boolean keepAlive) {
+    void begin(ExchangeRequest h, ProxySettings settings, boolean keepAlive) {
         method = h.method();
         target = h.target();
         http10 = h.versionMinor() == 0;
@@ -86,7 +88,8 @@ final class ExchangeFacts {
             case "GET", "HEAD", "OPTIONS", "PUT", "DELETE", "TRACE" -> true;
             default -> false;
         };
-        upgradeOffered = upgrades.offered(h);
+        upgradeOffered = settings.upgrades().offered(h);
+        acceptsGzip = settings.compression().gzip() && AcceptEncoding.acceptsGzip(h.header("accept-encoding").orElse(null));
         if (h.chunked()) {
             requestFraming = Pipe.Framing.CHUNKED;
         } else if (h.contentLength() > 0) {

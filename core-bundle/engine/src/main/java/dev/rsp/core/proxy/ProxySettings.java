@@ -66,7 +66,8 @@ public record ProxySettings(
         ForwardedPolicy forwarded,
         BodyLimits bodyLimits,
         dev.rsp.core.trace.TraceSettings tracing,
-        int bufferBulkSize) {
+        int bufferBulkSize,
+        CompressionSettings compression) {
 
     /** The outcome of reading a configuration. */
     public sealed interface Parsed permits Valid, Invalid {
@@ -141,6 +142,8 @@ public record ProxySettings(
                 c.tracing_otlp_endpoint(), c.tracing_otlp_queue_spans(), c.tracing_otlp_batch_spans(),
                 c.tracing_otlp_interval_ms(), c.tracing_otlp_timeout_ms(), c.tracing_otlp_tries(), c.tracing_service_name(),
                 c.tracing_otlp_headers(), errors);
+        CompressionSettings compression = CompressionSettings.parse(c.compression(), c.compression_types(),
+                c.compression_min_bytes(), c.compression_level(), c.compression_hosts(), c.compression_max_active(), errors);
         if (!errors.isEmpty()) {
             return new Invalid(errors);
         }
@@ -162,7 +165,7 @@ public record ProxySettings(
                 dns,
                 c.listen_reuseport(), ms(c.timeout_stop_new_ms()), ms(c.listen_reuseport_ready_ms()),
                 redirect, c.rewrite_location(),
-                forwarded, bodyLimits, tracing, c.buffer_bulk_size()));
+                forwarded, bodyLimits, tracing, c.buffer_bulk_size(), compression));
     }
 
     /** Parses a listener address with {@link Addresses} (never resolves); errors name the property. */

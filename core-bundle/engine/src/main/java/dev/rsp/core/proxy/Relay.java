@@ -28,6 +28,7 @@ final class Relay {
     private final Pipe requestPipe;
     private final Pipe responsePipe;
     private ByteBuffer responseHead;
+    private final CompressionStage compression = new CompressionStage();
 
     Relay(Exchange x, ProxyEngine engine, LoopContext ctx, Downstream down, Upstream upstream, ExchangeFacts facts) {
         this.x = x;
@@ -61,6 +62,7 @@ final class Relay {
     void release() {
         requestPipe.abort();
         responsePipe.abort();
+        compression.close();
         ctx.givePipe(requestPipe);
         ctx.givePipe(responsePipe);
         if (responseHead != null) {
@@ -268,6 +270,7 @@ final class Relay {
                 : facts.http10 ? HeadWriter.ClientConnection.KEEP_ALIVE_10 : HeadWriter.ClientConnection.KEEP_ALIVE_11;
         ResponseEdits edits = ctx.responseEdits(engine.counters()).prepare(engine, facts.https, facts.host, facts.forwardedHost,
                 backend.backend(), be.input(), rh);
+        edits = compression.plan(engine, ctx, facts, be.input(), rh, body, edits);
         if (!down.encodeResponseHead(be.input(), rh, cc, edits, responseHead)) {
             x.count(Counter.BACKEND_HEAD_TOO_LARGE);
             upstream.drop();
@@ -277,7 +280,8 @@ final class Relay {
         be.input().position(rh.headEnd());
         facts.responseStarted = true;
         engine.counters().response(status);
-        responsePipe.start(be, down.responseSink(), responseHead, framing, body.length());
+        responsePipe.start(compression.source(engine, ctx, be, body, this::pumpDown), down.responseSink(), responseHead,
+                compression.compresses() ? Pipe.Framing.CHUNKED : framing, body.length());
         pumpDown();
     }
 
@@ -296,13 +300,20 @@ final class Relay {
                 } else if (facts.upgraded) {
                     startTunnel(Counter.EXCHANGE_UPGRADED);
                 } else {
+                    compression.close();
                     facts.responseDone = true;
                     completeIfDone();
                 }
             }
             case TRUNCATED -> responseFailed(Counter.BACKEND_TRUNCATED_RESPONSE, "closed the connection mid-response");
             case REJECT -> responseFailed(Counter.BACKEND_BAD_CHUNK, "invalid chunked body: " + responsePipe.rejection().reason());
-            case SOURCE_FAILED -> responseFailed(Counter.BACKEND_READ_FAILED, "read failed: " + Upstream.reason(responsePipe.failure()));
+            case SOURCE_FAILED -> {
+                if (responsePipe.failure() instanceof BodyPieces.BadChunk bad) {
+                    responseFailed(Counter.BACKEND_BAD_CHUNK, "invalid chunked body: " + bad.getMessage());
+                } else {
+                    responseFailed(Counter.BACKEND_READ_FAILED, "read failed: " + Upstream.reason(responsePipe.failure()));
+                }
+            }
             case SINK_FAILED -> {
                 x.count(Counter.CLIENT_WRITE_FAILED);
                 x.abort();

@@ -25,6 +25,10 @@ final class ResponseEdits {
     private Backend backend;
     private boolean tls;
     private String publicHost;
+    /** Response compression's part ({@link ResponseCompression}): what {@link #encoding} set for this head. */
+    private ResponseCompression.Plan plan = ResponseCompression.Plan.AS_IS;
+    /** Set by {@link #rewrites}: field is a strong ETag to be sent weak (the body is compressed). */
+    private boolean weakens;
     /** Set by {@link #rewrites}: where the URL and its path start in the field's value. */
     private int urlStart;
     private int pathStart;
@@ -48,6 +52,7 @@ final class ResponseEdits {
         }
         HeaderRules r = engine.headerRules;
         long m = r.size() == 0 ? 0 : r.match(host, backend.name(), false);
+        plan = ResponseCompression.Plan.AS_IS;
         if (sts == null && m == 0 && !settings.rewriteLocation()) {
             return null;
         }
@@ -62,6 +67,25 @@ final class ResponseEdits {
         this.backend = backend;
         this.tls = tls;
         this.publicHost = forwardedHost;
+        return this;
+    }
+
+    /**
+     * Adds compression's edits to {@code prepared} (what {@link #prepare} returned for this head, maybe null):
+     * {@code Content-Encoding: gzip} and a weak ETag when the body is compressed, {@code Vary: Accept-Encoding} when
+     * the plan says so. Returns the edits to use: {@code prepared} when the plan changes nothing.
+     */
+    ResponseEdits encoding(ResponseEdits prepared, ResponseCompression.Plan p) {
+        if (p == ResponseCompression.Plan.AS_IS) {
+            return prepared;
+        }
+        if (prepared == null) {
+            hsts = null;
+            rules = HeaderRules.NONE;
+            mask = 0;
+            rewrite = false;
+        }
+        plan = p;
         return this;
     }
 
@@ -90,6 +114,10 @@ final class ResponseEdits {
 
     /** Whether the value of field {@code i} is a URL naming the backend, to be written by {@link #writeValue}. */
     boolean rewrites(ByteBuffer src, HttpHead h, int i) {
+        weakens = plan.compresses() && h.nameIs(src, i, "etag") && !weak(src, h.valueStart(i), h.valueEnd(i));
+        if (weakens) {
+            return true;
+        }
         if (!rewrite) {
             return false;
         }
@@ -114,6 +142,11 @@ final class ResponseEdits {
 
     /** Writes the value of field {@code i} with its URL's scheme and authority the client's ({@link #rewrites} said so). */
     void writeValue(ByteBuffer src, HttpHead h, int i, ByteBuffer out) {
+        if (weakens) {
+            HeadWriter.ascii(out, "W/");
+            HeadWriter.copy(src, h.valueStart(i), h.valueEnd(i), out);
+            return;
+        }
         HeadWriter.copy(src, h.valueStart(i), urlStart, out);
         HeadWriter.ascii(out, tls ? "https://" : "http://");
         HeadWriter.ascii(out, publicHost);
@@ -127,6 +160,12 @@ final class ResponseEdits {
      * ({@code name:value\n}, names lower case), else HTTP/1 field lines.
      */
     void writeFields(ByteBuffer out, boolean h2) {
+        if (plan.compresses()) {
+            field(out, h2, h2 ? "content-encoding" : "Content-Encoding", "gzip");
+        }
+        if (plan.addsVary()) {
+            field(out, h2, h2 ? "vary" : "Vary", "Accept-Encoding");
+        }
         if (hsts != null && !laterDrops(-1, "strict-transport-security")) {
             field(out, h2, h2 ? "strict-transport-security" : Hsts.NAME, hsts);
         }
@@ -139,6 +178,11 @@ final class ResponseEdits {
                 }
             }
         }
+    }
+
+    /** An entity-tag that is already weak ({@code W/"..."}), or empty. */
+    private static boolean weak(ByteBuffer src, int from, int to) {
+        return to - from < 2 || src.get(from) == 'W' && src.get(from + 1) == '/';
     }
 
     private boolean laterDrops(int k, String lowerName) {
