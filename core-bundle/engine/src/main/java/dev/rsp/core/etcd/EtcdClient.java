@@ -92,6 +92,11 @@ final class EtcdClient {
         return r;
     }
 
+    /** The token in use (null: none yet); for tests that wait for it to expire. */
+    String token() {
+        return token;
+    }
+
     /** Exchanges the user's password for a token at {@code endpoint}. */
     private String authenticate(URI endpoint) throws IOException, InterruptedException {
         EtcdAccess access = settings.access();

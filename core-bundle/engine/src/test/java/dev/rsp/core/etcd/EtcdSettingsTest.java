@@ -31,9 +31,8 @@ class EtcdSettingsTest {
                 "endpoints", "https://e1:2379, http://e2, ftp://x:1", "prefix", "/rsp/no-slash", "config", "yes",
                 "limits.keys", "0", "backends.empty", "sometimes")));
         assertEquals(List.of(
-                "rsp.etcd: endpoints = 'https://e1:2379': https is not supported (no TLS to etcd yet); expected http://host:port",
-                "rsp.etcd: endpoints = 'http://e2': expected http://host:port",
-                "rsp.etcd: endpoints = 'ftp://x:1': expected http://host:port",
+                "rsp.etcd: endpoints = 'http://e2': expected http://host:port or https://host:port",
+                "rsp.etcd: endpoints = 'ftp://x:1': expected http://host:port or https://host:port",
                 "rsp.etcd: prefix = '/rsp/no-slash': expected printable ASCII without spaces, ending with / (e.g. /rsp/default/)",
                 "rsp.etcd: config = 'yes': expected on or off",
                 "rsp.etcd: backends.empty = 'sometimes': expected allow or refuse",

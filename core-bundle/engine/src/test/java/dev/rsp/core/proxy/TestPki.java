@@ -26,11 +26,11 @@ import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /** Self-signed EC certificates made in the test, and TLS contexts that serve or trust them. */
-final class TestPki {
+public final class TestPki {
 
     private static final char[] PASSWORD = "test".toCharArray();
 
-    record Identity(X509Certificate certificate, KeyPair keys) {
+    public record Identity(X509Certificate certificate, KeyPair keys) {
 
         /** A server context presenting this certificate. */
         SSLContext serverContext() throws Exception {
@@ -45,12 +45,12 @@ final class TestPki {
         }
 
         /** The certificate as one PEM block. */
-        String certificatePem() throws Exception {
+        public String certificatePem() throws Exception {
             return pem("CERTIFICATE", certificate.getEncoded());
         }
 
         /** Writes the certificate and its private key (PKCS#8) as PEM files, as OpenSSL-based servers read them. */
-        void writePem(Path certFile, Path keyFile) throws Exception {
+        public void writePem(Path certFile, Path keyFile) throws Exception {
             Files.writeString(certFile, certificatePem(), StandardCharsets.US_ASCII);
             Files.writeString(keyFile, pem("PRIVATE KEY", keys.getPrivate().getEncoded()), StandardCharsets.US_ASCII);
         }
@@ -69,7 +69,7 @@ final class TestPki {
     }
 
     /** A P-256 certificate for {@code names} (DNS SANs), valid from an hour ago for a day. */
-    static Identity selfSigned(String... names) throws Exception {
+    public static Identity selfSigned(String... names) throws Exception {
         KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
         g.initialize(new ECGenParameterSpec("secp256r1"));
         KeyPair kp = g.generateKeyPair();
@@ -87,7 +87,7 @@ final class TestPki {
         return new Identity(cert, kp);
     }
 
-    static String pem(String type, byte[] der) {
+    public static String pem(String type, byte[] der) {
         return "-----BEGIN " + type + "-----\n" + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(der)
                 + "\n-----END " + type + "-----\n";
     }

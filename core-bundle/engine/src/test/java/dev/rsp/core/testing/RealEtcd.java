@@ -25,8 +25,16 @@ public final class RealEtcd implements AutoCloseable {
     int clientPort;
     private int peerPort;
     private Process process;
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+    private HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(2)).build();
+    /** With {@link #tls}: etcd serves https with these files and asks clients for a certificate. */
+    private Path serverCert;
+    private Path serverKey;
+    private Path clientAuthorities;
+    private final java.util.List<String> extraArgs = new java.util.ArrayList<>();
+    /** The token of this helper's own calls once {@link #enableAuth} turned authentication on. */
+    private String token;
+    private String rootPassword;
 
     public RealEtcd(Path dir) {
         this.dataDir = dir.resolve("etcd-data");
@@ -41,8 +49,68 @@ public final class RealEtcd implements AutoCloseable {
         Assumptions.assumeTrue(installed, "etcd is not installed (Debian package etcd-server)");
     }
 
+    /** The client URL: http://127.0.0.1:port, or https://localhost:port with {@link #tls} (the name its certificate holds). */
     public String endpoint() {
-        return "http://127.0.0.1:" + clientPort;
+        return serverCert == null ? "http://127.0.0.1:" + clientPort : "https://localhost:" + clientPort;
+    }
+
+    /**
+     * Serves https with {@code cert} and {@code key} (PEM; the certificate names {@code localhost}), requires a client
+     * certificate signed by (or one of) {@code clientAuthorities}, and makes this helper's own calls with {@code self}
+     * (a context that trusts the server and presents such a certificate). Call before {@link #start}.
+     */
+    public RealEtcd tls(Path cert, Path key, Path clientAuthorities, javax.net.ssl.SSLContext self) {
+        this.serverCert = cert;
+        this.serverKey = key;
+        this.clientAuthorities = clientAuthorities;
+        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).sslContext(self)
+                .connectTimeout(Duration.ofSeconds(2)).build();
+        return this;
+    }
+
+    /** More etcd flags (e.g. {@code --auth-token-ttl=1}). Call before {@link #start}. */
+    public RealEtcd args(String... args) {
+        extraArgs.addAll(java.util.List.of(args));
+        return this;
+    }
+
+    /**
+     * Turns etcd's authentication on with a {@code root} user (password {@code rootPassword}) and a user
+     * {@code user}/{@code password} that may read everything; this helper's later calls authenticate as root.
+     */
+    public void enableAuth(String rootPassword, String user, String password) throws IOException, InterruptedException {
+        must("/v3/auth/user/add", "{\"name\":\"root\",\"password\":\"" + rootPassword + "\"}");
+        must("/v3/auth/role/add", "{\"name\":\"root\"}");
+        must("/v3/auth/user/grant", "{\"user\":\"root\",\"role\":\"root\"}");
+        must("/v3/auth/user/add", "{\"name\":\"" + user + "\",\"password\":\"" + password + "\"}");
+        must("/v3/auth/role/add", "{\"name\":\"reader\"}");
+        must("/v3/auth/role/grant", "{\"name\":\"reader\",\"perm\":{\"permType\":\"READ\",\"key\":\"" + b64("\0")
+                + "\",\"range_end\":\"" + b64("\0") + "\"}}");
+        must("/v3/auth/user/grant", "{\"user\":\"" + user + "\",\"role\":\"reader\"}");
+        must("/v3/auth/enable", "{}");
+        this.rootPassword = rootPassword;
+        token = null;
+    }
+
+    /** Makes every token etcd handed out invalid (authentication off and on again; the users stay). */
+    public void revokeTokens() throws IOException, InterruptedException {
+        must("/v3/auth/disable", "{}");
+        token = null;
+        must("/v3/auth/enable", "{}");
+    }
+
+    /** The HTTP status etcd answers a read with {@code someToken} as its Authorization (401 once it expired). */
+    public int statusWithToken(String someToken) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(URI.create(endpoint() + "/v3/kv/range")).timeout(Duration.ofSeconds(5))
+                .header("Authorization", someToken).POST(HttpRequest.BodyPublishers.ofString("{\"key\":\"" + b64("/") + "\"}"))
+                .build(), HttpResponse.BodyHandlers.ofString()).statusCode();
+    }
+
+    private void must(String path, String body) throws IOException, InterruptedException {
+        HttpResponse<String> r = call(path, body);
+        if (r.statusCode() != 200) {
+            throw new AssertionError(path + ": " + r.statusCode() + " " + r.body());
+        }
     }
 
     /** Starts etcd (again, on the same ports and data after a {@link #stop}) and waits until it answers. */
@@ -52,11 +120,19 @@ public final class RealEtcd implements AutoCloseable {
                 clientPort = ExternalPrograms.freePort();
                 peerPort = ExternalPrograms.freePort();
             }
-            String client = "http://127.0.0.1:" + clientPort;
+            String scheme = serverCert == null ? "http" : "https";
+            String client = scheme + "://127.0.0.1:" + clientPort;
             String peer = "http://127.0.0.1:" + peerPort;
-            process = new ProcessBuilder("/usr/bin/etcd", "--name", "t", "--data-dir", dataDir.toString(),
-                    "--listen-client-urls", client, "--advertise-client-urls", client, "--listen-peer-urls", peer,
-                    "--initial-advertise-peer-urls", peer, "--initial-cluster", "t=" + peer, "--listen-metrics-urls", "")
+            java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of("/usr/bin/etcd", "--name", "t",
+                    "--data-dir", dataDir.toString(), "--listen-client-urls", client, "--advertise-client-urls", endpoint(),
+                    "--listen-peer-urls", peer, "--initial-advertise-peer-urls", peer, "--initial-cluster", "t=" + peer,
+                    "--listen-metrics-urls", ""));
+            if (serverCert != null) {
+                command.addAll(java.util.List.of("--cert-file", serverCert.toString(), "--key-file", serverKey.toString(),
+                        "--client-cert-auth", "--trusted-ca-file", clientAuthorities.toString()));
+            }
+            command.addAll(extraArgs);
+            process = new ProcessBuilder(command)
                     .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
             Process started = process;
             ExternalPrograms.poll(() -> !started.isAlive() || answers(), java.time.Duration.ofSeconds(30));
@@ -106,8 +182,25 @@ public final class RealEtcd implements AutoCloseable {
     }
 
     private HttpResponse<String> call(String path, String body) throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(URI.create(endpoint() + path)).timeout(Duration.ofSeconds(5))
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        if (rootPassword != null) {
+            HttpResponse<String> r = send(path, body);
+            if (r.statusCode() != 401 && token != null) {
+                return r;
+            }
+            HttpResponse<String> auth = send("/v3/auth/authenticate",
+                    "{\"name\":\"root\",\"password\":\"" + rootPassword + "\"}");
+            String t = auth.body().replaceAll("(?s).*\"token\":\"([^\"]+)\".*", "$1");
+            token = auth.statusCode() == 200 ? t : null;
+        }
+        return send(path, body);
+    }
+
+    private HttpResponse<String> send(String path, String body) throws IOException, InterruptedException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(endpoint() + path)).timeout(Duration.ofSeconds(5));
+        if (token != null && !path.equals("/v3/auth/authenticate")) {
+            b.header("Authorization", token);
+        }
+        return http.send(b.POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private static String b64(String s) {
