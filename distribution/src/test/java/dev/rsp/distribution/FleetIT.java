@@ -255,11 +255,10 @@ class FleetIT {
         Files.copy(home.etc().resolve("rsp.etcd.cfg.example"), cfg);
         assertEquals(0, check(home).exitValue(), "the example as shipped is valid");
 
-        Files.writeString(cfg, "endpoints = https://etcd.example.com:2379\n");
+        Files.writeString(cfg, "endpoints = https://etcd.example.com:2379\ntls.cert = etc/etcd/rsp.pem\n");
         Process check = check(home);
         String checked = new String(check.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        String line = "rsp.etcd: endpoints = 'https://etcd.example.com:2379': https is not supported (no TLS to etcd "
-                + "yet); expected http://host:port";
+        String line = "rsp.etcd: tls.cert and tls.key go together: set both (a client certificate) or neither";
         assertEquals(1, check.exitValue(), checked);
         assertTrue(checked.contains("ERROR " + line), checked);
 
