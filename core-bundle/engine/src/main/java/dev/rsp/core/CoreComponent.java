@@ -141,7 +141,7 @@ public final class CoreComponent implements ProxyControl {
             return;
         }
         engine = next;
-        next.outsideEvents(etcdStats::events);
+        next.views().outsideEvents(etcdStats::events);
         next.dnsCounters(publisher.dnsCounters());
         next.httpChallenges(httpChallenges);
         next.rateLimits(rateLimits);
@@ -150,8 +150,8 @@ public final class CoreComponent implements ProxyControl {
         synchronized (tlsFronts) {
             tlsFronts.forEach(this::listenTls);
         }
-        Sampler sampler = new Sampler(timeSeries, engine::metrics,
-                () -> engine.backendStatus().stream().map(b -> b.backend().name()).toList());
+        Sampler sampler = new Sampler(timeSeries, engine.views()::metrics,
+                () -> engine.views().backendStatus().stream().map(b -> b.backend().name()).toList());
         sampling = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "rsp-metrics-sampler"));
         sampling.scheduleAtFixedRate(() -> sampler.tick(Instant.now().getEpochSecond(), System.nanoTime()), 0, 1,
                 TimeUnit.SECONDS);

@@ -34,11 +34,11 @@ final class MetricsExposition {
 
     static String render(ProxyControl core) {
         ProxyEngine engine = core.engine();
-        LoopMetrics.Snapshot m = engine.metrics();
+        LoopMetrics.Snapshot m = engine.views().metrics();
         PrometheusText p = new PrometheusText();
         traffic(p, "rsp_listener", "listener", new TreeMap<>(Map.of(LISTENER, m.http(), "tls", m.tls())), "client connections");
         Map<String, TrafficStats> backends = new TreeMap<>(m.backends());
-        List<EngineReports.BackendStatus> status = engine.backendStatus();
+        List<EngineReports.BackendStatus> status = engine.views().backendStatus();
         status.forEach(b -> backends.computeIfAbsent(b.backend().name(), n -> new TrafficStats()));
         traffic(p, "rsp_backend", "backend", backends, "connections to the backend");
         p.family("rsp_backend_failures_total", "counter", "Connects refused or timed out and connections broken before a response, per backend");
@@ -60,7 +60,7 @@ final class MetricsExposition {
         p.family("rsp_tls_engine", "gauge", "1 per terminating TLS listener, with the TLS engine its new connections get "
                 + "(boringssl: native; jsse: the JDK's); rsp_events_total{event=\"tls.engine.<name>\"} counts the engines made");
         engine.tlsEngines().forEach((address, kind) -> p.sample("rsp_tls_engine", 1, "address", address, "engine", kind));
-        EngineReports.PooledBytes pooled = engine.pooledBytes();
+        EngineReports.PooledBytes pooled = engine.views().pooledBytes();
         p.family("rsp_buffer_pool_bytes", "gauge", "Direct buffer bytes of the loops' pools: in_use by connections, idle "
                 + "(released, kept for reuse; shrinks to the recent demand every buffer.pool.decay.ms)");
         p.sample("rsp_buffer_pool_bytes", pooled.inUse(), "state", "in_use");
@@ -77,7 +77,7 @@ final class MetricsExposition {
         }
         p.family("rsp_events_total", "counter", "Named outcomes by event: rejections (reject.*), timeouts, retries, "
                 + "TLS (tls.*), ...; a comment line before a sample says what its event counts");
-        engine.events().forEach((n, v) -> {
+        engine.views().events().forEach((n, v) -> {
             Counter.forId(n).ifPresent(c -> p.comment("event " + n + ": " + c.help()));
             p.sample("rsp_events_total", v, "event", n);
         });

@@ -33,7 +33,7 @@ final class ReadApi {
 
     /** {@code GET /api/stats}: totals, per backend, per strategy, the chain and every named outcome counter. */
     AdminResponse stats() {
-        LoopMetrics.Snapshot m = core.engine().metrics();
+        LoopMetrics.Snapshot m = core.engine().views().metrics();
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("timestamp", Instant.now().toString());
         out.put("uptime_seconds", (System.currentTimeMillis() - startedMillis) / 1000);
@@ -42,13 +42,13 @@ final class ReadApi {
         listeners.put("http", traffic(m.http()));
         listeners.put("tls", traffic(m.tls()));
         out.put("listeners", listeners);
-        out.put("limits", limits(core.engine().load()));
+        out.put("limits", limits(core.engine().views().load()));
         out.put("backends", backends(m));
         out.put("strategies", strategies(m));
         RoutingSnapshot routing = core.routing().current();
         out.put("chain", routing.chain());
         out.put("live_strategies", List.copyOf(routing.liveStrategies()));
-        out.put("events", core.engine().events());
+        out.put("events", core.engine().views().events());
         out.put("ratelimit", core.engine().rateLimiter().describe());
         out.put("etcd", core.etcdStats().describe());
         return AdminResponse.json(200, out);
@@ -71,12 +71,12 @@ final class ReadApi {
      * slots ({@code in_flight}, {@code maxconn} with 0 for no limit, {@code queued}).
      */
     AdminResponse backends() {
-        return AdminResponse.json(200, backends(core.engine().metrics()));
+        return AdminResponse.json(200, backends(core.engine().views().metrics()));
     }
 
     private List<Object> backends(LoopMetrics.Snapshot m) {
         List<Object> list = new ArrayList<>();
-        for (EngineReports.BackendStatus b : core.engine().backendStatus()) {
+        for (EngineReports.BackendStatus b : core.engine().views().backendStatus()) {
             Map<String, Object> o = new LinkedHashMap<>();
             o.put("name", b.backend().name());
             o.put("address", b.backend().host() + ":" + b.backend().port());
@@ -210,7 +210,7 @@ final class ReadApi {
         WhatIf.Report report;
         try {
             report = WhatIf.analyse(core.routing(), RoutingCommands.parse(action, args.toArray(new String[0])),
-                    core.engine().recentHosts());
+                    core.engine().views().recentHosts());
         } catch (IllegalArgumentException e) {
             throw new AdminRequest.BadRequest(e.getMessage());
         }

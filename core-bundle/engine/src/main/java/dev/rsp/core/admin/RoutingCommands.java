@@ -114,7 +114,7 @@ public final class RoutingCommands {
         WhatIf.Change change;
         try {
             change = parse(action, args);
-            WhatIf.Report report = WhatIf.analyse(core.routing(), change, core.engine().recentHosts());
+            WhatIf.Report report = WhatIf.analyse(core.routing(), change, core.engine().views().recentHosts());
             return format(report);
         } catch (IllegalArgumentException e) {
             return "rsp:whatif: " + e.getMessage() + "\nusage: rsp:whatif add <name> <host:port> [weight] | remove <name> | weight <name> <weight>";
@@ -124,9 +124,9 @@ public final class RoutingCommands {
     /** {@code rsp:backends}: every backend with its address, weight, health and traffic. */
     public String backends() {
         StringBuilder out = new StringBuilder();
-        java.util.Map<String, dev.rsp.core.metrics.TrafficStats> traffic = core.engine().metrics().backends();
-        List<String> lines = core.engine().describeBackends();
-        List<dev.rsp.core.proxy.EngineReports.BackendStatus> status = core.engine().backendStatus();
+        java.util.Map<String, dev.rsp.core.metrics.TrafficStats> traffic = core.engine().views().metrics().backends();
+        List<String> lines = core.engine().views().describeBackends();
+        List<dev.rsp.core.proxy.EngineReports.BackendStatus> status = core.engine().views().backendStatus();
         for (int i = 0; i < lines.size(); i++) {
             out.append(lines.get(i));
             if (i < status.size()) {

@@ -23,7 +23,7 @@ final class StatsText {
     }
 
     static String render(ProxyControl core) {
-        LoopMetrics.Snapshot m = core.engine().metrics();
+        LoopMetrics.Snapshot m = core.engine().views().metrics();
         StringBuilder out = new StringBuilder();
         out.append(String.format("%-22s %s%n", "listener http", traffic(m.http())));
         out.append(String.format("%-22s %s%n", "listener tls", traffic(m.tls())));
@@ -31,7 +31,7 @@ final class StatsText {
         new TreeMap<>(m.strategies()).forEach((n, t) -> out.append(String.format("%-22s %s%n", "strategy " + n, traffic(t))));
         out.append("routing.chain = ").append(core.routing().current().chain()).append(", live: ")
                 .append(core.routing().current().liveStrategies()).append('\n');
-        Map<String, Long> events = core.engine().events();
+        Map<String, Long> events = core.engine().views().events();
         events.forEach((k, v) -> out.append(String.format("  %-36s %d%n", k, v)));
         return out.toString();
     }

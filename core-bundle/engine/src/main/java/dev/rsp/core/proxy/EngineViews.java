@@ -11,18 +11,21 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * The read-only views of a {@link ProxyEngine} for the admin and the tests: traffic statistics, named counters,
  * backend state, recent hosts, buffer use. The questions that need a loop's own state are asked on that loop, so a
- * loop never shares live counters; the contracts are on the {@link ProxyEngine} methods that delegate here.
+ * loop never shares live counters. Reach them through {@link ProxyEngine#views()}.
  */
-final class EngineViews {
+public final class EngineViews {
 
     private final ProxyEngine engine;
     /** The engine's loops; the engine adds them at start and clears them at stop. */
     private final List<LoopContext> loops;
     private final TlsListeners tls;
+    /** Counters kept outside the engine (the etcd source's); see {@link #outsideEvents}. */
+    private volatile Supplier<Map<String, Long>> outsideEvents = Map::of;
 
     /** A backend health has not heard of yet: up. */
     private static final BackendHealth.Status UNKNOWN = new BackendHealth.Status(BackendHealth.State.UP, "", 0);
@@ -33,11 +36,13 @@ final class EngineViews {
         this.tls = tls;
     }
 
-    int tlsBuffersInUse() {
+    /** TLS plaintext and ciphertext buffers in use, summed over the loops (asks each loop). */
+    public int tlsBuffersInUse() {
         return askLoops(LoopContext::tlsBuffersInUse).stream().mapToInt(Integer::intValue).sum();
     }
 
-    EngineReports.BufferUse bufferUse() {
+    /** Buffers taken from the loops' pools and not given back, summed over the loops (asks each loop). */
+    public EngineReports.BufferUse bufferUse() {
         int inUse = 0;
         int peak = 0;
         for (int[] v : askLoops(ctx -> new int[] {ctx.loop.buffers().inUse(), ctx.loop.buffers().peakInUse()})) {
@@ -47,14 +52,16 @@ final class EngineViews {
         return new EngineReports.BufferUse(inUse, peak, engine.settings().bufferSize());
     }
 
-    EngineReports.Load load() {
+    /** Where the engine stands against its limits ({@link EngineReports.Load}); asks every loop, call it off them. */
+    public EngineReports.Load load() {
         long bytes = askLoops(LoopContext::bufferBytesInUse).stream().mapToLong(Long::longValue).sum();
         ClientSlots slots = engine.counters().activeClients;
         return new EngineReports.Load(slots.open(), slots.max(), slots.isPaused(), bytes, BufferBudget.bytes(engine.settings()),
                 dev.rsp.core.net.DirectMemory.reserved(), dev.rsp.core.net.DirectMemory.limit());
     }
 
-    EngineReports.PooledBytes pooledBytes() {
+    /** Bytes of every buffer pool of every loop (I/O, HTTP/2 output, TLS), in use and parked idle (asks each loop). */
+    public EngineReports.PooledBytes pooledBytes() {
         long inUse = 0;
         long idle = 0;
         for (long[] v : askLoops(ctx -> {
@@ -82,14 +89,23 @@ final class EngineViews {
         return parts.stream().map(f -> f.orTimeout(5, TimeUnit.SECONDS).join()).toList();
     }
 
-    LoopMetrics.Snapshot metrics() {
+    /**
+     * The traffic statistics summed over the loops (asks each loop for a copy, so a loop never shares live counters).
+     * Call it off the loops; it waits up to 5 s per loop.
+     */
+    public LoopMetrics.Snapshot metrics() {
         LoopMetrics.Snapshot sum = LoopMetrics.Snapshot.empty();
         askLoops(ctx -> ctx.metrics.snapshot(ctx.clients.size(), ctx.tlsClients)).forEach(sum::add);
         return sum;
     }
 
-    /** The TLS listeners are read under the engine's lock, as everywhere else they are used. */
-    Map<String, Long> events() {
+    /**
+     * Every named outcome counter, plus {@code backend.marked_down} from passive health and the counters the TLS fronts
+     * keep themselves ({@link TlsFront#events()}, e.g. {@code tls.ocsp.*}; a name the core declares stays the core's);
+     * sorted by name; then the {@link #outsideEvents}. The TLS listeners are read under the engine's lock, as everywhere
+     * else they are used.
+     */
+    public Map<String, Long> events() {
         Map<String, Long> m = engine.counters().named();
         m.put(Counter.BACKEND_MARKED_DOWN.id(), engine.health().markedDownCount());
         m.put(Counter.BUFFERS_HEAP_FALLBACK.id(), dev.rsp.core.net.DirectMemory.fallbacks());
@@ -109,10 +125,23 @@ final class EngineViews {
         synchronized (engine) {
             tls.events().forEach(m::putIfAbsent);
         }
+        outsideEvents.get().forEach(m::put);
         return m;
     }
 
-    List<EngineReports.BackendStatus> backendStatus() {
+    /**
+     * Counters kept outside the engine (the etcd source's), shown among {@link #events()}: their values replace the
+     * engine's own slots of the same names, which the engine never counts. Any thread.
+     */
+    public void outsideEvents(Supplier<Map<String, Long>> events) {
+        outsideEvents = java.util.Objects.requireNonNull(events, "events");
+    }
+
+    /**
+     * The configured backends with their passive-health state (absent: never reported on, so up) and their concurrency
+     * slots: limit, in flight, queued. Any thread; reads no loop's state.
+     */
+    public List<EngineReports.BackendStatus> backendStatus() {
         Map<String, BackendHealth.Status> states = engine.health().snapshot();
         BackendLimits limits = engine.settings().backendLimits();
         BackendSlots slots = engine.slots();
@@ -125,7 +154,8 @@ final class EngineViews {
         return out;
     }
 
-    Set<String> recentHosts() {
+    /** The distinct hosts routed recently (up to {@link LoopContext#RECENT_HOSTS} per loop); asks each loop. */
+    public Set<String> recentHosts() {
         Set<String> hosts = new java.util.TreeSet<>();
         for (String[] recent : askLoops(ctx -> ctx.recentHosts.clone())) {
             for (String h : recent) {
@@ -137,7 +167,8 @@ final class EngineViews {
         return hosts;
     }
 
-    List<String> describeBackends() {
+    /** Each backend as configured, with its passive-health state and, at a backend with a limit, its slots. */
+    public List<String> describeBackends() {
         List<String> lines = new ArrayList<>();
         Map<String, BackendHealth.Status> states = engine.health().snapshot();
         Map<String, dev.rsp.core.backend.PassiveHealth.BackendState> passive = engine.health().passive().snapshot();
@@ -166,11 +197,13 @@ final class EngineViews {
         return " in_flight=" + inFlight + (maxconn > 0 ? "/" + maxconn : "") + " queued=" + queued;
     }
 
-    long loopIterations() {
+    /** Iterations of all loops so far (a loop that spins shows here). */
+    public long loopIterations() {
         return loops.stream().mapToLong(c -> c.loop.iterations()).sum();
     }
 
-    long longestLoopIterationNanos() {
+    /** The longest busy time of any loop iteration so far, in nanoseconds. */
+    public long longestLoopIterationNanos() {
         return loops.stream().mapToLong(c -> c.loop.longestBusyNanos()).max().orElse(0);
     }
 }

@@ -44,7 +44,6 @@ public final class ProxyEngine {
     private volatile DnsCounters dns = new DnsCounters();
     private final BackendRetention retention;
     private final EngineViews views;
-    private volatile java.util.function.Supplier<Map<String, Long>> outsideEvents = Map::of;
     private final HttpListener http;
     /** Set by {@link #drain}: no listener opens again. */
     private boolean draining;
@@ -284,79 +283,9 @@ public final class ProxyEngine {
         }
     }
 
-    /** TLS plaintext and ciphertext buffers in use, summed over the loops (asks each loop). */
-    public int tlsBuffersInUse() {
-        return views.tlsBuffersInUse();
-    }
-
-    /** Buffers taken from the loops' pools and not given back, summed over the loops (asks each loop). */
-    public EngineReports.BufferUse bufferUse() {
-        return views.bufferUse();
-    }
-
-    /** Where the engine stands against its limits ({@link EngineReports.Load}); asks every loop, call it off them. */
-    public EngineReports.Load load() {
-        return views.load();
-    }
-
-    /** Bytes of every buffer pool of every loop (I/O, HTTP/2 output, TLS), in use and parked idle (asks each loop). */
-    public EngineReports.PooledBytes pooledBytes() {
-        return views.pooledBytes();
-    }
-
-    /**
-     * The traffic statistics summed over the loops (asks each loop for a copy, so a loop never shares live counters).
-     * Call it off the loops; it waits up to 5 s per loop.
-     */
-    public LoopMetrics.Snapshot metrics() {
-        return views.metrics();
-    }
-
-    /**
-     * Every named outcome counter, plus {@code backend.marked_down} from passive health and the counters the TLS fronts
-     * keep themselves ({@link TlsFront#events()}, e.g. {@code tls.ocsp.*}; a name the core declares stays the core's);
-     * sorted by name.
-     */
-    public Map<String, Long> events() {
-        Map<String, Long> m = views.events();
-        outsideEvents.get().forEach(m::put);
-        return m;
-    }
-
-    /**
-     * Counters kept outside the engine (the etcd source's), shown among {@link #events()}: their values replace the
-     * engine's own slots of the same names, which the engine never counts. Any thread.
-     */
-    public void outsideEvents(java.util.function.Supplier<Map<String, Long>> events) {
-        outsideEvents = java.util.Objects.requireNonNull(events, "events");
-    }
-
-    /**
-     * The configured backends with their passive-health state (absent: never reported on, so up) and their concurrency
-     * slots: limit, in flight, queued. Any thread; reads no loop's state.
-     */
-    public List<EngineReports.BackendStatus> backendStatus() {
-        return views.backendStatus();
-    }
-
-    /** The distinct hosts routed recently (up to {@link LoopContext#RECENT_HOSTS} per loop); asks each loop. */
-    public Set<String> recentHosts() {
-        return views.recentHosts();
-    }
-
-    /** Each backend as configured, with its passive-health state and, at a backend with a limit, its slots. */
-    public List<String> describeBackends() {
-        return views.describeBackends();
-    }
-
-    /** Iterations of all loops so far (a loop that spins shows here). */
-    public long loopIterations() {
-        return views.loopIterations();
-    }
-
-    /** The longest busy time of any loop iteration so far, in nanoseconds. */
-    public long longestLoopIterationNanos() {
-        return views.longestLoopIterationNanos();
+    /** The engine's read-only views: statistics, counters, backend state, buffer use (see {@link EngineViews}). */
+    public EngineViews views() {
+        return views;
     }
 
     public InetSocketAddress localAddress() {

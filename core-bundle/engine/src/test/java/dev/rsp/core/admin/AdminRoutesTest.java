@@ -74,7 +74,7 @@ class AdminRoutesTest {
             assertEquals(200, routes.handle(AdminFixture.call("PUT", "/api/chain", "chain=hash,+reload", "Bearer " + TOKEN)).status());
         });
         assertEquals(Map.of("backend.b", "127.0.0.1:2;weight=2", "backend.c", "127.0.0.1:4"), f.configs.get("rsp.backends"));
-        assertEquals(List.of("b", "c"), f.engine.backendStatus().stream().map(b -> b.backend().name()).toList());
+        assertEquals(List.of("b", "c"), f.engine.views().backendStatus().stream().map(b -> b.backend().name()).toList());
         assertEquals("hash, reload", f.configs.get("rsp.core").get("routing.chain"));
         assertEquals(List.of("hash", "reload"), f.routing.current().chain());
         assertTrue(log.contains("admin API: 127.0.0.9 added backend c = 127.0.0.1:3;weight=5"), log);
@@ -152,7 +152,7 @@ class AdminRoutesTest {
         assertTrue(route.contains("\"strategy\":\"hash\""), route);
         String whatif = routes.handle(AdminFixture.call("POST", "/api/whatif", "action=remove&name=b", null)).bodyText();
         assertTrue(whatif.contains("\"synthetic\":{\"hosts\":10000,"), whatif);
-        assertEquals(2, f.engine.backendStatus().size(), "what-if applies nothing");
+        assertEquals(2, f.engine.views().backendStatus().size(), "what-if applies nothing");
         assertTrue(routes.handle(AdminFixture.get("/", "")).contentType().startsWith("text/html"));
     }
 

@@ -131,7 +131,7 @@ class BackendSlotsViewTest {
         int port = holdingBackend();
         f.backends(Map.of("backend.a", "127.0.0.1:" + port + ";maxconn=1", "backend.b", "127.0.0.1:" + port));
         // The fixture's hash strategy picks backend hash(host) mod 2 in the published order: a host that goes to a.
-        List<String> order = f.engine.backendStatus().stream().map(b -> b.backend().name()).toList();
+        List<String> order = f.engine.views().backendStatus().stream().map(b -> b.backend().name()).toList();
         int i = 0;
         while (!order.get(Math.floorMod(("h" + i + ".example").hashCode(), 2)).equals("a")) {
             i++;

@@ -166,10 +166,10 @@ class BackendQueueTest {
             }
             assertTrue(ProxyHarness.await(() -> proxy.engine.slots().queued("slow") == 0
                     && proxy.engine.counters().get("client.aborted") == 1, 5000), "the client that left gave up its place at once");
-            long before = proxy.engine.loopIterations();
+            long before = proxy.engine.views().loopIterations();
             // a window to measure in, not to synchronise: a loop that spins turns hundreds of thousands of times in it
             java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(300));
-            long turns = proxy.engine.loopIterations() - before;
+            long turns = proxy.engine.views().loopIterations() - before;
             assertTrue(turns < 1000, turns + " loop turns in 300 ms with one closed client queued");
             letGo.countDown();
             assertEquals(200, holder.read(false).status());

@@ -76,9 +76,9 @@ class BackendTlsTest extends StubProxyFixture {
         assertEquals(2, counter(Counter.BACKEND_POOL_REUSED));
         assertEquals(0, counter(Counter.BACKEND_TLS_FAILED));
         assertEquals(0, counter(Counter.BACKEND_TLS_INSECURE));
-        assertTrue(ProxyHarness.await(() -> proxy.engine.tlsBuffersInUse() == 0 && proxy.engine.bufferUse().inUse() == 0,
-                5000), "the idle pooled TLS connection holds no buffer: " + proxy.engine.tlsBuffersInUse() + " TLS, "
-                + proxy.engine.bufferUse());
+        assertTrue(ProxyHarness.await(() -> proxy.engine.views().tlsBuffersInUse() == 0 && proxy.engine.views().bufferUse().inUse() == 0,
+                5000), "the idle pooled TLS connection holds no buffer: " + proxy.engine.views().tlsBuffersInUse() + " TLS, "
+                + proxy.engine.views().bufferUse());
     }
 
     @Test
@@ -146,7 +146,7 @@ class BackendTlsTest extends StubProxyFixture {
         assertEquals(0, counter(Counter.BACKEND_TLS_HANDSHAKES));
         assertTrue(ProxyHarness.await(() -> tlsBackend.failedHandshakes.get() == 1, 5000), "rsp ended the handshake");
         assertEquals(0, tlsBackend.handshakes.get(), "no request reached it");
-        assertTrue(ProxyHarness.await(() -> proxy.engine.tlsBuffersInUse() == 0, 5000), "the failed connection's TLS buffers are back");
+        assertTrue(ProxyHarness.await(() -> proxy.engine.views().tlsBuffersInUse() == 0, 5000), "the failed connection's TLS buffers are back");
     }
 
     @Test

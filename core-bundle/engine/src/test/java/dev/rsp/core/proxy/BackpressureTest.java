@@ -211,8 +211,8 @@ class BackpressureTest {
         assertEquals(BUFFER_SIZE, buffers.bufferSize());
         assertTrue((long) buffers.peak() * buffers.bufferSize() <= (long) cap * BUFFER_SIZE, "peak buffers " + buffers.peak()
                 + " exceed " + clients + " connections x " + BUFFERS_PER_CONNECTION + " x " + BUFFER_SIZE + " bytes");
-        assertTrue(ProxyHarness.await(() -> proxy.engine.bufferUse().inUse() == 0, 5_000),
-                "every buffer returns to the pools: " + proxy.engine.bufferUse());
+        assertTrue(ProxyHarness.await(() -> proxy.engine.views().bufferUse().inUse() == 0, 5_000),
+                "every buffer returns to the pools: " + proxy.engine.views().bufferUse());
     }
 
     /** Sends a GET, stalls, then reads the response at {@code rate}; closes the connection. */
@@ -240,7 +240,7 @@ class BackpressureTest {
         int samples = 0;
         int maxInUse = 0;
         while (true) {
-            EngineReports.BufferUse use = proxy.engine.bufferUse();
+            EngineReports.BufferUse use = proxy.engine.views().bufferUse();
             samples++;
             maxInUse = Math.max(maxInUse, use.inUse());
             try {
@@ -255,7 +255,7 @@ class BackpressureTest {
                 break;
             }
         }
-        EngineReports.BufferUse end = proxy.engine.bufferUse();
+        EngineReports.BufferUse end = proxy.engine.views().bufferUse();
         return new Sampled(samples, maxInUse, end.peak(), end.bufferSize());
     }
 

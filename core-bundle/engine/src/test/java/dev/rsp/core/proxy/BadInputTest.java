@@ -124,7 +124,7 @@ class BadInputTest {
         assertTrue(stub.requests().stream().filter(r -> r.target().equals("/good")).count() == 1);
         assertTrue(stub.requests().stream().allMatch(r -> r.target().equals("/good") || r.target().equals("/up")));
         assertTrue(stub.requests().size() <= 2);
-        assertTrue(ProxyHarness.await(() -> proxy.engine.bufferUse().inUse() == 0, 3000), "buffers given back");
+        assertTrue(ProxyHarness.await(() -> proxy.engine.views().bufferUse().inUse() == 0, 3000), "buffers given back");
     }
 
     static Stream<Arguments> smugglingAttempts() {
@@ -178,6 +178,6 @@ class BadInputTest {
         }
         assertEquals(1, stub.requests().size(), "the refused request never reached the backend");
         assertEquals(1, stub.connections.get(), "the refused request never opened a backend connection");
-        assertTrue(ProxyHarness.await(() -> proxy.engine.bufferUse().inUse() == 0, 3000), "buffers given back");
+        assertTrue(ProxyHarness.await(() -> proxy.engine.views().bufferUse().inUse() == 0, 3000), "buffers given back");
     }
 }

@@ -26,8 +26,8 @@ class BulkBuffersTest {
             fetchTwice(h, "/chunked");
             assertTrue(ProxyHarness.await(() -> h.engine.counters().get("buffer.bulk.taken") >= 2, 5000),
                     "moves counted: " + h.engine.counters().get("buffer.bulk.taken"));
-            assertTrue(ProxyHarness.await(() -> h.engine.pooledBytes().inUse() == 0, 5000),
-                    "every buffer back: " + h.engine.pooledBytes());
+            assertTrue(ProxyHarness.await(() -> h.engine.views().pooledBytes().inUse() == 0, 5000),
+                    "every buffer back: " + h.engine.views().pooledBytes());
         }
     }
 
@@ -38,7 +38,7 @@ class BulkBuffersTest {
             h.backend("big", backend.port());
             fetchTwice(h, "/length");
             // The buffers the transfers parked are gone only after decay ticks, which are also when moves are counted.
-            assertTrue(ProxyHarness.await(() -> h.engine.pooledBytes().idle() == 0, 5000), "pools decayed: " + h.engine.pooledBytes());
+            assertTrue(ProxyHarness.await(() -> h.engine.views().pooledBytes().idle() == 0, 5000), "pools decayed: " + h.engine.views().pooledBytes());
             assertEquals(0, h.engine.counters().get("buffer.bulk.taken"));
         }
     }

@@ -110,7 +110,7 @@ class ChurnLoadTest {
         assertEquals(0, proxy.engine.counters().responses(5));
         assertEquals(0, proxy.engine.counters().responses(4));
         assertEquals(THREADS * REQUESTS_PER_THREAD, a.requests().size() + b.requests().size());
-        assertTrue(ProxyHarness.await(() -> proxy.engine.bufferUse().inUse() == 0, 5000), "buffers given back");
+        assertTrue(ProxyHarness.await(() -> proxy.engine.views().bufferUse().inUse() == 0, 5000), "buffers given back");
         System.out.printf("ChurnLoadTest: %d requests in %d ms with %d churn rounds; %s%n", answered.get(), ms, rounds,
                 proxy.engine.counters().snapshot());
     }

@@ -164,13 +164,13 @@ class ClientAbortTest {
         TestClient c = new TestClient(proxy.address());
         c.send(GET);
         assertTrue(ProxyHarness.await(() -> proxy.engine.counters().get("route.waited") == 1, 5_000));
-        long before = proxy.engine.loopIterations();
+        long before = proxy.engine.views().loopIterations();
         c.close();
         assertTrue(ProxyHarness.await(() -> proxy.engine.counters().get("client.aborted") == 1, 5_000),
                 "the waiting exchange ended with the client's close");
         // a window to measure in, not to synchronise: a loop that spins turns hundreds of thousands of times in it
         java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(300));
-        long turns = proxy.engine.loopIterations() - before;
+        long turns = proxy.engine.views().loopIterations() - before;
         assertTrue(turns < 1000, turns + " loop turns with a closed client waiting for a strategy");
     }
 

@@ -310,7 +310,7 @@ class CompressionTest extends StubProxyFixture {
             // The client reads nothing now: the backend must stop far short of its 64 MiB.
             assertFalse(ProxyHarness.await(() -> bigWritten.get() > 24L << 20, 1_500),
                     "the backend wrote " + bigWritten.get() + " bytes to a proxy whose client reads nothing");
-            assertTrue(proxy.engine.bufferUse().inUse() <= 8, "buffers in use: " + proxy.engine.bufferUse().inUse());
+            assertTrue(proxy.engine.views().bufferUse().inUse() <= 8, "buffers in use: " + proxy.engine.views().bufferUse().inUse());
             while (!StubBackend.readLine(c.in).isEmpty()) {
                 // the rest of the head
             }

@@ -208,12 +208,12 @@ class H2AbuseE2ETest extends StubProxyFixture {
             out.flush();
             return true;
         }, Map.of("timeout.idle.ms", "200"));
-        long before = proxy.engine.loopIterations();
+        long before = proxy.engine.views().loopIterations();
         Path outFile = dir.resolve("curl.out");
         Process curl = new ProcessBuilder("curl", "-sS", "--max-time", "20", "--http2-prior-knowledge",
                 "http://127.0.0.1:" + proxy.port() + "/trickle").redirectErrorStream(true).redirectOutput(outFile.toFile()).start();
         assertTrue(curl.waitFor(25, TimeUnit.SECONDS), "curl finished");
-        long turned = proxy.engine.loopIterations() - before;
+        long turned = proxy.engine.views().loopIterations() - before;
         assertEquals("x".repeat(chunks), Files.readString(outFile));
         assertTrue(turned < 2_000, "loop iterations during a 600 ms trickle: " + turned);
     }

@@ -36,8 +36,8 @@ class H2cCurlTest extends StubProxyFixture {
         assertTrue(out.startsWith("GET /a/b?x=1 host=127.0.0.1:" + proxy.port() + " xff=127.0.0.1 proto=http"), out);
         assertTrue(out.endsWith("\n2 200"), out);
         assertTrue(proxy.accessLine("/a/b?x=1").contains("HTTP/2"), proxy.accessLines.toString());
-        assertTrue(ProxyHarness.await(() -> proxy.engine.metrics().protocols().containsKey("HTTP/2")
-                && proxy.engine.metrics().protocols().get("HTTP/2").requests == 1, 2000), "counted under HTTP/2");
+        assertTrue(ProxyHarness.await(() -> proxy.engine.views().metrics().protocols().containsKey("HTTP/2")
+                && proxy.engine.views().metrics().protocols().get("HTTP/2").requests == 1, 2000), "counted under HTTP/2");
     }
 
     @Test

@@ -78,7 +78,7 @@ class HealthCheckTest {
     }
 
     private EngineReports.BackendStatus status(String name) {
-        return proxy.engine.backendStatus().stream().filter(b -> b.backend().name().equals(name)).findFirst().orElseThrow();
+        return proxy.engine.views().backendStatus().stream().filter(b -> b.backend().name().equals(name)).findFirst().orElseThrow();
     }
 
     private String answerTo(String backends) throws IOException {
@@ -115,9 +115,9 @@ class HealthCheckTest {
         assertTrue(ProxyHarness.await(() -> status("a").up(), 10_000), "a back");
         assertTrue(aAnswered.stream().filter(s -> s == 200).count() >= 2, "back after rise = 2 passed checks: " + aAnswered);
         assertEquals("a", answerTo("a, b"));
-        assertEquals(1L, proxy.engine.events().get("health.check.down"));
-        assertEquals(1L, proxy.engine.events().get("health.check.back"));
-        assertTrue(proxy.engine.events().get("health.check.failed") >= 1);
+        assertEquals(1L, proxy.engine.views().events().get("health.check.down"));
+        assertEquals(1L, proxy.engine.views().events().get("health.check.back"));
+        assertTrue(proxy.engine.views().events().get("health.check.failed") >= 1);
     }
 
     @Test

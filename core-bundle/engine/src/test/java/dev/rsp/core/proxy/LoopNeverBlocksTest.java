@@ -121,7 +121,7 @@ class LoopNeverBlocksTest {
             f.get(60, TimeUnit.SECONDS);
         }
         long nanos = System.nanoTime() - start;
-        long longest = proxy.engine.longestLoopIterationNanos();
+        long longest = proxy.engine.views().longestLoopIterationNanos();
         System.out.printf(Locale.ROOT, "%d small requests and 12 x 4 MiB responses in %.2f s; longest loop iteration %.2f ms%n",
                 smallThreads * requestsPerThread, nanos / 1e9, longest / 1e6);
         assertEquals(smallThreads * requestsPerThread + 12, proxy.engine.counters().responses(2));
@@ -192,7 +192,7 @@ class LoopNeverBlocksTest {
         long stuckForNanos = System.nanoTime() - stuckSince;
         System.out.printf(Locale.ROOT, "%d healthy requests beside %d stuck ones in %.0f ms, slowest %.1f ms; longest loop iteration %.2f ms%n",
                 healthyThreads * requestsPerThread, 2 * stuckPerBackend, healthyNanos / 1e6, slowest.get() / 1e6,
-                proxy.engine.longestLoopIterationNanos() / 1e6);
+                proxy.engine.views().longestLoopIterationNanos() / 1e6);
         assertTrue(slowest.get() < TimeUnit.MILLISECONDS.toNanos(500), "slowest healthy request " + slowest.get() / 1_000_000 + " ms");
         assertTrue(stuckForNanos < TimeUnit.MILLISECONDS.toNanos(backendTimeoutMs),
                 "the healthy requests finished while the stuck ones were still within their timeouts");
@@ -212,7 +212,7 @@ class LoopNeverBlocksTest {
         for (TestClient c : toDeaf) {
             assertEquals(502, c.read(false).status());
         }
-        long longest = proxy.engine.longestLoopIterationNanos();
+        long longest = proxy.engine.views().longestLoopIterationNanos();
         assertTrue(longest < MAX_ITERATION_NANOS, "longest loop iteration " + longest / 1_000_000 + " ms");
     }
 

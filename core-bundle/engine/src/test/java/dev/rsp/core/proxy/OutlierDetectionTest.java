@@ -49,7 +49,7 @@ class OutlierDetectionTest {
     }
 
     private EngineReports.BackendStatus status(String name) {
-        return proxy.engine.backendStatus().stream().filter(b -> b.backend().name().equals(name)).findFirst().orElseThrow();
+        return proxy.engine.views().backendStatus().stream().filter(b -> b.backend().name().equals(name)).findFirst().orElseThrow();
     }
 
     @Test
@@ -70,8 +70,8 @@ class OutlierDetectionTest {
             assertEquals("b", request("a, b").text());
         }
         assertEquals(3, a.requests().size());
-        assertEquals(1L, proxy.engine.events().get("health.outlier.ejected"));
-        assertEquals("ejected", proxy.engine.describeBackends().get(0).split("\\s+")[3].toLowerCase(java.util.Locale.ROOT));
+        assertEquals(1L, proxy.engine.views().events().get("health.outlier.ejected"));
+        assertEquals("ejected", proxy.engine.views().describeBackends().get(0).split("\\s+")[3].toLowerCase(java.util.Locale.ROOT));
     }
 
     @Test
@@ -87,7 +87,7 @@ class OutlierDetectionTest {
             assertEquals(504, request("silent").status());
         }
         assertEquals("up", status("silent").state(), "rsp's 504 is not the backend's 5xx");
-        assertEquals(0L, proxy.engine.events().get("health.outlier.ejected"));
+        assertEquals(0L, proxy.engine.views().events().get("health.outlier.ejected"));
     }
 
     @Test
@@ -119,8 +119,8 @@ class OutlierDetectionTest {
         assertEquals(503, request("b, a").status());
         assertEquals("up", status("b").state(), "one of two is 50 %: b stays in");
         assertEquals(503, request("b, a").status());
-        assertEquals(2L, proxy.engine.events().get("health.outlier.capped"));
-        assertEquals(1L, proxy.engine.events().get("health.outlier.ejected"));
+        assertEquals(2L, proxy.engine.views().events().get("health.outlier.capped"));
+        assertEquals(1L, proxy.engine.views().events().get("health.outlier.ejected"));
         assertEquals(2, b.requests().size());
     }
 
@@ -143,7 +143,7 @@ class OutlierDetectionTest {
             }
         }
         assertEquals(10, toA, "10 % at the start of a 10-minute slow start, counted, not drawn");
-        assertEquals(90L, proxy.engine.events().get("health.slowstart.deferred"));
+        assertEquals(90L, proxy.engine.views().events().get("health.slowstart.deferred"));
         assertTrue(status("a").reason().startsWith("slow start: 10 % of its requests"), status("a").reason());
     }
 }

@@ -66,7 +66,7 @@ class OverloadTest {
         TestClient waiting = ask("/waiting");
         assertTrue(ProxyHarness.await(() -> counter("accept.paused") >= 1, 5_000), "accepting paused");
         assertEquals(3, counter("connections.accepted"), "the fourth connection is not accepted yet");
-        EngineReports.Load load = proxy.engine.load();
+        EngineReports.Load load = proxy.engine.views().load();
         assertEquals(3, load.connections());
         assertEquals(3, load.maxConnections());
         assertTrue(load.acceptPaused());
@@ -80,7 +80,7 @@ class OverloadTest {
         assertEquals(List.of("/held-0", "/held-1", "/held-2", "/waiting"),
                 slow.requests().stream().map(StubBackend.Request::target).sorted().toList());
         assertTrue(waiting.closedByPeer());
-        assertTrue(ProxyHarness.await(() -> !proxy.engine.load().acceptPaused(), 5_000), "accepting again");
+        assertTrue(ProxyHarness.await(() -> !proxy.engine.views().load().acceptPaused(), 5_000), "accepting again");
     }
 
     @Test

@@ -69,16 +69,16 @@ class PoolDecayTest {
                     burst.add(s);
                 }
                 int size = h.engine.settings().bufferSize();
-                assertTrue(ProxyHarness.await(() -> h.engine.pooledBytes().inUse() >= 20L * size, 5000),
-                        "each unfinished head holds a buffer: " + h.engine.pooledBytes());
+                assertTrue(ProxyHarness.await(() -> h.engine.views().pooledBytes().inUse() >= 20L * size, 5000),
+                        "each unfinished head holds a buffer: " + h.engine.views().pooledBytes());
             } finally {
                 for (Socket s : burst) {
                     s.close();
                 }
             }
-            assertTrue(ProxyHarness.await(() -> h.engine.pooledBytes().equals(new EngineReports.PooledBytes(0, 0)), 5000),
-                    "nothing in use, nothing parked: " + h.engine.pooledBytes());
-            assertTrue(h.engine.events().get(Counter.BUFFER_POOL_DECAYED.id()) >= 20, h.engine.events().toString());
+            assertTrue(ProxyHarness.await(() -> h.engine.views().pooledBytes().equals(new EngineReports.PooledBytes(0, 0)), 5000),
+                    "nothing in use, nothing parked: " + h.engine.views().pooledBytes());
+            assertTrue(h.engine.views().events().get(Counter.BUFFER_POOL_DECAYED.id()) >= 20, h.engine.views().events().toString());
         }
     }
 

@@ -79,7 +79,7 @@ class ProxyBasicsTest {
     }
 
     private long loopIterations() {
-        return proxy.engine.loopIterations();
+        return proxy.engine.views().loopIterations();
     }
 
     @Test

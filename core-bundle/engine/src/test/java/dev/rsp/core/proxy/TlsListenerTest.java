@@ -118,9 +118,9 @@ class TlsListenerTest {
         assertEquals(1, stub.connections.get(), "the backend connection is kept alive and reused");
         assertTrue(ProxyHarness.await(() -> proxy.engine.counters().get("tls.handshake.done") == 1, 2000));
         assertEquals(1, proxy.engine.counters().get("tls.hello"));
-        assertTrue(ProxyHarness.await(() -> proxy.engine.metrics().tls().requests == 20, 2000), "the TLS listener's metrics");
-        assertEquals(0, proxy.engine.metrics().http().requests, "nothing on the HTTP listener");
-        assertEquals(20, proxy.engine.metrics().listener().requests);
+        assertTrue(ProxyHarness.await(() -> proxy.engine.views().metrics().tls().requests == 20, 2000), "the TLS listener's metrics");
+        assertEquals(0, proxy.engine.views().metrics().http().requests, "nothing on the HTTP listener");
+        assertEquals(20, proxy.engine.views().metrics().listener().requests);
     }
 
     @ParameterizedTest
@@ -331,11 +331,11 @@ class TlsListenerTest {
             }
         };
         proxy.engine.addTlsFront(counting);
-        Map<String, Long> events = proxy.engine.events();
+        Map<String, Long> events = proxy.engine.views().events();
         assertEquals(2L, events.get("tls.ocsp.fetch.timeout"));
         assertEquals(0L, events.get("tls.hello"), "a name the core declares stays the core's");
         proxy.engine.removeTlsFront(counting);
-        assertFalse(proxy.engine.events().containsKey("tls.ocsp.fetch.timeout"), "shown while registered");
+        assertFalse(proxy.engine.views().events().containsKey("tls.ocsp.fetch.timeout"), "shown while registered");
     }
 
     @Test
@@ -380,7 +380,7 @@ class TlsListenerTest {
                     at += n;
                     if ((at & 0xfffff) < n) {
                         // Every MiB, with the proxy's output stuck behind this reader, ask how much it holds.
-                        peakBuffers = Math.max(peakBuffers, proxy.engine.bufferUse().inUse() + proxy.engine.tlsBuffersInUse());
+                        peakBuffers = Math.max(peakBuffers, proxy.engine.views().bufferUse().inUse() + proxy.engine.views().tlsBuffersInUse());
                     }
                 }
                 assertArrayEquals(big, got);

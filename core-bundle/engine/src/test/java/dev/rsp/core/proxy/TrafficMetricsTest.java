@@ -42,8 +42,8 @@ class TrafficMetricsTest {
             c.send("GET / HTTP/1.1\r\nHost: x.example\r\nX-Backend: gone, a\r\n\r\n");
             assertEquals(200, c.read(false).status());
         }
-        assertTrue(ProxyHarness.await(() -> proxy.engine.metrics().listener().requests == 12, 5000));
-        LoopMetrics.Snapshot s = proxy.engine.metrics();
+        assertTrue(ProxyHarness.await(() -> proxy.engine.views().metrics().listener().requests == 12, 5000));
+        LoopMetrics.Snapshot s = proxy.engine.views().metrics();
         TrafficStats l = s.listener();
         assertEquals(11, l.responses[2]);
         assertEquals(1, l.responses[5]);
@@ -55,11 +55,11 @@ class TrafficMetricsTest {
         assertEquals(1, s.backends().get("gone").failures, "the refused connect counts against its backend");
         assertEquals(12, s.strategies().get(ProxyHarness.STRATEGY).requests);
         assertTrue(l.quantileMillis(0.99) > 0);
-        assertEquals(1, proxy.engine.events().get("backend.retry"));
-        assertTrue(proxy.engine.events().containsKey("backend.marked_down"));
+        assertEquals(1, proxy.engine.views().events().get("backend.retry"));
+        assertTrue(proxy.engine.views().events().containsKey("backend.marked_down"));
 
         proxy.removeBackend("gone");
-        assertTrue(ProxyHarness.await(() -> !proxy.engine.metrics().backends().containsKey("gone"), 5000),
+        assertTrue(ProxyHarness.await(() -> !proxy.engine.views().metrics().backends().containsKey("gone"), 5000),
                 "a removed backend's statistics are dropped");
     }
 
