@@ -39,13 +39,20 @@ public final class ConfigCommand {
         this.context = context;
     }
 
-    /** Every PID, in PID order. */
-    public String config() {
-        return ConfigTable.format(pids().values(), null);
+    /**
+     * Every PID, in PID order. Printed rather than returned: Karaf's console drops a command's return value when it
+     * runs commands non-interactively (bin/client), Gogo's ThreadIO gives each session its own System.out.
+     */
+    public void config() {
+        System.out.print(ConfigTable.format(pids().values(), null));
     }
 
     /** One PID, or a one-line answer naming the known ones. */
-    public String config(String pid) {
+    public void config(String pid) {
+        System.out.print(text(pid));
+    }
+
+    String text(String pid) {
         Map<String, PidKeys> pids = pids();
         PidKeys p = pids.get(pid);
         return p != null ? ConfigTable.format(List.of(p), null)
