@@ -10,7 +10,10 @@ import org.osgi.service.metatype.annotations.Option;
  * {@code rule.<name> = hosts=...; requests=N/s; ...} entries override them for hosts matching a pattern
  * ({@link RuleParser}).
  */
-@ObjectClassDefinition(pid = "rsp.ratelimit", name = "rsp rate limits", description = "Per client address and per host: token buckets, 429 with Retry-After")
+@ObjectClassDefinition(pid = "rsp.ratelimit", name = "rsp rate limits", description = "Per client address and per host: "
+        + "token buckets, 429 with Retry-After. Besides these keys, rule.<name> = hosts=<pattern>[,<pattern>...]; "
+        + "requests=N/s; burst=B; client.requests=N/s; client.burst=B; client.concurrent=C overrides them for the hosts "
+        + "matching a pattern")
 public @interface RateLimitConfig {
 
     @AttributeDefinition(description = "Requests per second one client address may send (over every host); 0 = no limit")
