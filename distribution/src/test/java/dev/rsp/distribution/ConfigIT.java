@@ -92,7 +92,7 @@ class ConfigIT {
 
     @Test
     void theRunningMetaTypeServiceDescribesTheSamePids() throws Exception {
-        RspHome home = RspHome.copyTo(tmp.resolve("rsp"));
+        RspHome home = RspHome.copyTo(tmp.resolve("rsp")).core("timeout.idle.ms", "30s");
         Path log = tmp.resolve("rsp.log");
         ProcessBuilder pb = new ProcessBuilder(home.dir.resolve("bin/rsp").toString(), "--shell").redirectErrorStream(true)
                 .redirectOutput(log.toFile());
@@ -103,10 +103,12 @@ class ConfigIT {
             Waits.logLine(log, "routing strategy host-hash added", 1);
             shell(shell, "rsp:config rsp.core");
             Waits.until("rsp:config rsp.core", () -> Files.exists(log) && read(log).lines().anyMatch(
-                    l -> l.matches("  buffer\\.size +Integer +16384 +4096\\.\\.1048576 +Size of every I/O buffer.*")), log);
+                    l -> l.matches("  buffer\\.size +Integer +16384 +4096\\.\\.1048576 +- +Size of every I/O buffer.*")), log);
+            Waits.until("the value ConfigurationAdmin holds", () -> read(log).lines().anyMatch(
+                    l -> l.matches("  timeout\\.idle\\.ms +Long +60000 +>= 1 +30s +Time without.*")), log);
             shell(shell, "rsp:config rsp.routing.hosthash");
             Waits.until("rsp:config of a hot-deployed bundle", () -> read(log).lines().anyMatch(
-                    l -> l.matches("  candidates +Integer +3 +1\\.\\.8 +Distinct backends per decision.*")), log);
+                    l -> l.matches("  candidates +Integer +3 +1\\.\\.8 +- +Distinct backends per decision.*")), log);
             shell(shell, "rsp:config");
             Waits.until("rsp:config lists every PID", () -> PIDS.stream().allMatch(p -> read(log).contains("\n" + p + " - ")), log);
             shell(shell, "rsp:config rsp.nope");

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.URL;
 import java.util.ArrayList;
+import java.util.Dictionary;
 import java.util.Enumeration;
 import java.util.HashMap;
 import java.util.List;
@@ -12,6 +13,9 @@ import java.util.TreeMap;
 import javax.xml.stream.XMLStreamException;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.InvalidSyntaxException;
+import org.osgi.service.cm.Configuration;
+import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
@@ -22,15 +26,19 @@ import org.osgi.service.metatype.ObjectClassDefinition;
 
 /**
  * {@code rsp:config [pid]}: the keys of every PID the running MetaType service knows (rsp's and any other bundle's,
- * such as a strategy dropped into deploy/), printed as {@code bin/rsp config} prints them. The MetaType API has no
- * minimum or maximum, so those come from the bundle's own metatype documents. Active only while a MetaType service
- * runs; Gogo calls it on its own thread.
+ * such as a strategy dropped into deploy/), printed as {@code bin/rsp config} prints them, with the values
+ * ConfigurationAdmin holds now (the etc/ file, or what etcd overlays on it). The MetaType API has no minimum or
+ * maximum, so those come from the bundle's own metatype documents. Active only while a MetaType service runs; Gogo
+ * calls it on its own thread.
  */
 @Component(service = ConfigCommand.class, property = {"osgi.command.scope=rsp", "osgi.command.function=config"})
 public final class ConfigCommand {
 
     @Reference
     private MetaTypeService metaTypes;
+
+    @Reference
+    private ConfigurationAdmin configAdmin;
 
     private BundleContext context;
 
@@ -44,7 +52,7 @@ public final class ConfigCommand {
      * runs commands non-interactively (bin/client), Gogo's ThreadIO gives each session its own System.out.
      */
     public void config() {
-        System.out.print(ConfigTable.format(pids().values(), null));
+        System.out.print(ConfigTable.format(pids().values(), this::current));
     }
 
     /** One PID, or a one-line answer naming the known ones. */
@@ -55,9 +63,29 @@ public final class ConfigCommand {
     String text(String pid) {
         Map<String, PidKeys> pids = pids();
         PidKeys p = pids.get(pid);
-        return p != null ? ConfigTable.format(List.of(p), null)
+        return p != null ? ConfigTable.format(List.of(p), this::current)
                 : "rsp:config: no bundle describes the PID '" + pid + "' (known: " + String.join(", ", pids.keySet()) + ")"
                         + System.lineSeparator();
+    }
+
+    /** The values ConfigurationAdmin holds for {@code pid} (several values comma-separated); empty when none. */
+    private Map<String, String> current(String pid) {
+        Map<String, String> values = new TreeMap<>();
+        try {
+            Configuration[] found = configAdmin.listConfigurations("(service.pid=" + pid + ")");
+            Dictionary<String, Object> props = found == null || found.length == 0 ? null : found[0].getProperties();
+            if (props != null) {
+                for (Enumeration<String> keys = props.keys(); keys.hasMoreElements(); ) {
+                    String key = keys.nextElement();
+                    Object v = props.get(key);
+                    values.put(key, v instanceof Object[] a
+                            ? String.join(", ", java.util.Arrays.stream(a).map(String::valueOf).toList()) : String.valueOf(v));
+                }
+            }
+        } catch (IOException | InvalidSyntaxException e) {
+            values.clear();
+        }
+        return values;
     }
 
     private Map<String, PidKeys> pids() {
