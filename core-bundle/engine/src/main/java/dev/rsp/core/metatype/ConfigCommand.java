@@ -60,7 +60,7 @@ public final class ConfigCommand {
         System.out.print(text(pid));
     }
 
-    String text(String pid) {
+    private String text(String pid) {
         Map<String, PidKeys> pids = pids();
         PidKeys p = pids.get(pid);
         return p != null ? ConfigTable.format(List.of(p), this::current)
