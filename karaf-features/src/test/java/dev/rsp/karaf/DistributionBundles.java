@@ -20,11 +20,12 @@ final class DistributionBundles {
 
     /**
      * Symbolic names (or their prefixes, ending in a dot) that Karaf replaces: logging (pax-logging gives the SLF4J
-     * API, so neither logback nor SPI Fly with ASM), the Gogo shell (Karaf's), and the demo, which is not part of the
-     * feature.
+     * API, so neither logback nor SPI Fly with ASM; and the Log Service API the MetaType service imports), the Gogo
+     * shell (Karaf's), and the demo, which is not part of the feature. Karaf starts its own MetaType service
+     * (org.apache.felix.metatype, in its startup bundles), so that one is expected and found.
      */
     private static final List<String> KARAF_HAS_ITS_OWN = List.of("slf4j.api", "ch.qos.logback.",
-            "org.apache.aries.spifly.", "org.objectweb.asm", "org.apache.felix.gogo.", "dev.rsp.demo");
+            "org.apache.aries.spifly.", "org.objectweb.asm", "org.apache.felix.gogo.", "dev.rsp.demo", "org.osgi.service.log");
 
     private DistributionBundles() {
     }

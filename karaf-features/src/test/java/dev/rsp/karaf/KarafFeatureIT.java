@@ -81,6 +81,9 @@ class KarafFeatureIT {
             missing.removeAll(symbolicNames(karaf.client("bundle:list -s -t 0")));
             assertEquals(Set.of(), missing, "bundles of the distribution that the feature does not bring: add them to "
                     + "karaf-features/src/main/feature/features.xml");
+            String described = karaf.client("rsp:config rsp.core");
+            assertTrue(described.lines().anyMatch(l -> l.matches("\\s*buffer\\.size +Integer +16384 +4096\\.\\.1048576 .*")),
+                    "Karaf's MetaType service describes rsp.core:\n" + described);
 
             String answer = poll("a response from the backend through rsp", () -> get(http, "alice.example.com", "/a?b=1"));
             assertEquals("HTTP/1.1 200 OK", answer.lines().findFirst().orElse(""), answer);

@@ -2,84 +2,85 @@ package dev.rsp.core;
 
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.osgi.service.metatype.annotations.Option;
 
 /**
  * Configuration of the core, PID {@code rsp.core} ({@code etc/rsp.core.cfg}). Property names are the method names
  * with {@code _} read as {@code .}: {@code http.listen}, {@code timeout.header.ms}, ...
  */
-@ObjectClassDefinition(name = "rsp core", description = "Listeners, loops, limits, timeouts and the routing chain")
+@ObjectClassDefinition(pid = "rsp.core", name = "rsp core", description = "Listeners, loops, limits, timeouts and the routing chain")
 public @interface CoreConfig {
 
     @AttributeDefinition(description = "Address and port of the HTTP listener, host:port")
     String http_listen() default "0.0.0.0:8080";
 
-    @AttributeDefinition(description = "Number of selector loops; 0 means one per core. Applied at start")
+    @AttributeDefinition(min = "0", max = "256", description = "Number of selector loops; 0 means one per core. Applied at start")
     int loops() default 0;
 
     @AttributeDefinition(description = "Routing strategies by name, tried in order")
     String routing_chain() default "reload-path, host-hash";
 
-    @AttributeDefinition(description = "Size of every I/O buffer in bytes; a connection holds at most two per direction. Applied at start")
+    @AttributeDefinition(min = "4096", max = "1048576", description = "Size of every I/O buffer in bytes; a connection holds at most two per direction. Applied at start")
     int buffer_size() default 16384;
 
-    @AttributeDefinition(description = "Longest request line in bytes (414 beyond)")
+    @AttributeDefinition(min = "256", description = "Longest request line in bytes (414 beyond)")
     int limits_request_line() default 8192;
 
     @AttributeDefinition(description = "Longest request head in bytes (431 beyond); at most buffer.size")
     int limits_head_bytes() default 16384;
 
-    @AttributeDefinition(description = "Most header fields in a head (431 beyond)")
+    @AttributeDefinition(min = "1", max = "1000", description = "Most header fields in a head (431 beyond)")
     int limits_headers() default 100;
 
-    @AttributeDefinition(description = "Memory budget of rsp's JVM in bytes (heap, direct buffers and the rest): bin/rsp derives the JVM's heap and direct memory limits from it at start, and the engine answers 503 instead of taking buffers beyond its share")
+    @AttributeDefinition(min = "67108864", description = "Memory budget of rsp's JVM in bytes (heap, direct buffers and the rest): bin/rsp derives the JVM's heap and direct memory limits from it at start, and the engine answers 503 instead of taking buffers beyond its share")
     long limits_memory() default 1L << 30;
 
-    @AttributeDefinition(description = "Most client connections open at once over all listeners; beyond it accepting pauses and new connections wait in the kernel's accept queue")
+    @AttributeDefinition(min = "1", description = "Most client connections open at once over all listeners; beyond it accepting pauses and new connections wait in the kernel's accept queue")
     int limits_connections() default 20_000;
 
     @AttributeDefinition(description = "Bytes of I/O buffers the loops may hold before new requests get 503 with Retry-After; 0: three quarters of the JVM's direct memory limit")
     long limits_buffers() default 0;
 
-    @AttributeDefinition(description = "Length of the kernel's queue of connections not yet accepted, per listener (capped by net.core.somaxconn); connections beyond limits.connections wait there. Applied when a listener opens")
+    @AttributeDefinition(min = "1", max = "65535", description = "Length of the kernel's queue of connections not yet accepted, per listener (capped by net.core.somaxconn); connections beyond limits.connections wait there. Applied when a listener opens")
     int limits_backlog() default 4096;
 
-    @AttributeDefinition(description = "Time a client has to send a complete request head (408 after)")
+    @AttributeDefinition(min = "1", description = "Time a client has to send a complete request head (408 after)")
     long timeout_header_ms() default 10_000;
 
-    @AttributeDefinition(description = "Time without progress before a connection is closed (keep-alive and transfers)")
+    @AttributeDefinition(min = "1", description = "Time without progress before a connection is closed (keep-alive and transfers)")
     long timeout_idle_ms() default 60_000;
 
-    @AttributeDefinition(description = "Time to connect to a backend before trying the next candidate")
+    @AttributeDefinition(min = "1", description = "Time to connect to a backend before trying the next candidate")
     long timeout_connect_ms() default 5_000;
 
-    @AttributeDefinition(description = "Time a backend has to start its response (504 after)")
+    @AttributeDefinition(min = "1", description = "Time a backend has to start its response (504 after)")
     long timeout_backend_ms() default 60_000;
 
-    @AttributeDefinition(description = "Time a request waits for a routing strategy to appear (503 after)")
+    @AttributeDefinition(min = "0", description = "Time a request waits for a routing strategy to appear (503 after)")
     long timeout_grace_ms() default 2_000;
 
-    @AttributeDefinition(description = "Time in-flight requests get to finish when rsp stops")
+    @AttributeDefinition(min = "1", description = "Time in-flight requests get to finish when rsp stops")
     long timeout_stop_ms() default 10_000;
 
-    @AttributeDefinition(description = "Most backends tried for one request when connecting fails")
+    @AttributeDefinition(min = "1", max = "8", description = "Most backends tried for one request when connecting fails")
     int backend_tries() default 3;
 
-    @AttributeDefinition(description = "Most idle keep-alive connections kept per backend and loop")
+    @AttributeDefinition(min = "0", description = "Most idle keep-alive connections kept per backend and loop")
     int backend_pool_max_idle() default 1024;
 
-    @AttributeDefinition(description = "Time an idle pooled backend connection is kept")
+    @AttributeDefinition(min = "1", description = "Time an idle pooled backend connection is kept")
     long backend_pool_idle_ms() default 30_000;
 
     @AttributeDefinition(description = "PEM file of the certificate authorities that backends marked ;tls must be signed by (relative to rsp's home); empty: the JDK's default trust store")
     String backend_tls_ca() default "";
 
-    @AttributeDefinition(description = "Consecutive failures that mark a backend down")
+    @AttributeDefinition(min = "1", description = "Consecutive failures that mark a backend down")
     int health_failures() default 3;
 
-    @AttributeDefinition(description = "Time a backend marked down is left alone")
+    @AttributeDefinition(min = "1", description = "Time a backend marked down is left alone")
     long health_cooldown_ms() default 10_000;
 
-    @AttributeDefinition(description = "Interval of the active check of every backend (HTTP when health.check.path is set, else a TCP connect); 0 turns it off")
+    @AttributeDefinition(min = "0", description = "Interval of the active check of every backend (HTTP when health.check.path is set, else a TCP connect); 0 turns it off")
     long health_check_interval_ms() default 0;
 
     @AttributeDefinition(description = "Protocols an HTTP/1.1 Upgrade may switch to (a tunnel after 101); others are removed from the request. Empty: none")
@@ -88,13 +89,13 @@ public @interface CoreConfig {
     @AttributeDefinition(description = "Add a Via field to forwarded requests (off by default, as in HAProxy and nginx: nginx's gzip_proxied off does not compress responses to requests that carry Via)")
     boolean forwarded_via() default false;
 
-    @AttributeDefinition(description = "Access log line format: text, combined (Apache/nginx) or json")
+    @AttributeDefinition(options = {@Option(value = "text", label = "text"), @Option(value = "combined", label = "combined"), @Option(value = "json", label = "json")}, description = "Access log line format: text, combined (Apache/nginx) or json")
     String access_log_format() default "text";
 
     @AttributeDefinition(description = "Directory of custom error pages (<status>.html, .json or .txt), relative to rsp's home; missing: built-in pages")
     String errors_dir() default "etc/errors";
 
-    @AttributeDefinition(description = "Largest custom error page in bytes")
+    @AttributeDefinition(min = "0", max = "1048576", description = "Largest custom error page in bytes")
     int errors_max_bytes() default 65536;
 
     @AttributeDefinition(description = "Strict-Transport-Security value added to responses over TLS rsp terminates, unless the backend sent one (max-age=N[; includeSubDomains][; preload]); empty: off")
@@ -106,28 +107,28 @@ public @interface CoreConfig {
     @AttributeDefinition(description = "Accept HTTP/2 with prior knowledge (h2c) on the plain listener: a connection that starts with the HTTP/2 preface speaks HTTP/2, any other HTTP/1.1")
     boolean h2_cleartext() default true;
 
-    @AttributeDefinition(description = "HTTP/2: streams a client may have open at once (SETTINGS_MAX_CONCURRENT_STREAMS); more are refused (REFUSED_STREAM)")
+    @AttributeDefinition(min = "1", max = "10000", description = "HTTP/2: streams a client may have open at once (SETTINGS_MAX_CONCURRENT_STREAMS); more are refused (REFUSED_STREAM)")
     int h2_max_concurrent_streams() default 100;
 
-    @AttributeDefinition(description = "HTTP/2: streams per connection; then a graceful GOAWAY and the client opens a new connection")
+    @AttributeDefinition(min = "1", description = "HTTP/2: streams per connection; then a graceful GOAWAY and the client opens a new connection")
     int h2_max_streams_per_connection() default 1000;
 
-    @AttributeDefinition(description = "HTTP/2: streams a client may reset before their response began (rapid reset) before GOAWAY ENHANCE_YOUR_CALM")
+    @AttributeDefinition(min = "0", description = "HTTP/2: streams a client may reset before their response began (rapid reset) before GOAWAY ENHANCE_YOUR_CALM")
     int h2_max_premature_resets() default 100;
 
-    @AttributeDefinition(description = "HTTP/2: frames that do nothing useful (empty DATA, PRIORITY, unknown types) per connection before GOAWAY ENHANCE_YOUR_CALM")
+    @AttributeDefinition(min = "0", description = "HTTP/2: frames that do nothing useful (empty DATA, PRIORITY, unknown types) per connection before GOAWAY ENHANCE_YOUR_CALM")
     int h2_max_glitches() default 1000;
 
-    @AttributeDefinition(description = "HTTP/2: request body bytes a connection may have in flight across its streams (the connection flow-control window)")
+    @AttributeDefinition(min = "65535", description = "HTTP/2: request body bytes a connection may have in flight across its streams (the connection flow-control window)")
     int h2_connection_window() default 1 << 20;
 
-    @AttributeDefinition(description = "HTTP/2: largest decoded header list of a request (names + values + 32 per field); larger: 431")
+    @AttributeDefinition(min = "1024", description = "HTTP/2: largest decoded header list of a request (names + values + 32 per field); larger: 431")
     int h2_max_header_list_bytes() default 32768;
 
     @AttributeDefinition(description = "Path of the active HTTP health check (e.g. /healthz), sent every health.check.interval.ms; empty: the check only connects (TCP)")
     String health_check_path() default "";
 
-    @AttributeDefinition(description = "Method of the active HTTP health check: GET, HEAD or OPTIONS")
+    @AttributeDefinition(options = {@Option(value = "GET", label = "GET"), @Option(value = "HEAD", label = "HEAD"), @Option(value = "OPTIONS", label = "OPTIONS")}, description = "Method of the active HTTP health check: GET, HEAD or OPTIONS")
     String health_check_method() default "GET";
 
     @AttributeDefinition(description = "Host field of the active HTTP health check; empty: the backend's own host (and port unless it is the scheme's default)")
@@ -136,56 +137,56 @@ public @interface CoreConfig {
     @AttributeDefinition(description = "Statuses that pass the active HTTP health check: codes and ranges, comma-separated (200-399, 200,204)")
     String health_check_status() default "200-399";
 
-    @AttributeDefinition(description = "Time one health check may take: connect, TLS handshake, request and status line")
+    @AttributeDefinition(min = "1", description = "Time one health check may take: connect, TLS handshake, request and status line")
     long health_check_timeout_ms() default 2_000;
 
-    @AttributeDefinition(description = "Consecutive passed health checks that bring a backend taken out by the check back")
+    @AttributeDefinition(min = "1", max = "100", description = "Consecutive passed health checks that bring a backend taken out by the check back")
     int health_check_rise() default 2;
 
-    @AttributeDefinition(description = "Consecutive failed health checks that take a backend out")
+    @AttributeDefinition(min = "1", max = "100", description = "Consecutive failed health checks that take a backend out")
     int health_check_fall() default 3;
 
-    @AttributeDefinition(description = "Most health checks in progress at once (each holds a thread of the check's pool while it runs)")
+    @AttributeDefinition(min = "1", max = "1024", description = "Most health checks in progress at once (each holds a thread of the check's pool while it runs)")
     int health_check_concurrency() default 16;
 
-    @AttributeDefinition(description = "Consecutive 5xx answers from a backend that eject it (outlier detection); 0: off")
+    @AttributeDefinition(min = "0", max = "1000000", description = "Consecutive 5xx answers from a backend that eject it (outlier detection); 0: off")
     int health_outlier_5xx() default 0;
 
-    @AttributeDefinition(description = "Consecutive backend timeouts (no response within timeout.backend.ms) that eject a backend; 0: off")
+    @AttributeDefinition(min = "0", max = "1000000", description = "Consecutive backend timeouts (no response within timeout.backend.ms) that eject a backend; 0: off")
     int health_outlier_timeouts() default 0;
 
-    @AttributeDefinition(description = "How long a first ejection lasts; the n-th lasts n times as long, up to health.outlier.ejection.max.ms")
+    @AttributeDefinition(min = "1", description = "How long a first ejection lasts; the n-th lasts n times as long, up to health.outlier.ejection.max.ms")
     long health_outlier_ejection_ms() default 30_000;
 
     @AttributeDefinition(description = "Longest ejection")
     long health_outlier_ejection_max_ms() default 300_000;
 
-    @AttributeDefinition(description = "Most backends ejected at once by outlier detection, in percent of the configured backends (at least one); beyond it a backend stays in")
+    @AttributeDefinition(min = "0", max = "100", description = "Most backends ejected at once by outlier detection, in percent of the configured backends (at least one); beyond it a backend stays in")
     int health_max_ejected_percent() default 50;
 
-    @AttributeDefinition(description = "Slow start: for this long after a backend comes back (ejection over, health check passing again) it gets a share of its requests growing from 10 % to all; 0: off")
+    @AttributeDefinition(min = "0", description = "Slow start: for this long after a backend comes back (ejection over, health check passing again) it gets a share of its requests growing from 10 % to all; 0: off")
     long health_slowstart_ms() default 0;
 
-    @AttributeDefinition(description = "Retry budget: requests sent to a backend again (after their connection broke before any response byte) may add at most this percentage of the requests of the last 10 s; over it the client gets the error")
+    @AttributeDefinition(min = "0", max = "1000", description = "Retry budget: requests sent to a backend again (after their connection broke before any response byte) may add at most this percentage of the requests of the last 10 s; over it the client gets the error")
     int backend_retry_budget_percent() default 20;
 
-    @AttributeDefinition(description = "Retry budget floor: this many retries per second (over the last 10 s) are allowed whatever the percentage says")
+    @AttributeDefinition(min = "0", description = "Retry budget floor: this many retries per second (over the last 10 s) are allowed whatever the percentage says")
     int backend_retry_budget_min_per_second() default 10;
 
-    @AttributeDefinition(description = "Requests sent to one backend at once, over all loops, for backends without ;maxconn=N; 0: no limit")
+    @AttributeDefinition(min = "0", description = "Requests sent to one backend at once, over all loops, for backends without ;maxconn=N; 0: no limit")
     int backend_maxconn() default 0;
 
-    @AttributeDefinition(description = "Requests that may wait for a backend at its maxconn (per backend); beyond it: 503 with Retry-After")
+    @AttributeDefinition(min = "0", description = "Requests that may wait for a backend at its maxconn (per backend); beyond it: 503 with Retry-After")
     int backend_queue_size() default 100;
 
-    @AttributeDefinition(description = "Time a request waits in a backend's queue for a free slot; then 503 with Retry-After")
+    @AttributeDefinition(min = "1", description = "Time a request waits in a backend's queue for a free slot; then 503 with Retry-After")
     long backend_queue_timeout_ms() default 5_000;
 
-    @AttributeDefinition(description = "How often each loop lets its buffer pools shrink to the recent demand (idle "
+    @AttributeDefinition(min = "1", description = "How often each loop lets its buffer pools shrink to the recent demand (idle "
             + "buffers the last period did not need are dropped), in ms; applied at start")
     long buffer_pool_decay_ms() default 5_000;
 
-    @AttributeDefinition(description = "PROXY protocol on the HTTP listener: off, or v1, v2 or any: every connection must "
+    @AttributeDefinition(options = {@Option(value = "off", label = "off"), @Option(value = "v1", label = "v1"), @Option(value = "v2", label = "v2"), @Option(value = "any", label = "any")}, description = "PROXY protocol on the HTTP listener: off, or v1, v2 or any: every connection must "
             + "start with a PROXY header of that version from a peer in proxy.trusted, and the client address it names is "
             + "the one routing, Lua, X-Forwarded-For, the access log and rate limits see")
     String proxy_protocol() default "off";
@@ -195,10 +196,10 @@ public @interface CoreConfig {
             + "everyone); connections from other peers are closed")
     String proxy_trusted() default "";
 
-    @AttributeDefinition(description = "Time a peer has to send the whole PROXY header after connecting; closed after")
+    @AttributeDefinition(min = "100", max = "60000", description = "Time a peer has to send the whole PROXY header after connecting; closed after")
     long proxy_timeout_ms() default dev.rsp.config.ProxyProtocolKeys.DEFAULT_TIMEOUT_MS;
 
-    @AttributeDefinition(description = "Largest PROXY v2 header in bytes (16 fixed bytes, addresses and TLVs), 52 to "
+    @AttributeDefinition(min = "52", max = "65551", description = "Largest PROXY v2 header in bytes (16 fixed bytes, addresses and TLVs), 52 to "
             + "65551 and at most buffer.size; larger: closed (v1 lines are at most 107 bytes, as the spec says)")
     int proxy_max_v2_bytes() default dev.rsp.config.ProxyProtocolKeys.DEFAULT_MAX_V2_BYTES;
 
@@ -208,22 +209,22 @@ public @interface CoreConfig {
     @AttributeDefinition(description = "Hosts file consulted before DNS for backend host names (as the system resolver does); empty: none. localhost is always the loopback address")
     String dns_hosts() default "/etc/hosts";
 
-    @AttributeDefinition(description = "Shortest time a DNS answer for a backend is used before it is looked up again (a smaller TTL is raised to it)")
+    @AttributeDefinition(min = "1", description = "Shortest time a DNS answer for a backend is used before it is looked up again (a smaller TTL is raised to it)")
     long dns_ttl_min_ms() default 1_000;
 
-    @AttributeDefinition(description = "Longest time a DNS answer for a backend is used before it is looked up again (a larger TTL is lowered to it; also how often names from the hosts file are read again)")
+    @AttributeDefinition(min = "1", description = "Longest time a DNS answer for a backend is used before it is looked up again (a larger TTL is lowered to it; also how often names from the hosts file are read again)")
     long dns_ttl_max_ms() default 300_000;
 
-    @AttributeDefinition(description = "Each re-resolution comes up to this percentage of the TTL early, at random, so that rsp instances do not query in step")
+    @AttributeDefinition(min = "0", max = "50", description = "Each re-resolution comes up to this percentage of the TTL early, at random, so that rsp instances do not query in step")
     int dns_jitter_percent() default 10;
 
-    @AttributeDefinition(description = "How long the last good answer of a backend name is kept while its lookups fail; after it the backend is unresolved (its connects fail) until a lookup succeeds")
+    @AttributeDefinition(min = "0", description = "How long the last good answer of a backend name is kept while its lookups fail; after it the backend is unresolved (its connects fail) until a lookup succeeds")
     long dns_hold_ms() default 300_000;
 
-    @AttributeDefinition(description = "Time before a failed lookup of a backend name is tried again")
+    @AttributeDefinition(min = "1", description = "Time before a failed lookup of a backend name is tried again")
     long dns_retry_ms() default 2_000;
 
-    @AttributeDefinition(description = "Time one DNS lookup may take (all servers and retries)")
+    @AttributeDefinition(min = "1", description = "Time one DNS lookup may take (all servers and retries)")
     long dns_timeout_ms() default 5_000;
 
     @AttributeDefinition(description = "Open the HTTP and TLS listeners with SO_REUSEPORT, so that a second rsp process "
@@ -231,11 +232,11 @@ public @interface CoreConfig {
             + "Applied when a listener opens")
     boolean listen_reuseport() default true;
 
-    @AttributeDefinition(description = "At a stop, how long a connection accepted just before it (no request yet) may take "
+    @AttributeDefinition(min = "1", description = "At a stop, how long a connection accepted just before it (no request yet) may take "
             + "to send its first request, which is then served with Connection: close; after that it is closed")
     long timeout_stop_new_ms() default 1_000;
 
-    @AttributeDefinition(description = "When the HTTP port is already served by another process at start (a rolling upgrade "
+    @AttributeDefinition(min = "1", description = "When the HTTP port is already served by another process at start (a rolling upgrade "
             + "with listen.reuseport), the longest this rsp holds its accepting until its routing is ready (the strategies "
             + "of routing.chain registered, at least one backend); connections wait in the kernel's queue meanwhile")
     long listen_reuseport_ready_ms() default 10_000;
@@ -258,7 +259,7 @@ public @interface CoreConfig {
             + "proxy.protocol is on")
     String forwarded_trusted() default "";
 
-    @AttributeDefinition(description = "Which forwarding fields rsp writes (and reads from trusted peers): x-forwarded "
+    @AttributeDefinition(options = {@Option(value = "x-forwarded", label = "x-forwarded"), @Option(value = "forwarded", label = "forwarded"), @Option(value = "both", label = "both")}, description = "Which forwarding fields rsp writes (and reads from trusted peers): x-forwarded "
             + "(X-Forwarded-For, -Proto, -Host), forwarded (RFC 7239 Forwarded) or both")
     String forwarded_header() default "x-forwarded";
 

@@ -1,7 +1,9 @@
 package dev.rsp.tls.acme;
 
+import dev.rsp.tls.acme.ondemand.OnDemandSettings;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.osgi.service.metatype.annotations.Option;
 
 /**
  * Configuration of the ACME client, PID {@code rsp.acme} ({@code etc/rsp.acme.cfg}, optional: without it rsp obtains
@@ -30,7 +32,7 @@ public @interface AcmeConfig {
             + "then key); instances sharing it coordinate through lock files. Relative to the rsp home")
     String storage() default AcmeSettings.DEFAULT_STORAGE;
 
-    @AttributeDefinition(name = "key.type", description = "Key of each new certificate: ec-p256 or rsa-2048")
+    @AttributeDefinition(options = {@Option(value = "ec-p256", label = "ec-p256"), @Option(value = "rsa-2048", label = "rsa-2048")}, name = "key.type", description = "Key of each new certificate: ec-p256 or rsa-2048")
     String key_type() default "ec-p256";
 
     @AttributeDefinition(name = "renew.fraction", description = "Renew when this fraction of a certificate's lifetime "
@@ -45,29 +47,81 @@ public @interface AcmeConfig {
             + "none, when the on-demand policy allows")
     boolean ondemand() default false;
 
-    @AttributeDefinition(name = "orders.parallel", description = "Orders run at the same time (each holds one thread "
+    @AttributeDefinition(min = "1", max = "64", name = "orders.parallel", description = "Orders run at the same time (each holds one thread "
             + "while it waits for the CA)")
     int orders_parallel() default AcmeSettings.DEFAULT_ORDERS_PARALLEL;
 
-    @AttributeDefinition(name = "order.timeout.ms", description = "Longest one order may take, from creating it to the "
+    @AttributeDefinition(min = "10000", max = "3600000", name = "order.timeout.ms", description = "Longest one order may take, from creating it to the "
             + "certificate downloaded (validation included)")
     long order_timeout_ms() default AcmeSettings.DEFAULT_ORDER_TIMEOUT_MS;
 
-    @AttributeDefinition(name = "network.timeout.ms", description = "Longest one request to the CA may take")
+    @AttributeDefinition(min = "1000", max = "600000", name = "network.timeout.ms", description = "Longest one request to the CA may take")
     long network_timeout_ms() default AcmeSettings.DEFAULT_NETWORK_TIMEOUT_MS;
 
-    @AttributeDefinition(name = "check.interval.ms", description = "How often storage is looked at and due renewals "
+    @AttributeDefinition(min = "100", max = "3600000", name = "check.interval.ms", description = "How often storage is looked at and due renewals "
             + "and retries are started")
     long check_interval_ms() default AcmeSettings.DEFAULT_CHECK_INTERVAL_MS;
 
-    @AttributeDefinition(name = "lock.stale.ms", description = "Age after which another instance's lock on a name is "
+    @AttributeDefinition(min = "10001", max = "86400000", name = "lock.stale.ms", description = "Age after which another instance's lock on a name is "
             + "taken over (it must be longer than order.timeout.ms)")
     long lock_stale_ms() default AcmeSettings.DEFAULT_LOCK_STALE_MS;
 
-    @AttributeDefinition(name = "backoff.min.ms", description = "Wait after a name's first failed order; it doubles "
+    @AttributeDefinition(min = "1000", max = "86400000", name = "backoff.min.ms", description = "Wait after a name's first failed order; it doubles "
             + "with each further failure")
     long backoff_min_ms() default AcmeSettings.DEFAULT_BACKOFF_MIN_MS;
 
-    @AttributeDefinition(name = "backoff.max.ms", description = "Longest wait between a name's failed orders")
+    @AttributeDefinition(min = "1000", max = "604800000", name = "backoff.max.ms", description = "Longest wait between a name's failed orders")
     long backoff_max_ms() default AcmeSettings.DEFAULT_BACKOFF_MAX_MS;
+
+    @AttributeDefinition(name = "ondemand.allow.file", description = "On demand: the allow-list file of names (and "
+            + "*.patterns) that may be ordered; relative to the rsp home; empty: none")
+    String ondemand_allow_file() default "";
+
+    @AttributeDefinition(name = "ondemand.allow.poll.ms", min = "100", max = "86400000", description = "How often the "
+            + "allow-list file is checked for changes")
+    long ondemand_allow_poll_ms() default OnDemandSettings.DEFAULT_ALLOW_POLL_MS;
+
+    @AttributeDefinition(name = "ondemand.ask.url", description = "On demand: http(s) permission endpoint asked "
+            + "before ordering (?domain=<name> is added; 200 allows); empty: none")
+    String ondemand_ask_url() default "";
+
+    @AttributeDefinition(name = "ondemand.ask.timeout.ms", min = "100", max = "60000", description = "Connect and "
+            + "answer time of one ask")
+    long ondemand_ask_timeout_ms() default OnDemandSettings.DEFAULT_ASK_TIMEOUT_MS;
+
+    @AttributeDefinition(name = "ondemand.ask.cache.allowed.ms", min = "0", max = "604800000", description = "How long "
+            + "an allowing answer is kept; 0 keeps none")
+    long ondemand_ask_cache_allowed_ms() default OnDemandSettings.DEFAULT_ASK_CACHE_ALLOWED_MS;
+
+    @AttributeDefinition(name = "ondemand.ask.cache.refused.ms", min = "0", max = "86400000", description = "How long "
+            + "a refusal or a failed ask is kept; 0 keeps none")
+    long ondemand_ask_cache_refused_ms() default OnDemandSettings.DEFAULT_ASK_CACHE_REFUSED_MS;
+
+    @AttributeDefinition(name = "ondemand.ask.cache.size", min = "0", max = "10000000", description = "Names whose "
+            + "answers are kept")
+    int ondemand_ask_cache_size() default OnDemandSettings.DEFAULT_ASK_CACHE_SIZE;
+
+    @AttributeDefinition(name = "ondemand.ask.max.in.flight", min = "1", max = "1000", description = "Asks at once; "
+            + "beyond, names are refused without asking")
+    int ondemand_ask_max_in_flight() default OnDemandSettings.DEFAULT_ASK_MAX_IN_FLIGHT;
+
+    @AttributeDefinition(name = "ondemand.max.in.flight", min = "1", max = "1000", description = "On-demand orders at "
+            + "once")
+    int ondemand_max_in_flight() default OnDemandSettings.DEFAULT_MAX_IN_FLIGHT;
+
+    @AttributeDefinition(name = "ondemand.orders.per.hour", min = "1", max = "100000", description = "On-demand orders "
+            + "started per sliding hour (a warning above 100, Let's Encrypt's average)")
+    int ondemand_orders_per_hour() default OnDemandSettings.DEFAULT_ORDERS_PER_HOUR;
+
+    @AttributeDefinition(name = "ondemand.backoff.initial.ms", min = "1000", max = "86400000", description = "Wait "
+            + "after a name's first failed on-demand order; it doubles with each further failure")
+    long ondemand_backoff_initial_ms() default OnDemandSettings.DEFAULT_BACKOFF_INITIAL_MS;
+
+    @AttributeDefinition(name = "ondemand.backoff.max.ms", min = "1000", max = "2592000000", description = "Longest "
+            + "wait between a name's failed on-demand orders")
+    long ondemand_backoff_max_ms() default OnDemandSettings.DEFAULT_BACKOFF_MAX_MS;
+
+    @AttributeDefinition(name = "ondemand.wait.ms", min = "0", max = "120000", description = "How long a handshake "
+            + "waits for issuance (0: order in the background and serve the default certificate now)")
+    long ondemand_wait_ms() default OnDemandSettings.DEFAULT_WAIT_MS;
 }

@@ -3,6 +3,7 @@ package dev.rsp.tls.front;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.AttributeType;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.osgi.service.metatype.annotations.Option;
 
 /**
  * Configuration of the TLS listener, PID {@code rsp.tls} ({@code etc/rsp.tls.cfg}, optional: without it the defaults
@@ -16,7 +17,7 @@ public @interface TlsConfig {
     @AttributeDefinition(description = "Address and port of the TLS listener, host:port (IPv6 in brackets)")
     String listen() default TlsSettings.DEFAULT_LISTEN;
 
-    @AttributeDefinition(description = "terminate (decrypt with the certificates of certs.dir and proxy HTTP) or "
+    @AttributeDefinition(options = {@Option(value = "terminate", label = "terminate"), @Option(value = "passthrough", label = "passthrough")}, description = "terminate (decrypt with the certificates of certs.dir and proxy HTTP) or "
             + "passthrough (route by SNI, relay the encrypted bytes)")
     String mode() default "terminate";
 
@@ -30,16 +31,16 @@ public @interface TlsConfig {
             description = "Password of encrypted private keys")
     String key_password() default "";
 
-    @AttributeDefinition(name = "certs.poll.ms", description = "How often certs.dir is checked for changes; 0 only at "
+    @AttributeDefinition(min = "0", max = "86400000", name = "certs.poll.ms", description = "How often certs.dir is checked for changes; 0 only at "
             + "start and on configuration changes")
     long certs_poll_ms() default TlsSettings.DEFAULT_POLL_MS;
 
-    @AttributeDefinition(name = "certs.cache.size", description = "terminate: most certificates loaded at once (key "
+    @AttributeDefinition(min = "1", max = "10000000", name = "certs.cache.size", description = "terminate: most certificates loaded at once (key "
             + "pair and contexts); the least recently used is evicted past it. When every certificate of the index "
             + "fits, all are loaded at start; else each loads when a handshake first asks for its name")
     int certs_cache_size() default TlsSettings.DEFAULT_CERTS_CACHE_SIZE;
 
-    @AttributeDefinition(name = "certs.wait.timeout.ms", description = "terminate: how long a handshake may wait for "
+    @AttributeDefinition(min = "100", max = "300000", name = "certs.wait.timeout.ms", description = "terminate: how long a handshake may wait for "
             + "its certificate to be loaded (or issued on demand by rsp.acme) before the connection is closed")
     long certs_wait_timeout_ms() default TlsSettings.DEFAULT_CERTS_WAIT_TIMEOUT_MS;
 
@@ -47,11 +48,11 @@ public @interface TlsConfig {
             + "self-signed certificate for localhost and *.example.com generated in memory (for the demo)")
     boolean selfsigned_default() default false;
 
-    @AttributeDefinition(name = "hello.max.bytes", description = "Most bytes a ClientHello may take, record headers "
+    @AttributeDefinition(min = "512", max = "1048576", name = "hello.max.bytes", description = "Most bytes a ClientHello may take, record headers "
             + "included")
     int hello_max_bytes() default TlsSettings.DEFAULT_HELLO_MAX_BYTES;
 
-    @AttributeDefinition(name = "hello.timeout.ms", description = "Time a client has to send its ClientHello")
+    @AttributeDefinition(min = "100", max = "600000", name = "hello.timeout.ms", description = "Time a client has to send its ClientHello")
     long hello_timeout_ms() default TlsSettings.DEFAULT_HELLO_TIMEOUT_MS;
 
     @AttributeDefinition(description = "TLS versions offered when terminating, comma-separated")
@@ -61,7 +62,7 @@ public @interface TlsConfig {
             + "those the JDK does not support are left out with a warning")
     String ciphers() default TlsSettings.DEFAULT_CIPHERS;
 
-    @AttributeDefinition(description = "terminate: the TLS engine. auto: BoringSSL (native, linux-x86_64) where it "
+    @AttributeDefinition(options = {@Option(value = "auto", label = "auto"), @Option(value = "native", label = "native"), @Option(value = "jsse", label = "jsse")}, description = "terminate: the TLS engine. auto: BoringSSL (native, linux-x86_64) where it "
             + "loads, else the JDK's; native: BoringSSL or a failed start; jsse: the JDK's")
     String engine() default "auto";
 
@@ -69,7 +70,7 @@ public @interface TlsConfig {
             + "preference order (rsp speaks h2 and http/1.1); empty answers none")
     String alpn() default TlsSettings.DEFAULT_ALPN;
 
-    @AttributeDefinition(name = "prefer.client.ciphers", description = "terminate: whose cipher suite order decides. "
+    @AttributeDefinition(options = {@Option(value = "auto", label = "auto"), @Option(value = "true", label = "true"), @Option(value = "false", label = "false")}, name = "prefer.client.ciphers", description = "terminate: whose cipher suite order decides. "
             + "auto: the client's when every suite in ciphers is strong (forward secrecy and AEAD), else rsp's; "
             + "true: the client's; false: rsp's")
     String prefer_client_ciphers() default TlsSettings.DEFAULT_PREFER_CLIENT_CIPHERS;
@@ -81,11 +82,11 @@ public @interface TlsConfig {
             + "keys). Empty: each engine's own random keys. A relative path is resolved against the rsp home")
     String tickets_keys_file() default "";
 
-    @AttributeDefinition(name = "session.cache.size", description = "terminate: sessions kept per certificate for "
+    @AttributeDefinition(min = "0", max = "10000000", name = "session.cache.size", description = "terminate: sessions kept per certificate for "
             + "resumption by session id (TLS 1.2 clients without tickets); 0: no limit")
     int session_cache_size() default TlsSettings.DEFAULT_SESSION_CACHE_SIZE;
 
-    @AttributeDefinition(name = "session.timeout.ms", description = "terminate: how long a session may be resumed, "
+    @AttributeDefinition(min = "1000", max = "604800000", name = "session.timeout.ms", description = "terminate: how long a session may be resumed, "
             + "by id or by ticket (whole seconds, 1 s to 7 days)")
     long session_timeout_ms() default TlsSettings.DEFAULT_SESSION_TIMEOUT_MS;
 
@@ -93,7 +94,7 @@ public @interface TlsConfig {
             + "name a responder and staple them to handshakes (BoringSSL engine only)")
     boolean ocsp_stapling() default true;
 
-    @AttributeDefinition(name = "ocsp.fetch.timeout.ms", description = "terminate: how long one OCSP fetch may take as "
+    @AttributeDefinition(min = "100", max = "300000", name = "ocsp.fetch.timeout.ms", description = "terminate: how long one OCSP fetch may take as "
             + "a whole (connect, request, the answer's head and body, at most 64 KiB); a responder that stalls or "
             + "trickles is given up then, and the certificate is served without a staple until a retry succeeds")
     long ocsp_fetch_timeout_ms() default TlsSettings.DEFAULT_OCSP_FETCH_TIMEOUT_MS;
@@ -102,7 +103,7 @@ public @interface TlsConfig {
             + "backend that gets connections without SNI; empty closes them")
     String passthrough_default_backend() default "";
 
-    @AttributeDefinition(name = "passthrough.backend.port", description = "passthrough: the port backends take TLS "
+    @AttributeDefinition(min = "0", max = "65535", name = "passthrough.backend.port", description = "passthrough: the port backends take TLS "
             + "on; 0 uses each backend's own port")
     int passthrough_backend_port() default 0;
 

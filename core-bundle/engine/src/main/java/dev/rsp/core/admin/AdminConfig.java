@@ -4,7 +4,7 @@ import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
 /** Configuration of the admin listener, PID {@code rsp.admin} ({@code etc/rsp.admin.cfg}; without it no admin). */
-@ObjectClassDefinition(name = "rsp admin", description = "The admin HTTP listener: metrics, status page, admin API")
+@ObjectClassDefinition(pid = "rsp.admin", name = "rsp admin", description = "The admin HTTP listener: metrics, status page, admin API")
 public @interface AdminConfig {
 
     @AttributeDefinition(description = "Address and port, host:port. A non-loopback address needs a token")

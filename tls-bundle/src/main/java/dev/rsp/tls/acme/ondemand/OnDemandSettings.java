@@ -27,20 +27,20 @@ public record OnDemandSettings(boolean enabled, Optional<Path> allowFile, Durati
         Duration askTimeout, Duration askCacheAllowed, Duration askCacheRefused, int askCacheSize, int askMaxInFlight,
         int maxInFlight, int ordersPerHour, Duration backoffInitial, Duration backoffMax, Duration handshakeWait) {
 
-    static final long DEFAULT_ALLOW_POLL_MS = 5_000;
+    public static final long DEFAULT_ALLOW_POLL_MS = 5_000;
     /** Caddy waits up to 10 s for its ask endpoint; an endpoint is a local lookup, 5 s is ample and keeps handshakes short. */
-    static final long DEFAULT_ASK_TIMEOUT_MS = 5_000;
-    static final long DEFAULT_ASK_CACHE_ALLOWED_MS = 3_600_000;
-    static final long DEFAULT_ASK_CACHE_REFUSED_MS = 300_000;
-    static final int DEFAULT_ASK_CACHE_SIZE = 10_000;
-    static final int DEFAULT_ASK_MAX_IN_FLIGHT = 16;
-    static final int DEFAULT_MAX_IN_FLIGHT = 10;
+    public static final long DEFAULT_ASK_TIMEOUT_MS = 5_000;
+    public static final long DEFAULT_ASK_CACHE_ALLOWED_MS = 3_600_000;
+    public static final long DEFAULT_ASK_CACHE_REFUSED_MS = 300_000;
+    public static final int DEFAULT_ASK_CACHE_SIZE = 10_000;
+    public static final int DEFAULT_ASK_MAX_IN_FLIGHT = 16;
+    public static final int DEFAULT_MAX_IN_FLIGHT = 10;
     /** A fifth of Let's Encrypt's 300 new orders per 3 hours, leaving room for renewals and other instances. */
-    static final int DEFAULT_ORDERS_PER_HOUR = 60;
-    static final long DEFAULT_BACKOFF_INITIAL_MS = 60_000;
-    static final long DEFAULT_BACKOFF_MAX_MS = 86_400_000;
+    public static final int DEFAULT_ORDERS_PER_HOUR = 60;
+    public static final long DEFAULT_BACKOFF_INITIAL_MS = 60_000;
+    public static final long DEFAULT_BACKOFF_MAX_MS = 86_400_000;
     /** A handshake parked for issuance: a pebble order takes about 5 s, Let's Encrypt's a few seconds more. */
-    static final long DEFAULT_WAIT_MS = 10_000;
+    public static final long DEFAULT_WAIT_MS = 10_000;
     /** Let's Encrypt's 300 new orders per 3 hours, per hour. */
     static final int LETS_ENCRYPT_ORDERS_PER_HOUR = 100;
 
