@@ -304,8 +304,8 @@ public @interface CoreConfig {
     String tracing_otlp_headers() default "";
 
     @AttributeDefinition(description = "Size of the larger input buffer a backend connection moves up to while a large "
-            + "response keeps filling its buffer.size one (fewer system calls per MiB); 0: off. Above buffer.size, at most "
-            + "1048576. Applied at start")
+            + "response keeps filling its buffer.size one (fewer system calls per MiB); 0, or any size not above "
+            + "buffer.size: off. Applied at start", min = "0", max = "1048576")
     int buffer_bulk_size() default 65536;
 
     @AttributeDefinition(description = "Response compression: off, or gzip (for a client whose Accept-Encoding takes it, "

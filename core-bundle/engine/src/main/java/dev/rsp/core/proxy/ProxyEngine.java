@@ -90,7 +90,7 @@ public final class ProxyEngine {
         ProxySettings s = settings;
         for (int i = 0; i < s.loops(); i++) {
             EventLoop loop = new EventLoop("rsp-loop-" + i, new BufferPool(s.bufferSize(), 1024,
-                    s.bufferBulkSize() == 0 ? null : new BufferPool(s.bufferBulkSize(), 64)));
+                    s.bufferBulkSize() <= s.bufferSize() ? null : new BufferPool(s.bufferBulkSize(), 64)));
             LoopContext ctx = new LoopContext(loop, new BackendPool(loop, s.poolMaxIdle(), s.poolIdleNanos(), counters));
             loops.add(ctx);
             loop.start();

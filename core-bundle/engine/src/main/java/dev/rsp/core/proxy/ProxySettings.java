@@ -129,9 +129,8 @@ public record ProxySettings(
         BackendLimits backendLimits = BackendLimits.from(c, errors);
         ProxyProtocolKeys.Values proxyProtocol = ProxyProtocolKeys.read(c.proxy_protocol(), c.proxy_trusted(),
                 c.proxy_timeout_ms(), c.proxy_max_v2_bytes(), errors);
-        check(c.buffer_bulk_size() == 0 || (c.buffer_bulk_size() > c.buffer_size() && c.buffer_bulk_size() <= 1 << 20),
-                "buffer.bulk.size must be 0 (off) or above buffer.size (" + c.buffer_size() + ") and at most 1048576, not "
-                + c.buffer_bulk_size(), errors);
+        check(c.buffer_bulk_size() >= 0 && c.buffer_bulk_size() <= 1 << 20,
+                "buffer.bulk.size must be 0 to 1048576, not " + c.buffer_bulk_size(), errors);
         check(c.proxy_max_v2_bytes() <= c.buffer_size(), "proxy.max.v2.bytes must be at most buffer.size ("
                 + c.buffer_size() + "), not " + c.proxy_max_v2_bytes(), errors);
         DnsSettings dns = DnsSettings.from(c, errors);
