@@ -26,8 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The class data sharing archive {@code bin/rsp} keeps in {@code data/} never serves what is no longer installed: a
- * start after a bundle jar changed (same name, same modification time, so only the JVM's own check of each archived
- * class can notice) runs the new code; an archive cut short or overwritten with garbage costs only the speed-up, the
+ * start after bundle jars changed (same names, same modification times, so only the JVM's own check of each archived
+ * class can notice; the core's classes are in the archive) runs the new code; an archive cut short or overwritten with garbage costs only the speed-up, the
  * start still serves and says nothing about it on the console.
  */
 class CdsArchiveIT {
@@ -46,15 +46,19 @@ class CdsArchiveIT {
         assertEquals(List.of((byte) 0xa8, (byte) 0xab, (byte) 0x0b, (byte) 0xf0),
                 List.of(magic[0], magic[1], magic[2], magic[3]), "the first start leaves a dynamic archive when it stops");
 
-        // The demo's answer, changed inside its class file, the jar keeping its name and modification time: bin/rsp
-        // maps the archive again, which holds the old class; the JVM must refuse that class and load the new one.
-        Path demo = home.dir.resolve("deploy/rsp-demo.jar");
-        FileTime modified = Files.getLastModifiedTime(demo);
-        replaceInClasses(demo, "\nhost: ", "\nHOST: ");
-        Files.setLastModifiedTime(demo, modified);
+        assertTrue(Files.readString(tmp.resolve("first.log")).contains("rsp proxy listening on"));
+
+        // The core's listener line and the demo's answer, changed inside their class files, the jars keeping their
+        // names and modification times: bin/rsp maps the archive again, which holds the old classes of the core
+        // (bundle/); the JVM must refuse them and load the new ones.
+        changeKeepingTime(home.dir.resolve("bundle/rsp-core.jar"), "rsp proxy listening on", "rsp proxy LISTENING on");
+        changeKeepingTime(home.dir.resolve("deploy/rsp-demo.jar"), "\nhost: ", "\nHOST: ");
         FileTime archived = Files.getLastModifiedTime(archive);
         String changed = startAnswerStop(home, tmp.resolve("changed.log"));
         assertTrue(changed.contains("\nHOST: alice.example.com\n"), "the old demo class answered: " + changed);
+        String changedLog = Files.readString(tmp.resolve("changed.log"));
+        assertTrue(changedLog.contains("rsp proxy LISTENING on") && !changedLog.contains("rsp proxy listening on"),
+                "the archived core class was used: " + changedLog);
         assertEquals(archived, Files.getLastModifiedTime(archive), "the archive was mapped, not made again");
         assertTrue(Files.readString(home.dir.resolve("data/cds.log")).contains(archive.toString()),
                 "data/cds.log names the archive it mapped");
@@ -120,6 +124,12 @@ class CdsArchiveIT {
         new Random(24).nextBytes(b);
         b[0] = 1;
         return b;
+    }
+
+    private static void changeKeepingTime(Path jar, String from, String to) throws IOException {
+        FileTime modified = Files.getLastModifiedTime(jar);
+        replaceInClasses(jar, from, to);
+        Files.setLastModifiedTime(jar, modified);
     }
 
     /** Rewrites {@code jar} with {@code from} replaced by {@code to} (the same length) in its class files. */
