@@ -1,7 +1,6 @@
 package dev.rsp.launcher;
 
 import java.util.concurrent.TimeUnit;
-import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.BundleEvent;
 import org.osgi.framework.FrameworkEvent;
@@ -9,6 +8,7 @@ import org.osgi.framework.FrameworkListener;
 import org.osgi.framework.ServiceEvent;
 import org.osgi.framework.ServiceListener;
 import org.osgi.framework.SynchronousBundleListener;
+import org.osgi.framework.startlevel.FrameworkStartLevel;
 
 /**
  * The start's breakdown for {@code bench/start.sh}: with {@code -Drsp.start.trace=true} the launcher prints one line
@@ -63,8 +63,7 @@ final class StartTrace implements SynchronousBundleListener, FrameworkListener, 
     @Override
     public void frameworkEvent(FrameworkEvent event) {
         if (event.getType() == FrameworkEvent.STARTLEVEL_CHANGED) {
-            Bundle fw = event.getBundle();
-            step(t0, "start level reached (" + fw.getSymbolicName() + ")");
+            step(t0, "start level " + event.getBundle().adapt(FrameworkStartLevel.class).getStartLevel() + " reached");
         } else if (event.getType() == FrameworkEvent.STARTED) {
             step(t0, "framework started");
         }
