@@ -84,8 +84,11 @@ final class FelixLauncher {
 
         Framework fw = frameworkFactory().newFramework(config);
         framework = fw;
+        StartTrace.step(t0, "framework created");
         fw.init();
         BundleContext context = fw.getBundleContext();
+        StartTrace.attach(context, t0);
+        StartTrace.step(t0, "framework initialised");
         lifecycle = new Lifecycle(context, line -> {
             System.err.println("rsp: cannot start: " + line);
             exitStatus = 1;
@@ -121,6 +124,7 @@ final class FelixLauncher {
             }
         }
         lifecycle.watcherStarted();
+        StartTrace.step(t0, "configuration watcher started");
         System.out.println("rsp: framework started with " + installed + " bundles in "
                 + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0) + " ms; home " + home);
         new Takeover(home, lifecycle, old, from, this).start();

@@ -83,7 +83,8 @@ class JvmMemoryOptionsTest {
         Run r = run("http.listen = 127.0.0.1:0\n", null, "--jvm-options");
         assertEquals(0, r.status, r.err);
         assertEquals(List.of("-Drsp.memory.budget=1073741824", "-Xmx384m", "-Xms16m", "-XX:+UseG1GC",
-                "-XX:G1PeriodicGCInterval=5000", "-XX:MinHeapFreeRatio=10", "-XX:MaxHeapFreeRatio=30", "-XX:MaxDirectMemorySize=384m", "-XX:TrimNativeHeapInterval=5000"), r.out);
+                "-XX:G1PeriodicGCInterval=5000", "-XX:MinHeapFreeRatio=10", "-XX:MaxHeapFreeRatio=30", "-XX:MaxDirectMemorySize=384m", "-XX:TrimNativeHeapInterval=5000",
+                "-XX:CompileThresholdScaling=5"), r.out);
     }
 
     @Test
@@ -137,8 +138,17 @@ class JvmMemoryOptionsTest {
     void rspJavaOptsWinOverTheDerivedSettings() throws Exception {
         Run r = run("limits.memory = 1g\n", "-Xmx2g -XX:+UseParallelGC -XX:MaxDirectMemorySize=3g", "--jvm-options");
         assertEquals(0, r.status, r.err);
-        assertEquals(List.of("-Drsp.memory.budget=1073741824", "-XX:TrimNativeHeapInterval=5000", "-Xmx2g",
-                "-XX:+UseParallelGC", "-XX:MaxDirectMemorySize=3g"), r.out, "no second GC, heap or direct limit");
+        assertEquals(List.of("-Drsp.memory.budget=1073741824", "-XX:TrimNativeHeapInterval=5000",
+                "-XX:CompileThresholdScaling=5", "-Xmx2g", "-XX:+UseParallelGC", "-XX:MaxDirectMemorySize=3g"), r.out,
+                "no second GC, heap or direct limit");
+    }
+
+    @Test
+    void rspJavaOptsReplaceTheStartJitThresholds() throws Exception {
+        Run r = run("limits.memory = 1g\n", "-XX:CompileThresholdScaling=1", "--jvm-options");
+        assertEquals(0, r.status, r.err);
+        assertEquals(1, r.out.stream().filter(o -> o.startsWith("-XX:CompileThresholdScaling=")).count(), r.out.toString());
+        assertTrue(r.out.contains("-XX:CompileThresholdScaling=1"), r.out.toString());
     }
 
     @Test
