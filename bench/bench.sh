@@ -15,6 +15,7 @@
 # Knobs (env): REPS=3 DUR=8 WARM=2 PREWARM=10 PIN=split01 RSP_PORT=8003 ANCHOR=<path to anchor-bench.sh>
 #              MEMORY=1 HOSTS=1 (0 skips the memory or the hosts row) OVERLOAD=0 RSP_BUFFER_SIZE=16384
 #              RSP_CORE_EXTRA=<more rsp.core lines, e.g. 'buffer.bulk.size = 0' for an A/B>
+#              RSP_JAVA_EXTRA=<more JVM options for rsp, e.g. -XX:CompileThresholdScaling=1>
 #              OUT_DIR=<results dir, default bench/results/<date>>
 set -Eeuo pipefail
 
@@ -37,7 +38,7 @@ mkdir -p "$OUT_DIR"
 # One loop: the anchor pins every server to one CPU, where a JVM sees one processor; fixed heap and GC so that
 # ergonomics do not drift between runs.
 EXTRA_NAME=rsp EXTRA_PORT=$RSP_PORT OUT_DIR=$OUT_DIR \
-  EXTRA_CMD="env RSP_CDS=off RSP_JAVA_OPTS='-XX:+UseParallelGC -Xms512m -Xmx512m -XX:MaxDirectMemorySize=2g' $HOME_DIR/bin/rsp" \
+  EXTRA_CMD="env RSP_CDS=off RSP_JAVA_OPTS='-XX:+UseParallelGC -Xms512m -Xmx512m -XX:MaxDirectMemorySize=2g ${RSP_JAVA_EXTRA:-}' $HOME_DIR/bin/rsp" \
   bash "$ANCHOR" | tee "$OUT_DIR/anchor.txt"
 
 if [ "${MEMORY:-1}" = 1 ]; then

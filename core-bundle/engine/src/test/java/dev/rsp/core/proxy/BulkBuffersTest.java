@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 /**
  * {@code buffer.bulk.size} on a running engine: large responses (length-framed and chunked) arrive intact through a
  * backend connection whose input moved up to a bulk buffer, the move is counted, and every buffer of both pools comes
- * back; with the key at 0 nothing moves.
+ * back; by default (0) nothing moves.
  */
 class BulkBuffersTest {
 
@@ -19,7 +19,7 @@ class BulkBuffersTest {
 
     @Test
     void largeResponsesMoveUpCountedIntactAndGiveBack() throws Exception {
-        try (ProxyHarness h = new ProxyHarness(Map.of("buffer.pool.decay.ms", "50")).withStrategy();
+        try (ProxyHarness h = new ProxyHarness(Map.of("buffer.pool.decay.ms", "50", "buffer.bulk.size", "65536")).withStrategy();
                 StubBackend backend = big()) {
             h.backend("big", backend.port());
             fetchTwice(h, "/length");
@@ -32,8 +32,8 @@ class BulkBuffersTest {
     }
 
     @Test
-    void zeroTurnsItOff() throws Exception {
-        try (ProxyHarness h = new ProxyHarness(Map.of("buffer.pool.decay.ms", "50", "buffer.bulk.size", "0")).withStrategy();
+    void offByDefault() throws Exception {
+        try (ProxyHarness h = new ProxyHarness(Map.of("buffer.pool.decay.ms", "50")).withStrategy();
                 StubBackend backend = big()) {
             h.backend("big", backend.port());
             fetchTwice(h, "/length");
