@@ -113,10 +113,14 @@ class CompressionTest extends StubProxyFixture {
                         .getBytes(StandardCharsets.US_ASCII));
                 out.write(TEXT, 0, 1000);
                 out.flush();
+                // Silent until rsp gives up on it and closes (timeout.idle.ms), at most 10 s.
+                r.socket().setSoTimeout(10_000);
                 try {
-                    Thread.sleep(3_000);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
+                    while (in.read() >= 0) {
+                        // the request is in; nothing more comes
+                    }
+                } catch (java.net.SocketTimeoutException | java.net.SocketException e) {
+                    // given up or cut: either way the stall is over
                 }
                 return false;
             }
@@ -333,7 +337,7 @@ class CompressionTest extends StubProxyFixture {
 
     @Test
     void everyEndGivesTheDeflaterBack() throws Exception {
-        start(Map.of("timeout.backend.ms", "500"));
+        start(Map.of("timeout.backend.ms", "500", "timeout.idle.ms", "1000"));
         // The backend cuts its body short: the client's connection is cut too.
         try (TestClient c = new TestClient(proxy.address())) {
             c.send("GET /cut HTTP/1.1\r\nHost: x.example\r\n" + GZIP + "\r\n");
@@ -355,7 +359,7 @@ class CompressionTest extends StubProxyFixture {
         }
         assertTrue(ProxyHarness.await(() -> counted(Counter.BACKEND_BAD_CHUNK) == 1, 5_000), "counted as a bad chunk");
         assertTrue(ProxyHarness.await(() -> GzipSource.live() == 0, 5_000), "after a bad chunk");
-        // The backend stops sending: the backend timeout ends the exchange.
+        // The backend stops sending mid-body: the idle timeout ends the exchange (and closes the silent backend).
         try (TestClient c = new TestClient(proxy.address())) {
             c.send("GET /stall HTTP/1.1\r\nHost: x.example\r\n" + GZIP + "\r\n");
             c.in.readAllBytes();
