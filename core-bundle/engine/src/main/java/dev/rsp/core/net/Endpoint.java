@@ -2,7 +2,6 @@ package dev.rsp.core.net;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SelectionKey;
@@ -19,14 +18,9 @@ import javax.net.ssl.SSLSession;
  * {@link #close}, so an idle connection holds no buffer. Interest in reading and writing is set independently: the
  * pipe that reads from this endpoint owns the read interest, the pipe that writes to it owns the write interest.
  *
- * <p>Bulk transfers: an endpoint that {@link #allowBulk allows it} moves its window up to a buffer of its pool's
- * {@link BufferPool#bulk() bulk pool} once {@link #BULK_AFTER} reads in a row have filled the whole buffer from an
- * empty window (the reader keeps up and the peer has more than a buffer to send), and only when the window is empty,
- * so no byte moves. A reader that stops reading ({@code wantRead(false)}: its sink is full, a slow client) moves back
- * to the usual size at its next read from an empty window, so a slow client holds a bulk buffer for one window at
- * most. A large response then crosses the loop in a quarter of the system calls; the larger buffer goes
- * back like any other, when the window empties at the end of the exchange ({@link #releaseInputIfEmpty}) or on close,
- * and the next read starts small again. Plain transport only: TLS records cap what a read returns anyway.
+ * <p>Bulk transfers: an endpoint that {@link #allowBulk allows it} moves its empty window up to a buffer of its pool's
+ * {@link BufferPool#bulk() bulk pool} during a large transfer and back when its reader stalls ({@link BulkInput}); the
+ * larger buffer goes back like any other. Plain transport only: TLS records cap what a read returns anyway.
  *
  * <p>The transport is plain until {@link #startTls}; then reads return decrypted bytes, writes encrypt, and everything
  * above (parsers, pipes) is unchanged; see {@link TlsTransport}. Loop thread only.
@@ -42,12 +36,10 @@ public final class Endpoint implements MessageChannel {
     private ByteBuffer in;
     /** The pool {@code in} came from and goes back to. */
     private BufferPool inPool;
-    private boolean bulkAllowed;
-    private boolean noDelayDeferred;
-    private boolean wrote;
-    private int fullReads;
-    /** Reading was paused (the reader's sink is full) since the last read from an empty window. */
-    private boolean stalled;
+    /** Null unless {@link #allowBulk} was called. */
+    private BulkInput bulk;
+    /** Null unless {@link #deferNoDelay} was called. */
+    private LazyNoDelay noDelay;
     private int interest;
     private InetSocketAddress reached;
     private int applied;
@@ -79,12 +71,11 @@ public final class Endpoint implements MessageChannel {
         return channel;
     }
 
-    /** Reads in a row that filled the whole buffer from an empty window before the window moves to a bulk buffer. */
-    static final int BULK_AFTER = 2;
-
     /** Lets this endpoint's input move up to a bulk buffer during large transfers (see the class comment). */
     public void allowBulk() {
-        bulkAllowed = true;
+        if (bulk == null) {
+            bulk = new BulkInput();
+        }
     }
 
     /**
@@ -248,30 +239,24 @@ public final class Endpoint implements MessageChannel {
             return -1;
         }
         boolean fromEmpty = b.limit() == 0;
-        if (fromEmpty) {
-            if (inPool == pool && fullReads >= BULK_AFTER) {
-                b = moveTo(pool.bulk(), b);
-            } else if (inPool != pool && stalled) {
-                b = moveTo(pool, b);
+        if (fromEmpty && bulk != null && !tls && pool.bulk() != null) {
+            Boolean up = bulk.moveBeforeRead(inPool != pool);
+            if (up != null) {
+                b = moveTo(up ? pool.bulk() : pool, b);
             }
-            stalled = false;
         }
         int n = transport.read(b);
         if (n < 0) {
             inputShutdown = true;
         }
-        fullReads = fromEmpty && n > 0 && b.limit() == b.capacity() ? fullReads + 1 : 0;
+        if (bulk != null) {
+            bulk.read(fromEmpty, n > 0 && b.limit() == b.capacity());
+        }
         return n;
     }
 
-    /**
-     * Swaps the empty window for a buffer of {@code target}: up to the bulk pool when this endpoint may use it, or back
-     * to the usual pool.
-     */
+    /** Swaps the empty window for a buffer of {@code target}: up to the bulk pool, or back to the usual pool. */
     private ByteBuffer moveTo(BufferPool target, ByteBuffer empty) {
-        if (!bulkAllowed || tls || target == null) {
-            return empty;
-        }
         inPool.release(empty);
         in = target.acquire();
         inPool = target;
@@ -290,7 +275,9 @@ public final class Endpoint implements MessageChannel {
         if (in != null && !in.hasRemaining()) {
             inPool.release(in);
             in = null;
-            fullReads = 0;
+            if (bulk != null) {
+                bulk.reset();
+            }
         }
         transport.releaseIdle();
     }
@@ -307,45 +294,29 @@ public final class Endpoint implements MessageChannel {
 
     @Override
     public long write(ByteBuffer[] srcs) throws IOException {
-        if (noDelayDeferred) {
-            if (wrote) {
-                noDelay();
-            } else {
-                wrote = true;
-            }
+        if (noDelay != null) {
+            noDelay.beforeWrite();
         }
         return transport.write(srcs);
     }
 
-    /**
-     * Leaves Nagle's algorithm on until this endpoint writes a second time or {@link #noDelay} is called. An answer
-     * that goes out in one write before the connection closes (a client's {@code Connection: close}) then never costs
-     * the system call: Nagle only holds data back while earlier data is unacknowledged, and a close sends what it
-     * holds at once. That is nginx's rule too (TCP_NODELAY once a connection is kept alive). Loop thread only.
-     */
+    /** Leaves TCP_NODELAY off until it can matter (see {@link LazyNoDelay}); for client connections. */
     public void deferNoDelay() {
-        noDelayDeferred = true;
+        noDelay = new LazyNoDelay(channel);
     }
 
-    /** Turns Nagle's algorithm off now, if {@link #deferNoDelay} left it on: the connection will write again. */
+    /** Sets TCP_NODELAY now if {@link #deferNoDelay} left it off: the connection is kept alive and will write again. */
     public void noDelay() {
-        if (!noDelayDeferred) {
-            return;
-        }
-        noDelayDeferred = false;
-        try {
-            channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
-        } catch (IOException e) {
-            // the socket is gone: the write that follows fails and says so
+        if (noDelay != null) {
+            noDelay.now();
         }
     }
 
     @Override
     public void wantRead(boolean on) {
-        if (!on) {
+        if (!on && bulk != null) {
             // The reader cannot pass bytes on as fast as they come: a bulk buffer would only hold more of them.
-            fullReads = 0;
-            stalled = true;
+            bulk.stalled();
         }
         setInterest(on ? interest | SelectionKey.OP_READ : interest & ~SelectionKey.OP_READ);
         if (on) {

@@ -69,8 +69,8 @@ class EndpointBulkTest {
 
         assertArrayEquals(body, got, "every byte, in order, across the move");
         assertEquals(SMALL, capacities.get(0));
-        assertEquals(SMALL, capacities.get(Endpoint.BULK_AFTER - 1), "small until " + Endpoint.BULK_AFTER + " full reads");
-        assertEquals(BULK, capacities.get(Endpoint.BULK_AFTER), "then the bulk buffer");
+        assertEquals(SMALL, capacities.get(BulkInput.AFTER - 1), "small until " + BulkInput.AFTER + " full reads");
+        assertEquals(BULK, capacities.get(BulkInput.AFTER), "then the bulk buffer");
         ep.releaseInputIfEmpty();
         assertEquals(0, pool.inUse());
         assertEquals(0, bulk.inUse());
@@ -82,7 +82,7 @@ class EndpointBulkTest {
         Endpoint ep = new Endpoint(ours, pool);
         ep.allowBulk();
         ByteArrayOutputStream got = new ByteArrayOutputStream();
-        for (int i = 0; i <= Endpoint.BULK_AFTER; i++) {
+        for (int i = 0; i <= BulkInput.AFTER; i++) {
             ep.read();
             take(ep.input(), got);
         }
