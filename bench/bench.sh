@@ -41,6 +41,9 @@ EXTRA_NAME=rsp EXTRA_PORT=$RSP_PORT OUT_DIR=$OUT_DIR \
   EXTRA_CMD="env RSP_CDS=off RSP_JAVA_OPTS='-XX:+UseParallelGC -Xms512m -Xmx512m -XX:MaxDirectMemorySize=2g ${RSP_JAVA_EXTRA:-}' $HOME_DIR/bin/rsp" \
   bash "$ANCHOR" | tee "$OUT_DIR/anchor.txt"
 
+java_bin=java; [ -n "${JAVA_HOME:-}" ] && [ -x "$JAVA_HOME/bin/java" ] && java_bin=$JAVA_HOME/bin/java
+echo "rsp java: $("$java_bin" -version 2>&1 | head -1) ($java_bin)" | tee -a "$OUT_DIR/env.txt"
+
 if [ "${MEMORY:-1}" = 1 ]; then
   "$ROOT/bench/memory.sh" | tee "$OUT_DIR/memory.tsv"
 fi
