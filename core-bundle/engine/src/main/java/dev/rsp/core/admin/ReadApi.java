@@ -1,5 +1,6 @@
 package dev.rsp.core.admin;
 
+import dev.rsp.spi.routing.Backend;
 import dev.rsp.core.json.Json;
 import dev.rsp.core.ProxyControl;
 import dev.rsp.core.metrics.LoopMetrics;
@@ -67,8 +68,9 @@ final class ReadApi {
     }
 
     /**
-     * {@code GET /api/backends}: each configured backend with state, weight, its traffic and, last, its concurrency
-     * slots ({@code in_flight}, {@code maxconn} with 0 for no limit, {@code queued}).
+     * {@code GET /api/backends}: each configured backend with state, weight, its traffic, how rsp speaks to it
+     * ({@code protocol}: http/1.1 or h2; {@code tls}: none, verified or insecure; {@code send_proxy}: off, v1 or v2)
+     * and, last, its concurrency slots ({@code in_flight}, {@code maxconn} with 0 for no limit, {@code queued}).
      */
     AdminResponse backends() {
         return AdminResponse.json(200, backends(core.engine().views().metrics()));
@@ -84,6 +86,10 @@ final class ReadApi {
             o.put("state", b.state());
             o.putAll(traffic(m.backends().get(b.backend().name())));
             o.put("reason", b.reason());
+            o.put("protocol", b.backend().protocol() == Backend.Protocol.H2 ? "h2" : "http/1.1");
+            o.put("tls", b.backend().tls().name().toLowerCase(java.util.Locale.ROOT));
+            o.put("send_proxy", b.backend().sendProxy() == Backend.SendProxy.NONE ? "off"
+                    : b.backend().sendProxy().name().toLowerCase(java.util.Locale.ROOT));
             o.put("in_flight", b.inFlight());
             o.put("maxconn", b.maxconn());
             o.put("queued", b.queued());

@@ -138,6 +138,19 @@ class AdminRoutesTest {
     }
 
     @Test
+    void backendsSayHowRspSpeaksToThem() {
+        Map<String, Object> b = new java.util.LinkedHashMap<>();
+        b.put("backend.a", "127.0.0.1:1");
+        b.put("backend.c", "127.0.0.1:3;proto=h2;tls=insecure");
+        b.put("backend.d", "127.0.0.1:4;tls;send-proxy=v2");
+        f.backends(b);
+        String json = f.routes("").handle(AdminFixture.get("/api/backends", "")).bodyText();
+        assertTrue(BackendSlotsViewTest.backend(json, "a").contains(",\"protocol\":\"http/1.1\",\"tls\":\"none\",\"send_proxy\":\"off\",\"in_flight\":"), json);
+        assertTrue(BackendSlotsViewTest.backend(json, "c").contains(",\"protocol\":\"h2\",\"tls\":\"insecure\",\"send_proxy\":\"off\",\"in_flight\":"), json);
+        assertTrue(BackendSlotsViewTest.backend(json, "d").contains(",\"protocol\":\"http/1.1\",\"tls\":\"verified\",\"send_proxy\":\"v2\",\"in_flight\":"), json);
+    }
+
+    @Test
     void readEndpointsAnswerJson() {
         AdminRoutes routes = f.routes("");
         AdminResponse stats = routes.handle(AdminFixture.get("/api/stats", ""));
