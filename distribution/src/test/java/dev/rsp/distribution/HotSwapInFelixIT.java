@@ -157,7 +157,7 @@ public class HotSwapInFelixIT {
         CommandSession session = gogo.createSession(InputStream.nullInputStream(), ps, ps);
         try {
             Object result = session.execute(command);
-            String text = result + out.toString(StandardCharsets.UTF_8);
+            String text = (result == null ? "" : result) + out.toString(StandardCharsets.UTF_8);
             System.out.println("g! " + command + " -> " + text);
             return text;
         } finally {

@@ -85,6 +85,9 @@ class KarafFeatureIT {
             assertTrue(described.lines().anyMatch(l -> l.matches("\\s*buffer\\.size +Integer +16384 +4096\\.\\.1048576 .*")),
                     "Karaf's MetaType service describes rsp.core:\n" + described);
 
+            String chain = karaf.client("rsp:chain");
+            assertTrue(chain.contains("routing.chain = "), "rsp:chain prints under Karaf's non-interactive client:\n" + chain);
+
             String answer = poll("a response from the backend through rsp", () -> get(http, "alice.example.com", "/a?b=1"));
             assertEquals("HTTP/1.1 200 OK", answer.lines().findFirst().orElse(""), answer);
             assertTrue(answer.endsWith("karaf-it backend: alice.example.com /a?b=1"), answer);

@@ -17,7 +17,9 @@ import org.osgi.service.component.annotations.Reference;
 
 /**
  * Gogo commands to look at routing without sending traffic ({@code rsp:route}, {@code rsp:whatif},
- * {@code rsp:backends}) and to switch the routing chain ({@code rsp:chain}). Each returns the text Gogo prints.
+ * {@code rsp:backends}) and to switch the routing chain ({@code rsp:chain}). Each prints its text to the session
+ * (Gogo gives each session its own System.out) rather than returning it: Karaf's non-interactive console
+ * ({@code bin/client "rsp:chain"}) drops return values. The {@code ...Text} methods build the text.
  */
 @Component(service = RoutingCommands.class, property = {
     "osgi.command.scope=rsp",
@@ -49,7 +51,11 @@ public final class RoutingCommands {
      * goes back to the file. A name that no installed strategy serves is refused unless the first argument is
      * {@code --force}.
      */
-    public String chain(String... args) throws IOException, InvalidSyntaxException {
+    public void chain(String... args) throws IOException, InvalidSyntaxException {
+        System.out.print(chainText(args));
+    }
+
+    String chainText(String... args) throws IOException, InvalidSyntaxException {
         if (args.length == 0) {
             return "routing.chain = " + core.routing().current().chain() + System.lineSeparator()
                     + "live strategies: " + core.routing().current().liveStrategies() + System.lineSeparator();
@@ -85,7 +91,11 @@ public final class RoutingCommands {
     }
 
     /** {@code rsp:route <host-or-url>}: the canonical key, each strategy's answer, the backend and the fallbacks. */
-    public String route(String hostOrUrl) {
+    public void route(String hostOrUrl) {
+        System.out.print(routeText(hostOrUrl));
+    }
+
+    String routeText(String hostOrUrl) {
         ProbeRequest probe;
         try {
             probe = ProbeRequest.parse(hostOrUrl);
@@ -110,7 +120,11 @@ public final class RoutingCommands {
      * {@code rsp:whatif add <name> <host:port> [weight]}, {@code rsp:whatif remove <name>},
      * {@code rsp:whatif weight <name> <weight>}: what would move, before anything is applied.
      */
-    public String whatif(String action, String... args) {
+    public void whatif(String action, String... args) {
+        System.out.print(whatifText(action, args));
+    }
+
+    String whatifText(String action, String... args) {
         WhatIf.Change change;
         try {
             change = parse(action, args);
@@ -122,7 +136,11 @@ public final class RoutingCommands {
     }
 
     /** {@code rsp:backends}: every backend with its address, weight, health and traffic. */
-    public String backends() {
+    public void backends() {
+        System.out.print(backendsText());
+    }
+
+    String backendsText() {
         StringBuilder out = new StringBuilder();
         java.util.Map<String, dev.rsp.core.metrics.TrafficStats> traffic = core.engine().views().metrics().backends();
         List<String> lines = core.engine().views().describeBackends();
@@ -138,7 +156,11 @@ public final class RoutingCommands {
     }
 
     /** {@code rsp:stats}: what {@code GET /api/stats} answers, as text: totals, backends, strategies, outcomes. */
-    public String stats() {
+    public void stats() {
+        System.out.print(statsText());
+    }
+
+    String statsText() {
         return StatsText.render(core);
     }
 

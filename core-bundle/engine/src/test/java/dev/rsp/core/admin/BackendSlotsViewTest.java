@@ -162,7 +162,7 @@ class BackendSlotsViewTest {
         assertTrue(metrics.contains("\nrsp_backend_maxconn{backend=\"" + other + "\"} 0\n"), metrics);
         assertTrue(metrics.contains("\nrsp_backend_in_flight{backend=\"" + other + "\"} 0\n"), metrics);
 
-        String text = new RoutingCommands(f, null).backends();
+        String text = new RoutingCommands(f, null).backendsText();
         String line = text.lines().filter(l -> l.startsWith(limited + " ")).findFirst().orElseThrow();
         assertTrue(line.contains(" in_flight=1/1 queued=1 "), text);
         String unlimited = text.lines().filter(l -> l.startsWith(other + " ")).findFirst().orElseThrow();
@@ -174,7 +174,7 @@ class BackendSlotsViewTest {
         assertTrue(await(() -> backend(apiBackends(), limited).endsWith("\"in_flight\":0,\"maxconn\":1,\"queued\":0}"), 5000),
                 apiBackends());
         assertTrue(await(() -> MetricsExposition.render(f).contains("\nrsp_backend_in_flight{backend=\"" + limited + "\"} 0\n"), 5000));
-        assertTrue(new RoutingCommands(f, null).backends().contains(" in_flight=0/1 queued=0 "));
+        assertTrue(new RoutingCommands(f, null).backendsText().contains(" in_flight=0/1 queued=0 "));
     }
 
     static String status(Socket s) throws IOException {

@@ -74,13 +74,13 @@ class RoutingCommandsTest {
         try (AdminFixture f = new AdminFixture()) {
             RoutingCommands commands = new RoutingCommands(f, configAdmin(props));
             assertEquals("rsp:chain: no strategy 'hsah' is installed (installed: hash, reload); "
-                    + "rsp:chain --force reload hsah sets the chain anyway", commands.chain("reload", "hsah").strip());
+                    + "rsp:chain --force reload hsah sets the chain anyway", commands.chainText("reload", "hsah").strip());
             assertEquals("reload, hash", props.get("routing.chain"), "nothing was written");
 
-            String forced = commands.chain("--force", "reload,", "lua", "hash");
+            String forced = commands.chainText("--force", "reload,", "lua", "hash");
             assertTrue(forced.startsWith("routing.chain set to [reload, lua, hash]; not live yet: [lua]"), forced);
             assertEquals("reload, lua, hash", props.get("routing.chain"));
-            assertTrue(commands.chain("hash", "reload").startsWith("routing.chain set to [hash, reload]"));
+            assertTrue(commands.chainText("hash", "reload").startsWith("routing.chain set to [hash, reload]"));
         }
     }
 
