@@ -242,7 +242,13 @@ public final class EtcdWatch implements AutoCloseable {
             stats.problem("");
         }
         List<?> events = EtcdText.list(r, "events");
-        long headerRevision = r.containsKey("header") ? EtcdText.int64(EtcdText.member(r, "header"), "revision") : 0;
+        // Only a progress notification (no events, not the creation) says every event up to its header's revision has
+        // been sent. The creation's header is the store's revision while the events from start_revision are still to
+        // come, and a catching-up watch sends its events in batches under the same kind of header: taking those as
+        // progress would skip, on the next watch, the events a cut stream never delivered.
+        boolean progress = events.isEmpty() && !EtcdText.flag(r, "created");
+        long headerRevision = progress && r.containsKey("header")
+                ? EtcdText.int64(EtcdText.member(r, "header"), "revision") : 0;
         int size;
         long seen;
         synchronized (lock) {

@@ -144,6 +144,21 @@ class EtcdWatchTest {
         assertEquals(1, stats.get(Counter.ETCD_LISTS), "resumed from the revision seen, not read again");
     }
 
+    /**
+     * A change made between the read and the watch's creation: the creation's header already names its revision, but
+     * the event is not sent before the (silent) stream is given up. The next watch must start from the revision the
+     * client has seen, not from the creation's header, or the change is lost.
+     */
+    @Test
+    void aChangeTheCreationHeaderNamesButAStreamNeverSentIsNotSkipped() throws Exception {
+        etcd = new FakeEtcd();
+        etcd.silent(1);
+        etcd.onNextWatch(() -> etcd.put("/rsp/default/backends/a", "10.0.0.1:80"));
+        start(Map.of("watch.idle.timeout.ms", "300"));
+        await("the change, through a second watch", () -> !got.isEmpty() && last().values().size() == 1);
+        assertTrue(stats.get(Counter.ETCD_WATCH_STALE) >= 1);
+    }
+
     @Test
     void etcdDownKeepsTheSetAndChangesResumeWhenItIsBack() throws Exception {
         etcd = new FakeEtcd();

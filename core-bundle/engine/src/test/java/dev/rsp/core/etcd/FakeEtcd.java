@@ -40,6 +40,7 @@ final class FakeEtcd implements AutoCloseable {
     private long compacted;
     private boolean down;
     private int silentWatches;
+    private Runnable beforeNextWatch;
     private int cut;
     private volatile boolean stopped;
     int ranges;
@@ -89,6 +90,11 @@ final class FakeEtcd implements AutoCloseable {
     /** The next {@code n} watches say created and then nothing, ever. */
     synchronized void silent(int n) {
         silentWatches = n;
+    }
+
+    /** Runs {@code change} (e.g. a put) when the next watch is created, before its creation line is sent. */
+    synchronized void onNextWatch(Runnable change) {
+        beforeNextWatch = change;
     }
 
     /** Ends every open watch stream (as an etcd restart does). */
@@ -149,6 +155,10 @@ final class FakeEtcd implements AutoCloseable {
             silent = silentWatches > 0;
             if (silent) {
                 silentWatches--;
+            }
+            if (beforeNextWatch != null) {
+                beforeNextWatch.run();
+                beforeNextWatch = null;
             }
             myCut = cut;
         }
