@@ -3,14 +3,14 @@
 # 127.0.0.1:PORT with one loop and buffer.size RSP_BUFFER_SIZE (default 16384), routes by RSP_CHAIN (default
 # host-hash; the shipped etc/rules.lua serves a chain with lua) over the given host:port backends, demo off,
 # warnings only and no access log. Prints DIR. RSP_DIST: another built distribution to copy (e.g. a baseline).
-# RSP_CORE_EXTRA: more rsp.core lines for an A/B (e.g. RSP_CORE_EXTRA='buffer.bulk.size = 0').
+# RSP_CORE_EXTRA: more rsp.core lines for an A/B (e.g. RSP_CORE_EXTRA='buffer.bulk.size = 0'). RSP_LOOPS: loops (1).
 set -Eeuo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 dir=$1 port=$2; shift 2
 cp -r "${RSP_DIST:-$ROOT/distribution/target/rsp}" "$dir"
 rm -rf "$dir/data" "$dir/etc/rsp.demo.cfg" "$dir/deploy/rsp-demo.jar"
-printf 'http.listen = 127.0.0.1:%s\nloops = 1\nrouting.chain = %s\nbuffer.size = %s\nlimits.head.bytes = 16384\n' \
-  "$port" "${RSP_CHAIN:-host-hash}" "${RSP_BUFFER_SIZE:-16384}" >"$dir/etc/rsp.core.cfg"
+printf 'http.listen = 127.0.0.1:%s\nloops = %s\nrouting.chain = %s\nbuffer.size = %s\nlimits.head.bytes = 16384\n' \
+  "$port" "${RSP_LOOPS:-1}" "${RSP_CHAIN:-host-hash}" "${RSP_BUFFER_SIZE:-16384}" >"$dir/etc/rsp.core.cfg"
 [ -z "${RSP_CORE_EXTRA:-}" ] || printf '%s\n' "$RSP_CORE_EXTRA" >>"$dir/etc/rsp.core.cfg"
 : >"$dir/etc/rsp.backends.cfg"
 i=0

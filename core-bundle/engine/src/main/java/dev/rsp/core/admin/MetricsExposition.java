@@ -65,6 +65,12 @@ final class MetricsExposition {
                 + "(released, kept for reuse; shrinks to the recent demand every buffer.pool.decay.ms)");
         p.sample("rsp_buffer_pool_bytes", pooled.inUse(), "state", "in_use");
         p.sample("rsp_buffer_pool_bytes", pooled.idle(), "state", "idle");
+        p.family("rsp_loop_clients", "gauge", "Client connections each selector loop serves (an accepted connection goes to "
+                + "the loop with the fewest)");
+        int[] perLoop = engine.views().clientsPerLoop();
+        for (int i = 0; i < perLoop.length; i++) {
+            p.sample("rsp_loop_clients", perLoop[i], "loop", Integer.toString(i));
+        }
         p.family("rsp_dns_names", "gauge", "Backend names in use served from a held answer while their lookups fail "
                 + "(held), or without any answer (unresolved: their backends cannot be reached)");
         p.sample("rsp_dns_names", engine.dnsCounters().holdingNow(), "state", "held");

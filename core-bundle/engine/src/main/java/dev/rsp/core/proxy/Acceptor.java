@@ -6,14 +6,20 @@ import dev.rsp.spi.tls.TlsFront;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.channels.ClosedChannelException;
+import java.nio.channels.ClosedSelectorException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Accepts client connections for one loop. Every loop registers the same listening socket; whichever wakes first
- * accepts, which spreads connections over the loops without handing sockets between threads.
+ * Accepts client connections for one loop. Every loop registers the same listening socket and whichever wakes first
+ * accepts. Which loop wakes first says nothing about load: one wakeup can accept a whole burst (a client opening 50
+ * keep-alive connections at once gave them all to one loop while the other idled). So each accepted connection goes
+ * to the loop with the fewest clients ({@link LoopClients#load}), this one when it is no more than one ahead of the
+ * least loaded: a connection is handed to another loop's thread only when that evens the loops out (counted as
+ * {@code connections.balanced}). HAProxy spreads its accepts over threads by load in the same spirit.
  */
 final class Acceptor implements LoopHandler {
 
@@ -29,13 +35,16 @@ final class Acceptor implements LoopHandler {
     private boolean paused;
     /** Held by the engine's {@link AcceptGate} until its routing is ready; loop thread only. */
     private boolean gated;
+    /** The acceptors of this listening socket, one per loop, this one included; the same list for all of them. */
+    private final List<Acceptor> group;
 
     /** @param front the TLS front of a TLS listener, or null for the HTTP listener */
-    Acceptor(ProxyEngine engine, LoopContext ctx, ServerSocketChannel server, TlsFront front) {
+    Acceptor(ProxyEngine engine, LoopContext ctx, ServerSocketChannel server, TlsFront front, List<Acceptor> group) {
         this.engine = engine;
         this.ctx = ctx;
         this.server = server;
         this.start = new ConnectionStart(engine, ctx, front);
+        this.group = group;
     }
 
     /**
@@ -57,10 +66,14 @@ final class Acceptor implements LoopHandler {
         }
         InetSocketAddress local = (InetSocketAddress) ch.getLocalAddress();
         warnIfKernelCapsBacklog(key, engine.settings().backlog());
+        List<Acceptor> group = new ArrayList<>(loops.size());
         for (LoopContext ctx : loops) {
+            group.add(new Acceptor(engine, ctx, ch, front, group));
+        }
+        for (Acceptor a : group) {
+            LoopContext ctx = a.ctx;
             ctx.loop.execute(() -> {
                 try {
-                    Acceptor a = new Acceptor(engine, ctx, ch, front);
                     a.gated = !engine.acceptGate().admit(a);
                     a.paused = a.gated;
                     a.key = ch.register(ctx.loop.selector(), a.gated ? 0 : SelectionKey.OP_ACCEPT, a);
@@ -110,23 +123,58 @@ final class Acceptor implements LoopHandler {
                 slots.give();
                 return;
             }
-            try {
-                ch.configureBlocking(false);
-                InetSocketAddress remote = (InetSocketAddress) ch.getRemoteAddress();
-                if (start.refuses(remote)) {
-                    slots.give();
-                    closeQuietly(ch);
-                    continue;
-                }
-                Endpoint ep = new Endpoint(ch, ctx.loop.buffers());
-                ep.deferNoDelay();
-                ctx.clients.add(start.accepted(ep, remote));
-                engine.counters().count(Counter.CONNECTIONS_ACCEPTED);
-            } catch (IOException e) {
-                slots.give();
-                engine.counters().count(Counter.ACCEPT_FAILED);
-                closeQuietly(ch);
+            Acceptor to = leastLoaded();
+            if (to == this) {
+                take(ch);
+            } else {
+                to.ctx.clients.handedIn();
+                engine.counters().count(Counter.CONNECTIONS_BALANCED);
+                to.ctx.loop.execute(() -> {
+                    to.ctx.clients.arrived();
+                    to.take(ch);
+                });
             }
+        }
+    }
+
+    /** The acceptor whose loop should serve the next connection: this one unless another's loop has 2 fewer clients. */
+    private Acceptor leastLoaded() {
+        if (group.size() == 1) {
+            return this;
+        }
+        Acceptor least = this;
+        int leastLoad = ctx.clients.load() - 1;
+        for (int i = 0; i < group.size(); i++) {
+            Acceptor a = group.get(i);
+            int load = a.ctx.clients.load();
+            if (load < leastLoad) {
+                least = a;
+                leastLoad = load;
+            }
+        }
+        return least;
+    }
+
+    /** Starts serving an accepted connection on this acceptor's loop, which holds a client slot for it. Loop thread. */
+    private void take(SocketChannel ch) {
+        ClientSlots slots = engine.counters().activeClients;
+        try {
+            ch.configureBlocking(false);
+            InetSocketAddress remote = (InetSocketAddress) ch.getRemoteAddress();
+            if (start.refuses(remote)) {
+                slots.give();
+                closeQuietly(ch);
+                return;
+            }
+            Endpoint ep = new Endpoint(ch, ctx.loop.buffers());
+            ep.deferNoDelay();
+            ctx.clients.add(start.accepted(ep, remote));
+            engine.counters().count(Counter.CONNECTIONS_ACCEPTED);
+        } catch (IOException | ClosedSelectorException e) {
+            // ClosedSelectorException: this loop stopped while the connection was on its way here
+            slots.give();
+            engine.counters().count(Counter.ACCEPT_FAILED);
+            closeQuietly(ch);
         }
     }
 

@@ -302,7 +302,9 @@ public enum Counter {
     COMPRESSION_SKIPPED_NO_TRANSFORM("compression.skipped.no_transform",
             "A compressible response sent uncompressed: its Cache-Control says no-transform"),
     COMPRESSION_SKIPPED_BUSY("compression.skipped.busy",
-            "A compressible response sent uncompressed: compression.max.active responses were being compressed");
+            "A compressible response sent uncompressed: compression.max.active responses were being compressed"),
+    CONNECTIONS_BALANCED("connections.balanced",
+            "An accepted connection handed to another loop, which had fewer clients than the one that accepted it");
 
     private static final Map<String, Counter> BY_ID = new HashMap<>();
 

@@ -40,7 +40,7 @@ final class Drain {
     static void endLoops(List<LoopContext> loops) {
         for (LoopContext ctx : loops) {
             ctx.loop.execute(() -> {
-                new ArrayList<>(ctx.clients).forEach(ClientConnection::close);
+                ctx.clients.snapshot().forEach(ClientConnection::close);
                 ctx.pool.closeAll();
                 ctx.closeH2();
             });
@@ -56,7 +56,7 @@ final class Drain {
     /** Returns how many client connections were still open at the deadline and had to be closed (cut). */
     static int run(List<LoopContext> loops, ProxyCounters counters, long timeoutNanos) {
         for (LoopContext ctx : loops) {
-            ctx.loop.execute(() -> new ArrayList<>(ctx.clients).forEach(ClientConnection::drain));
+            ctx.loop.execute(() -> ctx.clients.snapshot().forEach(ClientConnection::drain));
         }
         long deadline = System.nanoTime() + timeoutNanos;
         while (counters.activeClients() > 0 && System.nanoTime() - deadline < 0) {
@@ -66,7 +66,7 @@ final class Drain {
         for (LoopContext ctx : loops) {
             CompletableFuture<Integer> cut = new CompletableFuture<>();
             ctx.loop.execute(() -> {
-                List<ClientConnection> open = new ArrayList<>(ctx.clients);
+                List<ClientConnection> open = ctx.clients.snapshot();
                 open.forEach(ClientConnection::close);
                 cut.complete(open.size());
             });

@@ -206,4 +206,12 @@ public final class EngineViews {
     public long longestLoopIterationNanos() {
         return loops.stream().mapToLong(c -> c.loop.longestBusyNanos()).max().orElse(0);
     }
+
+    /**
+     * Client connections per loop, in loop order (those handed to a loop and not yet taken included): how evenly the
+     * acceptors spread them. A moment's estimate, read without asking the loops.
+     */
+    public int[] clientsPerLoop() {
+        return loops.stream().mapToInt(c -> c.clients.load()).toArray();
+    }
 }

@@ -9,10 +9,8 @@ import dev.rsp.core.net.TlsEngineKind;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import javax.net.ssl.SSLEngine;
 
 /** What the proxy keeps per event loop: its backend pool, its clients, and the requests waiting for a strategy. */
@@ -22,7 +20,7 @@ final class LoopContext {
     final BackendPool pool;
     /** Trace and span ids of this loop's exchanges ({@link ExchangeTrace}); seeded when the loop is made. */
     final dev.rsp.core.trace.TraceIds traceIds = new dev.rsp.core.trace.TraceIds();
-    final Set<ClientConnection> clients = new HashSet<>();
+    final LoopClients clients = new LoopClients();
     /** {@code from} gives its endpoint to {@code to}: readiness goes to {@code to}, which replaces it in {@link #clients}. */
     void handOver(dev.rsp.core.net.Endpoint client, ClientConnection from, ClientConnection to) {
         client.attach(to);
