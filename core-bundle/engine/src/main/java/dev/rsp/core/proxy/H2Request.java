@@ -4,7 +4,6 @@ import dev.rsp.core.h2.hpack.FieldChecks;
 import dev.rsp.core.h2.hpack.FieldSink;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -24,6 +23,7 @@ final class H2Request implements ExchangeRequest, FieldSink {
     private String malformed;
     private final InetSocketAddress client;
     private final Optional<String> sni;
+    private final FieldStrings strings;
     private String method;
     private String scheme;
     private String authority;
@@ -40,9 +40,11 @@ final class H2Request implements ExchangeRequest, FieldSink {
     /** The client a trusted proxy's forwarding list named, or null (see {@link RealClient}). */
     private InetSocketAddress forwardedClient;
 
-    H2Request(InetSocketAddress client, Optional<String> sni) {
+    /** {@code strings}: the loop's, for the fields' names and values. */
+    H2Request(InetSocketAddress client, Optional<String> sni, FieldStrings strings) {
         this.client = client;
         this.sni = sni;
+        this.strings = strings;
     }
 
     // ---------------------------------------------------------------- collecting (FieldSink)
@@ -60,8 +62,8 @@ final class H2Request implements ExchangeRequest, FieldSink {
             malformed = "invalid field value";
             return;
         }
-        String n = new String(name, 0, nameLength, StandardCharsets.ISO_8859_1);
-        String v = new String(value, 0, valueLength, StandardCharsets.ISO_8859_1);
+        String n = strings.of(name, nameLength);
+        String v = strings.of(value, valueLength);
         if (FieldChecks.pseudoHeader(name, nameLength)) {
             pseudo(n, v);
         } else {
