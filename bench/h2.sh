@@ -23,8 +23,9 @@
 #        TARGETS="haproxy nginx rsp" RSP_ENGINE=native RSP_JAVA_OPTS (default: ParallelGC, 512 MiB heap)
 #        RSP_BASE_DIST=<another built distribution, e.g. a copy of the baseline's distribution/target/rsp>: the
 #        target rsp-base runs it beside rsp with the same settings, for an interleaved A/B (add it to TARGETS; it is
-#        never the "faster peer", and its ratio column is rsp against it)
-#        OUT=<file for the per-run rows, default: none>
+#        never the "faster peer", and its ratio column is rsp against it); RSP_BASE_JAVA_OPTS: its JVM options when
+#        they differ (default: those of rsp), e.g. to compare GC settings with RSP_BASE_DIST=distribution/target/rsp
+#        OUT=<file for the per-run rows, default: none>  LOGS=<directory for h2load's per-request logs, default: none>
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 . "$ROOT/bench/lib.sh"
@@ -118,8 +119,9 @@ start_servers() {
         printf 'listen = 127.0.0.1:%s\nmode = terminate\ncerts.dir = %s\nengine = %s\nalpn = h2, http/1.1\nocsp.stapling = false\n' \
           "${TLS[$t]}" "$d" "$RSP_ENGINE" >"$home/etc/rsp.tls.cfg"
         printf 'listen = 127.0.0.1:%s\n' "${ADMIN[$t]}" >"$home/etc/rsp.admin.cfg"
-        RSP_CDS=off RSP_JAVA_OPTS=${RSP_JAVA_OPTS:-'-XX:+UseParallelGC -Xms512m -Xmx512m -XX:MaxDirectMemorySize=2g'} \
-          srv "$t" "$home/bin/rsp" ;;
+        opts=${RSP_JAVA_OPTS:-'-XX:+UseParallelGC -Xms512m -Xmx512m -XX:MaxDirectMemorySize=2g'}
+        [ "$t" = rsp-base ] && opts=${RSP_BASE_JAVA_OPTS:-$opts}
+        RSP_CDS=off RSP_JAVA_OPTS=$opts srv "$t" "$home/bin/rsp" ;;
     esac
   done
 }
@@ -162,10 +164,11 @@ backend_requests() {  # -> requests the backend has served so far (its own /stat
   curl -fs --max-time 5 "http://127.0.0.1:$BE/status" | awk 'NR == 3 {print $3}'
 }
 
-rsp_counters() {  # rsp target -> "h2.connections h2.streams" it has counted so far
+rsp_counters() {  # rsp target -> "h2.connections h2.streams backend.pool.reused" it has counted so far
   curl -fs --max-time 5 "http://127.0.0.1:${ADMIN[$1]}/metrics" | awk '
     /^rsp_events_total\{event="h2.connections"\}/ {c = $2} /^rsp_events_total\{event="h2.streams"\}/ {s = $2}
-    END {print c + 0, s + 0}'
+    /^rsp_events_total\{event="backend.pool.reused"\}/ {r = $2}
+    END {print c + 0, s + 0, r + 0}'
 }
 
 run() {  # case target seconds [logfile] -> h2load's output (bounded: -D and timeout)
@@ -195,20 +198,22 @@ for rep in $(seq "$REPS"); do
     for t in $TARGETS; do
       run "$c" "$t" "$WARM" >/dev/null
       b0=$(backend_requests)
-      [[ $t == rsp* ]] && read -r hc0 hs0 < <(rsp_counters "$t")
+      [[ $t == rsp* ]] && read -r hc0 hs0 hr0 < <(rsp_counters "$t")
       before=$(cpu_ticks "${PID[$t]}") t0=$(date +%s%3N)
       out=$(run "$c" "$t" "$DUR" "$WORK/req.log")
       after=$(cpu_ticks "${PID[$t]}") t1=$(date +%s%3N)
       b1=$(backend_requests)
       hc=- hs=-
-      if [[ $t == rsp* ]]; then read -r hc1 hs1 < <(rsp_counters "$t"); hc=$((hc1 - hc0)) hs=$((hs1 - hs0))
-        # For a GC log of rsp's (RSP_JAVA_OPTS=... -Xlog:gc:file=X-%p.log:timemillis): its pid, the window, the streams.
-        echo "rsp-window $t ${PID[$t]} $c $t0 $t1 $hs" >>"$WORK/windows"
+      if [[ $t == rsp* ]]; then read -r hc1 hs1 hr1 < <(rsp_counters "$t"); hc=$((hc1 - hc0)) hs=$((hs1 - hs0))
+        # For a GC log or recording of rsp's: its pid, the window (ms since the epoch), the streams, and how many of
+        # them were sent on a pooled backend connection (the others opened one).
+        echo "rsp-window $t ${PID[$t]} $c $t0 $t1 $hs $((hr1 - hr0))" >>"$WORK/windows"
       fi
       printf '%s\n' "$out" >"$WORK/h2load-$c-$t-$rep.txt"
       # "requests: N total, N started, N done, N succeeded, N failed, N errored, N timeout"; status codes: N 2xx, ...
       p99=$(awk -F'\t' '{print $3}' "$WORK/req.log" | sort -n |
         awk '{a[NR] = $1} END {i = int(NR * 0.99 + 0.5); if (i < 1) i = 1; printf "%.2f", NR ? a[i] / 1000 : 0}')
+      [ -z "${LOGS:-}" ] || cp "$WORK/req.log" "$LOGS/$c-$t-$rep.log"
       rm -f "$WORK/req.log"
       awk -v c="$c" -v t="$t" -v rep="$rep" -v ticks=$((after - before)) -v hz="$hz" -v p99="$p99" \
           -v be=$((b1 - b0 - 1)) -v hc="$hc" -v hs="$hs" '
