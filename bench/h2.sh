@@ -26,6 +26,10 @@
 #        never the "faster peer", and its ratio column is rsp against it); RSP_BASE_JAVA_OPTS: its JVM options when
 #        they differ (default: those of rsp), e.g. to compare GC settings with RSP_BASE_DIST=distribution/target/rsp
 #        OUT=<file for the per-run rows, default: none>  LOGS=<directory for h2load's per-request logs, default: none>
+# After the summary: an "rsp-window" line per rsp run (pid, window in ms since the epoch, streams, streams sent on a
+# pooled backend connection: to match a GC log or JFR recording of rsp's, e.g. RSP_JAVA_OPTS="... -XX:StartFlightRecording=
+# filename=DIR/"), and a "ctx-switches" line per run (voluntary and involuntary context switches of the server's and
+# the backend's threads in the window: how finely the two interleave on their shared CPU).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 . "$ROOT/bench/lib.sh"
@@ -160,6 +164,16 @@ cpu_ticks() {  # pid -> utime+stime of it and its children (nginx's worker), in 
   echo "$t"
 }
 
+ctx_switches() {  # pid -> "voluntary involuntary" context switches of all its threads and its children's so far
+  local p v=0 n=0 a b
+  for p in "$1" $(pgrep -P "$1" || true); do
+    read -r a b < <(cat /proc/"$p"/task/*/status 2>/dev/null |
+      awk '/^voluntary_ctxt_switches/ {v += $2} /^nonvoluntary_ctxt_switches/ {n += $2} END {print v + 0, n + 0}')
+    v=$((v + a)) n=$((n + b))
+  done
+  echo "$v $n"
+}
+
 backend_requests() {  # -> requests the backend has served so far (its own /status GETs included)
   curl -fs --max-time 5 "http://127.0.0.1:$BE/status" | awk 'NR == 3 {print $3}'
 }
@@ -199,9 +213,14 @@ for rep in $(seq "$REPS"); do
       run "$c" "$t" "$WARM" >/dev/null
       b0=$(backend_requests)
       [[ $t == rsp* ]] && read -r hc0 hs0 hr0 < <(rsp_counters "$t")
+      read -r sv0 sn0 < <(ctx_switches "${PID[$t]}"); read -r bv0 bn0 < <(ctx_switches "${PID[backend]}")
       before=$(cpu_ticks "${PID[$t]}") t0=$(date +%s%3N)
       out=$(run "$c" "$t" "$DUR" "$WORK/req.log")
       after=$(cpu_ticks "${PID[$t]}") t1=$(date +%s%3N)
+      read -r sv1 sn1 < <(ctx_switches "${PID[$t]}"); read -r bv1 bn1 < <(ctx_switches "${PID[backend]}")
+      # Context switches in the window (threads of the server, and of the backend nginx on the same CPU): voluntary
+      # ones are waits in epoll or select, involuntary ones the scheduler's preemptions.
+      echo "ctx-switches $c $t $rep server $((sv1 - sv0)) $((sn1 - sn0)) backend $((bv1 - bv0)) $((bn1 - bn0))" >>"$WORK/windows"
       b1=$(backend_requests)
       hc=- hs=-
       if [[ $t == rsp* ]]; then read -r hc1 hs1 hr1 < <(rsp_counters "$t"); hc=$((hc1 - hc0)) hs=$((hs1 - hs0))
