@@ -21,7 +21,15 @@
 #   (REPS=3 DUR=8 WARM=2: about 7 minutes; a short check: REPS=1 DUR=2 WARM=1 PREWARM=1)
 # Knobs: REPS=3 DUR=8 WARM=2 PREWARM=4 CONNS=50 STREAMS=10 CASES="h2c-small h2c-big tls-small tls-big"
 #        TARGETS="haproxy nginx rsp" RSP_ENGINE=native RSP_JAVA_OPTS (default: ParallelGC, 512 MiB heap)
-#        OUT=<file for the per-run rows, default: none>
+#        RSP_BASE_DIST=<another built distribution, e.g. a copy of the baseline's distribution/target/rsp>: the
+#        target rsp-base runs it beside rsp with the same settings, for an interleaved A/B (add it to TARGETS; it is
+#        never the "faster peer", and its ratio column is rsp against it); RSP_BASE_JAVA_OPTS: its JVM options when
+#        they differ (default: those of rsp), e.g. to compare GC settings with RSP_BASE_DIST=distribution/target/rsp
+#        OUT=<file for the per-run rows, default: none>  LOGS=<directory for h2load's per-request logs, default: none>
+# After the summary: an "rsp-window" line per rsp run (pid, window in ms since the epoch, streams, streams sent on a
+# pooled backend connection: to match a GC log or JFR recording of rsp's, e.g. RSP_JAVA_OPTS="... -XX:StartFlightRecording=
+# filename=DIR/"), and a "ctx-switches" line per run (voluntary and involuntary context switches of the server's and
+# the backend's threads in the window: how finely the two interleave on their shared CPU).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 . "$ROOT/bench/lib.sh"
@@ -30,6 +38,8 @@ CASES=${CASES:-"h2c-small h2c-big tls-small tls-big"}; TARGETS=${TARGETS:-"hapro
 RSP_ENGINE=${RSP_ENGINE:-native}
 BE=${BE:-18690}; BASE=${BASE:-18700}
 [ -x "$ROOT/distribution/target/rsp/bin/rsp" ] || { echo "h2: build rsp first: mvn -B -q package -DskipTests" >&2; exit 2; }
+[[ " $TARGETS " != *" rsp-base "* ]] || [ -x "${RSP_BASE_DIST:-}/bin/rsp" ] ||
+  { echo "h2: the target rsp-base needs RSP_BASE_DIST, a built distribution (its bin/rsp)" >&2; exit 2; }
 bench_setup h2 openssl nginx haproxy h2load taskset curl
 hz=$(getconf CLK_TCK)
 head -c 1048576 /dev/urandom >"$WORK/www/big.bin"
@@ -37,7 +47,7 @@ chmod a+r "$WORK/www/big.bin"
 
 declare -A H2C TLS ADMIN PID
 i=0
-for t in haproxy nginx rsp; do
+for t in haproxy nginx rsp rsp-base; do
   H2C[$t]=$((BASE + i)); TLS[$t]=$((BASE + i + 1)); ADMIN[$t]=$((BASE + i + 2)); i=$((i + 4))
 done
 
@@ -104,15 +114,18 @@ start_servers() {
     case $t in
       haproxy) srv haproxy haproxy -db -f "$WORK/haproxy.cfg" ;;
       nginx) srv nginx nginx -c "$WORK/nginx.conf" ;;
-      rsp)
-        home="$WORK/rsp"
-        "$ROOT/bench/rsp-home.sh" "$home" "${H2C[rsp]}" "127.0.0.1:$BE" >/dev/null
+      rsp|rsp-base)
+        home="$WORK/$t"
+        dist=$ROOT/distribution/target/rsp
+        [ "$t" = rsp-base ] && dist=$RSP_BASE_DIST
+        RSP_DIST=$dist "$ROOT/bench/rsp-home.sh" "$home" "${H2C[$t]}" "127.0.0.1:$BE" >/dev/null
         printf 'h2.cleartext = true\nh2.max.streams.per.connection = 1000000000\n%b' "${RSP_CORE_EXTRA:-}" >>"$home/etc/rsp.core.cfg"
         printf 'listen = 127.0.0.1:%s\nmode = terminate\ncerts.dir = %s\nengine = %s\nalpn = h2, http/1.1\nocsp.stapling = false\n' \
-          "${TLS[rsp]}" "$d" "$RSP_ENGINE" >"$home/etc/rsp.tls.cfg"
-        printf 'listen = 127.0.0.1:%s\n' "${ADMIN[rsp]}" >"$home/etc/rsp.admin.cfg"
-        RSP_CDS=off RSP_JAVA_OPTS=${RSP_JAVA_OPTS:-'-XX:+UseParallelGC -Xms512m -Xmx512m -XX:MaxDirectMemorySize=2g'} \
-          srv rsp "$home/bin/rsp" ;;
+          "${TLS[$t]}" "$d" "$RSP_ENGINE" >"$home/etc/rsp.tls.cfg"
+        printf 'listen = 127.0.0.1:%s\n' "${ADMIN[$t]}" >"$home/etc/rsp.admin.cfg"
+        opts=${RSP_JAVA_OPTS:-'-XX:+UseParallelGC -Xms512m -Xmx512m -XX:MaxDirectMemorySize=2g'}
+        [ "$t" = rsp-base ] && opts=${RSP_BASE_JAVA_OPTS:-$opts}
+        RSP_CDS=off RSP_JAVA_OPTS=$opts srv "$t" "$home/bin/rsp" ;;
     esac
   done
 }
@@ -151,14 +164,25 @@ cpu_ticks() {  # pid -> utime+stime of it and its children (nginx's worker), in 
   echo "$t"
 }
 
+ctx_switches() {  # pid -> "voluntary involuntary" context switches of all its threads and its children's so far
+  local p v=0 n=0 a b
+  for p in "$1" $(pgrep -P "$1" || true); do
+    read -r a b < <(cat /proc/"$p"/task/*/status 2>/dev/null |
+      awk '/^voluntary_ctxt_switches/ {v += $2} /^nonvoluntary_ctxt_switches/ {n += $2} END {print v + 0, n + 0}')
+    v=$((v + a)) n=$((n + b))
+  done
+  echo "$v $n"
+}
+
 backend_requests() {  # -> requests the backend has served so far (its own /status GETs included)
   curl -fs --max-time 5 "http://127.0.0.1:$BE/status" | awk 'NR == 3 {print $3}'
 }
 
-rsp_counters() {  # -> "h2.connections h2.streams" rsp has counted so far
-  curl -fs --max-time 5 "http://127.0.0.1:${ADMIN[rsp]}/metrics" | awk '
+rsp_counters() {  # rsp target -> "h2.connections h2.streams backend.pool.reused" it has counted so far
+  curl -fs --max-time 5 "http://127.0.0.1:${ADMIN[$1]}/metrics" | awk '
     /^rsp_events_total\{event="h2.connections"\}/ {c = $2} /^rsp_events_total\{event="h2.streams"\}/ {s = $2}
-    END {print c + 0, s + 0}'
+    /^rsp_events_total\{event="backend.pool.reused"\}/ {r = $2}
+    END {print c + 0, s + 0, r + 0}'
 }
 
 run() {  # case target seconds [logfile] -> h2load's output (bounded: -D and timeout)
@@ -174,10 +198,11 @@ start_servers
 for t in $TARGETS; do
   for c in $CASES; do echo "$t $c: $(check "$c" "$t")"; done
 done
-if [[ " $TARGETS " == *" rsp "* ]]; then
-  echo "rsp: $(curl -fs --max-time 5 "http://127.0.0.1:${ADMIN[rsp]}/metrics" | grep '^rsp_tls_engine' || echo 'no rsp_tls_engine line')"
-  for c in $CASES; do run "$c" rsp "$PREWARM" >/dev/null; done   # the JIT's warm-up
-fi
+for t in $TARGETS; do
+  [[ $t == rsp* ]] || continue
+  echo "$t: $(curl -fs --max-time 5 "http://127.0.0.1:${ADMIN[$t]}/metrics" | grep '^rsp_tls_engine' || echo 'no rsp_tls_engine line')"
+  for c in $CASES; do run "$c" "$t" "$PREWARM" >/dev/null; done   # the JIT's warm-up
+done
 echo "machine: $(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg), $(date -u +'%Y-%m-%d %H:%M UTC')"
 echo "h2load: $(h2load --version | head -1); haproxy: $(haproxy -v | head -1 | cut -d' ' -f3); $(nginx -v 2>&1 | cut -d' ' -f3)"
 
@@ -187,17 +212,27 @@ for rep in $(seq "$REPS"); do
     for t in $TARGETS; do
       run "$c" "$t" "$WARM" >/dev/null
       b0=$(backend_requests)
-      [ "$t" = rsp ] && read -r hc0 hs0 < <(rsp_counters)
-      before=$(cpu_ticks "${PID[$t]}")
+      [[ $t == rsp* ]] && read -r hc0 hs0 hr0 < <(rsp_counters "$t")
+      read -r sv0 sn0 < <(ctx_switches "${PID[$t]}"); read -r bv0 bn0 < <(ctx_switches "${PID[backend]}")
+      before=$(cpu_ticks "${PID[$t]}") t0=$(date +%s%3N)
       out=$(run "$c" "$t" "$DUR" "$WORK/req.log")
-      after=$(cpu_ticks "${PID[$t]}")
+      after=$(cpu_ticks "${PID[$t]}") t1=$(date +%s%3N)
+      read -r sv1 sn1 < <(ctx_switches "${PID[$t]}"); read -r bv1 bn1 < <(ctx_switches "${PID[backend]}")
+      # Context switches in the window (threads of the server, and of the backend nginx on the same CPU): voluntary
+      # ones are waits in epoll or select, involuntary ones the scheduler's preemptions.
+      echo "ctx-switches $c $t $rep server $((sv1 - sv0)) $((sn1 - sn0)) backend $((bv1 - bv0)) $((bn1 - bn0))" >>"$WORK/windows"
       b1=$(backend_requests)
       hc=- hs=-
-      if [ "$t" = rsp ]; then read -r hc1 hs1 < <(rsp_counters); hc=$((hc1 - hc0)) hs=$((hs1 - hs0)); fi
+      if [[ $t == rsp* ]]; then read -r hc1 hs1 hr1 < <(rsp_counters "$t"); hc=$((hc1 - hc0)) hs=$((hs1 - hs0))
+        # For a GC log or recording of rsp's: its pid, the window (ms since the epoch), the streams, and how many of
+        # them were sent on a pooled backend connection (the others opened one).
+        echo "rsp-window $t ${PID[$t]} $c $t0 $t1 $hs $((hr1 - hr0))" >>"$WORK/windows"
+      fi
       printf '%s\n' "$out" >"$WORK/h2load-$c-$t-$rep.txt"
       # "requests: N total, N started, N done, N succeeded, N failed, N errored, N timeout"; status codes: N 2xx, ...
       p99=$(awk -F'\t' '{print $3}' "$WORK/req.log" | sort -n |
         awk '{a[NR] = $1} END {i = int(NR * 0.99 + 0.5); if (i < 1) i = 1; printf "%.2f", NR ? a[i] / 1000 : 0}')
+      [ -z "${LOGS:-}" ] || cp "$WORK/req.log" "$LOGS/$c-$t-$rep.log"
       rm -f "$WORK/req.log"
       awk -v c="$c" -v t="$t" -v rep="$rep" -v ticks=$((after - before)) -v hz="$hz" -v p99="$p99" \
           -v be=$((b1 - b0 - 1)) -v hc="$hc" -v hs="$hs" '
@@ -212,6 +247,7 @@ for rep in $(seq "$REPS"); do
   done
 done
 [ -n "${OUT:-}" ] && cp "$WORK/results" "$OUT"
+[ -f "$WORK/windows" ] && cat "$WORK/windows"
 echo
 awk -F'\t' 'NR > 1 { k = $1 "\t" $2; r[k] = r[k] " " $4; p[k] = p[k] " " $5; u[k] = u[k] " " $6; pr[k] = pr[k] " " $7
     f[k] += $8; if (!($1 in seenc)) { seenc[$1]; cs[++nc] = $1 } if (!($2 in seent)) { seent[$2]; ts[++nt] = $2 } }
@@ -221,7 +257,7 @@ awk -F'\t' 'NR > 1 { k = $1 "\t" $2; r[k] = r[k] " " $4; p[k] = p[k] " " $5; u[k
   END { print "case\ttarget\tmedian req/s (big: MiB/s)\tp99 ms\tserver CPU us/req (big: /MiB)\tprotocol\tfailed\trsp vs it: req/s\tp99 (<1 better)\tCPU (>1 cheaper)"
     for (i = 1; i <= nc; i++) { c = cs[i]; best = ""
       for (j = 1; j <= nt; j++) { t = ts[j]; k = c "\t" t; if (!(k in r)) continue
-        if (t != "rsp" && (best == "" || median(r[k]) > median(r[c "\t" best]))) best = t }
+        if (t !~ /^rsp/ && (best == "" || median(r[k]) > median(r[c "\t" best]))) best = t }
       for (j = 1; j <= nt; j++) { t = ts[j]; k = c "\t" t; if (!(k in r)) continue; q = c "\trsp"; x = "-\t-\t-"
         if (t != "rsp" && (q in r)) x = ratio(median(r[q]), median(r[k])) "\t" ratio(median(p[q]), median(p[k])) "\t" ratio(median(u[k]), median(u[q]))
         split(pr[k], a, " "); printf "%s\t%s\t%.0f\t%.2f\t%.1f\t%s\t%d\t%s\n", c, t (t == best ? " (faster peer)" : ""), median(r[k]), median(p[k]), median(u[k]), a[1], f[k], x } } }' \

@@ -17,7 +17,8 @@ final class BodyFrames {
         int write(ByteBuffer piece, boolean endStream);
     }
 
-    private final ChunkDecoder chunks = new ChunkDecoder();
+    /** Made for the first chunked message (most bodies are sized or absent), then reset for each. */
+    private ChunkDecoder chunks;
     private boolean none;
     private boolean chunked;
     /** Bytes of a sized body still to send (-1: not sized). */
@@ -28,7 +29,12 @@ final class BodyFrames {
         this.none = none;
         this.chunked = !none && chunked;
         this.left = none || chunked ? -1 : length;
-        chunks.reset();
+        if (this.chunked) {
+            if (chunks == null) {
+                chunks = new ChunkDecoder();
+            }
+            chunks.reset();
+        }
     }
 
     boolean none() {
@@ -46,7 +52,7 @@ final class BodyFrames {
 
     /** The trailers of a chunked body ({name, value}, names lower-case), once {@link #chunkedDone}. */
     List<String[]> trailers() {
-        return chunks.trailers();
+        return chunked ? chunks.trailers() : List.of();
     }
 
     /** Writes body bytes from {@code b}; true when all of them went (or were dropped, for a message without a body). */

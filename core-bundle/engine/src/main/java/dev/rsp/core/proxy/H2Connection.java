@@ -63,7 +63,7 @@ final class H2Connection implements ClientConnection, H2SessionListener {
         this.coverage = new HostCoverage(termination, client);
         this.onTlsListener = onTlsListener;
         ProxySettings s = engine.settings();
-        this.headers = new H2HeaderDecoder(s.h2Hpack(), remote, sni);
+        this.headers = new H2HeaderDecoder(s.h2Hpack(), remote, sni, ctx.fieldStrings);
         this.session = new H2Session(s.h2Limits(), headers, this, engine.counters()::count);
         this.timers = new H2Timers(ctx.loop, s, this);
         this.output = new H2Output(ctx, client, session, this::afterInput, this::writeFailed, this::outputDrained);
@@ -242,7 +242,7 @@ final class H2Connection implements ClientConnection, H2SessionListener {
     @Override
     public void onHeadTooLarge(H2Stream stream) {
         headers.take();
-        H2Downstream ds = new H2Downstream(this, stream, new H2Request(remote, Optional.empty()));
+        H2Downstream ds = new H2Downstream(this, stream, new H2Request(remote, Optional.empty(), ctx.fieldStrings));
         stream.attach(ds);
         live.add(ds);
         Exchange x = new Exchange(engine, ctx, ds);

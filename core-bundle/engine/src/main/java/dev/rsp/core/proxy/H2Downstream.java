@@ -152,7 +152,7 @@ final class H2Downstream extends H2Waiter implements Downstream, ByteSink {
 
     @Override
     public ByteSource requestSource() {
-        return body();
+        return body != null || request.hasBody() ? body() : NoRequestBody.INSTANCE;
     }
 
     @Override
@@ -331,10 +331,12 @@ final class H2Downstream extends H2Waiter implements Downstream, ByteSink {
         long taken = 0;
         for (ByteBuffer b : srcs) {
             if (headLines > 0 && b.hasRemaining()) {
-                ByteBuffer lines = b.duplicate();
-                lines.limit(b.position() + headLines);
-                boolean interim = H2Heads.status(lines) < 200;
-                if (!conn.output().writeHead(stream, lines, noBody && !interim)) {
+                int limit = b.limit();
+                b.limit(b.position() + headLines); // the head's lines alone; writeHead does not consume them
+                boolean interim = H2Heads.status(b) < 200;
+                boolean written = conn.output().writeHead(stream, b, noBody && !interim);
+                b.limit(limit);
+                if (!written) {
                     return taken;
                 }
                 b.position(b.position() + headLines);

@@ -22,17 +22,19 @@ final class H2HeaderDecoder implements HeaderBlockDecoder {
     private final HpackDecoder hpack;
     private final InetSocketAddress remote;
     private final Optional<String> sni;
+    private final FieldStrings strings;
     private H2Request decoded;
 
-    H2HeaderDecoder(HpackLimits limits, InetSocketAddress remote, Optional<String> sni) {
+    H2HeaderDecoder(HpackLimits limits, InetSocketAddress remote, Optional<String> sni, FieldStrings strings) {
         this.hpack = new HpackDecoder(limits);
         this.remote = remote;
         this.sni = sni;
+        this.strings = strings;
     }
 
     @Override
     public Outcome decode(ByteBuffer block, boolean keep) {
-        decoded = keep ? new H2Request(remote, sni) : null;
+        decoded = keep ? new H2Request(remote, sni, strings) : null;
         DecodeStatus status = hpack.decode(block, keep ? decoded : DISCARD);
         return switch (status) {
             case DONE -> Outcome.DECODED;

@@ -42,7 +42,9 @@ final class H2Heads {
                 }
             }
             if (!h.chunked() && h.contentLength() >= 0) {
-                HeadWriter.ascii(out, "content-length:" + h.contentLength() + "\n");
+                HeadWriter.ascii(out, "content-length:");
+                HeadWriter.decimal(out, h.contentLength());
+                out.put((byte) '\n');
             }
             if (edits != null) {
                 edits.writeFields(out, true);
@@ -137,7 +139,7 @@ final class H2Heads {
     }
 
     private static void status(ByteBuffer out, int status) {
-        HeadWriter.ascii(out, Integer.toString(status));
+        HeadWriter.decimal(out, status);
         out.put((byte) '\n');
     }
 

@@ -166,7 +166,7 @@ final class H2Output {
         if (!writeControl() || !room(bound + frames)) {
             return false;
         }
-        ByteBuffer block = ByteBuffer.allocate(bound);
+        ByteBuffer block = ctx.headerBlock(bound);
         H2Heads.encode(lines, hpack, block);
         block.flip();
         session.writeHeaders(s, block, endStream, out);
@@ -188,7 +188,7 @@ final class H2Output {
             return null;
         }
         H2Stream s = open.get();
-        ByteBuffer block = ByteBuffer.allocate(bound);
+        ByteBuffer block = ctx.headerBlock(bound);
         H2Heads.encode(lines, hpack, block);
         block.flip();
         session.writeHeaders(s, block, endStream, out);

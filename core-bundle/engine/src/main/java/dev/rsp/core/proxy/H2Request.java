@@ -4,7 +4,6 @@ import dev.rsp.core.h2.hpack.FieldChecks;
 import dev.rsp.core.h2.hpack.FieldSink;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -24,6 +23,7 @@ final class H2Request implements ExchangeRequest, FieldSink {
     private String malformed;
     private final InetSocketAddress client;
     private final Optional<String> sni;
+    private final FieldStrings strings;
     private String method;
     private String scheme;
     private String authority;
@@ -32,17 +32,18 @@ final class H2Request implements ExchangeRequest, FieldSink {
     private String rawPath;
     private String host;
     private String cookies;
-    private final List<String> names = new ArrayList<>(12);
-    private final List<String> values = new ArrayList<>(12);
+    private final FieldList fields = new FieldList();
     private boolean regularSeen;
     private long contentLength = -1;
     private boolean hasBody;
     /** The client a trusted proxy's forwarding list named, or null (see {@link RealClient}). */
     private InetSocketAddress forwardedClient;
 
-    H2Request(InetSocketAddress client, Optional<String> sni) {
+    /** {@code strings}: the loop's, for the fields' names and values. */
+    H2Request(InetSocketAddress client, Optional<String> sni, FieldStrings strings) {
         this.client = client;
         this.sni = sni;
+        this.strings = strings;
     }
 
     // ---------------------------------------------------------------- collecting (FieldSink)
@@ -60,8 +61,8 @@ final class H2Request implements ExchangeRequest, FieldSink {
             malformed = "invalid field value";
             return;
         }
-        String n = new String(name, 0, nameLength, StandardCharsets.ISO_8859_1);
-        String v = new String(value, 0, valueLength, StandardCharsets.ISO_8859_1);
+        String n = strings.of(name, nameLength);
+        String v = strings.of(value, valueLength);
         if (FieldChecks.pseudoHeader(name, nameLength)) {
             pseudo(n, v);
         } else {
@@ -109,8 +110,7 @@ final class H2Request implements ExchangeRequest, FieldSink {
                 contentLength = length;
             }
             default -> {
-                names.add(n);
-                values.add(v);
+                fields.add(n, v);
             }
         }
     }
@@ -151,12 +151,11 @@ final class H2Request implements ExchangeRequest, FieldSink {
             return "no :scheme or :path";
         }
         if (authority == null) {
-            int host = names.indexOf("host");
-            authority = host < 0 ? null : values.get(host);
+            int host = fields.indexOf("host");
+            authority = host < 0 ? null : fields.value(host);
         }
         if (cookies != null) {
-            names.add("cookie");
-            values.add(cookies);
+            fields.add("cookie", cookies);
         }
         int q = rawPath.indexOf('?');
         path = q < 0 ? rawPath : rawPath.substring(0, q);
@@ -169,9 +168,9 @@ final class H2Request implements ExchangeRequest, FieldSink {
 
     /** The fields of a trailer block decoded into this collector ({name, value}); pseudo-headers are left out. */
     List<String[]> trailerFields() {
-        List<String[]> out = new ArrayList<>(names.size());
-        for (int i = 0; i < names.size(); i++) {
-            out.add(new String[] {names.get(i), values.get(i)});
+        List<String[]> out = new ArrayList<>(fields.size());
+        for (int i = 0; i < fields.size(); i++) {
+            out.add(new String[] {fields.name(i), fields.value(i)});
         }
         return out;
     }
@@ -222,8 +221,8 @@ final class H2Request implements ExchangeRequest, FieldSink {
         if (lower.equals("host")) {
             return Optional.ofNullable(authority);
         }
-        int i = names.indexOf(lower);
-        return i < 0 ? Optional.empty() : Optional.of(values.get(i));
+        int i = fields.indexOf(lower);
+        return i < 0 ? Optional.empty() : Optional.of(fields.value(i));
     }
 
     @Override
@@ -291,12 +290,12 @@ final class H2Request implements ExchangeRequest, FieldSink {
 
     @Override
     public int fieldCount() {
-        return names.size();
+        return fields.size();
     }
 
     @Override
     public boolean nameIs(int i, String lowerCaseName) {
-        return names.get(i).equals(lowerCaseName);
+        return fields.name(i).equals(lowerCaseName);
     }
 
     @Override
@@ -306,20 +305,20 @@ final class H2Request implements ExchangeRequest, FieldSink {
 
     @Override
     public void writeField(int i, ByteBuffer out) {
-        HeadWriter.ascii(out, names.get(i));
+        HeadWriter.ascii(out, fields.name(i));
         HeadWriter.ascii(out, ": ");
-        HeadWriter.ascii(out, values.get(i));
+        HeadWriter.ascii(out, fields.value(i));
         HeadWriter.ascii(out, "\r\n");
     }
 
     @Override
     public String value(int i) {
-        return values.get(i);
+        return fields.value(i);
     }
 
     @Override
     public void writeValue(int i, ByteBuffer out) {
-        HeadWriter.ascii(out, values.get(i));
+        HeadWriter.ascii(out, fields.value(i));
     }
 
     /** Always: the framing toward the backend is written from the request's length (or chunked), never forwarded. */

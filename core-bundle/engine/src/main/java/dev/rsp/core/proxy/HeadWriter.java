@@ -181,7 +181,7 @@ final class HeadWriter {
     }
 
     /** Writes a non-negative number in decimal without allocating. */
-    private static void decimal(ByteBuffer out, long value) {
+    static void decimal(ByteBuffer out, long value) {
         long scale = 1;
         while (scale <= value / 10) {
             scale *= 10;

@@ -6,6 +6,7 @@ import dev.rsp.core.metrics.LoopMetrics;
 import dev.rsp.core.net.BufferPool;
 import dev.rsp.core.net.EventLoop;
 import dev.rsp.core.net.TlsEngineKind;
+import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -77,6 +78,29 @@ final class LoopContext {
             h2Output = new BufferPool(4 * loop.buffers().bufferSize(), 256);
         }
         return h2Output;
+    }
+
+    /** Strings of the HTTP/2 request fields decoded on this loop, shared by its connections. */
+    final FieldStrings fieldStrings = new FieldStrings();
+
+    /**
+     * Scratch for one HPACK header block, encoded and copied into an HTTP/2 connection's output within one call (so
+     * one per loop serves every connection); kept up to {@link #MAX_KEPT_HEADER_BLOCK} bytes, a larger block is one-off.
+     */
+    private ByteBuffer headerBlock = ByteBuffer.allocate(1024);
+
+    static final int MAX_KEPT_HEADER_BLOCK = 16_384;
+
+    /** A cleared buffer of at least {@code bytes}, valid until the caller returns to the loop. Loop thread only. */
+    ByteBuffer headerBlock(int bytes) {
+        if (headerBlock.capacity() < bytes) {
+            ByteBuffer bigger = ByteBuffer.allocate(bytes);
+            if (bytes > MAX_KEPT_HEADER_BLOCK) {
+                return bigger;
+            }
+            headerBlock = bigger;
+        }
+        return headerBlock.clear();
     }
 
     /** HTTP/2 backend connections, made on first use. */

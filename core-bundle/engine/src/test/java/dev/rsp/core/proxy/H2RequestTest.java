@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 class H2RequestTest {
 
     private static H2Request request(String... fields) {
-        H2Request r = new H2Request(new InetSocketAddress("127.0.0.1", 4000), Optional.empty());
+        H2Request r = new H2Request(new InetSocketAddress("127.0.0.1", 4000), Optional.empty(), new FieldStrings());
         for (int i = 0; i < fields.length; i += 2) {
             byte[] n = fields[i].getBytes(StandardCharsets.ISO_8859_1);
             byte[] v = fields[i + 1].getBytes(StandardCharsets.ISO_8859_1);
