@@ -97,9 +97,10 @@ final class FelixLauncher {
         });
         ExtenderClaim.register(context);
         int installed = install(context, new File(home, "bundle/boot"), 1)
-                + install(context, new File(home, "bundle/logging"), 2)
-                + install(context, new File(home, "bundle"), 3);
+                + install(context, new File(home, "bundle/logging"), 2);
+        // logback reads etc/logback.xml from now on, beside the installs and the framework's start
         LoggingStart logging = LoggingStart.attach(context, t0);
+        installed += install(context, new File(home, "bundle"), 3);
 
         StopSignals.install(new Runnable() {
             @Override

@@ -7,9 +7,11 @@ import org.osgi.framework.Constants;
 import org.osgi.framework.SynchronousBundleListener;
 
 /**
- * Brings SLF4J and logback up on a thread of their own ({@value #THREAD}) as soon as the logging bundles are started,
- * so that logback's configuration (Joran parsing {@code etc/logback.xml}: 100-250 ms of a cold JVM) runs while the
- * framework starts the platform bundles, instead of inside the first rsp bundle that asks for a logger.
+ * Brings SLF4J and logback up on a thread of their own ({@value #THREAD}) as soon as the logging bundles are
+ * installed (loading {@code LoggerFactory} resolves them), so that logback's configuration (Joran parsing {@code
+ * etc/logback.xml}: 100-250 ms of a cold JVM) runs while the launcher installs the other bundles and the framework
+ * starts the platform ones, instead of inside the first rsp bundle that asks for a logger. slf4j-api, logback and
+ * the fragment have no activator: nothing of theirs runs before they are started but what this thread calls.
  *
  * <p>SLF4J finds logback without SPI Fly: the fragment {@code bundle/logging/rsp-slf4j-logback.jar} gives slf4j-api
  * an import of logback's provider package, and {@value #PROVIDER_PROPERTY} (set here unless the JVM already has it)
@@ -35,17 +37,15 @@ final class LoggingStart implements SynchronousBundleListener {
     /** How long a start waits for the initialisation; past that the start goes on (substitute loggers then). */
     static final long WAIT_MS = 60_000;
 
-    private final long t0;
     private volatile Thread thread;
 
-    private LoggingStart(long t0) {
-        this.t0 = t0;
+    private LoggingStart() {
     }
 
     /**
      * Listens to {@code system} (the framework's context after init, before its start) when logback is among the
-     * installed bundles; sets the two SLF4J properties unless the JVM has them. {@code t0} is the launcher's start
-     * ({@link StartTrace}). Returns null without logback (another
+     * installed bundles, and starts the initialisation; sets the two SLF4J properties unless the JVM has them.
+     * {@code t0} is the launcher's start ({@link StartTrace}). Returns null without logback (another
      * provider was put into bundle/logging: SLF4J then finds it as it always did).
      */
     static LoggingStart attach(BundleContext system, long t0) {
@@ -62,24 +62,26 @@ final class LoggingStart implements SynchronousBundleListener {
         if (System.getProperty(VERBOSITY_PROPERTY) == null) {
             System.setProperty(VERBOSITY_PROPERTY, "WARN");
         }
-        LoggingStart start = new LoggingStart(t0);
+        LoggingStart start = new LoggingStart();
         system.addBundleListener(start);
+        for (Bundle b : system.getBundles()) {
+            if (SLF4J_BUNDLE.equals(b.getSymbolicName())) {
+                Thread t = new Thread(() -> {
+                    initialise(b);
+                    StartTrace.step(t0, "logging initialised");
+                }, THREAD);
+                t.setDaemon(true);
+                start.thread = t;
+                t.start();
+            }
+        }
         return start;
     }
 
-    /** Called by the framework on the thread that starts the bundle, before its activator and after it. */
+    /** Called by the framework on the thread that starts a bundle, before its activator runs. */
     @Override
     public void bundleChanged(BundleEvent event) {
-        Bundle b = event.getBundle();
-        if (event.getType() == BundleEvent.STARTED && SLF4J_BUNDLE.equals(b.getSymbolicName()) && thread == null) {
-            Thread t = new Thread(() -> {
-                initialise(b);
-                StartTrace.step(t0, "logging initialised");
-            }, THREAD);
-            t.setDaemon(true);
-            thread = t;
-            t.start();
-        } else if (event.getType() == BundleEvent.STARTING && logsWhenStarted(b)) {
+        if (event.getType() == BundleEvent.STARTING && logsWhenStarted(event.getBundle())) {
             await();
         }
     }
