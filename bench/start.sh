@@ -12,7 +12,8 @@
 #   nocds        RSP_CDS=off
 #   jit-default  the archive, with the JVM's default JIT thresholds (-XX:CompileThresholdScaling=1), for comparison
 # A variant prefixed "base-" (base-cds, base-first, ...) runs the same way from BASELINE=<another built distribution>,
-# e.g. a copy of an older build, interleaved with the others: before/after in one run.
+# e.g. a copy of an older build, interleaved with the others: before/after in one run. A variant prefixed "alt-" runs
+# from ALT=<a third distribution> the same way (an experiment beside the baseline and the current build).
 # Knobs (env): STARTS=5 (at most 20) VARIANTS=... TRACE=1 (the launcher's per-bundle trace, -Drsp.start.trace=true,
 #              in each start's log) PORT_BASE=18600 RSP_DIST=<a built distribution, default distribution/target/rsp>
 #              OUT_DIR=<results dir, default bench/results/start-<date>>
@@ -33,6 +34,7 @@ trap 'rm -rf "$WORK"' EXIT
 home_for() {  # variant index
   local dir=$WORK/$1 p=$((PORT_BASE + 10 * $2)) from=$DIST
   [[ $1 == base-* ]] && from=$BASELINE
+  [[ $1 == alt-* ]] && from=$ALT
   cp -r "$from" "$dir"
   rm -rf "$dir/data"
   sed -i "s/0\.0\.0\.0:8080/127.0.0.1:$p/" "$dir/etc/rsp.core.cfg"
@@ -43,30 +45,40 @@ home_for() {  # variant index
   echo "$p"
 }
 
+plain() {  # variant without its distribution prefix
+  local v=${1#base-}
+  echo "${v#alt-}"
+}
+
 one_start() {  # variant home port round
   local v=$1 home=$2 port=$3 round=$4 opts=""
   [ "${TRACE:-0}" = 1 ] && opts="-Drsp.start.trace=true"
-  case "${v#base-}" in
+  case "$(plain "$v")" in
     first) rm -rf "$home/data" ;;
     jit-default) opts="$opts -XX:CompileThresholdScaling=1" ;;
   esac
   local cds=on
-  [ "${v#base-}" = nocds ] && cds=off
+  [ "$(plain "$v")" = nocds ] && cds=off
+  # Every variant starts from the same path: FileInstall delivers etc/*.cfg in the order of a HashSet of their paths,
+  # and whether rsp.core's configuration comes before or after rsp.tls's moves the first answer by ~150 ms.
+  mv "$home" "$WORK/home"
   RSP_CDS=$cds RSP_JAVA_OPTS="$opts" /usr/bin/python3 "$ROOT/bench/start_probe.py" "$port" alice.example.com \
-    "$OUT_DIR/$v-$round.log" -- "$home/bin/rsp" | sed "s/^{/{\"variant\": \"$v\", \"round\": $round, /" >>"$OUT_DIR/starts.jsonl" ||
+    "$OUT_DIR/$v-$round.log" -- "$WORK/home/bin/rsp" | sed "s/^{/{\"variant\": \"$v\", \"round\": $round, /" >>"$OUT_DIR/starts.jsonl" ||
     echo "start: $v start $round gave no 200 (see $OUT_DIR/$v-$round.log)" >&2
+  mv "$WORK/home" "$home"
 }
 
 declare -A HOME_OF PORT_OF
 i=0
 for v in $VARIANTS; do
-  case "${v#base-}" in cds|first|nocds|jit-default) ;; *) echo "start: unknown variant '$v'" >&2; exit 2 ;; esac
+  case "$(plain "$v")" in cds|first|nocds|jit-default) ;; *) echo "start: unknown variant '$v'" >&2; exit 2 ;; esac
   [[ $v != base-* ]] || [ -x "${BASELINE:-}/bin/rsp" ] || { echo "start: $v needs BASELINE=<a built distribution>" >&2; exit 2; }
+  [[ $v != alt-* ]] || [ -x "${ALT:-}/bin/rsp" ] || { echo "start: $v needs ALT=<a built distribution>" >&2; exit 2; }
   HOME_OF[$v]=$WORK/$v
   PORT_OF[$v]=$(home_for "$v" "$i")
   i=$((i + 1))
   # cds and jit-default measure restarts with an archive: one start first makes it.
-  if [ "${v#base-}" = cds ] || [ "${v#base-}" = jit-default ]; then one_start "$v" "${HOME_OF[$v]}" "${PORT_OF[$v]}" 0; fi
+  if [ "$(plain "$v")" = cds ] || [ "$(plain "$v")" = jit-default ]; then one_start "$v" "${HOME_OF[$v]}" "${PORT_OF[$v]}" 0; fi
 done
 : >"$OUT_DIR/starts.jsonl.measured"
 grep -v '"round": 0,' "$OUT_DIR/starts.jsonl" >"$OUT_DIR/starts.jsonl.measured" 2>/dev/null || true

@@ -22,9 +22,10 @@ import org.osgi.framework.startlevel.BundleStartLevel;
 /**
  * Starts Felix for an rsp home and waits until it stops.
  *
- * <p>Start levels: {@code bundle/boot} (SPI Fly and ASM, which must weave SLF4J before it loads) at 1,
- * {@code bundle/logging} (SLF4J and its provider) at 2, {@code bundle} (SCR, ConfigAdmin, FileInstall, Gogo, the
- * core) at 3, and what FileInstall installs from {@code deploy/} at 4.
+ * <p>Start levels: {@code bundle/boot} at 1 (empty as shipped: what must run before everything else, e.g. SPI Fly
+ * and ASM for a bundle that needs a ServiceLoader mediator, see {@link ExtenderClaim}), {@code bundle/logging} (SLF4J,
+ * logback and the fragment wiring them, see {@link LoggingStart}) at 2, {@code bundle} (SCR, ConfigAdmin, FileInstall,
+ * Gogo, the core) at 3, and what FileInstall installs from {@code deploy/} at 4.
  *
  * <p>FileInstall itself is started last, once the framework is ACTIVE: its watchers skip their scan while the
  * framework is still starting and then wait a whole poll interval, which would delay {@code deploy/} and
@@ -94,9 +95,12 @@ final class FelixLauncher {
             exitStatus = 1;
             requestStop("start failed");
         });
+        ExtenderClaim.register(context);
         int installed = install(context, new File(home, "bundle/boot"), 1)
-                + install(context, new File(home, "bundle/logging"), 2)
-                + install(context, new File(home, "bundle"), 3);
+                + install(context, new File(home, "bundle/logging"), 2);
+        // logback reads etc/logback.xml from now on, beside the installs and the framework's start
+        LoggingStart logging = LoggingStart.attach(context, t0);
+        installed += install(context, new File(home, "bundle"), 3);
 
         StopSignals.install(new Runnable() {
             @Override
@@ -112,6 +116,9 @@ final class FelixLauncher {
         }, "rsp-shutdown-hook"));
 
         fw.start();
+        if (logging != null) {
+            logging.await();
+        }
         for (Bundle b : context.getBundles()) {
             if (FILEINSTALL.equals(b.getSymbolicName())) {
                 try {

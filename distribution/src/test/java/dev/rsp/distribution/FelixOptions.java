@@ -18,7 +18,7 @@ import java.util.List;
 import org.ops4j.pax.exam.Option;
 
 /**
- * Pax Exam options that boot exactly the distribution's bundle set (bundle/boot, bundle/logging, bundle, deploy) in
+ * Pax Exam options that boot exactly the distribution's bundle set (bundle/boot if any, bundle/logging, bundle, deploy) in
  * Felix at the launcher's start levels, with FileInstall reading a private copy of the distribution's etc/.
  */
 final class FelixOptions {
@@ -43,6 +43,10 @@ final class FelixOptions {
         // The distribution's own SLF4J and logback, not Pax Logging, must serve rsp's bundles.
         options.add(systemProperty("pax.exam.logging").value("none"));
         options.add(systemProperty("logback.configurationFile").value(resource("it-logback.xml")));
+        // As the launcher does (dev.rsp.launcher.LoggingStart): SLF4J loads logback's provider through the fragment
+        // bundle/logging/rsp-slf4j-logback.jar, there being no SPI Fly to weave its ServiceLoader call.
+        options.add(systemProperty("slf4j.provider").value("ch.qos.logback.classic.spi.LogbackServiceProvider"));
+        options.add(systemProperty("slf4j.internal.verbosity").value("WARN"));
         options.add(systemProperty("rsp.it.log").value(log.toString()));
         // As the launcher does: relative paths in configuration (the lua strategy's etc/rules.lua) resolve here.
         options.add(systemProperty("rsp.home").value(home.dir.toString()));
