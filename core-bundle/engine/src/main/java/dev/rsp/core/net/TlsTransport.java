@@ -390,7 +390,9 @@ final class TlsTransport implements Transport {
         wakeQueued = true;
         ep.loop().execute(() -> {
             wakeQueued = false;
-            wakeNow();
+            if (hasBufferedInput()) {   // else a read since (the owner's own, right after asking) took the records
+                wakeNow();
+            }
         });
     }
 
