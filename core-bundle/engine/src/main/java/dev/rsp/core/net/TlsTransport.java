@@ -160,6 +160,9 @@ final class TlsTransport implements Transport {
     private int readRecords(ByteBuffer plain) throws IOException {
         flush();
         int produced = 0;
+        // A short socket read emptied the socket: another would only return EAGAIN (the selector, level-triggered,
+        // reports what comes later), one system call per read event that the plain transport does not make either.
+        boolean drained = false;
         for (int step = 0; step < STEPS_PER_READ; step++) {
             if (tasks.running()) {
                 return produced;
@@ -176,6 +179,9 @@ final class TlsTransport implements Transport {
                 continue;
             }
             if (records.needsSocket()) {
+                if (drained) {
+                    return produced;
+                }
                 int n = readSocket();
                 if (n < 0) {
                     ep.markInputShutdown();
@@ -184,6 +190,7 @@ final class TlsTransport implements Transport {
                 if (n == 0) {
                     return produced;
                 }
+                drained = records.lastReadShort();
             }
             if (plain.capacity() - plain.limit() < minPlainRoom && handshakeDone) {
                 // No room for a whole record: the reader consumes the window first (or compacts it).
