@@ -137,6 +137,15 @@ final class TlsRecords {
         return true;
     }
 
+    /** A buffer of this pool for a moment's use (plaintext gathered before a wrap); back with {@link #giveBack}. */
+    ByteBuffer borrow() {
+        return pool.acquire();
+    }
+
+    void giveBack(ByteBuffer borrowed) {
+        pool.release(borrowed);
+    }
+
     /** Gives back the buffers that hold nothing. */
     void releaseIdle() {
         if (in != null && !in.hasRemaining()) {

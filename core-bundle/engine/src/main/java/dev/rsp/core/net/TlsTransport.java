@@ -305,7 +305,7 @@ final class TlsTransport implements Transport {
             if (!flush()) {
                 break;
             }
-            SSLEngineResult r = wrapInto(srcs);
+            SSLEngineResult r = RecordGather.worthIt(srcs) ? wrapGathered(srcs) : wrapInto(srcs);
             consumed += r.bytesConsumed();
             if (r.getStatus() == SSLEngineResult.Status.CLOSED) {
                 throw new SSLException("TLS connection closed");
@@ -315,6 +315,18 @@ final class TlsTransport implements Transport {
             }
         }
         return consumed;
+    }
+
+    /** Wraps the plaintext of several buffers as one record (see {@link RecordGather}). */
+    private SSLEngineResult wrapGathered(ByteBuffer[] srcs) throws SSLException {
+        ByteBuffer gathered = records.borrow();
+        try {
+            SSLEngineResult r = wrapInto(RecordGather.copy(srcs, gathered));
+            RecordGather.consume(srcs, r.bytesConsumed());
+            return r;
+        } finally {
+            records.giveBack(gathered);
+        }
     }
 
     private SSLEngineResult wrapInto(ByteBuffer... srcs) throws SSLException {
