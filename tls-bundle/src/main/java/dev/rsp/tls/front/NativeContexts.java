@@ -3,6 +3,7 @@ package dev.rsp.tls.front;
 import dev.rsp.tls.certs.ServedCertificate;
 import io.netty.handler.ssl.SslContext;
 import java.security.cert.X509Certificate;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -23,8 +24,12 @@ final class NativeContexts {
     private record Made(ServedCertificate certificate, SslContext context) {
     }
 
-    /** By leaf: {@code X509Certificate} caches its hash and compares by identity first, so the loop's get is cheap. */
-    private final Map<X509Certificate, Made> byLeaf = new ConcurrentHashMap<>();
+    /**
+     * By leaf, the contexts of every loaded certificate with that leaf (usually one; the same certificate in two files,
+     * such as a pair and a combined PEM, makes two, and each must find its own). {@code X509Certificate} caches its hash
+     * and compares by identity first, so the loop's get is cheap; the arrays are replaced, never changed.
+     */
+    private final Map<X509Certificate, Made[]> byLeaf = new ConcurrentHashMap<>();
     private final TlsSettings settings;
     private volatile Optional<TicketKeys> ticketKeys;
     private volatile boolean released;
@@ -44,9 +49,26 @@ final class NativeContexts {
         }
         try {
             SslContext context = NativeTls.context(certificate, settings, ticketKeys);
-            Made before = byLeaf.put(certificate.leaf(), new Made(certificate, context));
-            if (before != null) {
-                NativeTls.release(before.context());
+            Made made = new Made(certificate, context);
+            Made[] replaced = new Made[1];
+            byLeaf.compute(certificate.leaf(), (leaf, all) -> {
+                if (all == null) {
+                    return new Made[] {made};
+                }
+                for (int i = 0; i < all.length; i++) {
+                    if (all[i].certificate() == certificate) {
+                        replaced[0] = all[i];
+                        Made[] next = all.clone();
+                        next[i] = made;
+                        return next;
+                    }
+                }
+                Made[] next = Arrays.copyOf(all, all.length + 1);
+                next[all.length] = made;
+                return next;
+            });
+            if (replaced[0] != null) {
+                NativeTls.release(replaced[0].context());
             }
             if (released) {
                 remove(certificate);
@@ -58,10 +80,38 @@ final class NativeContexts {
 
     /** Gives back the context of {@code certificate} (it left the cache). Off the loop. */
     void remove(ServedCertificate certificate) {
-        Made made = byLeaf.get(certificate.leaf());
-        if (made != null && made.certificate() == certificate && byLeaf.remove(certificate.leaf(), made)) {
-            NativeTls.release(made.context());
+        Made[] removed = new Made[1];
+        byLeaf.computeIfPresent(certificate.leaf(), (leaf, all) -> {
+            for (int i = 0; i < all.length; i++) {
+                if (all[i].certificate() == certificate) {
+                    removed[0] = all[i];
+                    if (all.length == 1) {
+                        return null;
+                    }
+                    Made[] next = new Made[all.length - 1];
+                    System.arraycopy(all, 0, next, 0, i);
+                    System.arraycopy(all, i + 1, next, i, all.length - i - 1);
+                    return next;
+                }
+            }
+            return all;
+        });
+        if (removed[0] != null) {
+            NativeTls.release(removed[0].context());
         }
+    }
+
+    /** The context made for {@code certificate} itself, not for another certificate with its leaf; null when none. */
+    private Made find(ServedCertificate certificate) {
+        Made[] all = byLeaf.get(certificate.leaf());
+        if (all != null) {
+            for (Made m : all) {
+                if (m.certificate() == certificate) {
+                    return m;
+                }
+            }
+        }
+        return null;
     }
 
     /**
@@ -69,33 +119,38 @@ final class NativeContexts {
      * meanwhile (a newer set is in force: ask that one).
      */
     SSLEngine newEngine(ServedCertificate certificate, byte[] ocspResponse) {
-        Made made = byLeaf.get(certificate.leaf());
-        return made == null || made.certificate() != certificate ? null
-                : NativeTls.newEngine(made.context(), settings.preferClientCiphers(), ocspResponse);
+        Made made = find(certificate);
+        return made == null ? null : NativeTls.newEngine(made.context(), settings.preferClientCiphers(), ocspResponse);
     }
 
     /** New ticket keys for every context, for the next handshakes. Off the loop. */
     void ticketKeys(TicketKeys keys) {
         ticketKeys = Optional.of(keys);
-        for (Made m : byLeaf.values()) {
-            NativeTls.ticketKeys(m.context(), keys);
+        for (Made[] all : byLeaf.values()) {
+            for (Made m : all) {
+                NativeTls.ticketKeys(m.context(), keys);
+            }
         }
     }
 
     boolean covers(ServedCertificate certificate) {
-        Made made = byLeaf.get(certificate.leaf());
-        return made != null && made.certificate() == certificate;
+        return find(certificate) != null;
     }
 
+    /** The contexts held (one per certificate, also for certificates sharing a leaf). */
     int size() {
-        return byLeaf.size();
+        int n = 0;
+        for (Made[] all : byLeaf.values()) {
+            n += all.length;
+        }
+        return n;
     }
 
     void release() {
         released = true;
-        for (Made m : List.copyOf(byLeaf.values())) {
-            if (byLeaf.remove(m.certificate().leaf(), m)) {
-                NativeTls.release(m.context());
+        for (Made[] all : List.copyOf(byLeaf.values())) {
+            for (Made m : all) {
+                remove(m.certificate());
             }
         }
     }

@@ -21,6 +21,8 @@ final class TlsRecords {
     private ByteBuffer out;
     /** {@code in} holds only part of a record: decrypting waits for the socket. */
     private boolean inPartial;
+    /** The last socket read filled less than the room it had: the socket had nothing more then. */
+    private boolean lastReadShort;
 
     TlsRecords(BufferPool pool, ByteBuffer initial) {
         this.pool = pool;
@@ -84,6 +86,7 @@ final class TlsRecords {
             throw tooLarge();
         }
         int start = in.position();
+        int room = in.capacity() - in.limit();
         in.position(in.limit()).limit(in.capacity());
         int n;
         try {
@@ -94,7 +97,13 @@ final class TlsRecords {
         if (n > 0) {
             inPartial = false;
         }
+        lastReadShort = n < room;
         return n;
+    }
+
+    /** Whether the last {@link #readSocket} took less than it had room for (so the socket was empty then). */
+    boolean lastReadShort() {
+        return lastReadShort;
     }
 
     private SSLException tooLarge() {
@@ -126,6 +135,15 @@ final class TlsRecords {
             return !out.hasRemaining();
         }
         return true;
+    }
+
+    /** A buffer of this pool for a moment's use (plaintext gathered before a wrap); back with {@link #giveBack}. */
+    ByteBuffer borrow() {
+        return pool.acquire();
+    }
+
+    void giveBack(ByteBuffer borrowed) {
+        pool.release(borrowed);
     }
 
     /** Gives back the buffers that hold nothing. */

@@ -160,6 +160,9 @@ final class TlsTransport implements Transport {
     private int readRecords(ByteBuffer plain) throws IOException {
         flush();
         int produced = 0;
+        // A short socket read emptied the socket: another would only return EAGAIN (the selector, level-triggered,
+        // reports what comes later), one system call per read event that the plain transport does not make either.
+        boolean drained = false;
         for (int step = 0; step < STEPS_PER_READ; step++) {
             if (tasks.running()) {
                 return produced;
@@ -176,6 +179,9 @@ final class TlsTransport implements Transport {
                 continue;
             }
             if (records.needsSocket()) {
+                if (drained) {
+                    return produced;
+                }
                 int n = readSocket();
                 if (n < 0) {
                     ep.markInputShutdown();
@@ -184,6 +190,7 @@ final class TlsTransport implements Transport {
                 if (n == 0) {
                     return produced;
                 }
+                drained = records.lastReadShort();
             }
             if (plain.capacity() - plain.limit() < minPlainRoom && handshakeDone) {
                 // No room for a whole record: the reader consumes the window first (or compacts it).
@@ -298,7 +305,7 @@ final class TlsTransport implements Transport {
             if (!flush()) {
                 break;
             }
-            SSLEngineResult r = wrapInto(srcs);
+            SSLEngineResult r = RecordGather.worthIt(srcs) ? wrapGathered(srcs) : wrapInto(srcs);
             consumed += r.bytesConsumed();
             if (r.getStatus() == SSLEngineResult.Status.CLOSED) {
                 throw new SSLException("TLS connection closed");
@@ -308,6 +315,18 @@ final class TlsTransport implements Transport {
             }
         }
         return consumed;
+    }
+
+    /** Wraps the plaintext of several buffers as one record (see {@link RecordGather}). */
+    private SSLEngineResult wrapGathered(ByteBuffer[] srcs) throws SSLException {
+        ByteBuffer gathered = records.borrow();
+        try {
+            SSLEngineResult r = wrapInto(RecordGather.copy(srcs, gathered));
+            RecordGather.consume(srcs, r.bytesConsumed());
+            return r;
+        } finally {
+            records.giveBack(gathered);
+        }
     }
 
     private SSLEngineResult wrapInto(ByteBuffer... srcs) throws SSLException {
@@ -390,7 +409,9 @@ final class TlsTransport implements Transport {
         wakeQueued = true;
         ep.loop().execute(() -> {
             wakeQueued = false;
-            wakeNow();
+            if (hasBufferedInput()) {   // else a read since (the owner's own, right after asking) took the records
+                wakeNow();
+            }
         });
     }
 

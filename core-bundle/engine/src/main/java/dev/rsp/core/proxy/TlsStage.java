@@ -192,6 +192,10 @@ final class TlsStage implements ClientConnection {
             close();
             return;
         }
+        // A TLS connection writes at least twice (the handshake's flight, then the answer) and the JDK's engine writes
+        // its flight in several records: Nagle's algorithm would hold each write after the first for an ACK. nginx
+        // and HAProxy set TCP_NODELAY on TLS connections too.
+        client.noDelay();
         Http1Connection http = new Http1Connection(engine, ctx, client, remote, termination, true,
                 System.nanoTime() + front.helloTimeout().toNanos());
         hello.serverName().ifPresent(http.view()::sni);
