@@ -44,6 +44,7 @@ class BackendQueueTest {
         backend = new StubBackend("slow", (r, in, out) -> {
             int now = concurrent.incrementAndGet();
             mostConcurrent.accumulateAndGet(now, Math::max);
+            boolean counted = true;
             try {
                 if (r.target().startsWith("/slow")) {
                     try {
@@ -59,10 +60,16 @@ class BackendQueueTest {
                     return false;
                 }
                 StubBackend.readBody(r, in);
+                // Done before answering: rsp frees the slot once the whole answer has arrived, and the next request
+                // may then reach this backend (on another loop's connection) before this thread gets past respond.
+                concurrent.decrementAndGet();
+                counted = false;
                 StubBackend.respond(out, 200, "ok " + r.target());
                 return true;
             } finally {
-                concurrent.decrementAndGet();
+                if (counted) {
+                    concurrent.decrementAndGet();
+                }
             }
         });
     }
