@@ -41,11 +41,10 @@ final class RecordGather {
             if (!into.hasRemaining()) {
                 break;
             }
-            ByteBuffer part = b.duplicate();
-            if (part.remaining() > into.remaining()) {
-                part.limit(part.position() + into.remaining());
-            }
-            into.put(part);
+            int n = Math.min(b.remaining(), into.remaining());
+            // an absolute bulk put: neither buffer's position moves, and no duplicate is made per write
+            into.put(into.position(), b, b.position(), n);
+            into.position(into.position() + n);
         }
         return into.flip();
     }
